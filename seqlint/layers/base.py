@@ -1,0 +1,270 @@
+"""The vocabulary every layer definition is written in.
+
+A layer definition states a Keras layer's constructor signature, its output-shape rule and its
+parameter count once. The checker runs it on symbolic shapes, the runtime on real arrays.
+
+Shapes are tuples whose items are ``int`` or ``None`` (the batch axis, or a size not known
+statically). An unknown *rank* is ``None`` instead of a tuple. Argument values the extractor could
+not resolve are the singleton :data:`UNKNOWN`; a definition must accept it anywhere and answer with
+``None`` dims or a ``None`` parameter count rather than guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+Dim = int | None
+Shape = tuple[Dim, ...]
+
+
+class _Unknown:
+    """A value the extractor could not resolve statically."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "?"
+
+    def __bool__(self) -> bool:  # an unknown is never silently truthy
+        raise TypeError("truth value of UNKNOWN is undefined; test `is UNKNOWN` first")
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+REQUIRED: Any = _Required()
+
+
+class ShapeError(Exception):
+    """Keras would refuse this input when building the layer.
+
+    ``kind`` is ``"rank"`` (wrong number of axes, Keras's InputSpec errors) or ``"dimension"``
+    (a size becomes <= 0, or does not divide / match, e.g. Reshape element counts).
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Param:
+    """One constructor argument: its name and default (``REQUIRED`` when it has none)."""
+
+    name: str
+    default: Any = REQUIRED
+    keyword_only: bool = False
+
+
+# Keyword arguments every Keras 3 layer accepts through ``Layer.__init__(**kwargs)``.
+BASE_LAYER_KWARGS: tuple[str, ...] = (
+    "activity_regularizer",
+    "trainable",
+    "dtype",
+    "autocast",
+    "name",
+    "input_shape",
+    "input_dim",
+    "batch_size",
+    "weights",
+)
+
+
+@dataclass
+class BoundArgs:
+    """Arguments bound to a signature, defaults filled in, plus what could not be bound."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    unknown_keywords: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    too_many_positional: int = 0
+    # True when *args/**kwargs of unknown content were passed: nothing can be said about binding
+    opaque: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.unknown_keywords or self.missing or self.too_many_positional)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+
+class LayerDef:
+    """Base class of a layer definition; subclasses are registered with :func:`register`.
+
+    Subclasses set ``name`` (the canonical Keras class name), ``params`` (constructor arguments
+    in Keras's order, without the base-layer ``**kwargs``), and override :meth:`output_shape` and
+    :meth:`count_params`.
+    """
+
+    name: ClassVar[str] = ""
+    params: ClassVar[tuple[Param, ...]] = ()
+    aliases: ClassVar[tuple[str, ...]] = ()
+    # Whether the constructor forwards ``**kwargs`` to ``Layer.__init__`` (name, dtype,
+    # input_shape, ...). A few layers (e.g. SpatialDropout2D) take no **kwargs in Keras 3.
+    base_kwargs: ClassVar[bool] = True
+    # Layers whose first positional/keyword argument is another layer (Bidirectional, ...):
+    # that argument's value is then a :class:`LayerSpec`, or UNKNOWN.
+    wraps_layer: ClassVar[bool] = False
+    # Merge layers (Add, Concatenate, ...) need several inputs: never valid inside a Sequential.
+    merge: ClassVar[bool] = False
+
+    def bind(self, args: Sequence[Any], kwargs: Mapping[str, Any], opaque: bool = False) -> BoundArgs:
+        """Bind call arguments to the signature the way Python would, defaults filled in."""
+        bound = BoundArgs(opaque=opaque)
+        positional = [p for p in self.params if not p.keyword_only]
+        for i, value in enumerate(args):
+            if i < len(positional):
+                bound.values[positional[i].name] = value
+            else:
+                bound.too_many_positional += 1
+        known = {p.name for p in self.params}
+        for key, value in kwargs.items():
+            if key in known:
+                bound.values[key] = value
+            elif self.base_kwargs and key in BASE_LAYER_KWARGS:
+                bound.values[key] = value
+            else:
+                bound.unknown_keywords.append(key)
+        for p in self.params:
+            if p.name not in bound.values:
+                if p.default is REQUIRED:
+                    if not opaque:
+                        bound.missing.append(p.name)
+                    bound.values[p.name] = UNKNOWN
+                else:
+                    bound.values[p.name] = p.default
+        if opaque:
+            bound.unknown_keywords.clear()
+            bound.too_many_positional = 0
+        return bound
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        """Output shape for ``input_shape`` (batch first); raise :class:`ShapeError` when Keras
+        would. Return ``None`` when the rank itself is unknown."""
+        return input_shape
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> tuple[int | None, int | None]:
+        """``(trainable, non_trainable)`` parameter counts once built on ``input_shape``
+        (``None`` where not statically known)."""
+        return 0, 0
+
+    def activation(self, args: BoundArgs) -> str | None:
+        """Name of the activation this layer applies last (``"linear"`` when none), or ``None``
+        when it cannot be known. Used by rules about output activations."""
+        value = args.get("activation", None)
+        return normalize_activation(value) if "activation" in args.values else "linear"
+
+
+@dataclass
+class LayerSpec:
+    """A layer passed as an argument to another (``Bidirectional(LSTM(8))``): its definition
+    (``None`` for a layer seqlint does not know) and its bound arguments."""
+
+    definition: LayerDef | None
+    args: BoundArgs
+    class_name: str = ""
+
+
+_REGISTRY: dict[str, LayerDef] = {}
+
+
+def register(cls: type[LayerDef]) -> type[LayerDef]:
+    """Class decorator: make a definition findable under its name and aliases."""
+    instance = cls()
+    for key in (cls.name, *cls.aliases):
+        if key in _REGISTRY:
+            raise ValueError(f"layer {key!r} registered twice")
+        _REGISTRY[key] = instance
+    return cls
+
+
+def get_layer(name: str) -> LayerDef | None:
+    """The definition for a Keras layer class name or alias, or ``None`` when unknown."""
+    return _REGISTRY.get(name)
+
+
+def all_layers() -> dict[str, LayerDef]:
+    return dict(_REGISTRY)
+
+
+# ---- helpers for writing definitions -------------------------------------------------------
+
+
+def is_known(value: Any) -> bool:
+    return value is not UNKNOWN
+
+
+def as_int(value: Any) -> int | None:
+    """An int argument, or ``None`` when unknown / not an int."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def as_tuple(value: Any, n: int) -> tuple[int | None, ...] | None:
+    """Normalise ``kernel_size=3`` / ``(3, 3)`` style arguments to an ``n``-tuple.
+
+    Unknown items become ``None``; an entirely unknown value gives ``None``.
+    """
+    if value is UNKNOWN or value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,) * n
+    if isinstance(value, (tuple, list)):
+        if len(value) == 1 and n != 1:
+            return (as_int(value[0]),) * n
+        if len(value) != n:
+            return None
+        return tuple(as_int(v) for v in value)
+    return None
+
+
+def dim_mul(*dims: Dim) -> Dim:
+    out = 1
+    for d in dims:
+        if d is None:
+            return None
+        out *= d
+    return out
+
+
+def prod(dims: Iterable[Dim]) -> Dim:
+    return dim_mul(*dims)
+
+
+def normalize_activation(value: Any) -> str | None:
+    """``"relu"``, ``None`` (Keras: linear) or a resolved function reference to a name.
+
+    Returns ``None`` when the activation cannot be known statically.
+    """
+    if value is None:
+        return "linear"
+    if isinstance(value, str):
+        return value.lower()
+    name = getattr(value, "activation_name", None)
+    if isinstance(name, str):
+        return name
+    return None
+
+
+ShapeFn = Callable[[BoundArgs, Shape], Shape]
