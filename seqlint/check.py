@@ -1,0 +1,123 @@
+"""Checking one source: parse, extract models, infer shapes, run the selected rules."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from seqlint.analysis import Analysis
+from seqlint.diagnostics import Diagnostic
+from seqlint.extract import extract, parse
+from seqlint.rules import all_rules
+from seqlint.sources import SourceFile
+
+
+@dataclass
+class LayerSummary:
+    class_name: str
+    name: str
+    output_shape: list[int | None] | None  # None when unknown; items None for batch/unknown dims
+    params: int | None
+    line: int
+
+
+@dataclass
+class ModelSummary:
+    name: str  # the Keras model name ("sequential", or name=...)
+    variable: str | None  # the Python name it is bound to, when known
+    line: int
+    layers: list[LayerSummary] = field(default_factory=list)
+    input_shape: list[int | None] | None = None
+    total_params: int | None = None
+    trainable_params: int | None = None
+    non_trainable_params: int | None = None
+    built: bool = False
+
+
+def analyse(src: SourceFile) -> Analysis:
+    """Parse and extract; raises :class:`libcst.ParserSyntaxError` when the text is not Python."""
+    return Analysis.of(extract(parse(src.text)))
+
+
+def syntax_error(src: SourceFile, err: cst.ParserSyntaxError) -> Diagnostic:
+    line, column = err.raw_line, err.raw_column + 1
+    message = f"cannot parse the file as Python 3: {err.message}"
+    if src.text.lstrip().startswith("print ") or "\nprint " in src.text:
+        message += " (Python 2 code?)"
+    return Diagnostic(
+        "SEQ001", "syntax-error", message, "error", src.span(line, column, line, column), src.path
+    )
+
+
+def check_source(src: SourceFile, select: Collection[str] | None = None) -> list[Diagnostic]:
+    """Diagnostics for one source, restricted to the rule codes in ``select`` (all when None).
+
+    A file that does not parse yields one ``syntax-error`` diagnostic. noqa comments are not
+    applied here (see :mod:`seqlint.noqa`).
+    """
+    try:
+        analysis = analyse(src)
+    except cst.ParserSyntaxError as err:
+        if select is not None and "SEQ001" not in select:
+            return []
+        return [syntax_error(src, err)]
+    found: list[Diagnostic] = []
+    seen: set[tuple[str, int | None, int]] = set()
+    for rule in all_rules():
+        if select is not None and rule.code not in select:
+            continue
+        for diag in rule.check(analysis):
+            s = diag.span
+            diag.span = src.span(s.line, s.column, s.end_line, s.end_column)
+            diag.path = src.path
+            key = (diag.code, diag.span.cell, diag.span.line)
+            if key in seen:  # at most one finding per (rule, line)
+                continue
+            seen.add(key)
+            found.append(diag)
+    found.sort(key=Diagnostic.sort_key)
+    return found
+
+
+def summarize_source(src: SourceFile) -> list[ModelSummary]:
+    """Static ``model.summary()`` for each Sequential model in the source, in Keras order."""
+    analysis = analyse(src)
+    out: list[ModelSummary] = []
+    for model, shapes in analysis.models():
+        line = src.locate(model.loc.line)[1]
+        summary = ModelSummary(
+            name=model.name or "sequential",
+            variable=model.variable,
+            line=line,
+            input_shape=_listed(shapes.input_shape),
+            built=shapes.built,
+        )
+        for ls in shapes.layers:
+            if ls.construct_error:
+                break  # Keras stops at the constructor: the layer never reaches the model
+            summary.layers.append(
+                LayerSummary(
+                    class_name=ls.class_name,
+                    name=ls.name,
+                    output_shape=_listed(ls.output_shape),
+                    params=_total(ls.trainable, ls.non_trainable),
+                    line=src.locate(ls.entry.loc.line)[1],
+                )
+            )
+        if shapes.built:
+            trainable, non_trainable = shapes.totals()
+            summary.trainable_params = trainable
+            summary.non_trainable_params = non_trainable
+            summary.total_params = _total(trainable, non_trainable)
+        out.append(summary)
+    return out
+
+
+def _listed(shape: tuple[int | None, ...] | None) -> list[int | None] | None:
+    return None if shape is None else list(shape)
+
+
+def _total(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a + b

@@ -1,0 +1,25 @@
+"""From source text to :class:`~seqlint.ir.FileIR`, without importing or running anything."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from seqlint.extract.interp import Interpreter
+from seqlint.ir import FileIR
+
+
+def parse(text: str) -> cst.Module:
+    """Parse Python source; raises :class:`libcst.ParserSyntaxError` on invalid code."""
+    return cst.parse_module(text)
+
+
+def extract(module: cst.Module) -> FileIR:
+    """Every Sequential model of a parsed module, with its compile/fit calls and data."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    return Interpreter(module, dict(positions)).run()
+
+
+def extract_text(text: str) -> FileIR:
+    return extract(parse(text))

@@ -1,0 +1,375 @@
+"""Static knowledge of the arrays a script builds: shapes, label encodings, value ranges.
+
+Only what is certain is kept: ``np.random.rand(100, 10)`` has shape ``(100, 10)`` and values in
+[0, 1); ``to_categorical(y, 3)`` is one-hot with 3 classes. Anything else is unknown.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from seqlint.ir import ArrayInfo
+from seqlint.layers.base import UNKNOWN
+
+NOT_HANDLED: Any = object()
+
+
+def _int(v: Any) -> int | None:
+    if isinstance(v, bool) or not isinstance(v, int):
+        return None
+    return v
+
+
+def shape_of(value: Any) -> tuple[Any, ...] | None:
+    """A shape argument (``(3, 4)``, ``5``, ``[2, 2]``) as a tuple of int/None, or None."""
+    from seqlint.extract.values import ListVal
+
+    if isinstance(value, ListVal):
+        value = tuple(value.items)
+    if isinstance(value, tuple):
+        return tuple(_int(v) for v in value)
+    n = _int(value)
+    if n is not None:
+        return (n,)
+    return None
+
+
+def _dims_arg(args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    if len(args) == 1 and not isinstance(_int(args[0]), int):
+        return shape_of(args[0])
+    return tuple(_int(a) for a in args)
+
+
+def _num(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return float(v)
+
+
+def _float_array(shape: tuple[Any, ...] | None, low: Any, high: Any) -> ArrayInfo:
+    return ArrayInfo(shape=shape, kind="float", low=_num(low), high=_num(high))
+
+
+def _dataset(x: tuple[Any, ...], y: tuple[Any, ...], n_classes: int | None, xhigh: float):
+    def part(n: int) -> tuple[ArrayInfo, ArrayInfo]:
+        xs = ArrayInfo(shape=(n, *x), kind="int", low=0.0, high=xhigh)
+        ys = ArrayInfo(
+            shape=(n, *y),
+            kind="int" if n_classes else "float",
+            encoding="int" if n_classes else None,
+            n_classes=n_classes,
+            low=0.0 if n_classes else None,
+            high=float(n_classes - 1) if n_classes else None,
+        )
+        return xs, ys
+
+    return part
+
+
+# (x per-sample shape, y per-sample shape, classes, x max, n_train, n_test)
+_DATASETS = {
+    "mnist": ((28, 28), (), 10, 255.0, 60000, 10000),
+    "fashion_mnist": ((28, 28), (), 10, 255.0, 60000, 10000),
+    "cifar10": ((32, 32, 3), (1,), 10, 255.0, 50000, 10000),
+    "cifar100": ((32, 32, 3), (1,), 100, 255.0, 50000, 10000),
+}
+
+
+def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The value of calling a NumPy / Keras data function, or NOT_HANDLED."""
+    q = qualname
+    if q.startswith("keras.datasets.") and q.endswith(".load_data"):
+        ds = q[len("keras.datasets.") : -len(".load_data")]
+        if ds in _DATASETS and not args and not kwargs:
+            x, y, n_classes, xhigh, n_train, n_test = _DATASETS[ds]
+            part = _dataset(x, y, n_classes, xhigh)
+            return (part(n_train), part(n_test))
+        return NOT_HANDLED
+    if q.endswith("to_categorical") and (q.startswith("keras.") or q == "to_categorical"):
+        return to_categorical(args, kwargs)
+    if not q.startswith("numpy."):
+        return NOT_HANDLED
+    name = q[len("numpy.") :]
+    if name in ("random.rand",):
+        return _float_array(tuple(_int(a) for a in args), 0.0, 1.0)
+    if name in ("random.random", "random.random_sample", "random.sample"):
+        shape = shape_of(args[0] if args else kwargs.get("size", ())) if (args or kwargs) else ()
+        return _float_array(shape, 0.0, 1.0)
+    if name == "random.randn":
+        return _float_array(tuple(_int(a) for a in args), None, None)
+    if name in ("random.normal", "random.uniform", "random.standard_normal"):
+        size = kwargs.get("size", args[2] if len(args) > 2 else None)
+        if name == "random.standard_normal":
+            size = kwargs.get("size", args[0] if args else None)
+        shape = () if size is None else shape_of(size)
+        if name == "random.uniform":
+            low = kwargs.get("low", args[0] if args else 0.0)
+            high = kwargs.get("high", args[1] if len(args) > 1 else 1.0)
+            return _float_array(shape, low, high)
+        return _float_array(shape, None, None)
+    if name == "random.randint":
+        low = kwargs.get("low", args[0] if args else UNKNOWN)
+        high = kwargs.get("high", args[1] if len(args) > 1 else None)
+        size = kwargs.get("size", args[2] if len(args) > 2 else None)
+        if high is None:
+            low, high = 0, low
+        lo, hi = _int(low), _int(high)
+        shape = () if size is None else shape_of(size)
+        return ArrayInfo(
+            shape=shape,
+            kind="int",
+            encoding="int" if lo is not None and lo >= 0 else None,
+            n_classes=hi if lo is not None and lo >= 0 else None,
+            low=_num(lo),
+            high=None if hi is None else float(hi - 1),
+        )
+    if name in ("zeros", "ones", "empty", "full"):
+        shape = shape_of(args[0] if args else kwargs.get("shape", UNKNOWN))
+        value = {"zeros": 0.0, "ones": 1.0}.get(name)
+        if name == "full":
+            value = _num(args[1] if len(args) > 1 else kwargs.get("fill_value"))
+        return ArrayInfo(shape=shape, low=value, high=value)
+    if name == "eye":
+        n = _int(args[0] if args else kwargs.get("N"))
+        return ArrayInfo(shape=(n, n), kind="float", encoding="onehot", n_classes=n, low=0, high=1)
+    if name == "arange":
+        if len(args) == 1 and _int(args[0]) is not None:
+            return ArrayInfo(shape=(args[0],), kind="int", low=0.0, high=float(args[0] - 1))
+        return ArrayInfo(shape=(None,))
+    if name == "linspace":
+        num = _int(kwargs.get("num", args[2] if len(args) > 2 else 50))
+        return ArrayInfo(shape=(num,), kind="float")
+    if name in ("array", "asarray"):
+        return array_of(args[0]) if args else NOT_HANDLED
+    if name == "expand_dims" and args and isinstance(args[0], ArrayInfo):
+        axis = _int(kwargs.get("axis", args[1] if len(args) > 1 else None))
+        return expand(args[0], axis)
+    return NOT_HANDLED
+
+
+def array_of(value: Any) -> Any:
+    from seqlint.extract.values import ListVal
+
+    if isinstance(value, ArrayInfo):
+        return value
+    if isinstance(value, (ListVal, tuple)):
+        items = value.items if isinstance(value, ListVal) else list(value)
+        if not items:
+            return ArrayInfo(shape=(0,))
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in items):
+            return ArrayInfo(
+                shape=(len(items),),
+                kind="int" if all(isinstance(v, int) for v in items) else "float",
+                low=float(min(items)),
+                high=float(max(items)),
+            )
+        inner = [array_of(v) for v in items]
+        if all(isinstance(a, ArrayInfo) and a.shape is not None for a in inner):
+            first = inner[0].shape
+            if all(a.shape == first for a in inner):
+                return ArrayInfo(shape=(len(items), *first))
+        return ArrayInfo(shape=None)
+    return ArrayInfo(shape=None)
+
+
+def expand(a: ArrayInfo, axis: int | None) -> ArrayInfo:
+    if a.shape is None or axis is None:
+        return ArrayInfo(shape=None, kind=a.kind)
+    shape = list(a.shape)
+    pos = axis if axis >= 0 else len(shape) + 1 + axis
+    if not 0 <= pos <= len(shape):
+        return ArrayInfo(shape=None, kind=a.kind)
+    shape.insert(pos, 1)
+    return ArrayInfo(shape=tuple(shape), kind=a.kind, low=a.low, high=a.high)
+
+
+def to_categorical(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    y = args[0] if args else kwargs.get("y", kwargs.get("x", UNKNOWN))
+    n = kwargs.get("num_classes", args[1] if len(args) > 1 else None)
+    n_classes = _int(n)
+    if n_classes is None and isinstance(y, ArrayInfo) and y.encoding == "int":
+        n_classes = y.n_classes if n is None else None
+    shape: tuple[Any, ...] | None = None
+    if isinstance(y, ArrayInfo) and y.shape is not None:
+        base = y.shape
+        if len(base) >= 2 and base[-1] == 1:
+            base = base[:-1]
+        shape = (*base, n_classes)
+    return ArrayInfo(
+        shape=shape, kind="float", encoding="onehot", n_classes=n_classes, low=0.0, high=1.0
+    )
+
+
+def reshape(a: ArrayInfo, args: tuple[Any, ...]) -> ArrayInfo:
+    target = _dims_arg(args)
+    if target is None or any(d is None for d in target):
+        return ArrayInfo(shape=None, kind=a.kind, low=a.low, high=a.high)
+    if target.count(-1) == 1:
+        total = _size(a.shape)
+        known = math.prod(d for d in target if d != -1)
+        if total is None or known == 0 or total % known:
+            fill = None
+        else:
+            fill = total // known
+        target = tuple(fill if d == -1 else d for d in target)
+    return ArrayInfo(shape=target, kind=a.kind, low=a.low, high=a.high)
+
+
+def _size(shape: tuple[Any, ...] | None) -> int | None:
+    if shape is None or any(d is None for d in shape):
+        return None
+    return math.prod(shape)
+
+
+def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if name == "reshape":
+        return reshape(a, args)
+    if name == "astype":
+        kind = a.kind
+        dtype = args[0] if args else kwargs.get("dtype")
+        if isinstance(dtype, str):
+            kind = "int" if "int" in dtype else "float" if "float" in dtype else kind
+        return ArrayInfo(a.shape, kind, a.encoding, a.n_classes, a.low, a.high)
+    if name in ("copy",):
+        return a
+    if name in ("flatten", "ravel"):
+        return ArrayInfo(shape=(_size(a.shape),), kind=a.kind, low=a.low, high=a.high)
+    if name in ("sum", "mean", "max", "min", "std"):
+        axis = kwargs.get("axis", args[0] if args else None)
+        if axis is None:
+            return UNKNOWN
+        ax = _int(axis)
+        if a.shape is None or ax is None or not -len(a.shape) <= ax < len(a.shape):
+            return ArrayInfo(shape=None)
+        shape = list(a.shape)
+        del shape[ax]
+        return ArrayInfo(shape=tuple(shape), kind="float")
+    return UNKNOWN
+
+
+def attribute(a: ArrayInfo, name: str) -> Any:
+    if name == "shape":
+        if a.shape is None:
+            return UNKNOWN
+        return tuple(UNKNOWN if d is None else d for d in a.shape)
+    if name == "ndim":
+        return UNKNOWN if a.shape is None else len(a.shape)
+    if name == "T":
+        return ArrayInfo(None if a.shape is None else tuple(reversed(a.shape)), a.kind)
+    if name == "size":
+        size = _size(a.shape)
+        return UNKNOWN if size is None else size
+    return NOT_HANDLED
+
+
+def length(a: ArrayInfo) -> Any:
+    if a.shape and a.shape[0] is not None:
+        return a.shape[0]
+    return UNKNOWN
+
+
+def subscript(a: ArrayInfo, index: Any) -> Any:
+    """``a[i]``, ``a[:n]``, ``a[..., None]``; ``index`` items are ints, slices, Ellipsis,
+    None (newaxis), or ArrayInfo (fancy indexing)."""
+    if isinstance(index, ArrayInfo):
+        # np.eye(n)[labels]: one-hot rows picked by integer labels
+        if a.encoding == "onehot" and index.shape is not None and a.shape is not None:
+            return ArrayInfo(
+                shape=(*index.shape, *a.shape[1:]),
+                kind=a.kind,
+                encoding="onehot",
+                n_classes=a.n_classes,
+                low=0.0,
+                high=1.0,
+            )
+        return ArrayInfo(shape=None, kind=a.kind)
+    items = index if isinstance(index, tuple) else (index,)
+    if a.shape is None:
+        return ArrayInfo(shape=None, kind=a.kind, low=a.low, high=a.high)
+    if any(i is UNKNOWN for i in items) or sum(i is Ellipsis for i in items) > 1:
+        return ArrayInfo(shape=None, kind=a.kind)
+    n_consuming = sum(1 for i in items if i is not None and i is not Ellipsis)
+    if n_consuming > len(a.shape):
+        return ArrayInfo(shape=None, kind=a.kind)
+    expanded: list[Any] = []
+    for i in items:
+        if i is Ellipsis:
+            expanded += [slice(None)] * (len(a.shape) - n_consuming)
+        else:
+            expanded.append(i)
+    shape: list[Any] = []
+    axis = 0
+    for i in expanded:
+        if i is None:
+            shape.append(1)
+            continue
+        dim = a.shape[axis]
+        axis += 1
+        if isinstance(i, slice):
+            if dim is None or not all(
+                v is None or (isinstance(v, int) and not isinstance(v, bool))
+                for v in (i.start, i.stop, i.step)
+            ):
+                shape.append(None)
+            else:
+                shape.append(len(range(*i.indices(dim))))
+        elif isinstance(i, int):
+            continue  # integer index drops the axis
+        else:
+            return ArrayInfo(shape=None, kind=a.kind)
+    shape += list(a.shape[axis:])
+    if not shape:
+        return UNKNOWN  # a scalar element
+    return ArrayInfo(tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high)
+
+
+def broadcast(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """NumPy's broadcast of two shapes; None when unknown or incompatible."""
+    if a is None or b is None:
+        return None
+    out: list[Any] = []
+    for i in range(1, max(len(a), len(b)) + 1):
+        x = a[-i] if i <= len(a) else 1
+        y = b[-i] if i <= len(b) else 1
+        if x == 1:
+            out.append(y)
+        elif y == 1 or x == y:
+            out.append(x)
+        elif x is None or y is None:
+            out.append(None)
+        else:
+            return None
+    return tuple(reversed(out))
+
+
+def binop(op: str, left: Any, right: Any) -> Any:
+    """Elementwise arithmetic between arrays and numbers."""
+    la, ra = isinstance(left, ArrayInfo), isinstance(right, ArrayInfo)
+    if op == "@":
+        return ArrayInfo(shape=None, kind="float")
+    if la and ra:
+        return ArrayInfo(shape=broadcast(left.shape, right.shape), kind="float")
+    arr, num = (left, right) if la else (right, left)
+    scalar = _num(num)
+    shape = arr.shape
+    if scalar is None:
+        return ArrayInfo(shape=shape if isinstance(num, (int, float)) else None, kind="float")
+    lo, hi = arr.low, arr.high
+    if lo is None or hi is None:
+        return ArrayInfo(shape=shape, kind="float")
+    try:
+        if op == "+":
+            lo, hi = lo + scalar, hi + scalar
+        elif op == "-":
+            lo, hi = (lo - scalar, hi - scalar) if la else (scalar - hi, scalar - lo)
+        elif op == "*":
+            lo, hi = sorted((lo * scalar, hi * scalar))
+        elif op == "/" and la and scalar != 0:
+            lo, hi = sorted((lo / scalar, hi / scalar))
+        else:
+            return ArrayInfo(shape=shape, kind="float")
+    except (OverflowError, ZeroDivisionError):
+        return ArrayInfo(shape=shape, kind="float")
+    kind = arr.kind if op in "+-*" and isinstance(num, int) else "float"
+    return ArrayInfo(shape=shape, kind=kind, low=lo, high=hi)

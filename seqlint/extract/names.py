@@ -1,0 +1,128 @@
+"""Canonical names for what user code reaches through its imports.
+
+``tf.keras.layers.Dense``, ``tensorflow.keras.layers.Dense``, ``keras.layers.core.Dense`` and
+``tf_keras.layers.Dense`` all create the same class: we canonicalise every dotted name so that
+rules only ever see ``keras.layers.Dense``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_PREFIXES = (
+    ("tensorflow.python.keras", "keras"),
+    ("tensorflow.compat.v2.keras", "keras"),
+    ("tensorflow.compat.v1.keras", "keras"),
+    ("tensorflow.keras", "keras"),
+    ("tf_keras", "keras"),
+    ("keras.api._v2.keras", "keras"),
+    ("keras.api.keras", "keras"),
+    ("keras._tf_keras.keras", "keras"),
+    ("keras.api", "keras"),
+)
+
+# Keras 2 submodules of keras.layers that held the layer classes (removed in Keras 3).
+LEGACY_LAYER_MODULES = frozenset(
+    {
+        "core",
+        "convolutional",
+        "convolutional_recurrent",
+        "pooling",
+        "recurrent",
+        "recurrent_v2",
+        "normalization",
+        "normalization_v2",
+        "embeddings",
+        "advanced_activations",
+        "wrappers",
+        "merge",
+        "noise",
+        "local",
+        "cudnn_recurrent",
+        "dense_attention",
+        "experimental",
+        "preprocessing",
+        "experimental.preprocessing",
+        "rnn",
+        "reshaping",
+        "regularization",
+        "activation",
+        "activations",
+        "attention",
+    }
+)
+
+_SEQUENTIAL = frozenset(
+    {
+        "keras.Sequential",
+        "keras.models.Sequential",
+        "keras.engine.sequential.Sequential",
+        "keras.models.sequential.Sequential",
+        "keras.src.models.sequential.Sequential",
+    }
+)
+_INPUT_FUNCS = frozenset({"keras.Input", "keras.layers.Input", "keras.engine.input_layer.Input"})
+_INPUT_LAYER = frozenset(
+    {"keras.layers.InputLayer", "keras.InputLayer", "keras.engine.input_layer.InputLayer"}
+)
+_NOT_LAYERS = frozenset({"Layer", "InputSpec", "Wrapper", "RNN", "AbstractRNNCell"})
+
+
+def canonical(qualname: str) -> str:
+    for prefix, repl in _PREFIXES:
+        if qualname == prefix or qualname.startswith(prefix + "."):
+            return repl + qualname[len(prefix) :]
+    return qualname
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What calling a name does: ``kind`` is one of sequential, input, input_layer, layer,
+    layer_base (keras.layers.Layer, for subclasses), model_base, optimizer, loss, metric,
+    callback, to_categorical, or other."""
+
+    kind: str
+    name: str = ""
+
+
+def classify(qualname: str) -> Kind:
+    q = qualname
+    if q in _SEQUENTIAL:
+        return Kind("sequential", "Sequential")
+    if q in _INPUT_FUNCS:
+        return Kind("input", "Input")
+    if q in _INPUT_LAYER:
+        return Kind("input_layer", "InputLayer")
+    if q in ("keras.Model", "keras.models.Model", "keras.engine.training.Model"):
+        return Kind("model_base", "Model")
+    last = q.rsplit(".", 1)[-1]
+    if q.startswith("keras.layers."):
+        module = q[len("keras.layers.") : -len(last) - 1] if "." in q[len("keras.layers.") :] else ""
+        if last in _NOT_LAYERS:
+            return Kind("layer_base", last)
+        if last[:1].isupper() and (not module or module in LEGACY_LAYER_MODULES):
+            return Kind("layer", last)
+    for section, kind in (
+        ("keras.optimizers.", "optimizer"),
+        ("keras.losses.", "loss"),
+        ("keras.metrics.", "metric"),
+        ("keras.callbacks.", "callback"),
+    ):
+        if q.startswith(section):
+            return Kind(kind, last)
+    if last == "to_categorical" and q.startswith("keras."):
+        return Kind("to_categorical", last)
+    return Kind("other", last)
+
+
+ACTIVATION_MODULES = ("keras.activations.", "tensorflow.nn.", "tensorflow.math.", "keras.ops.")
+
+
+def activation_name(qualname: str) -> str | None:
+    """``tf.nn.relu`` → ``"relu"``: the activation a function reference stands for."""
+    for prefix in ACTIVATION_MODULES:
+        if qualname.startswith(prefix):
+            name = qualname[len(prefix) :]
+            if "." not in name:
+                return name
+    return None

@@ -1,0 +1,214 @@
+"""Symbolic shape propagation through a Sequential model, the way Keras builds it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
+from seqlint.layers.base import UNKNOWN, Shape, ShapeError
+
+INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape")
+
+
+def input_kwargs(layer: LayerCall) -> list[str]:
+    """The base-layer input-shape keywords given to a layer (``Embedding(input_dim=...)`` is
+    the vocabulary size, not one of them)."""
+    definition = layer.definition
+    if definition is None:
+        return [k for k in INPUT_KWARGS if k in layer.kwargs]
+    if not definition.base_kwargs:
+        return []
+    own = {p.name for p in definition.params}
+    return [k for k in INPUT_KWARGS if k in layer.kwargs and k not in own]
+
+
+@dataclass
+class ModelShapes:
+    model: ModelIR
+    input_shape: Shape | None
+    # how the input shape is known: "input" (keras.Input / InputLayer), "kwarg" (input_shape= /
+    # input_dim= on the first layer), "build" (model.build), "data" (built lazily by fit on
+    # data whose shape is known), or None
+    input_source: str | None
+    layers: list[LayerShape] = field(default_factory=list)
+    start: int = 0  # index of the first entry that is a layer (after a leading Input)
+
+    @property
+    def output_shape(self) -> Shape | None:
+        return self.layers[-1].output_shape if self.layers else self.input_shape
+
+    @property
+    def error(self) -> LayerShape | None:
+        return next((ls for ls in self.layers if ls.error), None)
+
+    @property
+    def built(self) -> bool:
+        return (
+            self.input_source is not None
+            and self.input_shape is not None
+            and self.error is None
+            and all(ls.output_shape is not None for ls in self.layers)
+        )
+
+    def totals(self) -> tuple[int | None, int | None]:
+        """(trainable, non-trainable) over distinct layers; None when any is unknown."""
+        trainable = non_trainable = 0
+        for ls in self.layers:
+            if not ls.counted:
+                continue
+            if ls.trainable is None or ls.non_trainable is None:
+                return None, None
+            trainable += ls.trainable
+            non_trainable += ls.non_trainable
+        return trainable, non_trainable
+
+
+def snake_case(name: str) -> str:
+    """Keras's automatic layer names: ``MaxPooling2D`` → ``max_pooling2d``."""
+    s = re.sub(r"\W+", "", name)
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", s)
+    s = re.sub(r"([a-z])([A-Z])", r"\1_\2", s)
+    return s.lower()
+
+
+def _dims(shape: Any) -> Shape | None:
+    """A user-given shape tuple (batch excluded) to dims, unknown items as None."""
+    from seqlint.extract.values import ListVal
+
+    if isinstance(shape, ListVal):
+        shape = tuple(shape.items)
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        return (shape,)
+    if not isinstance(shape, (tuple, list)):
+        return None
+    return tuple(d if isinstance(d, int) and not isinstance(d, bool) else None for d in shape)
+
+
+def declared_input(model: ModelIR) -> tuple[Shape | None, str | None, int]:
+    """The input shape (with batch axis) the code declares, its source, and the first layer index."""
+    if not model.entries:
+        return None, None, 0
+    first = model.entries[0].item
+    if isinstance(first, InputDecl):
+        dims = _dims(first.shape)
+        return (None, *dims) if dims is not None else None, "input", 1
+    if isinstance(first, LayerCall):
+        given = input_kwargs(first)
+        if given:
+            if "input_shape" in given:
+                dims = _dims(first.kwargs["input_shape"])
+                return (None, *dims) if dims is not None else None, "kwarg", 0
+            if "input_dim" in given:
+                dim = first.kwargs["input_dim"]
+                known = isinstance(dim, int) and not isinstance(dim, bool)
+                return (None, dim if known else None), "kwarg", 0
+            if "batch_input_shape" in given:
+                dims = _dims(first.kwargs["batch_input_shape"])
+                return dims, "kwarg", 0
+    if isinstance(first, ModelIR):
+        inner = infer(first, Counter())
+        if inner.input_source is not None:
+            return inner.input_shape, inner.input_source, 0
+    for call in model.calls_named("build"):
+        shape = call.arg(0, "input_shape", UNKNOWN)
+        if shape is not UNKNOWN and shape is not None:
+            return _dims(shape), "build", 0
+    return None, None, 0
+
+
+def data_input(model: ModelIR) -> Shape | None:
+    """The input shape ``fit``/``evaluate``/``predict`` would build the model with."""
+    for call in model.calls:
+        if call.method in ("fit", "evaluate", "predict", "train_on_batch", "predict_on_batch"):
+            x = call.arg(0, "x")
+            if isinstance(x, ArrayInfo) and x.shape is not None and len(x.shape) >= 1:
+                return (None, *x.shape[1:])
+            return None
+    return None
+
+
+def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
+    """Propagate shapes through ``model``. ``names`` numbers automatic layer names per file."""
+    names = names if names is not None else Counter()
+    shape, source, start = declared_input(model)
+    if source is None:
+        shape = data_input(model)
+        source = "data" if shape is not None else None
+    result = ModelShapes(model, shape, source, start=start)
+    current: Shape | None = shape
+    seen: set[int] = set()
+    failed = False
+    for entry in model.entries[start:]:
+        item = entry.item
+        ls = LayerShape(entry, current, None, None, None)
+        if isinstance(item, LayerCall):
+            ls.class_name = item.class_name
+            explicit = item.kwargs.get("name")
+            ls.name = explicit if isinstance(explicit, str) else _auto_name(item.class_name, names)
+            if item.uid in seen:
+                ls.counted = False
+            seen.add(item.uid)
+            definition = item.definition
+            bound = item.bound
+            ls.construct_error = bound is not None and not bound.ok
+            if definition is not None and bound is not None and current is not None and not failed:
+                try:
+                    ls.output_shape = definition.output_shape(bound, current)
+                except ShapeError as err:
+                    ls.error = (err.kind, err.message)
+                    failed = True
+                else:
+                    ls.trainable, ls.non_trainable = definition.count_params(bound, current)
+        elif isinstance(item, ModelIR):
+            ls.class_name = "Sequential"
+            ls.name = item.name or _auto_name("Sequential", names)
+            if current is not None and not failed:
+                inner = infer_nested(item, current, names)
+                ls.output_shape = inner.output_shape
+                if inner.error is not None:
+                    ls.error = inner.error.error
+                    failed = True
+                ls.trainable, ls.non_trainable = inner.totals()
+        elif isinstance(item, InputDecl):
+            ls.class_name = "InputLayer"
+            ls.output_shape = current
+            ls.trainable = ls.non_trainable = 0
+        elif isinstance(item, TensorCall):
+            ls.class_name = "KerasTensor"
+        else:
+            ls.class_name = "?"
+        result.layers.append(ls)
+        current = ls.output_shape
+    return result
+
+
+def infer_nested(model: ModelIR, input_shape: Shape, names: Counter[str]) -> ModelShapes:
+    """A Sequential used as a layer of another: its own Input (if any) is skipped."""
+    _, _, start = declared_input(model)
+    # an input_shape= on its first layer does not matter any more: the outer model feeds it
+    shadow = ModelIR(loc=model.loc, entries=list(model.entries[start:]))
+    return infer(_with_input(shadow, input_shape), names)
+
+
+def _with_input(model: ModelIR, input_shape: Shape) -> ModelIR:
+    from seqlint.ir import Entry, NOWHERE
+
+    decl = InputDecl(shape=tuple(input_shape[1:]), loc=NOWHERE)
+    return ModelIR(loc=model.loc, entries=[Entry(decl, NOWHERE), *model.entries])
+
+
+def _auto_name(class_name: str, names: Counter[str]) -> str:
+    base = snake_case(class_name)
+    n = names[base]
+    names[base] += 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def format_shape(shape: Shape | None) -> str:
+    if shape is None:
+        return "?"
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from seqlint.analysis import Analysis
+from seqlint.diagnostics import Diagnostic
+from seqlint.infer import ModelShapes, format_shape
+from seqlint.ir import ArrayInfo, LayerCall, LayerShape
+from seqlint.layers.base import Shape
+from seqlint.rules.base import Example, Rule, register
+from seqlint.rules.common import fit_targets, label, trace
+
+# Layers whose rank > 2 output is a sequence (one vector per time step / token).
+_SEQUENCE = frozenset({"Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "RNN"})
+# Layers whose rank > 2 output is a feature map (one vector per pixel / position).
+_SPATIAL_PREFIXES = (
+    "Conv",
+    "SeparableConv",
+    "DepthwiseConv",
+    "MaxPooling",
+    "AveragePooling",
+    "UpSampling",
+    "ZeroPadding",
+    "Cropping",
+    "LocallyConnected",
+)
+_DENSE = frozenset({"Dense"})
+
+
+def _origin(layers: list[LayerShape], upto: int) -> tuple[str, LayerShape | None]:
+    """Where the rank > 2 tensor reaching layer ``upto`` was made: "spatial", "sequence", or
+    something that makes it deliberate or unknown ("other")."""
+    for ls in reversed(layers[:upto]):
+        item = ls.entry.item
+        if not isinstance(item, LayerCall) or item.definition is None:
+            return "other", None
+        if ls.output_shape is None or len(ls.output_shape) <= 2:
+            return "other", None
+        if item.class_name in _SEQUENCE:
+            return "sequence", ls
+        if item.class_name.startswith(_SPATIAL_PREFIXES):
+            return "spatial", ls
+        if ls.input_shape is not None and len(ls.input_shape) != len(ls.output_shape):
+            return "other", None  # Reshape, RepeatVector, TimeDistributed...: on purpose
+    return "other", None  # the input itself has the extra axes
+
+
+def _per_sample(y: ArrayInfo) -> bool:
+    """The targets hold one label (or one one-hot row / one value) per sample."""
+    shape = y.shape
+    assert shape is not None
+    return len(shape) == 1 or (len(shape) == 2 and (shape[1] == 1 or y.encoding == "onehot"))
+
+
+def _per_position(y: ArrayInfo, out: Shape) -> bool:
+    """The targets visibly keep the model output's extra axes (sequence labels, masks)."""
+    shape = y.shape
+    assert shape is not None
+    if len(shape) < 2 or len(out) < 3:
+        return False
+    if len(shape) == 2 and (shape[1] == 1 or y.encoding == "onehot"):
+        return False
+    return shape[1] is None or out[1] is None or shape[1] == out[1]
+
+
+@register
+class MissingFlatten(Rule):
+    code = "SEQ102"
+    name = "missing-flatten"
+    summary = (
+        "A rank > 2 tensor (a conv/pool feature map, an Embedding or return_sequences RNN output) "
+        "goes into `Dense` with no `Flatten` or global pooling in between."
+    )
+    why = (
+        "`Dense` acts on the last axis only, so the model predicts one vector per position "
+        "instead of one per sample: the output is `(None, 13, 13, 10)`, not `(None, 10)`. Keras "
+        "builds it without complaint; the loss then fails on the target shape or, with `mse`, "
+        "silently broadcasts and trains the wrong thing."
+    )
+    fix_doc = (
+        "Add `Flatten()` (or `GlobalAveragePooling2D()` / `GlobalMaxPooling1D()`) before the "
+        "first `Dense`. A Dense applied per time step on purpose belongs in `TimeDistributed`."
+    )
+    examples = (
+        Example(
+            "import keras\nfrom keras import layers\n\n"
+            "model = keras.Sequential([\n"
+            "    keras.Input(shape=(28, 28, 1)),\n"
+            '    layers.Conv2D(32, 3, activation="relu"),\n'
+            "    layers.MaxPooling2D(),\n"
+            '    layers.Dense(10, activation="softmax"),\n])\n',
+            bad=True,
+        ),
+        Example(
+            "import keras\nfrom keras import layers\n\n"
+            "model = keras.Sequential([\n"
+            "    keras.Input(shape=(28, 28, 1)),\n"
+            '    layers.Conv2D(32, 3, activation="relu"),\n'
+            "    layers.MaxPooling2D(),\n"
+            "    layers.Flatten(),\n"
+            '    layers.Dense(10, activation="softmax"),\n])\n',
+            bad=False,
+        ),
+    )
+
+    def check(self, analysis: Analysis) -> Iterator[Diagnostic]:
+        for model, shapes in analysis.models():
+            if model.uncertain or shapes.input_shape is None:
+                continue
+            found = self._find(shapes)
+            if found is None:
+                continue
+            index, ls, origin = found
+            out = shapes.output_shape
+            if out is None or len(out) <= 2 or shapes.error is not None:
+                continue  # the extra axes are gone by the output (or we cannot tell)
+            y = fit_targets(model)
+            if origin.entry.item.class_name in _SEQUENCE:
+                if y is None or not _per_sample(y):
+                    continue
+            elif y is not None and _per_position(y, out):
+                continue
+            source = label(origin.entry.item)
+            message = (
+                f"{label(ls.entry.item)} receives {format_shape(ls.input_shape)} from {source}: "
+                f"add Flatten() (or global pooling) before it; the model output is "
+                f"{format_shape(out)}, one prediction per position instead of per sample"
+            )
+            yield self.diagnostic(
+                ls.entry.loc,
+                message,
+                trace=trace(shapes, index),
+                suggestion="insert `Flatten()` before this layer",
+            )
+
+    @staticmethod
+    def _find(shapes: ModelShapes) -> tuple[int, LayerShape, LayerShape] | None:
+        for index, ls in enumerate(shapes.layers):
+            item = ls.entry.item
+            if not isinstance(item, LayerCall):
+                return None
+            if item.class_name in _DENSE and ls.input_shape is not None and len(ls.input_shape) > 2:
+                kind, origin = _origin(shapes.layers, index)
+                if kind in ("spatial", "sequence") and origin is not None:
+                    return index, ls, origin
+                return None
+        return None

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from seqlint.analysis import Analysis
+from seqlint.diagnostics import Diagnostic
+from seqlint.rules.base import Example, Rule, register
+from seqlint.rules.common import compiled_loss, fit_targets, label, last_dim, units_layer
+
+
+@register
+class OutputUnitsMismatch(Rule):
+    code = "SEQ202"
+    name = "output-units-mismatch"
+    summary = (
+        "The number of output units does not fit the loss or the labels: (sparse) categorical "
+        "cross-entropy on one unit, or a different number of units than the one-hot labels "
+        "have classes."
+    )
+    why = (
+        "Categorical cross-entropy over a single unit is always 0, so nothing is learnt; with "
+        "one-hot labels of 10 classes and 5 units Keras fails inside `fit` (`Arguments target "
+        "and output must have the same shape`); sparse labels beyond the last unit fail in "
+        "TensorFlow with `Received a label value of 9 which is outside the valid range`."
+    )
+    fix_doc = "Give the output layer one unit per class (`to_categorical(y, n)` → `Dense(n)`)."
+    examples = (
+        Example(
+            "import keras\nfrom keras import layers\n\n"
+            "model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(1)])\n"
+            "model.compile(\n"
+            '    optimizer="adam",\n'
+            "    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),\n"
+            ")\n",
+            bad=True,
+        ),
+        Example(
+            "import keras\nfrom keras import layers\n\n"
+            "model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(10)])\n"
+            "model.compile(\n"
+            '    optimizer="adam",\n'
+            "    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),\n"
+            ")\n",
+            bad=False,
+        ),
+    )
+
+    def check(self, analysis: Analysis) -> Iterator[Diagnostic]:
+        for model, shapes in analysis.models():
+            if model.uncertain:
+                continue
+            loss = compiled_loss(model)
+            units = last_dim(shapes)
+            ls = units_layer(shapes)
+            if loss is None or units is None or ls is None:
+                continue
+            where = label(ls.entry.item)
+            y = fit_targets(model)
+            message = None
+            if loss.kind in ("categorical", "sparse") and units == 1:
+                message = (
+                    f"{where} has 1 unit but {loss.name} needs one unit per class: with a single "
+                    "unit the loss is constant; use Dense(n_classes), or sigmoid + "
+                    "binary_crossentropy for two classes"
+                )
+            elif (
+                loss.kind == "categorical"
+                and y is not None
+                and y.encoding == "onehot"
+                and y.n_classes is not None
+                and y.n_classes != units
+            ):
+                message = (
+                    f"{where} has {units} units but the one-hot labels have {y.n_classes} "
+                    f"classes: use {y.n_classes} units"
+                )
+            elif (
+                loss.kind == "sparse"
+                and y is not None
+                and y.encoding == "int"
+                and y.n_classes is not None
+                and y.n_classes > units
+            ):
+                message = (
+                    f"{where} has {units} units but the integer labels go up to "
+                    f"{y.n_classes - 1}: use {y.n_classes} units"
+                )
+            if message:
+                yield self.diagnostic(ls.entry.loc, message)
