@@ -1,0 +1,432 @@
+"""The ``seqlint`` command line: ``check``, ``summary``, ``rules``, ``rule``.
+
+Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error. Every error is one
+line on stderr (``seqlint: error: ...``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+import click
+
+from seqlint import __version__
+from seqlint import check as engine
+from seqlint.config import ConfigError, Settings, load_settings
+from seqlint.diagnostics import Diagnostic, Span
+from seqlint.files import MissingPathError, discover_files
+from seqlint.noqa import SYNTAX_ERROR_CODE, apply_noqa
+from seqlint.report import FORMATS, render
+from seqlint.report.summary import render_summary_text, summary_json
+from seqlint.sources import SourceError, SourceFile, read_source, source_from_bytes
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+SYNTAX_ERROR_NAME = "syntax-error"
+STDIN = "-"
+
+
+class UsageError(click.ClickException):
+    """A usage problem found after parsing (missing path, bad selector): exit 2."""
+
+    exit_code = EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    click.echo(f"seqlint: error: {_one_line(message)}", err=True)
+
+
+def _warning(message: str) -> None:
+    click.echo(f"seqlint: warning: {_one_line(message)}", err=True)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _describe(exc: BaseException) -> str:
+    msg = _one_line(str(exc))
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def _use_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _load_rules() -> None:
+    import seqlint.rules  # noqa: F401  (registers every rule)
+
+
+class SeqlintGroup(click.Group):
+    """A group whose ``main`` turns every failure into one line on stderr and an exit code."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        try:
+            rv = super().main(
+                args=list(args) if args is not None else None,
+                prog_name=prog_name or "seqlint",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except click.UsageError as e:
+            if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:  # click >= 8.2
+                click.echo(e.ctx.get_help())
+                sys.exit(EXIT_ERROR)
+            hint = ""
+            if e.ctx is not None:
+                hint = f" (see '{e.ctx.command_path} --help')"
+            _error(e.format_message() + hint)
+            sys.exit(EXIT_ERROR)
+        except click.ClickException as e:
+            _error(e.format_message())
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("seqlint: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(EXIT_ERROR)
+        except Exception as e:  # the last line of defence: no tracebacks
+            click.echo(f"seqlint: internal error: {_describe(e)}", err=True)
+            sys.exit(EXIT_ERROR)
+        sys.exit(rv if isinstance(rv, int) else EXIT_CLEAN)
+
+
+def _silence_stdout() -> None:
+    # After EPIPE, Python would complain again when flushing stdout at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+@click.group(cls=SeqlintGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "-V", "--version", prog_name="seqlint", message="%(prog)s %(version)s"
+)
+def cli() -> None:
+    """seqlint: a static linter for Keras Sequential models."""
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The console entry point (``seqlint``, ``python -m seqlint``)."""
+    cli.main(args=argv, prog_name="seqlint")
+
+
+# --------------------------------------------------------------------------------------------
+# check
+
+
+@dataclass
+class CheckRun:
+    """What one ``seqlint check`` found."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    internal_errors: int = 0
+
+
+def syntax_error_diagnostic(path: str, err: SourceError) -> Diagnostic:
+    """The ``SEQ001`` finding for a file that cannot be read as Python."""
+    return Diagnostic(
+        code=SYNTAX_ERROR_CODE,
+        name=SYNTAX_ERROR_NAME,
+        message=err.message,
+        severity="error",
+        span=Span(err.line, err.column, err.line, err.column + 1),
+        path=path,
+    )
+
+
+def check_one(src: SourceFile, settings: Settings, display: str) -> list[Diagnostic]:
+    """The findings for one readable source: the engine's, less per-file ignores and noqa.
+
+    Syntax errors are always reported, whatever the selection.
+    """
+    codes = settings.codes_for(display)
+    found = engine.check_source(src, codes | {SYNTAX_ERROR_CODE})
+    kept = [d for d in found if d.code in codes or d.code == SYNTAX_ERROR_CODE]
+    kept = apply_noqa(src, kept)
+    for d in kept:
+        d.path = display
+    return kept
+
+
+def _check_source(src: SourceFile, settings: Settings, display: str, run: CheckRun) -> None:
+    try:
+        found = check_one(src, settings, display)
+    except Exception as e:
+        click.echo(f"seqlint: internal error in {display}: {_describe(e)}", err=True)
+        run.internal_errors += 1
+        return
+    if found:
+        run.diagnostics.extend(found)
+        run.sources[display] = src
+
+
+def _stdin_bytes() -> bytes:
+    stream = sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return bytes(buffer.read())
+    return stream.read().encode("utf-8")
+
+
+def _read_stdin(filename: str | None) -> tuple[str, SourceFile | SourceError]:
+    display = filename or STDIN
+    data = _stdin_bytes()
+    try:
+        return display, source_from_bytes(display, data)
+    except SourceError as e:
+        return display, e
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, file_okay=True, allow_dash=True))
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    help="Rules to check (codes, prefixes, names or ALL; comma-separated). Replaces the config's.",
+)
+@click.option(
+    "--extend-select",
+    multiple=True,
+    metavar="RULES",
+    help="Rules to check on top of the selection.",
+)
+@click.option("--ignore", multiple=True, metavar="RULES", help="Rules to leave out.")
+@click.option(
+    "--output-format",
+    type=click.Choice(FORMATS),
+    default="full",
+    show_default=True,
+    help="How findings are shown.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="A TOML file with the settings (instead of the nearest pyproject.toml).",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The name of the file read from stdin (for per-file-ignores and messages).",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply exclude patterns to files named on the command line too.",
+)
+def check(
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    exit_zero: bool,
+    config_file: str | None,
+    no_cache: bool,
+    stdin_filename: str | None,
+    force_exclude: bool,
+) -> int:
+    """Check files and directories (default: the current directory)."""
+    del no_cache  # there is no cache yet
+    use_stdin = STDIN in paths or (stdin_filename is not None and not paths)
+    if paths.count(STDIN) > 1:
+        raise UsageError("'-' (stdin) given more than once")
+    file_paths = [p for p in paths if p != STDIN]
+    if not file_paths and not use_stdin:
+        file_paths = ["."]
+
+    _load_rules()
+    config_start = (
+        [stdin_filename] if use_stdin and stdin_filename and not file_paths else file_paths
+    )
+    try:
+        settings = load_settings(
+            config_start,
+            config_file=config_file,
+            select=list(select) if select else None,
+            extend_select=list(extend_select),
+            ignore=list(ignore),
+        )
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+
+    try:
+        discovery = discover_files(
+            file_paths,
+            exclude=settings.exclude,
+            root=settings.root,
+            force_exclude=force_exclude,
+            on_warning=_warning,
+        )
+    except MissingPathError as e:
+        raise UsageError(str(e)) from None
+
+    run = CheckRun()
+    if use_stdin:
+        display, got = _read_stdin(stdin_filename)
+        if isinstance(got, SourceError):
+            run.diagnostics.append(syntax_error_diagnostic(display, got))
+        else:
+            _check_source(got, settings, display, run)
+    elif not discovery.files:
+        _warning("no Python files found under the given paths")
+
+    for path in discovery.files:
+        try:
+            src = read_source(path)
+        except SourceError as e:
+            run.diagnostics.append(syntax_error_diagnostic(path, e))
+            continue
+        _check_source(src, settings, path, run)
+
+    color = _use_color() and output_format in ("full", "concise")
+    report = render(
+        output_format, run.diagnostics, run.sources, color=color, unchecked=run.internal_errors
+    )
+    click.echo(report, nl=False, color=color)
+
+    if run.internal_errors:
+        return EXIT_ERROR
+    if run.diagnostics and not exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+# --------------------------------------------------------------------------------------------
+# summary, rules, rule
+
+
+@cli.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "--output-format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="A Keras-like table, or JSON.",
+)
+def summary(file: str, output_format: str) -> int:
+    """Print a static model.summary() of each Sequential model in FILE."""
+    try:
+        if file == STDIN:
+            src = source_from_bytes(STDIN, _stdin_bytes())
+        elif not os.path.exists(file):
+            raise UsageError(f"path does not exist: {file}")
+        else:
+            src = read_source(file)
+    except SourceError as e:
+        _error(f"{file}:{e.line}:{e.column}: {e.message}")
+        return EXIT_ERROR
+    try:
+        models = engine.summarize_source(src)
+    except Exception as e:
+        click.echo(f"seqlint: internal error in {file}: {_describe(e)}", err=True)
+        return EXIT_ERROR
+    if output_format == "json":
+        click.echo(json.dumps(summary_json(file, models), indent=2))
+    else:
+        click.echo(render_summary_text(file, models), nl=False)
+    return EXIT_CLEAN
+
+
+def _rule_rows() -> list[dict[str, Any]]:
+    from seqlint.rules.base import all_rules
+
+    _load_rules()
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "severity": r.severity,
+            "default": bool(r.default),
+            "fixable": bool(r.fixable),
+            "summary": r.summary,
+        }
+        for r in all_rules()
+    ]
+
+
+@cli.command()
+@click.option(
+    "--output-format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+)
+def rules(output_format: str) -> int:
+    """List every rule: code, name, severity, on by default, fixable, summary."""
+    rows = _rule_rows()
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return EXIT_CLEAN
+    headers = ("Code", "Name", "Severity", "Default", "Fix", "Summary")
+    table = [
+        (
+            r["code"],
+            r["name"],
+            r["severity"],
+            "yes" if r["default"] else "no",
+            "yes" if r["fixable"] else "no",
+            r["summary"],
+        )
+        for r in rows
+    ]
+    widths = [max([len(h), *(len(row[i]) for row in table)]) for i, h in enumerate(headers)]
+
+    def fmt(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    click.echo(fmt(headers))
+    click.echo(fmt(["-" * w for w in widths]))
+    for row in table:
+        click.echo(fmt(row))
+    return EXIT_CLEAN
+
+
+@cli.command()
+@click.argument("code_or_name")
+def rule(code_or_name: str) -> int:
+    """Explain a rule, by code (SEQ101) or name (missing-flatten)."""
+    import difflib
+
+    from seqlint.rules.base import all_rules, find_rule
+
+    _load_rules()
+    found = find_rule(code_or_name)
+    if found is None:
+        names = [r.code for r in all_rules()] + [r.name for r in all_rules()]
+        hint = difflib.get_close_matches(code_or_name, names, n=1)
+        did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise UsageError(f"unknown rule {code_or_name!r}{did_you_mean}; 'seqlint rules' lists them")
+    click.echo(found.doc().rstrip("\n"))
+    return EXIT_CLEAN

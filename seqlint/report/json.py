@@ -1,0 +1,14 @@
+"""``--output-format json``: a JSON array of findings, ``[]`` when clean."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from seqlint.diagnostics import Diagnostic
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """The findings as a JSON array (sorted by path, cell, line, column), newline-terminated."""
+    ordered = sorted(diagnostics, key=lambda d: d.sort_key())
+    return json.dumps([d.to_json() for d in ordered], indent=2) + "\n"

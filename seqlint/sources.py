@@ -1,0 +1,432 @@
+"""Reading what users give us (.py, .ipynb, stdin) into one Python text with a location map."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tokenize
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from seqlint.diagnostics import Span
+
+
+class SourceError(Exception):
+    """The file cannot be read as Python (binary, bad encoding, broken notebook JSON)."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class SourceFile:
+    """Python text to analyse.
+
+    For a notebook, ``text`` is its code cells joined in order (magic lines blanked so line
+    numbers keep), and ``cell_starts[i]`` is the 1-based line of ``text`` where the i-th code
+    cell starts; ``cell_numbers[i]`` is that cell's 1-based number as reported to users (its
+    index among all the notebook's cells, markdown included).
+
+    ``text`` always uses ``"\\n"`` line endings; ``newline`` and ``encoding`` record what the
+    file on disk used, so that a fixer can write it back the same way.
+    """
+
+    path: str
+    text: str
+    cell_starts: list[int] | None = None
+    cell_numbers: list[int] | None = None
+    encoding: str = "utf-8"
+    newline: str = "\n"
+
+    @property
+    def is_notebook(self) -> bool:
+        return self.cell_starts is not None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The lines of ``text`` without their line endings (``lines[0]`` is line 1)."""
+        return self.text.split("\n")
+
+    def locate(self, line: int) -> tuple[int | None, int]:
+        """(cell number or None, line within that cell) for a 1-based line of ``text``."""
+        if not self.cell_starts or not self.cell_numbers:
+            return None, line
+        idx = 0
+        for i, start in enumerate(self.cell_starts):
+            if start <= line:
+                idx = i
+            else:
+                break
+        return self.cell_numbers[idx], line - self.cell_starts[idx] + 1
+
+    def span(self, line: int, column: int, end_line: int, end_column: int) -> Span:
+        """A user-facing span from ``text`` coordinates (cell-relative for notebooks)."""
+        cell, rel = self.locate(line)
+        if cell is None:
+            return Span(line, column, end_line, end_column)
+        end_cell, end_rel = self.locate(end_line)
+        if end_cell != cell:
+            end_rel, end_column = rel, column
+        return Span(rel, column, end_rel, end_column, cell=cell)
+
+    def text_line(self, line: int, cell: int | None = None) -> int:
+        """The 1-based line of ``text`` for a user-facing (cell, line) location.
+
+        ``cell`` is a cell number as in :attr:`cell_numbers` (``Span.cell``); for a plain file
+        (or ``cell=None``) the line is returned unchanged.
+        """
+        if cell is None or not self.cell_starts or not self.cell_numbers:
+            return line
+        try:
+            idx = self.cell_numbers.index(cell)
+        except ValueError:
+            return line
+        return self.cell_starts[idx] + line - 1
+
+    def cell_lines(self, cell: int | None) -> tuple[int, int]:
+        """The first and last line of ``text`` that belong to ``cell`` (the whole file if None)."""
+        last_line = len(self.lines)
+        if cell is None or not self.cell_starts or not self.cell_numbers:
+            return 1, last_line
+        try:
+            idx = self.cell_numbers.index(cell)
+        except ValueError:
+            return 1, last_line
+        start = self.cell_starts[idx]
+        end = self.cell_starts[idx + 1] - 1 if idx + 1 < len(self.cell_starts) else last_line
+        return start, max(start, end)
+
+    def line_text(self, line: int, cell: int | None = None) -> str:
+        """The text of a user-facing (cell, line) location; ``""`` when out of range."""
+        n = self.text_line(line, cell)
+        if 1 <= n <= len(self.lines):
+            return self.lines[n - 1]
+        return ""
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+
+
+def read_source(path: str | os.PathLike[str]) -> SourceFile:
+    """Read a ``.py``/``.pyi`` (or extensionless) file or a ``.ipynb`` notebook.
+
+    Raises :class:`SourceError` (with a one-line message and a location) for files that cannot
+    be read, binary files, undecodable text and broken notebooks.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            data = f.read()
+    except IsADirectoryError:
+        raise SourceError("is a directory, not a file") from None
+    except OSError as e:
+        raise SourceError(f"cannot read file: {e.strerror or e}") from None
+    return source_from_bytes(name, data)
+
+
+def source_from_bytes(path: str, data: bytes) -> SourceFile:
+    """Decode ``data`` as the file named ``path`` would be (notebook when it ends in .ipynb)."""
+    if is_notebook_path(path):
+        return notebook_from_bytes(path, data)
+    encoding, text = decode_python(data)
+    return _python_source(path, text, encoding)
+
+
+def source_from_text(path: str, text: str) -> SourceFile:
+    """A source from already-decoded text: notebook JSON when ``path`` ends in .ipynb."""
+    if is_notebook_path(path):
+        return notebook_from_json(path, text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _python_source(path, text, "utf-8")
+
+
+def is_notebook_path(path: str | os.PathLike[str]) -> bool:
+    return os.fspath(path).lower().endswith(".ipynb")
+
+
+# --------------------------------------------------------------------------------------------
+# Python files
+
+
+def decode_python(data: bytes) -> tuple[str, str]:
+    """(encoding, text) for Python source bytes, decoded the way the interpreter does (PEP 263)."""
+    if b"\x00" in data:
+        line, col = _position(data, data.index(b"\x00"))
+        raise SourceError("binary file (contains NUL bytes), not Python source", line, col)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as e:
+        raise SourceError(_encoding_message(str(e)), _cookie_line(data), 1) from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        line, col = _position(data, e.start)
+        byte = data[e.start : e.start + 1].hex()
+        shown = "utf-8" if encoding == "utf-8-sig" else encoding
+        raise SourceError(
+            f"cannot decode byte 0x{byte} as {shown}; not a text file or wrong coding declaration",
+            line,
+            col,
+        ) from None
+    except LookupError:  # pragma: no cover - detect_encoding already checked the codec
+        raise SourceError(f"unknown encoding {encoding!r}", _cookie_line(data), 1) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return encoding, text
+
+
+def _python_source(path: str, text: str, encoding: str) -> SourceFile:
+    newline = _newline_style(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceFile(path=path, text=text, encoding=encoding, newline=newline)
+
+
+def _newline_style(text: str) -> str:
+    i = text.find("\n")
+    j = text.find("\r")
+    if j == -1:
+        return "\n"
+    if i == j + 1:
+        return "\r\n"
+    if i == -1 or j < i:
+        return "\r"
+    return "\n"
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a byte offset; the column counts bytes."""
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]")
+
+
+def _cookie_line(data: bytes) -> int:
+    lines = data.split(b"\n", 2)
+    if len(lines) > 1 and not _COOKIE.match(lines[0]) and _COOKIE.match(lines[1]):
+        return 2
+    return 1
+
+
+def _encoding_message(msg: str) -> str:
+    # tokenize's messages name a "<file>"; keep the part that says what went wrong.
+    m = re.match(r"unknown encoding(?: for .*?)?: (.+)$", msg)
+    if m:
+        return f"unknown encoding {m.group(1)!r} in coding declaration"
+    if "encoding problem" in msg:
+        return "coding declaration contradicts the UTF-8 byte order mark"
+    return "invalid coding declaration"
+
+
+# --------------------------------------------------------------------------------------------
+# Notebooks
+
+
+_PYTHON_LANGS = {"python", "python2", "python3", "ipython", "ipython2", "ipython3", "py"}
+
+# Cell magics whose body is Python run in the notebook's namespace: keep the body.
+_PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
+
+
+def notebook_from_bytes(path: str, data: bytes) -> SourceFile:
+    if b"\x00" in data:
+        line, col = _position(data, data.index(b"\x00"))
+        raise SourceError("binary file (contains NUL bytes), not a notebook", line, col)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line, col = _position(data, e.start)
+        raise SourceError("notebook is not valid UTF-8", line, col) from None
+    return notebook_from_json(path, text)
+
+
+def notebook_from_json(path: str, text: str) -> SourceFile:
+    """Turn notebook JSON (nbformat 4, or 3) into a :class:`SourceFile` of its Python cells."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SourceError(f"invalid notebook JSON: {e.msg}", e.lineno, e.colno) from None
+    except RecursionError:
+        raise SourceError("invalid notebook JSON: nested too deeply") from None
+    if not isinstance(nb, dict):
+        raise SourceError("not a Jupyter notebook: the JSON is not an object")
+    cells = _notebook_cells(nb)
+    python_notebook = _is_python_language(_notebook_language(nb))
+
+    chunks: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    line = 1
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            raise SourceError(f"not a Jupyter notebook: cell {number} is not an object")
+        if cell.get("cell_type") != "code" or not python_notebook:
+            continue
+        if not _is_python_language(_cell_language(cell)):
+            continue
+        key = "source" if "source" in cell else "input"
+        source = _cell_source(cell.get(key), number)
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+        body = "\n".join(blank_magics(source.split("\n")))
+        chunks.append(body)
+        starts.append(line)
+        numbers.append(number)
+        line += body.count("\n") + 1
+    joined = "\n".join(chunks) + "\n" if chunks else ""
+    return SourceFile(path=path, text=joined, cell_starts=starts, cell_numbers=numbers)
+
+
+def _notebook_cells(nb: dict[str, Any]) -> list[Any]:
+    cells = nb.get("cells")
+    if isinstance(cells, list):
+        return cells
+    worksheets = nb.get("worksheets")  # nbformat 3
+    if cells is None and isinstance(worksheets, list):
+        out: list[Any] = []
+        for ws in worksheets:
+            if isinstance(ws, dict) and isinstance(ws.get("cells"), list):
+                out.extend(ws["cells"])
+        return out
+    raise SourceError("not a Jupyter notebook: no 'cells' list")
+
+
+def _notebook_language(nb: dict[str, Any]) -> str | None:
+    meta = nb.get("metadata")
+    if not isinstance(meta, dict):
+        return None
+    for section, key in (("kernelspec", "language"), ("language_info", "name")):
+        sub = meta.get(section)
+        if isinstance(sub, dict) and isinstance(sub.get(key), str):
+            return str(sub[key])
+    return None
+
+
+def _cell_language(cell: dict[str, Any]) -> str | None:
+    meta = cell.get("metadata")
+    if not isinstance(meta, dict):
+        return None
+    for section, key in (
+        ("vscode", "languageId"),
+        ("dotnet_interactive", "language"),
+        ("polyglot_notebook", "kernelName"),
+    ):
+        sub = meta.get(section)
+        if isinstance(sub, dict) and isinstance(sub.get(key), str):
+            return str(sub[key])
+    lang = meta.get("language")
+    return lang if isinstance(lang, str) else None
+
+
+def _is_python_language(lang: str | None) -> bool:
+    return lang is None or lang.strip().lower() in _PYTHON_LANGS
+
+
+def _cell_source(value: Any, number: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return "".join(value)
+    raise SourceError(
+        f"not a Jupyter notebook: cell {number} 'source' is not a string or a list of strings"
+    )
+
+
+_MAGIC_START = re.compile(r"^\s*[%!]")
+_MAGIC_ASSIGN = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[%!]")
+_HELP = re.compile(r"^\s*(?:\?{1,2}\s*[\w.]+|[\w.]+\s*\?{1,2})\s*$")
+_CELL_MAGIC = re.compile(r"^\s*%%([\w.-]*)")
+
+
+def blank_magics(lines: Sequence[str]) -> list[str]:
+    """Replace IPython magics, shell escapes and help lines by empty lines (count kept).
+
+    A cell whose first non-blank line is a cell magic (``%%...``) is blanked whole, unless
+    its body is Python that runs in the notebook (``%%time``, ``%%capture``, ...), in which
+    case only the magic line goes. Line magics count only where a statement can start (not
+    inside brackets, strings or after a backslash), so ``% args`` continuing an expression
+    stays.
+    """
+    out = list(lines)
+    first = next((i for i, ln in enumerate(out) if ln.strip()), None)
+    if first is not None:
+        m = _CELL_MAGIC.match(out[first])
+        if m:
+            if m.group(1) not in _PYTHON_CELL_MAGICS:
+                return ["" for _ in out]
+            out[first] = ""
+    scanner = _LineScanner()
+    magic_continues = False
+    for i, line in enumerate(out):
+        if magic_continues:
+            magic_continues = line.rstrip().endswith("\\")
+            out[i] = ""
+            continue
+        if scanner.at_statement_start and (
+            _MAGIC_START.match(line) or _MAGIC_ASSIGN.match(line) or _HELP.match(line)
+        ):
+            magic_continues = line.rstrip().endswith("\\")
+            out[i] = ""
+            continue
+        scanner.feed(line)
+    return out
+
+
+class _LineScanner:
+    """Tracks brackets, strings and backslash continuations across physical lines."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.quote: str | None = None
+        self.continued = False
+
+    @property
+    def at_statement_start(self) -> bool:
+        return self.depth == 0 and self.quote is None and not self.continued
+
+    def feed(self, line: str) -> None:
+        i, n = 0, len(line)
+        comment = False
+        while i < n:
+            c = line[i]
+            if self.quote is not None:
+                if c == "\\":
+                    i += 2
+                    continue
+                if line.startswith(self.quote, i):
+                    i += len(self.quote)
+                    self.quote = None
+                    continue
+                i += 1
+                continue
+            if c == "#":
+                comment = True
+                break
+            if c in "'\"":
+                self.quote = c * 3 if line.startswith(c * 3, i) else c
+                i += len(self.quote)
+                continue
+            if c in "([{":
+                self.depth += 1
+            elif c in ")]}":
+                self.depth = max(0, self.depth - 1)
+            i += 1
+        ends_backslash = not comment and line.endswith("\\")
+        if self.quote is not None and len(self.quote) == 1 and not ends_backslash:
+            self.quote = None  # an unterminated one-line string: a syntax error, move on
+        self.continued = ends_backslash and self.quote is None
