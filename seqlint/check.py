@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+import re
+
 import libcst as cst
 
 from seqlint.analysis import Analysis
@@ -36,6 +38,14 @@ class ModelSummary:
     built: bool = False
 
 
+# A file that never mentions Keras cannot define a Keras model: skip it before parsing.
+_RELEVANT = re.compile(r"keras|Sequential")
+
+
+def relevant(text: str) -> bool:
+    return _RELEVANT.search(text) is not None
+
+
 def analyse(src: SourceFile) -> Analysis:
     """Parse and extract; raises :class:`libcst.ParserSyntaxError` when the text is not Python."""
     return Analysis.of(extract(parse(src.text)))
@@ -57,6 +67,8 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     A file that does not parse yields one ``syntax-error`` diagnostic. noqa comments are not
     applied here (see :mod:`seqlint.noqa`).
     """
+    if not relevant(src.text):
+        return []
     try:
         analysis = analyse(src)
     except cst.ParserSyntaxError as err:
@@ -83,6 +95,8 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
 
 def summarize_source(src: SourceFile) -> list[ModelSummary]:
     """Static ``model.summary()`` for each Sequential model in the source, in Keras order."""
+    if not relevant(src.text):
+        return []
     analysis = analyse(src)
     out: list[ModelSummary] = []
     for model, shapes in analysis.models():

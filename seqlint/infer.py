@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from seqlint.identifiers import bad_identifier
 from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
 from seqlint.layers.base import UNKNOWN, Shape, ShapeError
 
@@ -153,8 +154,16 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
             seen.add(item.uid)
             definition = item.definition
             bound = item.bound
-            ls.construct_error = bound is not None and not bound.ok
-            if definition is not None and bound is not None and current is not None and not failed:
+            ls.construct_error = bound is not None and (
+                not bound.ok
+                or any(bad_identifier(k, v) for k, v in item.kwargs.items())
+                or any(bad_identifier(k, bound.values.get(k)) for k in ("activation", "padding"))
+            )
+            if definition is not None and definition.merge:
+                # needs several inputs: reported by branching-in-sequential, not as a rank error
+                ls.error = ("branching", f"{item.class_name} needs a list of inputs")
+                failed = True
+            elif definition is not None and bound is not None and current is not None and not failed:
                 try:
                     ls.output_shape = definition.output_shape(bound, current)
                 except ShapeError as err:
@@ -178,6 +187,8 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
             ls.trainable = ls.non_trainable = 0
         elif isinstance(item, TensorCall):
             ls.class_name = "KerasTensor"
+            ls.error = ("branching", "a tensor, not a layer")
+            failed = True
         else:
             ls.class_name = "?"
         result.layers.append(ls)

@@ -17,7 +17,12 @@ def parse(text: str) -> cst.Module:
 def extract(module: cst.Module) -> FileIR:
     """Every Sequential model of a parsed module, with its compile/fit calls and data."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
+    try:
+        positions = wrapper.resolve(PositionProvider)
+    except RecursionError:
+        # libcst's position pass recurses once per nesting level; a generated file with
+        # thousands of nested nodes is nothing we can analyse, and no reason to crash
+        return FileIR()
     return Interpreter(module, dict(positions)).run()
 
 

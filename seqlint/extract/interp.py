@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -174,6 +175,13 @@ class Interpreter:
                 if not fn.called:
                     self.call_function(fn, (), {}, uncalled=True)
         except (Budget, RecursionError):
+            for m in self.file.models:
+                m.uncertain = True
+        except Exception:
+            # Real-world code reaches corners we did not foresee; a linter must not crash on
+            # it. What was found so far is kept, marked uncertain so no rule guesses from it.
+            if os.environ.get("SEQLINT_STRICT"):
+                raise
             for m in self.file.models:
                 m.uncertain = True
         return self.file
@@ -659,7 +667,7 @@ class Interpreter:
                 return False
             for item in items:
                 self.assign(c.target, item, inner)
-                conds = [self.truth(self.ev(i.search, inner)) for i in c.ifs]
+                conds = [self.truth(self.ev(i.test, inner)) for i in c.ifs]
                 if any(cond is None for cond in conds):
                     return False
                 if not all(conds):
@@ -876,9 +884,9 @@ class Interpreter:
             if args and all(isinstance(a, int) and not isinstance(a, bool) for a in args) and len(args) <= 3:
                 try:
                     r = range(*args)
-                except ValueError:
+                    return tuple(r) if len(r) <= MAX_UNROLL else UNKNOWN
+                except (ValueError, OverflowError):
                     return UNKNOWN
-                return tuple(r) if len(r) <= MAX_UNROLL else UNKNOWN
             return UNKNOWN
         if name == "len" and len(args) == 1:
             a = args[0]

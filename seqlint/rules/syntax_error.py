@@ -19,8 +19,8 @@ class SyntaxErrorRule(Rule):
     )
     fix_doc = "Fix the syntax error, or exclude the file (`extend-exclude` in `[tool.seqlint]`)."
     examples = (
-        Example('print "training"\n', bad=True),
-        Example('print("training")\n', bad=False),
+        Example('import keras\n\nprint "training"\n', bad=True),
+        Example('import keras\n\nprint("training")\n', bad=False),
     )
 
     def check(self, analysis: Analysis) -> Iterator[Diagnostic]:

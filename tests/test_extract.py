@@ -1,0 +1,260 @@
+"""Extraction: every way people write a Sequential model leads to the same layers and shapes."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import findings, shapes, summary
+
+MLP = [("Dense", [None, 16], 176), ("Dense", [None, 1], 17)]
+
+IMPORT_STYLES = {
+    "keras": """
+        import keras
+        model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(16),
+                                  keras.layers.Dense(1)])
+    """,
+    "from keras import layers, models": """
+        from keras import layers, models
+        model = models.Sequential([layers.Input(shape=(10,)), layers.Dense(16), layers.Dense(1)])
+    """,
+    "tf.keras": """
+        import tensorflow as tf
+        model = tf.keras.models.Sequential()
+        model.add(tf.keras.layers.Dense(16, input_shape=(10,)))
+        model.add(tf.keras.layers.Dense(1))
+    """,
+    "tensorflow.keras": """
+        from tensorflow.keras.models import Sequential
+        from tensorflow.keras.layers import Dense
+        model = Sequential([Dense(16, input_dim=10), Dense(1)])
+    """,
+    "aliases": """
+        from tensorflow.keras.layers import Dense as D
+        from tensorflow.keras.models import Sequential as Seq
+        net = Seq()
+        net.add(D(16, input_dim=10))
+        net.add(D(1))
+    """,
+    "keras 2 module paths": """
+        from keras.models import Sequential
+        from keras.layers.core import Dense
+        model = Sequential()
+        model.add(Dense(16, input_dim=10))
+        model.add(Dense(1))
+    """,
+    "tf_keras": """
+        import tf_keras as keras
+        model = keras.Sequential(layers=[keras.layers.Dense(16, input_shape=(10,)),
+                                         keras.layers.Dense(1)])
+    """,
+    "from tensorflow import keras": """
+        from tensorflow import keras
+        model = keras.Sequential([keras.layers.InputLayer(shape=(10,)),
+                                  keras.layers.Dense(16), keras.layers.Dense(1)])
+    """,
+    "star import": """
+        from keras.models import *
+        from keras.layers import *
+        model = Sequential([Dense(16, input_shape=(10,)), Dense(1)])
+    """,
+    "try/except import fallback": """
+        try:
+            from tensorflow import keras
+        except ImportError:
+            import keras
+        model = keras.Sequential([keras.Input((10,)), keras.layers.Dense(16),
+                                  keras.layers.Dense(1)])
+    """,
+}
+
+
+@pytest.mark.parametrize("style", sorted(IMPORT_STYLES))
+def test_import_styles_give_the_same_model(style: str) -> None:
+    assert shapes(IMPORT_STYLES[style]) == MLP
+
+
+def test_module_constants_arithmetic_and_unpacking() -> None:
+    code = """
+        from keras import layers, models
+        (H, W), C = (28, 28), 1
+        HIDDEN = 2 * 32
+        SHAPE = (H, W, C)
+        model = models.Sequential()
+        model.add(layers.Flatten(input_shape=SHAPE))
+        model.add(layers.Dense(HIDDEN + 0))
+    """
+    assert shapes(code) == [("Flatten", [None, 784], 0), ("Dense", [None, 64], 50240)]
+
+
+def test_function_called_with_arguments_and_loop_over_defaults() -> None:
+    code = """
+        from keras.models import Sequential
+        from keras.layers import Dense, Dropout
+
+        def build(n_in, n_out, hidden=(64, 32)):
+            model = Sequential()
+            model.add(Dense(hidden[0], input_dim=n_in))
+            for units in hidden[1:]:
+                model.add(Dropout(0.1))
+                model.add(Dense(units))
+            model.add(Dense(n_out, activation="softmax"))
+            return model
+
+        model = build(16, 3)
+    """
+    assert shapes(code) == [
+        ("Dense", [None, 64], 1088),
+        ("Dropout", [None, 64], 0),
+        ("Dense", [None, 32], 2080),
+        ("Dense", [None, 3], 99),
+    ]
+
+
+def test_range_loop_and_list_comprehension_are_unrolled() -> None:
+    code = """
+        import keras
+        from keras import layers
+        N = 3
+        blocks = [layers.Dense(8) for _ in range(N)]
+        model = keras.Sequential([keras.Input((4,)), *blocks])
+        for i in range(2):
+            model.add(layers.Dense(2 ** (i + 1)))
+    """
+    got = shapes(code)
+    assert [s for _, s, _ in got] == [[None, 8]] * 3 + [[None, 2], [None, 4]]
+
+
+def test_list_returning_helper_spread_into_sequential() -> None:
+    code = """
+        import keras
+        from keras import layers
+
+        def conv_block(filters):
+            return [layers.Conv2D(filters, 3, padding="same"), layers.MaxPooling2D()]
+
+        model = keras.Sequential([keras.Input((32, 32, 3)), *conv_block(16), *conv_block(32),
+                                  layers.Flatten(), layers.Dense(10)])
+    """
+    got = shapes(code)
+    assert got[3] == ("MaxPooling2D", [None, 8, 8, 32], 0)
+    assert got[-1] == ("Dense", [None, 10], 20490)
+
+
+def test_layer_variables_and_shape_from_data() -> None:
+    code = """
+        import numpy as np
+        import keras
+        x = np.random.rand(64, 20).astype("float32")
+        first = keras.layers.Dense(8, input_shape=x.shape[1:])
+        model = keras.Sequential([first, keras.layers.Dense(1)])
+    """
+    assert shapes(code) == [("Dense", [None, 8], 168), ("Dense", [None, 1], 9)]
+
+
+def test_unknown_values_stay_unknown() -> None:
+    code = """
+        import sys
+        import keras
+        n = int(sys.argv[1])
+        model = keras.Sequential([keras.Input((n,)), keras.layers.Dense(4)])
+    """
+    assert shapes(code) == [("Dense", [None, 4], None)]
+
+
+def test_unknown_custom_layer_gives_unknown_shapes_and_no_finding() -> None:
+    code = """
+        import keras
+        import tensorflow_hub as hub
+        model = keras.Sequential([
+            hub.KerasLayer("https://tfhub.dev/some/model", input_shape=[], dtype="string"),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ])
+        model.compile(loss="binary_crossentropy", optimizer="adam")
+    """
+    assert findings(code) == []
+    assert [s for _, s, _ in shapes(code)] == [None, None, None]
+
+
+def test_branch_with_unknown_condition_is_not_guessed() -> None:
+    code = """
+        import sys
+        from keras.models import Sequential
+        from keras.layers import Conv2D, Dense
+        model = Sequential()
+        model.add(Conv2D(8, 3, input_shape=(28, 28, 1)))
+        if len(sys.argv) > 1:
+            model.add(Dense(10))
+    """
+    # Dense might or might not follow the Conv2D: no missing-flatten claim either way
+    assert findings(code) == []
+
+
+def test_if_name_main_is_followed() -> None:
+    code = """
+        from keras.models import Sequential
+        from keras.layers import Dense
+        if __name__ == "__main__":
+            model = Sequential([Dense(4, input_dim=3)])
+    """
+    assert shapes(code) == [("Dense", [None, 4], 16)]
+
+
+def test_uncalled_function_is_still_checked() -> None:
+    code = """
+        from keras.models import Sequential
+        from keras.layers import Conv2D, Dense, MaxPooling2D
+
+        def create_model():
+            model = Sequential()
+            model.add(Conv2D(8, 3, input_shape=(28, 28, 1)))
+            model.add(MaxPooling2D())
+            model.add(Dense(10, activation="softmax"))
+            return model
+    """
+    assert findings(code) == [("missing-flatten", 9)]
+
+
+def test_models_are_listed_in_keras_order() -> None:
+    code = """
+        import keras
+        from keras import layers
+        def make():
+            return keras.Sequential([keras.Input((3,)), layers.Dense(2)], name="inner")
+        encoder = keras.Sequential([keras.Input((8,)), layers.Dense(4)], name="encoder")
+        decoder = make()
+        both = keras.Sequential([encoder, decoder])
+    """
+    models = summary(code)
+    assert [m.variable for m in models] == ["encoder", "decoder", "both"]
+    assert models[2].layers[0].class_name == "Sequential"
+    assert models[2].layers[0].params == 36
+
+
+def test_notebook_style_model_spread_over_cells() -> None:
+    code = """
+        # In[1]:
+        from keras.models import Sequential
+        from keras.layers import Dense
+        # In[2]:
+        clf = Sequential()
+        clf.add(Dense(6, input_dim=11))
+        # In[3]:
+        clf.add(Dense(1, activation="sigmoid"))
+    """
+    assert shapes(code) == [("Dense", [None, 6], 72), ("Dense", [None, 1], 7)]
+
+
+def test_pathological_code_does_not_crash() -> None:
+    code = """
+        import keras
+        def f(n):
+            return f(n + 1)
+        x = f(0)
+        y = [1] * 10**9
+        z = 2 ** 10**9
+        while True:
+            keras.Sequential().add(keras.layers.Dense(1))
+        model = keras.Sequential([keras.layers.Dense(x)])
+    """
+    findings(code)  # must simply return
