@@ -89,7 +89,7 @@ def _dims(shape: Any) -> Shape | None:
 
 
 def declared_input(model: ModelIR) -> tuple[Shape | None, str | None, int]:
-    """The input shape (with batch axis) the code declares, its source, and the first layer index."""
+    """The declared input shape (batch first), how it is declared, and the first layer's index."""
     if not model.entries:
         return None, None, 0
     first = model.entries[0].item
@@ -163,7 +163,9 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
                 # needs several inputs: reported by branching-in-sequential, not as a rank error
                 ls.error = ("branching", f"{item.class_name} needs a list of inputs")
                 failed = True
-            elif definition is not None and bound is not None and current is not None and not failed:
+            elif (
+                definition is not None and bound is not None and current is not None and not failed
+            ):
                 try:
                     ls.output_shape = definition.output_shape(bound, current)
                 except ShapeError as err:
@@ -205,7 +207,7 @@ def infer_nested(model: ModelIR, input_shape: Shape, names: Counter[str]) -> Mod
 
 
 def _with_input(model: ModelIR, input_shape: Shape) -> ModelIR:
-    from seqlint.ir import Entry, NOWHERE
+    from seqlint.ir import NOWHERE, Entry
 
     decl = InputDecl(shape=tuple(input_shape[1:]), loc=NOWHERE)
     return ModelIR(loc=model.loc, entries=[Entry(decl, NOWHERE), *model.entries])

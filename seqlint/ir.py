@@ -74,7 +74,7 @@ class LayerCall:
 
 @dataclass(eq=False)
 class InputDecl:
-    """``keras.Input(shape=...)`` / ``InputLayer(...)``: declares the model input (batch excluded)."""
+    """``keras.Input(shape=...)`` / ``InputLayer(...)``: the model input (batch excluded)."""
 
     shape: Any  # tuple of ints/None/UNKNOWN items, or UNKNOWN
     loc: Loc

@@ -12,7 +12,9 @@ from keras import layers
 
 
 def test_missing_input_shape_names_the_input_the_fit_data_needs() -> None:
-    code = HEAD + """
+    code = (
+        HEAD
+        + """
 X = np.random.rand(100, 10)
 y = np.random.randint(0, 2, 100)
 model = keras.Sequential()
@@ -21,29 +23,41 @@ model.add(layers.Dense(1, activation="sigmoid"))
 model.compile(loss="binary_crossentropy", optimizer="adam")
 model.fit(X, y)
 """
+    )
     (diag,) = lint(code)
     assert (diag.name, diag.span.line, diag.severity) == ("missing-input-shape", 9, "warning")
     assert "keras.Input(shape=(10,))" in diag.message
 
 
 def test_missing_input_shape_not_reported_when_built_or_called() -> None:
-    built = HEAD + """
+    built = (
+        HEAD
+        + """
 model = keras.Sequential([layers.Dense(8), layers.Dense(1)])
 model.build((None, 4))
 """
-    called = HEAD + """
+    )
+    called = (
+        HEAD
+        + """
 model = keras.Sequential([layers.Dense(8), layers.Dense(1)])
 out = model(keras.Input((4,)))
 """
-    nested = HEAD + """
+    )
+    nested = (
+        HEAD
+        + """
 body = keras.Sequential([layers.Dense(8)])
 model = keras.Sequential([keras.Input((4,)), body, layers.Dense(1)])
 """
+    )
     assert findings(built) == findings(called) == findings(nested) == []
 
 
 def test_missing_flatten_after_conv_is_reported_at_the_dense() -> None:
-    code = HEAD + """
+    code = (
+        HEAD
+        + """
 model = keras.Sequential([
     keras.Input((28, 28, 1)),
     layers.Conv2D(8, 3),
@@ -52,6 +66,7 @@ model = keras.Sequential([
     layers.Dense(10, activation="softmax"),
 ])
 """
+    )
     (diag,) = lint(code)
     assert (diag.name, diag.span.line) == ("missing-flatten", 10)
     assert "(None, 13, 13, 8)" in diag.message and "MaxPooling2D" in diag.message
@@ -59,12 +74,17 @@ model = keras.Sequential([
 
 
 def test_dense_per_position_on_purpose_is_not_missing_flatten() -> None:
-    time_distributed = HEAD + """
+    time_distributed = (
+        HEAD
+        + """
 model = keras.Sequential([keras.Input((25,)), layers.Embedding(100, 8),
                           layers.LSTM(16, return_sequences=True),
                           layers.TimeDistributed(layers.Dense(5, activation="softmax"))])
 """
-    sequence_labels = HEAD + """
+    )
+    sequence_labels = (
+        HEAD
+        + """
 x = np.random.randint(0, 100, size=(64, 25))
 tags = np.random.randint(0, 5, size=(64, 25))
 model = keras.Sequential([keras.Input((25,)), layers.Embedding(100, 8),
@@ -73,19 +93,28 @@ model = keras.Sequential([keras.Input((25,)), layers.Embedding(100, 8),
 model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
 model.fit(x, tags)
 """
-    no_targets = HEAD + """
+    )
+    no_targets = (
+        HEAD
+        + """
 model = keras.Sequential([keras.Input((25,)), layers.Embedding(100, 8), layers.Dense(4)])
 """
-    flattened_later = HEAD + """
+    )
+    flattened_later = (
+        HEAD
+        + """
 model = keras.Sequential([keras.Input((8, 8, 3)), layers.Conv2D(4, 1), layers.Dense(4),
                           layers.Flatten(), layers.Dense(1, activation="sigmoid")])
 """
+    )
     for code in (time_distributed, sequence_labels, no_targets, flattened_later):
         assert findings(code) == [], code
 
 
 def test_sequence_into_final_dense_with_one_label_per_sample() -> None:
-    code = HEAD + """
+    code = (
+        HEAD
+        + """
 x = np.random.rand(128, 24, 3)
 y = np.random.rand(128)
 model = keras.Sequential([keras.Input((24, 3)), layers.LSTM(50, return_sequences=True),
@@ -93,22 +122,29 @@ model = keras.Sequential([keras.Input((24, 3)), layers.LSTM(50, return_sequences
 model.compile(optimizer="adam", loss="mse")
 model.fit(x, y)
 """
+    )
     assert findings(code) == [("missing-flatten", 9)]
 
 
 def test_incompatible_rank_and_invalid_dimension() -> None:
-    rank = HEAD + """
+    rank = (
+        HEAD
+        + """
 model = keras.Sequential()
 model.add(layers.Dense(64, input_dim=10))
 model.add(layers.LSTM(32))
 """
-    dim = HEAD + """
+    )
+    dim = (
+        HEAD
+        + """
 model = keras.Sequential()
 model.add(layers.Conv1D(8, 3, input_shape=(5, 1)))
 model.add(layers.MaxPooling1D(2))
 model.add(layers.Conv1D(8, 3))
 model.add(layers.Conv1D(8, 3))
 """
+    )
     (r,) = lint(rank)
     assert (r.name, r.span.line) == ("incompatible-rank", 8)
     assert "ndim=3" in r.message
@@ -118,11 +154,14 @@ model.add(layers.Conv1D(8, 3))
 
 def test_output_activation_pairs() -> None:
     def out(act: str, units: int, loss: str, y: str = "np.random.randint(0, 2, 32)") -> list:
-        code = HEAD + f"""
+        code = (
+            HEAD
+            + f"""
 model = keras.Sequential([keras.Input((4,)), layers.Dense({units}, activation={act!r})])
 model.compile(optimizer="adam", loss={loss})
 model.fit(np.random.rand(32, 4), {y})
 """
+        )
         return [n for n, _ in findings(code)]
 
     mismatch = ["output-activation-mismatch"]
@@ -145,28 +184,36 @@ model.fit(np.random.rand(32, 4), {y})
 
 
 def test_output_units_against_loss_and_labels() -> None:
-    code = HEAD + """
+    code = (
+        HEAD
+        + """
 y = keras.utils.to_categorical(np.random.randint(0, 10, 64), 10)
 model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"),
                           layers.Dense(5, activation="softmax")])
 model.compile(loss="categorical_crossentropy", optimizer="adam")
 model.fit(np.random.rand(64, 8), y)
 """
+    )
     (diag,) = lint(code)
     assert (diag.name, diag.span.line) == ("output-units-mismatch", 8)
     assert "10 classes" in diag.message
 
 
 def test_trailing_activation_layer_is_the_output() -> None:
-    code = HEAD + """
+    code = (
+        HEAD
+        + """
 model = keras.Sequential([keras.Input((8,)), layers.Dense(10), layers.Activation("softmax")])
 model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
 """
+    )
     assert findings(code) == []
 
 
 def test_branching_in_sequential() -> None:
-    code = HEAD + """
+    code = (
+        HEAD
+        + """
 shared = layers.Dense(8)
 inputs = keras.Input((8,))
 model = keras.Sequential()
@@ -176,6 +223,7 @@ model.add(layers.Add())
 model.add(shared)
 model.add(layers.Dense(4)(inputs))
 """
+    )
     assert findings(code) == [
         ("branching-in-sequential", 11),
         ("branching-in-sequential", 12),
@@ -184,7 +232,9 @@ model.add(layers.Dense(4)(inputs))
 
 
 def test_input_shape_not_first_ignores_real_layer_arguments() -> None:
-    code = HEAD + """
+    code = (
+        HEAD
+        + """
 model = keras.Sequential([
     keras.Input((10,)),
     layers.Embedding(input_dim=1000, output_dim=8),
@@ -192,6 +242,7 @@ model = keras.Sequential([
     layers.Dense(4, input_shape=(80,)),
 ])
 """
+    )
     assert findings(code) == [("input-shape-not-first", 10)]
 
 

@@ -208,10 +208,7 @@ def reshape(a: ArrayInfo, args: tuple[Any, ...]) -> ArrayInfo:
     if target.count(-1) == 1:
         total = _size(a.shape)
         known = math.prod(d for d in target if d != -1)
-        if total is None or known == 0 or total % known:
-            fill = None
-        else:
-            fill = total // known
+        fill = None if total is None or known == 0 or total % known else total // known
         target = tuple(fill if d == -1 else d for d in target)
     return ArrayInfo(shape=target, kind=a.kind, low=a.low, high=a.high)
 

@@ -313,9 +313,11 @@ class Interpreter:
         for alias in node.names:
             name = get_full_name_for_node(alias.name) or ""
             names.append(name)
-            bound = alias.asname.name.value if isinstance(alias.asname, cst.AsName) and isinstance(
-                alias.asname.name, cst.Name
-            ) else name
+            bound = (
+                alias.asname.name.value
+                if isinstance(alias.asname, cst.AsName) and isinstance(alias.asname.name, cst.Name)
+                else name
+            )
             value = Ref(canonical(f"{module}.{name}")) if module else UNKNOWN
             scope.assign(bound, value)
         if module:
@@ -380,7 +382,7 @@ class Interpreter:
         scope.vars = merged
 
     def exec_uncertain(self, bodies: list[cst.BaseSuite], scope: Scope, loop: bool = False) -> None:
-        """Run bodies once (a loop of unknown length, a while, a match) and forget what they bind."""
+        """Run bodies once (an unknown loop, a while, a match) and forget what they bind."""
         self.exec_alternatives([[b] for b in bodies] + [[]], scope)
 
     def exec_for(self, node: cst.For, scope: Scope) -> None:
@@ -604,7 +606,9 @@ class Interpreter:
     def ev_Ellipsis(self, node: cst.Ellipsis, scope: Scope) -> Any:
         return Ellipsis
 
-    def elements(self, elements: Sequence[cst.BaseElement], scope: Scope) -> list[tuple[Any, Loc]] | None:
+    def elements(
+        self, elements: Sequence[cst.BaseElement], scope: Scope
+    ) -> list[tuple[Any, Loc]] | None:
         """Evaluate list/tuple display elements, spreading ``*x``; None if a spread is unknown."""
         out: list[tuple[Any, Loc]] = []
         ok = True
@@ -657,7 +661,9 @@ class Interpreter:
         items = self.comprehension(node.elt, node.for_in, scope)
         return UNKNOWN if items is None else tuple(items)
 
-    def comprehension(self, elt: cst.BaseExpression, comp: cst.CompFor, scope: Scope) -> list[Any] | None:
+    def comprehension(
+        self, elt: cst.BaseExpression, comp: cst.CompFor, scope: Scope
+    ) -> list[Any] | None:
         inner = Scope(parent=scope, module=scope.module)
         out: list[Any] = []
 
@@ -689,7 +695,9 @@ class Interpreter:
             if isinstance(s, cst.Index):
                 index.append(self.ev(s.value, scope))
             elif isinstance(s, cst.Slice):
-                parts = [self.ev(p, scope) if p is not None else None for p in (s.lower, s.upper, s.step)]
+                parts = [
+                    self.ev(p, scope) if p is not None else None for p in (s.lower, s.upper, s.step)
+                ]
                 if any(p is UNKNOWN for p in parts):
                     index.append(UNKNOWN)
                 else:
@@ -702,7 +710,9 @@ class Interpreter:
             if isinstance(idx, Ref) and idx.qualname == "numpy.newaxis":
                 idx = None
             if isinstance(idx, tuple):
-                idx = tuple(None if isinstance(i, Ref) and i.qualname == "numpy.newaxis" else i for i in idx)
+                idx = tuple(
+                    None if isinstance(i, Ref) and i.qualname == "numpy.newaxis" else i for i in idx
+                )
             return data.subscript(base, idx)
         seq = base.items if isinstance(base, ListVal) else base if isinstance(base, tuple) else None
         if seq is not None:
@@ -733,20 +743,31 @@ class Interpreter:
         if op is None or left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
         if isinstance(left, ArrayInfo) or isinstance(right, ArrayInfo):
-            if isinstance(left, (ArrayInfo, int, float)) and isinstance(right, (ArrayInfo, int, float)):
+            if isinstance(left, (ArrayInfo, int, float)) and isinstance(
+                right, (ArrayInfo, int, float)
+            ):
                 return data.binop(op, left, right)
             return UNKNOWN
         if isinstance(left, ListVal) and isinstance(right, ListVal) and op == "+":
             return ListVal(left.items + right.items)
-        if isinstance(left, ListVal) and isinstance(right, int) and op == "*" and 0 <= right <= MAX_UNROLL:
+        if (
+            isinstance(left, ListVal)
+            and isinstance(right, int)
+            and op == "*"
+            and 0 <= right <= MAX_UNROLL
+        ):
             return ListVal(left.items * right)
         if not (_const(left) and _const(right)):
             return UNKNOWN
-        if isinstance(left, tuple) or isinstance(right, tuple):
-            if UNKNOWN in (left if isinstance(left, tuple) else ()) and op != "+":
-                return UNKNOWN
+        if isinstance(left, tuple) and UNKNOWN in left and op != "+":
+            return UNKNOWN
         try:
-            if op == "*" and isinstance(left, (str, tuple)) and isinstance(right, int) and right > MAX_UNROLL:
+            if (
+                op == "*"
+                and isinstance(left, (str, tuple))
+                and isinstance(right, int)
+                and right > MAX_UNROLL
+            ):
                 return UNKNOWN
             if op == "**" and isinstance(right, (int, float)) and abs(right) > 64:
                 return UNKNOWN
@@ -761,7 +782,9 @@ class Interpreter:
             truth = self.truth(value)
             return UNKNOWN if truth is None else not truth
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return {"Minus": -value, "Plus": value}.get(op, ~value if isinstance(value, int) else UNKNOWN)
+            return {"Minus": -value, "Plus": value}.get(
+                op, ~value if isinstance(value, int) else UNKNOWN
+            )
         return UNKNOWN
 
     def ev_BooleanOperation(self, node: cst.BooleanOperation, scope: Scope) -> Any:
@@ -812,7 +835,9 @@ class Interpreter:
 
     # ---- calls -----------------------------------------------------------------------------
 
-    def eval_args(self, call: cst.Call, scope: Scope) -> tuple[tuple[Any, ...], dict[str, Any], bool]:
+    def eval_args(
+        self, call: cst.Call, scope: Scope
+    ) -> tuple[tuple[Any, ...], dict[str, Any], bool]:
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         opaque = False
@@ -877,11 +902,17 @@ class Interpreter:
                 value.uncertain = True
         return UNKNOWN
 
-    def call_builtin(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], opaque: bool) -> Any:
+    def call_builtin(
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], opaque: bool
+    ) -> Any:
         if opaque:
             return UNKNOWN
         if name == "range":
-            if args and all(isinstance(a, int) and not isinstance(a, bool) for a in args) and len(args) <= 3:
+            if (
+                args
+                and all(isinstance(a, int) and not isinstance(a, bool) for a in args)
+                and len(args) <= 3
+            ):
                 try:
                     r = range(*args)
                     return tuple(r) if len(r) <= MAX_UNROLL else UNKNOWN
@@ -897,11 +928,14 @@ class Interpreter:
             if isinstance(a, (ListVal, DictVal)):
                 return len(a.items)
             return UNKNOWN
-        if name in ("int", "float", "str", "bool", "abs", "round") and len(args) == 1 and _const(args[0]):
+        if (
+            name in ("int", "float", "str", "bool", "abs", "round")
+            and len(args) == 1
+            and _const(args[0])
+        ):
+            convert: Any = _CONVERSIONS[name]
             try:
-                return {"int": int, "float": float, "str": str, "bool": bool, "abs": abs, "round": round}[name](
-                    args[0]
-                )
+                return convert(args[0])
             except (TypeError, ValueError, OverflowError):
                 return UNKNOWN
         if name in ("tuple", "list", "sorted", "reversed") and len(args) == 1:
@@ -918,8 +952,11 @@ class Interpreter:
             return ListVal(list(items)) if name == "list" else tuple(items)
         if name in ("min", "max", "sum") and args:
             items = self.iterate(args[0]) if len(args) == 1 else list(args)
-            if items and all(isinstance(i, (int, float)) and not isinstance(i, bool) for i in items):
-                return {"min": min, "max": max, "sum": sum}[name](items)
+            if items and all(
+                isinstance(i, (int, float)) and not isinstance(i, bool) for i in items
+            ):
+                reduce: Any = _REDUCTIONS[name]
+                return reduce(items)
             return UNKNOWN
         if name == "enumerate" and args:
             items = self.iterate(args[0])
@@ -931,7 +968,7 @@ class Interpreter:
             seqs = [self.iterate(a) for a in args]
             if any(s is None for s in seqs):
                 return UNKNOWN
-            return tuple(zip(*seqs))  # type: ignore[misc]
+            return tuple(zip(*seqs, strict=False))  # type: ignore[misc]
         if name == "print":
             return None
         if name == "dict":
@@ -1096,11 +1133,11 @@ class Interpreter:
         if isinstance(layers_node, (cst.List, cst.Tuple)):
             # re-evaluating a literal would create new layer objects: use its element nodes
             # only for their locations
-            items = self.iterate(layers_value) or []
-            locs = _element_locs(layers_node, items, self)
-            for item, item_loc in zip(items, locs, strict=False):
+            listed = self.iterate(layers_value) or []
+            locs = _element_locs(layers_node, listed, self)
+            for item, item_loc in zip(listed, locs, strict=False):
                 self.add_entry(model, item, item_loc)
-            if len(locs) != len(items):
+            if len(locs) != len(listed):
                 model.uncertain = True
             return model
         items = self.iterate(layers_value)
@@ -1108,8 +1145,8 @@ class Interpreter:
             model.uncertain = True
             return model
         for item in items:
-            item_loc = getattr(item, "loc", None)
-            self.add_entry(model, item, item_loc if isinstance(item_loc, Loc) else self.loc(node))
+            own = getattr(item, "loc", None)
+            self.add_entry(model, item, own if isinstance(own, Loc) else self.loc(node))
         return model
 
     def add_entry(self, model: ModelIR, item: Any, loc: Loc) -> None:
@@ -1134,7 +1171,9 @@ class Interpreter:
             if name == "add":
                 if args and not opaque:
                     item = args[0]
-                    arg_node = next((a.value for a in node.args if not a.keyword and not a.star), None)
+                    arg_node = next(
+                        (a.value for a in node.args if not a.keyword and not a.star), None
+                    )
                     item_loc = self.loc(arg_node) if arg_node is not None else loc
                     self.add_entry(obj, item, item_loc)
                 else:
@@ -1147,7 +1186,9 @@ class Interpreter:
                     obj.uncertain = True
                 return UNKNOWN
             if name in _MODEL_METHODS_RECORDED or name.startswith(("fit", "evaluate", "predict")):
-                obj.calls.append(Call(name, args, kwargs, loc, opaque=opaque, uncertain=self.taint > 0))
+                obj.calls.append(
+                    Call(name, args, kwargs, loc, opaque=opaque, uncertain=self.taint > 0)
+                )
             return UNKNOWN
         if isinstance(obj, ListVal):
             if opaque:
@@ -1212,8 +1253,14 @@ def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpre
         if isinstance(el, cst.StarredElement):
             # items spread from *helper(): each keeps its own location when it has one
             start = len(locs)
-            remaining = len(items) - start - sum(
-                1 for e in node.elements[node.elements.index(el) + 1 :] if not isinstance(e, cst.StarredElement)
+            remaining = (
+                len(items)
+                - start
+                - sum(
+                    1
+                    for e in node.elements[node.elements.index(el) + 1 :]
+                    if not isinstance(e, cst.StarredElement)
+                )
             )
             for item in items[start : start + max(remaining, 0)]:
                 item_loc = getattr(item, "loc", None)
@@ -1238,7 +1285,10 @@ def _shape_value(shape: Any) -> Any:
     if isinstance(shape, _LV):
         shape = tuple(shape.items)
     if isinstance(shape, tuple):
-        return tuple(UNKNOWN if not (v is None or (isinstance(v, int) and not isinstance(v, bool))) else v for v in shape)
+        return tuple(
+            UNKNOWN if not (v is None or (isinstance(v, int) and not isinstance(v, bool))) else v
+            for v in shape
+        )
     return UNKNOWN
 
 
@@ -1263,7 +1313,9 @@ def _const(v: Any) -> bool:
 
 
 def _hashable_const(v: Any) -> bool:
-    return isinstance(v, (int, float, str, bool, type(None))) or (isinstance(v, tuple) and all(_const(i) for i in v))
+    return isinstance(v, (int, float, str, bool, type(None))) or (
+        isinstance(v, tuple) and all(_const(i) for i in v)
+    )
 
 
 def _same_const(a: Any, b: Any) -> bool:
@@ -1303,6 +1355,9 @@ def _compare(op: str, left: Any, right: Any) -> Any:
     except Exception:  # noqa: BLE001
         return UNKNOWN
 
+
+_CONVERSIONS = {"int": int, "float": float, "str": str, "bool": bool, "abs": abs, "round": round}
+_REDUCTIONS = {"min": min, "max": max, "sum": sum}
 
 _BINOPS = {
     "Add": "+",

@@ -97,7 +97,9 @@ def classify(qualname: str) -> Kind:
         return Kind("model_base", "Model")
     last = q.rsplit(".", 1)[-1]
     if q.startswith("keras.layers."):
-        module = q[len("keras.layers.") : -len(last) - 1] if "." in q[len("keras.layers.") :] else ""
+        module = (
+            q[len("keras.layers.") : -len(last) - 1] if "." in q[len("keras.layers.") :] else ""
+        )
         if last in _NOT_LAYERS:
             return Kind("layer_base", last)
         if last[:1].isupper() and (not module or module in LEGACY_LAYER_MODULES):

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from seqlint.diagnostics import Diagnostic
     from seqlint.analysis import Analysis
+    from seqlint.diagnostics import Diagnostic, Fix
+    from seqlint.ir import Loc
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ class BranchingInSequential(Rule):
         Example(
             "import keras\nfrom keras import layers\n\n"
             "hidden = layers.Dense(64)\n"
-            "model = keras.Sequential([keras.Input(shape=(64,)), hidden, hidden, layers.Dense(1)])\n",
+            "model = keras.Sequential(\n"
+            "    [keras.Input(shape=(64,)), hidden, hidden, layers.Dense(1)]\n"
+            ")\n",
             bad=True,
         ),
         Example(

@@ -61,7 +61,11 @@ def loss_info(value: Any) -> LossInfo | None:
         if logits is MISSING:
             # BinaryCrossentropy / CategoricalCrossentropy / SparseCategoricalCrossentropy take
             # from_logits as their first positional argument
-            logits = value.args[0] if value.args and kind in ("binary", "categorical", "sparse") else False
+            logits = (
+                value.args[0]
+                if value.args and kind in ("binary", "categorical", "sparse")
+                else False
+            )
         return LossInfo(name, kind, logits if isinstance(logits, bool) else None)
     if isinstance(value, Ref) and value.qualname.startswith("keras.losses."):
         name = value.qualname.rsplit(".", 1)[-1]
@@ -158,9 +162,10 @@ def units_layer(shapes: ModelShapes) -> LayerShape | None:
             return None
         if getattr(definition, "learns", False):
             return ls
-        if not getattr(definition, "passthrough", False) and definition.activation(
-            ls.entry.item.bound
-        ) is None:
+        if (
+            not getattr(definition, "passthrough", False)
+            and definition.activation(ls.entry.item.bound) is None
+        ):
             return None
     return None
 

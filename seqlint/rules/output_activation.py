@@ -94,12 +94,18 @@ class OutputActivationMismatch(Rule):
                 )
             elif act in ("softmax", "sigmoid") and loss.kind == "regression":
                 y = fit_targets(model)
-                if y is not None and y.low is not None and y.high is not None:
-                    if y.low < 0.0 or y.high > 1.0:
-                        message = (
-                            f"{where} squashes the output into [0, 1] with {act}, but the "
-                            f"regression targets range over [{y.low:g}, {y.high:g}]: use a "
-                            "linear output"
-                        )
+                outside = (
+                    y is not None
+                    and y.low is not None
+                    and y.high is not None
+                    and (y.low < 0.0 or y.high > 1.0)
+                )
+                if outside:
+                    assert y is not None
+                    message = (
+                        f"{where} squashes the output into [0, 1] with {act}, but the "
+                        f"regression targets range over [{y.low:g}, {y.high:g}]: use a "
+                        "linear output"
+                    )
             if message:
                 yield self.diagnostic(ls.entry.loc, message)

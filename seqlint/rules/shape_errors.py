@@ -85,7 +85,7 @@ class InvalidDimension(_ShapeErrorRule):
         "negative`, `total size of the tensor must be unchanged`)."
     )
     fix_doc = (
-        "Use `padding=\"same\"`, fewer pooling blocks or a smaller kernel, or a Reshape target "
+        'Use `padding="same"`, fewer pooling blocks or a smaller kernel, or a Reshape target '
         "with the same number of elements as its input."
     )
     examples = (
