@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -51,10 +52,18 @@ def analyse(src: SourceFile) -> Analysis:
 
 
 def syntax_error(src: SourceFile, err: cst.ParserSyntaxError) -> Diagnostic:
+    """SEQ001 at the error; CPython's own message when it has one (it names Python 2 idioms)."""
     line, column = err.raw_line, err.raw_column + 1
-    message = f"cannot parse the file as Python 3: {err.message}"
-    if src.text.lstrip().startswith("print ") or "\nprint " in src.text:
-        message += " (Python 2 code?)"
+    reason = err.message.split(": expected one of", 1)[0].removeprefix("parser error: ")
+    try:
+        compile(src.text, src.path, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+    except SyntaxError as py_err:
+        if py_err.lineno:
+            line, column = py_err.lineno, max(py_err.offset or 1, 1)
+        reason = py_err.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    message = f"cannot parse the file as Python 3: {reason}"
     return Diagnostic(
         "SEQ001", "syntax-error", message, "error", src.span(line, column, line, column), src.path
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import click
+import libcst
 
 from seqlint import __version__
 from seqlint import check as engine
@@ -349,6 +350,10 @@ def summary(file: str, output_format: str) -> int:
         return EXIT_ERROR
     try:
         models = engine.summarize_source(src)
+    except libcst.ParserSyntaxError as e:
+        diag = engine.syntax_error(src, e)
+        _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
+        return EXIT_ERROR
     except Exception as e:
         click.echo(f"seqlint: internal error in {file}: {_describe(e)}", err=True)
         return EXIT_ERROR

@@ -110,6 +110,13 @@ def find_config_file(start: str | os.PathLike[str] | None = None) -> Path | None
             try:
                 data = _read_toml(candidate)
             except ConfigError:
+                # a broken pyproject.toml that meant to configure us is an error, not a default
+                try:
+                    mentions_us = "tool.seqlint" in candidate.read_text(errors="replace")
+                except OSError:
+                    mentions_us = False
+                if mentions_us:
+                    raise
                 continue
             tool = data.get("tool")
             if isinstance(tool, dict) and "seqlint" in tool:
