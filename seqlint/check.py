@@ -36,6 +36,8 @@ class ModelSummary:
     trainable_params: int | None = None
     non_trainable_params: int | None = None
     built: bool = False
+    # the stack depends on a condition or loop seqlint could not resolve
+    uncertain: bool = False
 
 
 # A file that never mentions Keras cannot define a Keras model: skip it before parsing.
@@ -114,7 +116,8 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
             variable=model.variable,
             line=line,
             input_shape=_listed(shapes.input_shape),
-            built=shapes.built,
+            built=shapes.built and not model.uncertain,
+            uncertain=model.uncertain,
         )
         for ls in shapes.layers:
             if ls.construct_error:

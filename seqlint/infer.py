@@ -144,6 +144,10 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
     failed = False
     for entry in model.entries[start:]:
         item = entry.item
+        if entry.uncertain:
+            # added under a condition or loop we could not resolve: from here on the stack
+            # itself is not known, so neither are the shapes
+            current = None
         ls = LayerShape(entry, current, None, None, None)
         if isinstance(item, LayerCall):
             ls.class_name = item.class_name

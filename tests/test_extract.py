@@ -258,3 +258,20 @@ def test_pathological_code_does_not_crash() -> None:
         model = keras.Sequential([keras.layers.Dense(x)])
     """
     findings(code)  # must simply return
+
+
+def test_layers_added_in_an_unresolved_loop_have_unknown_shapes() -> None:
+    code = """
+        import sys
+        from keras.models import Sequential
+        from keras.layers import Conv2D, Dense, Flatten
+        model = Sequential()
+        model.add(Conv2D(8, 3, input_shape=(32, 32, 3)))
+        for _ in range(int(sys.argv[1])):
+            model.add(Conv2D(8, 3))
+        model.add(Flatten())
+        model.add(Dense(10))
+    """
+    (m,) = summary(code)
+    assert m.uncertain and not m.built
+    assert [layer.output_shape for layer in m.layers] == [[None, 30, 30, 8], None, None, None]

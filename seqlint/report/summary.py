@@ -62,7 +62,12 @@ def render_model_text(model: ModelSummary) -> str:
 
     var = f"{model.variable}, " if model.variable else ""
     lines = [f'Model: "{model.name}"  ({var}{_where(model)})']
-    if not model.built:
+    if getattr(model, "uncertain", False):
+        lines.append(
+            "(uncertain: layers are added under a condition or loop seqlint cannot resolve, "
+            "or the model is passed to code it cannot see)"
+        )
+    elif not model.built:
         lines.append("(not built: shapes and parameter counts it cannot infer show as ?)")
     lines.append("_" * total_width)
     lines.append(row(HEADERS))
@@ -114,6 +119,7 @@ def model_json(model: ModelSummary) -> dict[str, Any]:
     out.update(
         {
             "built": model.built,
+            "uncertain": getattr(model, "uncertain", False),
             "input_shape": list(model.input_shape) if model.input_shape is not None else None,
             "total_params": model.total_params,
             "trainable_params": model.trainable_params,
