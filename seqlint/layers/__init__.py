@@ -1,5 +1,20 @@
-"""One definition per Keras layer: signature, output-shape rule and parameter count."""
+"""One definition per Keras layer: signature, output-shape rule and parameter count.
 
+Importing this package registers every definition (``get_layer("Conv2D")``).
+"""
+
+from seqlint.layers import (  # noqa: F401  (imported for their registrations)
+    activations,
+    conv,
+    core,
+    merging,
+    normalization,
+    pooling,
+    preprocessing,
+    recurrent,
+    regularization,
+    reshaping,
+)
 from seqlint.layers.base import (
     REQUIRED,
     UNKNOWN,

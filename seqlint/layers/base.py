@@ -73,6 +73,9 @@ class Param:
 
 
 # Keyword arguments every Keras 3 layer accepts through ``Layer.__init__(**kwargs)``.
+# (Keras 3 dropped ``batch_size=``, ``weights=`` and ``batch_input_shape=`` from the base layer:
+# ``Dense(8, weights=w)`` is "Unrecognized keyword arguments passed to Dense". Layers that still
+# take ``weights`` (Embedding, Bidirectional) list it among their own params.)
 BASE_LAYER_KWARGS: tuple[str, ...] = (
     "activity_regularizer",
     "trainable",
@@ -81,8 +84,6 @@ BASE_LAYER_KWARGS: tuple[str, ...] = (
     "name",
     "input_shape",
     "input_dim",
-    "batch_size",
-    "weights",
 )
 
 
@@ -127,8 +128,16 @@ class LayerDef:
     wraps_layer: ClassVar[bool] = False
     # Merge layers (Add, Concatenate, ...) need several inputs: never valid inside a Sequential.
     merge: ClassVar[bool] = False
+    # Layers that learn nothing and do not change what values mean (dropout / noise, the
+    # reshape family, pooling, padding / cropping / up-sampling, augmentation): rules may look
+    # through them, e.g. to find the layer that really sets a model's output.
+    passthrough: ClassVar[bool] = False
+    # Layers that own trainable weights (Dense, Conv*, RNNs, Embedding, BatchNormalization, ...).
+    learns: ClassVar[bool] = False
 
-    def bind(self, args: Sequence[Any], kwargs: Mapping[str, Any], opaque: bool = False) -> BoundArgs:
+    def bind(
+        self, args: Sequence[Any], kwargs: Mapping[str, Any], opaque: bool = False
+    ) -> BoundArgs:
         """Bind call arguments to the signature the way Python would, defaults filled in."""
         bound = BoundArgs(opaque=opaque)
         positional = [p for p in self.params if not p.keyword_only]
@@ -139,9 +148,7 @@ class LayerDef:
                 bound.too_many_positional += 1
         known = {p.name for p in self.params}
         for key, value in kwargs.items():
-            if key in known:
-                bound.values[key] = value
-            elif self.base_kwargs and key in BASE_LAYER_KWARGS:
+            if key in known or (self.base_kwargs and key in BASE_LAYER_KWARGS):
                 bound.values[key] = value
             else:
                 bound.unknown_keywords.append(key)
@@ -169,8 +176,15 @@ class LayerDef:
         return 0, 0
 
     def activation(self, args: BoundArgs) -> str | None:
-        """Name of the activation this layer applies last (``"linear"`` when none), or ``None``
-        when it cannot be known. Used by rules about output activations."""
+        """Name of the activation this layer applies last, used by rules about output activations.
+
+        * ``"relu"``, ``"softmax"``, ... : the layer applies that activation last (the
+          ``activation`` argument, or the function an activation layer such as ``Softmax`` or
+          ``ReLU`` stands for);
+        * ``"linear"``: the layer computes values but applies no activation (``Dense(10)``);
+        * ``None``: the layer does not set an activation (pass-through layers such as Dropout,
+          Flatten, pooling, BatchNormalization, Rescaling: look at the layer before it), or the
+          activation cannot be known statically (an unresolved argument)."""
         value = args.get("activation", None)
         return normalize_activation(value) if "activation" in args.values else "linear"
 

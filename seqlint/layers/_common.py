@@ -1,0 +1,221 @@
+"""Helpers shared by the layer definitions: argument normalisation and Keras's shape checks.
+
+Everything here follows the rule of :mod:`seqlint.layers.base`: an argument that is not a plain,
+valid literal is *unknown* and gives ``None``, never a guess.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seqlint.layers.base import UNKNOWN, BoundArgs, Dim, LayerSpec, Shape, ShapeError, as_int
+
+Counts = tuple[int | None, int | None]
+UNKNOWN_COUNTS: Counts = (None, None)
+
+
+def as_bool(value: Any) -> bool | None:
+    """A flag argument (``return_sequences=True``); ``None`` when unknown.
+
+    Keras tests these with ``if value:``, so ``None``/``0``/``1`` count as their truth value.
+    """
+    if value is None:
+        return False
+    if isinstance(value, (bool, int)):
+        return bool(value)
+    return None
+
+
+def as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def positive_int(value: Any) -> int | None:
+    n = as_int(value)
+    return n if n is not None and n > 0 else None
+
+
+def int_tuple(value: Any, n: int, *, allow_zero: bool = False) -> tuple[int | None, ...] | None:
+    """``kernel_size=3`` / ``(3, 3)`` to an ``n``-tuple, like Keras's ``standardize_tuple``.
+
+    Items that are unknown or invalid (negative, or zero unless ``allow_zero``) become ``None``;
+    a value of the wrong length or type gives ``None``.
+    """
+    if value is UNKNOWN or value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        items: tuple[Any, ...] = (value,) * n
+    elif isinstance(value, (tuple, list)):
+        if len(value) != n:
+            return None
+        items = tuple(value)
+    else:
+        return None
+    out: list[int | None] = []
+    for item in items:
+        v = as_int(item)
+        if v is None or v < 0 or (v == 0 and not allow_zero):
+            out.append(None)
+        else:
+            out.append(v)
+    return tuple(out)
+
+
+def pair(value: Any) -> tuple[int | None, int | None] | None:
+    """An int or a 2-sequence of ints (``(top, bottom)`` style), items may be unknown."""
+    t = int_tuple(value, 2, allow_zero=True)
+    if t is None:
+        return None
+    return (t[0], t[1])
+
+
+def pairs(value: Any, n: int) -> tuple[tuple[int | None, int | None], ...] | None:
+    """``ZeroPadding2D``/``Cropping2D`` style: an int, ``n`` ints, or ``n`` pairs."""
+    if value is UNKNOWN or value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        v = value if value >= 0 else None
+        return tuple((v, v) for _ in range(n))
+    if isinstance(value, (tuple, list)) and len(value) == n:
+        out = []
+        for item in value:
+            p = pair(item)
+            if p is None:
+                return None
+            out.append(p)
+        return tuple(out)
+    return None
+
+
+def data_format(args: BoundArgs) -> str | None:
+    """``"channels_last"`` (Keras's default image data format) or ``"channels_first"``;
+    ``None`` when unknown."""
+    value = args.get("data_format", None)
+    if value is None:
+        return "channels_last"
+    if isinstance(value, str) and value.lower() in ("channels_last", "channels_first"):
+        return value.lower()
+    return None
+
+
+def padding_mode(value: Any, allowed: tuple[str, ...], *, lower: bool = True) -> str | None:
+    if not isinstance(value, str):
+        return None
+    v = value.lower() if lower else value
+    return v if v in allowed else None
+
+
+def fmt_shape(shape: Shape) -> str:
+    return (
+        "("
+        + ", ".join("None" if d is None else str(d) for d in shape)
+        + (",)" if len(shape) == 1 else ")")
+    )
+
+
+class InputSpecError(ShapeError):
+    """A rank refusal by Keras's ``InputSpec``, checked when the layer is called on a tensor.
+
+    ``TimeDistributed`` does not call its inner layer that way (it only asks for its output
+    shape), so there such an error means "unknown", not "Keras refuses"."""
+
+
+def require_ndim(layer: str, shape: Shape, ndim: int) -> None:
+    """Keras's ``InputSpec(ndim=...)`` check."""
+    if len(shape) != ndim:
+        raise InputSpecError(
+            "rank",
+            f"Input 0 of layer {layer} is incompatible with the layer: expected ndim={ndim}, "
+            f"found ndim={len(shape)}. Full shape received: {fmt_shape(shape)}",
+        )
+
+
+def require_min_ndim(layer: str, shape: Shape, min_ndim: int) -> None:
+    """Keras's ``InputSpec(min_ndim=...)`` check."""
+    if len(shape) < min_ndim:
+        raise InputSpecError(
+            "rank",
+            f"Input 0 of layer {layer} is incompatible with the layer: expected "
+            f"min_ndim={min_ndim}, found ndim={len(shape)}. Full shape received: "
+            f"{fmt_shape(shape)}",
+        )
+
+
+def axis_index(axis: Any, ndim: int) -> int | None:
+    """A (possibly negative) axis as a non-negative index; ``None`` if unknown.
+
+    Raises ShapeError("rank") when the axis is out of range for a tensor of rank ``ndim``.
+    """
+    a = as_int(axis)
+    if a is None:
+        return None
+    if not -ndim <= a < ndim:
+        raise ShapeError(
+            "rank", f"Axis {a} is out of bounds for an input of rank {ndim} (with the batch axis)"
+        )
+    return a + ndim if a < 0 else a
+
+
+def dims_product(dims: tuple[Dim, ...] | list[Dim]) -> Dim:
+    out = 1
+    for d in dims:
+        if d is None:
+            return None
+        out *= d
+    return out
+
+
+def add_counts(*counts: Counts) -> Counts:
+    trainable: int | None = 0
+    non_trainable: int | None = 0
+    for t, n in counts:
+        trainable = None if trainable is None or t is None else trainable + t
+        non_trainable = None if non_trainable is None or n is None else non_trainable + n
+    return trainable, non_trainable
+
+
+def scale_counts(counts: Counts, k: int) -> Counts:
+    t, n = counts
+    return (None if t is None else t * k, None if n is None else n * k)
+
+
+def inner_layer(value: Any) -> LayerSpec | None:
+    """The wrapped layer of Bidirectional / TimeDistributed, when it is a known definition."""
+    if isinstance(value, LayerSpec) and value.definition is not None:
+        return value
+    return None
+
+
+def lora(args: BoundArgs) -> int | None:
+    """The ``lora_rank`` argument: 0 when off, ``None`` when unknown."""
+    value = args.get("lora_rank", None)
+    if value is None:
+        return 0
+    n = as_int(value)
+    if n is None or n < 0:
+        return None
+    return n
+
+
+def kernel_and_bias(
+    kernel: Dim, bias: Dim, use_bias: Any, lora_rank: int | None, lora_in: Dim, lora_out: Dim
+) -> Counts:
+    """Counts of a kernel + optional bias layer, with Keras's LoRA weights when enabled.
+
+    With ``lora_rank=r`` Keras adds ``lora_kernel_a`` (``lora_in x r``) and ``lora_kernel_b``
+    (``r x lora_out``) and freezes the kernel.
+    """
+    has_bias = as_bool(use_bias)
+    if kernel is None or has_bias is None or lora_rank is None:
+        return UNKNOWN_COUNTS
+    b = 0
+    if has_bias:
+        if bias is None:
+            return UNKNOWN_COUNTS
+        b = bias
+    if lora_rank:
+        if lora_in is None or lora_out is None:
+            return UNKNOWN_COUNTS
+        extra = lora_in * lora_rank + lora_rank * lora_out
+        return b + extra, kernel
+    return kernel + b, 0

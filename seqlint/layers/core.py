@@ -1,0 +1,315 @@
+"""Core layers: Dense, EinsumDense, Activation, Embedding, Masking, Identity, Lambda."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from seqlint.layers._common import (
+    UNKNOWN_COUNTS,
+    Counts,
+    dims_product,
+    kernel_and_bias,
+    lora,
+    positive_int,
+    require_min_ndim,
+)
+from seqlint.layers.base import (
+    UNKNOWN,
+    BoundArgs,
+    Dim,
+    LayerDef,
+    Param,
+    Shape,
+    ShapeError,
+    as_int,
+    normalize_activation,
+    register,
+)
+
+
+@register
+class Dense(LayerDef):
+    """``Dense(units)``: acts on the last axis, so any rank >= 2 is accepted."""
+
+    name = "Dense"
+    learns = True
+    params = (
+        Param("units"),
+        Param("activation", None),
+        Param("use_bias", True),
+        Param("kernel_initializer", "glorot_uniform"),
+        Param("bias_initializer", "zeros"),
+        Param("kernel_regularizer", None),
+        Param("bias_regularizer", None),
+        Param("activity_regularizer", None),
+        Param("kernel_constraint", None),
+        Param("bias_constraint", None),
+        Param("lora_rank", None),
+        Param("lora_alpha", None),
+        Param("quantization_config", None),
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        require_min_ndim(self.name, input_shape, 2)
+        return (*input_shape[:-1], positive_int(args["units"]))
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        require_min_ndim(self.name, input_shape, 2)
+        units = positive_int(args["units"])
+        n_in = input_shape[-1]
+        kernel = None if units is None or n_in is None else n_in * units
+        return kernel_and_bias(kernel, units, args["use_bias"], lora(args), n_in, units)
+
+
+_EINSUM_PLAIN = re.compile(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$")
+_EINSUM_LEFT = re.compile(r"0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)$")
+_EINSUM_RIGHT = re.compile(r"([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0$")
+
+
+def _einsum_analysis(
+    equation: Any, bias_axes: Any, input_shape: Shape, partial: Any
+) -> tuple[list[Dim], list[Dim] | None, list[Dim]] | None:
+    """Kernel shape, bias shape and output shape of an EinsumDense, as Keras derives them.
+
+    ``None`` when an argument is unknown or malformed (Keras raises at construction then).
+    """
+    if not isinstance(equation, str):
+        return None
+    if bias_axes is not None and not isinstance(bias_axes, str):
+        return None
+    if isinstance(partial, int) and not isinstance(partial, bool):
+        out: list[Dim] = [partial]
+    elif isinstance(partial, (tuple, list)):
+        out = [as_int(d) for d in partial]
+    else:
+        return None
+    eq = equation.replace("...", "0")
+    left = False
+    m = _EINSUM_PLAIN.match(eq)
+    if m is None:
+        m = _EINSUM_LEFT.match(eq)
+        left = m is not None
+    if m is None:
+        m = _EINSUM_RIGHT.match(eq)
+    if m is None:
+        return None
+    in_spec, w_spec, out_spec = m.group(1), m.group(2), m.group(3)
+    elided = len(input_shape) - len(in_spec)
+    out.insert(0, input_shape[0])
+    if elided > 0 and left:
+        for i in range(1, elided):
+            out.insert(1, input_shape[i])
+    elif elided > 0:
+        out.extend(input_shape[len(input_shape) - elided :])
+    if left:
+        in_map = {c: i + elided - len(input_shape) for i, c in enumerate(in_spec)}
+        out_map = {c: i + elided for i, c in enumerate(out_spec)}
+    else:
+        in_map = {c: i for i, c in enumerate(in_spec)}
+        out_map = {c: i for i, c in enumerate(out_spec)}
+    try:
+        for c in in_spec:
+            d_in = input_shape[in_map[c]]
+            if c in out_map:
+                d_out = out[out_map[c]]
+                if d_out is not None and d_in is not None and d_out != d_in:
+                    raise ShapeError(
+                        "dimension",
+                        f"Input shape and output shape do not match at shared dimension "
+                        f"'{c}'. Input shape is {d_in}, and output shape is {d_out}.",
+                    )
+        for c in out_spec:
+            if c not in in_spec and c not in w_spec:
+                return None
+        kernel: list[Dim] = []
+        for c in w_spec:
+            if c in out_map:
+                kernel.append(out[out_map[c]])
+            elif c in in_map:
+                kernel.append(input_shape[in_map[c]])
+            else:
+                return None
+        bias: list[Dim] | None = None
+        if bias_axes is not None:
+            offset = elided if left else 0
+            idx = {c: out[i + offset] for i, c in enumerate(out_spec)}
+            if any(c not in out_spec for c in bias_axes) or not bias_axes:
+                return None
+            first = min(out_spec.find(c) for c in bias_axes)
+            bias = [idx[c] if c in bias_axes else 1 for c in out_spec[first:]]
+            if not left:
+                bias.extend([1] * max(elided, 0))
+    except IndexError:
+        raise ShapeError(
+            "rank",
+            f"EinsumDense equation {equation!r} does not fit an input of rank {len(input_shape)}",
+        ) from None
+    return kernel, bias, out
+
+
+@register
+class EinsumDense(LayerDef):
+    name = "EinsumDense"
+    learns = True
+    params = (
+        Param("equation"),
+        Param("output_shape"),
+        Param("activation", None),
+        Param("bias_axes", None),
+        Param("kernel_initializer", "glorot_uniform"),
+        Param("bias_initializer", "zeros"),
+        Param("kernel_regularizer", None),
+        Param("bias_regularizer", None),
+        Param("kernel_constraint", None),
+        Param("bias_constraint", None),
+        Param("lora_rank", None),
+        Param("lora_alpha", None),
+        Param("gptq_unpacked_column_size", None),
+        Param("quantization_config", None),
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        res = _einsum_analysis(
+            args["equation"], args["bias_axes"], input_shape, args["output_shape"]
+        )
+        return None if res is None else tuple(res[2])
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        res = _einsum_analysis(
+            args["equation"], args["bias_axes"], input_shape, args["output_shape"]
+        )
+        if res is None or lora(args) != 0:
+            return UNKNOWN_COUNTS
+        kernel, bias, _ = res
+        k = dims_product(kernel)
+        b = 0 if bias is None else dims_product(bias)
+        if k is None or b is None:
+            return UNKNOWN_COUNTS
+        return k + b, 0
+
+
+@register
+class Activation(LayerDef):
+    name = "Activation"
+    params = (Param("activation"),)
+
+    def activation(self, args: BoundArgs) -> str | None:
+        return normalize_activation(args["activation"])
+
+
+class _Embedding(LayerDef):
+    learns = True
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        return (*input_shape, positive_int(args["output_dim"]))
+
+    def activation(self, args: BoundArgs) -> str | None:
+        return "linear"
+
+
+@register
+class Embedding(_Embedding):
+    """``Embedding(input_dim, output_dim)``: appends an axis of ``output_dim``.
+
+    ``input_length=`` is deprecated in Keras 3 (a warning) and does *not* give the model an
+    input shape.
+    """
+
+    name = "Embedding"
+    params = (
+        Param("input_dim"),
+        Param("output_dim"),
+        Param("embeddings_initializer", "uniform"),
+        Param("embeddings_regularizer", None),
+        Param("embeddings_constraint", None),
+        Param("mask_zero", False),
+        Param("weights", None),
+        Param("lora_rank", None),
+        Param("lora_alpha", None),
+        Param("quantization_config", None),
+        Param("input_length", None, keyword_only=True),
+    )
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        n_in = positive_int(args["input_dim"])
+        n_out = positive_int(args["output_dim"])
+        table = None if n_in is None or n_out is None else n_in * n_out
+        return kernel_and_bias(table, 0, False, lora(args), n_in, n_out)
+
+
+@register
+class ReversibleEmbedding(_Embedding):
+    name = "ReversibleEmbedding"
+    params = (
+        Param("input_dim"),
+        Param("output_dim"),
+        Param("tie_weights", True),
+        Param("embeddings_initializer", "uniform"),
+        Param("embeddings_regularizer", None),
+        Param("embeddings_constraint", None),
+        Param("mask_zero", False),
+        Param("reverse_dtype", None),
+        Param("logit_soft_cap", None),
+        # accepted through **kwargs by Keras's Embedding
+        Param("weights", None, keyword_only=True),
+        Param("lora_rank", None, keyword_only=True),
+        Param("lora_alpha", None, keyword_only=True),
+        Param("quantization_config", None, keyword_only=True),
+        Param("input_length", None, keyword_only=True),
+    )
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        n_in = positive_int(args["input_dim"])
+        n_out = positive_int(args["output_dim"])
+        tie = args["tie_weights"]
+        if n_in is None or n_out is None or not isinstance(tie, bool) or lora(args) != 0:
+            return UNKNOWN_COUNTS
+        table = n_in * n_out
+        return (table if tie else 2 * table), 0
+
+
+@register
+class Masking(LayerDef):
+    name = "Masking"
+    passthrough = True
+    params = (Param("mask_value", 0.0),)
+
+    def activation(self, args: BoundArgs) -> str | None:
+        return None
+
+
+@register
+class Identity(LayerDef):
+    name = "Identity"
+    passthrough = True
+
+    def activation(self, args: BoundArgs) -> str | None:
+        return None
+
+
+@register
+class Lambda(LayerDef):
+    """``Lambda(function, output_shape=None)``: the output is unknown unless ``output_shape`` is
+    a literal tuple (Keras then prepends the batch axis and trusts it)."""
+
+    name = "Lambda"
+    params = (
+        Param("function"),
+        Param("output_shape", None),
+        Param("mask", None),
+        Param("arguments", None),
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        value = args["output_shape"]
+        if not input_shape:
+            return None
+        if isinstance(value, (tuple, list)) and all(
+            v is None or v is UNKNOWN or isinstance(v, int) for v in value
+        ):
+            return (input_shape[0], *(as_int(v) for v in value))
+        return None
+
+    def activation(self, args: BoundArgs) -> str | None:
+        return None

@@ -1,0 +1,194 @@
+"""Normalization layers: BatchNormalization, LayerNormalization, GroupNormalization,
+UnitNormalization, RMSNormalization. All keep the shape and do not set an activation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seqlint.layers._common import (
+    UNKNOWN_COUNTS,
+    Counts,
+    as_bool,
+    axis_index,
+    dims_product,
+)
+from seqlint.layers.base import (
+    UNKNOWN,
+    BoundArgs,
+    LayerDef,
+    Param,
+    Shape,
+    ShapeError,
+    as_int,
+    register,
+)
+
+
+def axes_of(value: Any, ndim: int) -> list[int] | None:
+    """An ``axis`` argument (int or list) as sorted non-negative indices; ``None`` if unknown.
+
+    Raises ShapeError("rank") for an axis out of range, as Keras does when building."""
+    if value is UNKNOWN:
+        return None
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    out: list[int] = []
+    for item in items:
+        index = axis_index(item, ndim)
+        if index is None:
+            return None
+        out.append(index)
+    return sorted(out)
+
+
+class _Normalization(LayerDef):
+    learns = True
+
+    def activation(self, args: BoundArgs) -> str | None:
+        return None
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        axes_of(args["axis"], len(input_shape))
+        return input_shape
+
+
+@register
+class BatchNormalization(_Normalization):
+    """gamma and beta are trainable, the moving mean and variance are not (renorm adds three
+    more non-trainable vectors)."""
+
+    name = "BatchNormalization"
+    params = (
+        Param("axis", -1),
+        Param("momentum", 0.99),
+        Param("epsilon", 0.001),
+        Param("center", True),
+        Param("scale", True),
+        Param("beta_initializer", "zeros"),
+        Param("gamma_initializer", "ones"),
+        Param("moving_mean_initializer", "zeros"),
+        Param("moving_variance_initializer", "ones"),
+        Param("beta_regularizer", None),
+        Param("gamma_regularizer", None),
+        Param("beta_constraint", None),
+        Param("gamma_constraint", None),
+        Param("renorm", False),
+        Param("renorm_clipping", None),
+        Param("renorm_momentum", 0.99),
+        Param("synchronized", False),
+    )
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        axis = axis_index(args["axis"], len(input_shape))
+        if axis is None:
+            return UNKNOWN_COUNTS
+        dim = input_shape[axis]
+        center, scale, renorm = (as_bool(args[k]) for k in ("center", "scale", "renorm"))
+        if dim is None or center is None or scale is None or renorm is None:
+            return UNKNOWN_COUNTS
+        return (int(center) + int(scale)) * dim, (5 if renorm else 2) * dim
+
+
+@register
+class LayerNormalization(_Normalization):
+    """gamma/beta over the normalised axes. The deprecated ``rms_scaling=True`` keyword keeps
+    only gamma."""
+
+    name = "LayerNormalization"
+    params = (
+        Param("axis", -1),
+        Param("epsilon", 0.001),
+        Param("center", True),
+        Param("scale", True),
+        Param("beta_initializer", "zeros"),
+        Param("gamma_initializer", "ones"),
+        Param("beta_regularizer", None),
+        Param("gamma_regularizer", None),
+        Param("beta_constraint", None),
+        Param("gamma_constraint", None),
+        Param("rms_scaling", False, keyword_only=True),
+    )
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        axes = axes_of(args["axis"], len(input_shape))
+        center, scale, rms = (as_bool(args[k]) for k in ("center", "scale", "rms_scaling"))
+        if axes is None or center is None or scale is None or rms is None:
+            return UNKNOWN_COUNTS
+        size = dims_product([input_shape[a] for a in axes])
+        if size is None:
+            return UNKNOWN_COUNTS
+        n_weights = int(scale or rms) + int(center and not rms)
+        return n_weights * size, 0
+
+
+@register
+class GroupNormalization(_Normalization):
+    """``groups`` must divide the channel axis (``groups=-1``: one group per channel)."""
+
+    name = "GroupNormalization"
+    params = (
+        Param("groups", 32),
+        Param("axis", -1),
+        Param("epsilon", 0.001),
+        Param("center", True),
+        Param("scale", True),
+        Param("beta_initializer", "zeros"),
+        Param("gamma_initializer", "ones"),
+        Param("beta_regularizer", None),
+        Param("gamma_regularizer", None),
+        Param("beta_constraint", None),
+        Param("gamma_constraint", None),
+    )
+
+    def _dim(self, args: BoundArgs, input_shape: Shape) -> int | None:
+        axis = axis_index(args["axis"], len(input_shape))
+        if axis is None:
+            return None
+        dim = input_shape[axis]
+        groups = as_int(args["groups"])
+        if dim is None or groups is None:
+            return dim
+        if groups == -1:
+            groups = dim
+        if dim < groups:
+            raise ShapeError(
+                "dimension",
+                f"Number of groups ({groups}) cannot be more than the number of channels ({dim}).",
+            )
+        if groups > 0 and dim % groups != 0:
+            raise ShapeError(
+                "dimension",
+                f"Number of groups ({groups}) must be a multiple of the number of channels "
+                f"({dim}).",
+            )
+        return dim
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        self._dim(args, input_shape)
+        return input_shape
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        dim = self._dim(args, input_shape)
+        center, scale = as_bool(args["center"]), as_bool(args["scale"])
+        if dim is None or center is None or scale is None:
+            return UNKNOWN_COUNTS
+        return (int(center) + int(scale)) * dim, 0
+
+
+@register
+class UnitNormalization(_Normalization):
+    name = "UnitNormalization"
+    learns = False
+    params = (Param("axis", -1),)
+
+
+@register
+class RMSNormalization(_Normalization):
+    name = "RMSNormalization"
+    params = (Param("axis", -1), Param("epsilon", 1e-06))
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        axes = axes_of(args["axis"], len(input_shape))
+        if axes is None:
+            return UNKNOWN_COUNTS
+        size = dims_product([input_shape[a] for a in axes])
+        return UNKNOWN_COUNTS if size is None else (size, 0)

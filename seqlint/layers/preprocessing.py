@@ -1,0 +1,603 @@
+"""Preprocessing layers: Rescaling, Normalization, Resizing, CenterCrop, the Random* image
+augmentations, CategoryEncoding, Discretization, Hashing and the lookup/vectorization layers.
+
+Image layers follow Keras's ``compute_output_shape`` literally, quirks included: ``Resizing``,
+``CenterCrop`` and ``RandomCrop`` treat a rank-3 input as one unbatched image
+``(height, width, channels)``, so on a Sequential input without a channel axis
+(``(None, 28, 28)``) they overwrite the batch axis, as Keras does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seqlint.layers._common import (
+    UNKNOWN_COUNTS,
+    Counts,
+    as_bool,
+    dims_product,
+    fmt_shape,
+    positive_int,
+)
+from seqlint.layers.base import (
+    UNKNOWN,
+    BoundArgs,
+    Dim,
+    LayerDef,
+    Param,
+    Shape,
+    ShapeError,
+    as_int,
+    register,
+)
+from seqlint.layers.normalization import axes_of
+
+# accepted through **kwargs by Keras's BaseImagePreprocessingLayer
+_IMAGE_EXTRA = (
+    Param("factor", None, keyword_only=True),
+    Param("bounding_box_format", None, keyword_only=True),
+)
+
+
+class _Preprocessing(LayerDef):
+    def activation(self, args: BoundArgs) -> str | None:
+        return None
+
+
+@register
+class Rescaling(_Preprocessing):
+    """``x * scale + offset``: keeps the shape, learns nothing."""
+
+    name = "Rescaling"
+    params = (Param("scale"), Param("offset", 0.0))
+
+
+@register
+class Normalization(_Preprocessing):
+    """Feature-wise ``(x - mean) / sqrt(var)``.
+
+    Without ``mean``/``variance`` Keras creates three non-trainable weights: mean and variance
+    over the kept ``axis`` dims and a scalar count, so ``axis=-1`` on ``(None, 9)`` counts
+    ``9 + 9 + 1 = 19``. With ``mean=`` and ``variance=`` given there are no weights.
+    """
+
+    name = "Normalization"
+    params = (
+        Param("axis", -1),
+        Param("mean", None),
+        Param("variance", None),
+        Param("invert", False),
+    )
+
+    def _kept(self, args: BoundArgs, input_shape: Shape) -> list[int] | None:
+        axis = args["axis"]
+        if axis is None:
+            return []
+        return axes_of(axis, len(input_shape))
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        self._kept(args, input_shape)
+        return input_shape
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        kept = self._kept(args, input_shape)
+        mean = args["mean"]
+        if mean is UNKNOWN or kept is None:
+            return UNKNOWN_COUNTS
+        if mean is not None:
+            return 0, 0
+        size = dims_product([input_shape[a] for a in kept])
+        return UNKNOWN_COUNTS if size is None else (0, 2 * size + 1)
+
+
+def _fmt_last(args: BoundArgs) -> bool | None:
+    value = args.get("data_format", None)
+    if value is None:
+        return True
+    if value in ("channels_last", "channels_first"):
+        return value == "channels_last"
+    return None
+
+
+def _replace(input_shape: Shape, index: dict[int, Dim], layer: str) -> Shape:
+    out = list(input_shape)
+    for i, value in index.items():
+        if not -len(out) <= i < len(out):
+            raise ShapeError(
+                "rank",
+                f"{layer} expects image inputs (height, width, channels), with or without a batch "
+                f"axis; received input of shape {fmt_shape(input_shape)}",
+            )
+        out[i] = value
+    return tuple(out)
+
+
+class _SizedImage(_Preprocessing):
+    """Resizing / CenterCrop: output ``height x width``; a rank-4 input is a batch of images,
+    any other rank one unbatched image."""
+
+    passthrough = True
+    check_rank = False
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        if self.check_rank and len(input_shape) not in (3, 4):
+            raise ShapeError(
+                "rank",
+                "`input_shape` must be a non-nested tuple or list of rank-1 with size 3 "
+                f"(unbatched) or 4 (batched). {self.name} received {fmt_shape(input_shape)}",
+            )
+        last = _fmt_last(args)
+        if last is None:
+            return (None,) * len(input_shape)
+        h, w = positive_int(args["height"]), positive_int(args["width"])
+        first = (1 if last else 2) if len(input_shape) == 4 else (0 if last else 1)
+        return _replace(input_shape, {first: h, first + 1: w}, self.name)
+
+
+@register
+class Resizing(_SizedImage):
+    name = "Resizing"
+    params = (
+        Param("height"),
+        Param("width"),
+        Param("interpolation", "bilinear"),
+        Param("crop_to_aspect_ratio", False),
+        Param("pad_to_aspect_ratio", False),
+        Param("fill_mode", "constant"),
+        Param("fill_value", 0.0),
+        Param("antialias", False),
+        Param("data_format", None),
+        *_IMAGE_EXTRA,
+    )
+
+
+@register
+class CenterCrop(_SizedImage):
+    name = "CenterCrop"
+    check_rank = True
+    params = (
+        Param("height"),
+        Param("width"),
+        Param("data_format", None),
+        *_IMAGE_EXTRA,
+    )
+
+
+@register
+class RandomCrop(_Preprocessing):
+    """Crops to ``height x width`` at axes -3/-2 (channels_last) or -2/-1 (channels_first)."""
+
+    name = "RandomCrop"
+    passthrough = True
+    params = (
+        Param("height"),
+        Param("width"),
+        Param("seed", None),
+        Param("data_format", None),
+        Param("name", None),
+        *_IMAGE_EXTRA,
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        last = _fmt_last(args)
+        if last is None:
+            return (None,) * len(input_shape)
+        h, w = positive_int(args["height"]), positive_int(args["width"])
+        first = -3 if last else -2
+        return _replace(input_shape, {first: h, first + 1: w}, self.name)
+
+
+class _Augmentation(_Preprocessing):
+    """Shape-preserving image augmentation (active in training only)."""
+
+    passthrough = True
+
+
+@register
+class RandomColorDegeneration(_Augmentation):
+    """Needs RGB images: rank 3 or 4 with 3 channels."""
+
+    name = "RandomColorDegeneration"
+    params = (
+        Param("factor"),
+        Param("value_range", (0, 255)),
+        Param("data_format", None),
+        Param("seed", None),
+        Param("bounding_box_format", None, keyword_only=True),
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        if len(input_shape) not in (3, 4):
+            raise ShapeError(
+                "rank",
+                "Invalid images rank: expected rank 3 (single image) or rank 4 (batch of "
+                f"images). Received: input_shape={fmt_shape(input_shape)}",
+            )
+        last = _fmt_last(args)
+        if last is not None:
+            channels = input_shape[-1 if last else -3]
+            if channels is not None and channels != 3:
+                raise ShapeError(
+                    "dimension",
+                    "Input images must have 3 channels, but received images with "
+                    f"{channels} channels.",
+                )
+        return input_shape
+
+
+_VR = (0, 255)
+
+# name -> constructor params (Keras 3.15 order and defaults)
+_AUGMENTATIONS: dict[str, tuple[Param, ...]] = {
+    "RandomFlip": (
+        Param("mode", "horizontal_and_vertical"),
+        Param("seed", None),
+        Param("data_format", None),
+    ),
+    "RandomRotation": (
+        Param("factor"),
+        Param("fill_mode", "reflect"),
+        Param("interpolation", "bilinear"),
+        Param("seed", None),
+        Param("fill_value", 0.0),
+        Param("data_format", None),
+    ),
+    "RandomZoom": (
+        Param("height_factor"),
+        Param("width_factor", None),
+        Param("fill_mode", "reflect"),
+        Param("interpolation", "bilinear"),
+        Param("seed", None),
+        Param("fill_value", 0.0),
+        Param("data_format", None),
+    ),
+    "RandomTranslation": (
+        Param("height_factor"),
+        Param("width_factor"),
+        Param("fill_mode", "reflect"),
+        Param("interpolation", "bilinear"),
+        Param("seed", None),
+        Param("fill_value", 0.0),
+        Param("data_format", None),
+    ),
+    "RandomContrast": (Param("factor"), Param("value_range", _VR), Param("seed", None)),
+    "RandomBrightness": (Param("factor"), Param("value_range", _VR), Param("seed", None)),
+    "RandomColorJitter": (
+        Param("value_range", _VR),
+        Param("brightness_factor", None),
+        Param("contrast_factor", None),
+        Param("saturation_factor", None),
+        Param("hue_factor", None),
+        Param("seed", None),
+        Param("data_format", None),
+    ),
+    "RandomElasticTransform": (
+        Param("factor", 1.0),
+        Param("scale", 1.0),
+        Param("interpolation", "bilinear"),
+        Param("fill_mode", "reflect"),
+        Param("fill_value", 0.0),
+        Param("value_range", _VR),
+        Param("seed", None),
+        Param("data_format", None),
+    ),
+    "RandomErasing": (
+        Param("factor", 1.0),
+        Param("scale", (0.02, 0.33)),
+        Param("fill_value", None),
+        Param("value_range", _VR),
+        Param("seed", None),
+        Param("data_format", None),
+    ),
+    "RandomGaussianBlur": (
+        Param("factor", 1.0),
+        Param("kernel_size", 3),
+        Param("sigma", 1.0),
+        Param("value_range", _VR),
+        Param("data_format", None),
+        Param("seed", None),
+    ),
+    "RandomGrayscale": (Param("factor", 0.5), Param("data_format", None), Param("seed", None)),
+    "RandomHue": (
+        Param("factor"),
+        Param("value_range", _VR),
+        Param("data_format", None),
+        Param("seed", None),
+    ),
+    "RandomInvert": (
+        Param("factor", 1.0),
+        Param("value_range", _VR),
+        Param("seed", None),
+        Param("data_format", None),
+    ),
+    "RandomPerspective": (
+        Param("factor", 1.0),
+        Param("scale", 1.0),
+        Param("interpolation", "bilinear"),
+        Param("fill_value", 0.0),
+        Param("seed", None),
+        Param("data_format", None),
+    ),
+    "RandomPosterization": (
+        Param("factor"),
+        Param("value_range", _VR),
+        Param("data_format", None),
+        Param("seed", None),
+    ),
+    "RandomSaturation": (
+        Param("factor"),
+        Param("value_range", _VR),
+        Param("data_format", None),
+        Param("seed", None),
+    ),
+    "RandomSharpness": (
+        Param("factor"),
+        Param("value_range", _VR),
+        Param("data_format", None),
+        Param("seed", None),
+    ),
+    "RandomShear": (
+        Param("x_factor", 0.0),
+        Param("y_factor", 0.0),
+        Param("interpolation", "bilinear"),
+        Param("fill_mode", "reflect"),
+        Param("fill_value", 0.0),
+        Param("data_format", None),
+        Param("seed", None),
+    ),
+    "AutoContrast": (Param("value_range", _VR),),
+    "Equalization": (Param("value_range", _VR), Param("bins", 256), Param("data_format", None)),
+    "Solarization": (
+        Param("addition_factor", 0.0),
+        Param("threshold_factor", 0.0),
+        Param("value_range", _VR),
+        Param("seed", None),
+    ),
+    "AugMix": (
+        Param("value_range", _VR),
+        Param("num_chains", 3),
+        Param("chain_depth", 3),
+        Param("factor", 0.3),
+        Param("alpha", 1.0),
+        Param("all_ops", True),
+        Param("interpolation", "bilinear"),
+        Param("seed", None),
+        Param("data_format", None),
+    ),
+    "RandAugment": (
+        Param("value_range", _VR),
+        Param("num_ops", 2),
+        Param("factor", 0.5),
+        Param("interpolation", "bilinear"),
+        Param("seed", None),
+        Param("data_format", None),
+    ),
+    "CutMix": (Param("factor", 1.0), Param("seed", None), Param("data_format", None)),
+    "MixUp": (Param("alpha", 0.2), Param("data_format", None), Param("seed", None)),
+    "ContrastLimitedAdaptiveHistogramEqualization": (
+        Param("value_range", _VR),
+        Param("clip_limit", 4.0),
+        Param("tile_grid_size", (8, 8)),
+        Param("data_format", None),
+    ),
+}
+
+
+def _register_augmentations() -> None:
+    for layer_name, layer_params in _AUGMENTATIONS.items():
+        names = {p.name for p in layer_params}
+        extra = tuple(
+            Param(k, None, keyword_only=True)
+            for k in ("factor", "bounding_box_format", "data_format")
+            if k not in names
+        )
+        cls = type(
+            layer_name,
+            (_Augmentation,),
+            {
+                "__doc__": f"Keras ``{layer_name}``: keeps the input shape.",
+                "__module__": __name__,
+                "name": layer_name,
+                "params": layer_params + extra,
+            },
+        )
+        register(cls)
+        globals()[layer_name] = cls
+
+
+_register_augmentations()
+
+
+# ---- categorical ------------------------------------------------------------------------------
+
+
+@register
+class CategoryEncoding(_Preprocessing):
+    """Integer ids to ``num_tokens``-wide one-hot / multi-hot / count vectors."""
+
+    name = "CategoryEncoding"
+    params = (Param("num_tokens", None), Param("output_mode", "multi_hot"), Param("sparse", False))
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        n = positive_int(args["num_tokens"])
+        mode = args["output_mode"]
+        if mode not in ("one_hot", "multi_hot", "count"):
+            return None
+        if len(input_shape) == 0:
+            return (n,)
+        if mode == "one_hot" and (input_shape[-1] != 1 or len(input_shape) == 1):
+            return (*input_shape, n)
+        return (*input_shape[:-1], n)
+
+
+@register
+class Discretization(_Preprocessing):
+    """Buckets values by ``bin_boundaries`` (``len + 1`` bins) or ``num_bins``. Takes no
+    ``**kwargs`` in Keras 3."""
+
+    name = "Discretization"
+    base_kwargs = False
+    params = (
+        Param("bin_boundaries", None),
+        Param("num_bins", None),
+        Param("epsilon", 0.01),
+        Param("output_mode", "int"),
+        Param("sparse", False),
+        Param("dtype", None),
+        Param("name", None),
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        mode = args["output_mode"]
+        if mode == "int":
+            return input_shape
+        if mode not in ("one_hot", "multi_hot", "count"):
+            return None
+        bounds = args["bin_boundaries"]
+        depth: Dim
+        if isinstance(bounds, (list, tuple)):
+            depth = len(bounds) + 1
+        elif bounds is None:
+            depth = as_int(args["num_bins"])
+        else:
+            depth = None
+        if mode == "one_hot":
+            if input_shape and input_shape[-1] == 1 and len(input_shape) > 1:
+                return (*input_shape[:-1], depth)
+            return (*input_shape, depth)
+        if len(input_shape) >= 2:
+            return (input_shape[0], *input_shape[2:], depth)
+        return (depth,)
+
+
+@register
+class Hashing(_Preprocessing):
+    name = "Hashing"
+    params = (
+        Param("num_bins"),
+        Param("mask_value", None),
+        Param("salt", None),
+        Param("output_mode", "int"),
+        Param("sparse", False),
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        mode = args["output_mode"]
+        if mode == "int":
+            return input_shape
+        if mode not in ("one_hot", "multi_hot", "count"):
+            return None
+        n = positive_int(args["num_bins"])
+        if len(input_shape) == 0:
+            return (n,)
+        return (*input_shape[:-1], n)
+
+
+def _lookup_shape(args: BoundArgs, input_shape: Shape, mode: Any) -> Shape | None:
+    """IndexLookup's rule; the vocabulary size is only known with ``pad_to_max_tokens``."""
+    if mode == "int":
+        return input_shape
+    if mode not in ("one_hot", "multi_hot", "count", "tf_idf"):
+        return None
+    pad = as_bool(args["pad_to_max_tokens"])
+    depth = as_int(args["max_tokens"]) if pad else None
+    if mode == "one_hot":
+        if len(input_shape) > 1 and input_shape[-1] == 1:
+            return (*input_shape[:-1], depth)
+        return (*input_shape, depth)
+    return (*input_shape[:-1], depth)
+
+
+_LOOKUP_EXTRA = (
+    Param("vocabulary_size", None, keyword_only=True),
+    Param("has_input_vocabulary", None, keyword_only=True),
+)
+
+
+@register
+class StringLookup(_Preprocessing):
+    name = "StringLookup"
+    params = (
+        Param("max_tokens", None),
+        Param("num_oov_indices", 1),
+        Param("mask_token", None),
+        Param("oov_token", "[UNK]"),
+        Param("vocabulary", None),
+        Param("idf_weights", None),
+        Param("invert", False),
+        Param("output_mode", "int"),
+        Param("pad_to_max_tokens", False),
+        Param("sparse", False),
+        Param("encoding", "utf-8"),
+        Param("name", None),
+        Param("salt", None),
+        *_LOOKUP_EXTRA,
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        return _lookup_shape(args, input_shape, args["output_mode"])
+
+
+@register
+class IntegerLookup(_Preprocessing):
+    name = "IntegerLookup"
+    params = (
+        Param("max_tokens", None),
+        Param("num_oov_indices", 1),
+        Param("mask_token", None),
+        Param("oov_token", -1),
+        Param("vocabulary", None),
+        Param("vocabulary_dtype", "int64"),
+        Param("idf_weights", None),
+        Param("invert", False),
+        Param("output_mode", "int"),
+        Param("sparse", False),
+        Param("pad_to_max_tokens", False),
+        Param("oov_method", "floormod"),
+        Param("salt", None),
+        Param("name", None),
+        *_LOOKUP_EXTRA,
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        return _lookup_shape(args, input_shape, args["output_mode"])
+
+
+@register
+class TextVectorization(_Preprocessing):
+    """Strings to token ids ``(batch, output_sequence_length)`` (``int`` mode) or to
+    vocabulary-wide vectors."""
+
+    name = "TextVectorization"
+    params = (
+        Param("max_tokens", None),
+        Param("standardize", "lower_and_strip_punctuation"),
+        Param("split", "whitespace"),
+        Param("ngrams", None),
+        Param("output_mode", "int"),
+        Param("output_sequence_length", None),
+        Param("pad_to_max_tokens", False),
+        Param("vocabulary", None),
+        Param("idf_weights", None),
+        Param("sparse", False),
+        Param("ragged", False),
+        Param("encoding", "utf-8"),
+        Param("name", None),
+        *_LOOKUP_EXTRA,
+    )
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        mode = args["output_mode"]
+        if mode == "int":
+            length = args["output_sequence_length"]
+            return (input_shape[0] if input_shape else None, as_int(length))
+        split = args["split"]
+        if split is UNKNOWN:
+            return None
+        shape: Shape = input_shape
+        if split is None:
+            if len(shape) <= 1:
+                shape = (*shape, 1)
+        else:
+            shape = (*shape, None)
+        return _lookup_shape(args, shape, mode)

@@ -1,0 +1,90 @@
+"""Regularization layers: Dropout and its variants, noise, ActivityRegularization.
+
+All of them keep the shape and learn nothing; they do not set an activation.
+"""
+
+from __future__ import annotations
+
+from seqlint.layers._common import require_ndim
+from seqlint.layers.base import BoundArgs, LayerDef, Param, Shape, register
+
+
+class _PassThrough(LayerDef):
+    passthrough = True
+
+    def activation(self, args: BoundArgs) -> str | None:
+        return None
+
+
+@register
+class Dropout(_PassThrough):
+    name = "Dropout"
+    params = (Param("rate"), Param("noise_shape", None), Param("seed", None))
+
+
+@register
+class AlphaDropout(_PassThrough):
+    name = "AlphaDropout"
+    params = (Param("rate"), Param("noise_shape", None), Param("seed", None))
+
+
+@register
+class GaussianDropout(_PassThrough):
+    name = "GaussianDropout"
+    params = (Param("rate"), Param("seed", None))
+
+
+@register
+class GaussianNoise(_PassThrough):
+    name = "GaussianNoise"
+    params = (Param("stddev"), Param("seed", None))
+
+
+@register
+class ActivityRegularization(_PassThrough):
+    name = "ActivityRegularization"
+    params = (Param("l1", 0.0), Param("l2", 0.0))
+
+
+class _SpatialDropout(_PassThrough):
+    """SpatialDropout1D/2D/3D take no ``**kwargs`` in Keras 3: ``input_shape=`` is a TypeError."""
+
+    base_kwargs = False
+    ndim = 0
+
+    def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
+        require_ndim(self.name, input_shape, self.ndim)
+        return input_shape
+
+
+@register
+class SpatialDropout1D(_SpatialDropout):
+    name = "SpatialDropout1D"
+    ndim = 3
+    params = (Param("rate"), Param("seed", None), Param("name", None), Param("dtype", None))
+
+
+@register
+class SpatialDropout2D(_SpatialDropout):
+    name = "SpatialDropout2D"
+    ndim = 4
+    params = (
+        Param("rate"),
+        Param("data_format", None),
+        Param("seed", None),
+        Param("name", None),
+        Param("dtype", None),
+    )
+
+
+@register
+class SpatialDropout3D(_SpatialDropout):
+    name = "SpatialDropout3D"
+    ndim = 5
+    params = (
+        Param("rate"),
+        Param("data_format", None),
+        Param("seed", None),
+        Param("name", None),
+        Param("dtype", None),
+    )
