@@ -275,3 +275,29 @@ def test_layers_added_in_an_unresolved_loop_have_unknown_shapes() -> None:
     (m,) = summary(code)
     assert m.uncertain and not m.built
     assert [layer.output_shape for layer in m.layers] == [[None, 30, 30, 8], None, None, None]
+
+
+def test_data_tracking_for_targets() -> None:
+    from seqlint.extract import extract_text
+
+    code = """
+import numpy as np
+import tensorflow as tf
+import keras
+X = np.random.rand(128, 6)
+y = X @ np.array([1.0, -2.0, 0.5, 3.0, 0.0, 1.5]) + 1.0
+labels = (X.sum(axis=1) > 3).astype(int)
+picked = np.random.choice([0, 1, 2], size=50)
+onehot = tf.one_hot(np.random.randint(0, 5, 64), 5)
+model = keras.Sequential([keras.layers.Dense(1)])
+model.fit(X, y)
+model.fit(X, labels)
+model.fit(X, picked)
+model.fit(X, onehot)
+"""
+    (model,) = extract_text(code).models
+    y, labels, picked, onehot = (call.args[1] for call in model.calls)
+    assert y.shape == (128,)
+    assert (labels.shape, labels.encoding, labels.n_classes) == ((128,), "int", 2)
+    assert (picked.shape, picked.n_classes) == ((50,), 3)
+    assert (onehot.shape, onehot.encoding, onehot.n_classes) == ((64, 5), "onehot", 5)

@@ -88,6 +88,8 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         return NOT_HANDLED
     if q.endswith("to_categorical") and (q.startswith("keras.") or q == "to_categorical"):
         return to_categorical(args, kwargs)
+    if q.startswith("tensorflow."):
+        return tf_call(q[len("tensorflow.") :], args, kwargs)
     if not q.startswith("numpy."):
         return NOT_HANDLED
     name = q[len("numpy.") :]
@@ -98,6 +100,19 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         return _float_array(shape, 0.0, 1.0)
     if name == "random.randn":
         return _float_array(tuple(_int(a) for a in args), None, None)
+    if name == "random.choice":
+        population = args[0] if args else kwargs.get("a")
+        size = kwargs.get("size", args[1] if len(args) > 1 else None)
+        shape = () if size is None else shape_of(size)
+        n = _int(population)
+        values = _int_values(population)
+        if n is not None:
+            values = list(range(n))
+        if values and min(values) >= 0:
+            return ArrayInfo(
+                shape, "int", "int", max(values) + 1, float(min(values)), float(max(values))
+            )
+        return ArrayInfo(shape=shape)
     if name in ("random.normal", "random.uniform", "random.standard_normal"):
         size = kwargs.get("size", args[2] if len(args) > 2 else None)
         if name == "random.standard_normal":
@@ -145,6 +160,35 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if name == "expand_dims" and args and isinstance(args[0], ArrayInfo):
         axis = _int(kwargs.get("axis", args[1] if len(args) > 1 else None))
         return expand(args[0], axis)
+    return NOT_HANDLED
+
+
+def _int_values(value: Any) -> list[int] | None:
+    from seqlint.extract.values import ListVal
+
+    items = (
+        value.items if isinstance(value, ListVal) else value if isinstance(value, tuple) else None
+    )
+    if items and all(_int(v) is not None for v in items):
+        return [int(v) for v in items]
+    return None
+
+
+def tf_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """tf.random.normal / tf.zeros / tf.one_hot and friends (shape first)."""
+    if name in ("random.normal", "random.uniform", "random.truncated_normal", "zeros", "ones"):
+        shape = shape_of(args[0] if args else kwargs.get("shape"))
+        if name == "random.uniform":
+            low = kwargs.get("minval", args[1] if len(args) > 1 else 0.0)
+            high = kwargs.get("maxval", args[2] if len(args) > 2 else 1.0)
+            return _float_array(shape, low, high)
+        value = {"zeros": 0.0, "ones": 1.0}.get(name)
+        return ArrayInfo(shape=shape, kind="float", low=value, high=value)
+    if name == "one_hot":
+        depth = _int(kwargs.get("depth", args[1] if len(args) > 1 else None))
+        y = args[0] if args else kwargs.get("indices")
+        shape = (*y.shape, depth) if isinstance(y, ArrayInfo) and y.shape is not None else None
+        return ArrayInfo(shape, "float", "onehot", depth, 0.0, 1.0)
     return NOT_HANDLED
 
 
@@ -225,8 +269,17 @@ def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any
     if name == "astype":
         kind = a.kind
         dtype = args[0] if args else kwargs.get("dtype")
-        if isinstance(dtype, str):
-            kind = "int" if "int" in dtype else "float" if "float" in dtype else kind
+        name = dtype if isinstance(dtype, str) else getattr(dtype, "qualname", None)
+        if not isinstance(name, str):
+            name = getattr(dtype, "name", "")  # the builtins int / float
+        if not isinstance(name, str):
+            name = ""
+        if name in ("int", "builtins.int") or "int" in name.rsplit(".", 1)[-1]:
+            kind = "int"
+        elif "float" in name.rsplit(".", 1)[-1]:
+            kind = "float"
+        if a.kind == "bool" and kind == "int":
+            return ArrayInfo(a.shape, "int", "int", 2, 0.0, 1.0)
         return ArrayInfo(a.shape, kind, a.encoding, a.n_classes, a.low, a.high)
     if name in ("copy",):
         return a
@@ -340,10 +393,36 @@ def broadcast(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> tuple[Any
     return tuple(reversed(out))
 
 
+def matmul_shape(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """``a @ b`` for the 1-D and 2-D cases scripts use to make targets."""
+    if a is None or b is None or not a or not b or len(a) > 2 or len(b) > 2:
+        return None
+    inner_a = a[-1]
+    inner_b = b[0]
+    if inner_a is not None and inner_b is not None and inner_a != inner_b:
+        return None
+    return (*a[:-1], *b[1:])
+
+
+def compare(left: Any, right: Any) -> Any:
+    """``x > 0.5``: a boolean array of the same shape (0/1 once cast to int)."""
+    arr = left if isinstance(left, ArrayInfo) else right
+    other = right if arr is left else left
+    if isinstance(other, ArrayInfo):
+        shape = broadcast(arr.shape, other.shape)
+    elif _num(other) is not None:
+        shape = arr.shape
+    else:
+        return UNKNOWN
+    return ArrayInfo(shape=shape, kind="bool", low=0.0, high=1.0)
+
+
 def binop(op: str, left: Any, right: Any) -> Any:
     """Elementwise arithmetic between arrays and numbers."""
     la, ra = isinstance(left, ArrayInfo), isinstance(right, ArrayInfo)
     if op == "@":
+        if la and ra:
+            return ArrayInfo(shape=matmul_shape(left.shape, right.shape), kind="float")
         return ArrayInfo(shape=None, kind="float")
     if la and ra:
         return ArrayInfo(shape=broadcast(left.shape, right.shape), kind="float")

@@ -804,6 +804,10 @@ class Interpreter:
         for target in node.comparisons:
             right = self.ev(target.comparator, scope)
             op = type(target.operator).__name__
+            if isinstance(left, ArrayInfo) or isinstance(right, ArrayInfo):
+                if len(node.comparisons) == 1 and op in _ORDERING:
+                    return data.compare(left, right)
+                return UNKNOWN
             outcome = _compare(op, left, right)
             if outcome is UNKNOWN:
                 result = UNKNOWN
@@ -1358,6 +1362,10 @@ def _compare(op: str, left: Any, right: Any) -> Any:
 
 _CONVERSIONS = {"int": int, "float": float, "str": str, "bool": bool, "abs": abs, "round": round}
 _REDUCTIONS = {"min": min, "max": max, "sum": sum}
+
+_ORDERING = frozenset(
+    {"LessThan", "GreaterThan", "LessThanEqual", "GreaterThanEqual", "Equal", "NotEqual"}
+)
 
 _BINOPS = {
     "Add": "+",
