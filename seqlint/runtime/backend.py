@@ -6,7 +6,6 @@ idea), so the same code runs on both devices.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -55,7 +54,30 @@ def get_array_module(*arrays: Any) -> ModuleType:
     return numpy
 
 
-def set_num_threads(n: int) -> None:
-    """Best effort: BLAS libraries read these when first loaded (set before heavy imports)."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(n)
+def set_num_threads(n: int | None) -> None:
+    """Limit the BLAS/OpenMP thread pools NumPy calls into (``None``: back to the default).
+
+    threadpoolctl finds the BLAS actually loaded (OpenBLAS, MKL, BLIS) and sets it at run time;
+    environment variables would only work before NumPy is imported.
+    """
+    from threadpoolctl import ThreadpoolController
+
+    global _limiter
+    if _limiter is not None:
+        _limiter.restore_original_limits()
+        _limiter = None
+    if n is not None:
+        if n < 1:
+            raise ValueError(f"thread count must be >= 1, got {n}")
+        _limiter = ThreadpoolController().limit(limits=n)
+
+
+def num_threads() -> int | None:
+    """Threads of the first BLAS pool NumPy uses, when one is found."""
+    from threadpoolctl import threadpool_info
+
+    pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    return int(pools[0]["num_threads"]) if pools else None
+
+
+_limiter: Any = None
