@@ -269,14 +269,14 @@ def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any
     if name == "astype":
         kind = a.kind
         dtype = args[0] if args else kwargs.get("dtype")
-        name = dtype if isinstance(dtype, str) else getattr(dtype, "qualname", None)
-        if not isinstance(name, str):
-            name = getattr(dtype, "name", "")  # the builtins int / float
-        if not isinstance(name, str):
-            name = ""
-        if name in ("int", "builtins.int") or "int" in name.rsplit(".", 1)[-1]:
+        # "float32", np.float32 (a Ref) or the builtin int / float (a Builtin)
+        found = dtype if isinstance(dtype, str) else getattr(dtype, "qualname", None)
+        if not isinstance(found, str):
+            found = getattr(dtype, "name", "")
+        dtype_name = found.rsplit(".", 1)[-1] if isinstance(found, str) else ""
+        if "int" in dtype_name:
             kind = "int"
-        elif "float" in name.rsplit(".", 1)[-1]:
+        elif "float" in dtype_name:
             kind = "float"
         if a.kind == "bool" and kind == "int":
             return ArrayInfo(a.shape, "int", "int", 2, 0.0, 1.0)

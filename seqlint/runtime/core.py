@@ -44,6 +44,49 @@ class Variable:
         return f"<Variable {self.name} shape={self.shape} trainable={self.trainable}>"
 
 
+class IndexedSlices:
+    """A sparse gradient as TensorFlow gives it for an Embedding lookup: row ``values[k]`` adds
+    to row ``indices[k]`` of a ``dense_shape`` array, duplicates allowed (not summed).
+
+    Keras's optimizers apply ``ops.square``/``ops.abs`` to such a gradient slice by slice, so
+    Adam's second moment sees ``sum(g_k ** 2)`` rather than ``sum(g_k) ** 2`` for a row looked up
+    several times in a batch (``golden/training/embedding_gru``). A layer (or the model) may store
+    one in ``Variable.grad``; :meth:`to_dense` gives the ordinary gradient."""
+
+    def __init__(self, values: Any, indices: Any, dense_shape: Sequence[int]) -> None:
+        self.values = values
+        self.indices = indices
+        self.dense_shape = tuple(int(d) for d in dense_shape)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.dense_shape
+
+    @property
+    def dtype(self) -> Any:
+        return self.values.dtype
+
+    def with_values(self, values: Any) -> IndexedSlices:
+        return IndexedSlices(values, self.indices, self.dense_shape)
+
+    def to_dense(self) -> Any:
+        """The dense gradient (rows of repeated indices summed)."""
+        from seqlint.runtime.backend import get_array_module
+
+        xp = get_array_module(self.values)
+        out = xp.zeros(self.dense_shape, dtype=self.values.dtype)
+        if xp is numpy:
+            numpy.add.at(out, self.indices, self.values)
+        else:  # pragma: no cover - CuPy
+            import cupyx  # type: ignore[import-not-found]
+
+            cupyx.scatter_add(out, self.indices, self.values)
+        return out
+
+    def __repr__(self) -> str:
+        return f"<IndexedSlices {len(self.indices)} rows of {self.dense_shape}>"
+
+
 _name_counts: dict[str, int] = {}
 
 

@@ -1,0 +1,114 @@
+"""Activation layers: ReLU, LeakyReLU, PReLU, ELU, Softmax (Keras calls the matching
+``keras.activations`` function; PReLU learns its slopes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seqlint.layers.base import Shape
+from seqlint.runtime import activations
+from seqlint.runtime.core import Variable
+from seqlint.runtime.layers.base import Array, RuntimeLayer
+
+
+class _ActivationLayer(RuntimeLayer):
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return self.activate(self.cast_input(x))
+
+    def backward_from_logits(self, dz: Array) -> Array:
+        return dz
+
+
+class ReLU(_ActivationLayer):
+    """``ReLU(max_value=None, negative_slope=0.0, threshold=0.0)``."""
+
+    class_name = "ReLU"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activation = activations.get(
+            "relu",
+            negative_slope=float(self.get("negative_slope") or 0.0),
+            max_value=self.get("max_value"),
+            threshold=float(self.get("threshold") or 0.0),
+        )
+
+
+class LeakyReLU(_ActivationLayer):
+    """``LeakyReLU(negative_slope=0.3)`` (Keras 2's ``alpha=`` is accepted)."""
+
+    class_name = "LeakyReLU"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        slope = self.get("alpha")
+        if slope is None:
+            slope = self.get("negative_slope", 0.3)
+        self.activation = activations.get("leaky_relu", negative_slope=float(slope))
+
+
+class ELU(_ActivationLayer):
+    class_name = "ELU"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activation = activations.get("elu", alpha=float(self.get("alpha", 1.0)))
+
+
+class Softmax(_ActivationLayer):
+    """``Softmax(axis=-1)``; a list of axes normalises over all of them."""
+
+    class_name = "Softmax"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        axis = self.get("axis", -1)
+        if isinstance(axis, (list, tuple)):
+            axis = tuple(axis) if len(axis) > 1 else axis[0]
+        self.activation = activations.get("softmax", axis=axis)
+
+
+class PReLU(RuntimeLayer):
+    """``y = relu(x) - alpha * relu(-x)``; ``alpha`` has the non-batch input shape with 1 on
+    ``shared_axes`` (1-based, batch excluded)."""
+
+    class_name = "PReLU"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.alpha: Variable | None = None
+        self._x: Array = None
+
+    def _shared(self) -> list[int]:
+        shared = self.get("shared_axes")
+        if shared is None:
+            return []
+        return [int(a) for a in (shared if isinstance(shared, (list, tuple)) else [shared])]
+
+    def build(self, input_shape: Shape) -> None:
+        shape = [int(d) if d is not None else 1 for d in input_shape[1:]]
+        for axis in self._shared():
+            shape[axis - 1] = 1
+        self.alpha = self.add_weight("alpha", tuple(shape), self.get("alpha_initializer"))
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        assert self.alpha is not None
+        xp = self.xp
+        x = self.cast_input(x)
+        self._x = x
+        return xp.maximum(x, 0) - self.alpha.value * xp.maximum(-x, 0)
+
+    def backward(self, dy: Array) -> Array:
+        assert self.alpha is not None
+        xp = self.xp
+        x, alpha = self._x, self.alpha
+
+        def grad() -> Array:
+            g = -dy * xp.maximum(-x, 0)
+            axes = (0, *(a for a in self._shared()))
+            return g.sum(axis=axes, keepdims=True).reshape(alpha.shape)
+
+        self.set_grad(alpha, grad)
+        pos = (x > 0).astype(dy.dtype)
+        neg = (x < 0).astype(dy.dtype)
+        return dy * (pos + alpha.value * neg)

@@ -1,0 +1,147 @@
+"""What every runtime layer shares: dtype, input casting, gradients, activations, noise.
+
+A runtime layer is built like a Keras layer (``layers.Dense(4, activation="relu")``), then
+
+* ``y = layer(x, training=False)`` builds it on first use and runs :meth:`forward`;
+* ``dx = layer.backward(dy)`` returns ``d sum(y * dy) / dx`` (``None`` for integer inputs) and sets
+  ``var.grad`` of every trainable weight (assigned, not accumulated; ``None`` for the others).
+
+Layers whose last step is an activation (Dense, Conv*, Activation, Softmax...) also expose the
+pre-activation values as :attr:`logits` after ``forward`` and :meth:`backward_from_logits`, which
+back-propagates a gradient taken with respect to those logits (Keras computes a crossentropy from
+the logits of a final softmax/sigmoid, see ``golden/README.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+
+from seqlint.layers.base import Shape
+from seqlint.runtime import activations
+from seqlint.runtime.core import Layer, Variable
+
+Array = Any
+
+_DTYPES = {
+    "float16": numpy.float16,
+    "float32": numpy.float32,
+    "float64": numpy.float64,
+    "half": numpy.float16,
+    "float": numpy.float32,
+    "double": numpy.float64,
+}
+
+
+def resolve_dtype(value: Any) -> Any:
+    """A Keras ``dtype=`` argument (``"float64"``, ``numpy.float64``, a policy dict or object
+    with a ``compute_dtype``/``name``) as a NumPy scalar type."""
+    if isinstance(value, dict):
+        value = value.get("config", {}).get("name", value.get("name"))
+    name = getattr(value, "compute_dtype", None) or getattr(value, "name", None)
+    if isinstance(name, str):
+        value = name
+    if isinstance(value, str):
+        key = value.split("_")[-1] if value.startswith("mixed_") else value
+        if key in _DTYPES:
+            return _DTYPES[key]
+    return numpy.dtype(value).type
+
+
+class RuntimeLayer(Layer):
+    """Base of the runtime layers (see the module doc)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dtype = self.args.values.get("dtype")
+        if dtype is not None:
+            self.dtype = resolve_dtype(dtype)
+        self.activation: activations.Activation | None = None
+        self._z: Array = None
+        self._y: Array = None
+        self._noise: numpy.random.Generator | None = None
+        self._shape_cache: dict[Shape, Shape] = {}
+
+    # ---- inputs and shapes -------------------------------------------------------------------
+
+    def cast_input(self, x: Array) -> Array:
+        """``x`` as an array of the layer's dtype (Keras autocasts layer inputs)."""
+        return self.xp.asarray(x, dtype=self.dtype)
+
+    def output_shape_for(self, shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The output shape for a concrete input shape, from the shared layer definition."""
+        key: Shape = (None, *shape[1:])
+        out = self._shape_cache.get(key)
+        if out is None:
+            out = self.compute_output_shape(key)
+            self._shape_cache[key] = out
+        return (shape[0], *(int(d) for d in out[1:]))  # type: ignore[arg-type]
+
+    def channels_first(self) -> bool:
+        fmt = self.get("data_format")
+        return isinstance(fmt, str) and fmt.lower() == "channels_first"
+
+    # ---- gradients -------------------------------------------------------------------------
+
+    def wants_grad(self, var: Variable | None) -> bool:
+        return var is not None and var.trainable and self.trainable
+
+    def set_grad(self, var: Variable | None, grad: Any) -> None:
+        """Store ``grad`` (a value or a zero-argument function computing it) on ``var``."""
+        if var is None:
+            return
+        if self.wants_grad(var):
+            var.grad = grad() if callable(grad) else grad
+        else:
+            var.grad = None
+
+    # ---- activation ------------------------------------------------------------------------
+
+    def set_activation(self, identifier: Any) -> None:
+        self.activation = activations.get(identifier)
+
+    def activate(self, z: Array) -> Array:
+        """Apply the layer's activation to the pre-activation ``z``, keeping both."""
+        act = self.activation
+        y = z if act is None else act(z)
+        self._z, self._y = z, y
+        return y
+
+    @property
+    def logits(self) -> Array:
+        """The pre-activation values of the last ``forward``."""
+        return self._z
+
+    def backward(self, dy: Array) -> Array:
+        act = self.activation
+        dz = dy if act is None else act.vjp(self._z, self._y, dy)
+        return self.backward_from_logits(dz)
+
+    def backward_from_logits(self, dz: Array) -> Array:
+        """Back-propagate a gradient with respect to :attr:`logits`."""
+        raise NotImplementedError(f"{self.class_name}.backward is not implemented")
+
+    # ---- randomness ------------------------------------------------------------------------
+
+    def noise_rng(self) -> numpy.random.Generator:
+        """The generator for dropout masks and noise (the layer's ``seed``; set
+        ``layer._noise = None`` to restart the sequence)."""
+        if self._noise is None:
+            seed = self.get("seed")
+            if isinstance(seed, bool) or not isinstance(seed, int):
+                seed = self.seed
+            self._noise = numpy.random.default_rng(seed)
+        return self._noise
+
+    def uniform(self, shape: tuple[int, ...]) -> Array:
+        """Uniform [0, 1) samples as a float64 array of the layer's array module."""
+        return self.xp.asarray(self.noise_rng().random(shape))
+
+    def normal(self, shape: tuple[int, ...]) -> Array:
+        return self.xp.asarray(self.noise_rng().standard_normal(shape))
+
+    def dropout_mask(self, shape: tuple[int, ...], rate: float) -> Array:
+        """Inverted dropout: 0 with probability ``rate``, else ``1 / (1 - rate)``."""
+        keep = self.uniform(shape) >= rate
+        return keep.astype(self.dtype) * (1.0 / (1.0 - rate))

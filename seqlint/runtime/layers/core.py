@@ -1,0 +1,131 @@
+"""Core layers: Dense, Activation, Embedding, Identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seqlint.layers.base import Shape
+from seqlint.runtime.core import Variable
+from seqlint.runtime.layers.base import Array, RuntimeLayer
+
+
+class Dense(RuntimeLayer):
+    """``act(x @ kernel + bias)`` on the last axis; kernel ``(in, units)``."""
+
+    class_name = "Dense"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = int(self.get("units"))
+        self.set_activation(self.get("activation"))
+        if self.get("lora_rank"):
+            raise NotImplementedError("Dense: lora_rank is not supported")
+        self.kernel: Variable | None = None
+        self.bias: Variable | None = None
+        self._x: Array = None
+
+    def build(self, input_shape: Shape) -> None:
+        n_in = input_shape[-1]
+        if n_in is None:
+            raise ValueError("Dense needs a known last input dimension")
+        self.kernel = self.add_weight(
+            "kernel", (int(n_in), self.units), self.get("kernel_initializer")
+        )
+        if self.get("use_bias"):
+            self.bias = self.add_weight("bias", (self.units,), self.get("bias_initializer"))
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        assert self.kernel is not None
+        x = self.cast_input(x)
+        self._x = x
+        z = x @ self.kernel.value
+        if self.bias is not None:
+            z = z + self.bias.value
+        return self.activate(z)
+
+    def backward_from_logits(self, dz: Array) -> Array:
+        assert self.kernel is not None
+        x = self._x
+        dz2 = dz.reshape(-1, self.units)
+        self.set_grad(self.kernel, lambda: x.reshape(-1, x.shape[-1]).T @ dz2)
+        self.set_grad(self.bias, lambda: dz2.sum(axis=0))
+        return dz @ self.kernel.value.T
+
+
+class Activation(RuntimeLayer):
+    """``Activation("relu")``: applies ``keras.activations.<name>``."""
+
+    class_name = "Activation"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_activation(self.get("activation"))
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return self.activate(self.cast_input(x))
+
+    def backward_from_logits(self, dz: Array) -> Array:
+        return dz
+
+
+class Identity(RuntimeLayer):
+    class_name = "Identity"
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return self.cast_input(x)
+
+    def backward(self, dy: Array) -> Array:
+        return dy
+
+
+class Embedding(RuntimeLayer):
+    """Integer inputs index the rows of ``embeddings`` ``(input_dim, output_dim)``; the gradient
+    is dense (rows summed over repeated indices) and there is no input gradient (``None``)."""
+
+    class_name = "Embedding"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.input_dim = int(self.get("input_dim"))
+        self.output_dim = int(self.get("output_dim"))
+        if self.get("lora_rank"):
+            raise NotImplementedError("Embedding: lora_rank is not supported")
+        self.embeddings: Variable | None = None
+        self._idx: Array = None
+
+    def build(self, input_shape: Shape) -> None:
+        self.embeddings = self.add_weight(
+            "embeddings", (self.input_dim, self.output_dim), self.get("embeddings_initializer")
+        )
+        weights = self.get("weights")
+        if weights is not None:
+            self.embeddings.assign(self.xp.asarray(weights[0], dtype=self.dtype))
+
+    def cast_input(self, x: Array) -> Array:
+        return self.xp.asarray(x).astype("int64", copy=False)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        assert self.embeddings is not None
+        idx = self.cast_input(x)
+        self._idx = idx
+        return self.embeddings.value[idx]
+
+    def backward(self, dy: Array) -> None:
+        assert self.embeddings is not None
+        emb = self.embeddings
+
+        def grad() -> Array:
+            xp = self.xp
+            dw = xp.zeros(emb.shape, dtype=emb.value.dtype)
+            flat = dy.reshape(-1, self.output_dim)
+            idx = self._idx.reshape(-1)
+            if hasattr(xp, "add") and hasattr(xp.add, "at"):
+                xp.add.at(dw, idx, flat)
+            else:  # pragma: no cover - older CuPy
+                import cupyx  # type: ignore[import-not-found]
+
+                cupyx.scatter_add(dw, idx, flat)
+            return dw
+
+        self.set_grad(emb, grad)
+        return None

@@ -1,0 +1,161 @@
+"""BatchNormalization and LayerNormalization.
+
+Both evaluate ``inv = gamma / sqrt(var + eps); y = x * inv + (beta - mean * inv)`` like Keras,
+with the biased variance. BatchNormalization in training (and trainable) uses the batch
+statistics, lets gradients flow through them and updates the moving statistics in ``forward``:
+``moving = moving * momentum + batch * (1 - momentum)``; otherwise it uses the moving statistics.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seqlint.layers.base import Shape
+from seqlint.runtime.core import Variable
+from seqlint.runtime.layers.base import Array, RuntimeLayer
+
+
+def _axes(value: Any, ndim: int) -> list[int]:
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    return sorted(int(a) % ndim for a in items)
+
+
+class BatchNormalization(RuntimeLayer):
+    class_name = "BatchNormalization"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.get("renorm"):
+            raise NotImplementedError("BatchNormalization: renorm is not supported")
+        self.momentum = float(self.get("momentum", 0.99))
+        self.epsilon = float(self.get("epsilon", 1e-3))
+        self.gamma: Variable | None = None
+        self.beta: Variable | None = None
+        self.moving_mean: Variable | None = None
+        self.moving_variance: Variable | None = None
+        self._cache: dict[str, Any] = {}
+
+    def _axis(self, ndim: int) -> int:
+        return int(self.get("axis", -1)) % ndim
+
+    def build(self, input_shape: Shape) -> None:
+        axis = self._axis(len(input_shape))
+        dim = input_shape[axis]
+        if dim is None:
+            raise ValueError("BatchNormalization needs a known size on its axis")
+        shape = (int(dim),)
+        if self.get("scale"):
+            self.gamma = self.add_weight("gamma", shape, self.get("gamma_initializer"))
+        if self.get("center"):
+            self.beta = self.add_weight("beta", shape, self.get("beta_initializer"))
+        self.moving_mean = self.add_weight(
+            "moving_mean", shape, self.get("moving_mean_initializer"), trainable=False
+        )
+        self.moving_variance = self.add_weight(
+            "moving_variance", shape, self.get("moving_variance_initializer"), trainable=False
+        )
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        assert self.moving_mean is not None and self.moving_variance is not None
+        xp = self.xp
+        x = self.cast_input(x)
+        axis = self._axis(x.ndim)
+        reduce = tuple(i for i in range(x.ndim) if i != axis)
+        bshape = [1] * x.ndim
+        bshape[axis] = x.shape[axis]
+        train = bool(training) and self.trainable
+        if train:
+            mean = x.mean(axis=reduce)
+            centered = x - mean.reshape(bshape)
+            var = (centered * centered).mean(axis=reduce)
+            m = self.momentum
+            self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
+            self.moving_variance.assign(self.moving_variance.value * m + var * (1.0 - m))
+        else:
+            mean = self.moving_mean.value
+            var = self.moving_variance.value
+        rstd = 1 / xp.sqrt(var + self.epsilon)
+        inv = rstd if self.gamma is None else rstd * self.gamma.value
+        shift = -mean * inv if self.beta is None else self.beta.value - mean * inv
+        y = x * inv.reshape(bshape) + shift.reshape(bshape)
+        xhat = (x - mean.reshape(bshape)) * rstd.reshape(bshape)
+        self._cache = {
+            "xhat": xhat,
+            "rstd": rstd,
+            "train": train,
+            "reduce": reduce,
+            "bshape": bshape,
+        }
+        return y
+
+    def backward(self, dy: Array) -> Array:
+        c = self._cache
+        xhat, rstd, reduce, bshape = c["xhat"], c["rstd"], c["reduce"], c["bshape"]
+        self.set_grad(self.gamma, lambda: (dy * xhat).sum(axis=reduce))
+        self.set_grad(self.beta, lambda: dy.sum(axis=reduce))
+        dxhat = dy if self.gamma is None else dy * self.gamma.value.reshape(bshape)
+        if not c["train"]:
+            return dxhat * rstd.reshape(bshape)
+        mean_d = dxhat.mean(axis=reduce, keepdims=True)
+        mean_dx = (dxhat * xhat).mean(axis=reduce, keepdims=True)
+        return (dxhat - mean_d - xhat * mean_dx) * rstd.reshape(bshape)
+
+
+class LayerNormalization(RuntimeLayer):
+    """Normalises over ``axis`` (an int or a list); gamma/beta have the shape of those axes."""
+
+    class_name = "LayerNormalization"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.get("rms_scaling"):
+            raise NotImplementedError("LayerNormalization: rms_scaling is not supported")
+        self.epsilon = float(self.get("epsilon", 1e-3))
+        self.gamma: Variable | None = None
+        self.beta: Variable | None = None
+        self._cache: dict[str, Any] = {}
+
+    def build(self, input_shape: Shape) -> None:
+        axes = _axes(self.get("axis", -1), len(input_shape))
+        shape = tuple(int(input_shape[a]) for a in axes)  # type: ignore[arg-type]
+        if self.get("scale"):
+            self.gamma = self.add_weight("gamma", shape, self.get("gamma_initializer"))
+        if self.get("center"):
+            self.beta = self.add_weight("beta", shape, self.get("beta_initializer"))
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        xp = self.xp
+        x = self.cast_input(x)
+        axes = tuple(_axes(self.get("axis", -1), x.ndim))
+        bshape = [x.shape[i] if i in axes else 1 for i in range(x.ndim)]
+        mean = x.mean(axis=axes, keepdims=True)
+        centered = x - mean
+        var = (centered * centered).mean(axis=axes, keepdims=True)
+        rstd = 1 / xp.sqrt(var + self.epsilon)
+        inv = rstd if self.gamma is None else rstd * self.gamma.value.reshape(bshape)
+        res = -mean * inv
+        if self.beta is not None:
+            res = res + self.beta.value.reshape(bshape)
+        y = x * inv + res
+        other = tuple(i for i in range(x.ndim) if i not in axes)
+        self._cache = {
+            "xhat": centered * rstd,
+            "rstd": rstd,
+            "axes": axes,
+            "other": other,
+            "bshape": bshape,
+        }
+        return y
+
+    def backward(self, dy: Array) -> Array:
+        c = self._cache
+        xhat, rstd, axes, other, bshape = c["xhat"], c["rstd"], c["axes"], c["other"], c["bshape"]
+        gamma, beta = self.gamma, self.beta
+        if gamma is not None:
+            self.set_grad(gamma, lambda: (dy * xhat).sum(axis=other).reshape(gamma.shape))
+        if beta is not None:
+            self.set_grad(beta, lambda: dy.sum(axis=other).reshape(beta.shape))
+        dxhat = dy if gamma is None else dy * gamma.value.reshape(bshape)
+        mean_d = dxhat.mean(axis=axes, keepdims=True)
+        mean_dx = (dxhat * xhat).mean(axis=axes, keepdims=True)
+        return (dxhat - mean_d - xhat * mean_dx) * rstd

@@ -1,0 +1,236 @@
+"""Pooling: Max/Average pooling 1D/2D/3D and their global forms.
+
+* ``same`` max pooling pads with ``-inf`` (padding never wins); ``same`` average pooling divides
+  by the number of real elements in each window (TF).
+* Max-pool gradients follow TF on the CPU: 1D/2D send each output's gradient to the *first*
+  maximum of its window (scan order), 3D sends it to every window element within ``1e-5`` of the
+  maximum (TF's ``MaxPool3DGrad`` CPU kernel); overlapping windows add up.
+* Global max pooling splits the gradient equally among tied maxima (TF's ``reduce_max``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from seqlint.runtime.layers._windows import (
+    col2im,
+    crop,
+    ints,
+    pad,
+    pad_amounts,
+    prod,
+    spread,
+    windows,
+)
+from seqlint.runtime.layers.base import Array, RuntimeLayer
+
+_MAXPOOL3D_TIE = 1e-5
+
+
+class _Pooling(RuntimeLayer):
+    rank: ClassVar[int] = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        r = self.rank
+        self.pool_size = ints(self.get("pool_size"), r, "pool_size")
+        strides = self.get("strides")
+        self.strides = self.pool_size if strides is None else ints(strides, r, "strides")
+        self.padding = str(self.get("padding", "valid")).lower()
+        self._cache: dict[str, Any] = {}
+        self._counts_cache: dict[tuple[Any, ...], Array] = {}
+
+    def _prepare(self, x: Array, value: float) -> tuple[Array, Array, dict[str, Any]]:
+        """Channels-last input, its window view and the geometry."""
+        x = self.cast_input(x)
+        out_shape = self.output_shape_for(x.shape)
+        if self.channels_first():
+            x = self.xp.moveaxis(x, 1, -1)
+            out = tuple(out_shape[2:])
+        else:
+            out = tuple(out_shape[1:-1])
+        ones = (1,) * self.rank
+        pads = pad_amounts(x.shape[1:-1], out, self.pool_size, self.strides, ones, self.padding)
+        xpad = pad(self.xp, x, pads, value)
+        win = windows(self.xp, xpad, self.pool_size, self.strides, ones, out)
+        geo = {"pads": pads, "padded": xpad.shape, "out": out, "spatial": x.shape[1:-1]}
+        return xpad, win, geo
+
+    def _finish(self, y: Array) -> Array:
+        return self.xp.moveaxis(y, -1, 1) if self.channels_first() else y
+
+    def _start_backward(self, dy: Array) -> Array:
+        return self.xp.moveaxis(dy, 1, -1) if self.channels_first() else dy
+
+
+class _MaxPooling(_Pooling):
+    def forward(self, x: Array, training: bool = False) -> Array:
+        xp = self.xp
+        _, win, geo = self._prepare(x, -float("inf"))
+        n, c = win.shape[0], win.shape[-1]
+        out = geo["out"]
+        flat = win.reshape(n, *out, prod(self.pool_size), c)
+        if self.rank == 3:
+            y = flat.max(axis=-2)
+            geo["flat"] = flat
+            geo["y"] = y
+        else:
+            idx = flat.argmax(axis=-2)
+            y = xp.take_along_axis(flat, idx[..., None, :], axis=-2)[..., 0, :]
+            geo["idx"] = idx
+        self._cache = geo
+        return self._finish(y)
+
+    def backward(self, dy: Array) -> Array:
+        xp = self.xp
+        geo = self._cache
+        dy = self._start_backward(dy)
+        kk = prod(self.pool_size)
+        if self.rank == 3:
+            flat, y = geo["flat"], geo["y"]
+            sel = xp.abs(flat - y[..., None, :]) < _MAXPOOL3D_TIE
+        else:
+            idx = geo["idx"]
+            sel = idx[..., None, :] == xp.arange(kk).reshape(kk, 1)
+        dcols = sel.astype(dy.dtype) * dy[..., None, :]
+        n, c = dy.shape[0], dy.shape[-1]
+        dcols = dcols.reshape(n, *geo["out"], *self.pool_size, c)
+        ones = (1,) * self.rank
+        dx = col2im(xp, dcols, geo["padded"], self.pool_size, self.strides, ones, geo["out"])
+        return self._finish(crop(dx, geo["pads"]))
+
+
+class _AveragePooling(_Pooling):
+    def _counts(self, geo: dict[str, Any], dtype: Any) -> Array:
+        """Number of real (non-padding) elements in each window, shape ``(1, *out, 1)``."""
+        key = (tuple(geo["spatial"]), str(dtype))
+        counts = self._counts_cache.get(key)
+        if counts is None:
+            ones = self.xp.ones((1, *geo["spatial"], 1), dtype=dtype)
+            unit = (1,) * self.rank
+            padded = pad(self.xp, ones, geo["pads"])
+            win = windows(self.xp, padded, self.pool_size, self.strides, unit, geo["out"])
+            counts = win.sum(axis=tuple(range(1 + self.rank, 1 + 2 * self.rank)))
+            self._counts_cache[key] = counts
+        return counts
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        _, win, geo = self._prepare(x, 0.0)
+        total = win.sum(axis=tuple(range(1 + self.rank, 1 + 2 * self.rank)))
+        counts = self._counts(geo, total.dtype) if self.padding == "same" else None
+        y = total / (prod(self.pool_size) if counts is None else counts)
+        geo["counts"] = counts
+        self._cache = geo
+        return self._finish(y)
+
+    def backward(self, dy: Array) -> Array:
+        geo = self._cache
+        dy = self._start_backward(dy)
+        counts = geo["counts"]
+        g = dy / (prod(self.pool_size) if counts is None else counts)
+        ones = (1,) * self.rank
+        dx = spread(self.xp, g, geo["padded"], self.pool_size, self.strides, ones, geo["out"])
+        return self._finish(crop(dx, geo["pads"]))
+
+
+class MaxPooling1D(_MaxPooling):
+    class_name = "MaxPooling1D"
+    rank = 1
+
+
+class MaxPooling2D(_MaxPooling):
+    class_name = "MaxPooling2D"
+    rank = 2
+
+
+class MaxPooling3D(_MaxPooling):
+    class_name = "MaxPooling3D"
+    rank = 3
+
+
+class AveragePooling1D(_AveragePooling):
+    class_name = "AveragePooling1D"
+    rank = 1
+
+
+class AveragePooling2D(_AveragePooling):
+    class_name = "AveragePooling2D"
+    rank = 2
+
+
+class AveragePooling3D(_AveragePooling):
+    class_name = "AveragePooling3D"
+    rank = 3
+
+
+# ---- global pooling ---------------------------------------------------------------------------
+
+
+class _GlobalPooling(RuntimeLayer):
+    rank: ClassVar[int] = 0
+
+    def _axes(self) -> tuple[int, ...]:
+        start = 2 if self.channels_first() else 1
+        return tuple(range(start, start + self.rank))
+
+    def _keep(self) -> bool:
+        return bool(self.get("keepdims", False))
+
+
+class _GlobalMax(_GlobalPooling):
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        y = x.max(axis=self._axes(), keepdims=True)
+        self._x, self._ymax = x, y
+        return y if self._keep() else y.reshape(y.shape[0], -1)
+
+    def backward(self, dy: Array) -> Array:
+        x, y = self._x, self._ymax
+        dy = dy.reshape(y.shape)
+        mask = (x == y).astype(x.dtype)
+        return mask * (dy / mask.sum(axis=self._axes(), keepdims=True))
+
+
+class _GlobalAverage(_GlobalPooling):
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        self._in_shape = x.shape
+        return x.mean(axis=self._axes(), keepdims=self._keep())
+
+    def backward(self, dy: Array) -> Array:
+        axes = self._axes()
+        shape = list(self._in_shape)
+        keep = [1 if i in axes else d for i, d in enumerate(shape)]
+        count = prod([shape[a] for a in axes])
+        g = dy.reshape(keep) / count
+        return self.xp.broadcast_to(g, self._in_shape).copy()
+
+
+class GlobalMaxPooling1D(_GlobalMax):
+    class_name = "GlobalMaxPooling1D"
+    rank = 1
+
+
+class GlobalMaxPooling2D(_GlobalMax):
+    class_name = "GlobalMaxPooling2D"
+    rank = 2
+
+
+class GlobalMaxPooling3D(_GlobalMax):
+    class_name = "GlobalMaxPooling3D"
+    rank = 3
+
+
+class GlobalAveragePooling1D(_GlobalAverage):
+    class_name = "GlobalAveragePooling1D"
+    rank = 1
+
+
+class GlobalAveragePooling2D(_GlobalAverage):
+    class_name = "GlobalAveragePooling2D"
+    rank = 2
+
+
+class GlobalAveragePooling3D(_GlobalAverage):
+    class_name = "GlobalAveragePooling3D"
+    rank = 3

@@ -1,0 +1,404 @@
+"""Recurrent layers: SimpleRNN, LSTM, GRU (both ``reset_after`` modes).
+
+Inputs ``(batch, time, features)``, zero initial state. The input projection of all time steps
+is one matmul; only the recurrent matmul runs per step (time-major internally). Backward is
+back-propagation through time, with the recurrent-kernel gradient as one matmul at the end.
+
+* ``go_backwards=True`` processes the reversed sequence and returns it in processing order;
+  ``return_sequences=False`` returns the last processed step.
+* LSTM gates ``i, f, c, o``; GRU gates ``z, r, h`` with ``h = z * h_prev + (1 - z) * hh``.
+* ``dropout`` (training only) multiplies the inputs by one inverted-dropout mask per sequence.
+  ``recurrent_dropout`` masks the state fed to the recurrent matmul for SimpleRNN; LSTM and GRU
+  ignore it, as Keras 3 does in its default ``implementation=2``.
+* ``return_state``, ``stateful`` and masking are not supported.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from seqlint.layers.base import Shape
+from seqlint.runtime import activations, initializers
+from seqlint.runtime.core import Variable
+from seqlint.runtime.layers.base import Array, RuntimeLayer
+
+
+class _RNN(RuntimeLayer):
+    gates: ClassVar[int] = 1
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = int(self.get("units"))
+        self.act = activations.get(self.get("activation"))
+        self.rec_act = activations.get(self.get("recurrent_activation", "sigmoid"))
+        if self.get("return_state"):
+            raise NotImplementedError(f"{self.class_name}: return_state is not supported")
+        if self.get("stateful"):
+            raise NotImplementedError(f"{self.class_name}: stateful is not supported")
+        self.return_sequences = bool(self.get("return_sequences"))
+        self.go_backwards = bool(self.get("go_backwards"))
+        self.dropout = float(self.get("dropout") or 0.0)
+        self.recurrent_dropout = float(self.get("recurrent_dropout") or 0.0)
+        self.kernel: Variable | None = None
+        self.recurrent_kernel: Variable | None = None
+        self.bias: Variable | None = None
+        self._cache: dict[str, Any] = {}
+
+    # ---- weights ---------------------------------------------------------------------------
+
+    def _bias_shape(self) -> tuple[int, ...]:
+        return (self.gates * self.units,)
+
+    def _bias_initializer(self) -> Any:
+        return self.get("bias_initializer")
+
+    def build(self, input_shape: Shape) -> None:
+        features = input_shape[-1]
+        if features is None:
+            raise ValueError(f"{self.class_name} needs a known feature dimension")
+        width = self.gates * self.units
+        self.kernel = self.add_weight(
+            "kernel", (int(features), width), self.get("kernel_initializer")
+        )
+        self.recurrent_kernel = self.add_weight(
+            "recurrent_kernel", (self.units, width), self.get("recurrent_initializer")
+        )
+        if self.get("use_bias"):
+            self.bias = self.add_weight("bias", self._bias_shape(), self._bias_initializer())
+
+    def _input_bias(self) -> Array:
+        return None if self.bias is None else self.bias.value
+
+    # ---- forward / backward ------------------------------------------------------------------
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        assert self.kernel is not None
+        xp = self.xp
+        x = self.cast_input(x)
+        if self.go_backwards:
+            x = x[:, ::-1]
+        n, t, f = x.shape
+        xt = xp.ascontiguousarray(x.transpose(1, 0, 2))
+        mask = None
+        if training and 0.0 < self.dropout < 1.0:
+            mask = self.dropout_mask((n, f), self.dropout)
+            xt = xt * mask
+        flat = xt.reshape(t * n, f)
+        proj = (flat @ self.kernel.value).reshape(t, n, -1)
+        bias = self._input_bias()
+        if bias is not None:
+            proj = proj + bias
+        rmask = None
+        if training and 0.0 < self.recurrent_dropout < 1.0 and self.class_name == "SimpleRNN":
+            rmask = self.dropout_mask((n, self.units), self.recurrent_dropout)
+        hs = self._run(proj, rmask)
+        self._cache.update({"flat": flat, "mask": mask, "rmask": rmask, "shape": (n, t, f)})
+        if self.return_sequences:
+            return hs.transpose(1, 0, 2)
+        return hs[-1]
+
+    def backward(self, dy: Array) -> Array:
+        assert self.kernel is not None
+        xp = self.xp
+        n, t, f = self._cache["shape"]
+        if self.return_sequences:
+            dh = xp.ascontiguousarray(dy.transpose(1, 0, 2))
+        else:
+            dh = xp.zeros((t, n, self.units), dtype=dy.dtype)
+            dh[-1] = dy
+        dproj = self._back(dh)
+        d2 = dproj.reshape(t * n, -1)
+        flat = self._cache["flat"]
+        self.set_grad(self.kernel, lambda: flat.T @ d2)
+        self._bias_grad(dproj)
+        dxt = (d2 @ self.kernel.value.T).reshape(t, n, f)
+        if self._cache["mask"] is not None:
+            dxt = dxt * self._cache["mask"]
+        dx = dxt.transpose(1, 0, 2)
+        if self.go_backwards:
+            dx = dx[:, ::-1]
+        return dx
+
+    def _bias_grad(self, dproj: Array) -> None:
+        self.set_grad(self.bias, lambda: dproj.sum(axis=(0, 1)))
+
+    def _recurrent_grad(self, hprev: Array, dpre: Array) -> None:
+        t, n, u = hprev.shape
+        self.set_grad(
+            self.recurrent_kernel,
+            lambda: hprev.reshape(t * n, u).T @ dpre.reshape(t * n, -1),
+        )
+
+    def _run(self, proj: Array, rmask: Array) -> Array:
+        raise NotImplementedError
+
+    def _back(self, dh: Array) -> Array:
+        raise NotImplementedError
+
+
+class SimpleRNN(_RNN):
+    """``h = act(x W + h U + b)``."""
+
+    class_name = "SimpleRNN"
+    gates = 1
+
+    def _run(self, proj: Array, rmask: Array) -> Array:
+        assert self.recurrent_kernel is not None
+        xp = self.xp
+        t, n, u = proj.shape
+        r = self.recurrent_kernel.value
+        h = xp.zeros((n, u), dtype=proj.dtype)
+        hs = xp.empty_like(proj)
+        zs = xp.empty_like(proj)
+        hprev = xp.empty_like(proj)
+        for i in range(t):
+            hp = h if rmask is None else h * rmask
+            hprev[i] = hp
+            z = proj[i] + hp @ r
+            h = self.act(z)
+            zs[i], hs[i] = z, h
+        self._cache = {"zs": zs, "hs": hs, "hprev": hprev}
+        return hs
+
+    def _back(self, dh: Array) -> Array:
+        assert self.recurrent_kernel is not None
+        c = self._cache
+        zs, hs, rmask = c["zs"], c["hs"], c["rmask"]
+        r = self.recurrent_kernel.value
+        dproj = self.xp.empty_like(zs)
+        carry = None
+        for i in range(zs.shape[0] - 1, -1, -1):
+            g = dh[i] if carry is None else dh[i] + carry
+            dz = self.act.vjp(zs[i], hs[i], g)
+            dproj[i] = dz
+            carry = dz @ r.T
+            if rmask is not None:
+                carry = carry * rmask
+        self._recurrent_grad(c["hprev"], dproj)
+        return dproj
+
+
+class LSTM(_RNN):
+    """Kernel ``(in, 4u)``, recurrent kernel ``(u, 4u)``, bias ``(4u,)``; gates i, f, c, o:
+    ``c = f * c + i * act(zc)``, ``h = o * act(c)``."""
+
+    class_name = "LSTM"
+    gates = 4
+
+    def _bias_initializer(self) -> Any:
+        base = initializers.get(self.get("bias_initializer"))
+        if not self.get("unit_forget_bias"):
+            return base
+        u = self.units
+
+        def init(shape: tuple[int, ...], dtype: Any, xp: Any, rng: Any) -> Array:
+            return xp.concatenate(
+                [
+                    base((u,), dtype, xp, rng),
+                    xp.ones((u,), dtype=dtype),
+                    base((2 * u,), dtype, xp, rng),
+                ]
+            )
+
+        return init
+
+    def _run(self, proj: Array, rmask: Array) -> Array:
+        assert self.recurrent_kernel is not None
+        xp = self.xp
+        t, n, _ = proj.shape
+        u = self.units
+        r = self.recurrent_kernel.value
+        h = xp.zeros((n, u), dtype=proj.dtype)
+        c = xp.zeros((n, u), dtype=proj.dtype)
+        zs = xp.empty_like(proj)
+        acts = xp.empty_like(proj)
+        cs = xp.empty((t + 1, n, u), dtype=proj.dtype)
+        cs[0] = c
+        tcs = xp.empty((t, n, u), dtype=proj.dtype)
+        hs = xp.empty((t, n, u), dtype=proj.dtype)
+        hprev = xp.empty((t, n, u), dtype=proj.dtype)
+        ra, act = self.rec_act, self.act
+        for k in range(t):
+            hprev[k] = h
+            z = proj[k] + h @ r
+            zs[k] = z
+            i = ra(z[:, :u])
+            f = ra(z[:, u : 2 * u])
+            g = act(z[:, 2 * u : 3 * u])
+            o = ra(z[:, 3 * u :])
+            acts[k, :, :u], acts[k, :, u : 2 * u] = i, f
+            acts[k, :, 2 * u : 3 * u], acts[k, :, 3 * u :] = g, o
+            c = f * c + i * g
+            tc = act(c)
+            h = o * tc
+            cs[k + 1], tcs[k], hs[k] = c, tc, h
+        self._cache = {"zs": zs, "acts": acts, "cs": cs, "tcs": tcs, "hprev": hprev}
+        return hs
+
+    def _back(self, dh: Array) -> Array:
+        assert self.recurrent_kernel is not None
+        xp = self.xp
+        cache = self._cache
+        zs, acts, cs, tcs = cache["zs"], cache["acts"], cache["cs"], cache["tcs"]
+        u = self.units
+        r = self.recurrent_kernel.value
+        ra, act = self.rec_act, self.act
+        dproj = xp.empty_like(zs)
+        dh_next = None
+        dc_next = None
+        for k in range(zs.shape[0] - 1, -1, -1):
+            g_h = dh[k] if dh_next is None else dh[k] + dh_next
+            z, a = zs[k], acts[k]
+            i, f, g, o = a[:, :u], a[:, u : 2 * u], a[:, 2 * u : 3 * u], a[:, 3 * u :]
+            dc = act.vjp(cs[k + 1], tcs[k], g_h * o)
+            if dc_next is not None:
+                dc = dc + dc_next
+            dz = dproj[k]
+            dz[:, :u] = ra.vjp(z[:, :u], i, dc * g)
+            dz[:, u : 2 * u] = ra.vjp(z[:, u : 2 * u], f, dc * cs[k])
+            dz[:, 2 * u : 3 * u] = act.vjp(z[:, 2 * u : 3 * u], g, dc * i)
+            dz[:, 3 * u :] = ra.vjp(z[:, 3 * u :], o, g_h * tcs[k])
+            dc_next = dc * f
+            dh_next = dz @ r.T
+        self._recurrent_grad(cache["hprev"], dproj)
+        return dproj
+
+
+class GRU(_RNN):
+    """Kernel ``(in, 3u)``, recurrent kernel ``(u, 3u)``; gates z, r, h.
+
+    ``reset_after=True``: bias ``(2, 3u)`` = [input; recurrent],
+    ``hh = act(x Wh + b_in + r * (h Uh + b_rec))``; ``reset_after=False``: bias ``(3u,)``,
+    ``hh = act(x Wh + b + (r * h) Uh)``.
+    """
+
+    class_name = "GRU"
+    gates = 3
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reset_after = bool(self.get("reset_after", True))
+
+    def _bias_shape(self) -> tuple[int, ...]:
+        width = 3 * self.units
+        return (2, width) if self.reset_after else (width,)
+
+    def _input_bias(self) -> Array:
+        if self.bias is None:
+            return None
+        return self.bias.value[0] if self.reset_after else self.bias.value
+
+    def _bias_grad(self, dproj: Array) -> None:
+        if self.bias is None:
+            return
+        if not self.reset_after:
+            super()._bias_grad(dproj)
+            return
+        dinner = self._cache["dinner"]
+        self.set_grad(
+            self.bias,
+            lambda: self.xp.stack([dproj.sum(axis=(0, 1)), dinner.sum(axis=(0, 1))]),
+        )
+
+    def _run(self, proj: Array, rmask: Array) -> Array:
+        assert self.recurrent_kernel is not None
+        xp = self.xp
+        t, n, _ = proj.shape
+        u = self.units
+        r_all = self.recurrent_kernel.value
+        rec_bias = self.bias.value[1] if (self.bias is not None and self.reset_after) else None
+        h = xp.zeros((n, u), dtype=proj.dtype)
+        hs = xp.empty((t, n, u), dtype=proj.dtype)
+        hprev = xp.empty((t, n, u), dtype=proj.dtype)
+        zr_pre = xp.empty((t, n, 2 * u), dtype=proj.dtype)
+        zr = xp.empty((t, n, 2 * u), dtype=proj.dtype)
+        h_pre = xp.empty((t, n, u), dtype=proj.dtype)
+        hh_all = xp.empty((t, n, u), dtype=proj.dtype)
+        inner_h = xp.empty((t, n, u), dtype=proj.dtype)  # h Uh + b_rec, or r * h
+        ra, act = self.rec_act, self.act
+        for k in range(t):
+            hprev[k] = h
+            if self.reset_after:
+                inner = h @ r_all
+                if rec_bias is not None:
+                    inner = inner + rec_bias
+            else:
+                inner = h @ r_all[:, : 2 * u]
+            pre = proj[k, :, : 2 * u] + inner[:, : 2 * u]
+            gates = ra(pre)
+            z, r = gates[:, :u], gates[:, u:]
+            if self.reset_after:
+                inner_h[k] = inner[:, 2 * u :]
+                a = proj[k, :, 2 * u :] + r * inner[:, 2 * u :]
+            else:
+                rh = r * h
+                inner_h[k] = rh
+                a = proj[k, :, 2 * u :] + rh @ r_all[:, 2 * u :]
+            hh = act(a)
+            h = z * h + (1 - z) * hh
+            zr_pre[k], zr[k], h_pre[k], hh_all[k], hs[k] = pre, gates, a, hh, h
+        self._cache = {
+            "hprev": hprev,
+            "zr_pre": zr_pre,
+            "zr": zr,
+            "h_pre": h_pre,
+            "hh": hh_all,
+            "inner_h": inner_h,
+        }
+        return hs
+
+    def _back(self, dh: Array) -> Array:
+        assert self.recurrent_kernel is not None
+        xp = self.xp
+        c = self._cache
+        hprev, zr_pre, zr, h_pre, hh_all, inner_h = (
+            c["hprev"],
+            c["zr_pre"],
+            c["zr"],
+            c["h_pre"],
+            c["hh"],
+            c["inner_h"],
+        )
+        t, n, u = hprev.shape
+        r_all = self.recurrent_kernel.value
+        ra, act = self.rec_act, self.act
+        dproj = xp.empty((t, n, 3 * u), dtype=dh.dtype)
+        dinner = xp.empty((t, n, 3 * u), dtype=dh.dtype)  # gradient wrt h @ R (+ b_rec) parts
+        carry = None
+        for k in range(t - 1, -1, -1):
+            g = dh[k] if carry is None else dh[k] + carry
+            z, r = zr[k, :, :u], zr[k, :, u:]
+            hh, hp = hh_all[k], hprev[k]
+            dz = g * (hp - hh)
+            dhh = g * (1 - z)
+            dprev = g * z
+            da = act.vjp(h_pre[k], hh, dhh)
+            dproj[k, :, 2 * u :] = da
+            if self.reset_after:
+                dr = da * inner_h[k]
+                dinner[k, :, 2 * u :] = da * r
+            else:
+                drh = da @ r_all[:, 2 * u :].T
+                dinner[k, :, 2 * u :] = da  # wrt (r*h) @ Uh: kernel grad uses r*h
+                dr = drh * hp
+                dprev = dprev + drh * r
+            dzr = ra.vjp(zr_pre[k], zr[k], xp.concatenate([dz, dr], axis=1))
+            dproj[k, :, : 2 * u] = dzr
+            dinner[k, :, : 2 * u] = dzr
+            if self.reset_after:
+                carry = dprev + dinner[k] @ r_all.T
+            else:
+                carry = dprev + dzr @ r_all[:, : 2 * u].T
+        if self.reset_after:
+            self._recurrent_grad(hprev, dinner)
+        else:
+            tn = t * n
+
+            def grad() -> Array:
+                zr_part = hprev.reshape(tn, u).T @ dinner[:, :, : 2 * u].reshape(tn, 2 * u)
+                h_part = inner_h.reshape(tn, u).T @ dinner[:, :, 2 * u :].reshape(tn, u)
+                return xp.concatenate([zr_part, h_part], axis=1)
+
+            self.set_grad(self.recurrent_kernel, grad)
+        self._cache["dinner"] = dinner
+        return dproj

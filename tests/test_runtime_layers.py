@@ -1,0 +1,289 @@
+"""Every golden layer case (``../shared/golden/layers``): forward, input gradient and weight
+gradients of the runtime layer against real Keras 3.15.1, with the README's normwise ``close``.
+
+Random cases (dropout in training) check the listed statistical properties instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import SHARED, shared_path
+
+from seqlint.runtime import layers
+
+RTOL_F64 = 1e-10
+RTOL_F32 = 1e-5
+# TF's ResizeBilinear computes in float32 even for float64 inputs (golden README).
+RTOL_EXCEPTIONS = {"upsampling2d_bilinear_2": 1e-6, "upsampling2d_bilinear_3x2": 1e-6}
+
+
+def close(actual: Any, expected: Any, rtol: float) -> bool:
+    expected = np.asarray(expected, np.float64)
+    scale = max(np.abs(expected).max(), 1e-300) if expected.size else 1.0
+    return bool(np.abs(np.asarray(actual, np.float64) - expected).max(initial=0.0) <= rtol * scale)
+
+
+def rel_err(actual: Any, expected: Any) -> float:
+    expected = np.asarray(expected, np.float64)
+    scale = max(np.abs(expected).max(), 1e-300) if expected.size else 1.0
+    return float(np.abs(np.asarray(actual, np.float64) - expected).max(initial=0.0) / scale)
+
+
+def _entries() -> list[dict[str, Any]]:
+    index = SHARED / "golden" / "index.json"
+    if not index.exists():
+        return []
+    return list(json.loads(index.read_text())["layers"])
+
+
+ENTRIES = _entries()
+
+
+def build_layer(cls_name: str, config: dict[str, Any], dtype: str) -> Any:
+    """A runtime layer from a golden ``layer`` + ``config`` (wrappers nest class/config)."""
+    kwargs = dict(config)
+    for key in ("layer", "backward_layer"):
+        inner = kwargs.get(key)
+        if isinstance(inner, dict) and "class" in inner:
+            kwargs[key] = build_layer(inner["class"], inner["config"], dtype)
+    cls = getattr(layers, cls_name)
+    return cls(**kwargs, dtype=dtype)
+
+
+def rtol_for(entry: dict[str, Any]) -> float:
+    if entry["name"] in RTOL_EXCEPTIONS:
+        return RTOL_EXCEPTIONS[entry["name"]]
+    return RTOL_F32 if entry["dtype"] == "float32" else RTOL_F64
+
+
+def _load(entry: dict[str, Any]) -> Any:
+    return np.load(shared_path("golden", entry["file"]), allow_pickle=False)
+
+
+@pytest.mark.skipif(not ENTRIES, reason="../shared/golden is absent")
+def test_every_golden_layer_class_exists() -> None:
+    missing = sorted({e["layer"] for e in ENTRIES if not hasattr(layers, e["layer"])})
+    assert not missing
+
+
+DETERMINISTIC = [e for e in ENTRIES if not e.get("random")]
+RANDOM = [e for e in ENTRIES if e.get("random")]
+
+
+@pytest.mark.parametrize("entry", DETERMINISTIC, ids=[e["name"] for e in DETERMINISTIC])
+def test_golden_layer(entry: dict[str, Any]) -> None:
+    data = _load(entry)
+    rtol = rtol_for(entry)
+    layer = build_layer(entry["layer"], entry["config"], entry["dtype"])
+    x = data["x"]
+    layer.ensure_built((None, *x.shape[1:]))
+    n_weights = len(entry["weights"])
+    assert len(layer.weights) == n_weights
+    for var, shape in zip(layer.weights, entry["weight_shapes"], strict=True):
+        assert var.shape == tuple(shape), var
+    assert [w.trainable for w in layer.weights] == entry["trainable"]
+    layer.set_weights([data[f"w{i}"] for i in range(n_weights)])
+
+    y = layer(x, training=bool(entry["training"]))
+    assert tuple(y.shape) == tuple(entry["output_shape"])
+    assert y.dtype == np.dtype(entry["dtype"])
+    assert close(y, data["y"], rtol), f"y: rel err {rel_err(y, data['y']):.3g}"
+
+    if "moving_mean_after" in data:
+        names = entry["weights"]
+        mm = layer.weights[names.index("moving_mean")].value
+        mv = layer.weights[names.index("moving_variance")].value
+        assert close(mm, data["moving_mean_after"], rtol)
+        assert close(mv, data["moving_variance_after"], rtol)
+
+    dx = layer.backward(data["g"])
+    if "dx" in data:
+        assert dx is not None
+        assert tuple(dx.shape) == tuple(x.shape)
+        assert dx.dtype == np.dtype(entry["dtype"])
+        assert close(dx, data["dx"], rtol), f"dx: rel err {rel_err(dx, data['dx']):.3g}"
+    else:
+        assert dx is None
+    for i, var in enumerate(layer.weights):
+        key = f"dw{i}"
+        if key in data:
+            assert var.grad is not None, var
+            assert var.grad.dtype == np.dtype(entry["dtype"])
+            assert close(var.grad, data[key], rtol), (
+                f"{key} ({var.name}): rel err {rel_err(var.grad, data[key]):.3g}"
+            )
+        else:
+            assert not var.trainable or var.grad is None
+
+
+@pytest.mark.parametrize("entry", RANDOM, ids=[e["name"] for e in RANDOM])
+def test_golden_random_layer(entry: dict[str, Any]) -> None:
+    """Dropout in training: zeros or ``x / (1 - rate)``, kept fraction near ``1 - rate``,
+    ``dx = g * mask / (1 - rate)`` and, for SpatialDropout, one mask per channel."""
+    data = _load(entry)
+    rate = float(data["rate"])
+    x = data["x"]
+    config = {**entry["config"], "seed": 1234}
+    layer = build_layer(entry["layer"], config, entry["dtype"])
+    y = layer(x, training=True)
+    assert y.shape == x.shape
+    kept = y != 0
+    scaled = x / (1 - rate)
+    assert np.allclose(y[kept], scaled[kept], rtol=1e-15, atol=0)
+    assert bool(data["zero_or_scaled"])
+
+    spatial_axes = tuple(range(1, x.ndim - 1))
+    if "mask_constant_over_spatial_axes" in data:
+        assert bool(data["mask_constant_over_spatial_axes"])
+        channel_kept = kept.any(axis=spatial_axes)
+        assert np.array_equal(
+            kept, np.broadcast_to(np.expand_dims(channel_kept, spatial_axes), x.shape)
+        )
+        units = channel_kept.size
+        fraction = channel_kept.mean()
+    else:
+        units = kept.size
+        fraction = kept.mean()
+    sigma = math.sqrt(rate * (1 - rate) / units)
+    assert abs(fraction - (1 - rate)) <= 5 * sigma
+
+    g = np.random.default_rng(0).standard_normal(x.shape)
+    dx = layer.backward(g)
+    assert bool(data["grad_is_g_times_mask_over_keep"])
+    assert np.allclose(dx, g * kept / (1 - rate), rtol=1e-15, atol=0)
+
+    # inference is the identity, and so is its gradient
+    assert np.array_equal(layer(x, training=False), x)
+    assert np.array_equal(layer.backward(g), g)
+
+
+def test_aliases_and_names() -> None:
+    assert layers.Convolution2D is layers.Conv2D
+    assert layers.MaxPool2D is layers.MaxPooling2D
+    assert layers.get("GlobalAvgPool1D") is layers.GlobalAveragePooling1D
+    dense = layers.Dense(3)
+    assert dense.class_name == "Dense"
+    dense(np.zeros((2, 4), np.float32))
+    assert [w.name.split("/")[-1] for w in dense.weights] == ["kernel", "bias"]
+    assert dense.kernel is not None and dense.kernel.value.dtype == np.float32
+
+
+def test_float32_default_no_promotion() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 6, 5, 3)).astype(np.float32)
+    model = [
+        layers.Conv2D(4, 3, padding="same", activation="relu"),
+        layers.BatchNormalization(),
+        layers.MaxPooling2D(),
+        layers.Flatten(),
+        layers.Dense(3, activation="softmax"),
+    ]
+    h = x
+    for layer in model:
+        h = layer(h, training=True)
+        assert h.dtype == np.float32, layer
+    g = np.ones_like(h)
+    for layer in reversed(model):
+        g = layer.backward(g)
+        assert g.dtype == np.float32, layer
+        for w in layer.trainable_weights:
+            assert w.grad.dtype == np.float32, w
+
+
+def test_lstm_unit_forget_bias_and_initializers() -> None:
+    lstm = layers.LSTM(3, dtype="float64")
+    lstm(np.zeros((1, 2, 4)))
+    assert lstm.bias is not None
+    np.testing.assert_array_equal(lstm.bias.value, [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0])
+    assert lstm.recurrent_kernel is not None
+    r = lstm.recurrent_kernel.value.reshape(3, 4, 3)
+    # orthogonal per Keras: the (3, 12) matrix has orthonormal rows
+    flat = lstm.recurrent_kernel.value
+    np.testing.assert_allclose(flat @ flat.T, np.eye(3), atol=1e-12)
+    assert r.shape == (3, 4, 3)
+
+
+def test_bn_moving_statistics_only_in_training() -> None:
+    bn = layers.BatchNormalization(dtype="float64")
+    x = np.random.default_rng(1).standard_normal((8, 3)) * 2 + 5
+    bn(x, training=False)
+    assert bn.moving_mean is not None
+    np.testing.assert_array_equal(bn.moving_mean.value, 0)
+    bn(x, training=True)
+    np.testing.assert_allclose(bn.moving_mean.value, 0.01 * x.mean(axis=0))
+    bn.trainable = False  # frozen BN runs in inference mode, like Keras
+    before = bn.moving_mean.value.copy()
+    bn(x, training=True)
+    np.testing.assert_array_equal(bn.moving_mean.value, before)
+
+
+# ---- initializers ----------------------------------------------------------------------------
+
+
+def test_initializer_fans_and_distributions() -> None:
+    from seqlint.runtime import initializers
+
+    assert initializers.compute_fans((3, 3, 4, 8)) == (36, 72)
+    assert initializers.compute_fans((5, 7)) == (5, 7)
+    assert initializers.compute_fans((6,)) == (6, 6)
+    rng = np.random.default_rng(0)
+    shape = (3, 3, 40, 80)
+    fan_in, fan_out = 360, 720
+
+    w = initializers.get("glorot_uniform")(shape, np.float64, np, rng)
+    limit = math.sqrt(6 / (fan_in + fan_out))
+    assert w.shape == shape and np.abs(w).max() <= limit
+    assert abs(w.var() / (limit**2 / 3) - 1) < 0.05
+
+    w = initializers.get("he_normal")(shape, np.float32, np, rng)
+    assert w.dtype == np.float32
+    std = math.sqrt(2 / fan_in)
+    assert np.abs(w).max() <= 2 * std / 0.87962566103423978 + 1e-6
+    assert abs(w.std() / std - 1) < 0.05
+
+    w = initializers.get("lecun_uniform")((200, 100), np.float64, np, rng)
+    assert np.abs(w).max() <= math.sqrt(3 / 200)
+
+    w = initializers.get("uniform")((1000,), np.float64, np, rng)
+    assert w.min() >= -0.05 and w.max() <= 0.05
+    w = initializers.get({"class_name": "RandomNormal", "config": {"stddev": 2.0}})(
+        (4000,), np.float64, np, rng
+    )
+    assert abs(w.std() - 2) < 0.1
+    w = initializers.get("truncated_normal")((4000,), np.float64, np, rng)
+    assert np.abs(w).max() <= 0.1
+
+    q = initializers.get("orthogonal")((3, 2, 5), np.float64, np, rng).reshape(6, 5)
+    np.testing.assert_allclose(q.T @ q, np.eye(5), atol=1e-12)
+    np.testing.assert_array_equal(
+        initializers.get("identity")((2, 3), np.float64, np, rng), np.eye(2, 3)
+    )
+    c = initializers.get({"class_name": "Constant", "config": {"value": 0.1}})(
+        (2,), np.float64, np, rng
+    )
+    assert c[0] == float(np.float32(0.1))
+    assert initializers.get("Zeros")((2,), np.float64, np, rng).sum() == 0
+    assert initializers.get("ones")((2,), np.float64, np, rng).sum() == 2
+
+
+def test_initializer_seeds_and_callables() -> None:
+    from seqlint.runtime import initializers
+
+    a = initializers.GlorotNormal(seed=3)((4, 4))
+    b = initializers.get({"class_name": "GlorotNormal", "config": {"seed": 3}})((4, 4))
+    np.testing.assert_array_equal(a, b)
+    two = initializers.get(lambda shape, dtype: np.full(shape, 2.0))
+    assert two((2,), np.float32, np, None).dtype == np.float32
+    four = initializers.get(lambda shape, dtype, xp, rng: xp.full(shape, 4.0))
+    assert four((3,), np.float64, np, np.random.default_rng()).tolist() == [4.0] * 3
+    with pytest.raises(ValueError):
+        initializers.get("no_such_initializer")
+    dense = layers.Dense(2, kernel_initializer="ones", bias_initializer=initializers.Constant(3))
+    dense(np.zeros((1, 3), np.float32))
+    assert dense.kernel is not None and dense.bias is not None
+    assert dense.kernel.value.sum() == 6 and dense.bias.value.tolist() == [3, 3]
