@@ -1,4 +1,4 @@
-"""The ``seqlint`` command line: ``check``, ``summary``, ``rules``, ``rule``.
+"""The ``seqlint`` command line: ``check``, ``summary``, ``rules``, ``rule``, ``run``.
 
 Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error. Every error is one
 line on stderr (``seqlint: error: ...``), never a traceback.
@@ -435,3 +435,203 @@ def rule(code_or_name: str) -> int:
         raise UsageError(f"unknown rule {code_or_name!r}{did_you_mean}; 'seqlint rules' lists them")
     click.echo(found.doc().rstrip("\n"))
     return EXIT_CLEAN
+
+
+# --------------------------------------------------------------------------------------------
+# run
+
+
+def _parse_shape(text: str | None) -> tuple[int, ...] | None:
+    if text is None:
+        return None
+    try:
+        dims = tuple(int(part) for part in text.replace("x", ",").split(",") if part.strip())
+    except ValueError:
+        raise UsageError(f"--input-shape takes integers like 28,28,1, got {text!r}") from None
+    if not dims or any(d <= 0 for d in dims):
+        raise UsageError(f"--input-shape takes positive integers like 28,28,1, got {text!r}")
+    return dims
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--model", "model_name", metavar="NAME|LINE", help="Which model, when the file has several."
+)
+@click.option("--train", is_flag=True, help="Train it and say whether it learns.")
+@click.option(
+    "--epochs", type=click.IntRange(min=1), help="Epochs (default: as many as fit in ~15 s)."
+)
+@click.option("--batch-size", type=click.IntRange(min=1), help="Batch size (default 32).")
+@click.option(
+    "--learning-rate",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Override the learning rate.",
+)
+@click.option(
+    "--data", type=click.Path(dir_okay=False), help=".npz with x, y (and optionally x_val, y_val)."
+)
+@click.option(
+    "--input-shape", metavar="D1,D2,...", help="Input shape when the file leaves it unknown."
+)
+@click.option("--device", type=click.Choice(["cpu", "gpu"]), default="cpu", show_default=True)
+@click.option(
+    "--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--verbose",
+    type=click.IntRange(0, 2),
+    default=1,
+    show_default=True,
+    help="0 silent, 1 progress bar, 2 one line per epoch.",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    help="Save loss/metric curves as PNG (needs seqlint[plot]).",
+)
+@click.option(
+    "--save-weights", type=click.Path(dir_okay=False), help="Save the trained weights (.npz)."
+)
+@click.option("--force", is_flag=True, help="Run even when seqlint check reports errors.")
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=1),
+    default=12.0,
+    show_default=True,
+    help="Seconds of training before the verdict (without --epochs).",
+)
+@click.option(
+    "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def run(
+    file: str,
+    model_name: str | None,
+    train: bool,
+    epochs: int | None,
+    batch_size: int | None,
+    learning_rate: float | None,
+    data: str | None,
+    input_shape: str | None,
+    device: str,
+    dtype: str,
+    seed: int,
+    verbose: int,
+    plot: str | None,
+    save_weights: str | None,
+    force: bool,
+    time_budget: float,
+    output_format: str,
+) -> int:
+    """Build a model of FILE in seqlint.runtime (never executing FILE) and, with --train,
+    train it and say whether it learns. Exit 0 learns, 1 does not (or refused), 2 usage."""
+    import contextlib
+
+    from seqlint import run as runner
+
+    if plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise UsageError("--plot needs matplotlib: pip install 'seqlint[plot]'") from None
+    if not os.path.exists(file):
+        raise UsageError(f"path does not exist: {file}")
+    try:
+        src = read_source(file)
+    except SourceError as e:
+        _error(f"{file}:{e.line}:{e.column}: {e.message}")
+        return EXIT_ERROR
+    as_json = output_format == "json"
+    try:
+        analysis = engine.analyse(src)
+    except libcst.ParserSyntaxError as e:
+        diag = engine.syntax_error(src, e)
+        _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
+        return EXIT_ERROR
+    errors = [d for d in engine.check_source(src) if d.severity == "error"]
+    if errors and not force:
+        for d in errors:
+            d.path = file
+        text = render("json" if as_json else "full", errors, {file: src}, summary=False)
+        click.echo(text, nl=False)
+        _error(f"{file} has {len(errors)} seqlint check error(s): fix them, or pass --force")
+        return EXIT_FINDINGS
+    options = runner.RunOptions(
+        model=model_name,
+        train=train,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        data=data,
+        input_shape=_parse_shape(input_shape),
+        device=device,
+        dtype=dtype,
+        seed=seed,
+        verbose=verbose,
+        time_budget=time_budget,
+    )
+    progress = contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext()
+    try:
+        with progress:
+            result = runner.run_model(analysis, options)
+    except runner.RunError as e:
+        _error(f"{file}: {e.message}")
+        return EXIT_ERROR if e.usage else EXIT_FINDINGS
+    model = getattr(result, "_model", None)
+    if save_weights and model is not None:
+        model.save_weights(save_weights)
+    if plot and result.history:
+        _plot_history(result.history, plot)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        click.echo(result.summary, nl=False)
+        click.echo(
+            f"Forward pass: {list(result.input_shape)} -> {list(result.forward_shape or ())}"
+        )
+        if train:
+            click.echo(f"Compile: {result.compile_reason}")
+            click.echo(f"Data: {result.data_source}")
+            checks = result.checks
+            if "initial_loss" in checks:
+                click.echo(
+                    f"Loss: {checks['initial_loss']:.4g} -> {checks['final_loss']:.4g} "
+                    f"in {checks['epochs']} epochs (trivial prediction: "
+                    f"{_fmt(checks['trivial_loss'])})"
+                )
+    if result.learns is None:
+        return EXIT_CLEAN
+    if not as_json:
+        if result.learns:
+            click.echo(
+                "Verdict: learns (loss fell, beats the trivial prediction, overfits a small "
+                "batch, no NaN/Inf, every layer gets a gradient)"
+            )
+        else:
+            click.echo("Verdict: does not learn: " + "; ".join(result.reasons))
+    return EXIT_CLEAN if result.learns else EXIT_FINDINGS
+
+
+def _fmt(value: float | None) -> str:
+    return "?" if value is None else format(value, ".4g")
+
+
+def _plot_history(history: dict[str, list[float]], path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keys = [k for k in history if not k.startswith("val_")]
+    fig, axes = plt.subplots(1, len(keys), figsize=(5 * len(keys), 3.5), squeeze=False)
+    for ax, key in zip(axes[0], keys, strict=True):
+        ax.plot(range(1, len(history[key]) + 1), history[key], label=key)
+        if f"val_{key}" in history:
+            ax.plot(range(1, len(history[key]) + 1), history[f"val_{key}"], label=f"val_{key}")
+        ax.set_xlabel("epoch")
+        ax.set_title(key)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
