@@ -112,7 +112,7 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
     for model, shapes in analysis.models():
         line = src.locate(model.loc.line)[1]
         summary = ModelSummary(
-            name=model.name or "sequential",
+            name=shapes.name,
             variable=model.variable,
             line=line,
             input_shape=_listed(shapes.input_shape),

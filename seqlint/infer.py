@@ -36,6 +36,7 @@ class ModelShapes:
     input_source: str | None
     layers: list[LayerShape] = field(default_factory=list)
     start: int = 0  # index of the first entry that is a layer (after a leading Input)
+    name: str = "sequential"  # the Keras model name (automatic names count up per file)
 
     @property
     def output_shape(self) -> Shape | None:
@@ -139,6 +140,7 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
         shape = data_input(model)
         source = "data" if shape is not None else None
     result = ModelShapes(model, shape, source, start=start)
+    result.name = model.name or _auto_name("Sequential", names)
     current: Shape | None = shape
     seen: set[int] = set()
     failed = False
@@ -163,7 +165,10 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
                 or any(bad_identifier(k, v) for k, v in item.kwargs.items())
                 or any(bad_identifier(k, bound.values.get(k)) for k in ("activation", "padding"))
             )
-            if definition is not None and definition.merge:
+            if ls.construct_error:
+                # Keras stops in the constructor; what the arguments would mean is a guess
+                failed = True
+            elif definition is not None and definition.merge:
                 # needs several inputs: reported by branching-in-sequential, not as a rank error
                 ls.error = ("branching", f"{item.class_name} needs a list of inputs")
                 failed = True
@@ -197,6 +202,7 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
             failed = True
         else:
             ls.class_name = "?"
+            ls.name = "?"
         result.layers.append(ls)
         current = ls.output_shape
     return result
@@ -207,7 +213,8 @@ def infer_nested(model: ModelIR, input_shape: Shape, names: Counter[str]) -> Mod
     _, _, start = declared_input(model)
     # an input_shape= on its first layer does not matter any more: the outer model feeds it
     shadow = ModelIR(loc=model.loc, entries=list(model.entries[start:]))
-    return infer(_with_input(shadow, input_shape), names)
+    # its layers were named when the inner model was inferred: do not count them twice
+    return infer(_with_input(shadow, input_shape), Counter())
 
 
 def _with_input(model: ModelIR, input_shape: Shape) -> ModelIR:

@@ -163,6 +163,9 @@ class ModelIR:
     order: int = field(default_factory=lambda: next(_uids))
     called_functionally: bool = False  # model(x) builds it
     nested: bool = False  # used as a layer of another model
+    # how deep in unresolved branches/loops the model was created: only changes made at a
+    # deeper level are uncertain (a model built wholly inside an ``except`` is itself certain)
+    taint_level: int = 0
     uid: int = field(default_factory=lambda: next(_uids))
 
     def calls_named(self, *methods: str) -> list[Call]:
@@ -170,13 +173,18 @@ class ModelIR:
 
     @property
     def compile_call(self) -> Call | None:
+        """The compile() that is in force, or None (none, or one under an unknown condition)."""
         found = self.calls_named("compile")
-        return found[-1] if found else None
+        if not found or any(c.uncertain for c in found):
+            return None
+        return found[-1]
 
     @property
     def fit_call(self) -> Call | None:
         found = self.calls_named("fit", "fit_generator", "train_on_batch")
-        return found[0] if found else None
+        if not found or found[0].uncertain:
+            return None
+        return found[0]
 
 
 @dataclass(eq=False)

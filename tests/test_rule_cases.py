@@ -253,3 +253,108 @@ def test_syntax_error_is_a_finding_not_a_crash() -> None:
 
 def test_files_without_keras_are_not_parsed() -> None:
     assert lint("print 'this is python 2, with no deep learning in it'\n") == []
+
+
+def test_list_filled_in_an_unknown_loop_has_unknown_length() -> None:
+    code = (
+        HEAD
+        + """
+import os
+classes = []
+for d in os.listdir("data"):
+    classes.append(d)
+model = keras.Sequential([keras.Input((4,)), layers.Dense(8),
+                          layers.Dense(len(classes), activation="softmax")])
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+"""
+    )
+    assert findings(code) == []
+    from helpers import shapes
+
+    assert shapes(code)[-1] == ("Dense", [None, None], None)
+
+
+def test_keras1_merge_is_branching_not_a_missing_input() -> None:
+    code = """
+from keras.models import Sequential
+from keras.layers import Dense, Merge
+a = Sequential()
+a.add(Dense(4, input_shape=(3,)))
+b = Sequential()
+b.add(Dense(4, input_shape=(3,)))
+m = Sequential()
+m.add(Merge([a, b], mode="concat"))
+m.add(Dense(1))
+"""
+    assert findings(code) == [("branching-in-sequential", 9)]
+
+
+def test_no_shape_claims_after_a_layer_keras_cannot_construct() -> None:
+    code = """
+from keras.models import Sequential
+from keras.layers import Convolution2D, Flatten, Dense
+model = Sequential()
+model.add(Convolution2D(16, 5, 5, border_mode="same", input_shape=(3, 64, 64)))
+model.add(Flatten())
+model.add(Dense(1))
+"""
+    assert [n for n, _ in findings(code) if n == "invalid-dimension"] == []
+
+
+def test_model_built_in_an_except_handler_is_found() -> None:
+    code = (
+        HEAD
+        + """
+try:
+    model = keras.models.load_model("saved.keras")
+except OSError:
+    model = keras.Sequential()
+    model.add(keras.Input((8, 8, 1)))
+    model.add(layers.Conv2D(4, 3))
+    model.add(layers.Dense(2))
+"""
+    )
+    assert findings(code) == [("missing-flatten", 12)]
+
+
+def test_compile_under_an_unknown_condition_is_not_used() -> None:
+    code = (
+        HEAD
+        + """
+import sys
+model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
+if sys.argv[1] == "cls":
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+else:
+    model.compile(loss="mse", optimizer="adam")
+"""
+    )
+    assert findings(code) == []
+
+
+def test_output_width_is_known_without_an_input_shape() -> None:
+    code = (
+        HEAD
+        + """
+model = keras.Sequential([layers.Embedding(100, 8), layers.Flatten(),
+                          layers.Dense(1, activation="softmax")])
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+"""
+    )
+    got = sorted(n for n, _ in findings(code))
+    assert got == ["missing-input-shape", "output-activation-mismatch", "output-units-mismatch"]
+
+
+def test_models_are_named_like_keras() -> None:
+    from helpers import summary
+
+    code = (
+        HEAD
+        + """
+a = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+b = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+c = keras.Sequential([keras.Input((3,)), layers.Dense(2)], name="head")
+"""
+    )
+    assert [m.name for m in summary(code)] == ["sequential", "sequential_1", "head"]
+    assert [m.layers[0].name for m in summary(code)] == ["dense", "dense_1", "dense_2"]

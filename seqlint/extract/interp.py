@@ -10,6 +10,7 @@ change is marked uncertain. Nothing of the user's code is imported or executed.
 from __future__ import annotations
 
 import ast
+import contextlib
 import itertools
 import os
 from collections.abc import Iterator, Sequence
@@ -200,7 +201,7 @@ class Interpreter:
             raise Budget
 
     def new_model(self, loc: Loc) -> ModelIR:
-        model = ModelIR(loc=loc, uncertain=self.taint > 0)
+        model = ModelIR(loc=loc, taint_level=self.taint)
         self.file.models.append(model)
         return model
 
@@ -256,8 +257,12 @@ class Interpreter:
             value = self.ev(node.value, scope)
             op = _BINOPS.get(type(node.operator).__name__.replace("Assign", ""))
             result = self.binop(op, current, value) if op else UNKNOWN
-            if isinstance(current, ListVal) and op == "+" and isinstance(value, (ListVal, tuple)):
-                current.items.extend(value.items if isinstance(value, ListVal) else value)
+            if isinstance(current, ListVal) and op == "+":
+                items = self.iterate(value)
+                if items is None or self.taint > current.level:
+                    current.items.append(_Maybe(UNKNOWN))
+                else:
+                    current.items.extend(items)
                 result = current
             self.assign(node.target, result, scope)
         elif isinstance(node, cst.Import):
@@ -374,12 +379,29 @@ class Interpreter:
         for key in keys:
             values = [r.get(key, MISSING) for r in results]
             first = values[0]
-            if all(v is first or _same_const(v, first) for v in values):
+            if all(
+                v is first or _same_const(v, first) or (isinstance(v, Ref) and v == first)
+                for v in values
+            ):
                 if first is not MISSING:
                     merged[key] = first
             else:
                 merged[key] = UNKNOWN
         scope.vars = merged
+
+    def exec_sandboxed(self, bodies: list[cst.BaseSuite], scope: Scope) -> None:
+        """Run bodies that only happen on a path we do not follow (``except`` handlers): models
+        they build are found, but nothing they bind survives."""
+        before = dict(scope.vars)
+        self.taint += 1
+        try:
+            for body in bodies:
+                scope.vars = dict(before)
+                with contextlib.suppress(_Break, _Continue, _Return):
+                    self.exec_body(body, scope)
+        finally:
+            self.taint -= 1
+            scope.vars = before
 
     def exec_uncertain(self, bodies: list[cst.BaseSuite], scope: Scope, loop: bool = False) -> None:
         """Run bodies once (an unknown loop, a while, a match) and forget what they bind."""
@@ -435,6 +457,7 @@ class Interpreter:
                             for k, v in tmp.vars.items():
                                 if scope.lookup(k) is MISSING:
                                     scope.assign(k, v)
+        self.exec_sandboxed([handler.body for handler in node.handlers], scope)
         if node.orelse is not None:
             self.exec_body(node.orelse.body, scope)
         if node.finalbody is not None:
@@ -503,7 +526,7 @@ class Interpreter:
                 if isinstance(idx, cst.Index):
                     key = self.ev(idx.value, scope)
                     if _hashable_const(key):
-                        base.items[key] = value
+                        base.items[key] = UNKNOWN if self.taint else value
                         return
                 base.items.clear()
             elif isinstance(base, ListVal):
@@ -631,7 +654,7 @@ class Interpreter:
 
     def ev_List(self, node: cst.List, scope: Scope) -> Any:
         items = self.elements(node.elements, scope)
-        return UNKNOWN if items is None else ListVal([v for v, _ in items])
+        return UNKNOWN if items is None else ListVal([v for v, _ in items], level=self.taint)
 
     def ev_Set(self, node: cst.Set, scope: Scope) -> Any:
         self.elements(node.elements, scope)
@@ -655,7 +678,7 @@ class Interpreter:
 
     def ev_ListComp(self, node: cst.ListComp, scope: Scope) -> Any:
         items = self.comprehension(node.elt, node.for_in, scope)
-        return UNKNOWN if items is None else ListVal(items)
+        return UNKNOWN if items is None else ListVal(items, level=self.taint)
 
     def ev_GeneratorExp(self, node: cst.GeneratorExp, scope: Scope) -> Any:
         items = self.comprehension(node.elt, node.for_in, scope)
@@ -714,6 +737,8 @@ class Interpreter:
                     None if isinstance(i, Ref) and i.qualname == "numpy.newaxis" else i for i in idx
                 )
             return data.subscript(base, idx)
+        if isinstance(base, ListVal) and any(isinstance(i, _Maybe) for i in base.items):
+            return UNKNOWN
         seq = base.items if isinstance(base, ListVal) else base if isinstance(base, tuple) else None
         if seq is not None:
             if isinstance(idx, int) and not isinstance(idx, bool):
@@ -723,7 +748,11 @@ class Interpreter:
                     part = seq[idx]
                 except (TypeError, ValueError):
                     return UNKNOWN
-                return ListVal(list(part)) if isinstance(base, ListVal) else tuple(part)
+                return (
+                    ListVal(list(part), level=self.taint)
+                    if isinstance(base, ListVal)
+                    else tuple(part)
+                )
             return UNKNOWN
         if isinstance(base, DictVal) and _hashable_const(idx):
             return base.items.get(idx, UNKNOWN)
@@ -749,14 +778,14 @@ class Interpreter:
                 return data.binop(op, left, right)
             return UNKNOWN
         if isinstance(left, ListVal) and isinstance(right, ListVal) and op == "+":
-            return ListVal(left.items + right.items)
+            return ListVal(left.items + right.items, level=self.taint)
         if (
             isinstance(left, ListVal)
             and isinstance(right, int)
             and op == "*"
             and 0 <= right <= MAX_UNROLL
         ):
-            return ListVal(left.items * right)
+            return ListVal(left.items * right, level=self.taint)
         if not (_const(left) and _const(right)):
             return UNKNOWN
         if isinstance(left, tuple) and UNKNOWN in left and op != "+":
@@ -929,7 +958,9 @@ class Interpreter:
                 return data.length(a)
             if isinstance(a, (tuple, str)):
                 return len(a)
-            if isinstance(a, (ListVal, DictVal)):
+            if isinstance(a, ListVal):
+                return UNKNOWN if any(isinstance(i, _Maybe) for i in a.items) else len(a.items)
+            if isinstance(a, DictVal):
                 return len(a.items)
             return UNKNOWN
         if (
@@ -953,7 +984,7 @@ class Interpreter:
                     return UNKNOWN
             if name == "reversed":
                 items = list(reversed(items))
-            return ListVal(list(items)) if name == "list" else tuple(items)
+            return ListVal(list(items), level=self.taint) if name == "list" else tuple(items)
         if name in ("min", "max", "sum") and args:
             items = self.iterate(args[0]) if len(args) == 1 else list(args)
             if items and all(
@@ -1156,8 +1187,9 @@ class Interpreter:
     def add_entry(self, model: ModelIR, item: Any, loc: Loc) -> None:
         if isinstance(item, ModelIR):
             item.nested = True
-        model.entries.append(Entry(item=item, loc=loc, uncertain=self.taint > 0))
-        if self.taint:
+        deeper = self.taint > model.taint_level
+        model.entries.append(Entry(item=item, loc=loc, uncertain=deeper))
+        if deeper:
             model.uncertain = True
 
     def call_method(
@@ -1184,22 +1216,30 @@ class Interpreter:
                     obj.uncertain = True
                 return None
             if name == "pop":
-                if obj.entries and not self.taint:
+                if obj.entries and self.taint <= obj.taint_level:
                     obj.entries.pop()
                 else:
                     obj.uncertain = True
                 return UNKNOWN
             if name in _MODEL_METHODS_RECORDED or name.startswith(("fit", "evaluate", "predict")):
                 obj.calls.append(
-                    Call(name, args, kwargs, loc, opaque=opaque, uncertain=self.taint > 0)
+                    Call(
+                        name,
+                        args,
+                        kwargs,
+                        loc,
+                        opaque=opaque,
+                        uncertain=self.taint > obj.taint_level,
+                    )
                 )
             return UNKNOWN
         if isinstance(obj, ListVal):
             if opaque:
                 obj.items[:] = [UNKNOWN] * len(obj.items)
                 return UNKNOWN
+            unsure = self.taint > obj.level
             if name == "append" and len(args) == 1:
-                if self.taint:
+                if unsure:
                     # an append under an unknown condition: the list's contents are unknown
                     obj.items.append(_Maybe(args[0]))
                 else:
@@ -1207,18 +1247,23 @@ class Interpreter:
                 return None
             if name == "extend" and len(args) == 1:
                 items = self.iterate(args[0])
-                if items is None or self.taint:
+                if items is None or unsure:
                     obj.items.append(_Maybe(UNKNOWN))
                 else:
                     obj.items.extend(items)
                 return None
+            if unsure and name in ("insert", "pop", "remove", "clear", "sort", "reverse"):
+                obj.items.append(_Maybe(UNKNOWN))  # changed under an unknown condition
+                return UNKNOWN
             if name == "insert" and len(args) == 2 and isinstance(args[0], int):
                 obj.items.insert(args[0], args[1])
                 return None
             if name == "pop":
+                if any(isinstance(i, _Maybe) for i in obj.items):
+                    return UNKNOWN
                 return obj.items.pop() if obj.items and not args else UNKNOWN
             if name == "copy":
-                return ListVal(list(obj.items))
+                return ListVal(list(obj.items), level=self.taint)
             return UNKNOWN
         if isinstance(obj, ArrayInfo):
             return data.method(obj, name, args, kwargs)

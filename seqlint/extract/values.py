@@ -33,6 +33,7 @@ class Ref:
 @dataclass(eq=False)
 class ListVal:
     items: list[Any]
+    level: int = 0  # taint level where it was created: deeper appends are uncertain
 
 
 @dataclass(eq=False)

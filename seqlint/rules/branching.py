@@ -59,7 +59,10 @@ class BranchingInSequential(Rule):
                     )
                 elif isinstance(item, LayerCall):
                     definition = item.definition
-                    if definition is not None and definition.merge:
+                    merges = (
+                        definition.merge if definition is not None else item.class_name == "Merge"
+                    )
+                    if merges and not item.custom:
                         yield self.diagnostic(
                             entry.loc,
                             f"{label(item)} merges several inputs and cannot be part of a "

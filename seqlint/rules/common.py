@@ -170,11 +170,41 @@ def units_layer(shapes: ModelShapes) -> LayerShape | None:
     return None
 
 
+# Layers that keep the last axis as it is (so the output width is set before them).
+_KEEP_LAST_AXIS = frozenset(
+    {
+        "Activation",
+        "Dropout",
+        "GaussianNoise",
+        "GaussianDropout",
+        "AlphaDropout",
+        "ActivityRegularization",
+        "BatchNormalization",
+        "LayerNormalization",
+        "Softmax",
+        "ReLU",
+        "LeakyReLU",
+        "ELU",
+        "PReLU",
+    }
+)
+
+
 def last_dim(shapes: ModelShapes) -> int | None:
+    """The output width: from the inferred shape, or (input unknown) from the last Dense."""
     out = shapes.output_shape
-    if out is None or len(out) < 2:
-        return None
-    return out[-1]
+    if out is not None:
+        return out[-1] if len(out) >= 2 else None
+    for ls in reversed(shapes.layers):
+        item = ls.entry.item
+        if not isinstance(item, LayerCall) or item.bound is None:
+            return None
+        if item.class_name == "Dense":
+            units = item.bound.values.get("units")
+            return units if isinstance(units, int) and not isinstance(units, bool) else None
+        if item.class_name not in _KEEP_LAST_AXIS:
+            return None
+    return None
 
 
 def certain(model: ModelIR) -> bool:

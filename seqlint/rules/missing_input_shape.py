@@ -56,6 +56,7 @@ class MissingInputShape(Rule):
                 or model.called_functionally
                 or first.uncertain
                 or not isinstance(first.item, LayerCall)
+                or first.item.definition is None  # Keras 1 Merge, hub layers: cannot tell
             ):
                 continue
             data = data_input(model)
