@@ -15,6 +15,7 @@ import numpy
 
 from seqlint.analysis import Analysis
 from seqlint.extract.values import ListVal, Ref
+from seqlint.identifiers import bad_identifier
 from seqlint.infer import ModelShapes, format_shape
 from seqlint.ir import InputDecl, LayerCall, ModelIR, ObjectCall, TensorCall
 from seqlint.layers.base import UNKNOWN, LayerSpec
@@ -65,6 +66,9 @@ _OPTIONAL_ARGS = frozenset(
         "batch_input_shape",
     }
 )
+
+
+DEFAULT_TIMESTEPS = 16  # for inputs declared as (None, features)
 
 
 class RunError(Exception):
@@ -169,6 +173,11 @@ def build_layer(call: LayerCall | None) -> Any:
             raise RunError(
                 f"{call.class_name} (line {call.loc.line}): {key}= is not known statically"
             ) from None
+    for key, value in kwargs.items():
+        if bad_identifier(key, value):
+            raise RunError(
+                f"{call.class_name} (line {call.loc.line}): Keras does not know {key}={value!r}"
+            )
     own = {p.name for p in definition.params} if definition else set()
     for key in ("input_shape", "input_dim", "batch_input_shape"):
         if key not in own:
@@ -229,6 +238,12 @@ def _object(value: Any) -> Any:
 
 
 def _instantiate(module: Any, ident: Any) -> Any:
+    if isinstance(ident, str):
+        try:
+            module.get(ident)  # resolve now: a typo is reported here, not mid-training
+        except (ValueError, TypeError, KeyError) as exc:
+            raise RunError(str(exc)) from None
+        return ident
     if isinstance(ident, tuple):
         name, args, config = ident
         cls = getattr(module, name, None)
@@ -267,7 +282,7 @@ def choose_compile(model: ModelIR, shapes: ModelShapes) -> CompileChoice:
                 bool(info.from_logits),
             )
         except RunError as exc:
-            fallback = f"the file's compile() could not be used ({exc.message}); "
+            raise RunError(f"compile() at line {call.loc.line}: {exc.message}") from None
         else:  # pragma: no cover - returned above
             fallback = ""
     else:
@@ -387,7 +402,9 @@ def _prototype_inputs(
         noise = rng.integers(0, vocab, size=(n, *input_shape))
         keep = rng.random((n, *input_shape)) < 0.7
         return numpy.where(keep, numpy.minimum(tokens, vocab - 1), noise)
+    # a random pattern per class, plus a per-class offset that survives global pooling
     prototypes = rng.normal(size=(n_classes, *input_shape))
+    prototypes += rng.normal(size=(n_classes,) + (1,) * len(input_shape))
     x = prototypes[labels] + 0.5 * rng.normal(size=(n, *input_shape))
     return x.astype(dtype)
 
@@ -468,8 +485,11 @@ def resolve_input_shape(
 ) -> tuple[int, ...]:
     if override is not None:
         return override
-    if shapes.input_shape is not None and all(d is not None for d in shapes.input_shape[1:]):
-        return tuple(int(d) for d in shapes.input_shape[1:])  # type: ignore[arg-type]
+    dims = shapes.input_shape[1:] if shapes.input_shape is not None else None
+    if dims is not None and all(d is not None for d in dims):
+        return tuple(int(d) for d in dims)  # type: ignore[arg-type]
+    if dims is not None and len(dims) == 2 and dims[0] is None and dims[1] is not None:
+        return (DEFAULT_TIMESTEPS, int(dims[1]))  # a variable-length sequence
     known = "unknown" if shapes.input_shape is None else format_shape(shapes.input_shape)
     raise RunError(
         f"the model's input shape is {known} statically: give it with --input-shape "
@@ -621,7 +641,10 @@ def run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         if vocab is not None
         else rng.normal(size=(2, *input_shape)).astype(options.dtype)
     )
-    out = rt.predict(probe, verbose=0)
+    try:
+        out = rt.predict(probe, verbose=0)
+    except (ValueError, TypeError, ArithmeticError, NotImplementedError) as exc:
+        raise RunError(f"the forward pass fails on input {input_shape}: {exc}") from None
     result = RunResult(
         model_name=model.variable or model.name or "sequential",
         input_shape=(None, *input_shape),
@@ -644,14 +667,15 @@ def run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         x, y = arrays["x"], arrays["y"]
         validation = (arrays["x_val"], arrays["y_val"]) if "x_val" in arrays else None
         result.data_source = options.data
+        prototypes = True  # real labels: accuracy must beat the majority class too
     else:
         # few samples, many steps: what is checked is that the model can fit a learnable
         # signal in seconds, not that it generalises
         n = 256
         x, y = synthetic_data(rt, input_shape, choice, vocab, rng, n)
         validation = None
-        per_sample = len(rt.output_shape) == 2 and choice.loss_kind != "regression"
-        how = "class prototypes plus noise" if per_sample else "a random teacher network"
+        prototypes = len(rt.output_shape) == 2 and choice.loss_kind != "regression"
+        how = "class prototypes plus noise" if prototypes else "a random teacher network"
         result.data_source = f"synthetic: {n} samples, targets from {how}"
     batch_size = options.batch_size or 32
     # 1. every trainable layer gets a gradient
@@ -720,7 +744,7 @@ def run_model(analysis: Analysis, options: RunOptions) -> RunResult:
             result.reasons.append(
                 f"loss {final_loss:.4g} is not below the trivial prediction's {baseline:.4g}"
             )
-    accuracy = _accuracy_check(result.history, choice, y)
+    accuracy = _accuracy_check(result.history, choice, y) if prototypes else None
     if accuracy is not None:
         result.reasons.append(accuracy)
     # 3. overfitting a small batch
@@ -734,7 +758,7 @@ def run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     first = _loss_of(rt.evaluate(small_x, small_y, verbose=0))
     deadline = time.perf_counter() + options.time_budget * 0.3
     last = first
-    for step in range(300):
+    for step in range(1000):
         last = _loss_of(rt.train_on_batch(small_x, small_y))
         if not math.isfinite(last) or last <= 0.05 * first:
             break
