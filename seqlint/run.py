@@ -239,6 +239,8 @@ def _object(value: Any) -> Any:
 
 def _instantiate(module: Any, ident: Any) -> Any:
     if isinstance(ident, str):
+        if ident.lower() in ("accuracy", "acc"):
+            return ident  # resolved from the data's shapes at the first batch, like Keras
         try:
             module.get(ident)  # resolve now: a typo is reported here, not mid-training
         except (ValueError, TypeError, KeyError) as exc:
