@@ -18,11 +18,14 @@ import libcst
 
 from seqlint import __version__
 from seqlint import check as engine
+from seqlint.cache import Cache
 from seqlint.config import ConfigError, Settings, load_settings
 from seqlint.diagnostics import Diagnostic, Span
 from seqlint.files import MissingPathError, discover_files
-from seqlint.noqa import SYNTAX_ERROR_CODE, apply_noqa
-from seqlint.report import FORMATS, render
+from seqlint.noqa import SYNTAX_ERROR_CODE
+from seqlint.parallel import check_files, default_jobs, lint_source
+from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics
+from seqlint.report.output import write_atomic
 from seqlint.report.summary import render_summary_text, summary_json
 from seqlint.sources import SourceError, SourceFile, read_source, source_from_bytes
 
@@ -167,13 +170,7 @@ def check_one(src: SourceFile, settings: Settings, display: str) -> list[Diagnos
 
     Syntax errors are always reported, whatever the selection.
     """
-    codes = settings.codes_for(display)
-    found = engine.check_source(src, codes | {SYNTAX_ERROR_CODE})
-    kept = [d for d in found if d.code in codes or d.code == SYNTAX_ERROR_CODE]
-    kept = apply_noqa(src, kept)
-    for d in kept:
-        d.path = display
-    return kept
+    return lint_source(src, settings.codes_for(display), display)
 
 
 def _check_source(src: SourceFile, settings: Settings, display: str, run: CheckRun) -> None:
@@ -234,7 +231,19 @@ def _read_stdin(filename: str | None) -> tuple[str, SourceFile | SourceError]:
     type=click.Path(dir_okay=False),
     help="A TOML file with the settings (instead of the nearest pyproject.toml).",
 )
-@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    envvar="SEQLINT_NO_CACHE",
+    help="Do not read or write the cache (.seqlint_cache/ in the project root).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help=f"Check files in N processes (default: the CPUs, here {default_jobs()}; 1: no pool).",
+)
 @click.option(
     "--stdin-filename",
     metavar="PATH",
@@ -245,6 +254,24 @@ def _read_stdin(filename: str | None) -> tuple[str, SourceFile | SourceError]:
     is_flag=True,
     help="Apply exclude patterns to files named on the command line too.",
 )
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=True,
+    show_default=True,
+    help="Skip files and directories that .gitignore files ignore (when walking directories).",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Show how many findings each rule produced instead of the findings.",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=False),
+    metavar="PATH",
+    help="Write the report to PATH (replaced atomically) instead of standard output.",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -254,14 +281,22 @@ def check(
     exit_zero: bool,
     config_file: str | None,
     no_cache: bool,
+    jobs: int | None,
     stdin_filename: str | None,
     force_exclude: bool,
+    respect_gitignore: bool,
+    statistics: bool,
+    output_file: str | None,
 ) -> int:
     """Check files and directories (default: the current directory)."""
-    del no_cache  # there is no cache yet
     use_stdin = STDIN in paths or (stdin_filename is not None and not paths)
     if paths.count(STDIN) > 1:
         raise UsageError("'-' (stdin) given more than once")
+    if statistics and output_format not in STATISTICS_FORMATS:
+        raise UsageError(
+            f"--statistics cannot be shown as {output_format!r}; use one of "
+            + ", ".join(STATISTICS_FORMATS)
+        )
     file_paths = [p for p in paths if p != STDIN]
     if not file_paths and not use_stdin:
         file_paths = ["."]
@@ -287,6 +322,7 @@ def check(
             exclude=settings.exclude,
             root=settings.root,
             force_exclude=force_exclude,
+            respect_gitignore=respect_gitignore,
             on_warning=_warning,
         )
     except MissingPathError as e:
@@ -302,19 +338,30 @@ def check(
     elif not discovery.files:
         _warning("no Python files found under the given paths")
 
-    for path in discovery.files:
-        try:
-            src = read_source(path)
-        except SourceError as e:
-            run.diagnostics.append(syntax_error_diagnostic(path, e))
-            continue
-        _check_source(src, settings, path, run)
+    cache = None if no_cache or not discovery.files else Cache(settings.root)
+    for result in check_files(discovery.files, settings, jobs=jobs, cache=cache):
+        if result.error is not None:
+            click.echo(f"seqlint: internal error in {result.path}: {result.error}", err=True)
+            run.internal_errors += 1
+        elif result.diagnostics:
+            run.diagnostics.extend(result.diagnostics)
+            if result.source is not None:
+                run.sources[result.path] = result.source
 
-    color = _use_color() and output_format in ("full", "concise")
-    report = render(
-        output_format, run.diagnostics, run.sources, color=color, unchecked=run.internal_errors
-    )
-    click.echo(report, nl=False, color=color)
+    color = output_file is None and _use_color() and output_format in ("full", "concise")
+    if statistics:
+        report = render_statistics(output_format, run.diagnostics, color=color)
+    else:
+        report = render(
+            output_format, run.diagnostics, run.sources, color=color, unchecked=run.internal_errors
+        )
+    if output_file is not None:
+        try:
+            write_atomic(output_file, report)
+        except OSError as e:
+            raise UsageError(f"cannot write {output_file}: {e.strerror or e}") from None
+    else:
+        click.echo(report, nl=False, color=color)
 
     if run.internal_errors:
         return EXIT_ERROR
@@ -590,6 +637,8 @@ def run(
         click.echo(
             f"Forward pass: {list(result.input_shape)} -> {list(result.forward_shape or ())}"
         )
+        for note in result.notes:
+            click.echo(f"Note: {note}")
         if train:
             click.echo(f"Compile: {result.compile_reason}")
             click.echo(f"Data: {result.data_source}")
