@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -40,12 +39,13 @@ class ModelSummary:
     uncertain: bool = False
 
 
-# A file that never mentions Keras cannot define a Keras model: skip it before parsing.
-_RELEVANT = re.compile(r"keras|Sequential")
-
-
-def relevant(text: str) -> bool:
-    return _RELEVANT.search(text) is not None
+def relevant(text: str | bytes) -> bool:
+    """The cheap pre-filter: a file that never mentions ``keras`` or ``Sequential`` cannot
+    define a Keras model, so it is not parsed. Works on decoded text and on a file's raw bytes
+    (Python source encodings are ASCII-compatible, so the words are the same bytes)."""
+    if isinstance(text, bytes):
+        return b"keras" in text or b"Sequential" in text
+    return "keras" in text or "Sequential" in text
 
 
 def analyse(src: SourceFile) -> Analysis:

@@ -110,7 +110,7 @@ def declared_input(model: ModelIR) -> tuple[Shape | None, str | None, int]:
             if "batch_input_shape" in given:
                 dims = _dims(first.kwargs["batch_input_shape"])
                 return dims, "kwarg", 0
-    if isinstance(first, ModelIR):
+    if isinstance(first, ModelIR) and first.uid not in _ACTIVE:
         inner = infer(first, Counter())
         if inner.input_source is not None:
             return inner.input_shape, inner.input_source, 0
@@ -132,9 +132,22 @@ def data_input(model: ModelIR) -> Shape | None:
     return None
 
 
+# Models whose shapes are being inferred right now: a model added to itself, directly or
+# through another model (``a.add(b); b.add(a)``), is a cycle Keras would reject; its inner
+# shapes stay unknown instead of recursing forever.
+_ACTIVE: set[int] = set()
+
+
 def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
     """Propagate shapes through ``model``. ``names`` numbers automatic layer names per file."""
-    names = names if names is not None else Counter()
+    _ACTIVE.add(model.uid)
+    try:
+        return _infer(model, names if names is not None else Counter())
+    finally:
+        _ACTIVE.discard(model.uid)
+
+
+def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     shape, source, start = declared_input(model)
     if source is None:
         shape = data_input(model)
@@ -185,7 +198,8 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
         elif isinstance(item, ModelIR):
             ls.class_name = "Sequential"
             ls.name = item.name or _auto_name("Sequential", names)
-            if current is not None and not failed:
+            # (a model inside itself is a cycle: its shapes stay unknown, see _ACTIVE)
+            if current is not None and not failed and item.uid not in _ACTIVE:
                 inner = infer_nested(item, current, names)
                 ls.output_shape = inner.output_shape
                 if inner.error is not None:
@@ -214,7 +228,11 @@ def infer_nested(model: ModelIR, input_shape: Shape, names: Counter[str]) -> Mod
     # an input_shape= on its first layer does not matter any more: the outer model feeds it
     shadow = ModelIR(loc=model.loc, entries=list(model.entries[start:]))
     # its layers were named when the inner model was inferred: do not count them twice
-    return infer(_with_input(shadow, input_shape), Counter())
+    _ACTIVE.add(model.uid)
+    try:
+        return infer(_with_input(shadow, input_shape), Counter())
+    finally:
+        _ACTIVE.discard(model.uid)
 
 
 def _with_input(model: ModelIR, input_shape: Shape) -> ModelIR:

@@ -730,7 +730,8 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         n = _synthetic_size(rt, input_shape, vocab, rng, options)
         x, y = synthetic_data(rt, input_shape, choice, vocab, rng, n)
         validation = None
-        prototypes = len(rt.output_shape) == 2 and choice.loss_kind != "regression"
+        out_rank = len(rt.output_shape) if rt.output_shape is not None else 0
+        prototypes = out_rank == 2 and choice.loss_kind != "regression"
         how = "class prototypes plus noise" if prototypes else "a random teacher network"
         result.data_source = f"synthetic: {n} samples, targets from {how}"
     batch_size = options.batch_size or 32

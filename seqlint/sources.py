@@ -122,14 +122,18 @@ def read_source(path: str | os.PathLike[str]) -> SourceFile:
     be read, binary files, undecodable text and broken notebooks.
     """
     name = os.fspath(path)
+    return source_from_bytes(name, read_bytes(name))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The raw bytes of a file; :class:`SourceError` (one line) when it cannot be read."""
     try:
-        with open(name, "rb") as f:
-            data = f.read()
+        with open(path, "rb") as f:
+            return f.read()
     except IsADirectoryError:
         raise SourceError("is a directory, not a file") from None
     except OSError as e:
         raise SourceError(f"cannot read file: {e.strerror or e}") from None
-    return source_from_bytes(name, data)
 
 
 def source_from_bytes(path: str, data: bytes) -> SourceFile:
@@ -151,6 +155,18 @@ def source_from_text(path: str, text: str) -> SourceFile:
 
 def is_notebook_path(path: str | os.PathLike[str]) -> bool:
     return os.fspath(path).lower().endswith(".ipynb")
+
+
+def plain_ascii_python(path: str, data: bytes) -> bool:
+    """True when ``source_from_bytes(path, data)`` cannot fail and its text is ``data`` read
+    as ASCII (line endings aside): a Python file of ASCII bytes, without NUL bytes and without
+    a coding declaration. Lets callers skip decoding files they only scan for keywords."""
+    if is_notebook_path(path) or not data.isascii() or b"\x00" in data:
+        return False
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    head = data if second < 0 else data[:second]
+    return b"coding" not in head
 
 
 # --------------------------------------------------------------------------------------------

@@ -54,6 +54,10 @@ def fake_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
     monkeypatch.setattr(rules_base, "_RULES", registry)
     monkeypatch.setattr(seqlint.check, "check_source", fake_check)
     monkeypatch.setattr(seqlint.check, "summarize_source", fake_summary)
+    # the fake engine sees every file (the real one's keyword pre-filter would skip them),
+    # and its results must not outlive a test in the cache
+    monkeypatch.setattr(seqlint.check, "relevant", lambda text: True)
+    monkeypatch.setenv("SEQLINT_NO_CACHE", "1")
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.chdir(tmp_path)
     yield
@@ -194,7 +198,10 @@ def test_json_clean_is_empty_array() -> None:
 def test_github_format() -> None:
     write("a.py", "BAD\n")
     result = run("check", "--output-format", "github")
-    assert result.stdout.startswith("::error title=seqlint (SEQ102),file=a.py,line=1,col=1,")
+    assert result.stdout == (
+        "::error file=a.py,line=1,col=1,endLine=1,endColumn=4,title=SEQ102 missing-flatten::"
+        "BAD found\n"
+    )
 
 
 # --- selection, config, noqa ---------------------------------------------------------------

@@ -112,3 +112,26 @@ def test_elementwise_derivatives_by_finite_differences() -> None:
         np.testing.assert_allclose(
             act.derivative(x, act(x)), numeric, rtol=1e-6, atol=1e-7, err_msg=name
         )
+
+
+def test_relu_with_kwargs_by_finite_differences() -> None:
+    """``relu(x, negative_slope, max_value, threshold)`` for every combination, including a
+    negative threshold with a max_value: values in (threshold, 0) are clipped to 0 by the
+    max_value clip, so their derivative is 0 (TF's clip_by_value gradient)."""
+    rng = np.random.default_rng(4)
+    x = rng.uniform(-3, 3, 400)
+    h = 1e-6
+    for ns in (0.0, 0.25):
+        for mv in (None, 1.5, 6.0):
+            for th in (0.0, 0.5, -0.75):
+                act = activations.get("relu", negative_slope=ns, max_value=mv, threshold=th)
+                kinks = np.array([0.0, th, mv if mv is not None else 0.0])
+                xs = x[np.min(np.abs(x[:, None] - kinks[None, :]), axis=1) > 1e-3]
+                numeric = (act(xs + h) - act(xs - h)) / (2 * h)
+                np.testing.assert_allclose(
+                    act.derivative(xs, act(xs)),
+                    numeric,
+                    rtol=1e-6,
+                    atol=1e-7,
+                    err_msg=f"negative_slope={ns} max_value={mv} threshold={th}",
+                )

@@ -185,3 +185,101 @@ def test_functional_api() -> None:
     np.testing.assert_allclose(losses.mean_squared_error(y_true, y_pred), [0.5, 2.0])
     np.testing.assert_allclose(losses.mae(y_true, y_pred), [0.5, 1.0])
     np.testing.assert_allclose(losses.huber(y_true, y_pred, delta=0.5), [0.1875, 0.4375])
+
+
+# ---- reductions with masks and sample-weight shapes (Keras's reduce_weighted_values) ----------
+
+
+def test_ignore_class_averages_over_the_valid_entries() -> None:
+    """Keras masks the ignored entries: ``sum_over_batch_size`` divides by the valid count."""
+    y_true = np.array([0, 1, 2, 1])
+    y_pred = np.array(
+        [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4], [0.5, 0.25, 0.25]], np.float64
+    )
+    per = -np.log(y_pred[np.arange(4), y_true])
+    per[1] = per[3] = 0.0  # label 1 is ignored
+    loss = losses.SparseCategoricalCrossentropy(ignore_class=1)
+    value, grad = loss.value_and_grad(y_true, y_pred)
+    assert np.isclose(value, per.sum() / 2, rtol=1e-14)
+    # -log(p_t / sum(p)) (TF's softmax of log p); each valid row has weight 1/2
+    expected = np.zeros_like(y_pred)
+    for i in (0, 2):
+        expected[i] = 1 / (2 * y_pred[i].sum())
+        expected[i, y_true[i]] -= 1 / (2 * y_pred[i, y_true[i]])
+    np.testing.assert_allclose(grad, expected, rtol=1e-12, atol=1e-15)
+    # "sum" and "mean_with_sample_weight" use the mask as 0/1 weights
+    w = np.array([1.0, 2.0, 3.0, 4.0])
+    summed = losses.SparseCategoricalCrossentropy(ignore_class=1, reduction="sum")
+    assert np.isclose(summed(y_true, y_pred, w), (w * per).sum(), rtol=1e-14)
+    mean_w = losses.SparseCategoricalCrossentropy(
+        ignore_class=1, reduction="mean_with_sample_weight"
+    )
+    assert np.isclose(mean_w(y_true, y_pred, w), (w * per).sum() / (1 + 3), rtol=1e-14)
+    # all entries ignored: 0, not nan
+    assert losses.SparseCategoricalCrossentropy(ignore_class=1)(np.ones(4), y_pred) == 0.0
+
+
+def test_sample_weight_with_a_trailing_axis() -> None:
+    """Weights (n, 1) against per-sample values (n,): Keras expands the values to (n, 1)."""
+    rng = np.random.default_rng(3)
+    y_true, y_pred = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    w = rng.uniform(0.5, 2, 5)
+    per = ((y_pred - y_true) ** 2).mean(axis=-1)
+    loss = losses.MeanSquaredError()
+    for weights in (w, w[:, None]):
+        value, grad = loss.value_and_grad(y_true, y_pred, weights)
+        assert np.isclose(value, (w * per).sum() / 5, rtol=1e-14)
+        np.testing.assert_allclose(grad, 2 * (y_pred - y_true) * w[:, None] / 15, rtol=1e-13)
+    unreduced = losses.MeanSquaredError(reduction=None)(y_true, y_pred, w[:, None])
+    assert unreduced.shape == (5, 1)
+    np.testing.assert_allclose(unreduced[:, 0], w * per, rtol=1e-14)
+
+
+def test_mean_with_sample_weight_divides_by_the_unbroadcast_weights() -> None:
+    """Values (n, t) and weights (n, 1) broadcast in the product, but the divisor is the sum of
+    the weights as given (Keras sums ``sample_weight`` itself)."""
+    rng = np.random.default_rng(4)
+    y_true, y_pred = rng.normal(size=(4, 3, 2)), rng.normal(size=(4, 3, 2))
+    w = rng.uniform(0.5, 2, (4, 1))
+    per = ((y_pred - y_true) ** 2).mean(axis=-1)  # (4, 3)
+    loss = losses.MeanSquaredError(reduction="mean_with_sample_weight")
+    value, grad = loss.value_and_grad(y_true, y_pred, w)
+    assert np.isclose(value, (w * per).sum() / w.sum(), rtol=1e-14)
+    expected = 2 * (y_pred - y_true) / 2 * w[:, :, None] / w.sum()
+    np.testing.assert_allclose(grad, expected, rtol=1e-13)
+
+
+def test_gradient_keeps_the_shape_of_a_squeezed_prediction() -> None:
+    """y_true (n, t) against y_pred (n, t, 1): Keras squeezes y_pred; the gradient must still
+    have y_pred's shape (and match finite differences)."""
+    rng = np.random.default_rng(5)
+    y_true = rng.integers(0, 2, (3, 4)).astype(np.float64)
+    y_pred = rng.uniform(0.1, 0.9, (3, 4, 1))
+    for loss in (losses.BinaryCrossentropy(), losses.MeanSquaredError(), losses.Huber()):
+        value, grad = loss.value_and_grad(y_true, y_pred)
+        assert grad.shape == y_pred.shape
+        h = 1e-6
+        fd = np.zeros_like(y_pred)
+        for idx in np.ndindex(y_pred.shape):
+            up, down = y_pred.copy(), y_pred.copy()
+            up[idx] += h
+            down[idx] -= h
+            fd[idx] = (loss(y_true, up) - loss(y_true, down)) / (2 * h)
+        np.testing.assert_allclose(grad, fd, rtol=1e-6, atol=1e-9)
+
+
+def test_categorical_crossentropy_from_logits_on_another_axis() -> None:
+    """``axis=1`` is the same loss as moving that axis last (value and gradient)."""
+    rng = np.random.default_rng(6)
+    labels = rng.integers(0, 4, (3, 2))
+    y_true = np.moveaxis(np.eye(4)[labels], -1, 1)  # (3, 4, 2), one-hot along axis 1
+    z = rng.normal(size=(3, 4, 2))
+    for axis in (1, -2):
+        value, grad = losses.CategoricalCrossentropy(from_logits=True, axis=axis).value_and_grad(
+            y_true, z
+        )
+        last, grad_last = losses.CategoricalCrossentropy(from_logits=True).value_and_grad(
+            np.moveaxis(y_true, 1, -1), np.moveaxis(z, 1, -1)
+        )
+        assert np.isclose(value, last, rtol=1e-14)
+        np.testing.assert_allclose(grad, np.moveaxis(grad_last, -1, 1), rtol=1e-13)

@@ -267,6 +267,14 @@ def test_evaluate_and_predict_shapes() -> None:
     step = model.train_on_batch(x[:4], y[:4])
     assert isinstance(step, list) and len(step) == 3
     assert set(model.test_on_batch(x[:4], y[:4], return_dict=True)) == {"loss", "accuracy", "top2"}
+    # Keras 3 resets the metrics in every train_on_batch/test_on_batch call
+    first = model.test_on_batch(x[:4], y[:4], return_dict=True)
+    model.test_on_batch(x[4:], y[4:])
+    assert model.test_on_batch(x[:4], y[:4], return_dict=True) == first
+    assert first["loss"] == pytest.approx(model.evaluate(x[:4], y[:4], verbose=0)[0], rel=1e-12)
+    model.compile(optimizer=optimizers.SGD(0.0), loss="sparse_categorical_crossentropy")
+    model.train_on_batch(x[4:], y[4:])
+    assert model.train_on_batch(x[:4], y[:4]) == pytest.approx(first["loss"], rel=1e-6)
 
 
 def test_evaluate_loss_is_batch_weighted_and_sample_weighted() -> None:
@@ -339,6 +347,18 @@ def test_class_weight_and_sample_weight() -> None:
     assert doubled.history["loss"][0] == pytest.approx(2 * plain)
     by_class = model.fit(x, y, batch_size=6, class_weight={0: 2.0, 1: 2.0, 2: 2.0}, verbose=0)
     assert by_class.history["loss"][0] == pytest.approx(2 * plain)
+    # like Keras: not both at once, and the validation samples are not class-weighted
+    with pytest.raises(ValueError, match="class_weight"):
+        model.fit(x, y, sample_weight=np.ones(6), class_weight={0: 2.0}, verbose=0)
+    cw = {0: 3.0, 1: 0.5, 2: 2.0}
+    history = model.fit(x, y, batch_size=6, class_weight=cw, validation_split=0.5, verbose=0)
+    assert history.history["val_loss"][0] == pytest.approx(
+        model.evaluate(x[3:], y[3:], verbose=0), rel=1e-12
+    )
+    weights = np.array([cw[c] for c in y[:3]])
+    assert history.history["loss"][0] == pytest.approx(
+        model.evaluate(x[:3], y[:3], sample_weight=weights, verbose=0), rel=1e-12
+    )
 
 
 def test_metric_objects_and_weighted_metrics() -> None:
@@ -352,6 +372,28 @@ def test_metric_objects_and_weighted_metrics() -> None:
     x, y = blobs(16)
     history = model.fit(x, y, epochs=1, verbose=0, sample_weight=np.ones(16))
     assert set(history.history) == {"auc", "prec", "binary_accuracy", "loss"}
+    # repeated names get Keras's log keys instead of an error
+    model.compile(
+        optimizer="sgd",
+        loss="binary_crossentropy",
+        metrics=["accuracy", "mae", "mae"],
+        weighted_metrics=["accuracy", "accuracy"],
+    )
+    sw = np.linspace(0.5, 1.5, 16)
+    logs = model.evaluate(x, y, sample_weight=sw, verbose=0, return_dict=True)
+    assert set(logs) == {
+        "loss",
+        "accuracy",
+        "mae",
+        "mae_1",
+        "weighted_accuracy",
+        "weighted_accuracy_1",
+    }
+    assert logs["mae"] == logs["mae_1"]
+    pred = model.predict(x, verbose=0)[:, 0] > 0.5
+    correct = (pred == (y > 0.5)).astype(float)
+    assert logs["accuracy"] == pytest.approx(correct.mean())
+    assert logs["weighted_accuracy"] == pytest.approx((sw * correct).sum() / sw.sum())
 
 
 def test_verbose_progress_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -574,3 +616,125 @@ def test_weight_constraints_apply_after_each_step() -> None:
     np.testing.assert_allclose(unit, [[0.6], [0.8]], rtol=1e-6)
     bounded = constraints.MinMaxNorm(min_value=1.0, max_value=2.0)(np.array([[0.3], [0.4]]))
     np.testing.assert_allclose(np.sqrt((bounded**2).sum()), 1.0, rtol=1e-6)
+    # Keras's NonNeg is maximum(w, 0): +0.0, never -0.0
+    assert np.signbit(constraints.NonNeg()(np.array([-1.0, 2.0]))).sum() == 0
+
+
+def test_regularizer_names_follow_keras() -> None:
+    """Keras looks regularizer names up case-sensitively: ``"l1l2"``/``"L1L2"`` are ``L1L2()``
+    with no penalty, ``"l1_l2"`` is unknown; ``"l1"``/``"L2"`` default to 0.01."""
+    w = np.array([[1.0, -2.0]])
+    for name in ("l1l2", "L1L2"):
+        reg = regularizers.get(name)
+        assert reg is not None and reg(w) == 0.0
+    l1, l2 = regularizers.get("l1"), regularizers.get("L2")
+    assert l1 is not None and l1(w) == pytest.approx(0.03, rel=1e-6)
+    assert l2 is not None and l2(w) == pytest.approx(0.05, rel=1e-6)
+    for name in ("l1_l2", "Ridge", "L2 "):
+        with pytest.raises(ValueError, match="regularizer"):
+            regularizers.get(name)
+
+
+def test_activity_regularizer_enters_the_loss_and_the_gradient() -> None:
+    """Keras adds ``activity_regularizer(output) / batch_size`` to the loss on every call
+    (fit and evaluate) and differentiates through it."""
+    model = Sequential(
+        [
+            Input(shape=(2,)),
+            layers.Dense(2, activation="tanh", activity_regularizer=regularizers.L2(0.25)),
+            layers.Dense(1, activity_regularizer=regularizers.L1(0.5)),
+        ],
+        dtype="float64",
+    )
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=w.shape) for w in model.get_weights()]
+    model.set_weights(weights)
+    x, y = rng.normal(size=(3, 2)), rng.normal(size=(3, 1))
+
+    def total_loss(ws: list[np.ndarray]) -> float:
+        k1, b1, k2, b2 = ws
+        h = np.tanh(x @ k1 + b1)
+        out = h @ k2 + b2
+        return float(
+            ((out - y) ** 2).mean() + 0.25 * (h**2).sum() / 3 + 0.5 * np.abs(out).sum() / 3
+        )
+
+    model.compile(optimizer=optimizers.SGD(0.1), loss="mse")
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(total_loss(weights), rel=1e-12)
+    history = model.fit(x, y, epochs=1, batch_size=3, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(total_loss(weights), rel=1e-12)
+    h = 1e-6
+    for i, w in enumerate(weights):
+        grad = np.zeros_like(w)
+        for idx in np.ndindex(w.shape):
+            up = [v.copy() for v in weights]
+            down = [v.copy() for v in weights]
+            up[i][idx] += h
+            down[i][idx] -= h
+            grad[idx] = (total_loss(up) - total_loss(down)) / (2 * h)
+        np.testing.assert_allclose(model.get_weights()[i], w - 0.1 * grad, rtol=1e-7, atol=1e-9)
+
+
+def test_logits_survive_layers_that_return_their_input() -> None:
+    """Keras caches the logits on a softmax output; Dropout (outside training or with rate 0),
+    GaussianNoise, Identity and a linear Activation return that same tensor, so the
+    crossentropy still uses the logits. A dropout that is active in training does not."""
+    x = np.array([[1.0, 0.0]])
+    y = np.array([[0.0, 1.0]])
+    logits_loss = 80 + np.log1p(np.exp(-80.0))  # softmax CE of logits (40, -40), label 1
+    clipped_loss = -np.log(1e-7)  # the probability of the label clipped to 1e-7
+
+    def model(*tail: Any) -> Sequential:
+        m = Sequential(
+            [Input((2,)), layers.Dense(2, activation="softmax", use_bias=False), *tail],
+            dtype="float64",
+        )
+        m.set_weights([np.array([[40.0, -40.0], [0.0, 0.0]])])
+        m.compile(optimizer=optimizers.SGD(0.0), loss="categorical_crossentropy")
+        return m
+
+    for tail in (
+        [layers.Dropout(0.0)],
+        [layers.Identity()],
+        [layers.Activation("linear"), layers.GaussianNoise(0.0)],
+    ):
+        m = model(*tail)
+        assert m.evaluate(x, y, verbose=0) == pytest.approx(logits_loss, rel=1e-12)
+        assert m.train_on_batch(x, y) == pytest.approx(logits_loss, rel=1e-12)
+    m = model(layers.Dropout(0.5, seed=1))
+    assert m.evaluate(x, y, verbose=0) == pytest.approx(logits_loss, rel=1e-12)
+    # in training the dropout makes a new tensor: probabilities (kept ones scaled by 2)
+    assert m.train_on_batch(x, y) == pytest.approx(clipped_loss, rel=1e-9)
+    m = model(layers.Flatten())  # a new tensor: no logits
+    assert m.evaluate(x, y, verbose=0) == pytest.approx(clipped_loss, rel=1e-9)
+
+
+def test_steps_per_epoch_continues_through_the_data_like_keras() -> None:
+    """Keras's EpochIterator keeps its position between epochs when steps_per_epoch is given:
+    with 5 batches and 2 steps per epoch the epochs see batches (0, 1), (2, 3), (4) - the pass
+    runs out - then (0, 1) again. Without a batch size, steps give ceil(n / steps)."""
+    x = np.arange(10.0).reshape(10, 1)
+    model = Sequential([Input((1,)), layers.Dense(1, use_bias=False)], dtype="float64")
+    model.set_weights([np.ones((1, 1))])
+    model.compile(optimizer=optimizers.SGD(0.0), loss="mse")
+    sq = (x[:, 0] ** 2).reshape(5, 2)  # per-sample losses, one row per batch of 2
+    with pytest.warns(UserWarning, match="ran out of data"):
+        history = model.fit(
+            x,
+            np.zeros((10, 1)),
+            batch_size=2,
+            epochs=4,
+            steps_per_epoch=2,
+            shuffle=False,
+            verbose=0,
+        )
+    expected = [sq[0:2].mean(), sq[2:4].mean(), sq[4:5].mean(), sq[0:2].mean()]
+    np.testing.assert_allclose(history.history["loss"], expected, rtol=1e-12)
+    # batch_size=None with steps_per_epoch=3: batches of ceil(10 / 3) = 4
+    seen: list[float] = []
+    log = callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(logs["loss"]))
+    model.fit(
+        x, np.zeros((10, 1)), epochs=1, steps_per_epoch=3, shuffle=False, verbose=0, callbacks=[log]
+    )
+    assert seen[0] == pytest.approx((x[:4, 0] ** 2).mean())
+    assert len(seen) == 3

@@ -118,13 +118,24 @@ def test_clip_arguments_are_exclusive() -> None:
 
 
 def test_weight_decay_exclusion() -> None:
+    """Keras searches the ``var_names`` patterns in the variable's name ("b"), not its path
+    ("a/b"): the layer name "a" excludes nothing; a later call replaces the exclusions."""
     variables = _vars()
     opt = optimizers.SGD(learning_rate=0.1, weight_decay=0.5)
-    opt.exclude_from_weight_decay(var_names=["a/b"])
+    opt.exclude_from_weight_decay(var_names=["a"])
+    opt.exclude_from_weight_decay(var_names=["^b$"])
     before = [v.value.copy() for v in variables]
     opt.apply([np.zeros((3, 2)), np.zeros(2)], variables)
     np.testing.assert_allclose(variables[0].value, before[0] * (1 - 0.1 * np.float32(0.5)))
     np.testing.assert_array_equal(variables[1].value, before[1])
+    with pytest.raises(ValueError, match="before the optimizer is built"):
+        opt.exclude_from_weight_decay(var_names=["kernel"])
+    variables = _vars()
+    opt = optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
+    opt.exclude_from_weight_decay(var_names=["a"])
+    before = [v.value.copy() for v in variables]
+    opt.apply([np.zeros((3, 2)), np.zeros(2)], variables)
+    np.testing.assert_allclose(variables[1].value, before[1] * (1 - 0.1 * np.float32(0.5)))
 
 
 ALL = ["SGD", "Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Adadelta"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from seqlint.extract.interp import Interpreter
+from seqlint.extract.positions import positions
 from seqlint.ir import FileIR
 
 
@@ -16,14 +16,13 @@ def parse(text: str) -> cst.Module:
 
 def extract(module: cst.Module) -> FileIR:
     """Every Sequential model of a parsed module, with its compile/fit calls and data."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     try:
-        positions = wrapper.resolve(PositionProvider)
+        ranges = positions(module)
     except RecursionError:
-        # libcst's position pass recurses once per nesting level; a generated file with
+        # the position pass recurses once per nesting level; a generated file with
         # thousands of nested nodes is nothing we can analyse, and no reason to crash
         return FileIR()
-    return Interpreter(module, dict(positions)).run()
+    return Interpreter(module, ranges).run()
 
 
 def extract_text(text: str) -> FileIR:

@@ -13,15 +13,15 @@ import ast
 import contextlib
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import CodeRange
 
 from seqlint.extract import data
 from seqlint.extract.names import canonical, classify
+from seqlint.extract.positions import Range
 from seqlint.extract.values import (
     Builtin,
     ClassVal,
@@ -151,7 +151,7 @@ class Frame:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, positions: dict[cst.CSTNode, CodeRange]) -> None:
+    def __init__(self, module: cst.Module, positions: Mapping[int, Range]) -> None:
         self.module = module
         self.positions = positions
         self.file = FileIR()
@@ -190,10 +190,10 @@ class Interpreter:
     # ---- helpers ---------------------------------------------------------------------------
 
     def loc(self, node: cst.CSTNode) -> Loc:
-        r = self.positions.get(node)
+        r = self.positions.get(id(node))
         if r is None:
             return NOWHERE
-        return Loc(r.start.line, r.start.column + 1, r.end.line, r.end.column + 1)
+        return Loc(r[0], r[1] + 1, r[2], r[3] + 1)
 
     def tick(self) -> None:
         self.steps += 1

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from seqlint.diagnostics import Diagnostic
-from seqlint.report.concise import location, render_concise, render_github
+from seqlint.report.concise import location, render_concise
 from seqlint.report.full import code_frame, render_full
-from seqlint.report.json import render_json
+from seqlint.report.github import render_github
+from seqlint.report.json import render_json, render_json_lines
+from seqlint.report.junit import render_junit
+from seqlint.report.sarif import render_sarif
+from seqlint.report.statistics import STATISTICS_FORMATS, render_statistics
 from seqlint.sources import SourceFile
 
-FORMATS: tuple[str, ...] = ("full", "concise", "json", "github")
+FORMATS: tuple[str, ...] = ("full", "concise", "json", "json-lines", "junit", "github", "sarif")
 
 __all__ = [
     "FORMATS",
+    "STATISTICS_FORMATS",
     "code_frame",
     "location",
     "render",
@@ -21,6 +27,10 @@ __all__ = [
     "render_full",
     "render_github",
     "render_json",
+    "render_json_lines",
+    "render_junit",
+    "render_sarif",
+    "render_statistics",
     "sort_diagnostics",
     "summary_line",
 ]
@@ -55,19 +65,27 @@ def render(
     color: bool = False,
     summary: bool = True,
     unchecked: int = 0,
+    base: Path | None = None,
 ) -> str:
     """The whole report in format ``fmt`` (one of :data:`FORMATS`), newline-terminated.
 
     ``sources`` maps a diagnostic's ``path`` to its source, for code frames (``full`` only;
     a missing source just drops the frame). ``summary`` adds the closing summary line to the
     ``full`` and ``concise`` formats (``unchecked``: files that failed with an internal
-    error); ``json`` and ``github`` never carry one.
+    error); the machine-readable formats never carry one. ``base`` is the directory SARIF's
+    relative URIs start from (default: the working directory).
     """
     diags = sort_diagnostics(diagnostics)
     if fmt == "json":
         return render_json(diags)
+    if fmt == "json-lines":
+        return render_json_lines(diags)
+    if fmt == "junit":
+        return render_junit(diags)
     if fmt == "github":
         return render_github(diags)
+    if fmt == "sarif":
+        return render_sarif(diags, base=base, unchecked=unchecked)
     if fmt == "full":
         body = render_full(diags, sources or {}, color=color)
     elif fmt == "concise":

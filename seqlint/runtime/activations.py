@@ -185,8 +185,8 @@ class ReLU(Activation):
         else:
             d = _cast(xp, x > 0, x)
             pre = xp.maximum(x, 0)
-        if mv is not None and pre is not None:
-            d = d * _cast(xp, pre <= f32(mv), x)
+        if mv is not None and pre is not None:  # clip_by_value(pre, 0, max): zero outside
+            d = d * _cast(xp, (pre >= 0) & (pre <= f32(mv)), x)
         if ns != 0.0:
             d = d + ns * _cast(xp, th - x > 0, x)
         return d

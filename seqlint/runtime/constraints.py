@@ -43,7 +43,7 @@ class MaxNorm(Constraint):
 
 class NonNeg(Constraint):
     def __call__(self, w: Any) -> Any:
-        return w * (w >= 0.0).astype(w.dtype)
+        return get_array_module(w).maximum(w, 0)  # like Keras: +0.0, never -0.0
 
 
 class UnitNorm(Constraint):

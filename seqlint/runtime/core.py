@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy
 
 from seqlint.layers import get_layer
-from seqlint.layers.base import BoundArgs, Shape
+from seqlint.layers.base import BoundArgs, Shape, ShapeError
 from seqlint.runtime.backend import CPU, Backend
 
 
@@ -207,7 +207,10 @@ class Layer:
     # ---- shapes and computation ------------------------------------------------------------
 
     def compute_output_shape(self, input_shape: Shape) -> Shape:
-        out = self.definition.output_shape(self.args, tuple(input_shape))
+        try:
+            out = self.definition.output_shape(self.args, tuple(input_shape))
+        except ShapeError as exc:  # Keras raises ValueError for these
+            raise ValueError(f"{self.class_name}: {exc.message}") from exc
         if out is None:
             raise ValueError(f"{self.class_name}: output shape cannot be computed")
         return out

@@ -54,6 +54,19 @@ def squeeze_or_expand_to_same_rank(x1: Any, x2: Any, expand_rank_1: bool = True)
     return x1, x2
 
 
+def _size(shape: tuple[int, ...]) -> int:
+    return int(numpy.prod(shape, dtype=numpy.int64))
+
+
+def _unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` over the axes broadcasting added to an array of ``shape``."""
+    lead = g.ndim - len(shape)
+    if lead:
+        g = g.sum(axis=tuple(range(lead)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    return g.sum(axis=axes, keepdims=True) if axes else g
+
+
 def _sigmoid(xp: Any, z: Any) -> Any:
     e = xp.exp(-xp.abs(z))
     return xp.where(z >= 0, 1 / (1 + e), e / (1 + e))
@@ -66,7 +79,7 @@ def _softmax(xp: Any, z: Any, axis: int = -1) -> Any:
 
 def _logsumexp(xp: Any, z: Any, axis: int = -1) -> Any:
     m = z.max(axis=axis, keepdims=True)
-    return (m + xp.log(xp.exp(z - m).sum(axis=axis, keepdims=True)))[..., 0]
+    return xp.squeeze(m + xp.log(xp.exp(z - m).sum(axis=axis, keepdims=True)), axis=axis)
 
 
 def _in_range(p: Any, lo: float, hi: float) -> Any:
@@ -100,6 +113,11 @@ class Loss:
         """Per-sample values and d values[i] / d y_pred[i] (same shape as ``y_pred``)."""
         raise NotImplementedError
 
+    def compute_with_mask(self, y_true: Any, y_pred: Any) -> tuple[Any, Any, Any]:
+        """:meth:`compute` plus the boolean mask Keras attaches to the values (``None``)."""
+        values, local = self.compute(y_true, y_pred)
+        return values, local, None
+
     def reduce_axis(self) -> int:
         """The axis of ``y_pred`` the per-sample values reduce over."""
         return -1
@@ -127,24 +145,44 @@ class Loss:
         self, y_true: Any, y_pred: Any, sample_weight: Any = None, need_grad: bool = True
     ) -> tuple[Any, Any]:
         """The reduced loss (a 0-d array, or per-sample values for ``reduction=None``) and its
-        gradient with respect to ``y_pred`` (``None`` when ``need_grad`` is false)."""
+        gradient with respect to ``y_pred`` (``None`` when ``need_grad`` is false).
+
+        Follows Keras's ``reduce_weighted_values``: a mask (``ignore_class``) becomes weights
+        ``total / valid`` (``sum_over_batch_size``) or 0/1, the sample weights and the values are
+        aligned by :func:`squeeze_or_expand_to_same_rank` and multiplied with plain
+        broadcasting, and ``mean_with_sample_weight`` divides by the sum of the (unbroadcast)
+        weights."""
         y_true, y_pred = self._prepare(y_true, y_pred)
         xp = get_array_module(y_pred)
-        values, local = self.compute(y_true, y_pred)
+        values, local, mask = self.compute_with_mask(y_true, y_pred)
         dtype = values.dtype
-        weights = None
-        if sample_weight is not None:
-            weights = xp.asarray(sample_weight, dtype=dtype)
-            values_, weights = squeeze_or_expand_to_same_rank(values, weights)
-            if values_.shape != values.shape:  # a trailing 1 was squeezed off the values
-                weights = weights.reshape(weights.shape + (1,) * (values.ndim - weights.ndim))
-            while weights.ndim < values.ndim:
-                weights = weights[..., None]
-            weights = xp.broadcast_to(weights, values.shape)
+        shape = values.shape
+        weights = None if sample_weight is None else xp.asarray(sample_weight, dtype=dtype)
+        if mask is not None:
+            if self.reduction in ("mean", "sum_over_batch_size"):
+                valid = mask.sum()
+                keep = dtype.type(mask.size) / valid if valid else dtype.type(0)
+                float_mask = xp.where(mask, keep, 0).astype(dtype)
+            else:
+                float_mask = mask.astype(dtype)
+            if weights is None:
+                weights = float_mask
+            else:
+                float_mask, weights = squeeze_or_expand_to_same_rank(float_mask, weights)
+                weights = weights * float_mask
+        coef: Any = xp.ones(shape, dtype=dtype)
+        if weights is not None:
+            values, weights = squeeze_or_expand_to_same_rank(values, weights)
+            aligned = values.shape
             values = values * weights
-        coef: Any = weights if weights is not None else xp.ones(values.shape, dtype=dtype)
+            coef = _unbroadcast(xp.broadcast_to(weights, values.shape), aligned).reshape(shape)
         if self.reduction in (None, "none") or values.ndim == 0 or values.size == 0:
-            value = values
+            value = values  # Keras's shape: (n, 1) for values (n,) weighted by (n, 1)
+            if values.size != _size(shape):
+                raise ValueError(
+                    f"sample_weight broadcasts the loss values of shape {tuple(shape)} to "
+                    f"{tuple(values.shape)}"
+                )
         else:
             value = values.sum()
             if self.reduction != "sum":
@@ -156,7 +194,7 @@ class Loss:
                 coef = coef / divisor if divisor != 0 else coef * 0
         grad = None
         if need_grad:
-            grad = xp.expand_dims(coef, self.reduce_axis()) * local
+            grad = (xp.expand_dims(coef, self.reduce_axis()) * local).reshape(y_pred.shape)
         return xp.asarray(value, dtype=dtype), grad
 
     def with_logits(self) -> Loss | None:
@@ -307,6 +345,12 @@ class SparseCategoricalCrossentropy(_Crossentropy):
         self.ignore_class = ignore_class
 
     def compute(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
+        values, grad, _ = self.compute_with_mask(y_true, y_pred)
+        return values, grad
+
+    def compute_with_mask(self, y_true: Any, y_pred: Any) -> tuple[Any, Any, Any]:
+        """With ``ignore_class``, the ignored entries are 0 and Keras masks them out of the
+        reduction (``sum_over_batch_size`` averages over the valid entries only)."""
         xp = get_array_module(y_pred)
         if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
             y_true = y_true[..., 0]
@@ -342,7 +386,7 @@ class SparseCategoricalCrossentropy(_Crossentropy):
         if valid is not None:
             values = xp.where(valid, values, 0)
             grad = grad * valid[..., None]
-        return values, grad
+        return values, grad, valid
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "ignore_class": self.ignore_class}

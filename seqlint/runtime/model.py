@@ -54,6 +54,16 @@ _WEIGHT_ARG_PREFIX = {
     "pointwise_kernel": "pointwise",
 }
 MODEL_FORMAT = "seqlint.runtime.model/1"
+# layers whose call returns its input tensor itself unless training with a positive rate
+_NOISE_RATES = {
+    "Dropout": "rate",
+    "SpatialDropout1D": "rate",
+    "SpatialDropout2D": "rate",
+    "SpatialDropout3D": "rate",
+    "AlphaDropout": "rate",
+    "GaussianDropout": "rate",
+    "GaussianNoise": "stddev",
+}
 
 
 def floatx() -> str:
@@ -85,7 +95,9 @@ def _dtype_name(value: Any) -> str:
         value = value.get("config", {}).get("name", value.get("name"))
     name = getattr(value, "name", value)
     if isinstance(name, str) and name.startswith("mixed_"):
-        name = name.split("_")[-1]
+        raise NotImplementedError(
+            f"dtype policy {name!r}: mixed precision is not supported by seqlint.runtime"
+        )
     return numpy.dtype(name).name
 
 
@@ -170,6 +182,50 @@ def _as_array(value: Any, what: str) -> numpy.ndarray:
     return arr  # type: ignore[no-any-return]
 
 
+def _default_batch_size(n: int, steps: int | None, batch_size: int | None = None) -> int:
+    """Keras's array adapter: the given batch size, else ``ceil(n / steps)`` when ``steps`` is
+    given, else 32."""
+    if batch_size:
+        return int(batch_size)
+    return int(math.ceil(n / int(steps))) if steps else 32
+
+
+class _Batches:
+    """The training batches of ``fit`` like Keras's ``EpochIterator`` on arrays: consecutive
+    slices (a permutation per pass when shuffling). With ``steps_per_epoch``, an epoch takes the
+    next ``steps_per_epoch`` batches and the position carries over to the next epoch; a pass
+    that runs out of batches ends the epoch early and the next epoch starts a new pass."""
+
+    def __init__(self, n: int, batch_size: int, steps_per_epoch: int | None) -> None:
+        self.n = n
+        self.batch_size = batch_size
+        self.num_batches = math.ceil(n / batch_size)
+        self.steps_per_epoch = None if steps_per_epoch is None else int(steps_per_epoch)
+        self._seen: int | None = None
+        self._order: Any = None
+
+    def epoch(self, rng: numpy.random.Generator | None) -> Iterable[tuple[int, Any]]:
+        """``(step, index)`` for each batch of one epoch (``rng`` shuffles each new pass)."""
+        if self._seen is None or self.steps_per_epoch is None:
+            self._seen = 0
+            self._order = None if rng is None else rng.permutation(self.n)
+        for step in range(self.steps_per_epoch or self.num_batches):
+            if self._seen >= self.num_batches:
+                warnings.warn(
+                    "Your input ran out of data; interrupting training. Make sure that your "
+                    "dataset or generator can generate at least `steps_per_epoch * epochs` "
+                    "batches.",
+                    stacklevel=3,
+                )
+                break
+            lo = self._seen * self.batch_size
+            hi = min(lo + self.batch_size, self.n)
+            self._seen += 1
+            yield step, (slice(lo, hi) if self._order is None else self._order[lo:hi])
+        if self._seen >= self.num_batches:
+            self._seen = None
+
+
 def _take(arr: Any, index: Any) -> Any:
     return None if arr is None else arr[index]
 
@@ -211,6 +267,9 @@ class Sequential:
         self._rng = numpy.random.default_rng(_RNG.integers(2**63)) if _SEEDED else _RNG
         self._lookup_inputs: dict[int, Any] = {}
         self._penalties: list[tuple[Variable, regularizers_module.Regularizer]] | None = None
+        self._activity: dict[int, regularizers_module.Regularizer] | None = None
+        self._activity_outputs: dict[int, Any] = {}
+        self._last_training = False
         self._constraints: list[tuple[Variable, constraints_module.Constraint]] | None = None
         for layer in layers or ():
             self.add(layer)
@@ -239,6 +298,11 @@ class Sequential:
                 "Only instances of `keras.Layer` can be added to a Sequential model. "
                 f"Received: {layer!r} (of type {type(layer)})"
             )
+        if layer.args.values.get("mask_zero"):
+            raise NotImplementedError(
+                f"{layer.class_name}(mask_zero=True): masking is not supported by seqlint.runtime "
+                "(Keras would skip the masked steps in later layers and in the loss)"
+            )
         if any(existing.name == layer.name for existing in self._layers):
             raise ValueError(
                 "All layers added to a Sequential model should have unique names. Name "
@@ -250,7 +314,7 @@ class Sequential:
             if shape is not None:
                 self._input = InputLayer(batch_shape=shape)
         self._layers.append(layer)
-        self._penalties = self._constraints = None
+        self._penalties = self._constraints = self._activity = None
         if rebuild and self._input is not None:
             self._try_build()
 
@@ -276,7 +340,7 @@ class Sequential:
             raise TypeError("There are no layers in the model.")
         layer = self._layers.pop()
         self.built = False
-        self._penalties = self._constraints = None
+        self._penalties = self._constraints = self._activity = None
         if rebuild and self._input is not None and self._layers:
             self._try_build()
         return layer
@@ -319,7 +383,7 @@ class Sequential:
             assert layer.output_shape is not None
             shape = tuple(layer.output_shape)
         self.built = True
-        self._penalties = self._constraints = None
+        self._penalties = self._constraints = self._activity = None
 
     def _ensure_built_for(self, x: Any) -> None:
         if not self.built or any(not layer.built for layer in self._layers):
@@ -612,10 +676,21 @@ class Sequential:
                 if metric._dtype is None:
                     metric.dtype = self.dtype
                 out.append(metric)
-        names = [m.name for m in [*resolved, *weighted]]
-        for name in names:
-            if names.count(name) > 1 or name == "loss":
-                raise ValueError(f"metric names must be unique and not 'loss': {names}")
+        # Keras's log keys for repeated names: "acc", "acc_1", ... among the metrics;
+        # "weighted_acc", "weighted_acc_1", ... for a weighted metric whose name is taken
+        counters: dict[str, int] = {}
+        for metric, is_weighted in [(m, False) for m in resolved] + [(m, True) for m in weighted]:
+            name = metric.name
+            if name == "loss":
+                raise ValueError("a compiled metric cannot be named 'loss'")
+            if name in counters and is_weighted:
+                name = f"weighted_{name}"
+            if name in counters:
+                counters[name] += 1
+                metric.name = f"{name}_{counters[name] - 1}"
+            else:
+                counters[name] = 1
+                metric.name = name
         self._metrics = resolved
         self._weighted_metrics = weighted
 
@@ -670,27 +745,82 @@ class Sequential:
         x = self._cast_input(x)
         self._ensure_built_for(x)
         self._lookup_inputs = {}
+        self._activity_outputs = {}
+        self._last_training = bool(training)
+        activity = self._activity_regularizers()
         for i, layer in enumerate(self._layers):
             if training and layer.class_name in _LOOKUP_LAYERS:
                 self._lookup_inputs[i] = x
             x = layer.forward(x, training=training)
+            if i in activity:
+                self._activity_outputs[i] = x
         return x
+
+    def _activity_regularizers(self) -> dict[int, regularizers_module.Regularizer]:
+        """Layer index -> its ``activity_regularizer`` (Keras adds ``reg(output) / batch`` to
+        the loss on every call, training or not)."""
+        if self._activity is None:
+            found = {}
+            for i, layer in enumerate(self._layers):
+                reg = regularizers_module.get(layer.args.values.get("activity_regularizer"))
+                if reg is not None:
+                    found[i] = reg
+            self._activity = found
+        return self._activity
+
+    def _activity_penalty(self) -> Any:
+        """``sum(reg(output) / batch_size)`` over the last forward's regularized outputs."""
+        total: Any = 0.0
+        for i, out in self._activity_outputs.items():
+            total = total + self._activity_regularizers()[i](out) / out.dtype.type(out.shape[0])
+        return total
+
+    def _activity_grad(self, i: int) -> Any:
+        """d penalty / d output of layer ``i`` (``None`` when it has no activity regularizer)."""
+        out = self._activity_outputs.get(i)
+        if out is None:
+            return None
+        return self._activity_regularizers()[i].gradient(out) / out.dtype.type(out.shape[0])
 
     def __call__(self, x: Any, training: bool = False) -> Any:
         return self._forward(_as_array(x, "x"), training)
 
-    def _fused_loss(self) -> losses_module.Loss | None:
-        """The logits loss when the last layer ends in softmax/sigmoid (else ``None``)."""
+    @staticmethod
+    def _passes_through(layer: Layer, training: bool) -> bool:
+        """Whether Keras's ``layer.call`` returns its input tensor itself in this mode (so the
+        logits Keras caches on a softmax/sigmoid output survive it): Identity, a linear
+        Activation, and the dropout/noise layers outside training or with a zero rate."""
+        name = layer.class_name
+        if name == "Identity":
+            return True
+        if name == "Activation":
+            return getattr(getattr(layer, "activation", None), "name", None) == "linear"
+        if name in _NOISE_RATES:
+            return not training or not float(layer.args.values.get(_NOISE_RATES[name]) or 0) > 0
+        return False
+
+    def _logits_layer(self) -> int | None:
+        """Index of the layer whose softmax/sigmoid logits Keras's crossentropy would use for
+        the last forward (the last layer, or the one before trailing pass-through layers)."""
         if not self._layers or self.loss is None:
             return None
-        last = self._layers[-1]
-        act = getattr(last, "activation", None)
+        j = len(self._layers) - 1
+        while j > 0 and self._passes_through(self._layers[j], self._last_training):
+            j -= 1
+        layer = self._layers[j]
+        act = getattr(layer, "activation", None)
         if getattr(act, "name", None) not in ("softmax", "sigmoid"):
             return None
         axis = getattr(act, "kwargs", {}).get("axis", -1)
         if isinstance(axis, tuple) and len(axis) > 1:
             return None  # Keras's multi-axis Softmax is exp(x - logsumexp): no cached logits
-        if not callable(getattr(last, "backward_from_logits", None)):
+        if not callable(getattr(layer, "backward_from_logits", None)):
+            return None
+        return j
+
+    def _fused_loss(self) -> losses_module.Loss | None:
+        """The logits loss when the output carries softmax/sigmoid logits (else ``None``)."""
+        if self._logits_layer() is None or self.loss is None:
             return None
         return self.loss.with_logits()
 
@@ -700,7 +830,8 @@ class Sequential:
         assert self.loss is not None
         fused = self._fused_loss()
         if fused is not None:
-            logits = getattr(self._layers[-1], "logits", None)
+            j = self._logits_layer()
+            logits = None if j is None else getattr(self._layers[j], "logits", None)
             if logits is not None:
                 value, grad = fused.value_and_grad(y, logits, sample_weight, need_grad=need_grad)
                 return value, grad, True
@@ -715,12 +846,31 @@ class Sequential:
         for var in self.trainable_weights:
             var.grad = None
         last = len(self._layers) - 1
+        logits_at = self._logits_layer() if from_logits else None
+        extra_out: Any = None
+        if logits_at is not None:
+            # the pass-through layers after it are identities here: skip them, their activity
+            # penalties apply to the same output
+            for i in range(logits_at + 1, last + 1):
+                e = self._activity_grad(i)
+                if e is not None:
+                    extra_out = e if extra_out is None else extra_out + e
+            last = logits_at
         for i in range(last, first - 1, -1):
             layer = self._layers[i]
-            upstream = grad
-            if i == last and from_logits:
+            extra = self._activity_grad(i)
+            if i == logits_at:
+                if extra_out is not None:
+                    extra = extra_out if extra is None else extra + extra_out
+                if extra is not None:  # the penalty's gradient enters through the activation
+                    act = layer.activation  # type: ignore[attr-defined]
+                    grad = grad + act.vjp(layer.logits, self._activity_outputs[i], extra)  # type: ignore[attr-defined]
+                upstream = grad
                 grad = layer.backward_from_logits(grad)  # type: ignore[attr-defined]
             else:
+                if extra is not None:
+                    grad = grad + extra
+                upstream = grad
                 grad = layer.backward(grad)
             if i in self._lookup_inputs:
                 self._sparse_lookup_grad(layer, self._lookup_inputs[i], upstream)
@@ -747,13 +897,6 @@ class Sequential:
                 reg = regularizers_module.get(value)
                 if reg is not None:
                     penalties.append((var, reg))
-            for layer in self._layers:
-                if layer.args.values.get("activity_regularizer") is not None:
-                    warnings.warn(
-                        f"layer {layer.name!r}: activity_regularizer is not supported by "
-                        "seqlint.runtime and is ignored",
-                        stacklevel=3,
-                    )
             self._penalties = penalties
         return self._penalties
 
@@ -768,7 +911,11 @@ class Sequential:
         return self._constraints
 
     def _regularization(self, value: Any, with_grad: bool) -> Any:
-        """Add the weight penalties to the loss ``value`` (and their gradients to ``grad``)."""
+        """Add the weight penalties to the loss ``value`` (and their gradients to ``grad``), and
+        the activity penalties of the last forward (their gradients went through
+        :meth:`_backward`)."""
+        if self._activity_outputs:
+            value = value + self._activity_penalty()
         for var, reg in self._weight_penalties():
             value = value + reg(var.value)
             if with_grad and var.trainable and self.trainable:
@@ -835,13 +982,14 @@ class Sequential:
     def _class_weights(y: Any, class_weight: dict[int, float] | None, sw: Any) -> Any:
         if not class_weight:
             return sw
+        if sw is not None:
+            raise ValueError("You cannot `class_weight` and `sample_weight` at the same time.")
         y = numpy.asarray(y)
         if y.ndim > 1 and y.shape[-1] > 1:
             labels = numpy.argmax(y, axis=-1)
         else:
             labels = numpy.round(y.reshape(len(y), -1)[:, 0]).astype(numpy.int64)
-        weights = numpy.array([float(class_weight.get(int(c), 1.0)) for c in labels])
-        return weights if sw is None else numpy.asarray(sw) * weights
+        return numpy.array([float(class_weight.get(int(c), 1.0)) for c in labels])
 
     @staticmethod
     def _check_lengths(x: Any, y: Any, sw: Any) -> None:
@@ -883,10 +1031,11 @@ class Sequential:
         y = _as_array(y, "y")
         sw = None if sample_weight is None else numpy.asarray(sample_weight)
         self._check_lengths(x, y, sw)
-        sw = self._class_weights(y, class_weight, sw)
-        batch_size = 32 if batch_size is None else int(batch_size)
-        if batch_size <= 0:
-            raise ValueError(f"batch_size must be positive, got {batch_size}")
+        if batch_size is not None:
+            batch_size = int(batch_size)
+            if batch_size <= 0:
+                raise ValueError(f"batch_size must be positive, got {batch_size}")
+        batch_arg = batch_size
         val: tuple[Any, Any, Any] | None = None
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
@@ -911,13 +1060,17 @@ class Sequential:
             val = (x[split_at:], y[split_at:], None if sw is None else sw[split_at:])
             x, y = x[:split_at], y[:split_at]
             sw = None if sw is None else sw[:split_at]
+        # class weights become the training samples' weights (Keras: after the validation split,
+        # so the held-out samples are not class-weighted)
+        sw = self._class_weights(y, class_weight, sw)
         n = len(x)
         if n == 0:
             raise ValueError("fit() got no training samples")
         self._ensure_built_for(self._cast_input(x[:1]))
-        steps = math.ceil(n / batch_size)
-        if steps_per_epoch is not None:
-            steps = min(steps, int(steps_per_epoch))
+        if batch_size is None:
+            batch_size = _default_batch_size(n, steps_per_epoch)
+        batches = _Batches(n, batch_size, steps_per_epoch)
+        steps = min(batches.num_batches, int(steps_per_epoch or batches.num_batches))
         verbose_level = 1 if verbose == "auto" else int(verbose)
         cbs = callbacks_module.CallbackList(
             callbacks,
@@ -934,10 +1087,7 @@ class Sequential:
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
-            order = self._rng.permutation(n) if shuffle else None
-            for step in range(steps):
-                lo, hi = step * batch_size, min((step + 1) * batch_size, n)
-                index: Any = slice(lo, hi) if order is None else order[lo:hi]
+            for step, index in batches.epoch(self._rng if shuffle else None):
                 cbs.on_train_batch_begin(step)
                 logs = self._train_step(x[index], y[index], _take(sw, index))
                 cbs.on_train_batch_end(step, logs)
@@ -947,7 +1097,8 @@ class Sequential:
             if val is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self._evaluate_arrays(
                     *val,
-                    batch_size=validation_batch_size or batch_size,
+                    batch_size=validation_batch_size
+                    or _default_batch_size(len(val[0]), validation_steps, batch_arg),
                     steps=validation_steps,
                     callbacks=cbs,
                 )
@@ -1008,7 +1159,7 @@ class Sequential:
         if len(x) == 0:
             raise ValueError("evaluate() got no samples")
         self._ensure_built_for(self._cast_input(x[:1]))
-        batch_size = 32 if batch_size is None else int(batch_size)
+        batch_size = _default_batch_size(len(x), steps, batch_size)
         verbose_level = 1 if verbose == "auto" else int(verbose)
         cbs = callbacks_module.CallbackList(callbacks, model=self, verbose=verbose_level)
         bar = callbacks_module.Progbar(math.ceil(len(x) / batch_size), verbose=verbose_level)
@@ -1027,8 +1178,8 @@ class Sequential:
     ) -> numpy.ndarray:
         """The model's outputs on ``x`` (``training=False``), batch by batch, as NumPy."""
         x = _as_array(x, "x")
-        batch_size = 32 if batch_size is None else int(batch_size)
         n = len(x)
+        batch_size = _default_batch_size(n, steps, batch_size)
         n_steps = math.ceil(n / batch_size)
         if steps is not None:
             n_steps = min(n_steps, int(steps))
@@ -1058,13 +1209,15 @@ class Sequential:
         class_weight: dict[int, float] | None = None,
         return_dict: bool = False,
     ) -> Any:
-        """One optimizer step on one batch; metrics keep accumulating like Keras 3."""
+        """One optimizer step on one batch; the metrics are reset first (Keras 3 calls
+        ``reset_metrics()`` in ``train_on_batch``), so the logs describe this batch only."""
         self._assert_compiled("train_on_batch")
         x = _as_array(x, "x")
         y = _as_array(y, "y")
         sw = None if sample_weight is None else numpy.asarray(sample_weight)
         self._check_lengths(x, y, sw)
         sw = self._class_weights(y, class_weight, sw)
+        self.reset_metrics()
         logs = self._train_step(x, y, sw)
         return logs if return_dict else self._flatten_in_order(logs)
 
@@ -1076,6 +1229,7 @@ class Sequential:
         y = _as_array(y, "y")
         sw = None if sample_weight is None else numpy.asarray(sample_weight)
         self._check_lengths(x, y, sw)
+        self.reset_metrics()
         logs = self._test_step(x, y, sw)
         return logs if return_dict else self._flatten_in_order(logs)
 

@@ -13,6 +13,7 @@ betas in bias corrections, weight decay, ...) are float32-rounded, see ``golden/
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -128,7 +129,7 @@ class Optimizer:
         self._slots: list[Variable] = []
         self._index: dict[int, int] = {}
         self._exclude_vars: set[int] = set()
-        self._exclude_names: list[str] = []
+        self._exclude_pattern: re.Pattern[str] | None = None
         self.built = False
 
     # ---- learning rate -----------------------------------------------------------------------
@@ -201,13 +202,23 @@ class Optimizer:
     def exclude_from_weight_decay(
         self, var_list: Iterable[Variable] | None = None, var_names: Iterable[str] | None = None
     ) -> None:
-        self._exclude_vars.update(id(v) for v in var_list or ())
-        self._exclude_names.extend(var_names or ())
+        """Keras's semantics: only before the optimizer is built; each call replaces the
+        previous exclusions; ``var_names`` are regular expressions searched in the variable's
+        ``name`` (``"kernel"``, not the ``"dense/kernel"`` path)."""
+        if self.built:
+            raise ValueError(
+                "`exclude_from_weight_decay()` can only be configured before the optimizer is "
+                "built."
+            )
+        self._exclude_vars = {id(v) for v in var_list or ()}
+        names = sorted(set(var_names or ()))
+        self._exclude_pattern = re.compile("|".join(names)) if names else None
 
     def _use_weight_decay(self, var: Variable) -> bool:
         if id(var) in self._exclude_vars:
             return False
-        return not any(name in var.name for name in self._exclude_names)
+        short = var.name.rsplit("/", 1)[-1]
+        return self._exclude_pattern is None or self._exclude_pattern.search(short) is None
 
     # ---- the step --------------------------------------------------------------------------
 

@@ -95,25 +95,23 @@ l1 = L1
 l2 = L2
 l1_l2 = L1L2
 
-_BY_NAME: dict[str, Any] = {
-    "l1": lambda: L1(),
-    "l2": lambda: L2(),
-    "l1_l2": lambda: L1L2(l1=0.01, l2=0.01),
-    "l1l2": lambda: L1L2(l1=0.01, l2=0.01),
-}
 _CLASSES: dict[str, type[Regularizer]] = {"L1": L1, "L2": L2, "L1L2": L1L2}
+# Keras looks names up case-sensitively among the class names and their snake_case forms;
+# ``"l1l2"`` is ``L1L2()`` (no penalty) and ``"l1_l2"`` is not a name at all.
+_BY_NAME: dict[str, type[Regularizer]] = {**_CLASSES, "l1": L1, "l2": L2, "l1l2": L1L2}
 
 
 def get(identifier: Any) -> Regularizer | None:
-    """A regularizer from ``None``, an instance, a name (``"l2"``; string defaults are 0.01), a
-    config dict, or an object with ``l1``/``l2`` attributes (e.g. a Keras regularizer)."""
+    """A regularizer from ``None``, an instance, a name (``"l2"``, ``"L1"``: the class defaults,
+    0.01 for L1/L2 and 0 for L1L2), a config dict, or an object with ``l1``/``l2`` attributes
+    (e.g. a Keras regularizer)."""
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
     if isinstance(identifier, str):
-        make = _BY_NAME.get(identifier.lower())
-        if make is None:
+        cls_ = _BY_NAME.get(identifier)
+        if cls_ is None:
             raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
-        return make()  # type: ignore[no-any-return]
+        return cls_()
     if isinstance(identifier, dict):
         name = identifier.get("class_name", identifier.get("class"))
         cls = _CLASSES.get(str(name))

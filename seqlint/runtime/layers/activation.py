@@ -26,11 +26,26 @@ class ReLU(_ActivationLayer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        max_value = self.get("max_value")
+        negative_slope = self.get("negative_slope")
+        threshold = self.get("threshold")
+        # the layer's checks (the function keras.activations.relu accepts any values)
+        if max_value is not None and max_value < 0.0:
+            raise ValueError(
+                f"max_value of a ReLU layer cannot be a negative value. Received: "
+                f"max_value={max_value}"
+            )
+        for name, value in (("negative_slope", negative_slope), ("threshold", threshold)):
+            if value is None or value < 0.0:
+                raise ValueError(
+                    f"{name} of a ReLU layer cannot be None or a negative value. Received: "
+                    f"{name}={value}"
+                )
         self.activation = activations.get(
             "relu",
-            negative_slope=float(self.get("negative_slope") or 0.0),
-            max_value=self.get("max_value"),
-            threshold=float(self.get("threshold") or 0.0),
+            negative_slope=float(negative_slope),
+            max_value=max_value,
+            threshold=float(threshold),
         )
 
 
@@ -44,6 +59,11 @@ class LeakyReLU(_ActivationLayer):
         slope = self.get("alpha")
         if slope is None:
             slope = self.get("negative_slope", 0.3)
+        if slope is None or slope < 0:
+            raise ValueError(
+                "The negative_slope value of a Leaky ReLU layer cannot be None or negative "
+                f"value. Expected a float. Received: negative_slope={slope}"
+            )
         self.activation = activations.get("leaky_relu", negative_slope=float(slope))
 
 

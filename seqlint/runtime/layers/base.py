@@ -36,16 +36,22 @@ _DTYPES = {
 
 def resolve_dtype(value: Any) -> Any:
     """A Keras ``dtype=`` argument (``"float64"``, ``numpy.float64``, a policy dict or object
-    with a ``compute_dtype``/``name``) as a NumPy scalar type."""
+    with a ``compute_dtype``/``name``) as a NumPy scalar type; mixed policies raise
+    ``NotImplementedError``."""
     if isinstance(value, dict):
         value = value.get("config", {}).get("name", value.get("name"))
+    policy = getattr(value, "name", value)
     name = getattr(value, "compute_dtype", None) or getattr(value, "name", None)
     if isinstance(name, str):
         value = name
     if isinstance(value, str):
-        key = value.split("_")[-1] if value.startswith("mixed_") else value
-        if key in _DTYPES:
-            return _DTYPES[key]
+        if value.startswith("mixed_") or (isinstance(policy, str) and policy.startswith("mixed_")):
+            raise NotImplementedError(
+                f"dtype policy {policy!r}: mixed precision (float32 variables, reduced-precision "
+                "computation) is not supported by seqlint.runtime"
+            )
+        if value in _DTYPES:
+            return _DTYPES[value]
     return numpy.dtype(value).type
 
 

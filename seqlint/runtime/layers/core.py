@@ -17,9 +17,16 @@ class Dense(RuntimeLayer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = int(self.get("units"))
+        if self.units <= 0:
+            raise ValueError(
+                "Received an invalid value for `units`, expected a positive integer. "
+                f"Received: units={self.units}"
+            )
         self.set_activation(self.get("activation"))
         if self.get("lora_rank"):
             raise NotImplementedError("Dense: lora_rank is not supported")
+        if self.get("quantization_config") is not None:
+            raise NotImplementedError("Dense: quantization_config is not supported")
         self.kernel: Variable | None = None
         self.bias: Variable | None = None
         self._x: Array = None
@@ -90,6 +97,8 @@ class Embedding(RuntimeLayer):
         self.output_dim = int(self.get("output_dim"))
         if self.get("lora_rank"):
             raise NotImplementedError("Embedding: lora_rank is not supported")
+        if self.get("quantization_config") is not None:
+            raise NotImplementedError("Embedding: quantization_config is not supported")
         self.embeddings: Variable | None = None
         self._idx: Array = None
 
@@ -107,6 +116,12 @@ class Embedding(RuntimeLayer):
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.embeddings is not None
         idx = self.cast_input(x)
+        if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= self.input_dim):
+            # TF's gather refuses them; NumPy would wrap negative indices around
+            raise ValueError(
+                f"Embedding: indices must be in [0, {self.input_dim}), got values in "
+                f"[{int(idx.min())}, {int(idx.max())}]"
+            )
         self._idx = idx
         return self.embeddings.value[idx]
 

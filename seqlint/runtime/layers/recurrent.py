@@ -8,8 +8,11 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
   ``return_sequences=False`` returns the last processed step.
 * LSTM gates ``i, f, c, o``; GRU gates ``z, r, h`` with ``h = z * h_prev + (1 - z) * hh``.
 * ``dropout`` (training only) multiplies the inputs by one inverted-dropout mask per sequence.
-  ``recurrent_dropout`` masks the state fed to the recurrent matmul for SimpleRNN; LSTM and GRU
-  ignore it, as Keras 3 does in its default ``implementation=2``.
+  ``recurrent_dropout`` masks the state fed to the recurrent matmul for SimpleRNN. For LSTM and
+  GRU, Keras 3 switches to ``implementation=1`` when ``recurrent_dropout > 0`` and then draws one
+  input mask and one state mask *per gate*; that is not implemented, so training with
+  ``recurrent_dropout`` (or with ``implementation=1`` and ``dropout``) raises
+  ``NotImplementedError`` instead of silently using a single mask.
 * ``return_state``, ``stateful`` and masking are not supported.
 """
 
@@ -29,6 +32,11 @@ class _RNN(RuntimeLayer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = int(self.get("units"))
+        if self.units <= 0:
+            raise ValueError(
+                "Received an invalid value for argument `units`, expected a positive integer, "
+                f"got {self.units}."
+            )
         self.act = activations.get(self.get("activation"))
         self.rec_act = activations.get(self.get("recurrent_activation", "sigmoid"))
         if self.get("return_state"):
@@ -71,9 +79,27 @@ class _RNN(RuntimeLayer):
 
     # ---- forward / backward ------------------------------------------------------------------
 
+    def _check_per_gate_dropout(self, training: bool) -> None:
+        """Keras's LSTM/GRU use per-gate dropout masks with ``recurrent_dropout`` (which forces
+        ``implementation=1``) or with ``implementation=1``: not implemented here."""
+        if not training or self.class_name == "SimpleRNN":
+            return
+        if 0.0 < self.recurrent_dropout < 1.0:
+            raise NotImplementedError(
+                f"{self.class_name}: recurrent_dropout in training is not supported (Keras "
+                "applies separate dropout masks per gate)"
+            )
+        per_gate = self.get("implementation") == 1 or self.recurrent_dropout != 0.0
+        if per_gate and 0.0 < self.dropout < 1.0:
+            raise NotImplementedError(
+                f"{self.class_name}: dropout with implementation=1 in training is not supported "
+                "(Keras applies separate dropout masks per gate)"
+            )
+
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.kernel is not None
         xp = self.xp
+        self._check_per_gate_dropout(training)
         x = self.cast_input(x)
         if self.go_backwards:
             x = x[:, ::-1]

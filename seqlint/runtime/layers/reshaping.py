@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy
+
 from seqlint.layers._common import pair, pairs
 from seqlint.runtime.layers._windows import ints
 from seqlint.runtime.layers.base import Array, RuntimeLayer
@@ -207,8 +209,13 @@ class UpSampling3D(_UpSampling):
 
 class UpSampling2D(_UpSampling):
     """``interpolation="nearest"`` repeats; ``"bilinear"`` is ``tf.image.resize`` bilinear with
-    half-pixel centres (``src = (dst + 0.5) / size - 0.5``, clamped to the edges), applied as
-    one interpolation matrix per axis."""
+    half-pixel centres (``src = (dst + 0.5) * in / out - 0.5``, clamped to the edges).
+
+    TF's ResizeBilinear kernel works in float32 whatever the input dtype (Keras casts the
+    result back), so this reproduces it operation by operation: float32 positions and lerps,
+    ``top = tl + (tr - tl) * x_lerp``, ``bottom = bl + (br - bl) * x_lerp``,
+    ``out = top + (bottom - top) * y_lerp``; the gradient's float32 products are accumulated
+    in the layer's dtype like TF's ResizeBilinearGrad."""
 
     class_name = "UpSampling2D"
     rank = 2
@@ -220,21 +227,19 @@ class UpSampling2D(_UpSampling):
             raise NotImplementedError(
                 f"UpSampling2D: interpolation={self.interpolation!r} is not supported"
             )
-        self._mats: tuple[Array, Array] | None = None
+        self._lerps: tuple[Any, Any] | None = None
 
-    def _matrix(self, n_in: int, factor: int, dtype: Any) -> Array:
+    def _positions(self, n_in: int, factor: int) -> tuple[Array, Array, Array]:
+        """Lower and upper source indices and the float32 lerp of each output row/column."""
         xp = self.xp
+        f32 = numpy.float32
         n_out = n_in * factor
-        src = (xp.arange(n_out, dtype=xp.float64) + 0.5) * (n_in / n_out) - 0.5
+        scale = f32(n_in) / f32(n_out)
+        src = (xp.arange(n_out, dtype=f32) + f32(0.5)) * scale - f32(0.5)
         floor = xp.floor(src)
         lower = xp.maximum(floor, 0).astype(xp.int64)
         upper = xp.minimum(xp.ceil(src), n_in - 1).astype(xp.int64)
-        lerp = src - floor
-        rows = xp.arange(n_out)
-        mat = xp.zeros((n_out, n_in), dtype=xp.float64)
-        mat[rows, lower] += 1 - lerp
-        mat[rows, upper] += lerp
-        return mat.astype(dtype)
+        return lower, upper, (src - floor).astype(f32)
 
     def forward(self, x: Array, training: bool = False) -> Array:
         if self.interpolation == "nearest":
@@ -242,28 +247,48 @@ class UpSampling2D(_UpSampling):
         xp = self.xp
         x = self.cast_input(x)
         self._in_shape = x.shape
-        moved = self.channels_first()
-        if moved:
+        if self.channels_first():
             x = xp.moveaxis(x, 1, -1)
-        n, h, w, c = x.shape
+        _, h, w, _ = x.shape
         sh, sw = self._sizes()
-        mh, mw = self._matrix(h, sh, x.dtype), self._matrix(w, sw, x.dtype)
-        self._mats = (mh, mw)
-        y = (mh @ x.reshape(n, h, w * c)).reshape(n * h * sh, w, c)
-        y = (mw @ y).reshape(n, h * sh, w * sw, c)
-        return xp.moveaxis(y, -1, 1) if moved else y
+        rows, cols = self._positions(h, sh), self._positions(w, sw)
+        self._lerps = (rows, cols)
+        x32 = x.astype(numpy.float32)
+        top, bottom = x32[:, rows[0]], x32[:, rows[1]]
+        x_lerp = cols[2][None, None, :, None]
+        top = top[:, :, cols[0]] + (top[:, :, cols[1]] - top[:, :, cols[0]]) * x_lerp
+        bottom = bottom[:, :, cols[0]] + (bottom[:, :, cols[1]] - bottom[:, :, cols[0]]) * x_lerp
+        y = (top + (bottom - top) * rows[2][None, :, None, None]).astype(x.dtype)
+        return xp.moveaxis(y, -1, 1) if self.channels_first() else y
 
     def backward(self, dy: Array) -> Array:
         if self.interpolation == "nearest":
             return super().backward(dy)
         xp = self.xp
-        assert self._mats is not None
-        mh, mw = self._mats
-        moved = self.channels_first()
-        if moved:
+        assert self._lerps is not None
+        rows, cols = self._lerps
+        dtype = dy.dtype
+        if self.channels_first():
             dy = xp.moveaxis(dy, 1, -1)
-        n, p, q, c = dy.shape
-        h, w = mh.shape[1], mw.shape[1]
-        g = (mw.T @ dy.reshape(n * p, q, c)).reshape(n, p, w * c)
-        dx = (mh.T @ g).reshape(n, h, w, c)
-        return xp.moveaxis(dx, -1, 1) if moved else dx
+        g = dy.astype(numpy.float32)
+        y_lerp = rows[2][None, :, None, None]
+        x_lerp = cols[2][None, None, :, None]
+        one = numpy.float32(1)
+        in_shape = self._in_shape
+        h, w = (in_shape[2], in_shape[3]) if self.channels_first() else in_shape[1:3]
+
+        def scatter(index: Array, size: int) -> Array:
+            """0/1 matrix adding each output row/column into its source one."""
+            m = xp.zeros((size, index.shape[0]), dtype=dtype)
+            m[index, xp.arange(index.shape[0])] = 1
+            return m
+
+        dx = None
+        for row_index, d in ((rows[0], (one - y_lerp) * g), (rows[1], y_lerp * g)):
+            for col_index, wx in ((cols[0], one - x_lerp), (cols[1], x_lerp)):
+                part = (d * wx).astype(dtype)  # float32 product, accumulated in the dtype
+                part = xp.einsum(
+                    "hy,nyxc,wx->nhwc", scatter(row_index, h), part, scatter(col_index, w)
+                )
+                dx = part if dx is None else dx + part
+        return xp.moveaxis(dx, -1, 1) if self.channels_first() else dx

@@ -89,10 +89,12 @@ class Bidirectional(_Wrapper):
         layer = _wrapped(self.get("layer"), "Bidirectional's layer")
         backward = self.get("backward_layer")
         if backward is None:
-            backward = clone(layer, go_backwards=not bool(layer.get("go_backwards")))
+            # Keras clones the layer's config with go_backwards=True (not its negation)
+            backward = clone(layer, go_backwards=True)
             backward.name = f"backward_{layer.name}"
         self.forward_layer: RuntimeLayer = layer
         self.backward_layer: RuntimeLayer = _wrapped(backward, "backward_layer")
+        self._verify_layer_config()
         layer.name = f"forward_{layer.name}"
         self.merge_mode = self.get("merge_mode", "concat")
         if self.merge_mode not in ("concat", "sum", "ave", "mul"):
@@ -104,6 +106,23 @@ class Bidirectional(_Wrapper):
 
     def _inner_layers(self) -> list[Layer]:
         return [self.forward_layer, self.backward_layer]
+
+    def _verify_layer_config(self) -> None:
+        """Keras's checks: different ``go_backwards``, same ``return_sequences`` etc."""
+        fwd, bwd = self.forward_layer, self.backward_layer
+        if bool(fwd.get("go_backwards")) == bool(bwd.get("go_backwards")):
+            raise ValueError(
+                "Forward layer and backward layer should have different `go_backwards` value. "
+                f"Received: forward_layer.go_backwards {bool(fwd.get('go_backwards'))}, "
+                f"backward_layer.go_backwards={bool(bwd.get('go_backwards'))}"
+            )
+        for attr in ("stateful", "return_sequences", "return_state"):
+            if bool(fwd.get(attr)) != bool(bwd.get(attr)):
+                raise ValueError(
+                    "Forward layer and backward layer are expected to have the same value for "
+                    f'attribute "{attr}", got "{bool(fwd.get(attr))}" for forward layer and '
+                    f'"{bool(bwd.get(attr))}" for backward layer'
+                )
 
     def build(self, input_shape: Shape) -> None:
         self._adopt()
@@ -149,7 +168,13 @@ class Bidirectional(_Wrapper):
 
 
 class TimeDistributed(_Wrapper):
-    """Applies the wrapped layer to every step of axis 1 (as one batch of ``N * T`` samples)."""
+    """Applies the wrapped layer to every step of axis 1.
+
+    Keras calls the wrapped layer once per time step and stacks the results. For per-sample
+    layers that is one call on a batch of ``N * T`` samples; BatchNormalization in training is
+    run step by step (each step normalised with its own batch statistics, the moving statistics
+    updated once per step). The stacked output carries no cached logits, so a final
+    ``TimeDistributed(Dense(..., activation="softmax"))`` is not fused with the crossentropy."""
 
     class_name = "TimeDistributed"
 
@@ -157,6 +182,7 @@ class TimeDistributed(_Wrapper):
         super().__init__(*args, **kwargs)
         self.layer: RuntimeLayer = _wrapped(self.get("layer"), "TimeDistributed's layer")
         self._lead: tuple[int, int] = (0, 0)
+        self._step_caches: list[Any] | None = None
 
     def _inner_layers(self) -> list[Layer]:
         return [self.layer]
@@ -165,9 +191,22 @@ class TimeDistributed(_Wrapper):
         self._adopt()
         self.layer.ensure_built((input_shape[0], *input_shape[2:]))
 
+    def _per_step(self, training: bool) -> bool:
+        """Whether the wrapped layer couples the samples of a call (batch statistics)."""
+        layer = self.layer
+        return bool(training) and layer.class_name == "BatchNormalization" and layer.trainable
+
     def forward(self, x: Array, training: bool = False) -> Array:
         n, t = x.shape[0], x.shape[1]
         self._lead = (n, t)
+        self._step_caches = None
+        if self._per_step(training):
+            outputs, caches = [], []
+            for i in range(t):
+                outputs.append(self.layer.forward(x[:, i], training=training))
+                caches.append(self.layer._cache)  # type: ignore[attr-defined]
+            self._step_caches = caches
+            return self.xp.stack(outputs, axis=1)
         y = self.layer.forward(x.reshape(n * t, *x.shape[2:]), training=training)
         return y.reshape(n, t, *y.shape[1:])
 
@@ -182,19 +221,17 @@ class TimeDistributed(_Wrapper):
         return g.reshape(n, t, *g.shape[1:])
 
     def backward(self, dy: Array) -> Array:
-        return self._split(self.layer.backward(self._merge(dy)))
-
-    @property
-    def logits(self) -> Array:
-        return self._split(self.layer.logits)
-
-    def backward_from_logits(self, dz: Array) -> Array:
-        return self._split(self.layer.backward_from_logits(self._merge(dz)))
-
-    @property  # type: ignore[override]
-    def activation(self) -> Any:
-        return getattr(self.layer, "activation", None)
-
-    @activation.setter
-    def activation(self, value: Any) -> None:
-        pass
+        if self._step_caches is None:
+            return self._split(self.layer.backward(self._merge(dy)))
+        layer = self.layer
+        grads: dict[int, Any] = {}
+        dxs = []
+        for i, cache in enumerate(self._step_caches):
+            layer._cache = cache  # type: ignore[attr-defined]
+            dxs.append(layer.backward(dy[:, i]))
+            for var in layer.weights:
+                if var.grad is not None:
+                    grads[id(var)] = var.grad if id(var) not in grads else grads[id(var)] + var.grad
+        for var in layer.weights:
+            var.grad = grads.get(id(var))
+        return self.xp.stack(dxs, axis=1)

@@ -1,0 +1,216 @@
+"""The results cache: ``.seqlint_cache/`` in the project root (the config's directory, else
+the working directory).
+
+An entry holds one file's findings (an empty list for a clean file) after rule selection,
+per-file ignores and ``# noqa``. Its key is a hash of everything the findings depend on:
+
+- the file's bytes and whether it is read as a notebook (``.ipynb``),
+- the rule codes in effect for that file (selection less its per-file ignores),
+- seqlint's version and a fingerprint of its own source files (so an edited checkout never
+  serves results of the old code), the Python version (syntax error messages come from
+  CPython) and libcst's version (the parser).
+
+A stale result is therefore impossible: any change gives another key, and the old entry is
+simply never read again. Entries are written atomically (a temporary file renamed into
+place); an entry that cannot be read or decoded is ignored and recomputed. Files that the
+keyword pre-filter skips are never cached: reading them again is as cheap as a lookup.
+The directory holds a ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG``, like ruff's. Nothing
+read from the cache is ever executed (entries are JSON, not pickles).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from seqlint import __version__
+from seqlint.diagnostics import Diagnostic, Edit, Fix, Span
+from seqlint.sources import is_notebook_path
+
+CACHE_DIR_NAME = ".seqlint_cache"
+_FORMAT = 1  # bump when the entry layout changes
+
+_GITIGNORE = "# Automatically created by seqlint.\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by seqlint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+# The dataclasses an entry may hold, by name; anything else makes the entry uncacheable.
+_TYPES: dict[str, type] = {cls.__name__: cls for cls in (Diagnostic, Span, Fix, Edit)}
+
+
+class Uncacheable(Exception):
+    """A result holds something the cache cannot represent faithfully."""
+
+
+def _package_fingerprint() -> bytes:
+    """Stats of seqlint's own modules (except the runtime, which ``check`` never uses)."""
+    base = Path(__file__).resolve().parent
+    parts: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("runtime", "__pycache__"))
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                parts.append(f"{os.path.relpath(path, base)}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts).encode()
+
+
+def _libcst_fingerprint() -> bytes:
+    """libcst's version without importing it (that costs more than a warm run)."""
+    try:
+        spec = importlib.util.find_spec("libcst")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        return b"libcst?"
+    out = []
+    for location in spec.submodule_search_locations:
+        try:
+            with open(os.path.join(location, "_version.py"), "rb") as f:
+                out.append(f.read())
+            for entry in sorted(os.scandir(location), key=lambda e: e.name):
+                if entry.name.startswith("native"):
+                    st = entry.stat()
+                    out.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        except OSError:
+            out.append(location.encode())
+    return b"\n".join(out)
+
+
+def code_fingerprint() -> str:
+    """A hash of everything besides a file and its settings that findings depend on."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (
+        f"seqlint {__version__} format {_FORMAT}".encode(),
+        f"{sys.implementation.name} {sys.version_info[:3]}".encode(),
+        _libcst_fingerprint(),
+        _package_fingerprint(),
+    ):
+        h.update(part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class Cache:
+    """Findings by content: :meth:`key`, :meth:`get`, :meth:`put`. Never raises on I/O."""
+
+    def __init__(self, root: str | os.PathLike[str], fingerprint: str | None = None) -> None:
+        self.root = Path(root) / CACHE_DIR_NAME
+        self.fingerprint = fingerprint or code_fingerprint()
+        self.dir = self.root / __version__
+        self.writable = True
+        self._prepared = False
+
+    def key(self, data: bytes, path: str, codes: Iterable[str]) -> str:
+        h = hashlib.blake2b(digest_size=20)
+        h.update(self.fingerprint.encode())
+        h.update(b"\0notebook\0" if is_notebook_path(path) else b"\0python\0")
+        h.update(",".join(sorted(codes)).encode())
+        h.update(b"\0")
+        h.update(data)
+        return h.hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key[2:]}.json"
+
+    def get(self, key: str) -> list[Diagnostic] | None:
+        """The cached findings (with empty paths), or None when absent or unreadable."""
+        try:
+            with open(self._entry(key), "rb") as f:
+                raw = f.read()
+        except OSError:
+            return None
+        try:
+            entry = json.loads(raw)
+            if not isinstance(entry, dict) or entry.get("key") != key:
+                return None
+            found = [_decode(item) for item in entry["diagnostics"]]
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return None
+        if not all(isinstance(d, Diagnostic) for d in found):
+            return None
+        return found
+
+    def put(self, key: str, diagnostics: Iterable[Diagnostic]) -> None:
+        if not self.writable:
+            return
+        try:
+            items = []
+            for d in diagnostics:
+                item = _encode(d)
+                item["path"] = ""
+                items.append(item)
+            text = json.dumps({"key": key, "diagnostics": items}, separators=(",", ":"))
+        except Uncacheable:
+            return
+        target = self._entry(key)
+        try:
+            if not self._prepared:
+                self._prepare()
+            target.parent.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+                os.replace(tmp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            self.writable = False  # a read-only tree: run on without a cache
+
+    def _prepare(self) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        for name, content in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+            path = self.root / name
+            if not path.exists():
+                path.write_text(content, encoding="utf-8")
+        self._prepared = True
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if _TYPES.get(name) is not type(value):
+            raise Uncacheable(name)
+        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"$type": name, **fields}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, tuple):
+        return {"$tuple": [_encode(v) for v in value]}
+    raise Uncacheable(type(value).__name__)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if "$tuple" in value:
+            return tuple(_decode(v) for v in value["$tuple"])
+        cls = _TYPES[value["$type"]]
+        names = {f.name for f in dataclasses.fields(cls)}
+        fields = {k: _decode(v) for k, v in value.items() if k != "$type"}
+        if set(fields) != names:
+            raise KeyError("fields changed")
+        return cls(**fields)
+    return value

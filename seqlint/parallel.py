@@ -1,0 +1,247 @@
+"""Checking many files: the keyword pre-filter on raw bytes, the cache, and a process pool.
+
+:func:`check_files` works in two phases. First, in this process, each file is read once as
+bytes; files that never mention ``keras``/``Sequential`` are settled without decoding (see
+:func:`seqlint.check.relevant`) and the others are looked up in the cache. Then the files
+left are analysed: in this process when there are few of them (or ``jobs == 1``), else in a
+pool of worker processes, in chunks, with the results put back in the input order. An
+exception while checking one file becomes that file's internal error and the run goes on; a
+worker process that dies takes only its own files with it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
+
+from seqlint import check
+from seqlint.cache import Cache
+from seqlint.config import Settings
+from seqlint.diagnostics import Diagnostic, Span
+from seqlint.noqa import SYNTAX_ERROR_CODE, apply_noqa
+from seqlint.sources import (
+    SourceError,
+    SourceFile,
+    plain_ascii_python,
+    read_bytes,
+    source_from_bytes,
+)
+
+#: Below this many bytes to analyse, a pool costs more (starting workers, sending the files)
+#: than it saves: libcst parses roughly 0.5 MB/s, so 200 KB is about 0.4 s of work.
+POOL_MIN_BYTES = 200_000
+#: Chunks per worker: enough to balance uneven files, few enough to keep overhead low.
+CHUNKS_PER_JOB = 4
+
+SYNTAX_ERROR_NAME = "syntax-error"
+
+
+@dataclass
+class FileResult:
+    """What checking one file gave: findings, the source (for code frames, only when there
+    are findings), or the one-line description of an internal error."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: SourceFile | None = None
+    error: str | None = None
+
+
+@dataclass
+class _Task:
+    index: int
+    path: str
+    data: bytes
+    codes: frozenset[str]
+    key: str | None
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except OSError:
+            pass
+    return os.cpu_count() or 1
+
+
+def describe(exc: BaseException) -> str:
+    msg = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def source_error_diagnostic(path: str, err: SourceError) -> Diagnostic:
+    """The ``SEQ001`` finding for a file that cannot be read as Python."""
+    return Diagnostic(
+        code=SYNTAX_ERROR_CODE,
+        name=SYNTAX_ERROR_NAME,
+        message=err.message,
+        severity="error",
+        span=Span(err.line, err.column, err.line, err.column + 1),
+        path=path,
+    )
+
+
+def lint_source(src: SourceFile, codes: frozenset[str], display: str) -> list[Diagnostic]:
+    """The findings for one readable source: the engine's, less unselected codes and noqa.
+    Syntax errors are always reported, whatever the selection."""
+    found = check.check_source(src, codes | {SYNTAX_ERROR_CODE})
+    kept = [d for d in found if d.code in codes or d.code == SYNTAX_ERROR_CODE]
+    kept = apply_noqa(src, kept)
+    for d in kept:
+        d.path = display
+    return kept
+
+
+def _analyse(path: str, data: bytes, codes: frozenset[str]) -> FileResult:
+    """Decode and check one file; never raises."""
+    try:
+        try:
+            src = source_from_bytes(path, data)
+        except SourceError as e:
+            return FileResult(path, [source_error_diagnostic(path, e)])
+        found = lint_source(src, codes, path)
+        return FileResult(path, found, src if found else None)
+    except Exception as e:  # one file's failure must not stop the run
+        return FileResult(path, error=describe(e))
+
+
+def _analyse_chunk(tasks: Sequence[tuple[str, bytes, frozenset[str]]]) -> list[FileResult]:
+    return [_analyse(path, data, codes) for path, data, codes in tasks]
+
+
+def _worker_init() -> None:
+    # Ctrl-C goes to the whole process group: let the parent alone decide what happens.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def check_files(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    jobs: int | None = None,
+    cache: Cache | None = None,
+) -> list[FileResult]:
+    """Check ``paths`` (display paths, read from disk); one result per path, in order."""
+    results: list[FileResult | None] = [None] * len(paths)
+    todo: list[_Task] = []
+    for index, path in enumerate(paths):
+        got = _prepare(index, path, settings, cache)
+        if isinstance(got, FileResult):
+            results[index] = got
+        else:
+            todo.append(got)
+
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    workload = sum(len(t.data) for t in todo)
+    if jobs > 1 and len(todo) > 1 and workload >= POOL_MIN_BYTES:
+        done = _run_pool(todo, min(jobs, len(todo)))
+    else:
+        done = [_analyse(t.path, t.data, t.codes) for t in todo]
+
+    for task, result in zip(todo, done, strict=True):
+        results[task.index] = result
+        if cache is not None and task.key is not None and result.error is None:
+            cache.put(task.key, result.diagnostics)
+    return [r if r is not None else FileResult(p) for r, p in zip(results, paths, strict=True)]
+
+
+def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> FileResult | _Task:
+    """Settle a file without analysing it when the pre-filter or the cache allows."""
+    try:
+        data = read_bytes(path)
+    except SourceError as e:
+        return FileResult(path, [source_error_diagnostic(path, e)])
+    if not check.relevant(data):
+        if plain_ascii_python(path, data):
+            return FileResult(path)  # decoding cannot fail, and the text cannot mention Keras
+        # non-ASCII, a coding declaration or a notebook: decode to report unreadable files
+        try:
+            src = source_from_bytes(path, data)
+        except SourceError as e:
+            return FileResult(path, [source_error_diagnostic(path, e)])
+        if not check.relevant(src.text):
+            return FileResult(path)
+    try:
+        codes = settings.codes_for(path)
+    except Exception as e:
+        return FileResult(path, error=describe(e))
+    key = None
+    if cache is not None:
+        key = cache.key(data, path, codes)
+        hit = cache.get(key)
+        if hit is not None:
+            source = None
+            if hit:
+                for d in hit:
+                    d.path = path
+                try:
+                    source = source_from_bytes(path, data)
+                except SourceError:
+                    source = None
+            return FileResult(path, hit, source)
+    return _Task(index, path, data, codes, key)
+
+
+def _pool_context() -> BaseContext | None:
+    import multiprocessing
+
+    # fork shares the parent's imported modules (libcst, the rules): no start-up imports.
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _run_pool(todo: Sequence[_Task], jobs: int) -> list[FileResult]:
+    import seqlint.rules  # noqa: F401  (registered before forking, not once per worker)
+    from seqlint import extract  # noqa: F401
+
+    chunk = max(1, -(-len(todo) // (jobs * CHUNKS_PER_JOB)))
+    chunks = [todo[i : i + chunk] for i in range(0, len(todo), chunk)]
+    out: list[FileResult | None] = [None] * len(todo)
+    failed: list[int] = []  # chunk numbers lost with a dead worker
+    ctx = _pool_context()
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=ctx,
+        initializer=_worker_init,
+    ) as pool:
+        futures: list[Future[list[FileResult]]] = [
+            pool.submit(_analyse_chunk, [(t.path, t.data, t.codes) for t in c]) for c in chunks
+        ]
+        try:
+            for n, fut in enumerate(futures):
+                try:
+                    got = fut.result()
+                except BrokenProcessPool:
+                    failed.append(n)
+                    continue
+                for i, result in enumerate(got):
+                    out[n * chunk + i] = result
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    for n in failed:
+        for i, task in enumerate(chunks[n]):
+            out[n * chunk + i] = _isolated(task)
+    return [r if r is not None else FileResult(t.path) for r, t in zip(out, todo, strict=True)]
+
+
+def _isolated(task: _Task) -> FileResult:
+    """Re-check one file of a chunk whose worker died, alone in a fresh worker."""
+    try:
+        with ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=_pool_context(),
+            initializer=_worker_init,
+        ) as pool:
+            return pool.submit(_analyse, task.path, task.data, task.codes).result()
+    except BrokenProcessPool:
+        return FileResult(task.path, error="the worker process checking it died")

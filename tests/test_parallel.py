@@ -1,0 +1,209 @@
+"""Checking many files: the pre-filter on raw bytes, --jobs and the process pool."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from collections.abc import Collection
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import ROOT
+
+import seqlint.check
+import seqlint.parallel as parallel
+from seqlint.cli import cli
+from seqlint.config import Settings
+from seqlint.diagnostics import Diagnostic
+from seqlint.sources import SourceFile
+
+needs_fork = pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="monkeypatched engines reach the workers only through fork",
+)
+
+
+def run(*args: str) -> Result:
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(cli, ["check", "--no-cache", *args])
+
+
+def load_benchmark() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("lint_speed", ROOT / "benchmarks/lint_speed.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small synthetic repository: half Keras scripts and notebooks, half plain modules."""
+    load_benchmark().build_tree(tmp_path, n_files=40, keras_fraction=0.5, seed=3)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def pool_always(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Use the pool for any run with two files or more; records the worker counts used."""
+    used: list[int] = []
+    real = parallel._run_pool
+
+    def spy(todo: Any, jobs: int) -> Any:
+        used.append(jobs)
+        return real(todo, jobs)
+
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "_run_pool", spy)
+    return used
+
+
+def engine_that(monkeypatch: pytest.MonkeyPatch, word: str, action: Any) -> None:
+    real = seqlint.check.check_source
+
+    def patched(src: SourceFile, select: Collection[str] | None = None) -> list[Diagnostic]:
+        if word in src.text:
+            action()
+        return real(src, select)
+
+    monkeypatch.setattr(seqlint.check, "check_source", patched)
+
+
+@needs_fork
+def test_the_pool_gives_the_same_report_as_one_process(
+    tree: Path, pool_always: list[int]
+) -> None:
+    for fmt in ("full", "json"):
+        alone = run("--jobs", "1", "--output-format", fmt)
+        assert pool_always == []
+        pooled = run("--jobs", "2", "--output-format", fmt)
+        assert pool_always == [2]
+        pool_always.clear()
+        assert (pooled.exit_code, pooled.stdout, pooled.stderr) == (
+            alone.exit_code,
+            alone.stdout,
+            alone.stderr,
+        )
+    found = json.loads(alone.stdout)
+    assert found, "the synthetic tree has buggy models"
+    assert any(d["path"].endswith(".ipynb") for d in found)
+
+
+@needs_fork
+def test_an_internal_error_in_a_worker_is_one_line_and_the_run_goes_on(
+    tree: Path, pool_always: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = sorted(tree.glob("models/*.py"))[0]
+    victim.write_text(victim.read_text() + "\n# CRASH\n")
+
+    def explode() -> None:
+        raise RuntimeError("engine exploded\non two lines")
+
+    engine_that(monkeypatch, "CRASH", explode)
+    result = run("--jobs", "2", "--output-format", "concise")
+    assert pool_always == [2]
+    rel = os.path.relpath(victim, tree)
+    assert result.stderr == (
+        f"seqlint: internal error in {rel}: RuntimeError: engine exploded on two lines\n"
+    )
+    assert result.exit_code == 2
+    assert result.stdout.endswith("1 file could not be checked.\n")
+    assert "Found" in result.stdout and "SEQ" in result.stdout
+
+
+@needs_fork
+def test_a_worker_that_dies_takes_only_its_file(
+    tree: Path, pool_always: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = run("--jobs", "1", "--output-format", "json")
+    victim = tree / "models" / "dies.py"
+    victim.write_text("import keras\n# DIE\n")
+    engine_that(monkeypatch, "DIE", lambda: os._exit(3))
+    result = run("--jobs", "2", "--output-format", "json")
+    assert pool_always == [2]
+    assert result.stderr == (
+        "seqlint: internal error in models/dies.py: the worker process checking it died\n"
+    )
+    assert result.exit_code == 2
+    assert result.stdout == expected.stdout
+
+
+def test_small_runs_stay_in_process(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    os.chdir(ROOT / "fixtures")
+    result = run("--jobs", "8")
+    assert result.exit_code == 1 and result.stderr == ""
+    os.chdir(tree)
+    assert run("--jobs", "1").exit_code == 1  # --jobs 1: never a pool
+
+
+def test_files_without_keras_are_not_decoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.py").write_text("def f():\n    return 1\n")
+    (tmp_path / "b.py").write_bytes(b"x = 1\r\ny = 2\r\n")
+    (tmp_path / "utf8.py").write_text("s = 'caf\u00e9'\n", encoding="utf-8")
+    (tmp_path / "latin.py").write_bytes(b"s = 'caf\xe9'\n")
+    (tmp_path / "cookie.py").write_bytes(b"# -*- coding: latin-1 -*-\ns = 'caf\xe9'\n")
+    (tmp_path / "bad_cookie.py").write_bytes(b"# coding: no-such-codec\nx = 1\n")
+    (tmp_path / "nul.py").write_bytes(b"x = 1\x00\n")
+    (tmp_path / "nb.ipynb").write_text('{"cells": []}')
+    (tmp_path / "broken.ipynb").write_text('{"cells": [')
+    decoded: list[str] = []
+    real = parallel.source_from_bytes
+
+    def spy(path: str, data: bytes) -> SourceFile:
+        decoded.append(os.path.basename(path))
+        return real(path, data)
+
+    monkeypatch.setattr(parallel, "source_from_bytes", spy)
+    results = parallel.check_files(
+        sorted(str(p) for p in tmp_path.iterdir()), Settings(frozenset({"SEQ101"}))
+    )
+    got = {os.path.basename(r.path): [d.code for d in r.diagnostics] for r in results}
+    assert got == {
+        "a.py": [],
+        "b.py": [],
+        "bad_cookie.py": ["SEQ001"],
+        "broken.ipynb": ["SEQ001"],
+        "cookie.py": [],
+        "latin.py": ["SEQ001"],
+        "nb.ipynb": [],
+        "nul.py": ["SEQ001"],
+        "utf8.py": [],
+    }
+    assert "a.py" not in decoded and "b.py" not in decoded
+    assert all(r.error is None for r in results)
+
+
+def test_the_byte_filter_agrees_with_the_text_filter() -> None:
+    for text in ["import keras\n", "from tensorflow import keras", "x = Sequential()", "x = 1"]:
+        assert seqlint.check.relevant(text) == seqlint.check.relevant(text.encode())
+
+
+def test_results_keep_the_input_order(tree: Path) -> None:
+    paths = sorted(str(p.relative_to(tree)) for p in tree.rglob("*.py"))[::-1]
+    results = parallel.check_files(paths, Settings(frozenset({"SEQ102", "SEQ201"})), jobs=1)
+    assert [r.path for r in results] == paths
+
+
+def test_jobs_option_validates() -> None:
+    result = run("--jobs", "0")
+    assert result.exit_code == 2
+    assert "--jobs" in result.stderr
+    assert parallel.default_jobs() >= 1
