@@ -788,8 +788,10 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     elif not math.isfinite(final_loss):
         result.reasons.append("the loss is NaN/Inf after training")
     else:
-        fell = final_loss <= 0.7 * initial_loss
-        beats = baseline is None or baseline <= 0 or final_loss < 0.9 * baseline
+        # thresholds are lenient on purpose: a model that cannot learn stays flat (or sits
+        # at the majority class); a slow learner must not be called broken
+        fell = final_loss <= 0.85 * initial_loss
+        beats = baseline is None or baseline <= 0 or final_loss < 0.95 * baseline
         result.checks["loss_fell"] = fell
         result.checks["beats_trivial_prediction"] = beats
         if not fell:
@@ -804,13 +806,12 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     accuracy = _accuracy_check(result.history, choice, y) if prototypes else None
     if accuracy is not None:
         result.reasons.append(accuracy)
-    # 3. overfitting a small batch
+    # 3. overfitting a small batch: a question about the architecture and the loss, so it
+    # uses Adam at 1e-3 whatever the file's optimizer (a tiny learning rate says nothing here)
+    from seqlint.runtime.optimizers import Adam
+
     rt.set_weights(initial_weights)
-    rt.compile(
-        optimizer=_make_optimizer(choice, options.learning_rate),
-        loss=_fresh_loss(choice),
-        metrics=[],
-    )
+    rt.compile(optimizer=Adam(learning_rate=1e-3), loss=_fresh_loss(choice), metrics=[])
     small_x, small_y = x[:16], y[:16]
     first = _loss_of(rt.evaluate(small_x, small_y, verbose=0))
     deadline = time.perf_counter() + options.time_budget * OVERFIT_SHARE
@@ -822,7 +823,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         if step >= 30 and time.perf_counter() > deadline:
             break  # 30 steps are always taken, so a slow machine gets the same verdict
     last = _loss_of(rt.evaluate(small_x, small_y, verbose=0))
-    overfits = math.isfinite(last) and last <= 0.7 * first
+    overfits = math.isfinite(last) and last <= 0.8 * first
     result.checks["overfits_small_batch"] = overfits
     result.checks["small_batch_loss"] = [first, last]
     if not overfits and not result.reasons:
@@ -851,7 +852,7 @@ def _accuracy_check(
         labels = numpy.rint(y.reshape(-1)).astype(int)
     majority = float(numpy.bincount(labels).max() / labels.size)
     final = history[key][-1]
-    if final < majority + 0.5 * (1.0 - majority) - 1e-9:
+    if final < majority + 0.2 * (1.0 - majority) - 1e-9:
         return (
             f"{key} {final:.3f} is no better than always predicting the majority class "
             f"({majority:.3f})"
