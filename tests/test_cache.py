@@ -61,9 +61,7 @@ def entries(root: Path) -> list[Path]:
 N_MODELS = 10  # files under fixtures/ that mention Keras (plain.py is never analysed)
 
 
-def test_a_hit_gives_identical_output_without_analysing(
-    project: Path, analysed: list[str]
-) -> None:
+def test_a_hit_gives_identical_output_without_analysing(project: Path, analysed: list[str]) -> None:
     for fmt in ("full", "json"):
         first = run("--output-format", fmt)
         assert first.exit_code == 1
@@ -120,9 +118,7 @@ def test_per_file_ignores_invalidate(project: Path, analysed: list[str]) -> None
     analysed.clear()
     result = run("--output-format", "json")
     assert sorted(analysed) == sorted(p.name for p in (project / "fixtures/buggy").iterdir())
-    assert all(
-        d["code"] != "SEQ102" or "buggy" not in d["path"] for d in json.loads(result.stdout)
-    )
+    assert all(d["code"] != "SEQ102" or "buggy" not in d["path"] for d in json.loads(result.stdout))
 
 
 def test_a_new_version_invalidates(

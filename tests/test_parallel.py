@@ -80,9 +80,7 @@ def engine_that(monkeypatch: pytest.MonkeyPatch, word: str, action: Any) -> None
 
 
 @needs_fork
-def test_the_pool_gives_the_same_report_as_one_process(
-    tree: Path, pool_always: list[int]
-) -> None:
+def test_the_pool_gives_the_same_report_as_one_process(tree: Path, pool_always: list[int]) -> None:
     for fmt in ("full", "json"):
         alone = run("--jobs", "1", "--output-format", fmt)
         assert pool_always == []
