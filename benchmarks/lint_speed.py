@@ -7,7 +7,9 @@ CPUs:
 
 - ``seqlint check`` cold (empty cache; the run fills it), ``--no-cache``, and warm (cache filled),
 - ``ruff check --no-cache`` (cold) and ``ruff check`` with its cache filled (warm),
-- ``pylint`` when it is installed (``--recursive=y``, ``--jobs`` = the CPUs),
+- ``pylint`` when it is installed (``--recursive=y``, ``--jobs`` = the CPUs; without its
+  duplicate-code check, which compares every file with every other in one process and takes
+  hours on a tree generated from templates),
 
 and prints wall times and the ratios the project targets (cold <= 3x ruff, warm <= 1x ruff,
 >= 10x faster than pylint)::

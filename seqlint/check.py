@@ -11,6 +11,7 @@ import libcst as cst
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
 from seqlint.extract import extract, parse
+from seqlint.extract.positions import PositionsUnavailable
 from seqlint.rules import all_rules
 from seqlint.sources import SourceFile
 
@@ -48,9 +49,12 @@ def relevant(text: str | bytes) -> bool:
     return "keras" in text or "Sequential" in text
 
 
-def analyse(src: SourceFile) -> Analysis:
-    """Parse and extract; raises :class:`libcst.ParserSyntaxError` when the text is not Python."""
-    return Analysis.of(extract(parse(src.text)))
+def analyse(src: SourceFile, lazy_positions: bool = False) -> Analysis:
+    """Parse and extract; raises :class:`libcst.ParserSyntaxError` when the text is not Python.
+
+    ``lazy_positions``: see :func:`seqlint.extract.extract`.
+    """
+    return Analysis.of(extract(parse(src.text), lazy_positions=lazy_positions))
 
 
 def syntax_error(src: SourceFile, err: cst.ParserSyntaxError) -> Diagnostic:
@@ -80,11 +84,23 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     if not relevant(src.text):
         return []
     try:
-        analysis = analyse(src)
+        # positions are only computed for files that report something (most report nothing)
+        analysis = analyse(src, lazy_positions=True)
     except cst.ParserSyntaxError as err:
         if select is not None and "SEQ001" not in select:
             return []
         return [syntax_error(src, err)]
+    try:
+        return _run_rules(src, analysis, select)
+    except PositionsUnavailable:
+        # code nested too deeply for the position pass: nothing can be located, so nothing
+        # is reported (as when the positions are computed before extracting)
+        return []
+
+
+def _run_rules(
+    src: SourceFile, analysis: Analysis, select: Collection[str] | None
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     seen: set[tuple[str, int | None, int]] = set()
     for rule in all_rules():

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import sysconfig
-import tempfile
 from pathlib import Path
 
 import libcst
@@ -262,9 +261,6 @@ def test_the_engine_never_crashes(case: tuple[str, str]) -> None:
         assert any(d.code == "SEQ001" for d in found)
 
 
-_WORKDIR = Path(tempfile.mkdtemp(prefix="seqlint-fuzz-"))
-
-
 def run_cli(*args: str) -> Result:
     try:
         runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
@@ -276,11 +272,16 @@ def run_cli(*args: str) -> Result:
 KEYS = {"code", "name", "message", "severity", "path", "line", "column", "end_line", "end_column"}
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
 @FUZZ
-@given(inputs())
-def test_the_command_line_always_emits_valid_json(case: tuple[str, str]) -> None:
+@given(case=inputs())
+def test_the_command_line_always_emits_valid_json(workdir: Path, case: tuple[str, str]) -> None:
     name, text = case
-    path = _WORKDIR / name
+    path = workdir / name
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     result = run_cli("check", "--no-cache", "--jobs", "1", "--output-format", "json", str(path))
     assert result.exit_code in (0, 1), result.stderr

@@ -13,7 +13,7 @@ import ast
 import contextlib
 import itertools
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import libcst as cst
@@ -21,7 +21,7 @@ from libcst.helpers import get_full_name_for_node
 
 from seqlint.extract import data
 from seqlint.extract.names import canonical, classify
-from seqlint.extract.positions import Range
+from seqlint.extract.positions import Locator
 from seqlint.extract.values import (
     Builtin,
     ClassVal,
@@ -32,7 +32,6 @@ from seqlint.extract.values import (
     Ref,
 )
 from seqlint.ir import (
-    NOWHERE,
     ArrayInfo,
     Call,
     Entry,
@@ -151,9 +150,9 @@ class Frame:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, positions: Mapping[int, Range]) -> None:
+    def __init__(self, module: cst.Module, locator: Locator) -> None:
         self.module = module
-        self.positions = positions
+        self.locator = locator
         self.file = FileIR()
         self.scope = Scope()
         self.taint = 0
@@ -190,10 +189,7 @@ class Interpreter:
     # ---- helpers ---------------------------------------------------------------------------
 
     def loc(self, node: cst.CSTNode) -> Loc:
-        r = self.positions.get(id(node))
-        if r is None:
-            return NOWHERE
-        return Loc(r[0], r[1] + 1, r[2], r[3] + 1)
+        return self.locator.loc(node)
 
     def tick(self) -> None:
         self.steps += 1

@@ -17,6 +17,8 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from seqlint.ir import NOWHERE, Loc
+
 # (start line, start column, end line, end column): lines 1-based, columns 0-based
 Range = tuple[int, int, int, int]
 
@@ -113,3 +115,86 @@ def positions(module: cst.Module) -> dict[int, Range]:
     state = _PositionState(module)
     module._codegen(state)
     return state.computed
+
+
+# --------------------------------------------------------------------------------------------
+# Locating nodes for the interpreter
+
+
+class PositionsUnavailable(Exception):
+    """The position pass failed (code nested too deeply for it); nothing can be located."""
+
+
+class Locator:
+    """``loc(node)``: a node's :class:`~seqlint.ir.Loc`, from ranges computed up front."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._ranges: dict[int, Range] | None = None
+
+    @property
+    def ranges(self) -> dict[int, Range]:
+        if self._ranges is None:
+            try:
+                self._ranges = positions(self.module)
+            except RecursionError:
+                raise PositionsUnavailable from None
+        return self._ranges
+
+    def loc(self, node: cst.CSTNode) -> Loc:
+        return _loc(self.ranges.get(id(node)))
+
+
+class LazyLocator(Locator):
+    """Like :class:`Locator`, but the ranges are only computed when a location is first read:
+    most files report nothing, and the position pass costs a third of a parse."""
+
+    def loc(self, node: cst.CSTNode) -> Loc:
+        return LazyLoc(self, id(node))
+
+
+def _loc(r: Range | None) -> Loc:
+    return NOWHERE if r is None else Loc(r[0], r[1] + 1, r[2], r[3] + 1)
+
+
+class LazyLoc(Loc):
+    """A :class:`~seqlint.ir.Loc` whose numbers are looked up when read. Reading one may
+    raise :class:`PositionsUnavailable`."""
+
+    __slots__ = ("_locator", "_key")
+    _locator: Locator
+    _key: int
+
+    def __init__(self, locator: Locator, key: int) -> None:  # no Loc.__init__: nothing known
+        object.__setattr__(self, "_locator", locator)
+        object.__setattr__(self, "_key", key)
+
+    def resolved(self) -> Loc:
+        return _loc(self._locator.ranges.get(self._key))
+
+    @property  # type: ignore[misc]
+    def line(self) -> int:
+        return self.resolved().line
+
+    @property  # type: ignore[misc]
+    def column(self) -> int:
+        return self.resolved().column
+
+    @property  # type: ignore[misc]
+    def end_line(self) -> int:
+        return self.resolved().end_line
+
+    @property  # type: ignore[misc]
+    def end_column(self) -> int:
+        return self.resolved().end_column
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyLoc):
+            other = other.resolved()
+        return self.resolved() == other
+
+    def __hash__(self) -> int:
+        return hash(self.resolved())
+
+    def __repr__(self) -> str:
+        return f"Lazy{self.resolved()!r}"
