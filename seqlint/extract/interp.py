@@ -13,7 +13,7 @@ import ast
 import contextlib
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import libcst as cst
@@ -1428,7 +1428,3 @@ _PY_OPS = {
     "%": lambda a, b: a % b,
     "**": lambda a, b: a**b,
 }
-
-
-def iter_entries(model: ModelIR) -> Iterator[Entry]:
-    yield from model.entries

@@ -11,7 +11,7 @@ not resolve are the singleton :data:`UNKNOWN`; a definition must accept it anywh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -279,6 +279,3 @@ def normalize_activation(value: Any) -> str | None:
     if isinstance(name, str):
         return name
     return None
-
-
-ShapeFn = Callable[[BoundArgs, Shape], Shape]
