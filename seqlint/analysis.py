@@ -13,11 +13,13 @@ from seqlint.ir import FileIR, ModelIR
 class Analysis:
     file: FileIR
     shapes: dict[int, ModelShapes] = field(default_factory=dict)
+    # the analysed text (notebook cells joined): fixes locate their edits in it
+    text: str = ""
 
     @classmethod
-    def of(cls, file: FileIR) -> Analysis:
+    def of(cls, file: FileIR, text: str = "") -> Analysis:
         names: Counter[str] = Counter()
-        analysis = cls(file)
+        analysis = cls(file, text=text)
         for model in sorted(file.models, key=lambda m: m.order):
             analysis.shapes[model.uid] = infer(model, names)
         return analysis

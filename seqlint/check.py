@@ -54,7 +54,7 @@ def analyse(src: SourceFile, lazy_positions: bool = False) -> Analysis:
 
     ``lazy_positions``: see :func:`seqlint.extract.extract`.
     """
-    return Analysis.of(extract(parse(src.text), lazy_positions=lazy_positions))
+    return Analysis.of(extract(parse(src.text), lazy_positions=lazy_positions), src.text)
 
 
 def syntax_error(src: SourceFile, err: cst.ParserSyntaxError) -> Diagnostic:

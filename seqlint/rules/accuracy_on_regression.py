@@ -1,0 +1,1 @@
+"""SEQ204 accuracy-on-regression: not written yet."""

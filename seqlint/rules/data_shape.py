@@ -1,0 +1,1 @@
+"""SEQ205 data-shape-mismatch: not written yet."""

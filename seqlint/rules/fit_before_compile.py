@@ -1,0 +1,1 @@
+"""SEQ303 fit-before-compile: not written yet."""

@@ -1,0 +1,1 @@
+"""SEQ107 hidden-softmax: not written yet."""

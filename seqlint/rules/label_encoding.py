@@ -1,0 +1,1 @@
+"""SEQ203 label-encoding-mismatch: not written yet."""

@@ -1,0 +1,1 @@
+"""SEQ108 layer-after-output: not written yet."""

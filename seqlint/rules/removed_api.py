@@ -1,0 +1,1 @@
+"""SEQ401 removed-api: not written yet."""

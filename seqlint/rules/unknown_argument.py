@@ -1,0 +1,1 @@
+"""SEQ302 unknown-argument: not written yet."""

@@ -1,0 +1,1 @@
+"""SEQ301 unknown-identifier: not written yet."""
