@@ -1122,7 +1122,11 @@ class Interpreter:
             obj = ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque)
             self.file.objects.append(obj)
             return obj
-        value = data.call(func.qualname, args, kwargs)
+        if func.qualname.startswith("keras.initializers."):
+            # ``Zeros()``, ``Constant(0.1)``: kept as values for rules about initializers
+            return ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque)
+        # np.zeros(*shape): arguments of unknown content say nothing about the result
+        value = data.NOT_HANDLED if opaque else data.call(func.qualname, args, kwargs)
         if value is not data.NOT_HANDLED:
             if isinstance(value, ArrayInfo):
                 value.loc = loc
@@ -1262,6 +1266,8 @@ class Interpreter:
                 return ListVal(list(obj.items), level=self.taint)
             return UNKNOWN
         if isinstance(obj, ArrayInfo):
+            if opaque:  # x.reshape(*unknown, 1): the arguments themselves are not known
+                return ArrayInfo(shape=None, kind=obj.kind)
             return data.method(obj, name, args, kwargs)
         if isinstance(obj, str):
             if name in ("lower", "upper", "strip") and not args:

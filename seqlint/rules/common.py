@@ -213,3 +213,36 @@ def certain(model: ModelIR) -> bool:
 
 def known(value: Any) -> bool:
     return value is not UNKNOWN
+
+
+# Layers that compute a prediction from learnt weights (normalisation layers and PReLU learn too,
+# but never act as a model's prediction layer).
+_COMPUTING_PREFIXES = (
+    "Dense",
+    "EinsumDense",
+    "Conv",
+    "SeparableConv",
+    "DepthwiseConv",
+    "LSTM",
+    "GRU",
+    "SimpleRNN",
+    "Bidirectional",
+    "TimeDistributed",
+    "LocallyConnected",
+)
+
+
+def computes(item: Any) -> bool:
+    """A known layer that computes features from learnt weights (Dense, Conv*, RNNs, ...)."""
+    return (
+        isinstance(item, LayerCall)
+        and item.definition is not None
+        and item.class_name.startswith(_COMPUTING_PREFIXES)
+    )
+
+
+def activation_of(item: Any) -> str | None:
+    """The activation a known layer applies last (see LayerDef.activation), else None."""
+    if not isinstance(item, LayerCall) or item.definition is None or item.bound is None:
+        return None
+    return item.definition.activation(item.bound)

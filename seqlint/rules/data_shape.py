@@ -1,1 +1,142 @@
-"""SEQ205 data-shape-mismatch: not written yet."""
+"""SEQ205 data-shape-mismatch: the arrays given to ``fit`` do not fit the model."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from seqlint.analysis import Analysis
+from seqlint.diagnostics import Diagnostic
+from seqlint.infer import ModelShapes, format_shape, infer_nested
+from seqlint.ir import ArrayInfo, Call, ModelIR
+from seqlint.layers.base import Shape
+from seqlint.rules.base import Example, Rule, register
+from seqlint.rules.common import label
+
+_DATA_METHODS = frozenset({"fit", "evaluate", "train_on_batch", "test_on_batch"})
+
+
+def _known(shape: tuple[object, ...] | None) -> bool:
+    return shape is not None and all(isinstance(d, int) and not isinstance(d, bool) for d in shape)
+
+
+def _adjusted(x: tuple[int, ...], declared: Shape) -> tuple[int, ...]:
+    """The sample shape Keras feeds after its rank adjustment: a missing or extra trailing
+    axis of size 1 is added or squeezed (Functional._adjust_input_rank)."""
+    want = len(declared) - 1
+    if len(x) == want - 1 and declared[-1] == 1:
+        return (*x, 1)
+    if len(x) == want + 1 and x[-1] == 1:
+        return x[:-1]
+    return x
+
+
+@register
+class DataShapeMismatch(Rule):
+    code = "SEQ205"
+    name = "data-shape-mismatch"
+    summary = (
+        "The arrays passed to `fit` / `evaluate` do not fit the model: the samples have another "
+        "shape than the declared input, or `x` and `y` hold different numbers of samples."
+    )
+    why = (
+        "The model's weights were built for the declared input shape; data of another shape "
+        "fails inside `fit` (`Input 0 of layer dense is incompatible with the layer: expected "
+        "axis -1 of input shape to have value 10`), and arrays of different lengths fail with "
+        "`Data cardinality is ambiguous`."
+    )
+    fix_doc = (
+        "Declare the input the data really has (`keras.Input(shape=x_train.shape[1:])`), or "
+        "reshape the data; give `x` and `y` the same number of samples."
+    )
+    examples = (
+        Example(
+            "import keras\nimport numpy as np\nfrom keras import layers\n\n"
+            "x = np.random.rand(100, 12)\n"
+            "y = np.random.rand(100)\n"
+            "model = keras.Sequential([keras.Input(shape=(10,)), layers.Dense(1)])\n"
+            'model.compile(optimizer="adam", loss="mse")\n'
+            "model.fit(x, y, epochs=1)\n",
+            bad=True,
+        ),
+        Example(
+            "import keras\nimport numpy as np\nfrom keras import layers\n\n"
+            "x = np.random.rand(100, 12)\n"
+            "y = np.random.rand(100)\n"
+            "model = keras.Sequential([keras.Input(shape=x.shape[1:]), layers.Dense(1)])\n"
+            'model.compile(optimizer="adam", loss="mse")\n'
+            "model.fit(x, y, epochs=1)\n",
+            bad=False,
+        ),
+    )
+
+    def check(self, analysis: Analysis) -> Iterator[Diagnostic]:
+        for model, shapes in analysis.models():
+            if model.uncertain or model.nested:
+                continue
+            for call in model.calls:
+                if call.method not in _DATA_METHODS or call.uncertain or call.opaque:
+                    continue
+                message = self._mismatch(model, shapes, call)
+                if message:
+                    yield self.diagnostic(call.loc, message)
+                    break
+
+    def _mismatch(self, model: ModelIR, shapes: ModelShapes, call: Call) -> str | None:
+        x, y = call.arg(0, "x"), call.arg(1, "y")
+        if not isinstance(x, ArrayInfo) or not _known(x.shape):
+            return None
+        assert x.shape is not None
+        if (
+            isinstance(y, ArrayInfo)
+            and y.shape
+            and isinstance(y.shape[0], int)
+            and x.shape[0] != y.shape[0]
+            and "steps_per_epoch" not in call.kwargs
+        ):
+            return (
+                f"x has {x.shape[0]} samples but y has {y.shape[0]}: Keras stops with "
+                "`Data cardinality is ambiguous`"
+            )
+        declared = shapes.input_shape
+        if shapes.input_source in (None, "data") or not shapes.built or declared is None:
+            return None
+        sample = _adjusted(tuple(x.shape[1:]), declared)
+        if len(sample) == len(declared) - 1 and all(
+            d is None or d == s for d, s in zip(declared[1:], sample, strict=True)
+        ):
+            return None
+        if any(ls.entry.uncertain for ls in shapes.layers):
+            return None
+        data_shape: Shape = (None, *sample)
+        # What would Keras build for this data? If every layer accepts it with the same
+        # weights, the model runs on it (a fully convolutional stack on bigger images).
+        actual = infer_nested(_stack(model, shapes), data_shape, Counter())
+        failing = actual.error
+        weights_differ = any(
+            a.trainable != d.trainable or a.non_trainable != d.non_trainable
+            for a, d in zip(actual.layers, shapes.layers, strict=False)
+        )
+        unknown = any(a.output_shape is None for a in actual.layers)
+        if failing is None and (unknown or not weights_differ):
+            return None
+        where = ""
+        if failing is not None:
+            where = f" ({label(failing.entry.item)} cannot take it)"
+        else:
+            bad = next(
+                a
+                for a, d in zip(actual.layers, shapes.layers, strict=False)
+                if a.trainable != d.trainable or a.non_trainable != d.non_trainable
+            )
+            where = f" ({label(bad.entry.item)} was built for another input)"
+        return (
+            f"the model expects samples of shape {format_shape(declared)} but x has shape "
+            f"{format_shape(tuple(x.shape))}{where}: declare keras.Input(shape="
+            f"{format_shape(tuple(x.shape[1:]))}) or reshape the data"
+        )
+
+
+def _stack(model: ModelIR, shapes: ModelShapes) -> ModelIR:
+    """The model's layers without its leading Input or input_shape= (the data replaces it)."""
+    return ModelIR(loc=model.loc, entries=list(model.entries[shapes.start :]))

@@ -1,1 +1,104 @@
-"""SEQ108 layer-after-output: not written yet."""
+"""SEQ108 layer-after-output: Dropout / BatchNormalization after the prediction layer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from seqlint.analysis import Analysis
+from seqlint.diagnostics import Diagnostic
+from seqlint.ir import LayerCall
+from seqlint.rules.base import Example, Rule, register
+from seqlint.rules.common import activation_of, computes, label
+
+# Layers that change values without predicting anything: after a softmax/sigmoid output they
+# turn the probabilities into something else.
+_AFTER = frozenset(
+    {
+        "Dropout",
+        "AlphaDropout",
+        "GaussianDropout",
+        "GaussianNoise",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "BatchNormalization",
+        "LayerNormalization",
+        "GroupNormalization",
+        "UnitNormalization",
+        "ActivityRegularization",
+    }
+)
+_PROBABILITIES = ("softmax", "sigmoid")
+_ACTIVATION_LAYERS = frozenset({"Activation", "Softmax"})
+
+
+@register
+class LayerAfterOutput(Rule):
+    code = "SEQ108"
+    name = "layer-after-output"
+    summary = (
+        "A Dropout, BatchNormalization or other layer placed after the final prediction layer "
+        "(the softmax/sigmoid output)."
+    )
+    why = (
+        "The model's output is what that layer makes of the probabilities: Dropout zeroes "
+        "and rescales class probabilities during training, BatchNormalization shifts them out "
+        "of [0, 1]. The loss then sees something that is no longer a probability."
+    )
+    fix_doc = "Move the layer before the output layer (or remove it)."
+    examples = (
+        Example(
+            "import keras\nfrom keras import layers\n\n"
+            "model = keras.Sequential([\n"
+            "    keras.Input(shape=(20,)),\n"
+            '    layers.Dense(32, activation="relu"),\n'
+            '    layers.Dense(3, activation="softmax"),\n'
+            "    layers.Dropout(0.3),\n"
+            "])\n"
+            'model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")\n',
+            bad=True,
+        ),
+        Example(
+            "import keras\nfrom keras import layers\n\n"
+            "model = keras.Sequential([\n"
+            "    keras.Input(shape=(20,)),\n"
+            '    layers.Dense(32, activation="relu"),\n'
+            "    layers.Dropout(0.3),\n"
+            '    layers.Dense(3, activation="softmax"),\n'
+            "])\n"
+            'model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")\n',
+            bad=False,
+        ),
+    )
+
+    def check(self, analysis: Analysis) -> Iterator[Diagnostic]:
+        for model, _shapes in analysis.models():
+            # a stack used as a part of a bigger model has no "output" of its own
+            if model.uncertain or model.nested or model.called_functionally:
+                continue
+            if model.compile_call is None:
+                continue
+            items = [e.item for e in model.entries]
+            if any(e.uncertain for e in model.entries) or not all(
+                isinstance(i, LayerCall) for i in items[1:]
+            ):
+                continue
+            last = max((i for i, item in enumerate(items) if computes(item)), default=None)
+            if last is None:
+                continue
+            act = activation_of(items[last])
+            for item in items[last + 1 :]:
+                assert isinstance(item, LayerCall)
+                if item.definition is None or item.custom:
+                    break
+                if item.class_name in _ACTIVATION_LAYERS:
+                    act = activation_of(item)
+                    continue
+                if item.class_name in _AFTER and act in _PROBABILITIES:
+                    yield self.diagnostic(
+                        item.loc,
+                        f"{label(item)} comes after the {act} output of "
+                        f"{label(items[last])}: the model no longer outputs probabilities",
+                        suggestion="move it before the output layer",
+                    )
+                    break

@@ -1,0 +1,266 @@
+"""hidden-softmax, layer-after-output, label-encoding-mismatch, accuracy-on-regression,
+fit-before-compile and data-shape-mismatch: what they flag, and what they must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import findings, lint
+
+HEAD = "import numpy as np\nimport keras\nfrom keras import layers\n"
+
+
+def hits(code: str, rule: str) -> list[int]:
+    return [line for name, line in findings(HEAD + code) if name == rule]
+
+
+# ---------------------------------------------------------------------------- hidden-softmax
+
+
+def test_hidden_softmax_on_a_dense_and_on_an_activation_layer() -> None:
+    code = """
+model = keras.Sequential([
+    keras.Input(shape=(32, 32, 3)),
+    layers.Conv2D(8, 3),
+    layers.Activation("softmax"),
+    layers.Flatten(),
+    layers.Dense(64, activation="softmax"),
+    layers.Dense(1, activation="sigmoid"),
+])
+"""
+    # reported once, at the first softmax that a computing layer follows
+    assert hits(code, "hidden-softmax") == [8]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        'layers.Dense(10, activation="softmax")',
+        'layers.Dense(10), layers.Activation("softmax")',
+        "layers.Dense(10), layers.Softmax()",
+        # softmax on the output, then a reshape: still the output
+        'layers.Dense(10, activation="softmax"), layers.Reshape((2, 5))',
+    ],
+)
+def test_softmax_on_the_output_is_not_hidden(tail: str) -> None:
+    code = f"model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(16), {tail}])\n"
+    assert hits(code, "hidden-softmax") == []
+
+
+def test_hidden_softmax_stays_silent_when_the_stack_is_not_known() -> None:
+    code = """
+model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(16, activation="softmax")])
+if np.random.rand() > 0.5:
+    model.add(layers.Dense(4))
+"""
+    assert hits(code, "hidden-softmax") == []
+
+
+# ------------------------------------------------------------------------ layer-after-output
+
+
+@pytest.mark.parametrize(
+    "output, after, expected",
+    [
+        ('layers.Dense(3, activation="softmax")', "layers.Dropout(0.3)", [10]),
+        ('layers.Dense(1, activation="sigmoid")', "layers.BatchNormalization()", [10]),
+        ('layers.Dense(1), layers.Activation("sigmoid")', "layers.GaussianNoise(0.1)", [10]),
+        # a linear output followed by Dropout: nothing shows it is a prediction layer
+        ("layers.Dense(8)", "layers.Dropout(0.3)", []),
+        # dropout before the output is the normal place
+        ("layers.Dropout(0.3)", 'layers.Dense(3, activation="softmax")', []),
+    ],
+)
+def test_layer_after_output(output: str, after: str, expected: list[int]) -> None:
+    code = f"""
+model = keras.Sequential([
+    keras.Input(shape=(10,)),
+    layers.Dense(32, activation="relu"),
+    {output},
+
+    {after},
+])
+model.compile(optimizer="adam", loss="mse")
+"""
+    assert hits(code, "layer-after-output") == expected
+
+
+def test_layer_after_output_ignores_a_stack_used_inside_another_model() -> None:
+    code = """
+head = keras.Sequential([layers.Dense(4, activation="sigmoid"), layers.Dropout(0.2)])
+model = keras.Sequential([keras.Input(shape=(10,)), layers.Dense(8), head, layers.Dense(1)])
+head.compile(optimizer="adam", loss="mse")
+model.compile(optimizer="adam", loss="mse")
+"""
+    assert hits(code, "layer-after-output") == []
+
+
+# ------------------------------------------------------------------- label-encoding-mismatch
+
+MODEL3 = (
+    'model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3, activation="softmax")])\n'
+)
+
+
+@pytest.mark.parametrize(
+    "labels, loss, flagged",
+    [
+        (
+            "keras.utils.to_categorical(np.random.randint(0, 3, 50), 3)",
+            "sparse_categorical_crossentropy",
+            True,
+        ),
+        ("np.eye(3)[np.random.randint(0, 3, 50)]", "sparse_categorical_crossentropy", True),
+        ("np.random.randint(0, 3, 50)", "categorical_crossentropy", True),
+        ("np.random.randint(0, 3, (50, 1))", "categorical_crossentropy", True),
+        ("np.random.randint(0, 3, 50)", "sparse_categorical_crossentropy", False),
+        (
+            "keras.utils.to_categorical(np.random.randint(0, 3, 50), 3)",
+            "categorical_crossentropy",
+            False,
+        ),
+        # multi-hot rows of 0/1 integers are not class indices
+        ("np.random.randint(0, 2, (50, 3))", "categorical_crossentropy", False),
+        # labels from somewhere seqlint cannot see
+        ("np.load('labels.npy')", "categorical_crossentropy", False),
+    ],
+)
+def test_label_encoding(labels: str, loss: str, flagged: bool) -> None:
+    code = (
+        f"x = np.random.rand(50, 4)\ny = {labels}\n{MODEL3}"
+        f'model.compile(optimizer="adam", loss="{loss}")\n'
+        "model.fit(x, y, epochs=1)\n"
+    )
+    assert hits(code, "label-encoding-mismatch") == ([8] if flagged else [])
+
+
+# -------------------------------------------------------------------- accuracy-on-regression
+
+
+@pytest.mark.parametrize(
+    "loss, metrics, flagged",
+    [
+        ('"mse"', '["accuracy"]', True),
+        ('"mean_absolute_error"', '["acc"]', True),
+        ("keras.losses.Huber()", '{"out": ["accuracy"]}', True),
+        ('"mse"', "[keras.metrics.BinaryAccuracy()]", True),
+        ('"mse"', '"accuracy"', True),
+        ('"mse"', '["mae"]', False),
+        ('"binary_crossentropy"', '["accuracy"]', False),
+    ],
+)
+def test_accuracy_on_regression(loss: str, metrics: str, flagged: bool) -> None:
+    code = (
+        "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1)])\n"
+        f"model.compile(optimizer='adam', loss={loss}, metrics={metrics})\n"
+    )
+    assert hits(code, "accuracy-on-regression") == ([5] if flagged else [])
+
+
+def test_accuracy_with_mse_on_class_labels_is_left_to_other_rules() -> None:
+    code = (
+        "y = keras.utils.to_categorical(np.random.randint(0, 3, 50), 3)\n"
+        "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3)])\n"
+        "model.compile(optimizer='adam', loss='mse', metrics=['accuracy'])\n"
+        "model.fit(np.random.rand(50, 4), y)\n"
+    )
+    assert hits(code, "accuracy-on-regression") == []
+
+
+# ------------------------------------------------------------------------ fit-before-compile
+
+BUILD = "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1)])\n"
+FIT = "model.fit(np.random.rand(32, 4), np.random.rand(32))\n"
+COMPILE = "model.compile(optimizer='adam', loss='mse')\n"
+
+
+def test_fit_before_compile_and_never_compiled() -> None:
+    assert hits(BUILD + FIT + COMPILE, "fit-before-compile") == [5]
+    assert hits(BUILD + FIT, "fit-before-compile") == [5]
+    evaluate = "model.evaluate(np.random.rand(8, 4), np.random.rand(8))\n"
+    assert hits(BUILD + evaluate, "fit-before-compile") == [5]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        BUILD + COMPILE + FIT,
+        # predict needs no compile
+        BUILD + "model.predict(np.random.rand(8, 4))\n",
+        # compiled by a helper of the file
+        "def setup(m):\n    m.compile(optimizer='adam', loss='mse')\n\n"
+        + BUILD
+        + "setup(model)\n"
+        + FIT,
+        # compiled by code seqlint cannot see
+        "from mylib import prepare\n" + BUILD + "prepare(model)\n" + FIT,
+        # compiled under a condition
+        BUILD + "if np.random.rand() > 0.5:\n    " + COMPILE + FIT,
+    ],
+)
+def test_no_fit_before_compile_when_compiled_or_unknown(code: str) -> None:
+    assert hits(code, "fit-before-compile") == []
+
+
+# ------------------------------------------------------------------------ data-shape-mismatch
+
+
+def test_data_with_other_features_than_the_declared_input() -> None:
+    code = (
+        "x = np.random.rand(100, 12)\ny = np.random.rand(100)\n"
+        "model = keras.Sequential([keras.Input(shape=(10,)), layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')\n"
+        "model.fit(x, y)\n"
+    )
+    found = [d for d in lint(HEAD + code) if d.name == "data-shape-mismatch"]
+    assert [d.span.line for d in found] == [8]
+    assert "(None, 10)" in found[0].message and "(100, 12)" in found[0].message
+
+
+def test_x_and_y_with_different_sample_counts() -> None:
+    code = (
+        "model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')\n"
+        "model.fit(np.random.rand(100, 3), np.random.rand(90))\n"
+    )
+    assert hits(code, "data-shape-mismatch") == [6]
+
+
+@pytest.mark.parametrize(
+    "declared, data, flagged",
+    [
+        # Flatten + Dense were built for 28x28 images
+        ("(28, 28, 1)", "(16, 32, 32, 1)", True),
+        # Keras adds the missing channel axis of size 1 itself
+        ("(28, 28, 1)", "(16, 28, 28)", False),
+        ("(28, 28, 1)", "(16, 28, 28, 1)", False),
+    ],
+)
+def test_image_data_against_a_flattening_model(declared: str, data: str, flagged: bool) -> None:
+    code = (
+        f"model = keras.Sequential([keras.Input(shape={declared}), layers.Conv2D(4, 3), "
+        "layers.Flatten(), layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')\n"
+        f"model.fit(np.random.rand{data}, np.random.rand(16))\n"
+    )
+    assert hits(code, "data-shape-mismatch") == ([6] if flagged else [])
+
+
+def test_a_fully_convolutional_model_takes_other_image_sizes() -> None:
+    code = (
+        "model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(4, 3), "
+        "layers.GlobalAveragePooling2D(), layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')\n"
+        "model.fit(np.random.rand(16, 64, 64, 1), np.random.rand(16))\n"
+    )
+    assert hits(code, "data-shape-mismatch") == []
+
+
+def test_data_shape_mismatch_needs_known_data() -> None:
+    code = (
+        "x = np.load('x.npy')\n"
+        "model = keras.Sequential([keras.Input(shape=(10,)), layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')\n"
+        "model.fit(x, x[:, 0])\n"
+    )
+    assert hits(code, "data-shape-mismatch") == []
