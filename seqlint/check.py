@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from seqlint.analysis import Analysis
-from seqlint.diagnostics import Diagnostic
+from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract import extract, parse
 from seqlint.extract.positions import PositionsUnavailable
 from seqlint.rules import all_rules
@@ -110,6 +110,8 @@ def _run_rules(
             s = diag.span
             diag.span = src.span(s.line, s.column, s.end_line, s.end_column)
             diag.path = src.path
+            if diag.fix is not None:
+                diag.fix = _user_fix(src, diag.fix)
             key = (diag.code, diag.span.cell, diag.span.line)
             if key in seen:  # at most one finding per (rule, line)
                 continue
@@ -117,6 +119,19 @@ def _run_rules(
             found.append(diag)
     found.sort(key=Diagnostic.sort_key)
     return found
+
+
+def _user_fix(src: SourceFile, fix: Fix) -> Fix | None:
+    """``fix`` with its edits in user coordinates (cell-relative in notebooks, like the
+    finding); None when an edit would cross a cell boundary."""
+    edits = []
+    for e in fix.edits:
+        s = e.span
+        span = src.span(s.line, s.column, s.end_line, s.end_column)
+        if src.is_notebook and src.locate(s.end_line)[0] != span.cell:
+            return None
+        edits.append(Edit(span, e.content))
+    return Fix(fix.message, tuple(edits), fix.safe)
 
 
 def summarize_source(src: SourceFile) -> list[ModelSummary]:

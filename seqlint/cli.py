@@ -6,10 +6,11 @@ line on stderr (``seqlint: error: ...``), never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -24,7 +25,7 @@ from seqlint.diagnostics import Diagnostic, Span
 from seqlint.files import MissingPathError, discover_files
 from seqlint.noqa import SYNTAX_ERROR_CODE
 from seqlint.parallel import check_files, default_jobs, lint_source
-from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics
+from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics, summary_line
 from seqlint.report.output import write_atomic
 from seqlint.report.summary import render_summary_text, summary_json
 from seqlint.sources import SourceError, SourceFile, read_source, source_from_bytes
@@ -194,12 +195,158 @@ def _stdin_bytes() -> bytes:
 
 
 def _read_stdin(filename: str | None) -> tuple[str, SourceFile | SourceError]:
+    display, _, got = _read_stdin_data(filename)
+    return display, got
+
+
+def _read_stdin_data(filename: str | None) -> tuple[str, bytes, SourceFile | SourceError]:
+    """(display name, raw bytes, source or why it cannot be read) of standard input."""
     display = filename or STDIN
     data = _stdin_bytes()
     try:
-        return display, source_from_bytes(display, data)
+        return display, data, source_from_bytes(display, data)
     except SourceError as e:
-        return display, e
+        return display, data, e
+
+
+# --- fixes (--fix, --unsafe-fixes, --diff) ---------------------------------------------------
+
+
+@dataclass
+class FixRun:
+    """What ``--fix`` / ``--diff`` did: findings fixed (or that would be), failures, diffs."""
+
+    fixed: int = 0
+    errors: int = 0
+    diffs: list[str] = field(default_factory=list)
+    stdin_output: bytes | None = None  # the fixed standard input (``--fix`` on ``-``)
+
+
+def _fix_files(
+    run: CheckRun,
+    settings: Settings,
+    *,
+    unsafe: bool,
+    write: bool,
+    stdin: tuple[str, bytes] | None,
+) -> FixRun:
+    """Fix every file of ``run`` that has an applicable fix, outside the cache and the pool:
+    each is read again, fixed in passes and linted again, and its findings in ``run`` become
+    what remains. With ``write`` False nothing is written (``--diff``)."""
+    from seqlint import fix as fixer
+    from seqlint.sources import read_bytes
+
+    out = FixRun()
+    paths: list[str] = []
+    for d in run.diagnostics:
+        if fixer.applicable(d, unsafe) and d.path not in paths:
+            paths.append(d.path)
+    if not paths:
+        return out
+    todo = set(paths)
+    kept = [d for d in run.diagnostics if d.path not in todo]
+    for path in paths:
+        before = [d for d in run.diagnostics if d.path == path]
+        is_stdin = stdin is not None and path == stdin[0]
+        try:
+            data = stdin[1] if stdin is not None and is_stdin else read_bytes(path)
+            result = fixer.fix_bytes(path, data, _linter(settings, path), unsafe=unsafe)
+        except SourceError as e:
+            _error(f"{path}: cannot fix: {e.message}")
+            out.errors += 1
+            kept.extend(before)
+            continue
+        except Exception as e:
+            click.echo(f"seqlint: internal error while fixing {path}: {_describe(e)}", err=True)
+            out.errors += 1
+            kept.extend(before)
+            continue
+        if result.error is not None:
+            _error(f"{path}: cannot fix: {result.error}")
+            out.errors += 1
+            kept.extend(before)
+            continue
+        if not result.converged:
+            _warning(f"{path}: fixes still apply after {fixer.MAX_PASSES} passes; run again")
+        new = result.data
+        if new is None:
+            kept.extend(result.remaining)
+            continue
+        if not write:
+            out.diffs.append(result.diff())
+        elif is_stdin:
+            out.stdin_output = new
+        else:
+            try:
+                if read_bytes(path) != data:
+                    raise OSError("the file changed while it was being fixed")
+                fixer.write_bytes_atomic(path, new)
+            except (OSError, SourceError) as e:
+                reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
+                _error(f"cannot write {path}: {reason}")
+                out.errors += 1
+                kept.extend(before)
+                continue
+        out.fixed += result.fixed
+        kept.extend(result.remaining)
+        if result.source is not None:
+            run.sources[path] = result.source
+    run.diagnostics = kept
+    return out
+
+
+def _linter(settings: Settings, display: str) -> Callable[[SourceFile], list[Diagnostic]]:
+    def lint(src: SourceFile) -> list[Diagnostic]:
+        return check_one(src, settings, display)
+
+    return lint
+
+
+def _write_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        sys.stdout.write(data.decode("utf-8", "replace"))
+        sys.stdout.flush()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _hide_unsafe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Findings as text reports show them without ``--unsafe-fixes``: unsafe fixes are not
+    offered (no ``[*]``), as in ruff."""
+    return [
+        dataclasses.replace(d, fix=None) if d.fix is not None and not d.fix.safe else d
+        for d in diagnostics
+    ]
+
+
+def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unchecked: int) -> str:
+    """The closing lines of a text report: what was fixed, what remains, what could be."""
+    count = len(diagnostics)
+    lines = []
+    if fixed:
+        lines.append(f"Fixed {_plural(fixed, 'error')} ({count} remaining).")
+    if not fixed or unchecked:
+        lines.append(summary_line(count, unchecked))
+    offered = sum(1 for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe))
+    hidden = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe and not unsafe)
+    more = (
+        f"{hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the "
+        "`--unsafe-fixes` option"
+    )
+    if offered:
+        lines.append(
+            f"[*] {offered} fixable with the `--fix` option" + (f" ({more})." if hidden else ".")
+        )
+    elif hidden:
+        lines.append(f"No fixes available ({more}).")
+    return "".join(line + "\n" for line in lines)
 
 
 @cli.command()
@@ -272,6 +419,21 @@ def _read_stdin(filename: str | None) -> tuple[str, SourceFile | SourceError]:
     metavar="PATH",
     help="Write the report to PATH (replaced atomically) instead of standard output.",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply safe fixes, then report what remains (stdin: the fixed code goes to stdout).",
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Apply unsafe fixes too with --fix / --diff; without them, show them as available.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print a unified diff of what --fix would change and write nothing (exit 1 if any).",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -287,6 +449,9 @@ def check(
     respect_gitignore: bool,
     statistics: bool,
     output_file: str | None,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    diff: bool = False,
 ) -> int:
     """Check files and directories (default: the current directory)."""
     use_stdin = STDIN in paths or (stdin_filename is not None and not paths)
@@ -329,8 +494,10 @@ def check(
         raise UsageError(str(e)) from None
 
     run = CheckRun()
+    stdin_data: tuple[str, bytes] | None = None
     if use_stdin:
-        display, got = _read_stdin(stdin_filename)
+        display, data, got = _read_stdin_data(stdin_filename)
+        stdin_data = (display, data)
         if isinstance(got, SourceError):
             run.diagnostics.append(syntax_error_diagnostic(display, got))
         else:
@@ -348,12 +515,42 @@ def check(
             if result.source is not None:
                 run.sources[result.path] = result.source
 
-    color = output_file is None and _use_color() and output_format in ("full", "concise")
+    fixes = FixRun()
+    if fix or diff:
+        fixes = _fix_files(run, settings, unsafe=unsafe_fixes, write=not diff, stdin=stdin_data)
+    if diff:
+        click.echo("".join(fixes.diffs), nl=False)
+        n = fixes.fixed
+        click.echo(
+            f"Would fix {_plural(n, 'error')}." if n else "No errors would be fixed.", err=True
+        )
+        if run.internal_errors or fixes.errors:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if n else EXIT_CLEAN
+    # ``--fix`` on stdin: the code goes to stdout (fixed or not), the report to stderr
+    code_out = fix and stdin_data is not None
+    if code_out and stdin_data is not None:
+        _write_stdout(fixes.stdin_output if fixes.stdin_output is not None else stdin_data[1])
+
+    text_report = output_format in ("full", "concise")
+    shown = run.diagnostics
+    if not unsafe_fixes and (text_report or statistics):
+        shown = _hide_unsafe(shown)
+    color = (
+        output_file is None
+        and (not code_out and _use_color())
+        and output_format in ("full", "concise")
+    )
     if statistics:
-        report = render_statistics(output_format, run.diagnostics, color=color)
+        report = render_statistics(output_format, shown, color=color)
+    elif text_report:
+        report = render(output_format, shown, run.sources, color=color, summary=False)
+        report += _fix_summary(
+            run.diagnostics, fixed=fixes.fixed, unsafe=unsafe_fixes, unchecked=run.internal_errors
+        )
     else:
         report = render(
-            output_format, run.diagnostics, run.sources, color=color, unchecked=run.internal_errors
+            output_format, shown, run.sources, color=color, unchecked=run.internal_errors
         )
     if output_file is not None:
         try:
@@ -361,9 +558,9 @@ def check(
         except OSError as e:
             raise UsageError(f"cannot write {output_file}: {e.strerror or e}") from None
     else:
-        click.echo(report, nl=False, color=color)
+        click.echo(report, nl=False, color=color, err=code_out)
 
-    if run.internal_errors:
+    if run.internal_errors or fixes.errors:
         return EXIT_ERROR
     if run.diagnostics and not exit_zero:
         return EXIT_FINDINGS

@@ -115,6 +115,9 @@ class ObjectCall:
     kwargs: dict[str, Any]
     loc: Loc
     opaque: bool = False
+    # made under an unknown condition, or in a ``try`` body whose handlers may catch its error
+    # (a failure there is expected: ``try: Adam(lr=...) except TypeError: ...``)
+    guarded: bool = False
 
     @property
     def short_name(self) -> str:
@@ -140,6 +143,7 @@ class Call:
     loc: Loc
     opaque: bool = False
     uncertain: bool = False
+    guarded: bool = False  # in a ``try`` body whose handlers may catch its failure
 
     def arg(self, index: int, name: str, default: Any = None) -> Any:
         if name in self.kwargs:
@@ -194,6 +198,10 @@ class ImportInfo:
     module: str  # canonical dotted name imported from (or imported)
     names: tuple[str, ...]
     loc: Loc
+    raw: str = ""  # the module as written (``tensorflow.keras.utils``), before canonicalisation
+    # under an unknown condition, in a ``try`` body with handlers, or in a handler: a failing
+    # import there is expected (version fallbacks)
+    guarded: bool = False
 
 
 @dataclass(eq=False)

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Collection
 
 from seqlint.check import check_source, summarize_source
 from seqlint.diagnostics import Diagnostic
+from seqlint.rules import all_rules
 from seqlint.sources import SourceFile
 
+# the rules a plain ``seqlint check`` runs (opt-in rules are selected explicitly)
+DEFAULT_CODES = frozenset(r.code for r in all_rules() if r.default)
 
-def lint(code: str, path: str = "model.py") -> list[Diagnostic]:
-    return check_source(SourceFile(path, textwrap.dedent(code)))
+
+def lint(
+    code: str, path: str = "model.py", select: Collection[str] | None = None
+) -> list[Diagnostic]:
+    """Findings of the default rules (or of ``select``) for ``code``."""
+    codes = DEFAULT_CODES if select is None else select
+    return check_source(SourceFile(path, textwrap.dedent(code)), codes)
 
 
 def findings(code: str) -> list[tuple[str, int]]:

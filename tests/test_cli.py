@@ -148,7 +148,7 @@ def test_findings_exit_1_and_full_format() -> None:
     assert re.search(r"\n  \|      \^\^\^ SEQ102\n", out), out
     assert "= trace:" in out and "Conv2D(32, 3)  (None, 26, 26, 32)" in out
     assert "= help: add Flatten() before it" in out
-    assert out.endswith("Found 1 error.\n")
+    assert out.endswith("Found 1 error.\n[*] 1 fixable with the `--fix` option.\n")
     assert "\x1b[" not in out  # no colour when not a terminal
 
 
@@ -167,6 +167,7 @@ def test_concise_format_is_one_line_per_finding() -> None:
         "a.py:2:1: SEQ101 WARN found",
         "b.py:1:5: SEQ102 [*] BAD found",
         "Found 3 errors.",
+        "[*] 2 fixable with the `--fix` option.",
     ]
 
 
@@ -241,7 +242,11 @@ def test_pyproject_config_is_found_and_applied() -> None:
     write("tests/test_m.py", "BAD WARN\n")
     write("generated/g.py", "BAD\n")
     result = run("check", "--output-format", "concise")
-    assert result.stdout.splitlines() == ["src/m.py:1:1: SEQ102 [*] BAD found", "Found 1 error."]
+    assert result.stdout.splitlines() == [
+        "src/m.py:1:1: SEQ102 [*] BAD found",
+        "Found 1 error.",
+        "[*] 1 fixable with the `--fix` option.",
+    ]
     # from a subdirectory, the same pyproject.toml applies
     result = run("check", "tests", "--output-format", "concise")
     assert result.exit_code == 0, result.output
@@ -273,6 +278,7 @@ def test_noqa_is_applied() -> None:
         "a.py:2:1: SEQ102 [*] BAD found",
         "a.py:3:1: SEQ101 WARN found",
         "Found 2 errors.",
+        "[*] 1 fixable with the `--fix` option.",
     ]
     write("b.py", "# seqlint: noqa\nBAD\n")
     assert "b.py" not in run("check").stdout
@@ -295,6 +301,7 @@ def test_notebook_locations_are_per_cell() -> None:
     assert result.stdout.splitlines() == [
         "nb.ipynb:cell 4:2:5: SEQ102 [*] BAD found",
         "Found 1 error.",
+        "[*] 1 fixable with the `--fix` option.",
     ]
     full = run("check").stdout
     assert full.startswith("nb.ipynb:cell 4:2:5: SEQ102")
@@ -338,7 +345,9 @@ def test_internal_error_is_one_line_and_the_run_goes_on() -> None:
         == "seqlint: internal error in a.py: RuntimeError: engine exploded second line\n"
     )
     assert "b.py:1:1: SEQ102" in result.stdout
-    assert result.stdout.endswith("Found 1 error; 1 file could not be checked.\n")
+    assert result.stdout.endswith(
+        "Found 1 error; 1 file could not be checked.\n[*] 1 fixable with the `--fix` option.\n"
+    )
     assert "Traceback" not in result.output
 
 

@@ -296,8 +296,9 @@ def test_statistics_text_like_ruff() -> None:
     result = run("check", "fixtures", "--statistics")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "2\tSEQ102\tmissing-flatten"
-    assert "1\tSEQ101\tmissing-input-shape" in lines
+    # the one safe fix (SEQ201) brings ruff's [*]/[ ] markers; unsafe fixes stay hidden
+    assert lines[0] == "2\tSEQ102\t[ ] missing-flatten"
+    assert "1\tSEQ101\t[ ] missing-input-shape" in lines
     assert len(lines) == 8  # one per rule, no summary line, no findings
     counts = [int(line.split("\t")[0]) for line in lines]
     assert counts == sorted(counts, reverse=True)
@@ -375,7 +376,7 @@ def test_output_file_full_format_has_no_color(
     run("check", BUGGY, "--output-file", str(target))
     text = target.read_text()
     assert "\x1b[" not in text
-    assert text.endswith("Found 9 errors.\n")
+    assert "Found 9 errors.\n" in text and text.endswith("option).\n")
 
 
 def test_output_file_errors_are_one_line(tmp_path: Path) -> None:

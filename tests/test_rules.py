@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import lint
+from helpers import DEFAULT_CODES, lint
 
 from seqlint.rules import all_rules
 
@@ -23,12 +23,14 @@ def test_every_rule_documents_a_bad_and_a_good_example() -> None:
 
 @pytest.mark.parametrize(("rule", "index", "example"), CASES)
 def test_doc_example(rule, index, example) -> None:
-    got = [d for d in lint(example.source) if d.code == rule.code]
+    # opt-in rules are selected explicitly
+    found = lint(example.source, select=DEFAULT_CODES | {rule.code})
+    got = [d for d in found if d.code == rule.code]
     if example.bad:
         assert got, f"{rule.code} should flag its bad example"
     else:
         assert got == [], f"{rule.code} flagged its good example: {got[0].message}"
-    others = [d for d in lint(example.source) if d.code != rule.code and d.severity == "error"]
+    others = [d for d in found if d.code != rule.code and d.severity == "error"]
     assert others == [], f"{rule.code}'s example trips other rules: {[d.code for d in others]}"
 
 

@@ -156,6 +156,7 @@ class Interpreter:
         self.file = FileIR()
         self.scope = Scope()
         self.taint = 0
+        self.guard = 0  # depth of ``try`` bodies (with handlers) being executed
         self.steps = 0
         self.depth = 0
         self.functions: list[FuncVal] = []
@@ -190,6 +191,11 @@ class Interpreter:
 
     def loc(self, node: cst.CSTNode) -> Loc:
         return self.locator.loc(node)
+
+    @property
+    def guarded(self) -> bool:
+        """Whether what runs now may not run, or may fail on purpose (a ``try`` body)."""
+        return self.taint > 0 or self.guard > 0
 
     def tick(self) -> None:
         self.steps += 1
@@ -293,7 +299,9 @@ class Interpreter:
     def exec_import(self, node: cst.Import, scope: Scope) -> None:
         for alias in node.names:
             full = get_full_name_for_node(alias.name) or ""
-            self.file.imports.append(ImportInfo(canonical(full), (), self.loc(node)))
+            self.file.imports.append(
+                ImportInfo(canonical(full), (), self.loc(node), raw=full, guarded=self.guarded)
+            )
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 scope.assign(alias.asname.name.value, Ref(canonical(full)))
             else:
@@ -301,14 +309,18 @@ class Interpreter:
                 scope.assign(top, Ref(canonical(top)))
 
     def exec_import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
+        raw = ""
         if node.relative:
             module = None
         else:
-            module = canonical(get_full_name_for_node(node.module) or "") if node.module else None
+            raw = (get_full_name_for_node(node.module) or "") if node.module else ""
+            module = canonical(raw) if node.module else None
         if isinstance(node.names, cst.ImportStar):
             if module:
                 self.star_modules.append(module)
-                self.file.imports.append(ImportInfo(module, ("*",), self.loc(node)))
+                self.file.imports.append(
+                    ImportInfo(module, ("*",), self.loc(node), raw=raw, guarded=self.guarded)
+                )
             return
         names = []
         for alias in node.names:
@@ -322,7 +334,9 @@ class Interpreter:
             value = Ref(canonical(f"{module}.{name}")) if module else UNKNOWN
             scope.assign(bound, value)
         if module:
-            self.file.imports.append(ImportInfo(module, tuple(names), self.loc(node)))
+            self.file.imports.append(
+                ImportInfo(module, tuple(names), self.loc(node), raw=raw, guarded=self.guarded)
+            )
 
     def exec_if(self, node: cst.If, scope: Scope) -> None:
         test = self.truth(self.ev(node.test, scope))
@@ -437,10 +451,14 @@ class Interpreter:
             self.exec_body(node.orelse.body, scope)
 
     def exec_try(self, node: cst.Try | cst.TryStar, scope: Scope) -> None:
+        guard = 1 if _may_handle_api_errors(node) else 0
+        self.guard += guard
         try:
             self.exec_body(node.body, scope)
         except (_Break, _Continue, _Return):
             raise
+        finally:
+            self.guard -= guard
         for handler in node.handlers:
             # ``except ImportError: from tensorflow import keras`` style fallbacks: take the
             # imports of a handler only for names the try body did not bind.
@@ -449,7 +467,11 @@ class Interpreter:
                     for small in stmt.body:
                         if isinstance(small, (cst.Import, cst.ImportFrom)):
                             tmp = Scope()
-                            self.exec_small(small, tmp)
+                            self.guard += 1
+                            try:
+                                self.exec_small(small, tmp)
+                            finally:
+                                self.guard -= 1
                             for k, v in tmp.vars.items():
                                 if scope.lookup(k) is MISSING:
                                     scope.assign(k, v)
@@ -1119,7 +1141,7 @@ class Interpreter:
             class_name = definition.name if definition is not None else kind.name
             return LayerCall(class_name, args, kwargs, loc, qualname=func.qualname, opaque=opaque)
         if k in ("optimizer", "loss", "metric", "callback"):
-            obj = ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque)
+            obj = ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque, guarded=self.guarded)
             self.file.objects.append(obj)
             return obj
         if func.qualname.startswith("keras.initializers."):
@@ -1230,6 +1252,7 @@ class Interpreter:
                         loc,
                         opaque=opaque,
                         uncertain=self.taint > obj.taint_level,
+                        guarded=self.guard > 0,
                     )
                 )
             return UNKNOWN
@@ -1289,6 +1312,46 @@ class Interpreter:
                 return None
             return UNKNOWN
         return UNKNOWN
+
+
+# Exceptions a failing Keras call or import never raises: a ``try`` that only catches these
+# (``except KeyboardInterrupt`` around training) does not make its body's failures expected.
+_UNRELATED_EXCEPTIONS = frozenset(
+    {
+        "KeyboardInterrupt",
+        "SystemExit",
+        "GeneratorExit",
+        "StopIteration",
+        "OSError",
+        "IOError",
+        "FileNotFoundError",
+        "FileExistsError",
+        "PermissionError",
+        "KeyError",
+        "IndexError",
+        "ZeroDivisionError",
+        "UnicodeDecodeError",
+        "UnicodeEncodeError",
+    }
+)
+
+
+def _may_handle_api_errors(node: cst.Try | cst.TryStar) -> bool:
+    """Whether a ``try`` may catch what a removed / misused Keras API raises (ImportError,
+    AttributeError, TypeError, ValueError, or anything broader or unknown)."""
+    for handler in node.handlers:
+        if handler.type is None:
+            return True
+        types = (
+            [el.value for el in handler.type.elements]
+            if isinstance(handler.type, cst.Tuple)
+            else [handler.type]
+        )
+        for t in types:
+            name = get_full_name_for_node(t) or ""
+            if name.rsplit(".", 1)[-1] not in _UNRELATED_EXCEPTIONS:
+                return True
+    return False
 
 
 class _Maybe:

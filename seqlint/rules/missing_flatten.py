@@ -3,9 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
-from seqlint.diagnostics import Diagnostic
+from seqlint.diagnostics import Diagnostic, Edit, Fix
+from seqlint.fixes import guarded, import_keras_name, insert_layer_before, keras_name
 from seqlint.infer import ModelShapes, format_shape
-from seqlint.ir import ArrayInfo, LayerCall, LayerShape
+from seqlint.ir import ArrayInfo, LayerCall, LayerShape, ModelIR
 from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import fit_targets, label, trace
@@ -63,6 +64,27 @@ def _per_position(y: ArrayInfo, out: Shape) -> bool:
     return shape[1] is None or out[1] is None or shape[1] == out[1]
 
 
+@guarded
+def _fix(analysis: Analysis, model: ModelIR, ls: LayerShape) -> Fix | None:
+    """Insert ``Flatten()`` before the layer of ``ls``, spelled the way that layer is."""
+    entry, item = ls.entry, ls.entry.item
+    if not isinstance(item, LayerCall) or sum(e.loc == entry.loc for e in model.entries) != 1:
+        return None  # added in a loop: a Flatten would be added on every turn
+    text, line = analysis.text, entry.loc.line
+    name = keras_name(text, "keras.layers.Flatten", like=item.loc, before=line)
+    edits: tuple[Edit, ...] = ()
+    if name is None:
+        imported = import_keras_name(text, "keras.layers.Flatten", like=item.loc, before=line)
+        if imported is None:
+            return None
+        name, edit = imported
+        edits = (edit,)
+    insert = insert_layer_before(text, entry.loc, f"{name}()")
+    if insert is None:
+        return None
+    return Fix(f"Insert `{name}()` before {label(item)}", (*edits, insert), safe=False)
+
+
 @register
 class MissingFlatten(Rule):
     code = "SEQ102"
@@ -78,9 +100,17 @@ class MissingFlatten(Rule):
         "silently broadcasts and trains the wrong thing."
     )
     fix_doc = (
-        "Add `Flatten()` (or `GlobalAveragePooling2D()` / `GlobalMaxPooling1D()`) before the "
-        "first `Dense`. A Dense applied per time step on purpose belongs in `TimeDistributed`."
+        "Add `Flatten()` (or `GlobalAveragePooling2D()` / `GlobalMaxPooling1D()`, which keep "
+        "fewer weights) before the first `Dense`. A Dense applied per time step on purpose "
+        "belongs in `TimeDistributed`.\n\n"
+        "`--fix --unsafe-fixes` inserts `Flatten()` just before the layer that receives the "
+        "rank > 2 tensor (a list element, or a `model.add(Flatten())` line above its `add`), "
+        "spelled like that layer (`layers.Flatten()`, `tf.keras.layers.Flatten()`; for a bare "
+        "`Dense` imported with `from ... import`, `Flatten` joins that import). The fix is "
+        "unsafe because it changes the model (and its weights); it is not offered when the "
+        "layer is added in a loop or the file gives no safe way to name `Flatten`."
     )
+    fixable = True
     examples = (
         Example(
             "import keras\nfrom keras import layers\n\n"
@@ -131,6 +161,7 @@ class MissingFlatten(Rule):
                 message,
                 trace=trace(shapes, index),
                 suggestion="insert `Flatten()` before this layer",
+                fix=_fix(analysis, model, ls),
             )
 
     @staticmethod

@@ -3,11 +3,44 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
-from seqlint.diagnostics import Diagnostic
+from seqlint.diagnostics import Diagnostic, Edit, Fix
+from seqlint.fixes import guarded, import_keras_name, insert_layer_before, keras_name
 from seqlint.infer import data_input, format_shape
-from seqlint.ir import LayerCall
+from seqlint.ir import LayerCall, ModelIR
+from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import label
+
+
+@guarded
+def _fix(analysis: Analysis, model: ModelIR, data: Shape, shape_text: str) -> Fix | None:
+    """Insert ``keras.Input(shape=...)`` before the first layer of ``model``."""
+    first = model.entries[0]
+    if any(not isinstance(d, int) for d in data[1:]):
+        return None  # an axis of unknown size
+    if sum(e.loc == first.loc for e in model.entries) != 1:
+        return None  # the first layer is added in a loop
+    for other in analysis.file.models:
+        # the same code builds another model (a function called twice): same data needed
+        if other is not model and other.entries and other.entries[0].loc == first.loc:
+            shape = data_input(other)
+            if shape is None or shape[1:] != data[1:]:
+                return None
+    text, line, item = analysis.text, first.loc.line, first.item
+    name = keras_name(text, "keras.Input", before=line)
+    edits: tuple[Edit, ...] = ()
+    if name is None and isinstance(item, LayerCall):
+        imported = import_keras_name(text, "keras.layers.Input", like=item.loc, before=line)
+        if imported is not None:
+            name, edit = imported
+            edits = (edit,)
+    if name is None:
+        return None
+    code = f"{name}(shape={shape_text})"
+    insert = insert_layer_before(text, first.loc, code)
+    if insert is None:
+        return None
+    return Fix(f"Insert `{code}` as the first layer", (*edits, insert), safe=False)
 
 
 @register
@@ -26,8 +59,14 @@ class MissingInputShape(Rule):
     )
     fix_doc = (
         "Start the model with `keras.Input(shape=...)`. When the `fit` data's shape is visible in "
-        "the file, the message gives the exact shape to use."
+        "the file, the message gives the exact shape to use.\n\n"
+        "`--fix --unsafe-fixes` then inserts `keras.Input(shape=...)` as the first layer (a list "
+        "element, or a `model.add(...)` line), spelled through the file's own Keras import "
+        "(`keras.Input`, `tf.keras.Input`, `Input` when it is imported, or added to the "
+        "`from ... import` of the first layer's class). The fix is unsafe: "
+        "the shape comes from the data this file passes to `fit`, and other callers may differ."
     )
+    fixable = True
     examples = (
         Example(
             "import keras\nfrom keras import layers\n\n"
@@ -60,6 +99,7 @@ class MissingInputShape(Rule):
             ):
                 continue
             data = data_input(model)
+            fix = None
             if data is not None:
                 dims = ", ".join("None" if d is None else str(d) for d in data[1:])
                 shape_text = f"({dims},)" if len(data) == 2 else f"({dims})"
@@ -69,10 +109,11 @@ class MissingInputShape(Rule):
                     f"shape; `fit` feeds it {format_shape(data)}: start the model with "
                     f"`keras.Input(shape={shape_text})`"
                 )
+                fix = _fix(analysis, model, data, shape_text)
             else:
                 suggestion = "start the model with `keras.Input(shape=...)`"
                 message = (
                     f"{label(first.item)} is the first layer but the model declares no input "
                     "shape: start it with `keras.Input(shape=...)` so Keras can build it"
                 )
-            yield self.diagnostic(first.loc, message, suggestion=suggestion)
+            yield self.diagnostic(first.loc, message, suggestion=suggestion, fix=fix)

@@ -3,9 +3,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
-from seqlint.diagnostics import Diagnostic
+from seqlint.diagnostics import Diagnostic, Fix
+from seqlint.fixes import argument_position, guarded, replace_string
+from seqlint.ir import LayerCall
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import (
+    LossInfo,
     compiled_loss,
     fit_targets,
     label,
@@ -14,6 +17,51 @@ from seqlint.rules.common import (
 )
 
 _CROSSENTROPY = ("binary", "categorical", "sparse")
+
+
+def _always_binary_output(analysis: Analysis, item: LayerCall) -> bool:
+    """Every model built by the code of ``item`` (a function called twice builds two) ends
+    with it, on one unit, trained with binary cross-entropy on probabilities."""
+    for model, shapes in analysis.models():
+        if not any(isinstance(e.item, LayerCall) and e.item.loc == item.loc for e in model.entries):
+            continue
+        found = output_activation(shapes)
+        loss = compiled_loss(model)
+        if (
+            model.uncertain
+            or found is None
+            or not isinstance(found[1].entry.item, LayerCall)
+            or found[1].entry.item.loc != item.loc
+            or last_dim(shapes) != 1
+            or loss is None
+            or loss.kind != "binary"
+            or loss.from_logits is not False
+        ):
+            return False
+    return True
+
+
+@guarded
+def _sigmoid_fix(analysis: Analysis, item: object, loss: LossInfo | None) -> Fix | None:
+    """``activation="softmax"`` -> ``"sigmoid"`` on a one-unit output trained with binary
+    cross-entropy (on probabilities: with ``from_logits=True`` the activation should go)."""
+    if loss is None or loss.kind != "binary" or loss.from_logits is not False:
+        return None
+    if not isinstance(item, LayerCall) or item.opaque or item.definition is None:
+        return None
+    if not _always_binary_output(analysis, item):
+        return None
+    bound = item.bound
+    raw = bound.values.get("activation") if bound is not None else None
+    if not isinstance(raw, str) or raw.strip().lower() != "softmax":
+        return None
+    position = argument_position(item.definition, "activation")
+    edit = replace_string(
+        analysis.text, item.loc, raw, "sigmoid", keyword="activation", position=position
+    )
+    if edit is None:
+        return None
+    return Fix('Use `activation="sigmoid"`', (edit,), safe=True)
 
 
 @register
@@ -35,8 +83,12 @@ class OutputActivationMismatch(Rule):
     fix_doc = (
         "Pair them: `sigmoid` + `binary_crossentropy` (one unit), `softmax` + "
         "(sparse_)categorical_crossentropy (one unit per class), or no activation + "
-        "`from_logits=True`; a linear output for regression."
+        "`from_logits=True`; a linear output for regression.\n\n"
+        "`--fix` repairs one case, a safe fix: softmax on a one-unit output trained with binary "
+        'cross-entropy becomes `"sigmoid"` (the `activation` string literal is replaced, quotes '
+        "kept). The other cases need a decision about the model and are left to you."
     )
+    fixable = True
     examples = (
         Example(
             "from keras.layers import Dense\nfrom keras.models import Sequential\n\n"
@@ -68,11 +120,13 @@ class OutputActivationMismatch(Rule):
             loss = compiled_loss(model)
             where = label(ls.entry.item)
             message = None
+            fix = None
             if act == "softmax" and units == 1:
                 message = (
                     f"{where} applies softmax over a single unit, so it always outputs 1.0: use "
                     "sigmoid for a binary output, or one unit per class"
                 )
+                fix = _sigmoid_fix(analysis, ls.entry.item, loss)
             elif loss is None:
                 continue
             elif loss.from_logits is True and act in ("softmax", "sigmoid"):
@@ -108,4 +162,4 @@ class OutputActivationMismatch(Rule):
                         "linear output"
                     )
             if message:
-                yield self.diagnostic(ls.entry.loc, message)
+                yield self.diagnostic(ls.entry.loc, message, fix=fix)

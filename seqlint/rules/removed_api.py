@@ -1,1 +1,408 @@
-"""SEQ401 removed-api: not written yet."""
+"""SEQ401 removed-api: Keras 1/2 API that Keras 3 removed (or, for ``decay=``, ignores)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from seqlint import keras_api as api
+from seqlint.analysis import Analysis
+from seqlint.diagnostics import Diagnostic
+from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
+from seqlint.rules.base import Example, Rule, register
+
+
+@dataclass(frozen=True)
+class RemovedUse:
+    """One use of a removed API: where, what, and the Keras 3 replacement.
+
+    ``kind``: ``"method"`` (``model.fit_generator``), ``"call_keyword"`` (``fit(nb_epoch=)``),
+    ``"object_keyword"`` (``Adam(lr=)``), ``"layer_keyword"`` (``Dense(init=)``),
+    ``"layer_class"`` (``CuDNNLSTM``), ``"signature"`` (``Convolution2D(32, 3, 3)``),
+    ``"import"`` (``from keras.utils import np_utils``), ``"module"`` (a call reached through a
+    removed module, ``tf.keras.layers.experimental.preprocessing.Rescaling``).
+    ``new`` is a plain rename a fix can apply (a keyword or a method name), else None;
+    ``rename_safe`` says whether applying it alone gives working Keras 3 code.
+    """
+
+    loc: Loc  # the call or the import statement
+    kind: str
+    old: str
+    new: str | None
+    message: str
+    rename_safe: bool = False
+
+
+def removed_uses(analysis: Analysis) -> list[RemovedUse]:
+    """Every use of a removed Keras 1/2 API in the file, in source order."""
+    file = analysis.file
+    if api.uses_keras2(file.imports, analysis.text):
+        return []
+    uses: list[RemovedUse] = []
+    imported: list[str] = []  # dotted names of removed things imported (reported or guarded)
+    for imp in file.imports:
+        for use, dotted in _import_uses(imp):
+            imported.append(dotted)
+            if not imp.guarded:
+                uses.append(use)
+    # calls reached by attribute (``tf.keras.layers.CuDNNGRU(...)``) are reported at the call,
+    # unless the file reaches Keras through a spelling whose version is unsure
+    attr_ok = not any(
+        imp.raw.startswith(_UNSURE) or (_is_keras(imp) and _namespace(imp.raw) is None)
+        for imp in file.imports
+    )
+
+    def covered(qualname: str) -> bool:
+        return any(qualname == d or qualname.startswith(d + ".") for d in imported)
+
+    # (identity, not location: reading a location computes the file's positions, which only
+    # files that report something pay for; repeats of one line are merged by the checker)
+    seen_layers: set[int] = set()
+    for model in file.models:
+        for entry in model.entries:
+            if entry.uncertain:
+                continue
+            for layer in layer_calls(entry.item):
+                if layer.uid in seen_layers:
+                    continue
+                seen_layers.add(layer.uid)
+                uses.extend(_layer_uses(layer, attr_ok, covered))
+        for call in model.calls:
+            if not (call.uncertain or call.guarded):
+                uses.extend(_call_uses(call))
+    for obj in file.objects:
+        if not obj.guarded:
+            uses.extend(_object_uses(obj, attr_ok, covered))
+    if uses:  # one call run several times (a loop, a function) is reported once
+        uses = sorted(dict.fromkeys(uses), key=lambda u: (u.loc.line, u.loc.column))
+    return uses
+
+
+_UNSURE = ("tensorflow.python", "tensorflow.compat")
+
+
+def _is_keras(imp: ImportInfo) -> bool:
+    return imp.module == "keras" or imp.module.startswith("keras.")
+
+
+def _namespace(raw: str) -> str | None:
+    """``"keras"`` (standalone Keras), ``"tf"`` (``tensorflow.keras``, Keras 3 too), or None
+    for spellings whose Keras we cannot be sure of (``tensorflow.python.keras``, ...)."""
+    if raw.startswith(("keras._tf_keras.keras", "tensorflow.keras")) or raw in (
+        "tensorflow.keras",
+        "keras._tf_keras.keras",
+    ):
+        return "tf"
+    if raw == "keras" or raw.startswith("keras."):
+        return None if raw.startswith(("keras.api", "keras._")) else "keras"
+    return None
+
+
+def _import_uses(imp: ImportInfo) -> Iterator[tuple[RemovedUse, str]]:
+    """Removed modules / names an import statement asks for, with their dotted names."""
+    if not _is_keras(imp):
+        return
+    space = _namespace(imp.raw)
+    if space is None:
+        return
+    standalone = space == "keras"
+    hint = api.removed_module(imp.module, standalone)
+    if hint is not None:
+        shown = imp.raw or imp.module
+        yield (
+            RemovedUse(
+                imp.loc,
+                "import",
+                imp.module,
+                None,
+                f"`{shown}` no longer exists in Keras 3: {api.advice(hint)}",
+            ),
+            imp.module,
+        )
+        return
+    for name in imp.names:
+        if name == "*":
+            continue
+        hint = api.removed_name(imp.module, name, standalone)
+        if hint is None:
+            continue
+        dotted = f"{imp.module}.{name}"
+        if api.removed_module(dotted, standalone) is not None:
+            message = f"`{imp.raw or imp.module}.{name}` no longer exists in Keras 3: "
+        else:
+            message = f"`{name}` is gone from `{imp.raw or imp.module}` in Keras 3: "
+        yield RemovedUse(imp.loc, "import", dotted, None, message + api.advice(hint)), dotted
+
+
+def layer_calls(item: Any) -> Iterator[LayerCall]:
+    """A layer call and the layer calls passed to it (``Bidirectional(LSTM(8))``)."""
+    if isinstance(item, LayerCall):
+        yield item
+        for value in (*item.args, *item.kwargs.values()):
+            if isinstance(value, LayerCall):
+                yield from layer_calls(value)
+
+
+def _user_name(layer: LayerCall) -> str:
+    """The class name as the user wrote it (``Convolution2D``, not ``Conv2D``)."""
+    return layer.qualname.rsplit(".", 1)[-1] if layer.qualname else layer.class_name
+
+
+def _removed_module_of(qualname: str) -> str | None:
+    module = qualname.rsplit(".", 1)[0]
+    return api.removed_module(module, standalone=False) if "." in qualname else None
+
+
+def _layer_uses(
+    layer: LayerCall, attr_ok: bool, covered: Callable[[str], bool]
+) -> Iterator[RemovedUse]:
+    if layer.custom:
+        return
+    name = _user_name(layer)
+    if layer.qualname and attr_ok and not covered(layer.qualname):
+        hint = _removed_module_of(layer.qualname)
+        if hint is not None:
+            module = layer.qualname.rsplit(".", 1)[0]
+            yield RemovedUse(
+                layer.loc,
+                "module",
+                module,
+                None,
+                f"`{module}` no longer exists in Keras 3: {api.advice(hint)}",
+            )
+            return
+        gone = api.LAYER_CLASSES.get(name)
+        if gone is not None and layer.qualname.startswith("keras.layers."):
+            yield RemovedUse(
+                layer.loc,
+                "layer_class",
+                name,
+                gone.new,
+                f"`{name}` was removed in Keras 3: {api.advice(gone.hint)}",
+                rename_safe=False,
+            )
+            return
+    definition = layer.definition
+    if definition is None:
+        return
+    signature = _keras1_signature(layer, name)
+    if signature is not None:
+        yield signature
+    for key in layer.kwargs:
+        removed = api.removed_layer_keyword(definition, key)
+        if removed is not None:
+            yield RemovedUse(
+                layer.loc,
+                "layer_keyword",
+                key,
+                removed.new,
+                _rejected(key, f"`{name}`", removed),
+                rename_safe=removed.new is not None and removed.new not in layer.kwargs,
+            )
+
+
+def _rejected(key: str, callee: str, removed: api.Removed) -> str:
+    return f"`{key}=` on {callee} is a Keras 1/2 argument Keras 3 rejects: " + api.advice(
+        removed.hint
+    )
+
+
+def _int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _keras1_signature(layer: LayerCall, name: str) -> RemovedUse | None:
+    """``Convolution2D(32, 3, 3)``: Keras 1's ``(nb_filter, nb_row, nb_col)``."""
+    spec = api.KERAS1_CONV_NAMES.get(name)
+    if spec is None or layer.opaque:
+        return None
+    rank, keras3 = spec
+    sizes = layer.args[1 : rank + 1]
+    if len(sizes) != rank or not all(_int(v) for v in sizes):
+        return None
+    first = layer.args[0]
+    filters = repr(first) if _int(first) else "filters"
+    kernel = ", ".join(str(v) for v in sizes)
+    old = f"{name}({filters}, {kernel})"
+    names = "nb_row, nb_col" if rank == 2 else "kernel_dim1, kernel_dim2, kernel_dim3"
+    after = "`strides`" if rank == 2 else "`strides` and `padding`"
+    return RemovedUse(
+        layer.loc,
+        "signature",
+        old,
+        None,
+        f"`{old}` is the Keras 1 signature `(nb_filter, {names})`: Keras 3 reads the "
+        f"arguments after the first kernel size as {after}; write "
+        f"`{keras3}({filters}, ({kernel}))`",
+    )
+
+
+def _call_uses(call: Call) -> Iterator[RemovedUse]:
+    gone = api.METHODS.get(call.method)
+    if gone is not None:
+        safe = (
+            gone.new is not None
+            and not call.opaque
+            and len(call.args) <= (1 if call.method != "predict_proba" else 2)
+            and not (set(call.kwargs) & api.GENERATOR_ONLY_KEYWORDS)
+        )
+        yield RemovedUse(
+            call.loc,
+            "method",
+            call.method,
+            gone.new,
+            f"`model.{call.method}()` was removed in Keras 3: {api.advice(gone.hint)}",
+            rename_safe=safe,
+        )
+        return
+    for key in call.kwargs:
+        removed = api.removed_call_keyword(call.method, key)
+        if removed is not None:
+            yield RemovedUse(
+                call.loc,
+                "call_keyword",
+                key,
+                removed.new,
+                f"`{key}=` in `{call.method}()` is a Keras 1/2 argument Keras 3 rejects: "
+                f"{api.advice(removed.hint)}",
+                rename_safe=removed.new is not None and removed.new not in call.kwargs,
+            )
+
+
+def _object_uses(
+    obj: ObjectCall, attr_ok: bool, covered: Callable[[str], bool]
+) -> Iterator[RemovedUse]:
+    if attr_ok and not covered(obj.qualname):
+        hint = _removed_module_of(obj.qualname)
+        if hint is not None:
+            module = obj.qualname.rsplit(".", 1)[0]
+            yield RemovedUse(
+                obj.loc,
+                "module",
+                module,
+                None,
+                f"`{module}` no longer exists in Keras 3: {api.advice(hint)}",
+            )
+            return
+    name = obj.short_name
+    for key, value in obj.kwargs.items():
+        removed = api.removed_object_keyword(obj.qualname, key, value)
+        if removed is None:
+            continue
+        if key == "decay":
+            message = (
+                f"`decay=` on `{name}` is ignored by Keras 3 optimizers (only a warning): "
+                f"{api.advice(removed.hint)}"
+            )
+        else:
+            message = _rejected(key, f"`{name}`", removed)
+        yield RemovedUse(
+            obj.loc,
+            "object_keyword",
+            key,
+            removed.new,
+            message,
+            rename_safe=removed.new is not None and removed.new not in obj.kwargs,
+        )
+
+
+@register
+class RemovedApi(Rule):
+    code = "SEQ401"
+    name = "removed-api"
+    severity = "error"
+    summary = (
+        "Keras 1/2 API that Keras 3 removed: `fit_generator` & co., `lr=` / `decay=` on "
+        "optimizers, `nb_epoch=`, Keras 1 layer arguments (`init=`, `border_mode=`, ...), "
+        "Keras 1 call signatures such as `Convolution2D(32, 3, 3)`, removed modules "
+        "(`keras.utils.np_utils`, `keras.layers.core`, ...) and layers (`CuDNNLSTM`)."
+    )
+    why = (
+        "Tutorials written for Keras 1 or 2 are still everywhere, and Keras 3 (also what "
+        "`tf.keras` is since TensorFlow 2.16) dropped their old names: such a script stops with "
+        "an ImportError, an AttributeError (`'Sequential' object has no attribute "
+        "'fit_generator'`), a TypeError or \"Argument(s) not recognized: {'lr': 0.001}\". Two "
+        "are quieter: `decay=` on an optimizer is accepted and ignored, so the learning rate "
+        "never decays, and `Convolution2D(32, 3, 3)` still runs but the third number, Keras 1's "
+        "kernel width, is now the stride. Aliases Keras 3 still ships "
+        "(`Convolution2D(32, (3, 3))`, `MaxPool2D`, `keras.preprocessing.image`, "
+        "`keras.optimizers.legacy` imports) are not reported."
+    )
+    fix_doc = (
+        "Use the Keras 3 name the message gives: `learning_rate=` for `lr=`, `epochs=` for "
+        "`nb_epoch=`, `model.fit` for `fit_generator`, `kernel_initializer=` for `init=`, "
+        "`padding=` for `border_mode=`, `Conv2D(32, (3, 3))` for `Convolution2D(32, 3, 3)`, "
+        "`from keras.utils import to_categorical` for `keras.utils.np_utils`, a "
+        "learning-rate schedule for `decay=`."
+    )
+    examples = (
+        Example(
+            "from keras.layers import Dense\n"
+            "from keras.models import Sequential\n"
+            "from keras.optimizers import Adam\n\n"
+            "model = Sequential()\n"
+            "model.add(Dense(32, input_dim=4, init='uniform', activation='relu'))\n"
+            "model.add(Dense(1, activation='sigmoid'))\n"
+            "model.compile(loss='binary_crossentropy', optimizer=Adam(lr=0.001))\n",
+            bad=True,
+        ),
+        Example(
+            "from keras.layers import Dense, Input\n"
+            "from keras.models import Sequential\n"
+            "from keras.optimizers import Adam\n\n"
+            "model = Sequential()\n"
+            "model.add(Input(shape=(4,)))\n"
+            "model.add(Dense(32, kernel_initializer='uniform', activation='relu'))\n"
+            "model.add(Dense(1, activation='sigmoid'))\n"
+            "model.compile(loss='binary_crossentropy', optimizer=Adam(learning_rate=0.001))\n",
+            bad=False,
+        ),
+        Example(
+            "import numpy as np\n"
+            "from keras.layers import Dense\n"
+            "from keras.models import Sequential\n"
+            "from keras.utils import np_utils\n\n"
+            "x = np.random.rand(64, 8)\n"
+            "y = np_utils.to_categorical(np.random.randint(0, 3, 64), 3)\n"
+            "model = Sequential([Dense(3, activation='softmax', input_shape=(8,))])\n"
+            "model.compile(loss='categorical_crossentropy', optimizer='adam')\n"
+            "model.fit(x, y, nb_epoch=2)\n",
+            bad=True,
+        ),
+        Example(
+            "import numpy as np\n"
+            "from keras.layers import Dense, Input\n"
+            "from keras.models import Sequential\n"
+            "from keras.utils import to_categorical\n\n"
+            "x = np.random.rand(64, 8)\n"
+            "y = to_categorical(np.random.randint(0, 3, 64), 3)\n"
+            "model = Sequential([Input(shape=(8,)), Dense(3, activation='softmax')])\n"
+            "model.compile(loss='categorical_crossentropy', optimizer='adam')\n"
+            "model.fit(x, y, epochs=2)\n",
+            bad=False,
+        ),
+    )
+
+    def check(self, analysis: Analysis) -> Iterator[Diagnostic]:
+        by_loc: dict[Loc, list[RemovedUse]] = {}
+        for use in removed_uses(analysis):
+            by_loc.setdefault(use.loc, []).append(use)
+        for loc, uses in by_loc.items():
+            message = uses[0].message
+            if len(uses) > 1:
+                message += "; also " + "; ".join(u.message for u in uses[1:])
+            yield self.diagnostic(loc, message, suggestion=_suggestion(uses))
+
+
+def _suggestion(uses: list[RemovedUse]) -> str | None:
+    renames = [u for u in uses if u.new is not None]
+    if not renames:
+        return None
+    parts = []
+    for u in renames:
+        if u.kind == "method":
+            parts.append(f"`{u.old}` -> `{u.new}`")
+        else:
+            parts.append(f"`{u.old}=` -> `{u.new}=`")
+    return "rename " + ", ".join(parts)

@@ -1,0 +1,437 @@
+"""Applying fixes (``seqlint check --fix`` / ``--diff``), and writing fixed files back.
+
+Like ruff, fixing runs in passes: lint, apply the selected fixes whose edits do not overlap,
+lint the result again, and repeat until no fix applies (at most :data:`MAX_PASSES` times).
+Every pass must leave code that parses, else nothing of the file is changed. Edits carry
+user coordinates (cell-relative in notebooks, see :class:`~seqlint.diagnostics.Span`) and are
+applied to the text as it is on disk: a Python file keeps its encoding and its line endings,
+a notebook changes only the source of the code cells that were fixed, everything else in its
+JSON (outputs, metadata, ids, key order, indentation) staying as it was.
+
+Files are replaced atomically: the new bytes go to a temporary file in the same directory,
+which gets the original's permissions and is then renamed over it; on any failure the
+original is intact and the temporary file is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import difflib
+import json
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from seqlint.diagnostics import Diagnostic, Edit, Fix
+from seqlint.sources import (
+    SourceError,
+    SourceFile,
+    _cell_source,
+    _newline_style,
+    _notebook_cells,
+    _python_source,
+    decode_python,
+    is_notebook_path,
+    notebook_from_json,
+)
+
+#: Passes of lint-and-fix before giving up on a file whose fixes keep producing fixes.
+MAX_PASSES = 10
+
+Lint = Callable[[SourceFile], list[Diagnostic]]
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class FixError(Exception):
+    """Fixes could not be applied to a file (one-line message); the file is left as it was."""
+
+
+def applicable(diag: Diagnostic, unsafe: bool = False) -> bool:
+    """Whether ``--fix`` applies the fix of ``diag`` (unsafe ones only with ``unsafe``)."""
+    return diag.fix is not None and (diag.fix.safe or unsafe)
+
+
+# --------------------------------------------------------------------------------------------
+# Documents: a file's content as it is on disk, editable in user coordinates
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+
+def _apply_to(text: str, edits: Sequence[Edit], newline: str) -> str:
+    """``text`` (any line endings) with ``edits`` applied; lines and columns of the edits are
+    1-based and count lines the way :mod:`seqlint.sources` does (``\\r\\n``, ``\\r``, ``\\n``)."""
+    starts = _line_starts(text)
+
+    def at(line: int, column: int) -> int:
+        if not 1 <= line <= len(starts) or column < 1:
+            raise FixError(f"a fix points outside the file (line {line})")
+        end = len(text) if line == len(starts) else starts[line] - 1
+        if line < len(starts) and text[end - 1 : end + 1] == "\r\n":
+            end -= 1
+        off = starts[line - 1] + column - 1
+        if off > end:
+            raise FixError(f"a fix points outside line {line}")
+        return off
+
+    placed = sorted(
+        (
+            (at(e.span.line, e.span.column), at(e.span.end_line, e.span.end_column), e)
+            for e in edits
+        ),
+        key=lambda t: (t[0], t[1]),
+    )
+    out: list[str] = []
+    pos = 0
+    for start, end, edit in placed:
+        if start < pos or end < start:
+            raise FixError("fixes overlap")
+        out.append(text[pos:start])
+        out.append(edit.content.replace("\n", newline) if newline != "\n" else edit.content)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+class Document:
+    """A file's content; :meth:`apply` returns a new document."""
+
+    path: str
+
+    def source(self) -> SourceFile:
+        raise NotImplementedError
+
+    def apply(self, edits: Sequence[Edit]) -> Document:
+        raise NotImplementedError
+
+    def to_bytes(self) -> bytes:
+        raise NotImplementedError
+
+    def parts(self) -> list[tuple[str, str]]:
+        """(label, text with ``\\n`` line endings) of what a diff shows: the file, or each
+        code cell of a notebook."""
+        raise NotImplementedError
+
+
+class PythonDocument(Document):
+    def __init__(self, path: str, text: str, encoding: str) -> None:
+        self.path = path
+        self.text = text  # decoded, line endings as on disk, without a BOM
+        self.encoding = encoding
+        self.newline = _newline_style(text)
+
+    @classmethod
+    def from_bytes(cls, path: str, data: bytes) -> PythonDocument:
+        encoding, text = decode_python(data)
+        return cls(path, text, encoding)
+
+    def source(self) -> SourceFile:
+        return _python_source(self.path, self.text, self.encoding)
+
+    def apply(self, edits: Sequence[Edit]) -> PythonDocument:
+        if any(e.span.cell is not None for e in edits):
+            raise FixError("a fix names a notebook cell in a Python file")
+        return PythonDocument(self.path, _apply_to(self.text, edits, self.newline), self.encoding)
+
+    def to_bytes(self) -> bytes:
+        try:
+            return self.text.encode(self.encoding)
+        except UnicodeEncodeError:
+            raise FixError(f"the fixed code cannot be written as {self.encoding}") from None
+
+    def parts(self) -> list[tuple[str, str]]:
+        return [(self.path, self.source().text)]
+
+
+@dataclass(frozen=True)
+class _JsonStyle:
+    indent: int | str | None
+    separators: tuple[str, str]
+    ensure_ascii: bool
+    trailing: str  # what follows the closing brace (a newline, usually)
+
+    def dump(self, value: Any) -> str:
+        text = json.dumps(
+            value, indent=self.indent, separators=self.separators, ensure_ascii=self.ensure_ascii
+        )
+        return text + self.trailing
+
+
+def _json_style(raw: str, value: Any) -> _JsonStyle:
+    """The ``json.dumps`` settings that reproduce ``raw``, the closest ones if none does."""
+    body = raw.rstrip()
+    trailing = raw[len(body) :]
+    m = re.match(r"[\[{][ \t]*\r?\n([ \t]*)\S", body)
+    indents: list[int | str | None]
+    if m is None:
+        indents = [None]
+    else:
+        ws = m.group(1)
+        indents = [ws if "\t" in ws else len(ws)]
+    ascii_first = body.isascii()
+    candidates = []
+    for indent in indents:
+        item = "," if indent is not None else ", "
+        for seps in ((item, ": "), (",", ":"), (", ", ": ")):
+            for ensure_ascii in (ascii_first, not ascii_first):
+                candidates.append(_JsonStyle(indent, seps, ensure_ascii, trailing))
+    for style in candidates:
+        try:
+            if style.dump(value) == raw:
+                return style
+        except (TypeError, ValueError, RecursionError):
+            break
+    return candidates[0]
+
+
+class NotebookDocument(Document):
+    def __init__(self, path: str, nb: dict[str, Any], style: _JsonStyle, bom: bool) -> None:
+        self.path = path
+        self.nb = nb
+        self.style = style
+        self.bom = bom
+
+    @classmethod
+    def from_bytes(cls, path: str, data: bytes) -> NotebookDocument:
+        try:
+            raw = data.decode("utf-8-sig")
+            nb = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            raise FixError("the notebook cannot be read back") from None
+        if not isinstance(nb, dict):
+            raise FixError("the notebook cannot be read back")
+        return cls(path, nb, _json_style(raw, nb), data.startswith(b"\xef\xbb\xbf"))
+
+    def _dump(self) -> str:
+        try:
+            return self.style.dump(self.nb)
+        except (TypeError, ValueError, RecursionError) as e:
+            raise FixError(f"the notebook cannot be written: {e}") from None
+
+    def source(self) -> SourceFile:
+        try:
+            return notebook_from_json(self.path, self._dump())
+        except SourceError as e:
+            raise FixError(e.message) from None
+
+    def _cells(self, nb: dict[str, Any]) -> list[Any]:
+        try:
+            return _notebook_cells(nb)
+        except SourceError as e:
+            raise FixError(e.message) from None
+
+    def apply(self, edits: Sequence[Edit]) -> NotebookDocument:
+        by_cell: dict[int, list[Edit]] = {}
+        for e in edits:
+            if e.span.cell is None:
+                raise FixError("a fix in a notebook names no cell")
+            by_cell.setdefault(e.span.cell, []).append(e)
+        nb = copy.deepcopy(self.nb)
+        cells = self._cells(nb)
+        for number, cell_edits in by_cell.items():
+            if not 1 <= number <= len(cells) or not isinstance(cells[number - 1], dict):
+                raise FixError(f"a fix names cell {number}, which is not a code cell")
+            cell = cells[number - 1]
+            key = "source" if "source" in cell else "input"
+            old = cell.get(key)
+            try:
+                text = _cell_source(old, number)
+            except SourceError as e:
+                raise FixError(e.message) from None
+            new = _apply_to(text, cell_edits, _newline_style(text))
+            cell[key] = _split_lines(new) if isinstance(old, list) else new
+        return NotebookDocument(self.path, nb, self.style, self.bom)
+
+    def to_bytes(self) -> bytes:
+        return (b"\xef\xbb\xbf" if self.bom else b"") + self._dump().encode("utf-8")
+
+    def parts(self) -> list[tuple[str, str]]:
+        src = self.source()
+        out = []
+        cells = self._cells(self.nb)
+        for number in src.cell_numbers or []:
+            cell = cells[number - 1]
+            key = "source" if "source" in cell else "input"
+            text = _cell_source(cell.get(key), number)
+            out.append((f"{self.path}:cell {number}", text.replace("\r\n", "\n")))
+        return out
+
+
+def _split_lines(text: str) -> list[str]:
+    """A cell source as nbformat stores it: lines that keep their line endings."""
+    return [line for line in re.split(r"(?<=\n)", text) if line]
+
+
+def document(path: str, data: bytes) -> Document:
+    """The document of a file's bytes; :class:`FixError` when they cannot be decoded."""
+    try:
+        if is_notebook_path(path):
+            return NotebookDocument.from_bytes(path, data)
+        return PythonDocument.from_bytes(path, data)
+    except SourceError as e:
+        raise FixError(e.message) from None
+
+
+# --------------------------------------------------------------------------------------------
+# The passes
+
+
+def _extent(fix: Fix) -> tuple[tuple[int, int, int], tuple[int, int, int], bool, bool]:
+    """(start, end, starts with an insertion, ends with an insertion) of a fix's edits."""
+    spans = sorted(e.span for e in fix.edits)
+    first, last = spans[0], spans[-1]
+
+    def empty(s: Any) -> bool:
+        return bool(s.line == s.end_line and s.column == s.end_column)
+
+    start = (first.cell or 0, first.line, first.column)
+    end = max((s.cell or 0, s.end_line, s.end_column) for s in spans)
+    return start, end, empty(first), empty(last)
+
+
+def select_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False) -> list[Diagnostic]:
+    """The findings whose fixes one pass applies: applicable, and not overlapping a fix taken
+    before them (in source order; two insertions at one place count as overlapping, the
+    later waits for the next pass)."""
+    chosen: list[Diagnostic] = []
+    last_end: tuple[int, int, int] | None = None
+    last_insert = False
+    candidates = [d for d in diagnostics if applicable(d, unsafe) and d.fix and d.fix.edits]
+    candidates.sort(key=lambda d: (_extent(d.fix)[0], d.code) if d.fix else ((0, 0, 0), ""))
+    for d in candidates:
+        assert d.fix is not None
+        start, end, starts_insert, ends_insert = _extent(d.fix)
+        if last_end is not None and (
+            start < last_end or (start == last_end and (starts_insert or last_insert))
+        ):
+            continue
+        chosen.append(d)
+        last_end, last_insert = end, ends_insert
+    return chosen
+
+
+@dataclass
+class FixResult:
+    """What fixing one file did."""
+
+    path: str
+    original: Document | None
+    fixed_doc: Document | None = None
+    fixed: int = 0  # findings fixed
+    remaining: list[Diagnostic] = field(default_factory=list)
+    source: SourceFile | None = None  # the final source (the fixed one when changed)
+    converged: bool = True
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed_doc is not None
+
+    @property
+    def data(self) -> bytes | None:
+        """The new bytes of the file, None when nothing changed."""
+        return None if self.fixed_doc is None else self.fixed_doc.to_bytes()
+
+    def diff(self) -> str:
+        """A unified diff of the fix (per code cell for a notebook); empty when unchanged."""
+        if self.original is None or self.fixed_doc is None:
+            return ""
+        return unified_diff(self.original, self.fixed_doc)
+
+
+def unified_diff(before: Document, after: Document) -> str:
+    old = dict(before.parts())
+    out: list[str] = []
+    for label, new_text in after.parts():
+        old_text = old.get(label, "")
+        if old_text == new_text:
+            continue
+        lines = difflib.unified_diff(
+            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), label, label
+        )
+        for line in lines:
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def fix_bytes(
+    path: str, data: bytes, lint: Lint, *, unsafe: bool = False, passes: int = MAX_PASSES
+) -> FixResult:
+    """Fix the file ``path`` whose content is ``data``, linting with ``lint`` (which gives the
+    findings after selection and noqa, as reported). Never raises: a failure is the result's
+    ``error``, with the findings of the file as it is in ``remaining``."""
+    try:
+        doc = document(path, data)
+        src = doc.source()
+    except FixError as e:
+        return FixResult(path, None, error=str(e))
+    result = FixResult(path, doc)
+    current, current_src = doc, src
+    first: list[Diagnostic] = []
+    try:
+        found = first = lint(src)
+        for _ in range(passes):
+            chosen = select_fixes(found, unsafe)
+            if not chosen:
+                break
+            nxt = current.apply([e for d in chosen if d.fix for e in d.fix.edits])
+            nxt_src = nxt.source()
+            try:
+                cst.parse_module(nxt_src.text)
+            except cst.ParserSyntaxError as e:
+                codes = ", ".join(sorted({d.code for d in chosen}))
+                raise FixError(
+                    f"fixes ({codes}) would leave code that does not parse "
+                    f"(line {e.raw_line}); the file is left unchanged"
+                ) from None
+            current, current_src = nxt, nxt_src
+            result.fixed += len(chosen)
+            found = lint(current_src)
+        else:
+            result.converged = not select_fixes(found, unsafe)
+        data_out = current.to_bytes() if current is not doc else data
+    except FixError as e:
+        return FixResult(path, doc, remaining=first, source=src, error=str(e))
+    except RecursionError:
+        return FixResult(path, doc, remaining=first, source=src, error="code nested too deeply")
+    result.remaining = found
+    result.source = current_src
+    if data_out != data:
+        result.fixed_doc = current
+    else:
+        result.fixed = 0
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace the file ``path`` by ``data`` atomically, keeping its permission bits (through a
+    symlink, the file it points to is replaced). Raises :class:`OSError`; on failure the file
+    is as it was and no temporary file is left."""
+    target = os.path.realpath(os.fspath(path))
+    directory = os.path.dirname(target) or "."
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

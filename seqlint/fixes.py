@@ -1,0 +1,631 @@
+"""Building fixes: edits located exactly in the analysed text, for rules to attach to findings.
+
+Every builder takes the analysed text (:attr:`seqlint.analysis.Analysis.text`) and the
+:class:`~seqlint.ir.Loc` of a node the extractor recorded, and returns an
+:class:`~seqlint.diagnostics.Edit` in text coordinates, or ``None`` when the place cannot be
+located with certainty (then the rule offers no fix). Edits touch only the characters they
+replace: comments and formatting around them are kept.
+
+- :func:`rename_keyword`: ``Adam(lr=0.01)`` -> ``Adam(learning_rate=0.01)``
+- :func:`rename_method`: ``model.fit_generator(...)`` -> ``model.fit(...)``
+- :func:`replace_string`: ``activation="softmax"`` -> ``activation="sigmoid"`` (quotes kept)
+- :func:`insert_layer_before`: a new layer before a list element or a ``model.add(...)`` line
+- :func:`keras_name`: how the file can spell a Keras object (``layers.Flatten``, ``keras.Input``)
+- :func:`import_keras_name`: else, add the name to the ``from ... import`` of a neighbour
+- :func:`guarded`: decorate a rule's fix builder so that a failure costs the fix, not the finding
+
+Call-local edits parse just the slice of text that covers the call (with libcst); the module
+structure (enclosing lists and statements, import bindings) comes from :mod:`ast`, which is
+much faster than a second libcst parse of the whole file.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import ParamSpec, TypeVar
+
+import libcst as cst
+
+from seqlint.diagnostics import Edit, Span
+from seqlint.extract.names import canonical
+from seqlint.extract.positions import PositionsUnavailable, positions
+from seqlint.ir import Loc
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def guarded(build: Callable[P, T | None]) -> Callable[P, T | None]:
+    """Decorate a rule's fix builder: whatever goes wrong while building a fix, the finding
+    is still reported, without a fix (nothing is located: :class:`PositionsUnavailable` goes
+    through, as everywhere)."""
+
+    @functools.wraps(build)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T | None:
+        try:
+            return build(*args, **kwargs)
+        except PositionsUnavailable:
+            raise
+        except Exception:
+            return None
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------------------------
+# Coordinates
+
+
+@lru_cache(maxsize=8)
+def _line_starts(text: str) -> tuple[int, ...]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return tuple(starts)
+
+
+def offset(text: str, line: int, column: int) -> int | None:
+    """The offset of a 1-based (line, column) of ``text``; None when outside it."""
+    starts = _line_starts(text)
+    if not 1 <= line <= len(starts) or column < 1:
+        return None
+    start = starts[line - 1]
+    end = starts[line] - 1 if line < len(starts) else len(text)
+    if start + column - 1 > end:
+        return None
+    return start + column - 1
+
+
+def span_at(text: str, start: int, end: int | None = None) -> Span:
+    """The :class:`Span` (text coordinates) of ``text[start:end]`` (an insertion point when
+    ``end`` is None)."""
+    starts = _line_starts(text)
+
+    def pos(off: int) -> tuple[int, int]:
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:  # the last line start <= off
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= off:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, off - starts[lo] + 1
+
+    line, column = pos(start)
+    end_line, end_column = pos(start if end is None else end)
+    return Span(line, column, end_line, end_column)
+
+
+def _edit(text: str, start: int, end: int, content: str) -> Edit:
+    return Edit(span_at(text, start, end), content)
+
+
+def _valid(loc: Loc) -> bool:
+    try:
+        return loc.line >= 1 and loc.column >= 1 and loc.end_line >= loc.line
+    except Exception:  # a lazy location whose position pass failed
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# A call, parsed from its slice of text
+
+
+@dataclass
+class _Snippet:
+    """A call parsed alone: its node, and text offsets for the nodes in it."""
+
+    node: cst.Call
+    base: int  # text offset of the snippet's first character
+    ranges: dict[int, tuple[int, int, int, int]]
+    starts: tuple[int, ...]  # line starts of the parsed (wrapped) code
+
+    def start(self, node: cst.CSTNode) -> int:
+        r = self.ranges[id(node)]
+        return self.base + self.starts[r[0] - 1] + r[1] - 1  # - 1: the wrapping "("
+
+    def end(self, node: cst.CSTNode) -> int:
+        r = self.ranges[id(node)]
+        return self.base + self.starts[r[2] - 1] + r[3] - 1
+
+
+def _call(text: str, call: Loc) -> _Snippet | None:
+    """The call that ``call`` locates, parsed from its slice of ``text``."""
+    if not _valid(call):
+        return None
+    start = offset(text, call.line, call.column)
+    end = offset(text, call.end_line, call.end_column)
+    if start is None or end is None or end <= start:
+        return None
+    code = "(" + text[start:end] + "\n)\n"
+    try:
+        module = cst.parse_module(code)
+        ranges = positions(module)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    stmt = module.body[0] if len(module.body) == 1 else None
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    expr = stmt.body[0]
+    if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call):
+        return None
+    node = expr.value
+    if len(node.lpar) != 1:  # only the wrapping parenthesis: the slice is exactly the call
+        return None
+    return _Snippet(node, start, ranges, _line_starts(code))
+
+
+def rename_keyword(text: str, call: Loc, old: str, new: str) -> Edit | None:
+    """Rename the keyword argument ``old=`` of the call at ``call`` to ``new=``."""
+    snip = _call(text, call)
+    if snip is None:
+        return None
+    found = [a.keyword for a in snip.node.args if a.keyword is not None and a.keyword.value == old]
+    if len(found) != 1 or any(
+        a.keyword is not None and a.keyword.value == new for a in snip.node.args
+    ):
+        return None
+    kw = found[0]
+    return _edit(text, snip.start(kw), snip.end(kw), new)
+
+
+def rename_method(text: str, call: Loc, old: str, new: str) -> Edit | None:
+    """Rename the method of ``obj.old(...)`` (the call at ``call``) to ``obj.new(...)``."""
+    snip = _call(text, call)
+    if snip is None:
+        return None
+    func = snip.node.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != old:
+        return None
+    return _edit(text, snip.start(func.attr), snip.end(func.attr), new)
+
+
+def replace_string(
+    text: str,
+    call: Loc,
+    old_value: str,
+    new_value: str,
+    *,
+    keyword: str | None = None,
+    position: int | None = None,
+) -> Edit | None:
+    """Replace the string literal whose value is ``old_value`` among the arguments of the call
+    at ``call`` by ``new_value``, in the same quotes.
+
+    With ``keyword`` and/or ``position``, only that argument is searched (``activation=`` or
+    the second positional argument); else every argument. Literals inside list, tuple, set and
+    dict arguments count (``metrics=["acc"]``), those inside nested calls do not. None unless
+    exactly one literal matches.
+    """
+    snip = _call(text, call)
+    if snip is None:
+        return None
+    values: list[cst.BaseExpression] = []
+    positional = 0
+    for arg in snip.node.args:
+        if arg.star:
+            if position is not None and arg.keyword is None:
+                return None  # *args: positions after it are unknown
+            continue
+        if arg.keyword is None:
+            index = positional
+            positional += 1
+            if (keyword is None and position is None) or index == position:
+                values.append(arg.value)
+        elif (keyword is None and position is None) or arg.keyword.value == keyword:
+            values.append(arg.value)
+    found = [s for v in values for s in _strings(v) if _value(s) == old_value]
+    if len(found) != 1:
+        return None
+    literal = _requote(found[0], new_value)
+    if literal is None:
+        return None
+    return _edit(text, snip.start(found[0]), snip.end(found[0]), literal)
+
+
+def argument_position(definition: object, name: str) -> int | None:
+    """The positional index of the parameter ``name`` in a layer definition's signature
+    (``activation`` is 1 for ``Dense``), for :func:`replace_string`'s ``position``."""
+    params = getattr(definition, "params", ())
+    positional = [p.name for p in params if not getattr(p, "keyword_only", False)]
+    return positional.index(name) if name in positional else None
+
+
+def _strings(node: cst.BaseExpression) -> Iterator[cst.SimpleString]:
+    if isinstance(node, cst.SimpleString):
+        yield node
+    elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        for el in node.elements:
+            if isinstance(el, cst.Element):
+                yield from _strings(el.value)
+    elif isinstance(node, cst.Dict):
+        for item in node.elements:
+            if isinstance(item, cst.DictElement):
+                yield from _strings(item.value)
+
+
+def _value(node: cst.SimpleString) -> str | None:
+    if "b" in node.prefix.lower():
+        return None
+    try:
+        value = node.evaluated_value
+    except Exception:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _requote(node: cst.SimpleString, value: str) -> str | None:
+    """``value`` as a literal with the prefix and quotes of ``node``; None when it would need
+    escapes that the literal's style cannot hold."""
+    prefix, quote = node.prefix, node.quote
+    if any(c in value for c in ("\\", "\n", "\r", quote[0])) or "f" in prefix.lower():
+        return None
+    return f"{prefix}{quote}{value}{quote}"
+
+
+# --------------------------------------------------------------------------------------------
+# The module's structure, from ast
+
+
+@dataclass
+class _Module:
+    tree: ast.Module
+    lines: list[str]
+    parents: dict[int, ast.AST]
+
+
+@lru_cache(maxsize=2)
+def _module(text: str) -> _Module | None:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    return _Module(tree, text.split("\n"), parents)
+
+
+def _column(mod: _Module, line: int, byte_col: int) -> int:
+    """The 1-based character column of an ast (UTF-8 byte) column."""
+    src = mod.lines[line - 1] if 0 < line <= len(mod.lines) else ""
+    if src.isascii():
+        return byte_col + 1
+    return len(src.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+
+
+def _at(mod: _Module, node: ast.AST, loc: Loc) -> bool:
+    """``node`` spans exactly ``loc``."""
+    line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    if line != loc.line or end_line != loc.end_line or col is None or end_col is None:
+        return False
+    return (
+        _column(mod, line, col) == loc.column and _column(mod, end_line, end_col) == loc.end_column
+    )
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of names, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
+
+
+def insert_layer_before(text: str, entry: Loc, layer_src: str) -> Edit | None:
+    """Insert the layer ``layer_src`` (code such as ``layers.Flatten()``) into a Sequential
+    stack just before the entry at ``entry`` (a list element, or the argument of ``add()``).
+
+    List form: ``Flatten(), `` before the element, or a line of its own, indented like it,
+    when the elements are one per line. Add form: a ``model.add(Flatten())`` line above the
+    ``model.add(...)`` statement, indented the same; not when that statement sits in a loop
+    (the new layer would be added on every turn) or shares its line with other code.
+    """
+    mod = _module(text) if _valid(entry) else None
+    if mod is None:
+        return None
+    for node in ast.walk(mod.tree):
+        if isinstance(node, (ast.List, ast.Tuple)):
+            for index, elt in enumerate(node.elts):
+                if _at(mod, elt, entry):
+                    return _insert_in_list(text, mod, node, index, entry, layer_src)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            call = node.value
+            if (
+                isinstance(call.func, ast.Attribute)
+                and call.func.attr == "add"
+                and len(call.args) == 1
+                and not call.keywords
+                and _at(mod, call.args[0], entry)
+            ):
+                return _insert_add(text, mod, node, call.func.value, layer_src)
+    return None
+
+
+def _insert_in_list(
+    text: str, mod: _Module, node: ast.List | ast.Tuple, index: int, entry: Loc, layer_src: str
+) -> Edit | None:
+    at = offset(text, entry.line, entry.column)
+    if at is None:
+        return None
+    before = mod.lines[entry.line - 1][: entry.column - 1]
+    elt = node.elts[index]
+    own_line = not before.strip()
+    if own_line and index > 0:
+        prev_end = getattr(node.elts[index - 1], "end_lineno", None)
+        own_line = prev_end is not None and prev_end < elt.lineno
+    if own_line:
+        return _edit(text, at, at, f"{layer_src},\n{before}")
+    return _edit(text, at, at, f"{layer_src}, ")
+
+
+def _insert_add(
+    text: str, mod: _Module, stmt: ast.Expr, receiver: ast.expr, layer_src: str
+) -> Edit | None:
+    name = _dotted(receiver)
+    if name is None:
+        return None  # ``get_model().add(...)``: repeating the receiver would call it again
+    line = mod.lines[stmt.lineno - 1]
+    indent = line[: _column(mod, stmt.lineno, stmt.col_offset) - 1]
+    if indent.strip():
+        return None  # ``x = 1; model.add(...)`` or ``if c: model.add(...)``
+    parent = mod.parents.get(id(stmt))
+    while parent is not None and not isinstance(
+        parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)
+    ):
+        if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
+            return None
+        parent = mod.parents.get(id(parent))
+    at = offset(text, stmt.lineno, 1)
+    if at is None:
+        return None
+    return _edit(text, at, at, f"{indent}{name}.add({layer_src})\n")
+
+
+# --------------------------------------------------------------------------------------------
+# Spelling Keras names the way the file does
+
+
+# The canonical names each target can be reached by.
+_SAME = {
+    "keras.Input": ("keras.Input", "keras.layers.Input"),
+}
+
+
+@dataclass(frozen=True)
+class _Binding:
+    qualname: str  # canonical
+    line: int
+    once: bool = True  # bound by one import statement only
+
+
+@lru_cache(maxsize=2)
+def _bindings(text: str) -> tuple[dict[str, _Binding], dict[str, int]] | None:
+    """Module-level names bound by imports (name -> canonical qualname, line), and the
+    modules star-imported (module -> line). A name that is also bound otherwise at module
+    level (assigned, defined, imported twice differently) is left out."""
+    mod = _module(text)
+    if mod is None:
+        return None
+    bound: dict[str, _Binding] = {}
+    stars: dict[str, int] = {}
+    other: set[str] = set()
+
+    def bind(name: str, qualname: str, line: int) -> None:
+        old = bound.get(name)
+        if old is not None and old.qualname != qualname:
+            other.add(name)
+        elif old is None:
+            bound[name] = _Binding(qualname, line)
+        else:
+            bound[name] = _Binding(qualname, old.line, once=False)
+
+    def stored(node: ast.AST) -> None:
+        """Names that ``node`` binds, without entering function and class bodies."""
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+                other.add(n.id)
+            elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                other.add(n.name)
+                stack.extend(n.decorator_list)
+                continue
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                other.update((a.asname or a.name).split(".", 1)[0] for a in n.names)
+            elif isinstance(n, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and n.name:
+                other.add(n.name)
+            stack.extend(ast.iter_child_nodes(n))
+
+    def visit(stmts: list[ast.stmt]) -> None:
+        for stmt in stmts:
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname:
+                        bind(alias.asname, canonical(alias.name), stmt.lineno)
+                    else:
+                        top = alias.name.split(".", 1)[0]
+                        bind(top, canonical(top), stmt.lineno)
+            elif isinstance(stmt, ast.ImportFrom):
+                if stmt.level or not stmt.module:
+                    other.update(a.asname or a.name for a in stmt.names)
+                    continue
+                module = canonical(stmt.module)
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        stars.setdefault(module, stmt.lineno)
+                    else:
+                        bind(alias.asname or alias.name, f"{module}.{alias.name}", stmt.lineno)
+            elif isinstance(stmt, ast.If):
+                stored(stmt.test)
+                visit(stmt.body)
+                visit(stmt.orelse)
+            elif isinstance(stmt, ast.Try):
+                visit(stmt.body)
+                visit(stmt.orelse)
+                visit(stmt.finalbody)
+                for handler in stmt.handlers:
+                    if handler.name:
+                        other.add(handler.name)
+                    visit(handler.body)
+            else:
+                stored(stmt)
+
+    visit(mod.tree.body)
+    # ``global NAME`` in a function may rebind a module-level name
+    for node in ast.walk(mod.tree):
+        if isinstance(node, ast.Global):
+            other.update(node.names)
+    return {k: v for k, v in bound.items() if k not in other}, stars
+
+
+def keras_name(text: str, target: str, like: Loc | None = None, before: int = 0) -> str | None:
+    """How the file can spell the Keras object ``target`` (a canonical name such as
+    ``keras.layers.Flatten`` or ``keras.Input``) in code inserted at line ``before``.
+
+    The prefix of the neighbouring call at ``like`` comes first (``layers.Dense`` ->
+    ``layers.Flatten``, ``tf.keras.layers.Dense`` -> ``tf.keras.layers.Flatten``), then a
+    name imported at module level: the object itself (``Flatten``), or a module it lives in
+    (``keras.layers.Flatten``, ``tf.keras.Input``). None when nothing in the file binds it:
+    a fix must never produce a NameError.
+    """
+    found = _bindings(text)
+    if found is None:
+        return None
+    bound, stars = found
+    if before:
+        bound = {k: v for k, v in bound.items() if v.line < before}
+        stars = {k: v for k, v in stars.items() if v < before}
+    aliases = _SAME.get(target, (target,))
+    last = target.rsplit(".", 1)[1]
+
+    def resolve(dotted: str) -> str | None:
+        head, _, rest = dotted.partition(".")
+        b = bound.get(head)
+        if b is None:
+            return None
+        return canonical(f"{b.qualname}.{rest}") if rest else b.qualname
+
+    if like is not None:
+        prefix = _callee_prefix(text, like)
+        if prefix is not None and resolve(f"{prefix}.{last}") in aliases:
+            return f"{prefix}.{last}"
+    options: list[tuple[int, int, str]] = []
+    for name, b in bound.items():
+        for rank, alias in enumerate(aliases):
+            spelled = None
+            if b.qualname == alias:
+                spelled = name
+            elif alias.startswith(b.qualname + "."):
+                spelled = name + alias[len(b.qualname) :]
+            elif b.qualname == "tensorflow" and alias.startswith("keras."):
+                spelled = f"{name}.{alias}"
+            if spelled is not None and resolve(spelled) in aliases:
+                options.append((spelled.count("."), rank, spelled))
+    for rank, alias in enumerate(aliases):
+        module, _, short = alias.rpartition(".")
+        if module in stars and short not in bound:
+            options.append((0, rank, short))
+    return min(options)[2] if options else None
+
+
+def _callee_prefix(text: str, call: Loc) -> str | None:
+    """``layers`` for ``layers.Dense(...)``, ``tf.keras.layers`` for
+    ``tf.keras.layers.Dense(...)``; None for a bare name or anything else."""
+    snip = _call(text, call)
+    if snip is None:
+        return None
+    func = snip.node.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    return _dotted_cst(func.value)
+
+
+def _dotted_cst(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted_cst(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+@lru_cache(maxsize=2)
+def _names(text: str) -> frozenset[str] | None:
+    """Every name the module binds or reads anywhere (``*`` when it star-imports)."""
+    mod = _module(text)
+    if mod is None:
+        return None
+    names: set[str] = set()
+    for node in ast.walk(mod.tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".", 1)[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+    return frozenset(names)
+
+
+def import_keras_name(
+    text: str, target: str, like: Loc, before: int = 0
+) -> tuple[str, Edit] | None:
+    """Make ``target`` (a canonical name such as ``keras.layers.Flatten``) usable by its bare
+    name, for a file that imports the neighbouring call's class by its bare name: the name is
+    added to that ``from ... import`` statement (``from keras.layers import Conv2D, Dense``
+    -> ``..., Dense, Flatten``). Returns (the name, the edit), or None when that import is not
+    a plain module-level one of the same module, or the name is used in the file already.
+    """
+    snip = _call(text, like)
+    found = _bindings(text)
+    mod = _module(text)
+    if snip is None or found is None or mod is None or not isinstance(snip.node.func, cst.Name):
+        return None
+    binding = found[0].get(snip.node.func.value)
+    module, _, short = target.rpartition(".")
+    if (
+        binding is None
+        or not binding.once
+        or (before and binding.line >= before)
+        or binding.qualname.rpartition(".")[0] != module
+    ):
+        return None
+    names = _names(text)
+    if names is None or short in names or "*" in names:
+        return None
+    for stmt in mod.tree.body:  # module level, not under a condition
+        if (
+            isinstance(stmt, ast.ImportFrom)
+            and stmt.lineno == binding.line
+            and not stmt.level
+            and stmt.module
+            and canonical(stmt.module) == module
+            and any((a.asname or a.name) == snip.node.func.value for a in stmt.names)
+        ):
+            last = stmt.names[-1]
+            if last.end_lineno is None or last.end_col_offset is None:
+                return None
+            at = offset(text, last.end_lineno, _column(mod, last.end_lineno, last.end_col_offset))
+            if at is None:
+                return None
+            return short, _edit(text, at, at, f", {short}")
+    return None

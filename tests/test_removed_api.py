@@ -1,0 +1,319 @@
+"""removed-api (SEQ401): Keras 1/2 API gone from Keras 3, and the aliases Keras 3 still ships."""
+
+from __future__ import annotations
+
+import textwrap
+
+from helpers import lint
+
+from seqlint import keras_api as api
+from seqlint.analysis import Analysis
+from seqlint.extract import extract, parse
+from seqlint.layers import get_layer
+from seqlint.rules.removed_api import removed_uses
+
+CODES = {"SEQ302", "SEQ401"}
+
+
+def found(code: str) -> list[tuple[str, int]]:
+    return [(d.name, d.span.line) for d in lint(code, select=CODES)]
+
+
+def messages(code: str) -> list[str]:
+    return [d.message for d in lint(code, select=CODES)]
+
+
+def uses(code: str):
+    text = textwrap.dedent(code)
+    return removed_uses(Analysis.of(extract(parse(text)), text))
+
+
+MODEL = """\
+import numpy as np
+from keras.layers import Dense
+from keras.models import Sequential
+model = Sequential([Dense(1, input_shape=(3,))])
+model.compile(optimizer="adam", loss="mse")
+x, y = np.zeros((8, 3)), np.zeros(8)
+"""
+
+
+def test_removed_model_methods_at_the_call() -> None:
+    code = MODEL + (
+        "model.fit_generator(gen, steps_per_epoch=4)\n"
+        "model.evaluate_generator(gen, steps=2)\n"
+        "model.predict_generator(gen, steps=2)\n"
+        "labels = model.predict_classes(x)\n"
+        "probs = model.predict_proba(x)\n"
+    )
+    assert found(code) == [("removed-api", n) for n in (7, 8, 9, 10, 11)]
+    text = " ".join(messages(code))
+    assert "`model.fit(...)`" in text and "np.argmax(model.predict(x), axis=-1)" in text
+    by_old = {u.old: u for u in uses(code)}
+    assert (by_old["fit_generator"].new, by_old["fit_generator"].rename_safe) == ("fit", True)
+    assert by_old["predict_classes"].new is None
+
+
+def test_fit_generator_rename_is_unsafe_with_keras1_arguments() -> None:
+    code = MODEL + "model.fit_generator(gen, 100, nb_epoch=3)\n"
+    (use,) = uses(code)
+    assert (use.kind, use.new, use.rename_safe) == ("method", "fit", False)
+
+
+def test_nb_epoch_on_fit_and_lr_on_the_optimizer() -> None:
+    code = (
+        "import numpy as np\n"
+        "from keras.layers import Dense\n"
+        "from keras.models import Sequential\n"
+        "from keras.optimizers import RMSprop\n"
+        "model = Sequential([Dense(1, input_dim=8)])\n"
+        "opt = RMSprop(lr=0.001)\n"
+        "model.compile(loss='mse', optimizer=opt)\n"
+        "model.fit(np.zeros((4, 8)), np.zeros(4), nb_epoch=5, batch_size=2)\n"
+    )
+    assert found(code) == [("removed-api", 6), ("removed-api", 8)]
+    kinds = {(u.kind, u.old, u.new, u.rename_safe) for u in uses(code)}
+    assert kinds == {
+        ("object_keyword", "lr", "learning_rate", True),
+        ("call_keyword", "nb_epoch", "epochs", True),
+    }
+    assert "`learning_rate=`" in messages(code)[0] and "`epochs=`" in messages(code)[1]
+
+
+def test_decay_is_flagged_because_keras3_ignores_it() -> None:
+    code = (
+        "from tensorflow.keras.optimizers import SGD\n"
+        "sgd = SGD(learning_rate=0.01, decay=1e-6, momentum=0.9)\n"
+        "ok = SGD(learning_rate=0.01, decay=None)\n"
+    )
+    assert found(code) == [("removed-api", 2)]
+    message = messages(code)[0]
+    assert "ignored" in message and "InverseTimeDecay" in message
+
+
+def test_keras1_layer_keywords() -> None:
+    code = (
+        "from keras.models import Sequential\n"
+        "from keras.layers import Dense, Dropout, Conv2D, LSTM, BatchNormalization, Embedding\n"
+        "model = Sequential()\n"
+        "model.add(Conv2D(32, (3, 3), border_mode='same', subsample=(2, 2), "
+        "input_shape=(28, 28, 1)))\n"
+        "model.add(BatchNormalization(mode=0))\n"
+        "model.add(Dense(output_dim=64, init='uniform', W_regularizer=None))\n"
+        "model.add(Dropout(p=0.5))\n"
+        "model.add(Embedding(100, 8, input_length=10))\n"
+        "model.add(LSTM(8, dropout_W=0.2, dropout_U=0.2, batch_input_shape=(4, 10, 8)))\n"
+    )
+    assert found(code) == [("removed-api", n) for n in (4, 5, 6, 7, 9)]
+    renames = {(u.old, u.new) for u in uses(code)}
+    assert {
+        ("border_mode", "padding"),
+        ("subsample", "strides"),
+        ("output_dim", "units"),
+        ("init", "kernel_initializer"),
+        ("p", "rate"),
+        ("dropout_W", "dropout"),
+        ("batch_input_shape", None),
+        ("mode", None),
+    } <= renames
+
+
+def test_keyword_table_follows_the_layer() -> None:
+    embedding, prelu, dense = get_layer("Embedding"), get_layer("PReLU"), get_layer("Dense")
+    assert embedding is not None and prelu is not None and dense is not None
+    init = api.removed_layer_keyword(embedding, "init")
+    assert init is not None and init.new == "embeddings_initializer"
+    alpha = api.removed_layer_keyword(prelu, "init")
+    assert alpha is not None and alpha.new == "alpha_initializer"
+    # names Keras 3 still accepts are never "removed"
+    assert api.removed_layer_keyword(embedding, "input_length") is None
+    assert api.removed_layer_keyword(embedding, "output_dim") is None
+    # ``p`` is a Keras 1 name on dropout layers only
+    assert api.removed_layer_keyword(dense, "p") is None
+
+
+def test_keras1_convolution_signature() -> None:
+    code = (
+        "from keras.models import Sequential\n"
+        "from keras.layers import Convolution2D, Conv2D, Convolution3D\n"
+        "model = Sequential()\n"
+        "model.add(Convolution2D(32, 3, 3, input_shape=(28, 28, 1)))\n"
+        "model.add(Convolution2D(32, (3, 3)))\n"
+        "model.add(Conv2D(32, 3, 1))\n"
+        "m3 = Sequential([Convolution3D(8, 3, 3, 3, input_shape=(8, 8, 8, 1))])\n"
+    )
+    assert found(code) == [("removed-api", 4), ("removed-api", 7)]
+    assert "`Conv2D(32, (3, 3))`" in messages(code)[0]
+    assert "`Conv3D(8, (3, 3, 3))`" in messages(code)[1]
+
+
+def test_removed_modules_and_names_at_the_import() -> None:
+    code = (
+        "from keras.models import Sequential\n"
+        "from keras.layers.core import Dense\n"
+        "from keras.utils import np_utils\n"
+        "import keras.engine.topology\n"
+        "from keras.wrappers.scikit_learn import KerasClassifier\n"
+        "from keras.layers import CuDNNLSTM, Dense as D\n"
+        "from tensorflow.keras.layers.experimental import preprocessing\n"
+        "from keras.preprocessing.text import Tokenizer\n"
+        "model = Sequential([Dense(4, input_shape=(3,)), CuDNNLSTM(4)])\n"
+    )
+    # the layer calls are not reported again: their import already is
+    assert found(code) == [("removed-api", n) for n in range(2, 9)]
+    text = " ".join(messages(code))
+    assert "to_categorical" in text and "scikeras" in text and "`LSTM`" in text
+
+
+def test_removed_things_reached_by_attribute_at_the_call() -> None:
+    code = (
+        "import tensorflow as tf\n"
+        "model = tf.keras.Sequential([\n"
+        "    tf.keras.layers.experimental.preprocessing.Rescaling(1 / 255, input_shape=(8,)),\n"
+        "    tf.keras.layers.CuDNNGRU(4),\n"
+        "])\n"
+    )
+    assert found(code) == [("removed-api", 3), ("removed-api", 4)]
+
+
+def test_keras3_aliases_and_kept_modules_are_clean() -> None:
+    code = (
+        "import numpy as np\n"
+        "from tensorflow.keras.preprocessing.text import Tokenizer\n"
+        "from keras.preprocessing.image import ImageDataGenerator\n"
+        "from keras.preprocessing.sequence import pad_sequences\n"
+        "from keras.optimizers.legacy import Adam as LegacyAdam\n"
+        "from keras.layers import Convolution2D, MaxPool2D, AvgPool2D, LeakyReLU, InputLayer\n"
+        "from keras.layers import Embedding, Flatten, Dense\n"
+        "from keras.models import Sequential\n"
+        "from keras.optimizers import Adam\n"
+        "model = Sequential()\n"
+        "model.add(InputLayer(input_shape=(28, 28, 1)))\n"
+        "model.add(Convolution2D(32, (3, 3)))\n"
+        "model.add(LeakyReLU(alpha=0.1))\n"
+        "model.add(MaxPool2D())\n"
+        "model.add(AvgPool2D(2))\n"
+        "model.add(Flatten())\n"
+        "model.add(Dense(10, activation='softmax'))\n"
+        "model.compile(optimizer=Adam(learning_rate=1e-3), loss='mse')\n"
+        "model.fit(np.zeros((4, 28, 28, 1)), np.zeros(4), epochs=1)\n"
+        "text = Sequential([Embedding(100, 8, input_length=10), Flatten(), Dense(1)])\n"
+    )
+    assert found(code) == []
+
+
+def test_version_fallbacks_are_silent() -> None:
+    code = (
+        "import keras\n"
+        "from keras.layers import Dense\n"
+        "from keras.models import Sequential\n"
+        "from keras.optimizers import Adam\n"
+        "try:\n"
+        "    from keras.utils import np_utils\n"
+        "except ImportError:\n"
+        "    np_utils = None\n"
+        "try:\n"
+        "    from tensorflow.keras.utils import to_categorical\n"
+        "except ImportError:\n"
+        "    from keras.utils.np_utils import to_categorical\n"
+        "if keras.__version__.startswith('2'):\n"
+        "    opt = Adam(lr=0.01)\n"
+        "else:\n"
+        "    opt = Adam(learning_rate=0.01)\n"
+        "model = Sequential([Dense(1, input_shape=(3,))])\n"
+        "model.compile(optimizer=opt, loss='mse')\n"
+        "try:\n"
+        "    model.fit_generator(batches(), steps_per_epoch=3)\n"
+        "except AttributeError:\n"
+        "    model.fit(batches(), steps_per_epoch=3)\n"
+    )
+    assert found(code) == []
+
+
+def test_files_running_keras2_on_purpose_are_silent() -> None:
+    tf_keras = (
+        "from tf_keras.models import Sequential\n"
+        "from tf_keras.layers import Dense\n"
+        "from tf_keras.optimizers import Adam\n"
+        "model = Sequential([Dense(1, input_shape=(3,), init='uniform')])\n"
+        "model.compile(optimizer=Adam(lr=0.1), loss='mse')\n"
+        "model.fit_generator(batches(), nb_epoch=3)\n"
+    )
+    legacy_env = (
+        "import os\n"
+        "os.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
+        "import tensorflow as tf\n"
+        "model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(3,))])\n"
+        "model.compile(optimizer=tf.keras.optimizers.Adam(lr=0.1), loss='mse')\n"
+    )
+    internal = (
+        "from tensorflow.python.keras.utils import np_utils\n"
+        "from tensorflow.python.keras.models import Sequential\n"
+    )
+    assert found(tf_keras) == found(legacy_env) == found(internal) == []
+
+
+def test_callback_keywords() -> None:
+    code = (
+        "from keras.callbacks import ModelCheckpoint, TensorBoard, ReduceLROnPlateau\n"
+        "ckpt = ModelCheckpoint('best.keras', period=5)\n"
+        "board = TensorBoard(log_dir='logs', write_grads=True)\n"
+        "plateau = ReduceLROnPlateau(epsilon=1e-4)\n"
+    )
+    assert found(code) == [("removed-api", 2), ("removed-api", 3)]
+
+
+def test_one_finding_per_call_lists_every_removed_name() -> None:
+    code = (
+        "from keras.optimizers import SGD\n"
+        "opt = SGD(lr=0.01, decay=1e-6, momentum=0.9, nesterov=True)\n"
+    )
+    (message,) = messages(code)
+    assert "`lr=`" in message and "`decay=`" in message
+    assert len(uses(code)) == 2
+
+
+def test_module_tables_match_what_keras3_imports() -> None:
+    assert api.removed_module("keras.layers.core", standalone=True) is not None
+    assert api.removed_module("keras.layers.experimental.preprocessing", False) is not None
+    assert api.removed_module("keras.preprocessing.text", standalone=True) is not None
+    assert api.removed_module("keras.preprocessing.text", standalone=False) is None
+    for kept in (
+        "keras.preprocessing.image",
+        "keras.preprocessing.sequence",
+        "keras.optimizers.legacy",
+        "keras.legacy.saving",
+        "keras.utils",
+        "keras.layers",
+    ):
+        assert api.removed_module(kept, standalone=True) is None, kept
+    assert api.removed_name("keras.layers", "Merge", standalone=True) is None
+    assert api.removed_name("keras.layers", "ThresholdedReLU", standalone=False) is None
+    assert api.removed_name("keras.layers", "ThresholdedReLU", standalone=True) is not None
+
+
+def test_a_guarded_import_of_a_removed_layer_covers_its_calls() -> None:
+    code = (
+        "from keras.models import Sequential\n"
+        "try:\n"
+        "    from keras.layers import CuDNNLSTM as LSTM\n"
+        "except ImportError:\n"
+        "    from keras.layers import LSTM\n"
+        "model = Sequential([LSTM(8, input_shape=(10, 4))])\n"
+    )
+    assert found(code) == []
+
+
+def test_decay_zero_changes_nothing() -> None:
+    code = "from keras.optimizers import Adam\nopt = Adam(learning_rate=0.01, decay=0.0)\n"
+    assert found(code) == []
+
+
+def test_a_try_that_only_catches_keyboard_interrupt_does_not_hide_findings() -> None:
+    code = MODEL + (
+        "try:\n"
+        "    model.fit_generator(gen, steps_per_epoch=4)\n"
+        "except KeyboardInterrupt:\n"
+        "    pass\n"
+    )
+    assert found(code) == [("removed-api", 8)]
