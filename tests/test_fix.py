@@ -146,6 +146,51 @@ INPUT_ADD_AFTER = INPUT_ADD_BEFORE.replace(
 )
 
 
+RENAMES_BEFORE = """\
+import numpy as np
+from keras.layers import Dense
+from keras.models import Sequential
+from keras.optimizers import Adam
+
+x, y = np.random.rand(32, 4), np.random.rand(32)
+model = Sequential([Dense(1, input_dim=4)])
+model.compile(optimizer=Adam(lr=0.01), loss="mse")  # keep this comment
+model.fit(x, y, nb_epoch=2)
+"""
+LR_AFTER = RENAMES_BEFORE.replace("Adam(lr=", "Adam(learning_rate=")
+RENAMES_AFTER = LR_AFTER.replace("nb_epoch=", "epochs=")
+
+GENERATOR_BEFORE = """\
+import numpy as np
+import keras
+
+def batches():
+    while True:
+        yield np.random.rand(8, 4), np.random.rand(8)
+
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit_generator(batches(), steps_per_epoch=2, epochs=1)
+"""
+GENERATOR_AFTER = GENERATOR_BEFORE.replace("fit_generator(", "fit(")
+
+TYPO_BEFORE = """\
+import keras
+
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    keras.layers.Dense(16, activation='rleu'),
+    keras.layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adma", loss="binary_crossentropy", metrics=["accuarcy"])
+"""
+TYPO_AFTER = (
+    TYPO_BEFORE.replace("'rleu'", "'relu'")
+    .replace('"adma"', '"adam"')
+    .replace('"accuarcy"', '"accuracy"')
+)
+
+
 @pytest.mark.parametrize(
     ("before", "after", "unsafe"),
     [
@@ -155,8 +200,17 @@ INPUT_ADD_AFTER = INPUT_ADD_BEFORE.replace(
         (FLATTEN_IMPORT_BEFORE, FLATTEN_IMPORT_AFTER, True),
         (INPUT_BEFORE, INPUT_AFTER, True),
         (INPUT_ADD_BEFORE, INPUT_ADD_AFTER, True),
+        (GENERATOR_BEFORE, GENERATOR_AFTER, False),
     ],
-    ids=["softmax", "flatten-list", "flatten-add", "flatten-import", "input", "input-add"],
+    ids=[
+        "softmax",
+        "flatten-list",
+        "flatten-add",
+        "flatten-import",
+        "input",
+        "input-add",
+        "fit-generator",
+    ],
 )
 def test_fix_before_after(before: str, after: str, unsafe: bool) -> None:
     path = write("model.py", before)
@@ -170,6 +224,33 @@ def test_fix_before_after(before: str, after: str, unsafe: bool) -> None:
     again = run(*args)
     assert path.read_text() == after
     assert again.exit_code == 0 and again.stdout == "All checks passed!\n"
+
+
+def test_removed_api_renames_two_calls_safely() -> None:
+    path = write("model.py", RENAMES_BEFORE)
+    result = run("check", "--fix", "model.py")
+    assert path.read_text() == RENAMES_AFTER, result.output
+    assert result.stdout == "Fixed 2 errors (0 remaining).\n"
+    assert run("check", "--fix", "model.py").stdout == "All checks passed!\n"
+
+
+def test_identifier_typos_are_unsafe_fixes() -> None:
+    path = write("model.py", TYPO_BEFORE)
+    run("check", "--fix", "model.py")
+    assert path.read_text() == TYPO_BEFORE  # a guess is never applied without the flag
+    result = run("check", "--fix", "--unsafe-fixes", "model.py")
+    assert path.read_text() == TYPO_AFTER, result.output
+    assert result.stdout == "Fixed 2 errors (0 remaining).\n"
+    assert run("check", "--fix", "--unsafe-fixes", "model.py").stdout == "All checks passed!\n"
+
+
+def test_identifier_from_a_variable_gets_no_fix() -> None:
+    code = TYPO_BEFORE.replace("activation='rleu'", "activation=act").replace(
+        "import keras\n", "import keras\n\nact = 'rleu'\n"
+    )
+    path = write("model.py", code)
+    run("check", "--fix", "--unsafe-fixes", "model.py")
+    assert "act = 'rleu'" in path.read_text()  # the literal is not in the layer call
 
 
 def test_unsafe_fixes_need_the_flag() -> None:
@@ -477,7 +558,7 @@ def test_stdin_fix_writes_the_fixed_code_to_stdout() -> None:
 
 
 def test_rule_docs_say_what_fix_does() -> None:
-    for code in ("SEQ101", "SEQ102", "SEQ201"):
+    for code in ("SEQ101", "SEQ102", "SEQ201", "SEQ301", "SEQ401"):
         result = run("rule", code)
         assert "Fix available: yes." in result.stdout
         assert "--fix" in result.stdout

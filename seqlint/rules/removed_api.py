@@ -8,7 +8,8 @@ from typing import Any
 
 from seqlint import keras_api as api
 from seqlint.analysis import Analysis
-from seqlint.diagnostics import Diagnostic
+from seqlint.diagnostics import Diagnostic, Fix
+from seqlint.fixes import guarded, rename_keyword, rename_method
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
 
@@ -334,8 +335,15 @@ class RemovedApi(Rule):
         "`nb_epoch=`, `model.fit` for `fit_generator`, `kernel_initializer=` for `init=`, "
         "`padding=` for `border_mode=`, `Conv2D(32, (3, 3))` for `Convolution2D(32, 3, 3)`, "
         "`from keras.utils import to_categorical` for `keras.utils.np_utils`, a "
-        "learning-rate schedule for `decay=`."
+        "learning-rate schedule for `decay=`.\n\n"
+        "`--fix` renames what is a plain rename: `lr=` -> `learning_rate=`, `nb_epoch=` -> "
+        "`epochs=`, `fit_generator`/`evaluate_generator`/`predict_generator` -> "
+        "`fit`/`evaluate`/`predict`, and the Keras 1 layer keywords with a Keras 3 twin. A "
+        "rename that alone would not give working Keras 3 code (e.g. `fit_generator` with "
+        "`workers=`) is offered under `--unsafe-fixes` only; imports, `decay=` and Keras 1 "
+        "signatures are left to you."
     )
+    fixable = True
     examples = (
         Example(
             "from keras.layers import Dense\n"
@@ -392,7 +400,34 @@ class RemovedApi(Rule):
             message = uses[0].message
             if len(uses) > 1:
                 message += "; also " + "; ".join(u.message for u in uses[1:])
-            yield self.diagnostic(loc, message, suggestion=_suggestion(uses))
+            yield self.diagnostic(
+                loc, message, suggestion=_suggestion(uses), fix=_rename_fix(analysis.text, uses)
+            )
+
+
+_RENAMES = frozenset({"method", "call_keyword", "object_keyword", "layer_keyword"})
+
+
+@guarded
+def _rename_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
+    """Apply the plain renames (`lr=` -> `learning_rate=`, `fit_generator` -> `fit`, ...) of
+    one call; offered only when they resolve every removed use of that call. Safe when each
+    rename alone gives working Keras 3 code."""
+    edits = []
+    for use in uses:
+        if use.new is None or use.kind not in _RENAMES:
+            return None
+        if use.kind == "method":
+            edit = rename_method(text, use.loc, use.old, use.new)
+        else:
+            edit = rename_keyword(text, use.loc, use.old, use.new)
+        if edit is None:
+            return None
+        edits.append(edit)
+    if len({e.span for e in edits}) != len(edits):
+        return None
+    safe = all(u.rename_safe for u in uses)
+    return Fix(_suggestion(uses) or "Rename", tuple(edits), safe=safe)
 
 
 def _suggestion(uses: list[RemovedUse]) -> str | None:

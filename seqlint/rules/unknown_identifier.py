@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from seqlint.analysis import Analysis
-from seqlint.diagnostics import Diagnostic
+from seqlint.diagnostics import Diagnostic, Fix
 from seqlint.extract.values import DictVal, ListVal
+from seqlint.fixes import guarded, replace_string
 from seqlint.identifiers import (
     KERAS2_ONLY,
     KIND_TITLES,
@@ -299,8 +300,11 @@ class UnknownIdentifierRule(Rule):
     fix_doc = (
         'Use the name Keras knows; the message proposes the closest one (`"rleu"` -> '
         '`"relu"`, `"adma"` -> `"adam"`). Names registered as custom objects are not '
-        "checked: files that register custom objects are left alone."
+        "checked: files that register custom objects are left alone.\n\n"
+        "`--fix --unsafe-fixes` replaces the string by the suggestion when there is exactly one "
+        "confident candidate (unsafe: the suggestion is a guess at what was meant)."
     )
+    fixable = True
     examples = (
         Example(
             "import keras\nfrom keras import layers\n\n"
@@ -333,7 +337,32 @@ class UnknownIdentifierRule(Rule):
             if len(group) > 1:
                 fixes = [f"{_q(f.old)} -> {_q(f.new)}" for f in group if f.new is not None]
                 help_text = "replace " + ", ".join(fixes) if fixes else None
-            yield self.diagnostic(group[0].loc, _message(group), suggestion=help_text)
+            yield self.diagnostic(
+                group[0].loc,
+                _message(group),
+                suggestion=help_text,
+                fix=_typo_fix(analysis.text, group),
+            )
+
+
+@guarded
+def _typo_fix(text: str, group: list[UnknownIdentifier]) -> Fix | None:
+    """Replace each misspelt literal by its suggestion; unsafe: the suggestion is a guess.
+
+    Only when every string of the line has one confident replacement and each literal is
+    found exactly once in its call (a value that came from a variable is left alone)."""
+    edits = []
+    for found in group:
+        if found.new is None:
+            return None
+        edit = replace_string(text, found.loc, found.old, found.new)
+        if edit is None:
+            return None
+        edits.append(edit)
+    if len({e.span for e in edits}) != len(edits):
+        return None
+    pairs = ", ".join(f"{_q(f.old)} -> {_q(f.new or '')}" for f in group)
+    return Fix(f"Replace {pairs}", tuple(edits), safe=False)
 
 
 __all__ = ["UnknownIdentifier", "UnknownIdentifierRule", "find_unknown_identifiers"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from seqlint.runtime.layers._windows import (
+    _offsets,
     col2im,
     crop,
     ints,
@@ -65,38 +66,53 @@ class _Pooling(RuntimeLayer):
 
 class _MaxPooling(_Pooling):
     def forward(self, x: Array, training: bool = False) -> Array:
-        xp = self.xp
-        _, win, geo = self._prepare(x, -float("inf"))
-        n, c = win.shape[0], win.shape[-1]
-        out = geo["out"]
-        flat = win.reshape(n, *out, prod(self.pool_size), c)
+        xpad, win, geo = self._prepare(x, -float("inf"))
         if self.rank == 3:
+            n, c = win.shape[0], win.shape[-1]
+            flat = win.reshape(n, *geo["out"], prod(self.pool_size), c)
             y = flat.max(axis=-2)
             geo["flat"] = flat
-            geo["y"] = y
         else:
-            idx = flat.argmax(axis=-2)
-            y = xp.take_along_axis(flat, idx[..., None, :], axis=-2)[..., 0, :]
-            geo["idx"] = idx
+            # one strided slice per window offset: an elementwise maximum over prod(pool_size)
+            # views is far cheaper than copying the windows out and taking an argmax
+            y = None
+            for sl in self._slices(geo):
+                part = xpad[sl]
+                y = part.copy() if y is None else self.xp.maximum(y, part)
+            geo["xpad"] = xpad
+        geo["y"] = y
         self._cache = geo
         return self._finish(y)
+
+    def _slices(self, geo: dict[str, Any]) -> list[tuple[slice, ...]]:
+        ones = (1,) * self.rank
+        return [
+            (slice(None), *sl) for _, sl in _offsets(self.pool_size, self.strides, ones, geo["out"])
+        ]
 
     def backward(self, dy: Array) -> Array:
         xp = self.xp
         geo = self._cache
         dy = self._start_backward(dy)
-        kk = prod(self.pool_size)
+        y = geo["y"]
         if self.rank == 3:
-            flat, y = geo["flat"], geo["y"]
+            flat = geo["flat"]
             sel = xp.abs(flat - y[..., None, :]) < _MAXPOOL3D_TIE
-        else:
-            idx = geo["idx"]
-            sel = idx[..., None, :] == xp.arange(kk).reshape(kk, 1)
-        dcols = sel.astype(dy.dtype) * dy[..., None, :]
-        n, c = dy.shape[0], dy.shape[-1]
-        dcols = dcols.reshape(n, *geo["out"], *self.pool_size, c)
-        ones = (1,) * self.rank
-        dx = col2im(xp, dcols, geo["padded"], self.pool_size, self.strides, ones, geo["out"])
+            dcols = sel.astype(dy.dtype) * dy[..., None, :]
+            n, c = dy.shape[0], dy.shape[-1]
+            dcols = dcols.reshape(n, *geo["out"], *self.pool_size, c)
+            ones = (1,) * self.rank
+            dx = col2im(xp, dcols, geo["padded"], self.pool_size, self.strides, ones, geo["out"])
+            return self._finish(crop(dx, geo["pads"]))
+        # the gradient goes to the first maximum of each window in scan order (TF's CPU
+        # kernel): offsets are visited in that order and a window stops once it is served
+        xpad = geo["xpad"]
+        dx = xp.zeros(xpad.shape, dtype=dy.dtype)
+        open_ = xp.ones(y.shape, dtype=bool)
+        for sl in self._slices(geo):
+            hit = (xpad[sl] == y) & open_
+            open_ &= ~hit
+            dx[sl] += xp.where(hit, dy, 0)
         return self._finish(crop(dx, geo["pads"]))
 
 
