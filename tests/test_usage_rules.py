@@ -85,6 +85,18 @@ model.compile(optimizer="adam", loss="mse")
     assert hits(code, "layer-after-output") == expected
 
 
+def test_layer_after_output_without_compile() -> None:
+    code = """
+model = keras.Sequential([
+    keras.Input(shape=(10,)),
+    layers.Dense(10, activation="softmax"),
+    layers.BatchNormalization(),
+])
+model.summary()
+"""
+    assert hits(code, "layer-after-output") == [8]
+
+
 def test_layer_after_output_ignores_a_stack_used_inside_another_model() -> None:
     code = """
 head = keras.Sequential([layers.Dense(4, activation="sigmoid"), layers.Dropout(0.2)])

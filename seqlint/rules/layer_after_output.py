@@ -76,8 +76,6 @@ class LayerAfterOutput(Rule):
             # a stack used as a part of a bigger model has no "output" of its own
             if model.uncertain or model.nested or model.called_functionally:
                 continue
-            if model.compile_call is None:
-                continue
             items = [e.item for e in model.entries]
             if any(e.uncertain for e in model.entries) or not all(
                 isinstance(i, LayerCall) for i in items[1:]
