@@ -35,3 +35,15 @@ def summary(code: str):
 def shapes(code: str, model: int = 0) -> list[tuple[str, list[int | None] | None, int | None]]:
     m = summary(code)[model]
     return [(layer.class_name, layer.output_shape, layer.params) for layer in m.layers]
+
+
+def fixture_findings() -> list[str]:
+    """The rule names the bundled buggy fixtures declare (``# expect: rule@line``; the
+    notebook holds one missing-flatten), so counts over ``fixtures/`` follow the fixtures."""
+    import re
+    from pathlib import Path
+
+    buggy = Path(__file__).resolve().parents[1] / "fixtures" / "buggy"
+    expect = re.compile(r"^# expect: ([a-z-]+)@\d+$", re.M)
+    names = [n for p in sorted(buggy.glob("*.py")) for n in expect.findall(p.read_text())]
+    return [*names, "missing-flatten"]  # notebook_sequence_into_dense.ipynb

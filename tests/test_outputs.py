@@ -11,12 +11,14 @@ import json
 import os
 import shutil
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from conftest import ROOT, shared_path
+from helpers import fixture_findings
 
 import seqlint.rules  # noqa: F401  (registers every rule)
 from seqlint.cli import cli
@@ -104,7 +106,7 @@ def test_sarif_validates_and_carries_every_finding(sarif_validator: Any) -> None
 
     expected = json_findings("fixtures")
     results = sarif_run["results"]
-    assert len(results) == len(expected) == 9
+    assert len(results) == len(expected) == len(fixture_findings())
     for res, want in zip(results, expected, strict=True):
         assert res["ruleId"] == want["code"]
         assert rules[res["ruleIndex"]]["id"] == want["code"]
@@ -297,9 +299,14 @@ def test_statistics_text_like_ruff() -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     # the one safe fix (SEQ201) brings ruff's [*]/[ ] markers; unsafe fixes stay hidden
-    assert lines[0] == "2\tSEQ102\t[ ] missing-flatten"
-    assert "1\tSEQ101\t[ ] missing-input-shape" in lines
-    assert len(lines) == 8  # one per rule, no summary line, no findings
+    declared = Counter(fixture_findings())
+    by_name = {line.split("\t")[2].split("] ")[1]: line for line in lines}
+    assert (
+        by_name["missing-flatten"] == f"{declared['missing-flatten']}\tSEQ102\t[ ] missing-flatten"
+    )
+    # the safe renames of removed-api bring ruff's [*] marker; unsafe fixes stay hidden
+    assert by_name["removed-api"].endswith("\tSEQ401\t[*] removed-api")
+    assert len(lines) == len(declared)  # one per rule, no summary line, no findings
     counts = [int(line.split("\t")[0]) for line in lines]
     assert counts == sorted(counts, reverse=True)
     assert (
@@ -312,8 +319,15 @@ def test_statistics_json() -> None:
     result = run("check", "fixtures", "--statistics", "--output-format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data[0] == {"code": "SEQ102", "name": "missing-flatten", "count": 2, "fixable": False}
-    assert sum(row["count"] for row in data) == 9
+    declared = Counter(fixture_findings())
+    rows = {row["name"]: row for row in data}
+    assert rows["missing-flatten"] == {
+        "code": "SEQ102",
+        "name": "missing-flatten",
+        "count": declared["missing-flatten"],
+        "fixable": False,
+    }
+    assert {name: row["count"] for name, row in rows.items()} == dict(declared)
     assert [
         json.loads(x)
         for x in run(
@@ -356,7 +370,7 @@ def test_output_file(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     log = json.loads(target.read_text())
-    assert len(log["runs"][0]["results"]) == 9
+    assert len(log["runs"][0]["results"]) == len(fixture_findings())
     assert os.listdir(target.parent) == ["seqlint.sarif"]  # no temporary file left behind
     # replaced, not appended; --statistics goes there too
     result = run("check", GOOD, "-o", str(target), "--statistics", "--output-format", "json")
@@ -376,7 +390,8 @@ def test_output_file_full_format_has_no_color(
     run("check", BUGGY, "--output-file", str(target))
     text = target.read_text()
     assert "\x1b[" not in text
-    assert "Found 9 errors.\n" in text and text.endswith("option).\n")
+    assert f"Found {len(fixture_findings())} errors.\n" in text
+    assert text.endswith("option).\n")
 
 
 def test_output_file_errors_are_one_line(tmp_path: Path) -> None:
