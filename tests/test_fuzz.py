@@ -233,7 +233,7 @@ def inputs(draw: st.DrawFn) -> tuple[str, str]:
 
 
 FUZZ = settings(
-    max_examples=150,
+    max_examples=int(os.environ.get("SEQLINT_FUZZ_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
