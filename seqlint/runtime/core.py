@@ -102,6 +102,9 @@ class Layer:
     selects the shared definition) and implement ``build``, ``forward`` and ``backward``."""
 
     class_name: ClassVar[str] = ""
+    # False while the model back-propagates into its first trainable layer: nothing consumes
+    # that layer's input gradient, so layers may skip computing it (and return None)
+    input_grad_needed: bool = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         definition = get_layer(self.class_name)

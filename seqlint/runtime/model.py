@@ -856,8 +856,17 @@ class Sequential:
                 if e is not None:
                     extra_out = e if extra_out is None else extra_out + e
             last = logits_at
+        try:
+            self._backward_layers(grad, last, first, logits_at, extra_out)
+        finally:
+            self._layers[first].input_grad_needed = True
+
+    def _backward_layers(
+        self, grad: Any, last: int, first: int, logits_at: int | None, extra_out: Any
+    ) -> None:
         for i in range(last, first - 1, -1):
             layer = self._layers[i]
+            layer.input_grad_needed = i > first
             extra = self._activity_grad(i)
             if i == logits_at:
                 if extra_out is not None:

@@ -134,16 +134,16 @@ def grouped_matmul(cols: Array, kernel: Array, groups: int) -> Array:
 
 
 def grouped_matmul_backward(
-    cols: Array, kernel: Array, groups: int, dy: Array, need_dw: bool
-) -> tuple[Array, Array | None]:
-    """Gradients of :func:`grouped_matmul`: ``(dcols (M, K, C), dkernel or None)``."""
+    cols: Array, kernel: Array, groups: int, dy: Array, need_dw: bool, need_dcols: bool = True
+) -> tuple[Array | None, Array | None]:
+    """Gradients of :func:`grouped_matmul`: ``(dcols (M, K, C) or None, dkernel or None)``."""
     m, kk, c = cols.shape
     f = kernel.shape[-1]
     if groups == 1:
         a = cols.reshape(m, kk * c)
         w = kernel.reshape(kk * c, f)
         dw = (a.T @ dy).reshape(kernel.shape) if need_dw else None
-        return (dy @ w.T).reshape(m, kk, c), dw
+        return ((dy @ w.T).reshape(m, kk, c) if need_dcols else None), dw
     cg, fg = c // groups, f // groups
     a = cols.reshape(m, kk, groups, cg).transpose(2, 0, 1, 3).reshape(groups, m, kk * cg)
     w = kernel.reshape(kk, cg, groups, fg).transpose(2, 0, 1, 3).reshape(groups, kk * cg, fg)

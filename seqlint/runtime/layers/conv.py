@@ -126,8 +126,11 @@ class _Conv(_Spatial):
             self.groups,
             dz.reshape(-1, self.filters),
             self.wants_grad(self.kernel),
+            need_dcols=self.input_grad_needed,
         )
         self.set_grad(self.kernel, dw)
+        if dcols is None:
+            return None
         n, c = cache["padded"][0], cache["padded"][-1]
         dcols = dcols.reshape(n, *out, *self.kernel_size, c)
         dx = col2im(
@@ -182,6 +185,7 @@ class _Depthwise(_Spatial):
         dcols, dw = grouped_matmul_backward(
             cache["cols"], grouped, c, dz.reshape(-1, c * m), self.wants_grad(kernel)
         )
+        assert dcols is not None  # grouped: always computed
         n = cache["padded"][0]
         dcols = dcols.reshape(n, *cache["out"], *k, c)
         dx = col2im(

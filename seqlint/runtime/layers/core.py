@@ -56,7 +56,7 @@ class Dense(RuntimeLayer):
         dz2 = dz.reshape(-1, self.units)
         self.set_grad(self.kernel, lambda: x.reshape(-1, x.shape[-1]).T @ dz2)
         self.set_grad(self.bias, lambda: dz2.sum(axis=0))
-        return dz @ self.kernel.value.T
+        return dz @ self.kernel.value.T if self.input_grad_needed else None
 
 
 class Activation(RuntimeLayer):

@@ -75,10 +75,11 @@ class _MaxPooling(_Pooling):
         else:
             # one strided slice per window offset: an elementwise maximum over prod(pool_size)
             # views is far cheaper than copying the windows out and taking an argmax
-            y = None
-            for sl in self._slices(geo):
-                part = xpad[sl]
-                y = part.copy() if y is None else self.xp.maximum(y, part)
+            xp = self.xp
+            slices = self._slices(geo)
+            y = xpad[slices[0]].copy()
+            for sl in slices[1:]:
+                xp.maximum(y, xpad[sl], out=y)
             geo["xpad"] = xpad
         geo["y"] = y
         self._cache = geo
@@ -104,15 +105,25 @@ class _MaxPooling(_Pooling):
             ones = (1,) * self.rank
             dx = col2im(xp, dcols, geo["padded"], self.pool_size, self.strides, ones, geo["out"])
             return self._finish(crop(dx, geo["pads"]))
-        # the gradient goes to the first maximum of each window in scan order (TF's CPU
-        # kernel): offsets are visited in that order and a window stops once it is served
+        # each output's gradient goes to the first maximum of its window in scan order (TF's
+        # CPU kernel): offsets are visited in that order, and what one takes is no longer
+        # left for the next (``rem - rem * hit`` is exact: 0 or rem)
         xpad = geo["xpad"]
         dx = xp.zeros(xpad.shape, dtype=dy.dtype)
-        open_ = xp.ones(y.shape, dtype=bool)
-        for sl in self._slices(geo):
-            hit = (xpad[sl] == y) & open_
-            open_ &= ~hit
-            dx[sl] += xp.where(hit, dy, 0)
+        rem = dy.copy()
+        hit = xp.empty(y.shape, dtype=bool)
+        disjoint = all(s >= k for s, k in zip(self.strides, self.pool_size, strict=True))
+        slices = self._slices(geo)
+        for k, sl in enumerate(slices):
+            xp.equal(xpad[sl], y, out=hit)
+            if disjoint:
+                taken = dx[sl]
+                xp.multiply(rem, hit, out=taken)
+            else:
+                taken = rem * hit
+                dx[sl] += taken
+            if k < len(slices) - 1:
+                xp.subtract(rem, taken, out=rem)
         return self._finish(crop(dx, geo["pads"]))
 
 

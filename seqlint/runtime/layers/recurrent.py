@@ -137,6 +137,8 @@ class _RNN(RuntimeLayer):
         flat = self._cache["flat"]
         self.set_grad(self.kernel, lambda: flat.T @ d2)
         self._bias_grad(dproj)
+        if not self.input_grad_needed:
+            return None
         dxt = (d2 @ self.kernel.value.T).reshape(t, n, f)
         if self._cache["mask"] is not None:
             dxt = dxt * self._cache["mask"]
