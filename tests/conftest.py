@@ -30,3 +30,30 @@ def _one_blas_thread():
     set_num_threads(1)
     yield
     set_num_threads(None)
+
+
+def real_gpu() -> bool:
+    """CuPy is installed and sees a GPU (``seqlint[gpu]`` on a GPU machine)."""
+    try:
+        import cupy  # type: ignore[import-not-found]
+
+        return bool(cupy.cuda.runtime.getDeviceCount() > 0) and not getattr(cupy, "FAKE", False)
+    except Exception:  # ImportError, or CUDA missing/broken
+        return False
+
+
+@pytest.fixture(params=["cpu", "fake-gpu", "gpu"])
+def device(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The runtime device a parity test runs on: the CPU (NumPy), the GPU path on a strict
+    NumPy-backed CuPy stand-in (tests/fake_cupy.py: always runs), and the real GPU (skipped
+    without CuPy and a GPU)."""
+    if request.param == "gpu":
+        if not real_gpu():
+            pytest.skip("no CuPy with a visible GPU on this machine (pip install 'seqlint[gpu]')")
+        return "gpu"
+    if request.param == "fake-gpu":
+        import fake_cupy
+
+        fake_cupy.install(monkeypatch)
+        return "gpu"
+    return "cpu"

@@ -15,6 +15,7 @@ import pytest
 from conftest import SHARED, shared_path
 
 from seqlint.runtime import layers
+from seqlint.runtime.backend import Backend, get_backend
 
 RTOL_F64 = 1e-10
 RTOL_F32 = 1e-5
@@ -56,6 +57,15 @@ def build_layer(cls_name: str, config: dict[str, Any], dtype: str) -> Any:
     return cls(**kwargs, dtype=dtype)
 
 
+def _place(layer: Any, backend: Backend) -> None:
+    """Put an unbuilt layer (and the layers it wraps) on ``backend``, as a model does."""
+    layer.backend = backend
+    for key in ("layer", "backward_layer"):
+        inner = layer.args.values.get(key)
+        if inner is not None and hasattr(inner, "backend"):
+            _place(inner, backend)
+
+
 def rtol_for(entry: dict[str, Any]) -> float:
     if entry["name"] in RTOL_EXCEPTIONS:
         return RTOL_EXCEPTIONS[entry["name"]]
@@ -77,10 +87,13 @@ RANDOM = [e for e in ENTRIES if e.get("random")]
 
 
 @pytest.mark.parametrize("entry", DETERMINISTIC, ids=[e["name"] for e in DETERMINISTIC])
-def test_golden_layer(entry: dict[str, Any]) -> None:
+def test_golden_layer(entry: dict[str, Any], device: str) -> None:
     data = _load(entry)
     rtol = rtol_for(entry)
     layer = build_layer(entry["layer"], entry["config"], entry["dtype"])
+    backend = get_backend(device)
+    _place(layer, backend)
+    host = backend.to_numpy
     x = data["x"]
     layer.ensure_built((None, *x.shape[1:]))
     n_weights = len(entry["weights"])
@@ -90,19 +103,20 @@ def test_golden_layer(entry: dict[str, Any]) -> None:
     assert [w.trainable for w in layer.weights] == entry["trainable"]
     layer.set_weights([data[f"w{i}"] for i in range(n_weights)])
 
-    y = layer(x, training=bool(entry["training"]))
+    y = host(layer(backend.asarray(x), training=bool(entry["training"])))
     assert tuple(y.shape) == tuple(entry["output_shape"])
     assert y.dtype == np.dtype(entry["dtype"])
     assert close(y, data["y"], rtol), f"y: rel err {rel_err(y, data['y']):.3g}"
 
     if "moving_mean_after" in data:
         names = entry["weights"]
-        mm = layer.weights[names.index("moving_mean")].value
-        mv = layer.weights[names.index("moving_variance")].value
+        mm = host(layer.weights[names.index("moving_mean")].value)
+        mv = host(layer.weights[names.index("moving_variance")].value)
         assert close(mm, data["moving_mean_after"], rtol)
         assert close(mv, data["moving_variance_after"], rtol)
 
-    dx = layer.backward(data["g"])
+    dx = layer.backward(backend.asarray(data["g"]))
+    dx = None if dx is None else host(dx)
     if "dx" in data:
         assert dx is not None
         assert tuple(dx.shape) == tuple(x.shape)
@@ -114,9 +128,10 @@ def test_golden_layer(entry: dict[str, Any]) -> None:
         key = f"dw{i}"
         if key in data:
             assert var.grad is not None, var
-            assert var.grad.dtype == np.dtype(entry["dtype"])
-            assert close(var.grad, data[key], rtol), (
-                f"{key} ({var.name}): rel err {rel_err(var.grad, data[key]):.3g}"
+            grad = host(var.grad.to_dense() if hasattr(var.grad, "to_dense") else var.grad)
+            assert grad.dtype == np.dtype(entry["dtype"])
+            assert close(grad, data[key], rtol), (
+                f"{key} ({var.name}): rel err {rel_err(grad, data[key]):.3g}"
             )
         else:
             assert not var.trainable or var.grad is None

@@ -184,12 +184,17 @@ class ReLU(Activation):
             pre = None
         else:
             d = _cast(xp, x > 0, x)
-            pre = xp.maximum(x, 0)
+            pre = xp.maximum(x, 0) if mv is not None else None
         if mv is not None and pre is not None:  # clip_by_value(pre, 0, max): zero outside
             d = d * _cast(xp, (pre >= 0) & (pre <= f32(mv)), x)
         if ns != 0.0:
             d = d + ns * _cast(xp, th - x > 0, x)
         return d
+
+    def vjp(self, x: Array, y: Array, g: Array) -> Array:
+        if self._parts() == (0.0, None, 0.0):  # plain relu: one mask, no float derivative
+            return g * (x > 0)
+        return g * self.derivative(x, y)
 
 
 @register

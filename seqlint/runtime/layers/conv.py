@@ -62,7 +62,10 @@ class _Spatial(RuntimeLayer):
         return tuple(out[2:]) if self.channels_first() else tuple(out[1:-1])
 
     def _add_bias(self, z: Array) -> Array:
-        return z if self.bias is None else z + self.bias.value
+        """``z`` is a fresh GEMM result that nothing else holds: add in place."""
+        if self.bias is not None:
+            z += self.bias.value
+        return z
 
     def _bias_grad(self, dz: Array) -> None:
         if self.bias is not None:

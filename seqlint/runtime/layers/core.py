@@ -47,7 +47,7 @@ class Dense(RuntimeLayer):
         self._x = x
         z = x @ self.kernel.value
         if self.bias is not None:
-            z = z + self.bias.value
+            z += self.bias.value  # a fresh product: add in place
         return self.activate(z)
 
     def backward_from_logits(self, dz: Array) -> Array:
