@@ -10,7 +10,11 @@
     history = model.fit(x, y, epochs=5, batch_size=32)
 """
 
-from seqlint.runtime import (
+from seqlint.runtime._cpu import tune_openblas
+
+tune_openblas()  # must run before anything imports NumPy (see _cpu)
+
+from seqlint.runtime import (  # noqa: E402
     callbacks,
     constraints,
     layers,
@@ -20,7 +24,7 @@ from seqlint.runtime import (
     regularizers,
     schedules,
 )
-from seqlint.runtime.model import (
+from seqlint.runtime.model import (  # noqa: E402
     Input,
     InputLayer,
     Sequential,
