@@ -468,6 +468,8 @@ CALL_KEYWORDS: dict[str, dict[str, Removed]] = {
             "distribute", None, "building the model inside a `tf.distribute` strategy scope"
         ),
         "experimental_run_tf_function": Removed("experimental_run_tf_function", None, "remove it"),
+        # Keras 1: binary vs categorical accuracy now follows from the loss
+        "class_mode": Removed("class_mode", None, "remove it (the loss decides the task)"),
         "pss_evaluation_shards": Removed("pss_evaluation_shards", None, "remove it"),
     },
     "train_on_batch": {

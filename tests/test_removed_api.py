@@ -317,3 +317,13 @@ def test_a_try_that_only_catches_keyboard_interrupt_does_not_hide_findings() -> 
         "    pass\n"
     )
     assert found(code) == [("removed-api", 8)]
+
+
+def test_keras1_compile_class_mode_is_removed_api_not_a_typo() -> None:
+    code = (
+        "import keras\n"
+        "model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])\n"
+        'model.compile(optimizer="adam", loss="mse", class_mode="binary")\n'
+    )
+    found = [(d.name, d.span.line) for d in lint(code)]
+    assert found == [("removed-api", 3)]
