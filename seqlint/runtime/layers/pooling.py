@@ -109,10 +109,17 @@ class _MaxPooling(_Pooling):
         # CPU kernel): offsets are visited in that order, and what one takes is no longer
         # left for the next (``rem - rem * hit`` is exact: 0 or rem)
         xpad = geo["xpad"]
-        dx = xp.zeros(xpad.shape, dtype=dy.dtype)
+        disjoint = all(s >= k for s, k in zip(self.strides, self.pool_size, strict=True))
+        # windows that tile the input exactly write every element once: no zero fill needed
+        tiles = all(
+            s == k and o * k == n
+            for s, k, o, n in zip(
+                self.strides, self.pool_size, geo["out"], xpad.shape[1:-1], strict=True
+            )
+        )
+        dx = (xp.empty if tiles else xp.zeros)(xpad.shape, dtype=dy.dtype)
         rem = dy.copy()
         hit = xp.empty(y.shape, dtype=bool)
-        disjoint = all(s >= k for s, k in zip(self.strides, self.pool_size, strict=True))
         slices = self._slices(geo)
         for k, sl in enumerate(slices):
             xp.equal(xpad[sl], y, out=hit)
