@@ -39,6 +39,8 @@ class LayerCall:
     qualname: str = ""  # how it was reached, e.g. "keras.layers.core.Dense"
     opaque: bool = False  # *args / **kwargs of unknown content were passed
     custom: bool = False  # a user-defined or unknown layer class
+    # in a ``try`` body or version-dependent branch: failing there may be intended
+    guarded: bool = False
     uid: int = field(default_factory=lambda: next(_uids))
     _bound: BoundArgs | None = None
 
@@ -212,6 +214,8 @@ class FileIR:
     imports: list[ImportInfo] = field(default_factory=list)
     # other Keras calls worth checking that are not tied to a model (optimizer objects, ...)
     objects: list[ObjectCall] = field(default_factory=list)
+    # every other call of a ``keras.*`` function (utilities such as to_categorical)
+    keras_calls: list[ObjectCall] = field(default_factory=list)
 
     def ordered_models(self) -> list[ModelIR]:
         """Models in Keras-summary order: first bound to module-level names, then the rest."""

@@ -327,3 +327,69 @@ def test_keras1_compile_class_mode_is_removed_api_not_a_typo() -> None:
     )
     found = [(d.name, d.span.line) for d in lint(code)]
     assert found == [("removed-api", 3)]
+
+
+def test_removed_calls_under_unknown_conditions_are_reported_but_not_version_branches() -> None:
+    code = """
+import sys
+import numpy as np
+import keras
+from keras.layers import Dense
+from keras.models import Sequential
+from keras.optimizers import SGD
+
+model = Sequential([Dense(1, input_dim=4)])
+if sys.argv[1] == "sgd":
+    opt = SGD(lr=0.1)
+else:
+    opt = "adam"
+model.compile(optimizer=opt, loss="mse")
+x = np.random.rand(10, 4)
+for _ in range(int(sys.argv[2])):
+    model.add(Dense(1, init="uniform"))
+if sys.argv[3] == "gen":
+    model.fit_generator(iter([(x, x[:, 0])]), steps_per_epoch=1)
+if keras.__version__.startswith("1"):
+    model.fit(x, x[:, 0], nb_epoch=2)
+if hasattr(model, "predict_classes"):
+    model.predict_classes(x)
+try:
+    model.fit_generator(iter([(x, x[:, 0])]), steps_per_epoch=1)
+except AttributeError:
+    model.fit(x, x[:, 0])
+"""
+    assert [line for _, line in found(code)] == [11, 17, 19]
+
+
+def test_np_utils_reached_by_attribute_is_reported_at_the_call() -> None:
+    code = """
+import numpy as np
+from tensorflow import keras
+y = keras.utils.np_utils.to_categorical(np.random.randint(0, 3, 30), 3)
+z = keras.utils.to_categorical(np.random.randint(0, 3, 30), 3)
+"""
+    assert found(code) == [("removed-api", 4)]
+
+
+def test_legacy_optimizers_cannot_be_created() -> None:
+    code = """
+import tensorflow as tf
+opt = tf.keras.optimizers.legacy.Adam(learning_rate=0.1)
+"""
+    assert found(code) == [("removed-api", 3)]
+    assert "use `keras.optimizers.Adam`" in messages(code)[0]
+
+
+def test_keras1_signature_through_the_keras3_name_and_no_clashing_rename() -> None:
+    code = """
+from keras.layers import Conv2D
+from keras.models import Sequential
+model = Sequential()
+model.add(Conv2D(24, 5, 5, subsample=(2, 2), input_shape=(66, 200, 3)))
+model.add(Conv2D(24, 5, 5, activation="relu"))
+"""
+    (message,) = messages(code)
+    assert "`Conv2D(24, 5, 5)` is the Keras 1 signature" in message
+    # strides is already given positionally: renaming subsample= would pass it twice
+    (use,) = [u for u in uses(code) if u.kind == "layer_keyword"]
+    assert use.old == "subsample" and use.new is None

@@ -107,7 +107,19 @@ model = keras.Sequential([keras.Input((8, 8, 3)), layers.Conv2D(4, 1), layers.De
                           layers.Flatten(), layers.Dense(1, activation="sigmoid")])
 """
     )
-    for code in (time_distributed, sequence_labels, no_targets, flattened_later):
+    bottleneck = (
+        HEAD
+        + """
+x = np.load("signals.npy")
+model = keras.Sequential([keras.Input((36, 20)), layers.Conv1D(8, 3, padding="same"),
+                          layers.MaxPooling1D(3), layers.Dense(1),
+                          layers.Conv1D(8, 3, padding="same"), layers.UpSampling1D(3),
+                          layers.Conv1D(20, 3, padding="same", activation="sigmoid")])
+model.compile(loss="binary_crossentropy", optimizer="adam")
+model.fit(x, x)
+"""
+    )
+    for code in (time_distributed, sequence_labels, no_targets, flattened_later, bottleneck):
         assert findings(code) == [], code
 
 

@@ -172,7 +172,7 @@ model = keras.Sequential([keras.Input((4,)), layers.Dense(8, init="uniform", act
     assert "init" not in [p.name for p in problems(code)]
 
 
-def test_custom_opaque_and_uncertain_calls_are_silent() -> None:
+def test_custom_and_opaque_calls_are_silent() -> None:
     code = """
 class MyDense(layers.Layer):
     def __init__(self, **kwargs):
@@ -181,13 +181,25 @@ class MyDense(layers.Layer):
 params = {"units": 8}
 def build(flag, fit_args):
     model = keras.Sequential([keras.Input((4,)), MyDense(sizes=3), layers.Dense(**params)])
-    if flag:
-        model.add(layers.Dense(4, activaton="relu"))
     model.compile(optimizer="adam", loss="mse")
     model.fit(np.zeros((4, 4)), np.zeros(4), **fit_args)
     return model
 """
     assert found(code) == []
+
+
+def test_a_layer_added_under_an_unknown_condition_is_still_checked() -> None:
+    # whether the branch runs is unknown, but when it does, the constructor raises
+    code = """
+def build(flag):
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(8)])
+    if flag:
+        model.add(layers.Dense(4, activaton="relu"))
+    for _ in range(flag):
+        model.fit(np.zeros((4, 4)), np.zeros(4), epoch=3)
+    return model
+"""
+    assert sorted(p.name for p in problems(code)) == ["activaton", "epoch"]
 
 
 def test_handled_failures_are_silent() -> None:

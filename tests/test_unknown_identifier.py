@@ -194,11 +194,22 @@ def build(activation):
 
 model = build(act)
 model.add(layers.Dense(1, activation=f"{act}6"))
-if len(sys.argv) > 2:
-    model.add(layers.Dense(1, activation="rleu"))
 model.compile(optimizer=sys.argv[2], loss=loss_name, metrics=[os.environ["METRIC"]])
 """
     assert found(code) == []
+
+
+def test_a_typo_under_an_unknown_condition_is_reported_but_not_in_a_version_branch() -> None:
+    code = """
+import sys
+
+model = keras.Sequential([keras.Input(shape=(4,))])
+if len(sys.argv) > 2:
+    model.add(layers.Dense(1, activation="rleu"))
+if keras.__version__ < "3":
+    model.add(layers.Dense(1, activation="rleu"))
+"""
+    assert lines(code) == [9]
 
 
 def test_known_value_through_a_variable_is_reported() -> None:

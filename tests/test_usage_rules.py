@@ -65,8 +65,8 @@ if np.random.rand() > 0.5:
         ('layers.Dense(3, activation="softmax")', "layers.Dropout(0.3)", [10]),
         ('layers.Dense(1, activation="sigmoid")', "layers.BatchNormalization()", [10]),
         ('layers.Dense(1), layers.Activation("sigmoid")', "layers.GaussianNoise(0.1)", [10]),
-        # a linear output followed by Dropout: nothing shows it is a prediction layer
-        ("layers.Dense(8)", "layers.Dropout(0.3)", []),
+        # a linear output of a compiled model (regression, logits) is the prediction layer too
+        ("layers.Dense(8)", "layers.Dropout(0.3)", [10]),
         # dropout before the output is the normal place
         ("layers.Dropout(0.3)", 'layers.Dense(3, activation="softmax")', []),
     ],
@@ -83,6 +83,14 @@ model = keras.Sequential([
 model.compile(optimizer="adam", loss="mse")
 """
     assert hits(code, "layer-after-output") == expected
+
+
+def test_a_linear_stack_that_is_never_compiled_has_no_known_output() -> None:
+    code = """
+features = keras.Sequential([keras.Input(shape=(10,)), layers.Dense(8), layers.Dropout(0.3)])
+features.summary()
+"""
+    assert hits(code, "layer-after-output") == []
 
 
 def test_layer_after_output_without_compile() -> None:
@@ -276,3 +284,18 @@ def test_data_shape_mismatch_needs_known_data() -> None:
         "model.fit(x, x[:, 0])\n"
     )
     assert hits(code, "data-shape-mismatch") == []
+
+
+def test_a_trained_model_handed_to_an_unknown_helper_keeps_its_findings() -> None:
+    code = """
+from plots import plot_boundary
+model = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(4, activation="softmax"),
+                          layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(np.random.rand(10, 2), np.random.rand(10))
+plot_boundary(model)
+"""
+    assert hits(code, "hidden-softmax") == [6]
+    # before training, the helper might have changed the model: silence
+    before = code.replace("model.fit(np.random.rand(10, 2), np.random.rand(10))\n", "")
+    assert hits(before, "hidden-softmax") == []

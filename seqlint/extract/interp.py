@@ -13,7 +13,7 @@ import ast
 import contextlib
 import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import libcst as cst
@@ -366,7 +366,14 @@ class Interpreter:
                 current = None
         if not isinstance(_last_orelse(node), cst.Else):
             branches.append([])  # the implicit "no branch taken"
-        self.exec_alternatives(branches, scope)
+        # ``if keras.__version__ ...`` / ``if hasattr(model, "fit_generator")``: the branches are
+        # compatibility code for other versions, so what fails in one of them is on purpose
+        guard = 1 if _version_test(node) else 0
+        self.guard += guard
+        try:
+            self.exec_alternatives(branches, scope)
+        finally:
+            self.guard -= guard
 
     def exec_alternatives(self, branches: list[list[Any]], scope: Scope) -> None:
         before = dict(scope.vars)
@@ -947,9 +954,10 @@ class Interpreter:
             if isinstance(func, ModelIR):
                 func.called_functionally = True
             return TensorCall(func, loc)
-        # An unknown callable may do anything to a model handed to it.
+        # An unknown callable may do anything to a model handed to it (once trained, what
+        # was trained is known).
         for value in (*args, *kwargs.values()):
-            if isinstance(value, ModelIR):
+            if isinstance(value, ModelIR) and not _trained(value):
                 value.uncertain = True
         return UNKNOWN
 
@@ -1139,14 +1147,30 @@ class Interpreter:
         if k == "layer":
             definition = get_layer(kind.name)
             class_name = definition.name if definition is not None else kind.name
-            return LayerCall(class_name, args, kwargs, loc, qualname=func.qualname, opaque=opaque)
+            return LayerCall(
+                class_name,
+                args,
+                kwargs,
+                loc,
+                qualname=func.qualname,
+                opaque=opaque,
+                guarded=self.guard > 0,
+            )
         if k in ("optimizer", "loss", "metric", "callback"):
-            obj = ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque, guarded=self.guarded)
+            obj = ObjectCall(
+                func.qualname, args, kwargs, loc, opaque=opaque, guarded=self.guard > 0
+            )
             self.file.objects.append(obj)
             return obj
         if func.qualname.startswith("keras.initializers."):
             # ``Zeros()``, ``Constant(0.1)``: kept as values for rules about initializers
             return ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque)
+        if func.qualname.startswith("keras."):
+            # other Keras calls (``keras.utils.np_utils.to_categorical(...)``): kept for rules
+            # about the path they are reached by
+            self.file.keras_calls.append(
+                ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque, guarded=self.guard > 0)
+            )
         # np.zeros(*shape): arguments of unknown content say nothing about the result
         value = data.NOT_HANDLED if opaque else data.call(func.qualname, args, kwargs)
         if value is not data.NOT_HANDLED:
@@ -1157,7 +1181,9 @@ class Interpreter:
             return _train_test_split(args)
         if not func.qualname.startswith(_HARMLESS_PREFIXES):
             for value in (*args, *kwargs.values()):
-                if isinstance(value, ModelIR):
+                # a trained model handed to a helper (plotting, saving, reporting) was built
+                # and trained as seen; before training, the helper may change it
+                if isinstance(value, ModelIR) and not _trained(value):
                     value.uncertain = True
         return UNKNOWN
 
@@ -1497,3 +1523,36 @@ _PY_OPS = {
     "%": lambda a, b: a % b,
     "**": lambda a, b: a**b,
 }
+
+
+def _version_test(node: cst.If) -> bool:
+    """Whether a test of the if/elif chain reads a version or probes for an attribute."""
+    current: Any = node
+    while isinstance(current, cst.If):
+        for sub in _walk(current.test):
+            if isinstance(sub, cst.Name) and "version" in sub.value.lower():
+                return True
+            if isinstance(sub, cst.Attribute) and "version" in sub.attr.value.lower():
+                return True
+            if (
+                isinstance(sub, cst.Call)
+                and isinstance(sub.func, cst.Name)
+                and sub.func.value == "hasattr"
+            ):
+                return True
+        current = current.orelse
+    return False
+
+
+def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def _trained(model: ModelIR) -> bool:
+    """The model has been trained (a certain ``fit``-like call) before this point."""
+    return any(
+        c.method in ("fit", "fit_generator", "train_on_batch") and not c.uncertain
+        for c in model.calls
+    )

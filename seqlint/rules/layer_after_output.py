@@ -38,7 +38,7 @@ class LayerAfterOutput(Rule):
     name = "layer-after-output"
     summary = (
         "A Dropout, BatchNormalization or other layer placed after the final prediction layer "
-        "(the softmax/sigmoid output)."
+        "(the last Dense/conv/RNN of a compiled model, or a softmax/sigmoid output)."
     )
     why = (
         "The model's output is what that layer makes of the probabilities: Dropout zeroes "
@@ -85,6 +85,7 @@ class LayerAfterOutput(Rule):
             if last is None:
                 continue
             act = activation_of(items[last])
+            compiled = model.compile_call is not None
             for item in items[last + 1 :]:
                 assert isinstance(item, LayerCall)
                 if item.definition is None or item.custom:
@@ -92,11 +93,19 @@ class LayerAfterOutput(Rule):
                 if item.class_name in _ACTIVATION_LAYERS:
                     act = activation_of(item)
                     continue
-                if item.class_name in _AFTER and act in _PROBABILITIES:
+                # the last Dense/conv/RNN is the prediction layer when its output is a
+                # probability, or when the model is trained on it (compiled with a loss)
+                if item.class_name in _AFTER and (act in _PROBABILITIES or compiled):
+                    what = (
+                        f"the {act} output of {label(items[last])}: the model no longer "
+                        "outputs probabilities"
+                        if act in _PROBABILITIES
+                        else f"the prediction layer {label(items[last])}: the loss sees its "
+                        "output changed at random or renormalised"
+                    )
                     yield self.diagnostic(
                         item.loc,
-                        f"{label(item)} comes after the {act} output of "
-                        f"{label(items[last])}: the model no longer outputs probabilities",
+                        f"{label(item)} comes after {what}",
                         suggestion="move it before the output layer",
                     )
                     break

@@ -144,6 +144,8 @@ class MissingFlatten(Rule):
             out = shapes.output_shape
             if out is None or len(out) <= 2 or shapes.error is not None:
                 continue  # the extra axes are gone by the output (or we cannot tell)
+            if _spatial_after(shapes, index):
+                continue  # convolutions/RNNs come after it: a per-position Dense on purpose
             y = fit_targets(model)
             if origin.entry.item.class_name in _SEQUENCE:
                 if y is None or not _per_sample(y):
@@ -176,3 +178,29 @@ class MissingFlatten(Rule):
                     return index, ls, origin
                 return None
         return None
+
+
+# Layers that work on the positions themselves: after one of them, a Dense that kept the
+# positions did so on purpose (an autoencoder's bottleneck, a per-step projection).
+_POSITIONAL = (
+    "Conv",
+    "SeparableConv",
+    "DepthwiseConv",
+    "MaxPooling",
+    "AveragePooling",
+    "UpSampling",
+    "ZeroPadding",
+    "Cropping",
+    "LSTM",
+    "GRU",
+    "SimpleRNN",
+    "Bidirectional",
+    "ConvLSTM",
+)
+
+
+def _spatial_after(shapes: ModelShapes, index: int) -> bool:
+    return any(
+        isinstance(ls.entry.item, LayerCall) and ls.entry.item.class_name.startswith(_POSITIONAL)
+        for ls in shapes.layers[index + 1 :]
+    )

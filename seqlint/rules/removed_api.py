@@ -60,21 +60,36 @@ def removed_uses(analysis: Analysis) -> list[RemovedUse]:
     # (identity, not location: reading a location computes the file's positions, which only
     # files that report something pay for; repeats of one line are merged by the checker)
     seen_layers: set[int] = set()
+    # A removed API fails whenever its line runs, so code under a condition or in a loop seqlint
+    # cannot resolve is checked too; only ``try`` bodies and version-dependent branches, where
+    # failing may be the point, are left alone.
     for model in file.models:
         for entry in model.entries:
-            if entry.uncertain:
-                continue
             for layer in layer_calls(entry.item):
-                if layer.uid in seen_layers:
+                if layer.uid in seen_layers or layer.guarded:
                     continue
                 seen_layers.add(layer.uid)
                 uses.extend(_layer_uses(layer, attr_ok, covered))
         for call in model.calls:
-            if not (call.uncertain or call.guarded):
+            if not call.guarded:
                 uses.extend(_call_uses(call))
     for obj in file.objects:
         if not obj.guarded:
             uses.extend(_object_uses(obj, attr_ok, covered))
+    for util in file.keras_calls:  # keras.utils.np_utils.to_categorical(...) by attribute
+        if not util.guarded and attr_ok and not covered(util.qualname):
+            hint = _removed_module_of(util.qualname)
+            if hint is not None:
+                module = util.qualname.rsplit(".", 1)[0]
+                uses.append(
+                    RemovedUse(
+                        util.loc,
+                        "module",
+                        module,
+                        None,
+                        f"`{module}` no longer exists in Keras 3: {api.advice(hint)}",
+                    )
+                )
     if uses:  # one call run several times (a loop, a function) is reported once
         uses = sorted(dict.fromkeys(uses), key=lambda u: (u.loc.line, u.loc.column))
     return uses
@@ -187,20 +202,25 @@ def _layer_uses(
     definition = layer.definition
     if definition is None:
         return
-    signature = _keras1_signature(layer, name)
+    keras1_keywords = [k for k in layer.kwargs if api.removed_layer_keyword(definition, k)]
+    signature = _keras1_signature(layer, name, bool(keras1_keywords))
     if signature is not None:
         yield signature
-    for key in layer.kwargs:
+    positional = [p.name for p in definition.params if not p.keyword_only][: len(layer.args)]
+    for key in keras1_keywords:
         removed = api.removed_layer_keyword(definition, key)
-        if removed is not None:
-            yield RemovedUse(
-                layer.loc,
-                "layer_keyword",
-                key,
-                removed.new,
-                _rejected(key, f"`{name}`", removed),
-                rename_safe=removed.new is not None and removed.new not in layer.kwargs,
-            )
+        assert removed is not None
+        # ``Conv2D(24, 5, 5, subsample=(2, 2))``: the Keras 3 name is already taken by a
+        # positional argument, so a rename would pass it twice
+        new = removed.new if removed.new not in positional else None
+        yield RemovedUse(
+            layer.loc,
+            "layer_keyword",
+            key,
+            new,
+            _rejected(key, f"`{name}`", removed),
+            rename_safe=new is not None and new not in layer.kwargs,
+        )
 
 
 def _rejected(key: str, callee: str, removed: api.Removed) -> str:
@@ -213,9 +233,15 @@ def _int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _keras1_signature(layer: LayerCall, name: str) -> RemovedUse | None:
-    """``Convolution2D(32, 3, 3)``: Keras 1's ``(nb_filter, nb_row, nb_col)``."""
+def _keras1_signature(layer: LayerCall, name: str, keras1_call: bool) -> RemovedUse | None:
+    """``Convolution2D(32, 3, 3)``: Keras 1's ``(nb_filter, nb_row, nb_col)``; also through the
+    Keras 3 name when the call uses other Keras 1 keywords (``Conv2D(32, 3, 3,
+    border_mode="same")``), which shows what the numbers mean."""
     spec = api.KERAS1_CONV_NAMES.get(name)
+    if spec is None and keras1_call:
+        spec = next(
+            ((rank, new) for rank, new in api.KERAS1_CONV_NAMES.values() if new == name), None
+        )
     if spec is None or layer.opaque:
         return None
     rank, keras3 = spec
@@ -287,6 +313,17 @@ def _object_uses(
             )
             return
     name = obj.short_name
+    if obj.qualname.startswith("keras.optimizers.legacy."):
+        # the module still imports, but constructing one of its optimizers raises ImportError
+        yield RemovedUse(
+            obj.loc,
+            "legacy_optimizer",
+            obj.qualname,
+            None,
+            f"`keras.optimizers.legacy.{name}` cannot be created in Keras 3 (ImportError: "
+            f"it needs the tf_keras package): use `keras.optimizers.{name}`",
+        )
+        return
     for key, value in obj.kwargs.items():
         removed = api.removed_object_keyword(obj.qualname, key, value)
         if removed is None:

@@ -36,15 +36,15 @@ def argument_problems(analysis: Analysis) -> list[ArgumentProblem]:
     found: list[ArgumentProblem] = []
     seen_layers: set[int] = set()  # identity: reading a location computes positions
     for model in file.models:
+        # a call's arguments are wrong whenever it runs: calls under conditions or loops
+        # seqlint cannot resolve count too (not those in try bodies / version branches)
         for entry in model.entries:
-            if entry.uncertain:
-                continue
             for layer in layer_calls(entry.item):
-                if layer.uid not in seen_layers:
+                if layer.uid not in seen_layers and not layer.guarded:
                     seen_layers.add(layer.uid)
                     found.extend(_layer_problems(layer))
         for call in model.calls:
-            if not (call.uncertain or call.guarded or call.opaque):
+            if not (call.guarded or call.opaque):
                 found.extend(_call_problems(call))
     for obj in file.objects:
         if not (obj.guarded or obj.opaque):

@@ -97,7 +97,7 @@ def _layers(analysis: Analysis) -> Iterator[LayerCall]:
     seen: set[int] = set()
 
     def visit_layer(item: Any) -> Iterator[LayerCall]:
-        if not isinstance(item, LayerCall) or item.uid in seen:
+        if not isinstance(item, LayerCall) or item.uid in seen or item.guarded:
             return
         seen.add(item.uid)
         yield item
@@ -109,9 +109,9 @@ def _layers(analysis: Analysis) -> Iterator[LayerCall]:
         if model.uid in seen:
             return
         seen.add(model.uid)
+        # a misspelt string fails whenever its call runs, under a condition or not; only
+        # try bodies and version-dependent branches are left alone
         for entry in model.entries:
-            if entry.uncertain:
-                continue  # may never have been constructed
             item = entry.item
             if isinstance(item, TensorCall):
                 item = item.callee
@@ -245,7 +245,7 @@ def _accepted_by_getter(kind: str, value: str, known: Any) -> bool:
 
 
 def _compile_findings(call: Call, wanted: Any, known: Any) -> Iterator[UnknownIdentifier]:
-    if call.uncertain:
+    if call.guarded:
         return
 
     def arg(index: int, name: str) -> Any:
