@@ -370,3 +370,19 @@ c = keras.Sequential([keras.Input((3,)), layers.Dense(2)], name="head")
     )
     assert [m.name for m in summary(code)] == ["sequential", "sequential_1", "head"]
     assert [m.layers[0].name for m in summary(code)] == ["dense", "dense_1", "dense_2"]
+
+
+def test_missing_input_shape_does_not_propose_a_shape_the_layers_reject() -> None:
+    code = (
+        HEAD
+        + """
+x = np.random.rand(32, 28, 28)
+model = keras.Sequential([layers.Conv2D(8, 3), layers.Flatten(), layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, np.random.rand(32))
+"""
+    )
+    diags = {d.name: d for d in lint(code)}
+    assert set(diags) == {"missing-input-shape", "incompatible-rank"}
+    missing = diags["missing-input-shape"]
+    assert "shape=(28, 28)" not in missing.message and missing.fix is None

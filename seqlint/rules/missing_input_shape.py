@@ -100,7 +100,17 @@ class MissingInputShape(Rule):
                 continue
             data = data_input(model)
             fix = None
-            if data is not None:
+            if data is not None and shapes.error is not None:
+                # the data itself does not fit the stack (Conv2D fed images without a channel
+                # axis): declaring its shape would not help; the shape rules say what is wrong
+                suggestion = "start the model with `keras.Input(shape=...)`"
+                message = (
+                    f"{label(first.item)} is the first layer but the model declares no input "
+                    f"shape; the `fit` data {format_shape(data)} does not fit the layers either "
+                    "(see the shape finding): reshape it and declare the input with "
+                    "`keras.Input(shape=...)`"
+                )
+            elif data is not None:
                 dims = ", ".join("None" if d is None else str(d) for d in data[1:])
                 shape_text = f"({dims},)" if len(data) == 2 else f"({dims})"
                 suggestion = f"add `keras.Input(shape={shape_text})` as the first layer"
