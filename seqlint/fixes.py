@@ -278,7 +278,18 @@ def _requote(node: cst.SimpleString, value: str) -> str | None:
 class _Module:
     tree: ast.Module
     lines: list[str]
-    parents: dict[int, ast.AST]
+    _parents: dict[int, ast.AST] | None = None
+
+    @property
+    def parents(self) -> dict[int, ast.AST]:
+        """Parent of each node, by id (built on first use: most fixes never need it)."""
+        if self._parents is None:
+            self._parents = {
+                id(child): node
+                for node in ast.walk(self.tree)
+                for child in ast.iter_child_nodes(node)
+            }
+        return self._parents
 
 
 @lru_cache(maxsize=2)
@@ -287,11 +298,7 @@ def _module(text: str) -> _Module | None:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(tree):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    return _Module(tree, text.split("\n"), parents)
+    return _Module(tree, text.split("\n"))
 
 
 def _column(mod: _Module, line: int, byte_col: int) -> int:

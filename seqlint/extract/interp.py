@@ -13,7 +13,7 @@ import ast
 import contextlib
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import libcst as cst
@@ -1529,25 +1529,34 @@ def _version_test(node: cst.If) -> bool:
     """Whether a test of the if/elif chain reads a version or probes for an attribute."""
     current: Any = node
     while isinstance(current, cst.If):
-        for sub in _walk(current.test):
-            if isinstance(sub, cst.Name) and "version" in sub.value.lower():
-                return True
-            if isinstance(sub, cst.Attribute) and "version" in sub.attr.value.lower():
-                return True
-            if (
-                isinstance(sub, cst.Call)
-                and isinstance(sub.func, cst.Name)
-                and sub.func.value == "hasattr"
-            ):
-                return True
+        if _mentions_version(current.test):
+            return True
         current = current.orelse
     return False
 
 
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
+def _mentions_version(node: Any) -> bool:
+    """``keras.__version__``, ``tf_version``, ``hasattr(...)`` in a test expression. Only the
+    expression kinds tests are made of are visited (libcst's generic children are slow)."""
+    if isinstance(node, cst.Name):
+        return "version" in node.value.lower()
+    if isinstance(node, cst.Attribute):
+        return "version" in node.attr.value.lower() or _mentions_version(node.value)
+    if isinstance(node, cst.Call):
+        if isinstance(node.func, cst.Name) and node.func.value == "hasattr":
+            return True
+        return _mentions_version(node.func) or any(_mentions_version(a.value) for a in node.args)
+    if isinstance(node, cst.Comparison):
+        return _mentions_version(node.left) or any(
+            _mentions_version(c.comparator) for c in node.comparisons
+        )
+    if isinstance(node, cst.BooleanOperation):
+        return _mentions_version(node.left) or _mentions_version(node.right)
+    if isinstance(node, cst.UnaryOperation):
+        return _mentions_version(node.expression)
+    if isinstance(node, cst.Subscript):
+        return _mentions_version(node.value)
+    return False
 
 
 def _trained(model: ModelIR) -> bool:
