@@ -299,3 +299,39 @@ plot_boundary(model)
     # before training, the helper might have changed the model: silence
     before = code.replace("model.fit(np.random.rand(10, 2), np.random.rand(10))\n", "")
     assert hits(before, "hidden-softmax") == []
+
+
+def test_a_clone_is_compiled_only_if_its_original_was() -> None:
+    code = """
+x, y = np.random.rand(16, 4), np.random.rand(16)
+base = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1)])
+fresh = keras.models.clone_model(base)
+fresh.fit(x, y)
+base.compile(optimizer="adam", loss="mse")
+copy = keras.models.clone_model(base)
+copy.fit(x, y)
+"""
+    assert hits(code, "fit-before-compile") == [8]
+
+
+def test_labels_turned_back_into_indices_with_argmax() -> None:
+    code = """
+x = np.random.rand(50, 4)
+y = np.argmax(keras.utils.to_categorical(np.random.randint(0, 3, 50), 3), axis=1)
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3, activation="softmax")])
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(x, y)
+"""
+    assert hits(code, "label-encoding-mismatch") == [9]
+
+
+def test_a_layer_repeated_by_a_spread_is_reported_at_the_spread() -> None:
+    code = """
+hidden = layers.Dense(8, activation="relu")
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    *[hidden] * 3,
+    layers.Dense(1),
+])
+"""
+    assert hits(code, "branching-in-sequential") == [8]

@@ -160,7 +160,24 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if name == "expand_dims" and args and isinstance(args[0], ArrayInfo):
         axis = _int(kwargs.get("axis", args[1] if len(args) > 1 else None))
         return expand(args[0], axis)
+    if name == "argmax" and args and isinstance(args[0], ArrayInfo):
+        return argmax(args[0], kwargs.get("axis", args[1] if len(args) > 1 else None))
     return NOT_HANDLED
+
+
+def argmax(a: ArrayInfo, axis: Any) -> ArrayInfo:
+    """``np.argmax(y_onehot, axis=1)``: one-hot rows back to class indices."""
+    ax = _int(axis)
+    if a.shape is None or ax is None or not -len(a.shape) <= ax < len(a.shape):
+        return ArrayInfo(shape=None, kind="int")
+    shape = list(a.shape)
+    last = ax in (-1, len(a.shape) - 1)
+    del shape[ax]
+    if a.encoding == "onehot" and last:
+        n = a.n_classes
+        high = float(n - 1) if n else None
+        return ArrayInfo(tuple(shape), "int", "int", n, 0.0, high)
+    return ArrayInfo(tuple(shape), "int")
 
 
 def _int_values(value: Any) -> list[int] | None:
@@ -285,6 +302,8 @@ def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any
         return a
     if name in ("flatten", "ravel"):
         return ArrayInfo(shape=(_size(a.shape),), kind=a.kind, low=a.low, high=a.high)
+    if name == "argmax":
+        return argmax(a, kwargs.get("axis", args[0] if args else None))
     if name in ("sum", "mean", "max", "min", "std"):
         axis = kwargs.get("axis", args[0] if args else None)
         if axis is None:

@@ -1165,6 +1165,21 @@ class Interpreter:
         if func.qualname.startswith("keras.initializers."):
             # ``Zeros()``, ``Constant(0.1)``: kept as values for rules about initializers
             return ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque)
+        if (
+            func.qualname == "keras.models.clone_model"
+            and len(args) == 1
+            and not kwargs
+            and not opaque
+            and isinstance(args[0], ModelIR)
+        ):
+            # the same stack with fresh weights; Keras compiles the clone the way the original
+            # is compiled at this point (compile_from_config), or leaves it uncompiled
+            base = args[0]
+            clone = self.new_model(loc)
+            clone.entries = [Entry(e.item, e.loc, e.uncertain) for e in base.entries]
+            clone.calls = [c for c in base.calls if c.method == "compile"]
+            clone.uncertain = base.uncertain
+            return clone
         if func.qualname.startswith("keras."):
             # other Keras calls (``keras.utils.np_utils.to_categorical(...)``): kept for rules
             # about the path they are reached by
@@ -1402,9 +1417,15 @@ def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpre
                     if not isinstance(e, cst.StarredElement)
                 )
             )
-            for item in items[start : start + max(remaining, 0)]:
+            for index in range(start, start + max(remaining, 0)):
+                item = items[index]
                 item_loc = getattr(item, "loc", None)
-                locs.append(item_loc if isinstance(item_loc, Loc) else interp.loc(el))
+                # a layer already placed (``*[block] * 3``) is used again here, at the spread
+                again = any(prev is item for prev in items[:index])
+                if isinstance(item_loc, Loc) and not again:
+                    locs.append(item_loc)
+                else:
+                    locs.append(interp.loc(el))
         else:
             locs.append(interp.loc(el.value))
     return locs
