@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import findings, lint
+from helpers import findings, lint, shapes
 
 HEAD = """
 import numpy as np
@@ -386,3 +386,25 @@ model.fit(x, np.random.rand(32))
     assert set(diags) == {"missing-input-shape", "incompatible-rank"}
     missing = diags["missing-input-shape"]
     assert "shape=(28, 28)" not in missing.message and missing.fix is None
+
+
+def test_elementwise_lambda_layers_keep_the_shape() -> None:
+    code = (
+        HEAD
+        + """
+import tensorflow as tf
+model = keras.Sequential([
+    layers.Lambda(lambda t: t / 100.0, input_shape=(6,)),
+    layers.Dense(16),
+    layers.Lambda(lambda x: tf.math.exp(x) - 1.0),
+    layers.Lambda(lambda x: x[:, 0]),
+])
+"""
+    )
+    got = [(name, shape) for name, shape, _ in shapes(code)]
+    assert got == [
+        ("Lambda", [None, 6]),
+        ("Dense", [None, 16]),
+        ("Lambda", [None, 16]),
+        ("Lambda", None),  # slicing: not worked out, stays unknown
+    ]

@@ -28,6 +28,7 @@ from seqlint.extract.values import (
     DictVal,
     FuncVal,
     Instance,
+    LambdaVal,
     ListVal,
     Ref,
 )
@@ -880,7 +881,7 @@ class Interpreter:
         return a if a is b or _same_const(a, b) else UNKNOWN
 
     def ev_Lambda(self, node: cst.Lambda, scope: Scope) -> Any:
-        return UNKNOWN
+        return LambdaVal(node)  # kept for Lambda layers whose shape an elementwise body keeps
 
     def ev_NamedExpr(self, node: cst.NamedExpr, scope: Scope) -> Any:
         value = self.ev(node.value, scope)

@@ -62,6 +62,29 @@ class FuncVal:
 
 
 @dataclass(eq=False)
+class LambdaVal:
+    """A ``lambda`` expression (not interpreted when called: its value is unknown)."""
+
+    node: cst.Lambda
+
+    @property
+    def elementwise(self) -> bool:
+        """``lambda x: x / 255.0``, ``lambda t: tf.math.exp(t) - 1``: a one-argument lambda that
+        maps each element on its own, so ``Lambda(f)`` keeps the input shape."""
+        node = self.node
+        params = node.params
+        if (
+            len(params.params) != 1
+            or params.posonly_params
+            or params.kwonly_params
+            or not isinstance(params.star_arg, cst.MaybeSentinel)
+            or params.star_kwarg is not None
+        ):
+            return False
+        return _elementwise(node.body, params.params[0].name.value)
+
+
+@dataclass(eq=False)
 class ClassVal:
     """A class defined in the file. ``kind``: "layer" (subclasses a Keras layer), "model"
     (subclasses keras.Model/Sequential) or "plain"."""
@@ -81,3 +104,55 @@ class Instance:
     """An object of a class defined in the file (attributes are not tracked)."""
 
     cls: ClassVal
+
+
+# Functions (by last name) that act on each element on their own, as tf.math / keras.ops /
+# numpy spell them.
+_ELEMENTWISE_FUNCS = frozenset(
+    {
+        "abs", "exp", "expm1", "log", "log1p", "sqrt", "rsqrt", "square", "sign", "tanh",
+        "sigmoid", "relu", "relu6", "elu", "selu", "softplus", "softsign", "gelu", "silu",
+        "swish", "sin", "cos", "negative", "reciprocal", "floor", "ceil", "round",
+    }
+)  # fmt: skip
+
+
+def _elementwise(node: cst.BaseExpression, param: str) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == param
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return True
+    if isinstance(node, cst.UnaryOperation):
+        return _elementwise(node.expression, param)
+    if isinstance(node, cst.BinaryOperation):
+        if isinstance(node.operator, cst.MatrixMultiply):
+            return False
+        # at least one side is the tensor; constants broadcast
+        return (
+            _elementwise(node.left, param)
+            and _elementwise(node.right, param)
+            and (_uses(node.left, param) or _uses(node.right, param))
+        )
+    if isinstance(node, cst.Call):
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else None
+        return (
+            name in _ELEMENTWISE_FUNCS
+            and len(node.args) == 1
+            and node.args[0].keyword is None
+            and not node.args[0].star
+            and _elementwise(node.args[0].value, param)
+        )
+    return False
+
+
+def _uses(node: cst.BaseExpression, param: str) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == param
+    if isinstance(node, cst.UnaryOperation):
+        return _uses(node.expression, param)
+    if isinstance(node, cst.BinaryOperation):
+        return _uses(node.left, param) or _uses(node.right, param)
+    if isinstance(node, cst.Call):
+        return any(_uses(a.value, param) for a in node.args)
+    return False

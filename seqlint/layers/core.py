@@ -309,6 +309,8 @@ class Lambda(LayerDef):
             v is None or v is UNKNOWN or isinstance(v, int) for v in value
         ):
             return (input_shape[0], *(as_int(v) for v in value))
+        if value is None and getattr(args["function"], "elementwise", False) is True:
+            return input_shape  # lambda x: x / 255.0 (see FuncVal.elementwise)
         return None
 
     def activation(self, args: BoundArgs) -> str | None:
