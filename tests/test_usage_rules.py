@@ -335,3 +335,23 @@ model = keras.Sequential([
 ])
 """
     assert hits(code, "branching-in-sequential") == [8]
+
+
+def test_models_kept_on_an_instance_are_followed_through_its_methods() -> None:
+    code = """
+class Agent:
+    def __init__(self, n_in):
+        self.model = keras.Sequential([keras.Input(shape=(n_in,)), layers.Dense(1)])
+
+    def setup(self):
+        self.model.compile(optimizer="adam", loss="mse")
+
+    def train(self, x, y):
+        self.model.fit(x, y)
+
+agent = Agent(3)
+"""
+    wrong = code + "agent.train(np.random.rand(8, 3), np.random.rand(8))\nagent.setup()\n"
+    right = code + "agent.setup()\nagent.train(np.random.rand(8, 3), np.random.rand(8))\n"
+    assert hits(wrong, "fit-before-compile") == [13]
+    assert hits(right, "fit-before-compile") == []

@@ -545,6 +545,13 @@ class Interpreter:
             key = get_full_name_for_node(target)
             if key:
                 scope.assign(key, value)
+            owner = self.ev(target.value, scope) if isinstance(target.value, cst.Name) else None
+            if isinstance(owner, Instance):
+                attr = target.attr.value
+                if self.taint > owner.level and owner.attrs.get(attr) is not value:
+                    owner.attrs[attr] = UNKNOWN  # set under a condition we cannot resolve
+                else:
+                    owner.attrs[attr] = value
         elif isinstance(target, cst.Subscript):
             base = self.ev(target.value, scope)
             if isinstance(base, DictVal) and len(target.slice) == 1:
@@ -622,6 +629,11 @@ class Interpreter:
             return BoundMethod(base, attr)
         if isinstance(base, ClassVal) and attr in base.methods:
             return base.methods[attr]
+        if isinstance(base, Instance):
+            if attr in base.attrs:
+                return base.attrs[attr]
+            if attr in base.cls.methods:
+                return BoundMethod(base, attr)
         return UNKNOWN
 
     def ev_Integer(self, node: cst.Integer, scope: Scope) -> Any:
@@ -945,10 +957,16 @@ class Interpreter:
         if isinstance(func, ClassVal):
             if func.kind == "layer":
                 return LayerCall(func.name, args, kwargs, loc, opaque=opaque, custom=True)
+            if func.kind == "model":
+                init = func.methods.get("__init__")
+                if init is not None:
+                    self.call_function(init, (UNKNOWN, *args), kwargs, opaque=opaque)
+                return UNKNOWN
+            instance = Instance(func, level=self.taint)
             init = func.methods.get("__init__")
             if init is not None:
-                self.call_function(init, (UNKNOWN, *args), kwargs, opaque=opaque)
-            return UNKNOWN if func.kind == "model" else Instance(func)
+                self.call_function(init, (instance, *args), kwargs, opaque=opaque)
+            return instance
         if isinstance(func, Builtin):
             return self.call_builtin(func.name, args, kwargs, opaque)
         if isinstance(func, (LayerCall, ModelIR)):
@@ -1266,6 +1284,11 @@ class Interpreter:
         scope: Scope,
     ) -> Any:
         obj, name = method.obj, method.name
+        if isinstance(obj, Instance):
+            fn = obj.cls.methods.get(name)
+            if fn is None:
+                return UNKNOWN
+            return self.call_function(fn, (obj, *args), kwargs, opaque=opaque)
         loc = self.loc(node)
         if isinstance(obj, ModelIR):
             if name == "add":

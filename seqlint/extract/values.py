@@ -101,9 +101,12 @@ class Builtin:
 
 @dataclass(eq=False)
 class Instance:
-    """An object of a class defined in the file (attributes are not tracked)."""
+    """An object of a class defined in the file, with the attributes its methods set
+    (``self.model = Sequential(...)`` in ``__init__``, read back in ``train``)."""
 
     cls: ClassVal
+    attrs: dict[str, Any] = field(default_factory=dict)
+    level: int = 0  # taint level it was created at: deeper attribute writes are uncertain
 
 
 # Functions (by last name) that act on each element on their own, as tf.math / keras.ops /
