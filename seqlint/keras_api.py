@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from seqlint.extract.names import LEGACY_LAYER_MODULES
 from seqlint.ir import ImportInfo
 from seqlint.layers.base import BASE_LAYER_KWARGS, UNKNOWN, LayerDef
 
@@ -621,35 +622,7 @@ _LAYERS = "`keras.layers` (e.g. `from keras.layers import Dense`)"
 
 # Modules Keras 3 dropped (the module and everything under it), with their replacement.
 MODULES: dict[str, str] = {
-    **{
-        f"keras.layers.{m}": _LAYERS
-        for m in (
-            "core",
-            "convolutional",
-            "convolutional_recurrent",
-            "pooling",
-            "recurrent",
-            "recurrent_v2",
-            "normalization",
-            "normalization_v2",
-            "embeddings",
-            "advanced_activations",
-            "wrappers",
-            "merge",
-            "noise",
-            "local",
-            "cudnn_recurrent",
-            "dense_attention",
-            "experimental",
-            "preprocessing",
-            "rnn",
-            "reshaping",
-            "regularization",
-            "activation",
-            "activations",
-            "attention",
-        )
-    },  # fmt: skip
+    **{f"keras.layers.{m}": _LAYERS for m in LEGACY_LAYER_MODULES},  # fmt: skip
     "keras.engine": "`keras.layers.Layer`, `keras.Model`, `keras.Input` (from `keras` directly)",
     "keras.wrappers.scikit_learn": "the `scikeras` package "
     "(`from scikeras.wrappers import KerasClassifier`) or `keras.wrappers.SKLearnClassifier`",

@@ -78,18 +78,9 @@ def removed_uses(analysis: Analysis) -> list[RemovedUse]:
             uses.extend(_object_uses(obj, attr_ok, covered))
     for util in file.keras_calls:  # keras.utils.np_utils.to_categorical(...) by attribute
         if not util.guarded and attr_ok and not covered(util.qualname):
-            hint = _removed_module_of(util.qualname)
-            if hint is not None:
-                module = util.qualname.rsplit(".", 1)[0]
-                uses.append(
-                    RemovedUse(
-                        util.loc,
-                        "module",
-                        module,
-                        None,
-                        f"`{module}` no longer exists in Keras 3: {api.advice(hint)}",
-                    )
-                )
+            found = _module_use(util.qualname, util.loc)
+            if found is not None:
+                uses.append(found)
     if uses:  # one call run several times (a loop, a function) is reported once
         uses = sorted(dict.fromkeys(uses), key=lambda u: (u.loc.line, u.loc.column))
     return uses
@@ -170,6 +161,17 @@ def _removed_module_of(qualname: str) -> str | None:
     return api.removed_module(module, standalone=False) if "." in qualname else None
 
 
+def _module_use(qualname: str, loc: Loc) -> RemovedUse | None:
+    """A call reached through a module Keras 3 removed (``keras.layers.core.Dense(...)``)."""
+    hint = _removed_module_of(qualname)
+    if hint is None:
+        return None
+    module = qualname.rsplit(".", 1)[0]
+    return RemovedUse(
+        loc, "module", module, None, f"`{module}` no longer exists in Keras 3: {api.advice(hint)}"
+    )
+
+
 def _layer_uses(
     layer: LayerCall, attr_ok: bool, covered: Callable[[str], bool]
 ) -> Iterator[RemovedUse]:
@@ -177,16 +179,9 @@ def _layer_uses(
         return
     name = _user_name(layer)
     if layer.qualname and attr_ok and not covered(layer.qualname):
-        hint = _removed_module_of(layer.qualname)
-        if hint is not None:
-            module = layer.qualname.rsplit(".", 1)[0]
-            yield RemovedUse(
-                layer.loc,
-                "module",
-                module,
-                None,
-                f"`{module}` no longer exists in Keras 3: {api.advice(hint)}",
-            )
+        use = _module_use(layer.qualname, layer.loc)
+        if use is not None:
+            yield use
             return
         gone = api.LAYER_CLASSES.get(name)
         if gone is not None and layer.qualname.startswith("keras.layers."):
@@ -301,16 +296,9 @@ def _object_uses(
     obj: ObjectCall, attr_ok: bool, covered: Callable[[str], bool]
 ) -> Iterator[RemovedUse]:
     if attr_ok and not covered(obj.qualname):
-        hint = _removed_module_of(obj.qualname)
-        if hint is not None:
-            module = obj.qualname.rsplit(".", 1)[0]
-            yield RemovedUse(
-                obj.loc,
-                "module",
-                module,
-                None,
-                f"`{module}` no longer exists in Keras 3: {api.advice(hint)}",
-            )
+        use = _module_use(obj.qualname, obj.loc)
+        if use is not None:
+            yield use
             return
     name = obj.short_name
     if obj.qualname.startswith("keras.optimizers.legacy."):
