@@ -182,21 +182,7 @@ class MissingFlatten(Rule):
 
 # Layers that work on the positions themselves: after one of them, a Dense that kept the
 # positions did so on purpose (an autoencoder's bottleneck, a per-step projection).
-_POSITIONAL = (
-    "Conv",
-    "SeparableConv",
-    "DepthwiseConv",
-    "MaxPooling",
-    "AveragePooling",
-    "UpSampling",
-    "ZeroPadding",
-    "Cropping",
-    "LSTM",
-    "GRU",
-    "SimpleRNN",
-    "Bidirectional",
-    "ConvLSTM",
-)
+_POSITIONAL = (*_SPATIAL_PREFIXES, "LSTM", "GRU", "SimpleRNN", "Bidirectional", "ConvLSTM")
 
 
 def _spatial_after(shapes: ModelShapes, index: int) -> bool:
