@@ -21,10 +21,15 @@ from seqlint import __version__
 from seqlint import check as engine
 from seqlint.cache import Cache
 from seqlint.config import ConfigError, Settings, load_settings
-from seqlint.diagnostics import Diagnostic, Span
+from seqlint.diagnostics import Diagnostic
 from seqlint.files import MissingPathError, discover_files
-from seqlint.noqa import SYNTAX_ERROR_CODE
-from seqlint.parallel import check_files, default_jobs, lint_source
+from seqlint.parallel import (
+    check_files,
+    default_jobs,
+    describe,
+    lint_source,
+    source_error_diagnostic,
+)
 from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics, summary_line
 from seqlint.report.output import write_atomic
 from seqlint.report.summary import render_summary_text, summary_json
@@ -34,7 +39,6 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
-SYNTAX_ERROR_NAME = "syntax-error"
 STDIN = "-"
 
 
@@ -54,11 +58,6 @@ def _warning(message: str) -> None:
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
-
-
-def _describe(exc: BaseException) -> str:
-    msg = _one_line(str(exc))
-    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
 def _use_color() -> bool:
@@ -114,7 +113,7 @@ class SeqlintGroup(click.Group):
             _silence_stdout()
             sys.exit(EXIT_ERROR)
         except Exception as e:  # the last line of defence: no tracebacks
-            click.echo(f"seqlint: internal error: {_describe(e)}", err=True)
+            click.echo(f"seqlint: internal error: {describe(e)}", err=True)
             sys.exit(EXIT_ERROR)
         sys.exit(rv if isinstance(rv, int) else EXIT_CLEAN)
 
@@ -154,18 +153,6 @@ class CheckRun:
     internal_errors: int = 0
 
 
-def syntax_error_diagnostic(path: str, err: SourceError) -> Diagnostic:
-    """The ``SEQ001`` finding for a file that cannot be read as Python."""
-    return Diagnostic(
-        code=SYNTAX_ERROR_CODE,
-        name=SYNTAX_ERROR_NAME,
-        message=err.message,
-        severity="error",
-        span=Span(err.line, err.column, err.line, err.column + 1),
-        path=path,
-    )
-
-
 def check_one(src: SourceFile, settings: Settings, display: str) -> list[Diagnostic]:
     """The findings for one readable source: the engine's, less per-file ignores and noqa.
 
@@ -178,7 +165,7 @@ def _check_source(src: SourceFile, settings: Settings, display: str, run: CheckR
     try:
         found = check_one(src, settings, display)
     except Exception as e:
-        click.echo(f"seqlint: internal error in {display}: {_describe(e)}", err=True)
+        click.echo(f"seqlint: internal error in {display}: {describe(e)}", err=True)
         run.internal_errors += 1
         return
     if found:
@@ -257,7 +244,7 @@ def _fix_files(
             kept.extend(before)
             continue
         except Exception as e:
-            click.echo(f"seqlint: internal error while fixing {path}: {_describe(e)}", err=True)
+            click.echo(f"seqlint: internal error while fixing {path}: {describe(e)}", err=True)
             out.errors += 1
             kept.extend(before)
             continue
@@ -499,7 +486,7 @@ def check(
         display, data, got = _read_stdin_data(stdin_filename)
         stdin_data = (display, data)
         if isinstance(got, SourceError):
-            run.diagnostics.append(syntax_error_diagnostic(display, got))
+            run.diagnostics.append(source_error_diagnostic(display, got))
         else:
             _check_source(got, settings, display, run)
     elif not discovery.files:
@@ -599,7 +586,7 @@ def summary(file: str, output_format: str) -> int:
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR
     except Exception as e:
-        click.echo(f"seqlint: internal error in {file}: {_describe(e)}", err=True)
+        click.echo(f"seqlint: internal error in {file}: {describe(e)}", err=True)
         return EXIT_ERROR
     if output_format == "json":
         click.echo(json.dumps(summary_json(file, models), indent=2))

@@ -215,6 +215,19 @@ def known(value: Any) -> bool:
     return value is not UNKNOWN
 
 
+# The dropout family: random zeroing / scaling while training, the identity at inference.
+DROPOUT_LAYERS = frozenset(
+    {
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "SpatialDropout3D",
+        "GaussianDropout",
+        "AlphaDropout",
+    }
+)
+
+
 # Layers that compute a prediction from learnt weights (normalisation layers and PReLU learn too,
 # but never act as a model's prediction layer).
 _COMPUTING_PREFIXES = (

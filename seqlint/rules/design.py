@@ -20,7 +20,7 @@ from seqlint.infer import ModelShapes
 from seqlint.ir import InputDecl, LayerCall, LayerShape, ModelIR, ObjectCall
 from seqlint.layers.base import BoundArgs, LayerDef, Shape, as_int
 from seqlint.rules.base import Example, Rule, register
-from seqlint.rules.common import label
+from seqlint.rules.common import DROPOUT_LAYERS, label
 
 # Layers that compute ``activation(W x + b)`` with ``activation`` as their last step.
 _DENSE = frozenset({"Dense", "EinsumDense"})
@@ -33,16 +33,7 @@ _LINEAR_MAPS = _DENSE | _CONV | _CONV_TRANSPOSE
 _WEIGHTED = _LINEAR_MAPS | _DEPTHWISE
 # Layers that only apply an activation function.
 _ACTIVATION_LAYERS = frozenset({"Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "PReLU"})
-_DROPOUTS = frozenset(
-    {
-        "Dropout",
-        "SpatialDropout1D",
-        "SpatialDropout2D",
-        "SpatialDropout3D",
-        "GaussianDropout",
-        "AlphaDropout",
-    }
-)
+_DROPOUTS = DROPOUT_LAYERS
 # Layers that are linear in their input (per sample, at inference): a linear map on either
 # side of them still folds into the other.
 _LINEAR_PASSTHROUGH = _DROPOUTS | frozenset(

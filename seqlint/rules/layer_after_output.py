@@ -8,19 +8,13 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
 from seqlint.ir import LayerCall
 from seqlint.rules.base import Example, Rule, register
-from seqlint.rules.common import activation_of, computes, label
+from seqlint.rules.common import DROPOUT_LAYERS, activation_of, computes, label
 
 # Layers that change values without predicting anything: after a softmax/sigmoid output they
 # turn the probabilities into something else.
-_AFTER = frozenset(
+_AFTER = DROPOUT_LAYERS | frozenset(
     {
-        "Dropout",
-        "AlphaDropout",
-        "GaussianDropout",
         "GaussianNoise",
-        "SpatialDropout1D",
-        "SpatialDropout2D",
-        "SpatialDropout3D",
         "BatchNormalization",
         "LayerNormalization",
         "GroupNormalization",
