@@ -191,8 +191,13 @@ class ReLU(Activation):
             d = d + ns * _cast(xp, th - x > 0, x)
         return d
 
+    @property
+    def plain(self) -> bool:
+        """``max(x, 0)``: no slope, bound or threshold."""
+        return self._parts() == (0.0, None, 0.0)
+
     def vjp(self, x: Array, y: Array, g: Array) -> Array:
-        if self._parts() == (0.0, None, 0.0):  # plain relu: one mask, no float derivative
+        if self.plain:  # one mask, no float derivative
             return g * (x > 0)
         return g * self.derivative(x, y)
 

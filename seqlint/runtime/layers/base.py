@@ -66,6 +66,10 @@ class RuntimeLayer(Layer):
         self.activation: activations.Activation | None = None
         self._z: Array = None
         self._y: Array = None
+        # set by a Sequential model around its own forward pass when the max pooling layer
+        # that follows applies this layer's ReLU (see ``Sequential._relu_before_max_pool``)
+        self.defer_relu = False
+        self._relu_deferred = False
         self._noise: numpy.random.Generator | None = None
         self._shape_cache: dict[Shape, Shape] = {}
 
@@ -110,7 +114,8 @@ class RuntimeLayer(Layer):
     def activate(self, z: Array) -> Array:
         """Apply the layer's activation to the pre-activation ``z``, keeping both."""
         act = self.activation
-        y = z if act is None else act(z)
+        self._relu_deferred = self.defer_relu
+        y = z if act is None or self._relu_deferred else act(z)
         self._z, self._y = z, y
         return y
 
@@ -121,7 +126,7 @@ class RuntimeLayer(Layer):
 
     def backward(self, dy: Array) -> Array:
         act = self.activation
-        dz = dy if act is None else act.vjp(self._z, self._y, dy)
+        dz = dy if act is None or self._relu_deferred else act.vjp(self._z, self._y, dy)
         return self.backward_from_logits(dz)
 
     def backward_from_logits(self, dz: Array) -> Array:

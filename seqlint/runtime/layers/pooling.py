@@ -65,6 +65,12 @@ class _Pooling(RuntimeLayer):
 
 
 class _MaxPooling(_Pooling):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # set by a Sequential model around its forward pass: apply the previous layer's ReLU
+        # after pooling (see ``Sequential._relu_before_max_pool``); 1D/2D only
+        self.relu_after = False
+
     def forward(self, x: Array, training: bool = False) -> Array:
         xpad, win, geo = self._prepare(x, -float("inf"))
         if self.rank == 3:
@@ -81,6 +87,9 @@ class _MaxPooling(_Pooling):
             for sl in slices[1:]:
                 xp.maximum(y, xpad[sl], out=y)
             geo["xpad"] = xpad
+            geo["relu"] = self.relu_after
+            if self.relu_after:
+                xp.maximum(y, 0, out=y)
         geo["y"] = y
         self._cache = geo
         return self._finish(y)
@@ -105,9 +114,11 @@ class _MaxPooling(_Pooling):
             ones = (1,) * self.rank
             dx = col2im(xp, dcols, geo["padded"], self.pool_size, self.strides, ones, geo["out"])
             return self._finish(crop(dx, geo["pads"]))
+        if geo["relu"]:
+            dy = dy * (y > 0)  # the ReLU's gradient: windows whose maximum was <= 0 pass nothing
         # each output's gradient goes to the first maximum of its window in scan order (TF's
-        # CPU kernel): offsets are visited in that order, and what one takes is no longer
-        # left for the next (``rem - rem * hit`` is exact: 0 or rem)
+        # CPU kernel): offsets are visited in that order with boolean masks of the windows
+        # not yet served; the last offset serves the rest
         xpad = geo["xpad"]
         disjoint = all(s >= k for s, k in zip(self.strides, self.pool_size, strict=True))
         # windows that tile the input exactly write every element once: no zero fill needed
@@ -118,19 +129,20 @@ class _MaxPooling(_Pooling):
             )
         )
         dx = (xp.empty if tiles else xp.zeros)(xpad.shape, dtype=dy.dtype)
-        rem = dy.copy()
-        hit = xp.empty(y.shape, dtype=bool)
         slices = self._slices(geo)
+        free = xp.ones(y.shape, dtype=bool)
+        sel = xp.empty(y.shape, dtype=bool)
         for k, sl in enumerate(slices):
-            xp.equal(xpad[sl], y, out=hit)
-            if disjoint:
-                taken = dx[sl]
-                xp.multiply(rem, hit, out=taken)
-            else:
-                taken = rem * hit
-                dx[sl] += taken
             if k < len(slices) - 1:
-                xp.subtract(rem, taken, out=rem)
+                xp.equal(xpad[sl], y, out=sel)
+                sel &= free
+                free ^= sel
+            else:
+                sel = free
+            if disjoint:
+                xp.multiply(dy, sel, out=dx[sl])
+            else:
+                dx[sl] += dy * sel
         return self._finish(crop(dx, geo["pads"]))
 
 
