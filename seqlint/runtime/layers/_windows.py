@@ -80,6 +80,21 @@ def windows(xp: Any, x: Array, k: Ints, s: Ints, d: Ints, out: Ints) -> Array:
     return xp.lib.stride_tricks.as_strided(x, shape=shape, strides=strides)
 
 
+def im2col(xp: Any, x: Array, k: Ints, s: Ints, d: Ints, out: Ints) -> Array:
+    """The windows of ``x`` as a contiguous ``(N * prod(out), prod(k), C)`` array (the im2col
+    matrix), copied once."""
+    n, c = x.shape[0], x.shape[-1]
+    if c != 1:
+        return windows(xp, x, k, s, d, out).reshape(n * prod(out), prod(k), c)
+    # one channel (grayscale images): copying the view element by element is slow; one
+    # strided slice per kernel offset is about 3x faster (measured: 0.22 vs 0.07 ms)
+    cols = xp.empty((n, *out, *k), dtype=x.dtype)
+    lead = (slice(None),) * (len(k) + 1)
+    for kidx, sl in _offsets(k, s, d, out):
+        cols[lead + kidx] = x[(slice(None),) + sl + (0,)]
+    return cols.reshape(n * prod(out), prod(k), 1)
+
+
 def _offsets(k: Ints, s: Ints, d: Ints, out: Ints) -> list[tuple[Ints, tuple[slice, ...]]]:
     r = len(k)
     result = []
@@ -111,6 +126,12 @@ def spread(
     for _, sl in _offsets(k, s, d, out):
         dx[(slice(None),) + sl] += g
     return dx
+
+
+def column_sums(xp: Any, m: Array) -> Array:
+    """``m.sum(axis=0)`` of a tall ``(rows, channels)`` matrix as a GEMV: NumPy's axis-0 sum
+    is about 8x slower on a conv layer's output gradient (a bias gradient)."""
+    return xp.ones(m.shape[0], dtype=m.dtype) @ m
 
 
 def prod(values: Sequence[int]) -> int:

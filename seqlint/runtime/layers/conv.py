@@ -14,9 +14,11 @@ from seqlint.layers._common import int_tuple
 from seqlint.runtime.core import Variable
 from seqlint.runtime.layers._windows import (
     col2im,
+    column_sums,
     crop,
     grouped_matmul,
     grouped_matmul_backward,
+    im2col,
     ints,
     pad,
     pad_amounts,
@@ -69,7 +71,7 @@ class _Spatial(RuntimeLayer):
 
     def _bias_grad(self, dz: Array) -> None:
         if self.bias is not None:
-            self.set_grad(self.bias, lambda: dz.reshape(-1, dz.shape[-1]).sum(axis=0))
+            self.set_grad(self.bias, lambda: column_sums(self.xp, dz.reshape(-1, dz.shape[-1])))
 
 
 # ---- Conv1D / Conv2D / Conv3D -------------------------------------------------------------------
@@ -111,8 +113,8 @@ class _Conv(_Spatial):
         k, s, d = self.kernel_size, self.strides, self.dilation_rate
         pads = pad_amounts(x.shape[1:-1], out, k, s, d, self.padding)
         xpad = pad(xp, x, pads)
-        n, c = x.shape[0], x.shape[-1]
-        cols = windows(xp, xpad, k, s, d, out).reshape(n * prod(out), prod(k), c)
+        n = x.shape[0]
+        cols = im2col(xp, xpad, k, s, d, out)
         z = grouped_matmul(cols, self.kernel.value, self.groups).reshape(n, *out, self.filters)
         self._cache = {"cols": cols, "padded": xpad.shape, "pads": pads, "out": out}
         return self.activate(self._from_last(self._add_bias(z)))
@@ -175,7 +177,7 @@ class _Depthwise(_Spatial):
         xpad = pad(xp, x, pads)
         n, c = x.shape[0], x.shape[-1]
         m = kernel.shape[-1]
-        cols = windows(xp, xpad, k, s, d, out).reshape(n * prod(out), prod(k), c)
+        cols = im2col(xp, xpad, k, s, d, out)
         grouped = kernel.reshape(*k, 1, c * m)
         self._dw_cache = {"cols": cols, "padded": xpad.shape, "pads": pads, "out": out}
         return grouped_matmul(cols, grouped, c).reshape(n, *out, c * m)
