@@ -413,13 +413,28 @@ class Adam(Optimizer):
         m = self._momentums[index].value
         v = self._velocities[index].value
         alpha = lr * xp.sqrt(1 - b2_power) / (1 - b1_power)
-        m += (grad.dense - m) * (1 - self.beta_1)
-        v += (grad.square() - v) * (1 - self.beta_2)
+        # Keras's formulas, operation for operation, in two scratch arrays: fresh temporaries
+        # for every step cost more than the arithmetic on a large kernel
+        step = grad.dense - m
+        step *= 1 - self.beta_1
+        m += step
+        step = (
+            grad.square()
+            if grad.sparse is not None
+            else xp.multiply(grad.dense, grad.dense, out=step)
+        )
+        step -= v
+        step *= 1 - self.beta_2
+        v += step
         if self.amsgrad:
             v_hat = self._velocity_hats[index].value
-            v_hat[...] = xp.maximum(v_hat, v)
+            xp.maximum(v_hat, v, out=v_hat)
             v = v_hat
-        w -= (m * alpha) / (xp.sqrt(v) + self.epsilon)
+        denominator = xp.sqrt(v)
+        denominator += self.epsilon
+        xp.multiply(m, alpha, out=step)
+        step /= denominator
+        w -= step
 
     def get_config(self) -> dict[str, Any]:
         return {
