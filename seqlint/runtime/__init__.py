@@ -10,11 +10,7 @@
     history = model.fit(x, y, epochs=5, batch_size=32)
 """
 
-from seqlint.runtime._cpu import tune_openblas
-
-tune_openblas()  # must run before anything imports NumPy (see _cpu)
-
-from seqlint.runtime import (  # noqa: E402
+from seqlint.runtime import (
     callbacks,
     constraints,
     layers,
@@ -24,7 +20,7 @@ from seqlint.runtime import (  # noqa: E402
     regularizers,
     schedules,
 )
-from seqlint.runtime.model import (  # noqa: E402
+from seqlint.runtime.model import (
     Input,
     InputLayer,
     Sequential,
