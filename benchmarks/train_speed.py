@@ -17,6 +17,7 @@ resident memory of the process. The ratio seqlint/Keras is printed per model::
     python benchmarks/train_speed.py --models cnn --threads 2
     python benchmarks/train_speed.py --keras-python /opt/tf/bin/python   # Keras elsewhere
     python benchmarks/train_speed.py --models cnn --frameworks seqlint --gpu  # CPU vs GPU
+    python benchmarks/train_speed.py --native-blas    # lift a machine's OpenBLAS kernel pin
 
 Keras (TensorFlow backend) and PyTorch are optional: a framework that does not import in the
 given interpreter is reported as missing. Targets on CPU: MLP <= 0.7x Keras, CNN <= 1.3x,
@@ -161,11 +162,36 @@ def worker(framework: str, model: str, threads: int) -> None:
     else:
         seconds = run_torch(model, threads)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib}))
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib, "blas": blas_kernels()}))
 
 
-def spawn(python: str, framework: str, model: str, threads: int) -> dict[str, Any] | str:
+def blas_kernels() -> str:
+    """The BLAS NumPy loaded and the kernels it picked (``OpenBLAS 0.3.31 SkylakeX``)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown"
+    for lib in threadpool_info():
+        if lib.get("user_api") == "blas":
+            api = lib["internal_api"]
+            name = {"openblas": "OpenBLAS", "mkl": "MKL"}.get(api, api)
+            arch = lib.get("architecture") or ""
+            return f"{name} {lib.get('version') or ''} {arch}".strip()
+    return "unknown"
+
+
+# Some machines pin OpenBLAS to older kernels (an old OpenBLAS miscomputed on their CPU);
+# TensorFlow's oneDNN and torch pick their kernels themselves, so a fair run lifts the pin.
+BLAS_PINS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def spawn(
+    python: str, framework: str, model: str, threads: int, native_blas: bool = False
+) -> dict[str, Any] | str:
     env = dict(os.environ)
+    if native_blas:
+        for var in BLAS_PINS:
+            env.pop(var, None)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(threads)
     env["TF_CPP_MIN_LOG_LEVEL"] = "3"
@@ -213,6 +239,11 @@ def main() -> None:
     parser.add_argument(
         "--gpu", action="store_true", help="also time seqlint on the GPU (needs CuPy and a GPU)"
     )
+    parser.add_argument(
+        "--native-blas",
+        action="store_true",
+        help=f"unset {' and '.join(BLAS_PINS)} in the runs, so OpenBLAS picks its kernels",
+    )
     args = parser.parse_args()
     models = [m for m in args.models.split(",") if m]
     pythons = {
@@ -228,18 +259,25 @@ def main() -> None:
     print(f"threads: {args.threads}, repeats: {args.repeat}, batch {BATCH}, one epoch each")
     if missing:
         print(f"not installed (skipped): {', '.join(missing)}")
+    blas = ""
     times: dict[tuple[str, str], list[float]] = {}
     peaks: dict[tuple[str, str], float] = {}
     errors: dict[tuple[str, str], str] = {}
     for model in models:
         for _ in range(args.repeat):
             for fw in frameworks:  # alternate, so that drifts hit every framework alike
-                result = spawn(pythons[fw], fw, model, args.threads)
+                result = spawn(pythons[fw], fw, model, args.threads, args.native_blas)
                 if isinstance(result, str):
                     errors[(fw, model)] = result
                     continue
+                if fw == "seqlint":
+                    blas = result.get("blas", "unknown")
                 times.setdefault((fw, model), []).append(result["seconds"])
                 peaks[(fw, model)] = max(peaks.get((fw, model), 0.0), result["peak_mib"])
+    if blas:
+        pinned = [f"{v}={os.environ[v]}" for v in BLAS_PINS if v in os.environ]
+        note = "" if args.native_blas or not pinned else f" (pinned by {', '.join(pinned)})"
+        print(f"seqlint BLAS: {blas}{note}")
     print()
     header = f"{'model':6} {'framework':11} {'s/epoch':>9} {'peak MiB':>9}"
     print(header)
