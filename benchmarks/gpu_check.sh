@@ -24,5 +24,5 @@ echo "== golden parity and device tests on the GPU"
     -k "gpu and not fake"
 
 echo "== training speed: CNN epoch, seqlint CPU vs GPU"
-"$PY" benchmarks/train_speed.py --models cnn --frameworks seqlint --gpu --repeat 3 \
+"$PY" benchmarks/train_speed.py --models cnn --frameworks seqlint --gpu --repeat 3 --native-blas \
     --threads "$(nproc)"
