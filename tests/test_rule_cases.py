@@ -54,6 +54,27 @@ model = keras.Sequential([keras.Input((4,)), body, layers.Dense(1)])
     assert findings(built) == findings(called) == findings(nested) == []
 
 
+def test_missing_input_shape_not_reported_when_predict_builds_the_model_first() -> None:
+    """The TF tutorials' pattern: an adapted Normalization first, then ``predict`` builds."""
+    tutorial = """
+import numpy as np
+import tensorflow as tf
+from tensorflow.keras import layers
+x = np.random.rand(100, 9).astype("float32")
+norm = tf.keras.layers.Normalization(axis=-1)
+norm.adapt(x)
+model = tf.keras.Sequential([norm, layers.Dense(units=1)])
+model.predict(x[:10])
+print(model.layers[1].kernel)
+model.compile(optimizer="adam", loss="mse")
+model.fit(x, np.random.rand(100), epochs=2)
+"""
+    assert findings(tutorial) == []
+    # a summary before anything builds it still shows an unbuilt model
+    summary_first = tutorial.replace("model.predict(", "model.summary()\nmodel.predict(")
+    assert findings(summary_first) == [("missing-input-shape", 8)]
+
+
 def test_missing_flatten_after_conv_is_reported_at_the_dense() -> None:
     code = (
         HEAD

@@ -139,6 +139,16 @@ MODEL3 = (
             "categorical_crossentropy",
             False,
         ),
+        # a column of class indices stays class indices
+        ("np.random.randint(0, 3, 50).reshape(-1, 1)", "categorical_crossentropy", True),
+        ("np.expand_dims(np.random.randint(0, 3, 50), -1)", "categorical_crossentropy", True),
+        (
+            "keras.utils.to_categorical(np.random.randint(0, 3, 50), 3).reshape(50, 1, 3)",
+            "sparse_categorical_crossentropy",
+            True,
+        ),
+        # reshaped into something else: nothing is known about the encoding any more
+        ("np.random.randint(0, 3, 50).reshape(25, 2)", "categorical_crossentropy", False),
         # multi-hot rows of 0/1 integers are not class indices
         ("np.random.randint(0, 2, (50, 3))", "categorical_crossentropy", False),
         # labels from somewhere seqlint cannot see
@@ -199,6 +209,16 @@ def test_fit_before_compile_and_never_compiled() -> None:
     assert hits(BUILD + FIT, "fit-before-compile") == [5]
     evaluate = "model.evaluate(np.random.rand(8, 4), np.random.rand(8))\n"
     assert hits(BUILD + evaluate, "fit-before-compile") == [5]
+
+
+def test_fresh_model_from_a_helper_inside_a_loop_over_unknown_folds() -> None:
+    """The helper's return is certain even though the loop may run any number of times."""
+    code = (
+        "def build():\n    return keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1)])\n\n"
+        "model = build()\n" + COMPILE + "for fold in np.array_split(np.arange(32), 4):\n"
+        "    model = build()\n    " + FIT
+    )
+    assert hits(code, "fit-before-compile") == [11]
 
 
 @pytest.mark.parametrize(

@@ -242,7 +242,24 @@ def expand(a: ArrayInfo, axis: int | None) -> ArrayInfo:
     if not 0 <= pos <= len(shape):
         return ArrayInfo(shape=None, kind=a.kind)
     shape.insert(pos, 1)
-    return ArrayInfo(shape=tuple(shape), kind=a.kind, low=a.low, high=a.high)
+    return _relabelled(a, tuple(shape))
+
+
+def _relabelled(a: ArrayInfo, shape: tuple[Any, ...] | None) -> ArrayInfo:
+    """``a`` with a new shape; its label encoding survives when only size-1 axes came or went
+    (``y.reshape(-1, 1)``, ``np.expand_dims(y, -1)``) and a one-hot axis stays last."""
+    keep = (
+        a.encoding is not None
+        and a.shape is not None
+        and shape is not None
+        and None not in a.shape
+        and None not in shape
+        and [d for d in a.shape if d != 1] == [d for d in shape if d != 1]
+        and (a.encoding != "onehot" or (bool(shape) and shape[-1] == a.shape[-1]))
+    )
+    if not keep:
+        return ArrayInfo(shape=shape, kind=a.kind, low=a.low, high=a.high)
+    return ArrayInfo(shape, a.kind, a.encoding, a.n_classes, a.low, a.high)
 
 
 def to_categorical(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -271,7 +288,7 @@ def reshape(a: ArrayInfo, args: tuple[Any, ...]) -> ArrayInfo:
         known = math.prod(d for d in target if d != -1)
         fill = None if total is None or known == 0 or total % known else total // known
         target = tuple(fill if d == -1 else d for d in target)
-    return ArrayInfo(shape=target, kind=a.kind, low=a.low, high=a.high)
+    return _relabelled(a, target)
 
 
 def _size(shape: tuple[Any, ...] | None) -> int | None:

@@ -146,8 +146,9 @@ class Scope:
 class Frame:
     """Per-call state: whether a return happened under an unknown condition."""
 
-    def __init__(self) -> None:
+    def __init__(self, taint: int = 0) -> None:
         self.uncertain_return = False
+        self.taint = taint  # the caller's: a call made in an unsure loop still returns surely
 
 
 class Interpreter:
@@ -274,7 +275,7 @@ class Interpreter:
             self.exec_import_from(node, scope)
         elif isinstance(node, cst.Return):
             value = self.ev(node.value, scope) if node.value is not None else None
-            if self.taint:
+            if self.taint > self.frame.taint:
                 self.frame.uncertain_return = True
             raise _Return(value)
         elif isinstance(node, cst.Break):
@@ -1112,10 +1113,10 @@ class Interpreter:
             extra = {k: v for k, v in kwargs.items() if k not in names}
             local.vars[params.star_kwarg.name.value] = DictVal(extra) if not opaque else UNKNOWN
         saved_frame, saved_taint = self.frame, self.taint
-        self.frame = Frame()
         self.depth += 1
         if uncalled:
             self.taint = 0
+        self.frame = Frame(self.taint)
         try:
             self.exec_body(node.body, local)
             result: Any = None

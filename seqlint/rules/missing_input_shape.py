@@ -11,6 +11,23 @@ from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import label
 
+# Calls that build a model without an input shape from the data they get. ``predict`` and
+# ``evaluate`` build it as ``fit`` does, but a script that starts with one of them (the TF
+# tutorials: an adapted Normalization layer, then ``model.predict(x[:10])``) has a built
+# model before any ``summary``/``fit``: nothing is lazily missing there.
+_INFERENCE = ("predict", "evaluate", "test_on_batch")
+_FIRST_USES = (*_INFERENCE, "fit", "train_on_batch", "summary", "save", "count_params")
+
+
+def _built_by_inference_first(model: ModelIR) -> bool:
+    first = next((c for c in model.calls if c.method.startswith(_FIRST_USES)), None)
+    return (
+        first is not None
+        and first.method.startswith(_INFERENCE)
+        and bool(first.args)
+        and not (first.uncertain or first.guarded or first.opaque)
+    )
+
 
 @guarded
 def _fix(analysis: Analysis, model: ModelIR, data: Shape, shape_text: str) -> Fix | None:
@@ -97,6 +114,8 @@ class MissingInputShape(Rule):
                 or not isinstance(first.item, LayerCall)
                 or first.item.definition is None  # Keras 1 Merge, hub layers: cannot tell
             ):
+                continue
+            if _built_by_inference_first(model):
                 continue
             data = data_input(model)
             fix = None
