@@ -429,3 +429,33 @@ model = keras.Sequential([
         ("Lambda", [None, 16]),
         ("Lambda", None),  # slicing: not worked out, stays unknown
     ]
+
+
+def test_a_layer_made_by_a_helper_is_reported_at_its_constructor() -> None:
+    """The line that sets the bad activation is inside the helper, for the list and add forms;
+    a layer placed twice is still reported where it is placed again."""
+    helper = (
+        HEAD
+        + """
+def head(n_classes):
+    if n_classes > 2:
+        return layers.Dense(n_classes, activation="softmax")
+    return layers.Dense(1)
+"""
+    )
+    listed = helper + (
+        "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(8), head(2)])\n"
+        'model.compile(optimizer="adam", loss="binary_crossentropy")\n'
+    )
+    added = helper + (
+        "model = keras.Sequential([keras.Input(shape=(4,))])\n"
+        "model.add(layers.Dense(8))\nmodel.add(head(2))\n"
+        'model.compile(optimizer="adam", loss="binary_crossentropy")\n'
+    )
+    assert findings(listed) == findings(added) == [("output-activation-mismatch", 9)]
+    reused = helper + (
+        "shared = head(2)\n"
+        "model = keras.Sequential([keras.Input(shape=(1,)), shared, keras.layers.Identity(),\n"
+        "                          shared])\n"
+    )
+    assert findings(reused) == [("branching-in-sequential", 12)]

@@ -357,6 +357,19 @@ model = keras.Sequential([
     assert hits(code, "branching-in-sequential") == [8]
 
 
+def test_a_block_spread_twice_is_reported_at_its_second_spread() -> None:
+    code = """
+block = [layers.Dense(8, activation="relu"), layers.Dropout(0.2)]
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    *block,
+    *block,
+    layers.Dense(1),
+])
+"""
+    assert hits(code, "branching-in-sequential") == [9]
+
+
 def test_models_kept_on_an_instance_are_followed_through_its_methods() -> None:
     code = """
 class Agent:

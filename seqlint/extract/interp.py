@@ -165,6 +165,8 @@ class Interpreter:
         self.star_modules: list[str] = []
         self._binding = itertools.count()
         self.frame = Frame()
+        # id(a ``*x`` element node) -> how many items it spread, the last time it was evaluated
+        self.spread_lengths: dict[int, int] = {}
 
     # ---- entry point -----------------------------------------------------------------------
 
@@ -680,6 +682,7 @@ class Interpreter:
                 if spread is None:
                     ok = False
                     continue
+                self.spread_lengths[id(el)] = len(spread)
                 for item in spread:
                     item_loc = getattr(item, "loc", None)
                     out.append((item, item_loc if isinstance(item_loc, Loc) else self.loc(el)))
@@ -1298,7 +1301,10 @@ class Interpreter:
                     arg_node = next(
                         (a.value for a in node.args if not a.keyword and not a.star), None
                     )
-                    item_loc = self.loc(arg_node) if arg_node is not None else loc
+                    placed = [e.item for e in obj.entries]
+                    item_loc = (
+                        _made_at(arg_node, [*placed, item], self) if arg_node is not None else loc
+                    )
                     self.add_entry(obj, item, item_loc)
                 else:
                     obj.uncertain = True
@@ -1433,15 +1439,17 @@ def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpre
         if isinstance(el, cst.StarredElement):
             # items spread from *helper(): each keeps its own location when it has one
             start = len(locs)
-            remaining = (
-                len(items)
-                - start
-                - sum(
-                    1
-                    for e in node.elements[node.elements.index(el) + 1 :]
-                    if not isinstance(e, cst.StarredElement)
+            remaining = interp.spread_lengths.get(id(el))
+            if remaining is None:
+                remaining = (
+                    len(items)
+                    - start
+                    - sum(
+                        1
+                        for e in node.elements[node.elements.index(el) + 1 :]
+                        if not isinstance(e, cst.StarredElement)
+                    )
                 )
-            )
             for index in range(start, start + max(remaining, 0)):
                 item = items[index]
                 item_loc = getattr(item, "loc", None)
@@ -1452,8 +1460,25 @@ def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpre
                 else:
                     locs.append(interp.loc(el))
         else:
-            locs.append(interp.loc(el.value))
+            locs.append(_made_at(el.value, items[: len(locs) + 1], interp))
     return locs
+
+
+def _made_at(node: cst.BaseExpression, items: list[Any], interp: Interpreter) -> Loc:
+    """Where the layer ``items[-1]``, placed by the expression ``node``, is reported: at its
+    constructor when a helper of the file made it (``output_layer(n)`` -> the
+    ``layers.Dense(1)`` inside), else at ``node``. A layer placed before is reported at its
+    new place (a reuse)."""
+    if isinstance(node, cst.Call) and len(items) >= 1:
+        item = items[-1]
+        own = getattr(item, "loc", None)
+        if (
+            isinstance(item, LayerCall)
+            and isinstance(own, Loc)
+            and not any(prev is item for prev in items[:-1])
+        ):
+            return own
+    return interp.loc(node)
 
 
 def _last_orelse(node: cst.If) -> cst.If | cst.Else | None:
