@@ -208,6 +208,12 @@ model.fit(np.random.rand(32, 4), {y})
     y3 = "keras.utils.to_categorical(np.random.randint(0, 3, 32), 3)"
     assert out("sigmoid", 3, '"categorical_crossentropy"', y3) == mismatch
     assert out("softmax", 3, '"categorical_crossentropy"', y3) == []
+    # a binary sigmoid head compiled with categorical_crossentropy: both the activation and
+    # the single unit are wrong for that loss
+    assert sorted(out("sigmoid", 1, '"categorical_crossentropy"', "np.random.rand(32)")) == [
+        "output-activation-mismatch",
+        "output-units-mismatch",
+    ]
     # sigmoid + mse is fine for targets in [0, 1] (autoencoders) ...
     assert out("sigmoid", 1, '"mse"', "np.random.rand(32)") == []
     # ... and wrong for prices

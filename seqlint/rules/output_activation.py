@@ -134,7 +134,7 @@ class OutputActivationMismatch(Rule):
                     f"{where} already applies {act}, but the loss {loss.name} is told "
                     "`from_logits=True`: drop the activation or set `from_logits=False`"
                 )
-            elif act == "sigmoid" and loss.kind == "categorical" and (units or 0) > 1:
+            elif act == "sigmoid" and loss.kind == "categorical":
                 message = (
                     f"{where} uses sigmoid with {loss.name}, which expects a probability "
                     "distribution over classes: use softmax"
