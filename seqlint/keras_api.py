@@ -585,7 +585,7 @@ def removed_object_keyword(qualname: str, keyword: str, value: Any = None) -> Re
 
 
 # Layer classes Keras 3 dropped (absent from ``keras.layers`` and ``tf.keras.layers``). ``Merge``
-# is left to branching-in-sequential (a merge layer cannot sit in a Sequential anyway).
+# is only reported at its import: in a Sequential, branching-in-sequential says what is wrong.
 LAYER_CLASSES: dict[str, Removed] = {
     "CuDNNLSTM": Removed(
         "CuDNNLSTM", "LSTM", "`LSTM` (it uses cuDNN by itself on a GPU with default arguments)"
@@ -676,12 +676,22 @@ NAMES: dict[str, dict[str, str]] = {
         **{name: r.hint for name, r in LAYER_CLASSES.items()},
         "merge": "`keras.layers.add` / `concatenate` / `multiply` / ... (or the `Add`, "
         "`Concatenate` ... layers)",
+        "Merge": "the functional API with an `Add` / `Concatenate` / ... layer (a merge "
+        "cannot sit in a Sequential)",
     },
     "keras.optimizers": {
         name.lower(): f"`keras.optimizers.{name}`"
         for name in ("SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam")
     },
-    "keras.models": {"model_from_yaml": "`keras.models.model_from_json` (YAML is gone)"},
+    "keras.models": {
+        "model_from_yaml": "`keras.models.model_from_json` (YAML is gone)",
+        "Graph": "the functional API (`keras.Model(inputs, outputs)`)",
+    },
+    "keras.constraints": {
+        "maxnorm": "`keras.constraints.MaxNorm` (or `max_norm`)",
+        "nonneg": "`keras.constraints.NonNeg` (or `non_neg`)",
+        "unitnorm": "`keras.constraints.UnitNorm` (or `unit_norm`)",
+    },
     "keras.backend": {
         "set_session": "remove it: Keras 3 has no sessions (configure devices with `tf.config`)",
         "get_session": "remove it: Keras 3 has no sessions",

@@ -287,7 +287,8 @@ def test_module_tables_match_what_keras3_imports() -> None:
         "keras.layers",
     ):
         assert api.removed_module(kept, standalone=True) is None, kept
-    assert api.removed_name("keras.layers", "Merge", standalone=True) is None
+    # Keras 1's Merge layer: the import fails (branching-in-sequential covers its use)
+    assert api.removed_name("keras.layers", "Merge", standalone=True) is not None
     assert api.removed_name("keras.layers", "ThresholdedReLU", standalone=False) is None
     assert api.removed_name("keras.layers", "ThresholdedReLU", standalone=True) is not None
 
@@ -393,3 +394,27 @@ model.add(Conv2D(24, 5, 5, activation="relu"))
     # strides is already given positionally: renaming subsample= would pass it twice
     (use,) = [u for u in uses(code) if u.kind == "layer_keyword"]
     assert use.old == "subsample" and use.new is None
+
+
+def test_names_gone_from_kept_modules_reached_by_attribute() -> None:
+    code = (
+        "import keras\n"
+        "from keras import backend as K\n"
+        "from keras.constraints import maxnorm\n"
+        'K.set_image_dim_ordering("th")\n'
+        "opt = keras.optimizers.rmsprop(lr=0.001, decay=1e-6)\n"
+        "model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])\n"
+        'model.compile(optimizer=opt, loss="mse")\n'
+    )
+    assert found(code) == [("removed-api", n) for n in (3, 4, 5)]
+    text = " ".join(messages(code))
+    assert "keras.optimizers.RMSprop" in text and "set_image_data_format" in text
+    assert "MaxNorm" in text
+    # what Keras 3 still has is left alone
+    kept = (
+        "import keras\nfrom keras import backend as K\n"
+        "from keras.constraints import max_norm\n"
+        'K.set_image_data_format("channels_last")\n'
+        "opt = keras.optimizers.RMSprop(learning_rate=0.001)\n"
+    )
+    assert found(kept) == []

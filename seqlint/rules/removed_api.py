@@ -162,11 +162,22 @@ def _removed_module_of(qualname: str) -> str | None:
 
 
 def _module_use(qualname: str, loc: Loc) -> RemovedUse | None:
-    """A call reached through a module Keras 3 removed (``keras.layers.core.Dense(...)``)."""
+    """A call reached through a module Keras 3 removed (``keras.layers.core.Dense(...)``), or
+    to a name gone from a module that stays (``keras.optimizers.rmsprop(...)``,
+    ``K.set_image_dim_ordering(...)``)."""
     hint = _removed_module_of(qualname)
+    module, _, name = qualname.rpartition(".")
     if hint is None:
-        return None
-    module = qualname.rsplit(".", 1)[0]
+        gone = api.NAMES.get(module, {}).get(name)
+        if gone is None:
+            return None
+        return RemovedUse(
+            loc,
+            "module",
+            qualname,
+            None,
+            f"`{name}` is gone from `{module}` in Keras 3: " + api.advice(gone),
+        )
     return RemovedUse(
         loc, "module", module, None, f"`{module}` no longer exists in Keras 3: {api.advice(hint)}"
     )
