@@ -299,3 +299,44 @@ def test_identifier_tables() -> None:
         "sparse_categorical_crossentropy"
     )
     assert suggest("regularizer", "l3").best is None
+
+
+def test_class_attributes_are_read_unless_something_may_rebind_them() -> None:
+    """``self.OPTIMIZER`` / ``Config.UNITS`` come from the class body; a method that sets the
+    name on an instance, or code that assigns the class attribute later, makes it unknown."""
+    code = """
+class Config:
+    UNITS = 16
+    ACT = "relu"
+    LOSS = "binary_crossentropy"
+    OPT = "adma"
+
+class Trainer:
+    OPTIMIZER = "rmsporp"
+    def __init__(self):
+        self.model = keras.Sequential([
+            keras.Input(shape=(Config.UNITS,)),
+            layers.Dense(Config.UNITS, activation=Config.ACT),
+            layers.Dense(1, activation="sigmoid"),
+        ])
+    def compile(self):
+        self.model.compile(optimizer=self.OPTIMIZER, loss=Config.LOSS)
+
+class Shadowed:
+    OPT = "adma"
+    def __init__(self, opt=None):
+        if opt:
+            self.OPT = opt
+        self.model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(1)])
+        self.model.compile(optimizer=self.OPT, loss="mse")
+
+Config.OPT = "adam"
+t = Trainer(); t.compile()
+s = Shadowed("adam")
+m = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(1)])
+m.compile(optimizer=Config.OPT, loss="mse")
+"""
+    assert lines(code) == [20]
+    # a dataclass's fields are constructor arguments: the instance's value is not the default
+    dataclass = code.replace("class Trainer:", "@dataclasses.dataclass\nclass Trainer:")
+    assert lines("import dataclasses\n" + dataclass) == []

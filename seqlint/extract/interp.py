@@ -518,9 +518,32 @@ class Interpreter:
             elif isinstance(value, ClassVal) and value.kind != "plain":
                 kind = value.kind
         cls = ClassVal(name=node.name.value, kind=kind)
+        body = Scope(parent=scope, module=scope.module)  # what the class body binds
         for stmt in node.body.body:
             if isinstance(stmt, cst.FunctionDef):
                 cls.methods[stmt.name.value] = self.define_function(stmt, scope, method=True)
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if (
+                        isinstance(small, cst.Assign)
+                        and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)
+                    ):
+                        body.assign(small.targets[0].target.value, self.ev(small.value, body))
+                    elif (
+                        isinstance(small, cst.AnnAssign)
+                        and small.value is not None
+                        and isinstance(small.target, cst.Name)
+                    ):
+                        body.assign(small.target.value, self.ev(small.value, body))
+        if body.vars:
+            rebound = _self_attributes_set(node)
+            cls.attrs = {k: v for k, v in body.vars.items() if k not in rebound}
+            cls.plain_instances = not (node.decorators or node.keywords) and all(
+                (isinstance(b.value, cst.Name) and b.value.value == "object")
+                or isinstance(self.ev(b.value, scope), ClassVal)
+                for b in node.bases
+            )
         scope.assign(node.name.value, cls)
 
     # ---- assignment ------------------------------------------------------------------------
@@ -555,6 +578,8 @@ class Interpreter:
                     owner.attrs[attr] = UNKNOWN  # set under a condition we cannot resolve
                 else:
                     owner.attrs[attr] = value
+            elif isinstance(owner, ClassVal):
+                owner.attrs[target.attr.value] = UNKNOWN  # ``Config.lr = ...`` from outside
         elif isinstance(target, cst.Subscript):
             base = self.ev(target.value, scope)
             if isinstance(base, DictVal) and len(target.slice) == 1:
@@ -630,13 +655,16 @@ class Interpreter:
             return BoundMethod(base, attr) if value is data.NOT_HANDLED else value
         if isinstance(base, (ListVal, DictVal, tuple, str)):
             return BoundMethod(base, attr)
-        if isinstance(base, ClassVal) and attr in base.methods:
-            return base.methods[attr]
+        if isinstance(base, ClassVal):
+            if attr in base.methods:
+                return base.methods[attr]
+            return base.attrs.get(attr, UNKNOWN)
         if isinstance(base, Instance):
             if attr in base.attrs:
                 return base.attrs[attr]
             if attr in base.cls.methods:
                 return BoundMethod(base, attr)
+            return base.cls.attrs.get(attr, UNKNOWN) if base.cls.plain_instances else UNKNOWN
         return UNKNOWN
 
     def ev_Integer(self, node: cst.Integer, scope: Scope) -> Any:
@@ -1479,6 +1507,33 @@ def _made_at(node: cst.BaseExpression, items: list[Any], interp: Interpreter) ->
         ):
             return own
     return interp.loc(node)
+
+
+def _self_attributes_set(node: cst.ClassDef) -> set[str]:
+    """Names the class's methods assign as attributes of anything (``self.lr = ...``): a
+    class attribute of that name may be shadowed on the instance."""
+    found: set[str] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
+            self._note(target.target)
+
+        def visit_AugAssign(self, aug: cst.AugAssign) -> None:
+            self._note(aug.target)
+
+        def visit_AnnAssign(self, ann: cst.AnnAssign) -> None:
+            self._note(ann.target)
+
+        def _note(self, target: cst.BaseExpression) -> None:
+            for sub in target.elements if isinstance(target, (cst.Tuple, cst.List)) else ():
+                self._note(sub.value)
+            if isinstance(target, cst.Attribute):
+                found.add(target.attr.value)
+
+    for stmt in node.body.body:
+        if isinstance(stmt, cst.FunctionDef):
+            stmt.visit(Finder())
+    return found
 
 
 def _last_orelse(node: cst.If) -> cst.If | cst.Else | None:

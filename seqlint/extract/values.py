@@ -92,6 +92,11 @@ class ClassVal:
     name: str
     kind: str
     methods: dict[str, FuncVal] = field(default_factory=dict)
+    # class-level ``NAME = value`` assignments no method rebinds on ``self``
+    attrs: dict[str, Any] = field(default_factory=dict)
+    # whether instances see ``attrs`` as they are: not for dataclasses, NamedTuples and other
+    # decorated classes or bases that turn class attributes into constructor fields
+    plain_instances: bool = True
 
 
 @dataclass(frozen=True)
