@@ -176,9 +176,18 @@ class Interpreter:
             self.scope.vars.setdefault("__name__", "__main__")
             # Functions nobody called still build models worth checking: run them with their
             # parameters unknown (defaults kept, except None which is usually a placeholder).
+            # Methods nobody called run on an instance of their class (the file's own, or one
+            # made by running ``__init__``), so ``self.model`` is the model ``__init__`` built;
+            # their calls' order is unknown (taint 1), so order rules leave them alone.
             for fn in list(self.functions):
-                if not fn.called:
+                if fn.called:
+                    continue
+                if fn.owner is None or _decorated(fn.node):
                     self.call_function(fn, (), {}, uncalled=True)
+                    continue
+                instance = self.instance_of(fn.owner)
+                if not fn.called:
+                    self.call_function(fn, (instance,), {}, uncalled=True, bound_taint=1)
         except (Budget, RecursionError):
             for m in self.file.models:
                 m.uncertain = True
@@ -190,6 +199,18 @@ class Interpreter:
             for m in self.file.models:
                 m.uncertain = True
         return self.file
+
+    def instance_of(self, cls: ClassVal) -> Instance:
+        """The last instance the file made of ``cls``, else a new one ``__init__`` has run on."""
+        if cls.instances:
+            return cls.instances[-1]
+        instance = Instance(cls, level=0)
+        cls.instances.append(instance)
+        init = cls.methods.get("__init__")
+        if init is not None and not init.called and not _decorated(init.node):
+            init.called = True
+            self.call_function(init, (instance,), {}, uncalled=True, bound_taint=0)
+        return instance
 
     # ---- helpers ---------------------------------------------------------------------------
 
@@ -521,7 +542,10 @@ class Interpreter:
         body = Scope(parent=scope, module=scope.module)  # what the class body binds
         for stmt in node.body.body:
             if isinstance(stmt, cst.FunctionDef):
-                cls.methods[stmt.name.value] = self.define_function(stmt, scope, method=True)
+                fn = self.define_function(stmt, scope, method=True)
+                if kind == "plain":
+                    fn.owner = cls
+                cls.methods[stmt.name.value] = fn
             elif isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
                     if (
@@ -995,6 +1019,7 @@ class Interpreter:
                     self.call_function(init, (UNKNOWN, *args), kwargs, opaque=opaque)
                 return UNKNOWN
             instance = Instance(func, level=self.taint)
+            func.instances.append(instance)
             init = func.methods.get("__init__")
             if init is not None:
                 self.call_function(init, (instance, *args), kwargs, opaque=opaque)
@@ -1107,7 +1132,11 @@ class Interpreter:
         kwargs: dict[str, Any],
         opaque: bool = False,
         uncalled: bool = False,
+        bound_taint: int | None = None,
     ) -> Any:
+        """Interpret a call of ``fn``. ``uncalled``: nobody calls it; its parameters are
+        unknown, except ``self`` when ``bound_taint`` is given (then the body runs at that
+        taint level)."""
         if not uncalled:
             fn.called = True
         if self.depth >= MAX_DEPTH or isinstance(fn.node, cst.Lambda):
@@ -1117,7 +1146,7 @@ class Interpreter:
         params = node.params
         positional = [*params.posonly_params, *params.params]
         rest = list(args)
-        if fn.is_method and uncalled:
+        if fn.is_method and uncalled and bound_taint is None:
             rest = []
         for p in positional:
             name = p.name.value
@@ -1146,7 +1175,7 @@ class Interpreter:
         saved_frame, saved_taint = self.frame, self.taint
         self.depth += 1
         if uncalled:
-            self.taint = 0
+            self.taint = 0 if bound_taint is None else bound_taint
         self.frame = Frame(self.taint)
         try:
             self.exec_body(node.body, local)
@@ -1507,6 +1536,12 @@ def _made_at(node: cst.BaseExpression, items: list[Any], interp: Interpreter) ->
         ):
             return own
     return interp.loc(node)
+
+
+def _decorated(node: cst.FunctionDef | cst.Lambda) -> bool:
+    """A decorated function (``@staticmethod``, ``@property``, ``@tf.function``...): its
+    first parameter may not be ``self``."""
+    return isinstance(node, cst.FunctionDef) and bool(node.decorators)
 
 
 def _self_attributes_set(node: cst.ClassDef) -> set[str]:

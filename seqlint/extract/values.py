@@ -59,6 +59,7 @@ class FuncVal:
     called: bool = False
     is_method: bool = False
     qualname: str = ""
+    owner: Any = None  # the ClassVal of a plain method
 
 
 @dataclass(eq=False)
@@ -97,6 +98,7 @@ class ClassVal:
     # whether instances see ``attrs`` as they are: not for dataclasses, NamedTuples and other
     # decorated classes or bases that turn class attributes into constructor fields
     plain_instances: bool = True
+    instances: list[Any] = field(default_factory=list)  # Instance objects made of it
 
 
 @dataclass(frozen=True)
