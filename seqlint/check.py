@@ -41,12 +41,14 @@ class ModelSummary:
 
 
 def relevant(text: str | bytes) -> bool:
-    """The cheap pre-filter: a file that never mentions ``keras`` or ``Sequential`` cannot
-    define a Keras model, so it is not parsed. Works on decoded text and on a file's raw bytes
-    (Python source encodings are ASCII-compatible, so the words are the same bytes)."""
+    """The cheap pre-filter: a file that never mentions ``keras`` cannot import Keras's
+    ``Sequential`` (every spelling of the import names it: ``keras``, ``tf.keras``,
+    ``tensorflow.keras``, ``tf_keras``), so it is not parsed; PyTorch's ``nn.Sequential`` files
+    are left alone. Works on decoded text and on a file's raw bytes (Python source encodings
+    are ASCII-compatible, so the word is the same bytes)."""
     if isinstance(text, bytes):
-        return b"keras" in text or b"Sequential" in text
-    return "keras" in text or "Sequential" in text
+        return b"keras" in text
+    return "keras" in text
 
 
 def analyse(src: SourceFile, lazy_positions: bool = False) -> Analysis:

@@ -194,6 +194,18 @@ def test_the_byte_filter_agrees_with_the_text_filter() -> None:
         assert seqlint.check.relevant(text) == seqlint.check.relevant(text.encode())
 
 
+def test_the_pre_filter_keeps_every_keras_spelling_and_skips_pytorch() -> None:
+    keras_files = [
+        "import tensorflow as tf\nm = tf.keras.Sequential()\n",
+        "from tensorflow.keras.models import Sequential\n",
+        "from keras.models import Sequential\n",
+        "import tf_keras as K\n",
+    ]
+    assert all(seqlint.check.relevant(t) for t in keras_files)
+    torch = "import torch.nn as nn\nnet = nn.Sequential(nn.Linear(4, 2), nn.ReLU())\n"
+    assert not seqlint.check.relevant(torch)
+
+
 def test_results_keep_the_input_order(tree: Path) -> None:
     paths = sorted(str(p.relative_to(tree)) for p in tree.rglob("*.py"))[::-1]
     results = parallel.check_files(paths, Settings(frozenset({"SEQ102", "SEQ201"})), jobs=1)
