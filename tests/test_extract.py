@@ -301,3 +301,29 @@ model.fit(X, onehot)
     assert (labels.shape, labels.encoding, labels.n_classes) == ((128,), "int", 2)
     assert (picked.shape, picked.n_classes) == ((50,), 3)
     assert (onehot.shape, onehot.encoding, onehot.n_classes) == ((64, 5), "onehot", 5)
+
+
+def test_list_arguments_read_like_tuples() -> None:
+    """Keras takes ``kernel_size=[3, 3]`` and ``Reshape([-1, 3])`` like tuples (checked under
+    Keras 3.15.1: the same shapes and parameter counts)."""
+    code = """
+import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(30, 30, 3)),
+    layers.Conv2D(8, kernel_size=[3, 3], strides=[2, 2]),
+    layers.ZeroPadding2D([[1, 1], [2, 0]]),
+    layers.MaxPooling2D(pool_size=[2, 2]),
+    layers.PReLU(shared_axes=[1, 2]),
+    layers.Reshape([-1, 8]),
+    layers.Permute([2, 1]),
+])
+"""
+    assert shapes(code) == [
+        ("Conv2D", [None, 14, 14, 8], 224),
+        ("ZeroPadding2D", [None, 16, 16, 8], 0),
+        ("MaxPooling2D", [None, 8, 8, 8], 0),
+        ("PReLU", [None, 8, 8, 8], 8),
+        ("Reshape", [None, 64, 8], 0),
+        ("Permute", [None, 8, 64], 0),
+    ]

@@ -1229,8 +1229,8 @@ class Interpreter:
             class_name = definition.name if definition is not None else kind.name
             return LayerCall(
                 class_name,
-                args,
-                kwargs,
+                tuple(_frozen(a) for a in args),
+                {key: _frozen(v) for key, v in kwargs.items()},
                 loc,
                 qualname=func.qualname,
                 opaque=opaque,
@@ -1536,6 +1536,19 @@ def _made_at(node: cst.BaseExpression, items: list[Any], interp: Interpreter) ->
         ):
             return own
     return interp.loc(node)
+
+
+def _frozen(value: Any, depth: int = 0) -> Any:
+    """A layer argument as Keras reads it: lists become tuples (``kernel_size=[3, 3]``,
+    ``Reshape([-1, 3])``, ``ZeroPadding2D([[1, 1], [2, 0]])``), as the layer copies them when
+    it is made; a list with items added under an unknown condition is unknown."""
+    if isinstance(value, ListVal):
+        if depth > 4 or any(isinstance(item, _Maybe) for item in value.items):
+            return UNKNOWN
+        return tuple(_frozen(item, depth + 1) for item in value.items)
+    if isinstance(value, tuple) and depth <= 4:
+        return tuple(_frozen(item, depth + 1) for item in value)
+    return value
 
 
 def _decorated(node: cst.FunctionDef | cst.Lambda) -> bool:
