@@ -12,7 +12,8 @@ The name sets below were enumerated from Keras 3.15.1 (``keras.activations.get``
 * optimizers: case-insensitive (``"Adam"``, ``"ADAM"``, ``"adam"``);
 * ``compile(loss=...)`` also takes ``"crossentropy"`` / ``"ce"``, and ``compile(metrics=...)``
   ``"accuracy"`` / ``"acc"``, both in any case;
-* ``padding`` / ``data_format``: lower-cased first; ``"causal"`` padding only for ``Conv1D``.
+* ``padding`` / ``data_format``: lower-cased first (pooling layers: lower case only);
+  ``"causal"`` padding only for ``Conv1D``.
 """
 
 from __future__ import annotations
@@ -498,10 +499,20 @@ def accepted(kind: str, value: str, layer: str | None = None) -> bool:
     if kind == "metric":
         return value in METRICS or value.lower() in METRIC_SHORTCUTS
     if kind == "padding":
+        if layer in _CASE_SENSITIVE_PADDING:
+            return value in _paddings(layer)
         return value.lower() in _paddings(layer)
     if kind == "data_format":
         return value.lower() in DATA_FORMATS
     return True
+
+
+# Pooling layers hand ``padding`` to the backend as written, which takes only lower case
+# (Keras 3.15.1 / TF: ``MaxPooling2D(2, padding="Same")`` fails when the layer is called;
+# convolutions lower-case it first).
+_CASE_SENSITIVE_PADDING = frozenset(
+    f"{kind}Pooling{rank}D" for kind in ("Max", "Average") for rank in (1, 2, 3)
+)
 
 
 def bad_identifier(param: str, value: object, layer: str | None = None) -> bool:

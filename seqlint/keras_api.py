@@ -703,7 +703,14 @@ NAMES: dict[str, dict[str, str]] = {
 
 # Names gone from standalone ``keras`` only.
 STANDALONE_ONLY_NAMES: dict[str, dict[str, str]] = {
-    "keras.layers": {"ThresholdedReLU": "`keras.layers.ReLU(threshold=theta)`"},
+    "keras.layers": {
+        "ThresholdedReLU": "`keras.layers.ReLU(threshold=theta)`",
+        # still in TensorFlow 2.21's tf.keras, not in Keras 3.15.1 itself
+        "RandomHeight": "`keras.layers.RandomZoom(height_factor=..., width_factor=0.0)` "
+        "(keeps the image size) or `tf.keras.layers.RandomHeight`",
+        "RandomWidth": "`keras.layers.RandomZoom(height_factor=0.0, width_factor=...)` "
+        "(keeps the image size) or `tf.keras.layers.RandomWidth`",
+    },
 }
 
 # Modules that still import (do not report them).

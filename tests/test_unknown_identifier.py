@@ -340,3 +340,17 @@ m.compile(optimizer=Config.OPT, loss="mse")
     # a dataclass's fields are constructor arguments: the instance's value is not the default
     dataclass = code.replace("class Trainer:", "@dataclasses.dataclass\nclass Trainer:")
     assert lines("import dataclasses\n" + dataclass) == []
+
+
+def test_pooling_padding_must_be_lower_case_where_convolutions_lower_it() -> None:
+    """Checked under Keras 3.15.1 / TF: Conv2D(padding="SAME") works, MaxPooling2D(padding=
+    "Same") fails when the model is built."""
+    code = """
+model = keras.Sequential([
+    keras.Input(shape=(8, 8, 3)),
+    layers.Conv2D(4, 3, padding="SAME"),
+    layers.MaxPool2D(2, padding="Same"),
+    layers.AveragePooling2D(2, padding="same"),
+])
+"""
+    assert lines(code) == [8]
