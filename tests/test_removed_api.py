@@ -422,6 +422,9 @@ def test_names_gone_from_kept_modules_reached_by_attribute() -> None:
 
 def test_layers_gone_from_standalone_keras_only() -> None:
     """Keras 3.15.1 has no RandomHeight/RandomWidth; TensorFlow 2.21's tf.keras still does."""
-    code = "from keras.layers import RandomHeight, RandomZoom\nfrom tensorflow.keras.layers import RandomWidth\n"
+    code = (
+        "from keras.layers import RandomHeight, RandomZoom\n"
+        "from tensorflow.keras.layers import RandomWidth\n"
+    )
     assert found(code) == [("removed-api", 1)]
     assert "RandomZoom" in messages(code)[0]
