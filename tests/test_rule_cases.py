@@ -466,3 +466,24 @@ def head(n_classes):
         "                          shared])\n"
     )
     assert findings(reused) == [("branching-in-sequential", 12)]
+
+
+def test_sequential_sub_models_of_a_subclassed_model_are_not_missing_an_input() -> None:
+    """The TF autoencoder tutorial: ``call`` applies them to tensors, which builds them."""
+    code = """
+import numpy as np
+from tensorflow import keras
+from tensorflow.keras import layers
+
+class AnomalyDetector(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.encoder = keras.Sequential([layers.Dense(8, activation="relu")])
+        self.decoder = keras.Sequential([layers.Dense(140, activation="sigmoid")])
+
+    def call(self, x):
+        return self.decoder(self.encoder(x))
+"""
+    assert findings(code) == []
+    made = code + "detector = AnomalyDetector()\ndetector.compile(optimizer='adam', loss='mae')\n"
+    assert findings(made) == []

@@ -53,6 +53,14 @@ MAX_STEPS = 200_000
 MAX_DEPTH = 12
 MAX_UNROLL = 512
 
+
+class _KerasSelf:
+    """``self`` in the methods of a Keras Layer/Model subclass: a Sequential stored on it is a
+    sub-model its ``call`` applies to tensors (``self.encoder = Sequential([...])``)."""
+
+
+KERAS_SELF = _KerasSelf()
+
 _BUILTINS = frozenset(
     {
         "range",
@@ -184,6 +192,9 @@ class Interpreter:
                     continue
                 if fn.owner is None or _decorated(fn.node):
                     self.call_function(fn, (), {}, uncalled=True)
+                    continue
+                if fn.owner.kind != "plain":
+                    self.call_function(fn, (KERAS_SELF,), {}, uncalled=True, bound_taint=0)
                     continue
                 instance = self.instance_of(fn.owner)
                 if not fn.called:
@@ -543,8 +554,7 @@ class Interpreter:
         for stmt in node.body.body:
             if isinstance(stmt, cst.FunctionDef):
                 fn = self.define_function(stmt, scope, method=True)
-                if kind == "plain":
-                    fn.owner = cls
+                fn.owner = cls
                 cls.methods[stmt.name.value] = fn
             elif isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
@@ -604,6 +614,8 @@ class Interpreter:
                     owner.attrs[attr] = value
             elif isinstance(owner, ClassVal):
                 owner.attrs[target.attr.value] = UNKNOWN  # ``Config.lr = ...`` from outside
+            elif owner is KERAS_SELF and isinstance(value, ModelIR):
+                value.called_functionally = True
         elif isinstance(target, cst.Subscript):
             base = self.ev(target.value, scope)
             if isinstance(base, DictVal) and len(target.slice) == 1:
@@ -1016,7 +1028,7 @@ class Interpreter:
             if func.kind == "model":
                 init = func.methods.get("__init__")
                 if init is not None:
-                    self.call_function(init, (UNKNOWN, *args), kwargs, opaque=opaque)
+                    self.call_function(init, (KERAS_SELF, *args), kwargs, opaque=opaque)
                 return UNKNOWN
             instance = Instance(func, level=self.taint)
             func.instances.append(instance)
