@@ -367,6 +367,14 @@ _MAGIC_START = re.compile(r"^\s*[%!]")
 _MAGIC_ASSIGN = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[%!]")
 _HELP = re.compile(r"^\s*(?:\?{1,2}\s*[\w.]+|[\w.]+\s*\?{1,2})\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%([\w.-]*)")
+# IPython's automagic: a line magic or shell alias written without ``%``/``!`` (``pip install
+# keras``, ``cd /content``, ``matplotlib inline``). Only the unindented ``name word`` form,
+# which is never valid Python, is taken (``time = 3`` or ``ls(x)`` stay code).
+_AUTOMAGIC = re.compile(
+    r"^(?:pip3?|conda|mamba|cd|matplotlib|load_ext|reload_ext|autoreload|pylab|timeit|env"
+    r"|ls|ll|cat|cp|mv|rm|rmdir|mkdir)[ \t]+(?!(?:if|else|in|is|not|and|or|for|lambda)\b)"
+    r"(?:[A-Za-z_/~\"']|-[A-Za-z-])"
+)
 
 
 def blank_magics(lines: Sequence[str]) -> list[str]:
@@ -394,7 +402,10 @@ def blank_magics(lines: Sequence[str]) -> list[str]:
             out[i] = ""
             continue
         if scanner.at_statement_start and (
-            _MAGIC_START.match(line) or _MAGIC_ASSIGN.match(line) or _HELP.match(line)
+            _MAGIC_START.match(line)
+            or _MAGIC_ASSIGN.match(line)
+            or _HELP.match(line)
+            or _AUTOMAGIC.match(line)
         ):
             magic_continues = line.rstrip().endswith("\\")
             out[i] = ""

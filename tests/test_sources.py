@@ -238,3 +238,11 @@ def test_cell_locations_round_trip(cells: list[list[str]]) -> None:
             n = src.text_line(i, cell=number)
             assert src.locate(n) == (number, i)
             assert src.lines[n - 1] == line
+
+
+def test_automagic_lines_are_magics_but_python_using_the_same_names_is_not() -> None:
+    """IPython runs ``pip install keras`` (no ``!``) as the ``%pip`` magic in notebooks."""
+    magics = ["pip install keras", "cd /content/drive", "matplotlib inline", "ls -la"]
+    assert blank_magics(magics) == ["", "", "", ""]
+    code = ["time = 3", "ls(x)", "cat if x else y", "rm = 2", "print x", "    pip install y"]
+    assert blank_magics(code) == code
