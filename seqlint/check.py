@@ -129,6 +129,8 @@ def _user_fix(src: SourceFile, fix: Fix) -> Fix | None:
     edits = []
     for e in fix.edits:
         s = e.span
+        if any(n in src.shifted for n in range(s.line, s.end_line + 1)):
+            return None  # a cell IPython dedents: the edit's text is in the dedented form
         span = src.span(s.line, s.column, s.end_line, s.end_column)
         if src.is_notebook and src.locate(s.end_line)[0] != span.cell:
             return None

@@ -8,7 +8,7 @@ import os
 import re
 import tokenize
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -44,6 +44,9 @@ class SourceFile:
     cell_numbers: list[int] | None = None
     encoding: str = "utf-8"
     newline: str = "\n"
+    # notebook lines IPython runs dedented (a cell whose first line is indented): line of
+    # ``text`` -> the whitespace removed, given back in user-facing columns and code frames
+    shifted: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_notebook(self) -> bool:
@@ -68,6 +71,9 @@ class SourceFile:
 
     def span(self, line: int, column: int, end_line: int, end_column: int) -> Span:
         """A user-facing span from ``text`` coordinates (cell-relative for notebooks)."""
+        if self.shifted:
+            column += len(self.shifted.get(line, ""))
+            end_column += len(self.shifted.get(end_line, ""))
         cell, rel = self.locate(line)
         if cell is None:
             return Span(line, column, end_line, end_column)
@@ -102,6 +108,10 @@ class SourceFile:
         start = self.cell_starts[idx]
         end = self.cell_starts[idx + 1] - 1 if idx + 1 < len(self.cell_starts) else last_line
         return start, max(start, end)
+
+    def display_line(self, n: int) -> str:
+        """Line ``n`` of ``text`` as the user wrote it (indentation IPython strips kept)."""
+        return self.shifted.get(n, "") + self.lines[n - 1]
 
     def line_text(self, line: int, cell: int | None = None) -> str:
         """The text of a user-facing (cell, line) location; ``""`` when out of range."""
@@ -286,6 +296,7 @@ def notebook_from_json(path: str, text: str) -> SourceFile:
     chunks: list[str] = []
     starts: list[int] = []
     numbers: list[int] = []
+    shifted: dict[int, str] = {}
     line = 1
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
@@ -297,13 +308,33 @@ def notebook_from_json(path: str, text: str) -> SourceFile:
         key = "source" if "source" in cell else "input"
         source = _cell_source(cell.get(key), number)
         source = source.replace("\r\n", "\n").replace("\r", "\n")
-        body = "\n".join(blank_magics(source.split("\n")))
+        cell_lines, removed = leading_indent(source.split("\n"))
+        for i, prefix in removed.items():
+            shifted[line + i] = prefix
+        body = "\n".join(blank_magics(cell_lines))
         chunks.append(body)
         starts.append(line)
         numbers.append(number)
         line += body.count("\n") + 1
     joined = "\n".join(chunks) + "\n" if chunks else ""
-    return SourceFile(path=path, text=joined, cell_starts=starts, cell_numbers=numbers)
+    return SourceFile(
+        path=path, text=joined, cell_starts=starts, cell_numbers=numbers, shifted=shifted
+    )
+
+
+_INDENT = re.compile(r"^[ \t]+")
+
+
+def leading_indent(lines: list[str]) -> tuple[list[str], dict[int, str]]:
+    """IPython's cell cleanup: when a cell's first line is indented, that whitespace is removed
+    from every line that starts with it (`` from keras import layers`` runs). Returns the
+    lines and, per 0-based line index, what was removed."""
+    m = _INDENT.match(lines[0]) if lines else None
+    if m is None:
+        return lines, {}
+    space = m.group(0)
+    removed = {i: space for i, ln in enumerate(lines) if ln.startswith(space)}
+    return [ln[len(space) :] if i in removed else ln for i, ln in enumerate(lines)], removed
 
 
 def _notebook_cells(nb: dict[str, Any]) -> list[Any]:

@@ -237,7 +237,7 @@ def test_cell_locations_round_trip(cells: list[list[str]]) -> None:
         for i, line in enumerate(lines or [""], start=1):
             n = src.text_line(i, cell=number)
             assert src.locate(n) == (number, i)
-            assert src.lines[n - 1] == line
+            assert src.display_line(n) == line
 
 
 def test_automagic_lines_are_magics_but_python_using_the_same_names_is_not() -> None:
@@ -246,3 +246,34 @@ def test_automagic_lines_are_magics_but_python_using_the_same_names_is_not() -> 
     assert blank_magics(magics) == ["", "", "", ""]
     code = ["time = 3", "ls(x)", "cat if x else y", "rm = 2", "print x", "    pip install y"]
     assert blank_magics(code) == code
+
+
+def test_a_cell_ipython_dedents_is_analysed_with_the_user_s_columns_and_no_fix() -> None:
+    import json
+
+    from seqlint.check import check_source
+    from seqlint.sources import source_from_bytes
+
+    cells = [
+        [" from keras.models import Sequential\n", " from keras.layers import Dense, Conv2D\n"],
+        [
+            "  model = Sequential()\n",
+            "  model.add(Conv2D(8, 3, input_shape=(28, 28, 1)))\n",
+            "  model.add(Dense(10, activation='softmax'))\n",
+        ],
+    ]
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells],
+    }
+    src = source_from_bytes("nb.ipynb", json.dumps(nb).encode())
+    (diag,) = check_source(src, select={"SEQ102"})
+    assert (diag.name, diag.span.cell, diag.span.line, diag.span.column) == (
+        "missing-flatten",
+        2,
+        3,
+        13,
+    )
+    assert diag.fix is None  # an edit written for the dedented text would not fit the cell

@@ -88,11 +88,11 @@ def _frame(src: SourceFile, span: Span, label: str, color: bool) -> tuple[list[s
     bar = _style("|", color, fg="blue", bold=True)
     out = [f"{' ' * (width + 1)}{bar}"]
     for n in range(lo, hi + 1):
-        text = src.lines[n - 1].expandtabs(TAB).rstrip()
+        text = src.display_line(n).expandtabs(TAB).rstrip()
         number = _style(str(n - offset).rjust(width), color, fg="blue", bold=True)
         out.append(f"{number} {bar} {text}".rstrip())
         if n == start:
-            raw = src.lines[n - 1]
+            raw = src.display_line(n)
             col0 = max(0, min(span.column - 1, len(raw)))
             if end == start:
                 col1 = max(col0 + 1, min(span.end_column - 1, len(raw.rstrip())))
