@@ -64,6 +64,7 @@ def error_kind(spec: LayerSpec, shape: Shape) -> str:
 
 EXPECTED_NAMES = """
 Activation ActivityRegularization AdaptiveAveragePooling1D AdaptiveAveragePooling2D
+AdditiveAttention Attention
 AdaptiveAveragePooling3D AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D Add
 AlphaDropout AugMix AutoContrast Average AveragePooling1D AveragePooling2D AveragePooling3D
 AvgPool1D AvgPool2D AvgPool3D BatchNormalization Bidirectional CategoryEncoding CenterCrop

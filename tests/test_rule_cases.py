@@ -487,3 +487,20 @@ class AnomalyDetector(keras.Model):
     assert findings(code) == []
     made = code + "detector = AnomalyDetector()\ndetector.compile(optimizer='adam', loss='mae')\n"
     assert findings(made) == []
+
+
+def test_attention_layers_need_a_query_and_a_value_like_merges() -> None:
+    """Keras 3.15.1: 'Attention layer must be called on a list of inputs, namely [query,
+    value] or [query, value, key]'."""
+    code = """
+import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(10, 4)),
+    layers.Bidirectional(layers.LSTM(8, return_sequences=True)),
+    layers.Attention(),
+    layers.Flatten(),
+    layers.Dense(1, activation="sigmoid"),
+])
+"""
+    assert findings(code) == [("branching-in-sequential", 7)]

@@ -81,3 +81,31 @@ class Dot(_Merge):
             "A `Dot` layer should be called on a list of 2 inputs. "
             f"Received: input_shape={fmt_shape(input_shape)}"
         )
+
+
+class _QueryValue(_Merge):
+    """Attention layers take ``[query, value]`` or ``[query, value, key]``: a list of tensors,
+    like the merge layers."""
+
+    def _message(self, input_shape: Shape) -> str:
+        return (
+            f"{self.name} layer must be called on a list of inputs, namely [query, value] or "
+            f"[query, value, key]. Received: inputs={fmt_shape(input_shape)}."
+        )
+
+
+@register
+class Attention(_QueryValue):
+    name = "Attention"
+    params = (
+        Param("use_scale", False),
+        Param("score_mode", "dot"),
+        Param("dropout", 0.0),
+        Param("seed", None),
+    )
+
+
+@register
+class AdditiveAttention(_QueryValue):
+    name = "AdditiveAttention"
+    params = (Param("use_scale", True), Param("dropout", 0.0))
