@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -85,19 +86,50 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     """
     if not relevant(src.text):
         return []
+    errors: list[Diagnostic] = []
+    while True:
+        try:
+            # positions are only computed for files that report something (most report nothing)
+            analysis = analyse(src, lazy_positions=True)
+            break
+        except cst.ParserSyntaxError as err:
+            if select is None or "SEQ001" in select:
+                errors.append(syntax_error(src, err))
+            rest = _without_cell_at(src, err.raw_line, len(errors))
+            if rest is None:
+                return errors
+            src = rest
     try:
-        # positions are only computed for files that report something (most report nothing)
-        analysis = analyse(src, lazy_positions=True)
-    except cst.ParserSyntaxError as err:
-        if select is not None and "SEQ001" not in select:
-            return []
-        return [syntax_error(src, err)]
-    try:
-        return _run_rules(src, analysis, select)
+        found = _run_rules(src, analysis, select)
     except PositionsUnavailable:
         # code nested too deeply for the position pass: nothing can be located, so nothing
         # is reported (as when the positions are computed before extracting)
-        return []
+        found = []
+    if errors:
+        for diag in found:  # the notebook as a whole does not parse: no fix could be checked
+            diag.fix = None
+        found = sorted([*errors, *found], key=Diagnostic.sort_key)
+    return found
+
+
+_MAX_BROKEN_CELLS = 5
+
+
+def _without_cell_at(src: SourceFile, line: int, broken: int) -> SourceFile | None:
+    """``src`` with the notebook cell holding ``line`` blanked: a cell that does not parse
+    fails alone when the notebook runs, the others still run. None for plain files, or when
+    that is not possible or too many cells fail."""
+    if not src.is_notebook or broken > _MAX_BROKEN_CELLS:
+        return None
+    cell, _ = src.locate(line)
+    if cell is None:
+        return None
+    first, last = src.cell_lines(cell)
+    lines = src.lines
+    if not any(lines[first - 1 : last]):
+        return None  # already blank: the error is elsewhere
+    blanked = [*lines[: first - 1], *([""] * (last - first + 1)), *lines[last:]]
+    return dataclasses.replace(src, text="\n".join(blanked))
 
 
 def _run_rules(

@@ -277,3 +277,28 @@ def test_a_cell_ipython_dedents_is_analysed_with_the_user_s_columns_and_no_fix()
         13,
     )
     assert diag.fix is None  # an edit written for the dedented text would not fit the cell
+
+
+def test_a_notebook_cell_that_does_not_parse_hides_only_itself() -> None:
+    """Running the notebook, a Python 2 cell fails alone; the other cells still run."""
+    from seqlint.check import check_source
+    from seqlint.sources import source_from_bytes
+
+    cells = [
+        "from keras.models import Sequential\nfrom keras.layers import Dense\n",
+        "model = Sequential([Dense(4), Dense(1)])\nmodel.compile(optimizer='adam', loss='mse')\n",
+        "print 'done'\n",
+        "model.fit(x, y, nb_epoch=3)\n",
+    ]
+    nb = notebook([code(c) for c in cells])
+    src = source_from_bytes("nb.ipynb", json.dumps(nb).encode())
+    got = check_source(src, select={"SEQ001", "SEQ101", "SEQ401"})
+    assert [(d.code, d.span.cell, d.span.line) for d in got] == [
+        ("SEQ101", 2, 1),
+        ("SEQ001", 3, 1),
+        ("SEQ401", 4, 1),
+    ]
+    assert all(d.fix is None for d in got)  # the notebook as a whole still does not parse
+    # a plain file stays one syntax error
+    plain = "import keras\nprint 'x'\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
+    assert [d.code for d in check_source(source_from_bytes("a.py", plain.encode()))] == ["SEQ001"]
