@@ -167,6 +167,54 @@ OBJECT_SIGNATURES.update(
     }
 )
 
+# Loss functions (not classes): ``loss=keras.losses.mean_squared_error()`` calls one with no
+# tensors, a TypeError. Signatures as Keras 3.15.1 has them; the short aliases are
+# tf.keras's.
+_LOSS_FUNCTIONS = {
+    "binary_crossentropy": "from_logits label_smoothing axis",
+    "binary_focal_crossentropy": "apply_class_balancing alpha gamma from_logits "
+    "label_smoothing axis",
+    "categorical_crossentropy": "from_logits label_smoothing axis",
+    "categorical_focal_crossentropy": "alpha gamma from_logits label_smoothing axis",
+    "categorical_hinge": "",
+    "circle": "ref_labels ref_embeddings remove_diagonal gamma margin",
+    "cosine_similarity": "axis",
+    "ctc": "",
+    "dice": "axis",
+    "hinge": "",
+    "huber": "delta",
+    "kl_divergence": "",
+    "log_cosh": "",
+    "mean_absolute_error": "",
+    "mean_absolute_percentage_error": "",
+    "mean_squared_error": "",
+    "mean_squared_logarithmic_error": "",
+    "poisson": "",
+    "sparse_categorical_crossentropy": "from_logits ignore_class axis",
+    "squared_hinge": "",
+    "tversky": "alpha beta axis",
+}
+for _alias, _name in {
+    "mse": "mean_squared_error",
+    "MSE": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "MAE": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error",
+    "MAPE": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error",
+    "MSLE": "mean_squared_logarithmic_error",
+    "kld": "kl_divergence",
+    "KLD": "kl_divergence",
+    "logcosh": "log_cosh",
+}.items():
+    _LOSS_FUNCTIONS[_alias] = _LOSS_FUNCTIONS[_name]
+OBJECT_SIGNATURES.update(
+    {
+        f"keras.losses.{name}": _sig(f"y_true y_pred {extra}", 2)
+        for name, extra in _LOSS_FUNCTIONS.items()
+    }
+)
+
 _M = "name dtype"
 OBJECT_SIGNATURES.update(
     {

@@ -233,3 +233,20 @@ def test_signature_binding() -> None:
     assert b.unknown_keywords == []
     assert api.did_you_mean("Epochs", ["epochs"]) == "epochs"
     assert api.did_you_mean("zzz", ["epochs"]) is None
+
+
+def test_a_loss_function_called_with_no_tensors() -> None:
+    """``loss=tf.keras.losses.MSE()`` calls the function (a TypeError); passing it, calling it
+    with tensors, or constructing the loss class is fine."""
+    code = """
+import tensorflow as tf
+model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(1)])
+model.compile(optimizer="adam", loss=tf.keras.losses.MSE())
+model.compile(optimizer="adam", loss=keras.losses.mean_squared_error)
+model.compile(optimizer="adam", loss=keras.losses.MeanSquaredError())
+
+def doubled(y_true, y_pred):
+    return 2 * keras.losses.binary_crossentropy(y_true, y_pred, from_logits=True)
+"""
+    assert found(code) == [("unknown-argument", 7)]
+    assert "y_true" in messages(code)[0]
