@@ -167,6 +167,22 @@ OBJECT_SIGNATURES.update(
     }
 )
 
+# Short loss/metric function aliases: tf.keras (TensorFlow 2.21) still has them, Keras 3.15.1
+# itself does not (``from keras.losses import mse`` fails, as in Keras 2's VAE example).
+_SHORT_LOSSES = {
+    "mse": "mean_squared_error",
+    "MSE": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "MAE": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error",
+    "MAPE": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error",
+    "MSLE": "mean_squared_logarithmic_error",
+    "kld": "kl_divergence",
+    "KLD": "kl_divergence",
+    "logcosh": "log_cosh",
+}
+
 # Loss functions (not classes): ``loss=keras.losses.mean_squared_error()`` calls one with no
 # tensors, a TypeError. Signatures as Keras 3.15.1 has them; the short aliases are
 # tf.keras's.
@@ -194,19 +210,7 @@ _LOSS_FUNCTIONS = {
     "squared_hinge": "",
     "tversky": "alpha beta axis",
 }
-for _alias, _name in {
-    "mse": "mean_squared_error",
-    "MSE": "mean_squared_error",
-    "mae": "mean_absolute_error",
-    "MAE": "mean_absolute_error",
-    "mape": "mean_absolute_percentage_error",
-    "MAPE": "mean_absolute_percentage_error",
-    "msle": "mean_squared_logarithmic_error",
-    "MSLE": "mean_squared_logarithmic_error",
-    "kld": "kl_divergence",
-    "KLD": "kl_divergence",
-    "logcosh": "log_cosh",
-}.items():
+for _alias, _name in _SHORT_LOSSES.items():
     _LOSS_FUNCTIONS[_alias] = _LOSS_FUNCTIONS[_name]
 OBJECT_SIGNATURES.update(
     {
@@ -751,6 +755,13 @@ NAMES: dict[str, dict[str, str]] = {
 
 # Names gone from standalone ``keras`` only.
 STANDALONE_ONLY_NAMES: dict[str, dict[str, str]] = {
+    **{
+        f"keras.{module}": {
+            short: f"`keras.{module}.{name}` (the short alias is gone)"
+            for short, name in _SHORT_LOSSES.items()
+        }
+        for module in ("losses", "metrics")
+    },
     "keras.layers": {
         "ThresholdedReLU": "`keras.layers.ReLU(threshold=theta)`",
         # still in TensorFlow 2.21's tf.keras, not in Keras 3.15.1 itself

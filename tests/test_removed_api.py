@@ -428,3 +428,15 @@ def test_layers_gone_from_standalone_keras_only() -> None:
     )
     assert found(code) == [("removed-api", 1)]
     assert "RandomZoom" in messages(code)[0]
+
+
+def test_short_loss_aliases_are_gone_from_standalone_keras_only() -> None:
+    """Keras 2's VAE example imported ``mse`` from keras.losses; Keras 3.15.1 has only the long
+    names there (tf.keras in TensorFlow 2.21 keeps the aliases)."""
+    code = (
+        "from keras.losses import mse, binary_crossentropy\n"
+        "from keras.metrics import mae\n"
+        "from tensorflow.keras.losses import MSE\n"
+    )
+    assert found(code) == [("removed-api", 1), ("removed-api", 2)]
+    assert "keras.losses.mean_squared_error" in messages(code)[0]
