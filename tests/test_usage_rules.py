@@ -370,8 +370,7 @@ model = keras.Sequential([
     assert hits(code, "branching-in-sequential") == [9]
 
 
-def test_models_kept_on_an_instance_are_followed_through_its_methods() -> None:
-    code = """
+AGENT = """
 class Agent:
     def __init__(self, n_in):
         self.model = keras.Sequential([keras.Input(shape=(n_in,)), layers.Dense(1)])
@@ -381,9 +380,11 @@ class Agent:
 
     def train(self, x, y):
         self.model.fit(x, y)
-
-agent = Agent(3)
 """
+
+
+def test_models_kept_on_an_instance_are_followed_through_its_methods() -> None:
+    code = AGENT + "\nagent = Agent(3)\n"
     wrong = code + "agent.train(np.random.rand(8, 3), np.random.rand(8))\nagent.setup()\n"
     right = code + "agent.setup()\nagent.train(np.random.rand(8, 3), np.random.rand(8))\n"
     assert hits(wrong, "fit-before-compile") == [13]
@@ -394,17 +395,7 @@ def test_methods_nobody_calls_run_on_an_instance_of_their_class() -> None:
     """A DQN agent class whose methods the file never calls: ``self.model`` in ``train`` is
     the model ``__init__`` built, so its Keras 1 ``fit`` is seen; the order of the methods is
     unknown, so a fit in one and a compile in another is not called out of order."""
-    code = """
-class Agent:
-    def __init__(self, n_in):
-        self.model = keras.Sequential([keras.Input(shape=(n_in,)), layers.Dense(1)])
-
-    def setup(self):
-        self.model.compile(optimizer="adam", loss="mse")
-
-    def train(self, x, y):
-        self.model.fit(x, y, nb_epoch=1)
-"""
+    code = AGENT.replace("fit(x, y)", "fit(x, y, nb_epoch=1)")
     assert findings(HEAD + code) == [("removed-api", 13)]
     # the file's own instance is the one used
     made = code + "agent = Agent(3)\n"
