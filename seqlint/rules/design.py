@@ -320,10 +320,10 @@ class MissingNonlinearity(Rule):
                     or (before is not None and width >= before)
                 ):
                     continue
-                line = second.ls.entry.loc.line
+                # no line number in the text: in a notebook it would be the joined text's
                 message = (
                     f"{label(first.call)} has no activation and feeds {label(second.call)} "
-                    f"(line {line}) with nothing non-linear in between: the two fold into one "
+                    "with nothing non-linear in between: the two fold into one "
                     "linear map. Add an activation"
                 )
                 yield self.diagnostic(first.ls.entry.loc, message)
@@ -670,7 +670,7 @@ class PoolingAfterEveryConv(Rule):
                 message = (
                     f"each of the {len(convs)} convolutions is followed by pooling: the "
                     f"feature map shrinks from {_size(first_in)} to {_size(last_out)} by the "
-                    f"last block (line {pools[-1].ls.entry.loc.line}). Stack several "
+                    "last block. Stack several "
                     "convolutions per pooling"
                 )
                 yield self.diagnostic(pools[0].ls.entry.loc, message)
