@@ -130,7 +130,7 @@ def test_missing_nonlinearity_reports_the_linear_layer() -> None:
     assert (diag.name, diag.span.line) == ("missing-nonlinearity", row(1))
     # the layer it feeds is named, not numbered (a line number would be the joined text's in
     # a notebook)
-    assert "feeds Dense(1, ...)" in diag.message and "line" not in diag.message
+    assert "feeds Dense(1, ...)" in diag.message and "(line" not in diag.message
 
 
 def test_missing_nonlinearity_in_a_conv_stack_and_through_batchnorm() -> None:
