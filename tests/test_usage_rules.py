@@ -357,6 +357,28 @@ model = keras.Sequential([
     assert hits(code, "branching-in-sequential") == [8]
 
 
+@pytest.mark.parametrize(
+    "use",
+    [
+        "[keras.Input(shape=(8,))] + residual(8) + [layers.Dense(1)]",
+        "[keras.Input(shape=(8,)), *residual(8), layers.Dense(1)]",
+    ],
+)
+def test_a_layer_a_helper_lists_twice_is_reported_at_its_second_place(use: str) -> None:
+    code = f"""
+def residual(units):
+    proj = layers.Dense(units, activation="relu")
+    return [
+        proj,
+        layers.Dropout(0.1),
+        proj,
+    ]
+
+model = keras.Sequential({use})
+"""
+    assert hits(code, "branching-in-sequential") == [10]
+
+
 def test_a_block_spread_twice_is_reported_at_its_second_spread() -> None:
     code = """
 block = [layers.Dense(8, activation="relu"), layers.Dropout(0.2)]

@@ -175,6 +175,9 @@ class Interpreter:
         self.frame = Frame()
         # id(a ``*x`` element node) -> how many items it spread, the last time it was evaluated
         self.spread_lengths: dict[int, int] = {}
+        self.spread_locs: dict[int, list[Loc] | None] = {}  # and where its items were written
+        # id(a list) -> (the list, its items' ids then, where each item was written)
+        self.list_locs: dict[int, tuple[ListVal, tuple[int, ...], list[Loc]]] = {}
 
     # ---- entry point -----------------------------------------------------------------------
 
@@ -742,11 +745,13 @@ class Interpreter:
         ok = True
         for el in elements:
             if isinstance(el, cst.StarredElement):
-                spread = self.iterate(self.ev(el.value, scope))
+                spread_value = self.ev(el.value, scope)
+                spread = self.iterate(spread_value)
                 if spread is None:
                     ok = False
                     continue
                 self.spread_lengths[id(el)] = len(spread)
+                self.spread_locs[id(el)] = self.locs_of(spread_value)
                 for item in spread:
                     item_loc = getattr(item, "loc", None)
                     out.append((item, item_loc if isinstance(item_loc, Loc) else self.loc(el)))
@@ -760,7 +765,26 @@ class Interpreter:
 
     def ev_List(self, node: cst.List, scope: Scope) -> Any:
         items = self.elements(node.elements, scope)
-        return UNKNOWN if items is None else ListVal([v for v, _ in items], level=self.taint)
+        if items is None:
+            return UNKNOWN
+        value = ListVal([v for v, _ in items], level=self.taint)
+        self.note_locs(value, [loc for _, loc in items])
+        return value
+
+    def note_locs(self, value: ListVal, locs: list[Loc]) -> None:
+        """Remember where each item of a list display was written (a layer listed twice by a
+        helper is reported at its second place)."""
+        self.list_locs[id(value)] = (value, tuple(map(id, value.items)), locs)
+
+    def locs_of(self, value: Any) -> list[Loc] | None:
+        """The item locations of a list built by a display (or ``+`` of two), while its items
+        are still those; None once it changed or for other values."""
+        found = self.list_locs.get(id(value)) if isinstance(value, ListVal) else None
+        if found is None or found[0] is not value:
+            return None
+        if found[1] != tuple(map(id, value.items)):
+            return None
+        return found[2]
 
     def ev_Set(self, node: cst.Set, scope: Scope) -> Any:
         self.elements(node.elements, scope)
@@ -884,7 +908,11 @@ class Interpreter:
                 return data.binop(op, left, right)
             return UNKNOWN
         if isinstance(left, ListVal) and isinstance(right, ListVal) and op == "+":
-            return ListVal(left.items + right.items, level=self.taint)
+            joined = ListVal(left.items + right.items, level=self.taint)
+            lo, ro = self.locs_of(left), self.locs_of(right)
+            if lo is not None and ro is not None:
+                self.note_locs(joined, [*lo, *ro])
+            return joined
         if (
             isinstance(left, ListVal)
             and isinstance(right, int)
@@ -1334,9 +1362,13 @@ class Interpreter:
         if items is None:
             model.uncertain = True
             return model
-        for item in items:
+        written = self.locs_of(layers_value)
+        for i, item in enumerate(items):
             own = getattr(item, "loc", None)
-            self.add_entry(model, item, own if isinstance(own, Loc) else self.loc(node))
+            loc = own if isinstance(own, Loc) else self.loc(node)
+            if written is not None and any(prev is item for prev in items[:i]):
+                loc = written[i]  # a layer listed again: reported where it is listed again
+            self.add_entry(model, item, loc)
         return model
 
     def add_entry(self, model: ModelIR, item: Any, loc: Loc) -> None:
@@ -1519,13 +1551,21 @@ def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpre
                         if not isinstance(e, cst.StarredElement)
                     )
                 )
+            written = interp.spread_locs.get(id(el))
             for index in range(start, start + max(remaining, 0)):
                 item = items[index]
                 item_loc = getattr(item, "loc", None)
-                # a layer already placed (``*[block] * 3``) is used again here, at the spread
+                # a layer already placed (``*[block] * 3``) is used again here, at the spread,
+                # or where the spread list itself lists it again (``[proj, drop, proj]``)
                 again = any(prev is item for prev in items[:index])
                 if isinstance(item_loc, Loc) and not again:
                     locs.append(item_loc)
+                elif (
+                    written is not None
+                    and len(written) == remaining
+                    and any(prev is item for prev in items[start:index])
+                ):
+                    locs.append(written[index - start])
                 else:
                     locs.append(interp.loc(el))
         else:
