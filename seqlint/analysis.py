@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from seqlint.infer import ModelShapes, infer
+from seqlint.infer import ModelShapes, infer, infer_nested
 from seqlint.ir import FileIR, ModelIR
 
 
@@ -22,7 +22,31 @@ class Analysis:
         analysis = cls(file, text=text)
         for model in sorted(file.models, key=lambda m: m.order):
             analysis.shapes[model.uid] = infer(model, names)
+        analysis._built_as_layers()
         return analysis
+
+    def _built_as_layers(self) -> None:
+        """A Sequential with no input of its own that another model uses as a layer is built
+        by that model (``features`` in ``Sequential([Input(...), features, ...])``): give it
+        the shapes it gets there, when every use feeds it the same shape."""
+        received: dict[int, set[tuple[int | None, ...]]] = {}
+        for outer in self.shapes.values():
+            for inner, shape in outer.nested_inputs:
+                received.setdefault(inner.uid, set()).add(tuple(shape))
+        for model in self.file.models:
+            own = self.shapes.get(model.uid)
+            shapes = received.get(model.uid, set())
+            if own is None or own.input_source is not None or model.uncertain or len(shapes) != 1:
+                continue
+            (shape,) = shapes
+            built = infer_nested(model, shape, Counter())
+            if len(built.layers) != len(own.layers):
+                continue
+            for mine, theirs in zip(own.layers, built.layers, strict=True):
+                mine.input_shape, mine.output_shape = theirs.input_shape, theirs.output_shape
+                mine.trainable, mine.non_trainable = theirs.trainable, theirs.non_trainable
+                mine.error = theirs.error
+            own.input_shape, own.input_source = shape, "nested"
 
     def models(self) -> list[tuple[ModelIR, ModelShapes]]:
         """Models that hold at least one entry, in summary order."""

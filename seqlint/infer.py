@@ -32,11 +32,13 @@ class ModelShapes:
     input_shape: Shape | None
     # how the input shape is known: "input" (keras.Input / InputLayer), "kwarg" (input_shape= /
     # input_dim= on the first layer), "build" (model.build), "data" (built lazily by fit on
-    # data whose shape is known), or None
+    # data whose shape is known), "nested" (built as a layer of another model), or None
     input_source: str | None
     layers: list[LayerShape] = field(default_factory=list)
     start: int = 0  # index of the first entry that is a layer (after a leading Input)
     name: str = "sequential"  # the Keras model name (automatic names count up per file)
+    # Sequentials used as layers of this one, with the shape each receives
+    nested_inputs: list[tuple[ModelIR, Shape]] = field(default_factory=list)
 
     @property
     def output_shape(self) -> Shape | None:
@@ -200,6 +202,7 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
             ls.name = item.name or _auto_name("Sequential", names)
             # (a model inside itself is a cycle: its shapes stay unknown, see _ACTIVE)
             if current is not None and not failed and item.uid not in _ACTIVE:
+                result.nested_inputs.append((item, current))
                 inner = infer_nested(item, current, names)
                 ls.output_shape = inner.output_shape
                 if inner.error is not None:

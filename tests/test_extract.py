@@ -327,3 +327,22 @@ model = keras.Sequential([
         ("Reshape", [None, 64, 8], 0),
         ("Permute", [None, 8, 64], 0),
     ]
+
+
+def test_a_sequential_used_as_a_layer_is_built_by_the_model_that_uses_it() -> None:
+    """Keras builds ``features`` when ``classifier`` is built (checked under Keras 3.15.1)."""
+    code = """
+import keras
+from keras import layers
+features = keras.Sequential([layers.Conv2D(8, 3), layers.MaxPooling2D(2)], name="features")
+classifier = keras.Sequential(
+    [keras.Input(shape=(28, 28, 3)), features, layers.Flatten(), layers.Dense(5)]
+)
+"""
+    assert shapes(code, model=0) == [
+        ("Conv2D", [None, 26, 26, 8], 224),
+        ("MaxPooling2D", [None, 13, 13, 8], 0),
+    ]
+    # used with two different inputs: which one built it is not known
+    twice = code + "other = keras.Sequential([keras.Input(shape=(30, 30, 3)), features])\n"
+    assert shapes(twice, model=0) == [("Conv2D", None, None), ("MaxPooling2D", None, None)]
