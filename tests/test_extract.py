@@ -346,3 +346,26 @@ classifier = keras.Sequential(
     # used with two different inputs: which one built it is not known
     twice = code + "other = keras.Sequential([keras.Input(shape=(30, 30, 3)), features])\n"
     assert shapes(twice, model=0) == [("Conv2D", None, None), ("MaxPooling2D", None, None)]
+
+
+def test_lambda_reducing_one_axis_has_the_reduced_shape() -> None:
+    """Shapes as Keras 3.15.1 traced them; a reduction over the batch axis or over several
+    axes stays unknown."""
+    code = """
+import keras
+import tensorflow as tf
+from keras import layers, ops
+model = keras.Sequential([
+    keras.Input(shape=(20,), dtype="int32"),
+    layers.Embedding(500, 16),
+    layers.Lambda(lambda t: ops.mean(t, axis=1)),
+    layers.Dense(16),
+])
+kept = keras.Sequential([
+    keras.Input(shape=(10, 6)),
+    layers.Lambda(lambda t: tf.reduce_sum(t * 2.0, -1, keepdims=True)),
+    layers.Lambda(lambda t: ops.mean(t, axis=0)),
+])
+"""
+    assert shapes(code)[1:] == [("Lambda", [None, 16], 0), ("Dense", [None, 16], 272)]
+    assert shapes(code, model=1) == [("Lambda", [None, 10, 1], 0), ("Lambda", None, 0)]

@@ -84,6 +84,70 @@ class LambdaVal:
             return False
         return _elementwise(node.body, params.params[0].name.value)
 
+    @property
+    def reduction(self) -> tuple[int, bool] | None:
+        """``(axis, keepdims)`` for ``lambda t: ops.mean(t, axis=1)`` (``tf.reduce_sum(t, 1)``,
+        ``ops.max(t, axis=-1, keepdims=True)``...): a reduction over one literal axis of an
+        elementwise expression of the argument."""
+        node = self.node
+        params = node.params
+        if len(params.params) != 1 or params.kwonly_params or params.posonly_params:
+            return None
+        body = node.body
+        if not isinstance(body, cst.Call) or not isinstance(body.func, cst.Attribute):
+            return None
+        if body.func.attr.value not in _REDUCTIONS or not body.args:
+            return None
+        first = body.args[0]
+        if (
+            first.keyword is not None
+            or first.star
+            or not _elementwise(first.value, params.params[0].name.value)
+        ):
+            return None
+        axis: int | None = None
+        keepdims = False
+        positional = ("axis", "keepdims")
+        for i, arg in enumerate(body.args[1:]):
+            if arg.star:
+                return None
+            if arg.keyword is not None:
+                key = arg.keyword.value
+            elif i < len(positional):
+                key = positional[i]
+            else:
+                return None
+            if key == "axis":
+                axis = _int_literal(arg.value)
+                if axis is None:
+                    return None
+            elif key == "keepdims" and isinstance(arg.value, cst.Name):
+                if arg.value.value not in ("True", "False"):
+                    return None
+                keepdims = arg.value.value == "True"
+            else:
+                return None
+        return None if axis is None else (axis, keepdims)
+
+
+# Reductions over an axis, as keras.ops / tf / tf.math / numpy spell them.
+_REDUCTIONS = frozenset(
+    {"mean", "sum", "max", "min", "prod", "std", "var", "logsumexp"}
+    | {f"reduce_{name}" for name in ("mean", "sum", "max", "min", "prod", "std", "variance")}
+)
+
+
+def _int_literal(node: cst.BaseExpression) -> int | None:
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    if (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, cst.Integer)
+    ):
+        return -int(node.expression.value)
+    return None
+
 
 @dataclass(eq=False)
 class ClassVal:

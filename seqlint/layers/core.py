@@ -311,6 +311,14 @@ class Lambda(LayerDef):
             return (input_shape[0], *(as_int(v) for v in value))
         if value is None and getattr(args["function"], "elementwise", False) is True:
             return input_shape  # lambda x: x / 255.0 (see FuncVal.elementwise)
+        reduction = getattr(args["function"], "reduction", None) if value is None else None
+        if isinstance(reduction, tuple):
+            axis, keepdims = reduction  # lambda t: ops.mean(t, axis=1)
+            pos = axis + len(input_shape) if axis < 0 else axis
+            if not 1 <= pos < len(input_shape):
+                return None  # the batch axis, or no such axis
+            rest = (1,) if keepdims else ()
+            return (*input_shape[:pos], *rest, *input_shape[pos + 1 :])
         return None
 
     def activation(self, args: BoundArgs) -> str | None:
