@@ -202,7 +202,9 @@ class Interpreter:
                 instance = self.instance_of(fn.owner)
                 if not fn.called:
                     self.call_function(fn, (instance,), {}, uncalled=True, bound_taint=1)
-        except (Budget, RecursionError):
+        except (Budget, RecursionError, _Return, _Break, _Continue):
+            # (a return/break outside any function or loop: libcst parses it, CPython's
+            # compiler refuses the file, e.g. a notebook function body split over cells)
             for m in self.file.models:
                 m.uncertain = True
         except Exception:
