@@ -72,7 +72,9 @@ def syntax_error(src: SourceFile, err: cst.ParserSyntaxError) -> Diagnostic:
         reason = py_err.msg
     except (ValueError, RecursionError, MemoryError):
         pass
-    message = f"cannot parse the file as Python 3: {reason}"
+    # a notebook's other cells are still checked (see check_source)
+    what = "this cell" if src.is_notebook else "the file"
+    message = f"cannot parse {what} as Python 3: {reason}"
     return Diagnostic(
         "SEQ001", "syntax-error", message, "error", src.span(line, column, line, column), src.path
     )

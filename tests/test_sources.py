@@ -299,6 +299,7 @@ def test_a_notebook_cell_that_does_not_parse_hides_only_itself() -> None:
         ("SEQ401", 4, 1),
     ]
     assert all(d.fix is None for d in got)  # the notebook as a whole still does not parse
+    assert got[1].message.startswith("cannot parse this cell as Python 3")
     # a plain file stays one syntax error
     plain = "import keras\nprint 'x'\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
     assert [d.code for d in check_source(source_from_bytes("a.py", plain.encode()))] == ["SEQ001"]
