@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from seqlint.infer import ModelShapes, infer, infer_nested
+from seqlint.infer import ModelShapes, infer
 from seqlint.ir import FileIR, ModelIR
 
 
@@ -29,17 +29,16 @@ class Analysis:
         """A Sequential with no input of its own that another model uses as a layer is built
         by that model (``features`` in ``Sequential([Input(...), features, ...])``): give it
         the shapes it gets there, when every use feeds it the same shape."""
-        received: dict[int, set[tuple[int | None, ...]]] = {}
+        received: dict[int, dict[tuple[int | None, ...], ModelShapes]] = {}
         for outer in self.shapes.values():
-            for inner, shape in outer.nested_inputs:
-                received.setdefault(inner.uid, set()).add(tuple(shape))
+            for inner, shape, inferred in outer.nested:
+                received.setdefault(inner.uid, {})[tuple(shape)] = inferred
         for model in self.file.models:
             own = self.shapes.get(model.uid)
-            shapes = received.get(model.uid, set())
-            if own is None or own.input_source is not None or model.uncertain or len(shapes) != 1:
+            uses = received.get(model.uid, {})
+            if own is None or own.input_source is not None or model.uncertain or len(uses) != 1:
                 continue
-            (shape,) = shapes
-            built = infer_nested(model, shape, Counter())
+            ((shape, built),) = uses.items()
             if len(built.layers) != len(own.layers):
                 continue
             for mine, theirs in zip(own.layers, built.layers, strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import itertools
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -89,7 +90,7 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     if not relevant(src.text):
         return []
     errors: list[Diagnostic] = []
-    while True:
+    for broken in itertools.count(1):
         try:
             # positions are only computed for files that report something (most report nothing)
             analysis = analyse(src, lazy_positions=True)
@@ -97,7 +98,7 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
         except cst.ParserSyntaxError as err:
             if select is None or "SEQ001" in select:
                 errors.append(syntax_error(src, err))
-            rest = _without_cell_at(src, err.raw_line, len(errors))
+            rest = _without_cell_at(src, err.raw_line, broken)
             if rest is None:
                 return errors
             src = rest

@@ -37,8 +37,9 @@ class ModelShapes:
     layers: list[LayerShape] = field(default_factory=list)
     start: int = 0  # index of the first entry that is a layer (after a leading Input)
     name: str = "sequential"  # the Keras model name (automatic names count up per file)
-    # Sequentials used as layers of this one, with the shape each receives
-    nested_inputs: list[tuple[ModelIR, Shape]] = field(default_factory=list)
+    # Sequentials used as layers of this one: (the model, the shape it receives, its shapes
+    # when built on that input)
+    nested: list[tuple[ModelIR, Shape, ModelShapes]] = field(default_factory=list)
 
     @property
     def output_shape(self) -> Shape | None:
@@ -202,8 +203,8 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
             ls.name = item.name or _auto_name("Sequential", names)
             # (a model inside itself is a cycle: its shapes stay unknown, see _ACTIVE)
             if current is not None and not failed and item.uid not in _ACTIVE:
-                result.nested_inputs.append((item, current))
                 inner = infer_nested(item, current, names)
+                result.nested.append((item, current, inner))
                 ls.output_shape = inner.output_shape
                 if inner.error is not None:
                     ls.error = inner.error.error

@@ -173,9 +173,9 @@ class Interpreter:
         self.star_modules: list[str] = []
         self._binding = itertools.count()
         self.frame = Frame()
-        # id(a ``*x`` element node) -> how many items it spread, the last time it was evaluated
-        self.spread_lengths: dict[int, int] = {}
-        self.spread_locs: dict[int, list[Loc] | None] = {}  # and where its items were written
+        # id(a ``*x`` element node) -> (how many items it spread the last time it was
+        # evaluated, where they were written when known)
+        self.spreads: dict[int, tuple[int, list[Loc] | None]] = {}
         # id(a list) -> (the list, its items' ids then, where each item was written)
         self.list_locs: dict[int, tuple[ListVal, tuple[int, ...], list[Loc]]] = {}
 
@@ -200,7 +200,7 @@ class Interpreter:
                     self.call_function(fn, (KERAS_SELF,), {}, uncalled=True, bound_taint=0)
                     continue
                 instance = self.instance_of(fn.owner)
-                if not fn.called:
+                if not fn.called:  # (instance_of may just have run it: ``__init__``)
                     self.call_function(fn, (instance,), {}, uncalled=True, bound_taint=1)
         except (Budget, RecursionError, _Return, _Break, _Continue):
             # (a return/break outside any function or loop: libcst parses it, CPython's
@@ -752,8 +752,7 @@ class Interpreter:
                 if spread is None:
                     ok = False
                     continue
-                self.spread_lengths[id(el)] = len(spread)
-                self.spread_locs[id(el)] = self.locs_of(spread_value)
+                self.spreads[id(el)] = (len(spread), self.locs_of(spread_value))
                 for item in spread:
                     item_loc = getattr(item, "loc", None)
                     out.append((item, item_loc if isinstance(item_loc, Loc) else self.loc(el)))
@@ -1542,7 +1541,7 @@ def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpre
         if isinstance(el, cst.StarredElement):
             # items spread from *helper(): each keeps its own location when it has one
             start = len(locs)
-            remaining = interp.spread_lengths.get(id(el))
+            remaining, written = interp.spreads.get(id(el), (None, None))
             if remaining is None:
                 remaining = (
                     len(items)
@@ -1553,7 +1552,6 @@ def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpre
                         if not isinstance(e, cst.StarredElement)
                     )
                 )
-            written = interp.spread_locs.get(id(el))
             for index in range(start, start + max(remaining, 0)):
                 item = items[index]
                 item_loc = getattr(item, "loc", None)

@@ -168,7 +168,7 @@ def _module_use(qualname: str, loc: Loc) -> RemovedUse | None:
     hint = _removed_module_of(qualname)
     module, _, name = qualname.rpartition(".")
     if hint is None:
-        gone = api.NAMES.get(module, {}).get(name)
+        gone = api.removed_name(module, name, standalone=False)
         if gone is None:
             return None
         return RemovedUse(
