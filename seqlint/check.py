@@ -14,8 +14,9 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract import extract, parse
 from seqlint.extract.positions import PositionsUnavailable
+from seqlint.noqa import apply_noqa
 from seqlint.rules import all_rules
-from seqlint.sources import SourceFile
+from seqlint.sources import CellError, SourceFile
 
 
 @dataclass
@@ -87,8 +88,10 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     A file that does not parse yields one ``syntax-error`` diagnostic. noqa comments are not
     applied here (see :mod:`seqlint.noqa`).
     """
+    # the files that %%writefile cells write are checked as files, located in those cells
+    written = [d for sub in src.written for d in _check_written(sub, select)]
     if not relevant(src.text):
-        return []
+        return sorted(written, key=Diagnostic.sort_key)
     errors: list[Diagnostic] = []
     for broken in itertools.count(1):
         try:
@@ -96,11 +99,17 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
             analysis = analyse(src, lazy_positions=True)
             break
         except cst.ParserSyntaxError as err:
+            cells = src.cell_errors() if broken == 1 else []
+            if cells:  # each cell compiled alone, as IPython does: the others still run
+                if select is None or "SEQ001" in select:
+                    errors.extend(_cell_syntax_error(src, c) for c in cells)
+                src = src.without_cells([c.cell for c in cells])
+                continue
             if select is None or "SEQ001" in select:
                 errors.append(syntax_error(src, err))
             rest = _without_cell_at(src, err.raw_line, broken)
             if rest is None:
-                return errors
+                return sorted([*errors, *written], key=Diagnostic.sort_key)
             src = rest
     try:
         found = _run_rules(src, analysis, select)
@@ -108,11 +117,20 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
         # code nested too deeply for the position pass: nothing can be located, so nothing
         # is reported (as when the positions are computed before extracting)
         found = []
-    if errors:
-        for diag in found:  # the notebook as a whole does not parse: no fix could be checked
-            diag.fix = None
-        found = sorted([*errors, *found], key=Diagnostic.sort_key)
+    if errors or written:
+        found = sorted([*errors, *found, *written], key=Diagnostic.sort_key)
     return found
+
+
+def _cell_syntax_error(src: SourceFile, err: CellError) -> Diagnostic:
+    message = f"cannot parse this cell as Python 3: {err.message}"
+    return Diagnostic("SEQ001", "syntax-error", message, "error", err.span, src.path)
+
+
+def _check_written(src: SourceFile, select: Collection[str] | None) -> list[Diagnostic]:
+    """Findings in a file a notebook writes, less those its own noqa comments suppress (the
+    notebook's text does not hold that file's lines)."""
+    return apply_noqa(src, check_source(src, select))
 
 
 _MAX_BROKEN_CELLS = 5

@@ -37,6 +37,7 @@ from seqlint.sources import (
     _newline_style,
     _notebook_cells,
     _python_source,
+    compile_error,
     decode_python,
     is_notebook_path,
     notebook_from_json,
@@ -386,7 +387,7 @@ def fix_bytes(
             nxt = current.apply([e for d in chosen if d.fix for e in d.fix.edits])
             nxt_src = nxt.source()
             try:
-                cst.parse_module(nxt_src.text)
+                cst.parse_module(_parsed_part(current_src, nxt_src))
             except cst.ParserSyntaxError as e:
                 codes = ", ".join(sorted({d.code for d in chosen}))
                 raise FixError(
@@ -410,6 +411,16 @@ def fix_bytes(
     else:
         result.fixed = 0
     return result
+
+
+def _parsed_part(before: SourceFile, after: SourceFile) -> str:
+    """The text a fix must leave parsable: all of it, less the notebook cells that did not
+    compile before the fix either (they fail alone when the notebook runs)."""
+    if not after.is_notebook or compile_error(after.text) is None:
+        return after.text
+    broken = {c.cell for c in before.cell_errors()}
+    still = {c.cell for c in after.cell_errors()}
+    return after.without_cells(still).text if still <= broken else after.text
 
 
 # --------------------------------------------------------------------------------------------
