@@ -161,14 +161,12 @@ def _escaped_lines(lines: list[str]) -> None:
 
 
 def _help_request(line: str) -> bool:
-    """``obj?``/``obj??`` at the end of the line's code (IPython's last token is ``?``)."""
-    code = line
-    if "#" in line:
-        scanner = _LineScanner()
-        end = scanner.feed(line)
-        code = line[:end]
-    code = code.rstrip()
-    return code.endswith("?") and _HELP_END.search(code) is not None
+    """``obj?``/``obj??`` ending the line (IPython: its last token is ``?``, so a comment
+    after it, or a ``?`` inside a string or comment, is no help request)."""
+    code = line.rstrip()
+    if not code.endswith("?") or _LineScanner().feed(code) < len(code):
+        return False
+    return _HELP_END.search(code) is not None
 
 
 def _magic_assignment(stripped: str) -> str | None:

@@ -439,7 +439,10 @@ class _Bindings:
         if self.text is None:
             self.text = "\n".join(self.sources)
         n = re.escape(name)
-        pattern = rf"(?m)\b(?:import|as|def|class)\s+{n}\b|^\s*{n}\s*=(?!=)|\bfor\s+{n}\s+in\b"
+        pattern = (
+            rf"(?m)^\s*(?:from\s+\S+\s+)?import\s[^\n#]*\b{n}\b|\b(?:as|def|class)\s+{n}\b"
+            rf"|^\s*{n}\s*=(?!=)|\bfor\s+{n}\s+in\b"
+        )
         return re.search(pattern, self.text) is not None
 
 
