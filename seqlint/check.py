@@ -14,6 +14,8 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract import extract, parse
 from seqlint.extract.positions import PositionsUnavailable
+from seqlint.identifiers import bad_identifier
+from seqlint.ir import LayerShape
 from seqlint.noqa import apply_noqa
 from seqlint.rules import all_rules
 from seqlint.sources import CellError, SourceFile
@@ -26,6 +28,8 @@ class LayerSummary:
     output_shape: list[int | None] | None  # None when unknown; items None for batch/unknown dims
     params: int | None
     line: int
+    cell: int | None = None  # the notebook cell of ``line``
+    rejected: str | None = None  # why Keras 3 refuses to construct this layer
 
 
 @dataclass
@@ -41,6 +45,7 @@ class ModelSummary:
     built: bool = False
     # the stack depends on a condition or loop seqlint could not resolve
     uncertain: bool = False
+    cell: int | None = None  # the notebook cell of ``line``
 
 
 def relevant(text: str | bytes) -> bool:
@@ -191,14 +196,32 @@ def _user_fix(src: SourceFile, fix: Fix) -> Fix | None:
     return Fix(fix.message, tuple(edits), fix.safe)
 
 
+def summarize(src: SourceFile) -> tuple[list[ModelSummary], list[Diagnostic]]:
+    """(models, syntax errors): :func:`summarize_source`, where a notebook cell that does not
+    compile is reported and left out (as when the notebook runs) and a file that does not
+    parse gives its SEQ001 and no models."""
+    try:
+        return summarize_source(src), []
+    except cst.ParserSyntaxError as err:
+        cells = src.cell_errors()
+        if not cells:
+            return [], [syntax_error(src, err)]
+    errors = [_cell_syntax_error(src, c) for c in cells]
+    try:
+        return summarize_source(src.without_cells([c.cell for c in cells])), errors
+    except cst.ParserSyntaxError as err:
+        return [], [*errors, syntax_error(src, err)]
+
+
 def summarize_source(src: SourceFile) -> list[ModelSummary]:
-    """Static ``model.summary()`` for each Sequential model in the source, in Keras order."""
+    """Static ``model.summary()`` for each Sequential model in the source, in Keras order
+    (those of the files a notebook's ``%%writefile`` cells write first)."""
+    out = [m for sub in src.written for m in summarize_source(sub)]
     if not relevant(src.text):
-        return []
+        return out
     analysis = analyse(src)
-    out: list[ModelSummary] = []
     for model, shapes in analysis.models():
-        line = src.locate(model.loc.line)[1]
+        cell, line = src.locate(model.loc.line)
         summary = ModelSummary(
             name=shapes.name,
             variable=model.variable,
@@ -206,17 +229,19 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
             input_shape=_listed(shapes.input_shape),
             built=shapes.built and not model.uncertain,
             uncertain=model.uncertain,
+            cell=cell,
         )
         for ls in shapes.layers:
-            if ls.construct_error:
-                break  # Keras stops at the constructor: the layer never reaches the model
+            cell, line = src.locate(ls.entry.loc.line)
             summary.layers.append(
                 LayerSummary(
                     class_name=ls.class_name,
                     name=ls.name,
                     output_shape=_listed(ls.output_shape),
                     params=_total(ls.trainable, ls.non_trainable),
-                    line=src.locate(ls.entry.loc.line)[1],
+                    line=line,
+                    cell=cell,
+                    rejected=_rejection(ls) if ls.construct_error else None,
                 )
             )
         if shapes.built:
@@ -226,6 +251,25 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
             summary.total_params = _total(trainable, non_trainable)
         out.append(summary)
     return out
+
+
+def _rejection(ls: LayerShape) -> str:
+    """Why Keras stops in this layer's constructor (the layers after it never get added)."""
+    item = ls.entry.item
+    bound = getattr(item, "bound", None)
+    if bound is not None and bound.unknown_keywords:
+        names = ", ".join(f"`{k}=`" for k in bound.unknown_keywords)
+        return f"Keras 3 rejects {names}"
+    if bound is not None and bound.missing:
+        return "missing " + ", ".join(f"`{k}`" for k in bound.missing)
+    if bound is not None and bound.too_many_positional:
+        return "too many positional arguments"
+    kwargs = getattr(item, "kwargs", {})
+    values = {**(bound.values if bound is not None else {}), **kwargs}
+    for key, value in values.items():
+        if bad_identifier(key, value):
+            return f"Keras 3 rejects {key}={value!r}"
+    return "Keras 3 rejects its arguments"
 
 
 def _listed(shape: tuple[int | None, ...] | None) -> list[int | None] | None:

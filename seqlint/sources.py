@@ -177,7 +177,7 @@ class SourceFile:
         for number in numbers:
             first, last = self.cell_lines(number)
             lines[first - 1 : last] = [""] * (last - first + 1)
-        return dataclasses.replace(self, text="\n".join(lines), written=[])
+        return dataclasses.replace(self, text="\n".join(lines))
 
     def line_text(self, line: int, cell: int | None = None) -> str:
         """The text of a user-facing (cell, line) location; ``""`` when out of range."""
