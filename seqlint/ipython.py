@@ -44,6 +44,8 @@ _IPYTHON_PROMPT = re.compile(r"^(((\[nav\]|\[ins\])?\ )?In\ \[\d+\]:\ |\s*\.{3,}
 _HELP_END = re.compile(r"(%{0,2}(?!\d)[\w*]+(\.(?!\d)[\w*]+|\[-?[0-9]+\])*)(\?\??)$")
 _LINE_SPLIT = re.compile(r"^(\s*)([,;/%]|!!?|\?\??)?\s*(%{0,2}[\w\.\*]*)(.*?$|$)")
 _ESCAPES = "!?%,;/"
+# what any of IPython's escapes needs somewhere in the cell (most cells have none)
+_MAYBE_SPECIAL = re.compile(r"(?m)^[ \t\f]*[!?%,;/]|\?[ \t]*$|=[ \t]*(?:%\w|!)")
 
 
 @dataclass
@@ -88,7 +90,8 @@ def transform_cell(lines: list[str], shadowed: Callable[[str], bool] | None = No
             if path is not None and path.endswith((".py", ".pyw")):
                 return Cell(blank, removed, writefile=path, append=append)
         return Cell(blank, removed)
-    _escaped_lines(out)
+    if _MAYBE_SPECIAL.search("\n".join(out)):
+        _escaped_lines(out)
     if _single_line(out, first) and _automagic(out[first], shadowed):
         out[first] = NO_OP
     return Cell(out, removed)
@@ -245,21 +248,20 @@ class _LineScanner:
     def feed(self, line: str) -> int:
         """Scan ``line``; returns where its comment starts (its length when it has none)."""
         i, n = 0, len(line)
-        comment = False
+        comment = n
         while i < n:
-            c = line[i]
             if self.quote is not None:
-                if c == "\\":
-                    i += 2
-                    continue
-                if line.startswith(self.quote, i):
-                    i += len(self.quote)
-                    self.quote = None
-                    continue
-                i += 1
+                end = _string_end(line, i, self.quote)
+                if end < 0:
+                    break
+                i, self.quote = end, None
                 continue
+            m = _INTERESTING.search(line, i)
+            if m is None:
+                break
+            c, i = m.group(), m.start()
             if c == "#":
-                comment = True
+                comment = i
                 break
             if c in "'\"":
                 self.quote = c * 3 if line.startswith(c * 3, i) else c
@@ -270,8 +272,22 @@ class _LineScanner:
             elif c in ")]}":
                 self.depth = max(0, self.depth - 1)
             i += 1
-        ends_backslash = not comment and line.endswith("\\")
+        ends_backslash = comment == n and line.endswith("\\")
         if self.quote is not None and len(self.quote) == 1 and not ends_backslash:
             self.quote = None  # an unterminated one-line string: a syntax error, move on
         self.continued = ends_backslash and self.quote is None
-        return i
+        return comment
+
+
+_INTERESTING = re.compile(r"[#'\"()\[\]{}]")
+
+
+def _string_end(line: str, i: int, quote: str) -> int:
+    """Where the string that ``quote`` opened ends in ``line`` (from ``i``); -1 if it goes on."""
+    while True:
+        j = line.find(quote, i)
+        b = line.find("\\", i, j if j >= 0 else len(line))
+        if b >= 0:
+            i = b + 2
+            continue
+        return -1 if j < 0 else j + len(quote)
