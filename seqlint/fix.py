@@ -5,8 +5,8 @@ lint the result again, and repeat until no fix applies (at most :data:`MAX_PASSE
 Every pass must leave code that parses, else nothing of the file is changed. Edits carry
 user coordinates (cell-relative in notebooks, see :class:`~seqlint.diagnostics.Span`) and are
 applied to the text as it is on disk: a Python file keeps its encoding and its line endings,
-a notebook changes only the source of the code cells that were fixed, everything else in its
-JSON (outputs, metadata, ids, key order, indentation) staying as it was.
+in a notebook only the JSON strings of the fixed source lines are replaced in the original
+text, so every other byte (outputs, metadata, escapes, numbers, indentation) stays as it was.
 
 Files are replaced atomically: the new bytes go to a temporary file in the same directory,
 which gets the original's permissions and is then renamed over it; on any failure the
