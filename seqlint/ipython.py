@@ -135,13 +135,20 @@ def _escaped_lines(lines: list[str]) -> None:
     and autocall escapes (``/f x``, ``,f x``) where a statement can start: replaced in place by
     a no-op statement (continuation lines by blank lines)."""
     scanner = _LineScanner()
+    start = 0  # where the logical line being scanned began
     i = 0
     while i < len(lines):
         line = lines[i]
         if not scanner.at_statement_start:
             scanner.feed(line)
+            ends = scanner.at_statement_start or i == len(lines) - 1
+            if ends and scanner.quote is None and "?" in line and _help_request(line):
+                # ``f(a,`` / ``  b)?``: the help request is the whole logical line
+                lines[start : i + 1] = [_indent(lines[start]) + NO_OP] + [""] * (i - start)
+                scanner = _LineScanner()
             i += 1
             continue
+        start = i
         stripped = line.lstrip(" \t\f")
         indent = line[: len(line) - len(stripped)]
         replacement: str | None = None
@@ -161,6 +168,10 @@ def _escaped_lines(lines: list[str]) -> None:
             line = lines[i]
             lines[i] = ""
         i += 1
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t\f"))]
 
 
 def _help_request(line: str) -> bool:

@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seqlint.check import check_source
 from seqlint.ipython import transform_cell
@@ -152,3 +154,55 @@ def test_same_verdict_as_ipython(cell: str) -> None:
         ipython_ok = False
     src = source_from_bytes("nb.ipynb", notebook(cell))
     assert (src.cell_errors() == []) is ipython_ok
+
+
+PIECES = [
+    "x = 1",
+    "if x:",
+    "    y = '%d' % x",
+    "    %pip install z",
+    "s = '''",
+    "%not a magic?",
+    "'''",
+    "t = (a,",
+    "     !b)",
+    "z = a != b  # why?",
+    "!ls \\",
+    "  more",
+    "w = f(x) / 2",
+    "  q = %env",
+    "ls ./data/",
+    "",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=8))
+def test_transform_keeps_lines_and_valid_code(lines: list[str]) -> None:
+    """Any cell: as many lines after as before; code that compiled still compiles."""
+    out = transform_cell(lines).lines
+    assert len(out) == len(lines)
+    try:
+        compile("\n".join(lines), "cell", "exec", ast.PyCF_ONLY_AST)
+    except SyntaxError:
+        return
+    compile("\n".join(out), "cell", "exec", ast.PyCF_ONLY_AST)
+
+
+# IPython finds a help request (``x?``) at the end of whatever its tokenizer groups as one
+# logical line, even one a shell escape's backslash opened into a bracket: that corner differs
+NO_HELP = [p for p in PIECES if "?" not in p]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NO_HELP), max_size=6))
+def test_random_cells_get_ipython_s_verdict(lines: list[str]) -> None:
+    tm = pytest.importorskip("IPython.core.interactiveshell")
+    cell = "\n".join(lines)
+    try:
+        compile(tm.InteractiveShell.instance().transform_cell(cell), "c", "exec", ast.PyCF_ONLY_AST)
+        ipython_ok = True
+    except SyntaxError:
+        ipython_ok = False
+    src = source_from_bytes("nb.ipynb", notebook(cell))
+    assert (src.cell_errors() == []) is ipython_ok, cell

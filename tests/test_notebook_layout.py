@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seqlint.check import check_source
 from seqlint.fix import fix_bytes
@@ -77,3 +79,46 @@ def test_non_ascii_is_written_as_the_file_writes_it() -> None:
         raw = json.dumps({"cells": [cell]}, indent=1, ensure_ascii=ensure_ascii)
         new_line = json.dumps(line.replace("lr=", "learning_rate="), ensure_ascii=ensure_ascii)
         assert fixed(raw) == raw.replace(json.dumps(line, ensure_ascii=ensure_ascii), new_line)
+
+
+TEXT = st.text(st.sampled_from('ab é/\\"\t€'), max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    before=st.lists(TEXT, max_size=3),
+    indent=st.sampled_from([None, 1, 2, 4, "\t"]),
+    ensure_ascii=st.booleans(),
+    crlf=st.booleans(),
+    as_list=st.booleans(),
+    number=st.sampled_from([1.0e5, 0.1, 12, -3.5e-7]),
+)
+def test_any_layout_is_kept(
+    before: list[str],
+    indent: int | str | None,
+    ensure_ascii: bool,
+    crlf: bool,
+    as_list: bool,
+    number: float,
+) -> None:
+    lines = ["import keras\n", *(f"s = {t!r}\n" for t in before)]
+    bad = "opt = keras.optimizers.Adam(lr=0.1)\n"
+    source: str | list[str] = [*lines, bad] if as_list else "".join([*lines, bad])
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {"n": number}, "source": before},
+            {"cell_type": "code", "metadata": {}, "outputs": [], "source": source},
+        ],
+        "metadata": {"note": "".join(before)},
+    }
+    raw = json.dumps(nb, indent=indent, ensure_ascii=ensure_ascii)
+    if crlf:
+        raw = raw.replace("\n", "\r\n")
+    good = bad.replace("lr=", "learning_rate=")
+    if as_list:
+        want = raw.replace(json.dumps(bad), json.dumps(good))
+    else:
+        old = json.dumps("".join([*lines, bad]), ensure_ascii=ensure_ascii)
+        new = json.dumps("".join([*lines, good]), ensure_ascii=raw.isascii())
+        want = raw.replace(old, new)
+    assert fixed(raw) == want
