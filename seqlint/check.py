@@ -18,7 +18,7 @@ from seqlint.identifiers import bad_identifier
 from seqlint.ir import LayerShape
 from seqlint.noqa import apply_noqa
 from seqlint.rules import all_rules
-from seqlint.sources import CellError, SourceFile, compile_error
+from seqlint.sources import CellError, SourceFile
 
 
 @dataclass
@@ -96,8 +96,7 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     # the files that %%writefile cells write are checked as files, located in those cells
     written = [d for sub in src.written for d in _check_written(sub, select)]
     if not relevant(src.text):
-        errors = syntax_check(src) if select is None or "SEQ001" in select else []
-        return sorted([*errors, *written], key=Diagnostic.sort_key)
+        return sorted(written, key=Diagnostic.sort_key)
     errors: list[Diagnostic] = []
     for broken in itertools.count(1):
         try:
@@ -126,19 +125,6 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     if errors or written:
         found = sorted([*errors, *found, *written], key=Diagnostic.sort_key)
     return found
-
-
-def syntax_check(src: SourceFile) -> list[Diagnostic]:
-    """SEQ001 for a source that is not analysed (it never mentions keras), from CPython's
-    verdict (each cell alone in a notebook): every file that cannot be parsed is reported."""
-    err = compile_error(src.text, src.path)
-    if err is None:
-        return []
-    if src.is_notebook:
-        return [_cell_syntax_error(src, c) for c in src.cell_errors()]
-    message = f"cannot parse the file as Python 3: {err.message}"
-    span = src.span(err.line, err.column, err.line, err.column)
-    return [Diagnostic("SEQ001", "syntax-error", message, "error", span, src.path)]
 
 
 def _cell_syntax_error(src: SourceFile, err: CellError) -> Diagnostic:

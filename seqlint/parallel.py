@@ -29,6 +29,7 @@ from seqlint.noqa import SYNTAX_ERROR_CODE, apply_noqa
 from seqlint.sources import (
     SourceError,
     SourceFile,
+    plain_ascii_python,
     read_bytes,
     source_from_bytes,
 )
@@ -51,9 +52,6 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: SourceFile | None = None
     error: str | None = None
-
-
-SYNTAX_ONLY = "syntax-only"  # the cache key's "codes" for a file that is only compiled
 
 
 @dataclass
@@ -195,23 +193,15 @@ def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> 
     except SourceError as e:
         return FileResult(path, [source_error_diagnostic(path, e)])
     if not check.relevant(data):
-        # a file that never mentions keras is not analysed, only compiled (cached), so that
-        # every file that cannot be parsed is reported, as ruff does
-        key = cache.key(data, path, (SYNTAX_ONLY,)) if cache is not None else None
-        hit = cache.get(key) if cache is not None and key is not None else None
-        if hit is not None and not hit:
-            return FileResult(path)
+        if plain_ascii_python(path, data):
+            return FileResult(path)  # decoding cannot fail, and the text cannot mention Keras
+        # non-ASCII, a coding declaration or a notebook: decode to report unreadable files
         try:
             src = source_from_bytes(path, data)
         except SourceError as e:
             return FileResult(path, [source_error_diagnostic(path, e)])
         if not check.relevant(src.text):
-            found = hit if hit is not None else check.syntax_check(src)
-            for d in found:
-                d.path = path
-            if hit is None and cache is not None and key is not None:
-                cache.put(key, found)
-            return FileResult(path, found, src if found else None)
+            return FileResult(path)
     try:
         codes = settings.codes_for(path)
     except Exception as e:

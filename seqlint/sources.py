@@ -233,6 +233,18 @@ def is_notebook_path(path: str | os.PathLike[str]) -> bool:
     return os.fspath(path).lower().endswith(".ipynb")
 
 
+def plain_ascii_python(path: str, data: bytes) -> bool:
+    """True when ``source_from_bytes(path, data)`` cannot fail and its text is ``data`` read
+    as ASCII (line endings aside): a Python file of ASCII bytes, without NUL bytes and without
+    a coding declaration. Lets callers skip decoding files they only scan for keywords."""
+    if is_notebook_path(path) or not data.isascii() or b"\x00" in data:
+        return False
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    head = data if second < 0 else data[:second]
+    return b"coding" not in head
+
+
 # --------------------------------------------------------------------------------------------
 # Python files
 
