@@ -261,7 +261,9 @@ class _SourceToken:
         """JSON for ``new`` in this token's style: unchanged lines keep their original text."""
 
         def encode(value: str) -> str:
-            return json.dumps(value, ensure_ascii=ascii_only)
+            # (a lone surrogate has no UTF-8: only its escape can be written)
+            escape = ascii_only or any("\ud800" <= c <= "\udfff" for c in value)
+            return json.dumps(value, ensure_ascii=escape)
 
         if self.items is None:
             return encode(new)

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seqlint.check import check_source
-from seqlint.fix import fix_bytes
+from seqlint.diagnostics import Edit, Span
+from seqlint.fix import NotebookDocument, fix_bytes
 
 BAD = r'"opt = keras.optimizers.Adam(lr=0.1)\n"'
 GOOD = r'"opt = keras.optimizers.Adam(learning_rate=0.1)\n"'
@@ -122,3 +123,13 @@ def test_any_layout_is_kept(
         new = json.dumps("".join([*lines, good]), ensure_ascii=raw.isascii())
         want = raw.replace(old, new)
     assert fixed(raw) == want
+
+
+def test_a_lone_surrogate_on_the_fixed_line_stays_an_escape() -> None:
+    raw = (
+        '{"cells": [{"cell_type": "code", "source": ["import keras  # \u00e9\\n", '
+        '"opt = keras.optimizers.Adam(lr=0.1)  # \\ud800\\n"]}]}'
+    )
+    doc = NotebookDocument.from_bytes("nb.ipynb", raw.encode())
+    new = doc.apply([Edit(Span(2, 29, 2, 31, cell=1), "learning_rate")])
+    assert new.to_bytes().decode() == raw.replace("lr=", "learning_rate=")
