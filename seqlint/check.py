@@ -97,25 +97,11 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     written = [d for sub in src.written for d in _check_written(sub, select)]
     if not relevant(src.text):
         return sorted(written, key=Diagnostic.sort_key)
-    errors: list[Diagnostic] = []
-    for broken in itertools.count(1):
-        try:
-            # positions are only computed for files that report something (most report nothing)
-            analysis = analyse(src, lazy_positions=True)
-            break
-        except cst.ParserSyntaxError as err:
-            cells = src.cell_errors() if broken == 1 else []
-            if cells:  # each cell compiled alone, as IPython does: the others still run
-                if select is None or "SEQ001" in select:
-                    errors.extend(_cell_syntax_error(src, c) for c in cells)
-                src = src.without_cells([c.cell for c in cells])
-                continue
-            if select is None or "SEQ001" in select:
-                errors.append(syntax_error(src, err))
-            rest = _without_cell_at(src, err.raw_line, broken)
-            if rest is None:
-                return sorted([*errors, *written], key=Diagnostic.sort_key)
-            src = rest
+    # positions are only computed for files that report something (most report nothing)
+    analysis, failures, src = analyse_cells(src, lazy_positions=True)
+    errors = [e for e in failures if select is None or "SEQ001" in select]
+    if analysis is None:
+        return sorted([*errors, *written], key=Diagnostic.sort_key)
     try:
         found = _run_rules(src, analysis, select)
     except PositionsUnavailable:
@@ -125,6 +111,32 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     if errors or written:
         found = sorted([*errors, *found, *written], key=Diagnostic.sort_key)
     return found
+
+
+def analyse_cells(
+    src: SourceFile, lazy_positions: bool = False
+) -> tuple[Analysis | None, list[Diagnostic], SourceFile]:
+    """Analyse ``src``. In a notebook each cell is compiled alone, as IPython does: a cell that
+    does not compile gets one SEQ001, in that cell, and is blanked (it fails alone when the
+    notebook runs), and the other cells are analysed. Returns the analysis (None when nothing
+    parses), those SEQ001s, and the source analysed."""
+    errors: list[Diagnostic] = []
+    for broken in itertools.count(1):
+        try:
+            return analyse(src, lazy_positions=lazy_positions), errors, src
+        except cst.ParserSyntaxError as err:
+            cells = src.cell_errors() if broken == 1 else []
+            if cells:
+                errors.extend(_cell_syntax_error(src, c) for c in cells)
+                src = src.without_cells([c.cell for c in cells])
+                continue
+            # (cells that compile alone but not joined, or text libcst refuses)
+            errors.append(syntax_error(src, err))
+            rest = _without_cell_at(src, err.raw_line, broken)
+            if rest is None:
+                return None, errors, src
+            src = rest
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _cell_syntax_error(src: SourceFile, err: CellError) -> Diagnostic:
@@ -197,29 +209,35 @@ def _user_fix(src: SourceFile, fix: Fix) -> Fix | None:
 
 
 def summarize(src: SourceFile) -> tuple[list[ModelSummary], list[Diagnostic]]:
-    """(models, syntax errors): :func:`summarize_source`, where a notebook cell that does not
-    compile is reported and left out (as when the notebook runs) and a file that does not
-    parse gives its SEQ001 and no models."""
-    try:
-        return summarize_source(src), []
-    except cst.ParserSyntaxError as err:
-        cells = src.cell_errors()
-        if not cells:
-            return [], [syntax_error(src, err)]
-    errors = [_cell_syntax_error(src, c) for c in cells]
-    try:
-        return summarize_source(src.without_cells([c.cell for c in cells])), errors
-    except cst.ParserSyntaxError as err:
-        return [], [*errors, syntax_error(src, err)]
+    """(models, SEQ001s) of a source: :func:`summarize_source` that does not raise. A notebook
+    cell that does not compile is reported and left out, as when the notebook runs; the models
+    of the files its ``%%writefile`` cells write come first."""
+    models: list[ModelSummary] = []
+    errors: list[Diagnostic] = []
+    for sub in src.written:
+        got, failed = summarize(sub)
+        models.extend(got)
+        errors.extend(failed)
+    if not relevant(src.text):
+        return models, errors
+    analysis, failures, src = analyse_cells(src)
+    if analysis is not None:
+        models.extend(_summaries(src, analysis))
+    return models, [*errors, *failures]
 
 
 def summarize_source(src: SourceFile) -> list[ModelSummary]:
     """Static ``model.summary()`` for each Sequential model in the source, in Keras order
-    (those of the files a notebook's ``%%writefile`` cells write first)."""
+    (those of the files a notebook's ``%%writefile`` cells write first); raises when the
+    source does not parse (see :func:`summarize`)."""
     out = [m for sub in src.written for m in summarize_source(sub)]
     if not relevant(src.text):
         return out
-    analysis = analyse(src)
+    return [*out, *_summaries(src, analyse(src))]
+
+
+def _summaries(src: SourceFile, analysis: Analysis) -> list[ModelSummary]:
+    out: list[ModelSummary] = []
     for model, shapes in analysis.models():
         cell, line = src.locate(model.loc.line)
         summary = ModelSummary(

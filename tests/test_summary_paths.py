@@ -85,3 +85,13 @@ def test_writefile_models_are_summarised_in_their_cell(tmp_path: Path) -> None:
     (tmp_path / "nb.ipynb").write_text(notebook("%%writefile model.py\n" + MODEL))
     data = json.loads(run(str(tmp_path / "nb.ipynb"), "--output-format", "json").stdout)
     assert [(m["cell"], m["line"]) for m in data["models"]] == [(1, 4)]
+
+
+def test_a_broken_written_file_is_reported_in_its_cell(tmp_path: Path) -> None:
+    (tmp_path / "nb.ipynb").write_text(
+        notebook("%%writefile m.py\nimport keras\nprint 'x'\n", MODEL)
+    )
+    result = run(str(tmp_path / "nb.ipynb"), "--output-format", "json")
+    assert result.exit_code == 1
+    assert "nb.ipynb:cell 1:3:1: SEQ001" in result.stderr
+    assert [(m["cell"], m["line"]) for m in json.loads(result.stdout)["models"]] == [(2, 3)]
