@@ -6,7 +6,6 @@ line on stderr (``seqlint: error: ...``), never a traceback.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -20,8 +19,8 @@ import libcst
 from seqlint import __version__
 from seqlint import check as engine
 from seqlint.cache import Cache
-from seqlint.config import ConfigError, Settings, load_settings
-from seqlint.diagnostics import Diagnostic
+from seqlint.config import FAIL_ON, ConfigError, Settings, load_settings
+from seqlint.diagnostics import SAFE_MARKER, UNSAFE_MARKER, Diagnostic
 from seqlint.files import MissingPathError, discover_files
 from seqlint.parallel import (
     check_files,
@@ -304,35 +303,21 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def _hide_unsafe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Findings as text reports show them without ``--unsafe-fixes``: unsafe fixes are not
-    offered (no ``[*]``), as in ruff."""
-    return [
-        dataclasses.replace(d, fix=None) if d.fix is not None and not d.fix.safe else d
-        for d in diagnostics
-    ]
-
-
 def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unchecked: int) -> str:
-    """The closing lines of a text report: what was fixed, what remains, what could be."""
-    count = len(diagnostics)
+    """The closing lines of a text report: what was fixed, what remains, what could be, with
+    the markers of the findings (``[*]`` safe, ``[~]`` unsafe)."""
     lines = []
     if fixed:
-        lines.append(f"Fixed {_plural(fixed, 'error')} ({count} remaining).")
+        lines.append(f"Fixed {_plural(fixed, 'error')} ({len(diagnostics)} remaining).")
     if not fixed or unchecked:
-        lines.append(summary_line(count, unchecked))
-    offered = sum(1 for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe))
-    hidden = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe and not unsafe)
-    more = (
-        f"{hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the "
-        "`--unsafe-fixes` option"
-    )
-    if offered:
-        lines.append(
-            f"[*] {offered} fixable with the `--fix` option" + (f" ({more})." if hidden else ".")
-        )
-    elif hidden:
-        lines.append(f"No fixes available ({more}).")
+        lines.append(summary_line(diagnostics, unchecked))
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
+    risky = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
+    if safe:
+        lines.append(f"{SAFE_MARKER} {safe} fixable with the `--fix` option.")
+    if risky:
+        how = "the `--fix` option" if unsafe else "`--fix --unsafe-fixes`"
+        lines.append(f"{UNSAFE_MARKER} {risky} fixable with {how} (unsafe: review the change).")
     return "".join(line + "\n" for line in lines)
 
 
@@ -359,6 +344,12 @@ def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unc
     help="How findings are shown.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    help="The lowest severity that makes the exit code 1 (default: error, or the config's "
+    "fail-on). 'warning' fails on warnings too, for strict CI.",
+)
 @click.option(
     "--config",
     "config_file",
@@ -428,6 +419,7 @@ def check(
     ignore: tuple[str, ...],
     output_format: str,
     exit_zero: bool,
+    fail_on: str | None,
     config_file: str | None,
     no_cache: bool,
     jobs: int | None,
@@ -464,6 +456,7 @@ def check(
             select=list(select) if select else None,
             extend_select=list(extend_select),
             ignore=list(ignore),
+            fail_on=fail_on,
         )
     except ConfigError as e:
         raise UsageError(str(e)) from None
@@ -521,8 +514,6 @@ def check(
 
     text_report = output_format in ("full", "concise")
     shown = run.diagnostics
-    if not unsafe_fixes and (text_report or statistics):
-        shown = _hide_unsafe(shown)
     color = (
         output_file is None
         and (not code_out and _use_color())
@@ -549,7 +540,7 @@ def check(
 
     if run.internal_errors or fixes.errors:
         return EXIT_ERROR
-    if run.diagnostics and not exit_zero:
+    if settings.fails(d.severity for d in run.diagnostics) and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
