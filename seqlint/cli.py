@@ -659,6 +659,21 @@ def rule(code_or_name: str) -> int:
     return EXIT_CLEAN
 
 
+@cli.command()
+@click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default).")
+def server(stdio: bool) -> int:
+    """Run the Language Server (LSP over stdio) for editors: diagnostics, fixes, hover, shapes.
+
+    Needs the lsp extra: pip install 'seqlint[lsp]'."""
+    from seqlint.server import ServerUnavailable, serve
+
+    try:
+        serve()
+    except ServerUnavailable as e:
+        raise UsageError(str(e)) from None
+    return EXIT_CLEAN
+
+
 # --------------------------------------------------------------------------------------------
 # run
 
