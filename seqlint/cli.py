@@ -6,6 +6,7 @@ line on stderr (``seqlint: error: ...``), never a traceback.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import sys
@@ -281,6 +282,45 @@ def _fix_files(
     return out
 
 
+def _add_noqa_comments(run: CheckRun) -> tuple[int, int]:
+    """Write ``# noqa`` comments for the findings of ``run`` into their files; (directives
+    added or extended, files that failed). A file that changed since it was checked, or that
+    would not parse afterwards, is left alone with an error."""
+    from seqlint import fix as fixer
+    from seqlint.noqa import add_noqa_edits
+    from seqlint.sources import read_bytes
+
+    added = failed = skipped = 0
+    for path in sorted({d.path for d in run.diagnostics}):
+        checked = run.sources.get(path)
+        found = [d for d in run.diagnostics if d.path == path]
+        try:
+            data = read_bytes(path)
+            doc = fixer.document(path, data)
+            src = doc.source()
+            if checked is None or src.text != checked.text:
+                raise fixer.FixError("the file changed while it was being checked")
+            edits, missed = add_noqa_edits(src, found)
+            skipped += missed
+            if not edits:
+                continue
+            new = doc.apply(edits)
+            compile(new.source().text, path, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+            fixer.write_bytes_atomic(path, new.to_bytes())
+        except (OSError, SourceError, fixer.FixError, SyntaxError, ValueError) as e:
+            reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
+            _error(f"{path}: cannot add noqa comments: {reason}")
+            failed += 1
+            continue
+        added += len(edits)
+    if skipped:
+        _warning(
+            f"{_plural(skipped, 'finding')} got no noqa comment (a syntax error, or a line "
+            "that ends inside a string)"
+        )
+    return added, failed
+
+
 def _linter(settings: Settings, display: str) -> Callable[[SourceFile], list[Diagnostic]]:
     def lint(src: SourceFile) -> list[Diagnostic]:
         return check_one(src, settings, display)
@@ -412,6 +452,11 @@ def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unc
     is_flag=True,
     help="Print a unified diff of what --fix would change and write nothing (exit 1 if any).",
 )
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add `# noqa: CODES` comments for every finding reported now (exit 0).",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -431,6 +476,7 @@ def check(
     fix: bool = False,
     unsafe_fixes: bool = False,
     diff: bool = False,
+    add_noqa: bool = False,
 ) -> int:
     """Check files and directories (default: the current directory)."""
     use_stdin = STDIN in paths or (stdin_filename is not None and not paths)
@@ -444,6 +490,8 @@ def check(
     file_paths = [p for p in paths if p != STDIN]
     if not file_paths and not use_stdin:
         file_paths = ["."]
+    if add_noqa and (fix or diff or use_stdin):
+        raise UsageError("--add-noqa cannot be combined with --fix, --diff or stdin")
 
     _load_rules()
     config_start = (
@@ -494,6 +542,11 @@ def check(
             run.diagnostics.extend(result.diagnostics)
             if result.source is not None:
                 run.sources[result.path] = result.source
+
+    if add_noqa:
+        added, failed = _add_noqa_comments(run)
+        click.echo(f"Added {_plural(added, 'noqa directive')}.", err=True)
+        return EXIT_ERROR if failed or run.internal_errors else EXIT_CLEAN
 
     fixes = FixRun()
     if fix or diff:
