@@ -611,7 +611,13 @@ def check(
     show_default=True,
     help="A Keras-like table, or JSON.",
 )
-def summary(file: str, output_format: str) -> int:
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="Also draw the models to PATH (.svg, or .png with seqlint[plot]), findings in red.",
+)
+def summary(file: str, output_format: str, plot: str | None = None) -> int:
     """Print a static model.summary() of each Sequential model in FILE."""
     try:
         if file == STDIN:
@@ -636,6 +642,24 @@ def summary(file: str, output_format: str) -> int:
         click.echo(json.dumps(summary_json(file, models), indent=2))
     else:
         click.echo(render_summary_text(file, models), nl=False)
+    if plot:
+        return _plot_models(src, file, plot)
+    return EXIT_CLEAN
+
+
+def _plot_models(src: SourceFile, file: str, path: str) -> int:
+    """``summary --plot``: draw the models with the findings ``check`` reports for ``file``."""
+    from seqlint.plot_model import PlotError, plot_model
+
+    try:
+        settings = load_settings([file] if file != STDIN else [])
+        findings = check_one(src, settings, file)
+        count = plot_model(src, findings, path)
+    except (ConfigError, PlotError) as e:
+        raise UsageError(str(e)) from None
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    click.echo(f"Wrote a picture of {_plural(count, 'model')} to {path}", err=True)
     return EXIT_CLEAN
 
 
