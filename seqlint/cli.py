@@ -688,24 +688,31 @@ def _rule_rows() -> list[dict[str, Any]]:
     show_default=True,
 )
 def rules(output_format: str) -> int:
-    """List every rule: code, name, severity, on by default, fixable, summary."""
+    """List every rule: code, name, severity, on by default, fixable, summary (the table fits
+    a 100-column terminal)."""
     rows = _rule_rows()
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return EXIT_CLEAN
-    headers = ("Code", "Name", "Severity", "Default", "Fix", "Summary")
+    headers = ("Code", "Name", "Severity", "On", "Fix", "Summary")
     table = [
-        (
+        [
             r["code"],
             r["name"],
             r["severity"],
             "yes" if r["default"] else "no",
             "yes" if r["fixable"] else "no",
             r["summary"],
-        )
+        ]
         for r in rows
     ]
     widths = [max([len(h), *(len(row[i]) for row in table)]) for i, h in enumerate(headers)]
+    # the summary gets what is left of a 100-column terminal (a wider one shows more of it)
+    columns = max(RULES_TABLE_WIDTH, _terminal_columns())
+    room = max(20, columns - sum(widths[:-1]) - 2 * (len(headers) - 1))
+    for row in table:
+        row[-1] = _clip(row[-1], room)
+    widths[-1] = min(widths[-1], room)
 
     def fmt(cells: Sequence[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
@@ -714,7 +721,31 @@ def rules(output_format: str) -> int:
     click.echo(fmt(["-" * w for w in widths]))
     for row in table:
         click.echo(fmt(row))
+    click.echo("Full text: seqlint rule CODE (or --output-format json).")
     return EXIT_CLEAN
+
+
+RULES_TABLE_WIDTH = 100
+
+
+def _terminal_columns() -> int:
+    """The terminal's width when stdout is one, else 0 (pipes get the 100-column table)."""
+    try:
+        if sys.stdout.isatty():
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        pass
+    return 0
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters at a word boundary, with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 @cli.command()

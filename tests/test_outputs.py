@@ -474,3 +474,31 @@ def test_python_dash_m_sarif(tmp_path: Path) -> None:
         "uri": "m.py",
         "uriBaseId": "%SRCROOT%",
     }
+
+
+def test_rules_table_fits_100_columns_and_points_to_the_full_text() -> None:
+    result = run("rules")
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    rows = [line for line in lines if line.startswith("SEQ")]
+    assert len(rows) == len(all_rules())  # one line per rule
+    clipped = [line for line in rows if line.endswith("…")]
+    assert clipped, "the long summaries are clipped, not wrapped"
+    assert lines[-1] == "Full text: seqlint rule CODE (or --output-format json)."
+
+
+def test_fix_markers_agree_in_check_statistics_and_run(tmp_path: Path) -> None:
+    """[*] a safe fix, [~] an unsafe one, the same in every text report (and a run refusal)."""
+    model = tmp_path / "m.py"
+    model.write_text(
+        "import keras\nfrom keras import layers\n\nm = keras.Sequential([\n"
+        "    keras.Input(shape=(28, 28, 1)),\n    layers.Conv2D(8, 3),\n"
+        "    layers.Dense(1, activation='softmax'),\n])\n"
+        "m.compile(optimizer='adam', loss='binary_crossentropy')\n"
+    )
+    check = run("check", "--no-cache", str(model), "--output-format", "concise").stdout
+    assert ": SEQ102 [~] " in check and ": SEQ201 [*] " in check
+    stats = run("check", "--no-cache", str(model), "--statistics").stdout
+    assert "SEQ102\t[~] missing-flatten" in stats and "SEQ201\t[*] output-activation" in stats
+    refusal = run("run", str(model)).stdout
+    assert ": SEQ102 [~] " in refusal and ": SEQ201 [*] " in refusal
