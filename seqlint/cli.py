@@ -305,9 +305,11 @@ def _add_noqa_comments(run: CheckRun) -> tuple[int, int]:
             if not edits:
                 continue
             new = doc.apply(edits)
-            compile(new.source().text, path, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+            broken = _newly_broken(src, new.source(), {e.span.cell for e in edits})
+            if broken:
+                raise fixer.FixError(f"the comments would break {broken}; nothing was written")
             fixer.write_bytes_atomic(path, new.to_bytes())
-        except (OSError, SourceError, fixer.FixError, SyntaxError, ValueError) as e:
+        except (OSError, SourceError, fixer.FixError, ValueError) as e:
             reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
             _error(f"{path}: cannot add noqa comments: {reason}")
             failed += 1
@@ -319,6 +321,25 @@ def _add_noqa_comments(run: CheckRun) -> tuple[int, int]:
             "that ends inside a string)"
         )
     return added, failed
+
+
+def _newly_broken(before: SourceFile, after: SourceFile, cells: set[int | None]) -> str | None:
+    """What parsed before the edits and does not after ("the file", "cell N"), or None. A
+    notebook is compared cell by cell: one broken cell elsewhere must not block the others."""
+
+    def parses(src: SourceFile, cell: int | None) -> bool:
+        first, last = src.cell_lines(cell)
+        text = "\n".join(src.lines[first - 1 : last])
+        try:
+            compile(text, src.path, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+        except (SyntaxError, ValueError):
+            return False
+        return True
+
+    for cell in sorted(cells, key=lambda c: c or 0):
+        if parses(before, cell) and not parses(after, cell):
+            return "the file" if cell is None else f"cell {cell}"
+    return None
 
 
 def _linter(settings: Settings, display: str) -> Callable[[SourceFile], list[Diagnostic]]:

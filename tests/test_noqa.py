@@ -219,3 +219,25 @@ def test_add_noqa_in_a_notebook_and_not_inside_a_string(in_tmp: Path) -> None:
 def test_add_noqa_refuses_fix_and_stdin(in_tmp: Path) -> None:
     result = _cli("-", "--add-noqa")
     assert result.exit_code == 2 and "--add-noqa cannot be combined" in result.stderr
+
+
+def test_add_noqa_in_a_notebook_with_a_broken_cell_elsewhere(in_tmp: Path) -> None:
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"language_info": {"name": "python"}},
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": "import keras\n"},
+            {"cell_type": "code", "metadata": {}, "source": 'print "python 2"\n'},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "m = keras.Sequential([keras.layers.Dense(1)])",
+            },
+        ],
+    }
+    path = in_tmp / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    result = _cli("nb.ipynb", "--add-noqa")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(path.read_text())["cells"][2]["source"].endswith("# noqa: SEQ101")
