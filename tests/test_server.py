@@ -427,3 +427,21 @@ def test_a_stale_version_is_never_published(server: Server, tmp_path: Path) -> N
         assert [d.code for d in last.diagnostics] == ["SEQ102"]
 
     server.run(scenario)
+
+
+@pytest.mark.slow
+def test_the_editor_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "editor_speed", ROOT / "benchmarks/editor_speed.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.model_file(16).count("\n") >= 300
+    assert bench.main(["--edits", "2", "--cli-runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "editor change -> diagnostics" in out and "CLI / editor:" in out
