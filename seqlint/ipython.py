@@ -76,8 +76,9 @@ class SeqlintMagic:
         info = getattr(result, "info", None)
         raw = getattr(info, "raw_cell", None) or self.pending
         ran = getattr(result, "error_before_exec", None) is None
-        keep = isinstance(raw, str) and raw.strip() and ran and not _is_own_magic(raw)
-        if keep and _parses(raw):
+        if not isinstance(raw, str):
+            raw = ""
+        if raw.strip() and ran and not _is_own_magic(raw) and _parses(raw):
             self.cells.append(raw)
         self.pending = None
 

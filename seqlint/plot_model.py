@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from xml.sax.saxutils import escape
 
 from seqlint.diagnostics import Diagnostic
@@ -177,7 +178,7 @@ def render_png(cols: list[Column], path: str) -> None:
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)
     ax.axis("off")
-    font = {"family": "monospace", "size": 13 * 72 / dpi}
+    font: dict[str, Any] = {"family": "monospace", "size": 13 * 72 / dpi}
     for col in cols:
         cx = col.x + col.w / 2
         ax.text(cx, MARGIN + 14, col.title, ha="center", va="baseline", weight="bold", **font)

@@ -75,4 +75,5 @@ def _typo_of(token: str, codes: list[str]) -> str | None:
 
     swapped = [c for c in same_length if sorted(c) == sorted(token) and differ(c) == 2]
     wrong = [c for c in same_length if differ(c) == 1]
-    return (swapped + wrong or [None])[0]
+    found = swapped + wrong
+    return found[0] if found else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -101,7 +102,7 @@ class SeqlintServer(LanguageServer):
             return self.workspace.get_text_document(key).version
         return None
 
-    def job_for(self, key: str) -> tuple[object, Any] | None:
+    def job_for(self, key: str) -> tuple[object, Callable[[], Snapshot]] | None:
         """(version, a function that analyses that version) read now, on the event loop."""
         version = self.version_of(key)
         if version is None:
@@ -200,6 +201,8 @@ class SeqlintServer(LanguageServer):
                 snapshot = await asyncio.get_running_loop().run_in_executor(self.worker, job[1])
             except ConfigError:
                 return None
+            if self.version_of(key) == job[0]:
+                self.snapshots[key] = snapshot  # hover and hints until the debounced publish
         cell = None
         nb = self.workspace.get_notebook_document(notebook_uri=key)
         if nb is not None:
