@@ -445,3 +445,37 @@ def test_the_editor_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert bench.main(["--edits", "2", "--cli-runs", "1"]) == 0
     out = capsys.readouterr().out
     assert "editor change -> diagnostics" in out and "CLI / editor:" in out
+
+
+def test_positions_are_in_utf16_units_like_the_client(server: Server, tmp_path: Path) -> None:
+    """A character outside the BMP counts twice in UTF-16 (LSP's default encoding)."""
+    line = (
+        "model = keras.Sequential([keras.Input(shape=(28, 28, 1)), "
+        'layers.Conv2D(8, 3, name="c😀"), layers.Dense(10)])  # 😀'
+    )
+    text = "import keras\nfrom keras import layers\n\n" + line + "\n"
+    path = tmp_path / "emoji.py"
+
+    def utf16(s: str) -> int:
+        return len(s.encode("utf-16-le")) // 2
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(path, text)
+        got = await s.diagnostics(uri, 1)
+        (flatten,) = [d for d in got.diagnostics if d.code == "SEQ102"]
+        dense = line.index("layers.Dense(10)")
+        assert flatten.range.start.character == utf16(line[:dense]) == dense + 1
+        assert flatten.range.end.character == utf16(line[: dense + len("layers.Dense(10)")])
+        hints = await s.client.text_document_inlay_hint_async(_inlay_params(uri))
+        assert hints is not None
+        assert {h.position.character for h in hints} == {utf16(line)}
+        hover = await s.client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=3, character=utf16(line[:dense]) + 2),
+            )
+        )
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert hover.contents.value.startswith("**Dense**")
+
+    server.run(scenario)

@@ -134,6 +134,29 @@ class SeqlintServer(LanguageServer):
         self.config_error = None
         return settings
 
+    # --- positions: seqlint counts code points, the client (usually) UTF-16 units ----------
+
+    def to_client(self, uri: str, r: types.Range) -> types.Range:
+        lines = self.workspace.get_text_document(uri).lines
+        codec = self.workspace.position_codec
+        return types.Range(
+            codec.position_to_client_units(lines, r.start),
+            codec.position_to_client_units(lines, r.end),
+        )
+
+    def from_client(self, uri: str, p: types.Position) -> types.Position:
+        lines = self.workspace.get_text_document(uri).lines
+        got = self.workspace.position_codec.position_from_client_units(lines, p)
+        return types.Position(line=got.line, character=got.character)
+
+    def diagnostic(self, uri: str, d: Diagnostic) -> types.Diagnostic:
+        out = to_lsp(d)
+        out.range = self.to_client(uri, out.range)
+        return out
+
+    def text_edit(self, uri: str, edit: Edit) -> types.TextEdit:
+        return types.TextEdit(range=self.to_client(uri, to_range(edit.span)), new_text=edit.content)
+
     # --- analysis ---------------------------------------------------------------------------
 
     def schedule(self, uri: str, delay: float) -> None:
@@ -174,7 +197,7 @@ class SeqlintServer(LanguageServer):
                 types.PublishDiagnosticsParams(
                     uri=key,
                     version=snapshot.version if isinstance(snapshot.version, int) else None,
-                    diagnostics=[to_lsp(d) for d in snapshot.diagnostics],
+                    diagnostics=[self.diagnostic(key, d) for d in snapshot.diagnostics],
                 )
             )
             return
@@ -183,7 +206,9 @@ class SeqlintServer(LanguageServer):
             found = [d for d in snapshot.diagnostics if d.span.cell == number]
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(
-                    uri=cell.document, version=doc.version, diagnostics=[to_lsp(d) for d in found]
+                    uri=cell.document,
+                    version=doc.version,
+                    diagnostics=[self.diagnostic(cell.document, d) for d in found],
                 )
             )
 
@@ -243,10 +268,6 @@ def to_lsp(d: Diagnostic) -> types.Diagnostic:
     )
 
 
-def _text_edit(edit: Edit) -> types.TextEdit:
-    return types.TextEdit(range=to_range(edit.span), new_text=edit.content)
-
-
 def _overlaps(span: Span, r: types.Range) -> bool:
     start = (span.line - 1, span.column - 1)
     end = (span.end_line - 1, span.end_column - 1)
@@ -259,10 +280,11 @@ def _wanted(kind: str, only: list[str] | None) -> bool:
     return only is None or any(kind == k or kind.startswith(k + ".") for k in only)
 
 
-def _whole(text: str, new_text: str) -> types.TextEdit:
+def _whole(text: str, new_text: str) -> tuple[types.Range, str]:
+    """The range of the whole of ``text`` (code points) and what replaces it."""
     lines = text.split("\n")
     end = types.Position(line=len(lines) - 1, character=len(lines[-1]))
-    return types.TextEdit(range=types.Range(types.Position(0, 0), end), new_text=new_text)
+    return types.Range(types.Position(0, 0), end), new_text
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,19 +363,22 @@ def create_server() -> SeqlintServer:
         only = [str(k) for k in params.context.only] if params.context.only else None
         actions: list[types.CodeAction] = []
         mine = [d for d in snapshot.diagnostics if d.span.cell == cell]
+        asked = types.Range(
+            ls.from_client(uri, params.range.start), ls.from_client(uri, params.range.end)
+        )
         if _wanted(types.CodeActionKind.QuickFix, only):
             for d in mine:
-                if d.fix is None or not _overlaps(d.span, params.range):
+                if d.fix is None or not _overlaps(d.span, asked):
                     continue
                 label = "safe fix" if d.fix.safe else "unsafe fix"
                 actions.append(
                     types.CodeAction(
                         title=f"{d.fix.message} ({d.code}, {label})",
                         kind=types.CodeActionKind.QuickFix,
-                        diagnostics=[to_lsp(d)],
+                        diagnostics=[ls.diagnostic(uri, d)],
                         is_preferred=d.fix.safe,
                         edit=types.WorkspaceEdit(
-                            changes={uri: [_text_edit(e) for e in d.fix.edits]}
+                            changes={uri: [ls.text_edit(uri, e) for e in d.fix.edits]}
                         ),
                     )
                 )
@@ -376,7 +401,9 @@ def create_server() -> SeqlintServer:
                 ),
             )
             if fixed is not None:
-                edit = types.WorkspaceEdit(changes={uri: [_whole(snapshot.text, fixed)]})
+                whole, new_text = _whole(snapshot.text, fixed)
+                replace = types.TextEdit(range=ls.to_client(uri, whole), new_text=new_text)
+                edit = types.WorkspaceEdit(changes={uri: [replace]})
                 actions.append(types.CodeAction(title=title, kind=kind, edit=edit))
         return actions
 
@@ -387,7 +414,7 @@ def create_server() -> SeqlintServer:
             return None
         snapshot, cell = got
         assert snapshot.src is not None
-        line = snapshot.src.text_line(params.position.line + 1, cell)
+        line = snapshot.src.text_line(params.position.line + 1, cell)  # lines need no codec
         text = await asyncio.get_running_loop().run_in_executor(
             ls.worker, hover_markdown, snapshot, line
         )
@@ -416,9 +443,16 @@ def create_server() -> SeqlintServer:
             if not params.range.start.line <= rel - 1 <= params.range.end.line:
                 continue
             end = len(src.display_line(site.end_line).rstrip())
+            at = ls.to_client(
+                params.text_document.uri,
+                types.Range(
+                    types.Position(line=rel - 1, character=end),
+                    types.Position(line=rel - 1, character=end),
+                ),
+            ).start
             hints.append(
                 types.InlayHint(
-                    position=types.Position(line=rel - 1, character=end),
+                    position=at,
                     label=f"→ {site.shape_text}",
                     kind=types.InlayHintKind.Type,
                     padding_left=True,
