@@ -479,3 +479,39 @@ def test_positions_are_in_utf16_units_like_the_client(server: Server, tmp_path: 
         assert hover.contents.value.startswith("**Dense**")
 
     server.run(scenario)
+
+
+def test_settings_come_from_pyproject_like_the_cli(server: Server, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.seqlint]\nignore = ["missing-flatten"]\n')
+    path = tmp_path / "cnn.py"
+    path.write_text(CNN)
+    cli_codes = [
+        d["code"]
+        for d in json.loads(cli("check", "cnn.py", "--output-format", "json", cwd=tmp_path).stdout)
+    ]
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(path, CNN)
+        got = await s.diagnostics(uri, 1)
+        assert [d.code for d in got.diagnostics] == cli_codes
+        assert "SEQ102" not in cli_codes
+
+    server.run(scenario)
+
+
+def test_without_pygls_the_command_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from seqlint.cli import cli as seqlint_cli
+
+    monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)
+    monkeypatch.delitem(sys.modules, "seqlint.server.lsp", raising=False)
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
+    except TypeError:
+        runner = CliRunner()
+    result = runner.invoke(seqlint_cli, ["server"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "seqlint: error: seqlint server needs pygls: pip install 'seqlint[lsp]'\n"
+    )
