@@ -399,6 +399,47 @@ def test_notebook_cells_are_analysed_together(server: Server, tmp_path: Path) ->
         assert hover.contents.value.startswith("**MaxPooling2D**")
         hints = await s.client.text_document_inlay_hint_async(_inlay_params(cell_uris[2]))
         assert hints is not None and [h.position.line for h in hints] == [2, 3, 4]
+        # fix-all in a notebook: whole-cell edits giving the CLI's --fix --unsafe-fixes text
+        actions = await s.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=cell_uris[2]),
+                range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        assert actions is not None
+        (unsafe_all,) = [
+            a
+            for a in actions
+            if isinstance(a, types.CodeAction) and a.kind == "quickfix.seqlint.fixAllUnsafe"
+        ]
+        assert unsafe_all.edit is not None and unsafe_all.edit.changes is not None
+        assert set(unsafe_all.edit.changes) == {cell_uris[2]}
+        fixed_cell = apply_edits(cells[2][1], list(unsafe_all.edit.changes[cell_uris[2]]))
+        on_disk = tmp_path / "model.ipynb"
+        on_disk.write_text(
+            json.dumps(
+                {
+                    "cells": [
+                        {
+                            "cell_type": "code"
+                            if kind == types.NotebookCellKind.Code
+                            else "markdown",
+                            "metadata": {},
+                            "source": text,
+                        }
+                        for kind, text in cells
+                    ],
+                    "metadata": {"language_info": {"name": "python"}},
+                    "nbformat": 4,
+                    "nbformat_minor": 5,
+                }
+            )
+        )
+        cli("check", "model.ipynb", "--fix", "--unsafe-fixes", cwd=tmp_path)
+        cli_cell = json.loads(on_disk.read_text())["cells"][2]["source"]
+        assert fixed_cell == ("".join(cli_cell) if isinstance(cli_cell, list) else cli_cell)
+        assert "Flatten()" in fixed_cell
 
     server.run(scenario)
 

@@ -29,6 +29,7 @@ class Snapshot:
     src: SourceFile | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     text: str = ""  # the document text (plain files): fixes start from it
+    cells: list[tuple[bool, str]] | None = None  # a notebook's cells, (is code, text)
     _sites: list[ModelSites] | None = None
 
     @property
@@ -60,6 +61,11 @@ def lint_text(path: str, text: str, version: object, settings: Settings) -> Snap
 def notebook_source(path: str, cells: Sequence[tuple[bool, str]]) -> SourceFile:
     """A notebook's source from its cells, (is code, text) in order, as if read from disk: the
     cells' numbers are their 1-based positions among all cells, markdown included."""
+    return notebook_from_json(path, notebook_json(cells))
+
+
+def notebook_json(cells: Sequence[tuple[bool, str]]) -> str:
+    """Notebook JSON (nbformat 4) holding ``cells``."""
     nb = {
         "cells": [
             {"cell_type": "code" if code else "markdown", "source": text, "metadata": {}}
@@ -69,7 +75,7 @@ def notebook_source(path: str, cells: Sequence[tuple[bool, str]]) -> SourceFile:
         "nbformat": 4,
         "nbformat_minor": 5,
     }
-    return notebook_from_json(path, json.dumps(nb))
+    return json.dumps(nb, indent=1)
 
 
 def lint_notebook(
@@ -79,7 +85,7 @@ def lint_notebook(
     the cells above it)."""
     src = notebook_source(path, cells)
     found = lint_source(src, settings.codes_for(path), path)
-    return Snapshot(path, version, src, found)
+    return Snapshot(path, version, src, found, cells=list(cells))
 
 
 def fix_text(path: str, text: str, settings: Settings, *, unsafe: bool) -> str | None:
@@ -93,6 +99,27 @@ def fix_text(path: str, text: str, settings: Settings, *, unsafe: bool) -> str |
     if result.error is not None or result.data is None:
         return None
     return result.data.decode("utf-8")
+
+
+def fix_notebook(
+    path: str, cells: Sequence[tuple[bool, str]], settings: Settings, *, unsafe: bool
+) -> list[str] | None:
+    """Each cell's text after every applicable fix, as ``seqlint check --fix`` would leave the
+    notebook; None when nothing changes."""
+
+    def lint(src: SourceFile) -> list[Diagnostic]:
+        return lint_source(src, settings.codes_for(path), path)
+
+    name = path if path.endswith(".ipynb") else path + ".ipynb"
+    data = notebook_json(cells).encode("utf-8")
+    result = fixer.fix_bytes(name, data, lint, unsafe=unsafe)
+    if result.error is not None or result.data is None:
+        return None
+    out = []
+    for cell in json.loads(result.data)["cells"]:
+        source = cell.get("source", "")
+        out.append("".join(source) if isinstance(source, list) else source)
+    return out
 
 
 def hover_markdown(snapshot: Snapshot, line: int) -> str | None:
@@ -142,6 +169,7 @@ def uri_to_path(uri: str) -> str:
 __all__ = [
     "ConfigError",
     "Snapshot",
+    "fix_notebook",
     "fix_text",
     "hover_markdown",
     "inlay_sites",

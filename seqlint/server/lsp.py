@@ -23,6 +23,7 @@ from seqlint.diagnostics import Diagnostic, Edit, Span
 from seqlint.server.documents import (
     ConfigError,
     Snapshot,
+    fix_notebook,
     fix_text,
     hover_markdown,
     inlay_sites,
@@ -156,6 +157,29 @@ class SeqlintServer(LanguageServer):
 
     def text_edit(self, uri: str, edit: Edit) -> types.TextEdit:
         return types.TextEdit(range=self.to_client(uri, to_range(edit.span)), new_text=edit.content)
+
+    async def notebook_fix_all(
+        self, uri: str, snapshot: Snapshot, settings: Any, unsafe: bool
+    ) -> types.WorkspaceEdit | None:
+        """Fix-all for the notebook holding the cell ``uri``: one whole-cell edit per cell the
+        fixes change (the notebook as ``seqlint check --fix`` would leave it)."""
+        nb = self.notebook_of(uri)
+        if nb is None or snapshot.cells is None:
+            return None
+        cells = snapshot.cells
+        fixed = await asyncio.get_running_loop().run_in_executor(
+            self.worker,
+            lambda: fix_notebook(snapshot.path, cells, settings, unsafe=unsafe),
+        )
+        if fixed is None or len(fixed) != len(nb.cells):
+            return None
+        changes: dict[str, list[types.TextEdit]] = {}
+        for cell, (_, before), after in zip(nb.cells, cells, fixed, strict=True):
+            if after != before:
+                whole, new_text = _whole(before, after)
+                edit = types.TextEdit(range=self.to_client(cell.document, whole), new_text=new_text)
+                changes[cell.document] = [edit]
+        return types.WorkspaceEdit(changes=changes) if changes else None
 
     # --- analysis ---------------------------------------------------------------------------
 
@@ -382,17 +406,23 @@ def create_server() -> SeqlintServer:
                         ),
                     )
                 )
-        if cell is not None or not any(d.fix for d in mine):
-            return actions  # fix-all works on files (a notebook's cells: the quick fixes)
+        scope = mine if cell is None else snapshot.diagnostics  # fix-all: the whole notebook
+        if not any(d.fix for d in scope):
+            return actions
         loop = asyncio.get_running_loop()
         settings = await loop.run_in_executor(ls.worker, ls.settings, snapshot.path)
         kinds = [(FIX_ALL_KIND, False, "Fix all safe seqlint findings")]
-        if any(d.fix is not None and not d.fix.safe for d in mine):
+        if any(d.fix is not None and not d.fix.safe for d in scope):
             kinds.append(
                 (FIX_ALL_UNSAFE_KIND, True, "Fix all seqlint findings (unsafe fixes included)")
             )
         for kind, unsafe, title in kinds:
             if not _wanted(kind, only):
+                continue
+            if cell is not None:
+                edit = await ls.notebook_fix_all(uri, snapshot, settings, unsafe)
+                if edit is not None:
+                    actions.append(types.CodeAction(title=title, kind=kind, edit=edit))
                 continue
             fixed = await loop.run_in_executor(
                 ls.worker,
