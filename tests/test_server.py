@@ -556,3 +556,20 @@ def test_without_pygls_the_command_says_how_to_install_it(monkeypatch: pytest.Mo
     assert result.stderr == (
         "seqlint: error: seqlint server needs pygls: pip install 'seqlint[lsp]'\n"
     )
+
+
+def test_documents_in_other_languages_are_left_alone(server: Server, tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    text = "# Notes\n\nkeras models: print 'hello' is Python 2\n"
+
+    async def scenario(s: Session) -> None:
+        uri = path.as_uri()
+        s.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+            )
+        )
+        got = await s.diagnostics(uri, 1)
+        assert list(got.diagnostics) == []  # not a SEQ001 syntax error
+
+    server.run(scenario)

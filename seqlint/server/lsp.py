@@ -119,7 +119,10 @@ class SeqlintServer(LanguageServer):
                 for c in nb.cells
             ]
             return version, lambda: lint_notebook(path, cells, version, self.settings(path))
-        text = self.workspace.get_text_document(key).source
+        doc = self.workspace.get_text_document(key)
+        text = doc.source
+        if not _is_python(doc.language_id, path):
+            return version, lambda: Snapshot(path, version, None, [], text)
         return version, lambda: lint_text(path, text, version, self.settings(path))
 
     def settings(self, path: str) -> Any:
@@ -296,6 +299,18 @@ def _overlaps(span: Span, r: types.Range) -> bool:
     start = (span.line - 1, span.column - 1)
     end = (span.end_line - 1, span.end_column - 1)
     return start <= (r.end.line, r.end.character) and (r.start.line, r.start.character) <= end
+
+
+PYTHON_LANGUAGES = ("python", "ipython", "jupyter")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipy")
+
+
+def _is_python(language_id: str | None, path: str) -> bool:
+    """Whether a document is Python: by the client's language id, else by its suffix (a
+    client that sends every file must not get SEQ001 on its Markdown)."""
+    if language_id:
+        return language_id.lower() in PYTHON_LANGUAGES
+    return path.endswith(PYTHON_SUFFIXES)
 
 
 def _wanted(kind: str, only: list[str] | None) -> bool:
