@@ -64,12 +64,30 @@ class Column:
     w: float = 0.0
 
 
-def columns(src: SourceFile, findings: Sequence[Diagnostic]) -> list[Column]:
-    """One column of boxes per model, findings attached to the layer on whose lines they are."""
-    out = []
-    for model in model_sites(src):
-        out.append(_column(src, model, findings))
-    return out
+@dataclass
+class Picture:
+    columns: list[Column]
+    # findings on no layer's lines (a compile or fit call): listed under the models
+    footer: list[str] = field(default_factory=list)
+
+
+def picture(src: SourceFile, findings: Sequence[Diagnostic]) -> Picture:
+    """One column of boxes per model, findings attached to the layer on whose lines they are;
+    the others go to the footer, so that the picture hides none."""
+    models = model_sites(src)
+    cols = [_column(src, model, findings) for model in models]
+    footer = []
+    for d in findings:
+        line = src.text_line(d.span.line, d.span.cell)
+        on_layer = any(s.line <= line <= s.end_line for m in models for s in m.layers)
+        if not on_layer:
+            where = (
+                f"cell {d.span.cell}, line {d.span.line}" if d.span.cell else f"line {d.span.line}"
+            )
+            footer.append(f"{d.code} {d.name} ({where})")
+    if footer:
+        footer.insert(0, "Other findings:")
+    return Picture(cols, footer)
 
 
 def _column(src: SourceFile, model: ModelSites, findings: Sequence[Diagnostic]) -> Column:
@@ -101,8 +119,9 @@ def _column(src: SourceFile, model: ModelSites, findings: Sequence[Diagnostic]) 
     return Column(f"{who}: {params}", boxes)
 
 
-def layout(cols: list[Column]) -> tuple[float, float]:
-    """Place the boxes; returns the picture's (width, height) in px."""
+def layout(pic: Picture) -> tuple[float, float]:
+    """Place the boxes (and the footer under them); returns the picture's (width, height)."""
+    cols = pic.columns
     x = MARGIN
     height = 0.0
     for col in cols:
@@ -118,11 +137,22 @@ def layout(cols: list[Column]) -> tuple[float, float]:
             y += box.h + GAP
         height = max(height, y - GAP + MARGIN)
         x += col.w + COLUMN_GAP
-    return x - COLUMN_GAP + MARGIN, max(height, MARGIN * 2 + TITLE_H)
+    width = x - COLUMN_GAP + MARGIN
+    height = max(height, MARGIN * 2 + TITLE_H)
+    if pic.footer:
+        width = max(width, max(len(t) for t in pic.footer) * CHAR_W + 2 * MARGIN)
+        height += len(pic.footer) * LINE_H + PAD
+    return width, height
 
 
-def render_svg(cols: list[Column]) -> str:
-    width, height = layout(cols)
+def footer_top(pic: Picture, height: float) -> float:
+    """The baseline of the footer's first line."""
+    return height - MARGIN - (len(pic.footer) - 1) * LINE_H - 4
+
+
+def render_svg(pic: Picture) -> str:
+    cols = pic.columns
+    width, height = layout(pic)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="DejaVu Sans Mono, Menlo, '
@@ -158,11 +188,18 @@ def render_svg(cols: list[Column]) -> str:
                     f'<line x1="{cx:.1f}" y1="{y0:.1f}" x2="{cx:.1f}" y2="{y1 - 1:.1f}" '
                     'stroke="#555" stroke-width="1.3" marker-end="url(#arrow)"/>'
                 )
+    top = footer_top(pic, height)
+    for j, text in enumerate(pic.footer):
+        weight = ' font-weight="bold"' if j == 0 else ""
+        out.append(
+            f'<text x="{MARGIN:.1f}" y="{top + j * LINE_H:.1f}" fill="{CODE_TEXT}"{weight}>'
+            f"{escape(text)}</text>"
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def render_png(cols: list[Column], path: str) -> None:
+def render_png(pic: Picture, path: str) -> None:
     try:
         import matplotlib
     except ImportError:
@@ -171,7 +208,8 @@ def render_png(cols: list[Column], path: str) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    width, height = layout(cols)
+    cols = pic.columns
+    width, height = layout(pic)
     dpi = 100
     fig = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -217,6 +255,12 @@ def render_png(cols: list[Column], path: str) -> None:
                         linewidth=1.2,
                     )
                 )
+    top = footer_top(pic, height)
+    for j, text in enumerate(pic.footer):
+        weight = "bold" if j == 0 else "normal"
+        ax.text(
+            MARGIN, top + j * LINE_H, text, va="baseline", color=CODE_TEXT, weight=weight, **font
+        )
     fig.savefig(path, dpi=dpi, facecolor="white")
     plt.close(fig)
 
@@ -227,13 +271,13 @@ def plot_model(src: SourceFile, findings: Sequence[Diagnostic], path: str) -> in
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in (".svg", ".png"):
         raise PlotError(f"--plot writes .svg or .png, not {suffix or 'a file without a suffix'}")
-    cols = columns(src, findings)
-    if not cols:
+    pic = picture(src, findings)
+    if not pic.columns:
         raise PlotError("no Sequential model to draw")
     if suffix == ".svg":
-        svg = render_svg(cols)
+        svg = render_svg(pic)
         with open(path, "w", encoding="utf-8") as f:
             f.write(svg)
     else:
-        render_png(cols, path)
-    return len(cols)
+        render_png(pic, path)
+    return len(pic.columns)

@@ -96,3 +96,27 @@ def test_bad_plot_paths_are_one_line_usage_errors(tmp_path: Path) -> None:
     empty.write_text("import keras\n")
     none = run("summary", str(empty), "--plot", str(tmp_path / "m.svg"))
     assert none.exit_code == 2 and "no Sequential model to draw" in none.stderr
+
+
+def test_models_side_by_side_and_findings_off_the_layers_listed(tmp_path: Path) -> None:
+    source = ROOT / "fixtures/buggy/labels_and_metrics.py"
+    target = tmp_path / "two.svg"
+    assert run("summary", str(source), "--plot", str(target)).exit_code == 0
+    found = run("check", "--no-cache", str(source), "--output-format", "json").stdout
+    import json
+
+    texts = [t.text for t in ET.parse(target).getroot().iter(f"{SVG}text")]
+    assert (
+        "Wrote a picture of 2 models" in run("summary", str(source), "--plot", str(target)).stderr
+    )
+    titles = [t for t in texts if t and "params" in t and ":" in t and "(" in t]
+    assert titles[:2] == [
+        "classifier (sequential): 2,437 params",
+        "regressor (sequential_1): 1,089 params",
+    ]
+    layer_codes = {t.split()[0] for t in texts if t and t.startswith("SEQ") and "(line" not in t}
+    footer = [t for t in texts if t and "(line" in t]
+    for d in json.loads(found):
+        entry = f"{d['code']} {d['name']} (line {d['line']})"
+        assert entry in footer or d["code"] in layer_codes, entry
+    assert "Other findings:" in texts
