@@ -1,6 +1,7 @@
-"""The ``seqlint`` command line: ``check``, ``summary``, ``rules``, ``rule``, ``run``.
+"""The ``seqlint`` command line: ``check``, ``summary``, ``rules``, ``rule``, ``run``, ``server``.
 
-Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error. Every error is one
+Exit codes: 0 clean (or warnings only, unless ``--fail-on warning``), 1 findings, 2 usage,
+configuration or internal error. Every error is one
 line on stderr (``seqlint: error: ...``), never a traceback.
 """
 
