@@ -1,304 +1,191 @@
-"""IPython's input transformations, so that a notebook cell is read the way IPython runs it.
+"""``%load_ext seqlint``: check each Jupyter/IPython cell before it runs.
 
-Mirrors ``IPython.core.inputtransformer2.TransformerManager.transform_cell`` (and, for cells
-of one line, the automagic of IPython's prefilter) without depending on IPython: magics,
-shell escapes and help requests become a no-op statement with the same indentation (an
-assignment from a magic keeps its target, bound to an unknown value), so a magic that is the
-only statement of a block still leaves a valid block. Every transformation keeps the number
-of lines, so positions in the rest of the cell stay exact.
+The cell is checked together with the cells the session already ran (so ``model.fit`` in a
+new cell is checked against the model an earlier cell built), and its findings are printed
+with their shape trace, before any of its output. Execution always goes on, unless the user
+asked for ``%seqlint strict``: then a cell with an *error* does not run.
+
+``%seqlint summary [name]`` prints the static ``model.summary()`` of the models defined so far
+(or of the one bound to ``name``). ``%seqlint off`` / ``on`` pause and resume the checks;
+``%seqlint lenient`` undoes ``strict``; ``%seqlint reset`` forgets the cells that ran.
 """
 
 from __future__ import annotations
 
-import keyword
-import re
-import shlex
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import ast
+import dataclasses
+import os
+import sys
+from typing import Any
 
-NO_OP = "pass"
-UNKNOWN_VALUE = "get_ipython()"  # what a magic assigns: a call seqlint cannot follow
+from seqlint import check as engine
+from seqlint.config import ConfigError, Settings, load_settings
+from seqlint.diagnostics import Diagnostic
+from seqlint.parallel import lint_source
+from seqlint.report import render
+from seqlint.report.summary import render_summary_text
+from seqlint.server.documents import notebook_source
+from seqlint.sources import source_from_text
 
-# Cell magics whose body is Python run in the notebook's namespace: the body is analysed.
-PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
-WRITEFILE_MAGICS = frozenset({"writefile", "file"})
-
-# Line magics of IPython 8 (``%lsmagic``), its POSIX shell aliases, ipykernel's and Colab's
-# additions and common extensions: the names IPython's automagic runs without ``%``.
-_MAGIC_WORDS = """
-alias alias_magic autoawait autocall automagic bookmark cat cd colors conda config cp debug
-dhist dirs doctest_mode ed edit env gui hist history killbgscripts ldir lf lk ll load load_ext
-loadpy logoff logon logstart logstate logstop ls lsmagic lx macro magic matplotlib mkdir mv
-notebook page pastebin pdb pdef pdoc pfile pinfo pinfo2 pip popd pprint precision prun psearch
-psource pushd pwd pycat pylab quickref recall rehashx reload_ext rep rerun reset
-reset_selective rm rmdir run save sc set_env sx system tb time timeit unalias unload_ext who
-who_ls whos xdel xmode mamba micromamba clear less more man autosave connect_info qtconsole
-autoreload aimport tensorflow_version tensorboard store
-"""
-MAGIC_NAMES = frozenset(_MAGIC_WORDS.split())
-
-_INDENT = re.compile(r"^[ \t]+")
-_CLASSIC_PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
-_CLASSIC_FIRST = re.compile(r"^>>>( |$)")
-_IPYTHON_PROMPT = re.compile(r"^(((\[nav\]|\[ins\])?\ )?In\ \[\d+\]:\ |\s*\.{3,}:\ ?)")
-_HELP_END = re.compile(r"(%{0,2}(?!\d)[\w*]+(\.(?!\d)[\w*]+|\[-?[0-9]+\])*)(\?\??)$")
-_LINE_SPLIT = re.compile(r"^(\s*)([,;/%]|!!?|\?\??)?\s*(%{0,2}[\w\.\*]*)(.*?$|$)")
-_ESCAPES = "!?%,;/"
-# what any of IPython's escapes needs somewhere in the cell (most cells have none)
-_MAYBE_SPECIAL = re.compile(r"(?m)^[ \t\f]*[!?%,;/]|\?[ \t]*$|=[ \t]*(?:%\w|!)")
+USAGE = "usage: %seqlint [strict | lenient | on | off | reset | summary [NAME]]"
 
 
-@dataclass
-class Cell:
-    """One code cell after IPython's transformations (as many lines as the cell has).
+class SeqlintMagic:
+    """The extension's state in one IPython session."""
 
-    ``removed`` maps a 0-based line index to the prefix IPython strips before running it
-    (the first line's indentation, ``>>>``/``In [1]:`` prompts), so user columns can be
-    given back. ``writefile`` is the path a ``%%writefile`` cell writes (its ``lines`` are
-    then blank: the body is another file), ``append`` its ``-a``.
-    """
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self.cells: list[str] = []  # the code of the cells that ran, in order
+        self.strict = False
+        self.enabled = True
+        self.blocked: list[Diagnostic] = []  # errors of the cell about to run (strict mode)
+        self.pending: str | None = None  # the cell about to run
 
-    lines: list[str]
-    removed: dict[int, str] = field(default_factory=dict)
-    writefile: str | None = None
-    append: bool = False
+    # --- events -------------------------------------------------------------------------
 
+    def pre_run_cell(self, info: Any) -> None:
+        """Check the cell about to run; never raises (a failed check must not stop the user)."""
+        self.blocked = []
+        raw = getattr(info, "raw_cell", None)
+        self.pending = raw if isinstance(raw, str) else None
+        if not self.enabled or not self.pending or _is_own_magic(self.pending):
+            return
+        try:
+            found = self.check_cell(self.pending)
+        except ConfigError as e:
+            print(f"seqlint: error: {e}", file=sys.stderr)
+            return
+        except Exception as e:  # the engine failed on this input: say so, run the cell
+            print(f"seqlint: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+            return
+        if not found:
+            return
+        label = self.label()
+        shown = [
+            dataclasses.replace(d, span=dataclasses.replace(d.span, cell=None), path=label)
+            for d in found
+        ]
+        text = render("full", shown, {label: source_from_text(label, self.pending)})
+        print(text, end="", flush=True)
+        if self.strict:
+            self.blocked = [d for d in found if d.severity == "error"]
 
-def transform_cell(lines: list[str], shadowed: Callable[[str], bool] | None = None) -> Cell:
-    """The cell of ``lines`` (no line endings) as IPython compiles it.
+    def post_run_cell(self, result: Any) -> None:
+        """Remember a cell that ran (even one that raised: what ran before the exception is
+        defined), so that later cells are checked with it; a rejected cell never ran."""
+        info = getattr(result, "info", None)
+        raw = getattr(info, "raw_cell", None) or self.pending
+        ran = getattr(result, "error_before_exec", None) is None
+        if not isinstance(raw, str):
+            raw = ""
+        if raw.strip() and ran and not _is_own_magic(raw) and _parses(raw):
+            self.cells.append(raw)
+        self.pending = None
 
-    ``shadowed(name)`` says whether the notebook binds ``name`` (then ``name args`` is not
-    automagic); None means no name is bound.
-    """
-    out = list(lines)
-    first = next((i for i, ln in enumerate(out) if ln and not ln.isspace()), None)
-    if first is None:
-        return Cell(out)
-    removed: dict[int, str] = {}
-    _strip_prefixes(out, first, removed)
-    head = out[first]
-    if head.startswith("%%") and not re.match(r"%%\w+\?", head):
-        name, _, args = head[2:].rstrip().partition(" ")
-        if name in PYTHON_CELL_MAGICS:
-            body = transform_cell(out[first + 1 :], shadowed)
-            for i, prefix in body.removed.items():
-                removed[first + 1 + i] = removed.get(first + 1 + i, "") + prefix
-            return Cell(["" for _ in out[: first + 1]] + body.lines, removed)
-        blank = ["" for _ in out]
-        if name in WRITEFILE_MAGICS:
-            path, append = _writefile_target(args)
-            if path is not None and path.endswith((".py", ".pyw")):
-                return Cell(blank, removed, writefile=path, append=append)
-        return Cell(blank, removed)
-    if _MAYBE_SPECIAL.search("\n".join(out)):
-        _escaped_lines(out)
-    if _single_line(out, first) and _automagic(out[first], shadowed):
-        out[first] = NO_OP
-    return Cell(out, removed)
+    # --- checking -----------------------------------------------------------------------
 
+    def settings(self) -> Settings:
+        return load_settings([os.getcwd()])
 
-def _strip_prefixes(lines: list[str], first: int, removed: dict[int, str]) -> None:
-    """IPython's cleanup: the first line's indentation, then ``>>>`` and ``In [n]:`` prompts."""
+    def check_cell(self, code: str) -> list[Diagnostic]:
+        """The findings located in ``code`` when it runs after the cells that ran."""
+        cells = [(True, c) for c in self.cells] + [(True, code)]
+        src = notebook_source("<ipython>", cells)
+        found = lint_source(src, self.settings().selected, "<ipython>")
+        return [d for d in found if d.span.cell == len(cells)]
 
-    def strip(i: int, n: int) -> None:
-        if n:
-            removed[i] = removed.get(i, "") + lines[i][:n]
-            lines[i] = lines[i][n:]
+    def label(self) -> str:
+        count = getattr(self.shell, "execution_count", None)
+        return f"In[{count}]" if isinstance(count, int) else "cell"
 
-    m = _INDENT.match(lines[first])
-    if m:
-        space = m.group(0)
-        for i in range(len(lines)):
-            if lines[i].startswith(space):
-                strip(i, len(space))
-    second = next((i for i in range(first + 1, len(lines))), None)
-    for prompt, initial in ((_CLASSIC_PROMPT, _CLASSIC_FIRST), (_IPYTHON_PROMPT, _IPYTHON_PROMPT)):
-        if initial.match(lines[first]) or (second is not None and prompt.match(lines[second])):
-            for i in range(first, len(lines)):
-                p = prompt.match(lines[i])
-                if p:
-                    strip(i, p.end())
+    def summary(self, name: str | None) -> str:
+        src = notebook_source("<ipython>", [(True, c) for c in self.cells])
+        models = engine.summarize_source(src)
+        if name:
+            models = [m for m in models if name in (m.variable, m.name)]
+            if not models:
+                return f"seqlint: no Sequential model named {name!r} in the cells that ran\n"
+        return render_summary_text("the cells that ran", models)
 
+    # --- the magic ----------------------------------------------------------------------
 
-def _writefile_target(args: str) -> tuple[str | None, bool]:
-    try:
-        words = shlex.split(args)
-    except ValueError:
-        return None, False
-    append = any(w in ("-a", "--append") for w in words)
-    paths = [w for w in words if not w.startswith("-")]
-    return (paths[-1] if paths else None), append
-
-
-def _escaped_lines(lines: list[str]) -> None:
-    """Magics (``%x``), shell escapes (``!x``, ``x = !y``, ``x = %y``), help (``x?``, ``?x``)
-    and autocall escapes (``/f x``, ``,f x``) where a statement can start: replaced in place by
-    a no-op statement (continuation lines by blank lines)."""
-    scanner = _LineScanner()
-    start = 0  # where the logical line being scanned began
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not scanner.at_statement_start:
-            scanner.feed(line)
-            ends = scanner.at_statement_start or i == len(lines) - 1
-            if ends and scanner.quote is None and "?" in line and _help_request(line):
-                # ``f(a,`` / ``  b)?``: the help request is the whole logical line
-                lines[start : i + 1] = [_indent(lines[start]) + NO_OP] + [""] * (i - start)
-                scanner = _LineScanner()
-            i += 1
-            continue
-        start = i
-        stripped = line.lstrip(" \t\f")
-        indent = line[: len(line) - len(stripped)]
-        replacement: str | None = None
-        if (stripped and stripped[0] in _ESCAPES) or ("?" in line and _help_request(line)):
-            replacement = indent + NO_OP
+    def magic(self, line: str) -> None:
+        words = line.split()
+        command = words[0] if words else ""
+        if command == "strict":
+            self.strict = True
+            print("seqlint: strict: a cell with a seqlint error will not run")
+        elif command == "lenient":
+            self.strict = False
+            print("seqlint: lenient: findings are shown, cells always run")
+        elif command in ("on", "off"):
+            self.enabled = command == "on"
+            print(f"seqlint: checks {'on' if self.enabled else 'off'}")
+        elif command == "reset":
+            self.cells.clear()
+            print("seqlint: forgot the cells that ran")
+        elif command == "summary" and len(words) <= 2:
+            print(self.summary(words[1] if len(words) == 2 else None), end="")
         else:
-            lhs = _magic_assignment(stripped)
-            if lhs is not None:
-                replacement = indent + lhs + UNKNOWN_VALUE
-        if replacement is None:
-            scanner.feed(line)
-            i += 1
-            continue
-        lines[i] = replacement
-        while line.endswith("\\") and i + 1 < len(lines):  # the command continues
-            i += 1
-            line = lines[i]
-            lines[i] = ""
-        i += 1
+            print(USAGE, file=sys.stderr)
 
 
-def _indent(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" \t\f"))]
+class _RejectBlocked(ast.NodeTransformer):
+    """Stops a cell in strict mode (IPython does not run a cell whose AST is rejected)."""
+
+    def __init__(self, state: SeqlintMagic) -> None:
+        self.state = state
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        if self.state.blocked:
+            from IPython.core.error import InputRejected
+
+            codes = ", ".join(sorted({d.code for d in self.state.blocked}))
+            self.state.blocked = []
+            raise InputRejected(
+                f"seqlint strict: the cell was not run ({codes}); fix it, or %seqlint lenient"
+            )
+        return node
 
 
-def _help_request(line: str) -> bool:
-    """``obj?``/``obj??`` ending the line (IPython: its last token is ``?``, so a comment
-    after it, or a ``?`` inside a string or comment, is no help request)."""
-    code = line.rstrip()
-    if not code.endswith("?") or _LineScanner().feed(code) < len(code):
+def _is_own_magic(code: str) -> bool:
+    stripped = code.strip()
+    return stripped.startswith(("%seqlint", "%load_ext seqlint", "%reload_ext seqlint"))
+
+
+def _parses(code: str) -> bool:
+    """Whether a cell is Python once IPython's magics are blanked; a broken cell would hide
+    the models of every later check."""
+    src = notebook_source("<ipython>", [(True, code)])
+    try:
+        ast.parse(src.text)
+    except (SyntaxError, ValueError):
         return False
-    return _HELP_END.search(code) is not None
+    return True
 
 
-def _magic_assignment(stripped: str) -> str | None:
-    """``x = `` for ``x = %magic`` / ``x = !cmd`` (IPython's first ``=`` outside brackets)."""
-    if "=" not in stripped or stripped.startswith("="):
-        return None
-    depth = 0
-    quote: str | None = None
-    i, n = 0, len(stripped)
-    while i < n:
-        c = stripped[i]
-        if quote is not None:
-            if c == "\\":
-                i += 2
-                continue
-            if stripped.startswith(quote, i):
-                i += len(quote)
-                quote = None
-                continue
-        elif c == "#":
-            return None
-        elif c in "'\"":
-            quote = c * 3 if stripped.startswith(c * 3, i) else c
-            i += len(quote)
-            continue
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth = max(0, depth - 1)
-        elif c == "=" and depth == 0:
-            before = stripped[i - 1] if i else ""
-            if before in "=<>!+-*/%&|^@:" or stripped[i + 1 : i + 2] == "=":
-                i += 2 if stripped[i + 1 : i + 2] == "=" else 1
-                continue
-            rest = stripped[i + 1 :].lstrip(" \t")
-            if re.match(r"%\w", rest) or (rest.startswith("!") and not rest.startswith("!=")):
-                return stripped[: i + 1] + " "
-            return None
-        i += 1
-    return None
+_STATE = "_seqlint_magic"
 
 
-def _single_line(lines: list[str], first: int) -> bool:
-    """Whether IPython sees the cell as one line (only then does it apply automagic)."""
-    rest = lines[first + 1 :]
-    if rest and rest[-1] == "":
-        rest = rest[:-1]
-    return not rest
+def load_ipython_extension(shell: Any) -> None:
+    """``%load_ext seqlint``: register the checks and the ``%seqlint`` magic."""
+    if getattr(shell, _STATE, None) is not None:
+        return
+    state = SeqlintMagic(shell)
+    setattr(shell, _STATE, state)
+    shell.events.register("pre_run_cell", state.pre_run_cell)
+    shell.events.register("post_run_cell", state.post_run_cell)
+    shell.ast_transformers.append(_RejectBlocked(state))
+    shell.register_magic_function(state.magic, magic_kind="line", magic_name="seqlint")
 
 
-def _automagic(line: str, shadowed: Callable[[str], bool] | None) -> bool:
-    """``ls ./data/``, ``pip install x``, ``cd dir``: a line magic written without ``%``."""
-    m = _LINE_SPLIT.match(line)
-    if m is None or m.group(2) or line.endswith("# PYTHON-MODE"):
-        return False
-    ifun, rest = m.group(3).strip(), m.group(4).lstrip()
-    if not ifun or ifun not in MAGIC_NAMES or keyword.iskeyword(ifun):
-        return False
-    if rest[:1] in ("=", ","):
-        return False
-    return not (shadowed and shadowed(ifun))
-
-
-class _LineScanner:
-    """Tracks brackets, strings and backslash continuations across physical lines."""
-
-    def __init__(self) -> None:
-        self.depth = 0
-        self.quote: str | None = None
-        self.continued = False
-
-    @property
-    def at_statement_start(self) -> bool:
-        return self.depth == 0 and self.quote is None and not self.continued
-
-    def feed(self, line: str) -> int:
-        """Scan ``line``; returns where its comment starts (its length when it has none)."""
-        i, n = 0, len(line)
-        comment = n
-        while i < n:
-            if self.quote is not None:
-                end = _string_end(line, i, self.quote)
-                if end < 0:
-                    break
-                i, self.quote = end, None
-                continue
-            m = _INTERESTING.search(line, i)
-            if m is None:
-                break
-            c, i = m.group(), m.start()
-            if c == "#":
-                comment = i
-                break
-            if c in "'\"":
-                self.quote = c * 3 if line.startswith(c * 3, i) else c
-                i += len(self.quote)
-                continue
-            if c in "([{":
-                self.depth += 1
-            elif c in ")]}":
-                self.depth = max(0, self.depth - 1)
-            i += 1
-        ends_backslash = comment == n and line.endswith("\\")
-        if self.quote is not None and len(self.quote) == 1 and not ends_backslash:
-            self.quote = None  # an unterminated one-line string: a syntax error, move on
-        self.continued = ends_backslash and self.quote is None
-        return comment
-
-
-_INTERESTING = re.compile(r"[#'\"()\[\]{}]")
-
-
-def _string_end(line: str, i: int, quote: str) -> int:
-    """Where the string that ``quote`` opened ends in ``line`` (from ``i``); -1 if it goes on."""
-    while True:
-        j = line.find(quote, i)
-        b = line.find("\\", i, j if j >= 0 else len(line))
-        if b >= 0:
-            i = b + 2
-            continue
-        return -1 if j < 0 else j + len(quote)
+def unload_ipython_extension(shell: Any) -> None:
+    state = getattr(shell, _STATE, None)
+    if state is None:
+        return
+    shell.events.unregister("pre_run_cell", state.pre_run_cell)
+    shell.events.unregister("post_run_cell", state.post_run_cell)
+    shell.ast_transformers[:] = [
+        t for t in shell.ast_transformers if not isinstance(t, _RejectBlocked)
+    ]
+    setattr(shell, _STATE, None)

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from seqlint.diagnostics import Span
-from seqlint.ipython import transform_cell
+from seqlint.ipython_syntax import transform_cell
 
 
 class SourceError(Exception):

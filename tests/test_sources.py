@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seqlint.ipython import transform_cell
+from seqlint.ipython_syntax import transform_cell
 from seqlint.sources import (
     SourceError,
     notebook_from_json,
