@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import click
-import libcst
 
 from seqlint import __version__
 from seqlint import check as engine
@@ -581,7 +580,7 @@ def summary(file: str, output_format: str) -> int:
         return EXIT_ERROR
     try:
         models = engine.summarize_source(src)
-    except libcst.ParserSyntaxError as e:
+    except SyntaxError as e:
         diag = engine.syntax_error(src, e)
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR
@@ -785,7 +784,7 @@ def run(
     as_json = output_format == "json"
     try:
         analysis = engine.analyse(src)
-    except libcst.ParserSyntaxError as e:
+    except SyntaxError as e:
         diag = engine.syntax_error(src, e)
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR
