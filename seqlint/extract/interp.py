@@ -36,6 +36,7 @@ from seqlint.ir import (
     Entry,
     FileIR,
     ImportInfo,
+    Incomplete,
     InputDecl,
     LayerCall,
     Loc,
@@ -47,9 +48,22 @@ from seqlint.layers import get_layer
 from seqlint.layers.base import UNKNOWN
 
 MISSING: Any = object()
-MAX_STEPS = 200_000
+#: evaluation steps one top-level statement (or one function run because nobody calls it)
+#: may take before it is cut short and reported (SEQ002)
+MAX_STATEMENT_STEPS = 100_000
+#: steps for the whole file; past them each further statement gets only SMALL_STEPS, so the
+#: simple statements that build models are still followed, and hostile files stay fast
+MAX_FILE_STEPS = 600_000
+SMALL_STEPS = 200
+#: steps a loop over known items runs concretely before the rest of it is widened (its body
+#: followed once more with the loop variable unknown, what it changes uncertain)
+LOOP_STEPS = 4_000
 MAX_DEPTH = 12
 MAX_UNROLL = 512
+#: the size past which an abstract value becomes UNKNOWN: items of a list, tuple, dict or
+#: characters of a string, and bits of an integer
+MAX_ITEMS = 10_000
+MAX_INT_BITS = 4_096
 
 
 class _KerasSelf:
@@ -166,6 +180,7 @@ class Interpreter:
         self.taint = 0
         self.guard = 0  # depth of ``try`` bodies (with handlers) being executed
         self.steps = 0
+        self.limit = MAX_STATEMENT_STEPS
         self.depth = 0
         self.functions: list[FuncVal] = []
         self.star_modules: list[str] = []
@@ -180,39 +195,69 @@ class Interpreter:
     # ---- entry point -----------------------------------------------------------------------
 
     def run(self) -> FileIR:
+        for stmt in self.module.body:
+            if not self.isolated(stmt, lambda stmt=stmt: self.exec_stmt(stmt, self.scope)):
+                return self.file
+        self.scope.vars.setdefault("__name__", "__main__")
+        # Functions nobody called still build models worth checking: run them with their
+        # parameters unknown (defaults kept, except None which is usually a placeholder).
+        # Methods nobody called run on an instance of their class (the file's own, or one
+        # made by running ``__init__``), so ``self.model`` is the model ``__init__`` built;
+        # their calls' order is unknown (taint 1), so order rules leave them alone.
+        for fn in list(self.functions):
+            if not fn.called and not self.isolated(fn.node, lambda fn=fn: self.run_uncalled(fn)):
+                return self.file
+        return self.file
+
+    def run_uncalled(self, fn: FuncVal) -> None:
+        if fn.called:
+            return
+        if fn.owner is None or _decorated(fn.node):
+            self.call_function(fn, (), {}, uncalled=True)
+        elif fn.owner.kind != "plain":
+            self.call_function(fn, (KERAS_SELF,), {}, uncalled=True, bound_taint=0)
+        else:
+            instance = self.instance_of(fn.owner)
+            if not fn.called:  # (instance_of may just have run it: ``__init__``)
+                self.call_function(fn, (instance,), {}, uncalled=True, bound_taint=1)
+
+    def isolated(self, node: ast.AST, step: Any) -> bool:
+        """Run ``step`` (one top-level statement, or one uncalled function) within a step
+        budget. When it is cut short (budget, nesting too deep, an internal error), what it
+        may have bound becomes unknown, the models it touched become uncertain, the place is
+        recorded (SEQ002), and the analysis goes on. False when nothing after it can run."""
+        allowance = MAX_STATEMENT_STEPS if self.steps < MAX_FILE_STEPS else SMALL_STEPS
+        self.limit = self.steps + allowance
+        before = {m.uid: (len(m.entries), len(m.calls)) for m in self.file.models}
+        saved = (self.taint, self.guard, self.depth, self.frame)
         try:
-            self.exec_block(self.module.body, self.scope)
-            self.scope.vars.setdefault("__name__", "__main__")
-            # Functions nobody called still build models worth checking: run them with their
-            # parameters unknown (defaults kept, except None which is usually a placeholder).
-            # Methods nobody called run on an instance of their class (the file's own, or one
-            # made by running ``__init__``), so ``self.model`` is the model ``__init__`` built;
-            # their calls' order is unknown (taint 1), so order rules leave them alone.
-            for fn in list(self.functions):
-                if fn.called:
-                    continue
-                if fn.owner is None or _decorated(fn.node):
-                    self.call_function(fn, (), {}, uncalled=True)
-                    continue
-                if fn.owner.kind != "plain":
-                    self.call_function(fn, (KERAS_SELF,), {}, uncalled=True, bound_taint=0)
-                    continue
-                instance = self.instance_of(fn.owner)
-                if not fn.called:  # (instance_of may just have run it: ``__init__``)
-                    self.call_function(fn, (instance,), {}, uncalled=True, bound_taint=1)
-        except (Budget, RecursionError, _Return, _Break, _Continue):
+            step()
+            return True
+        except (_Return, _Break, _Continue):
             # (a return/break outside any function or loop: ast parses it, CPython's
             # compiler refuses the file, e.g. a notebook function body split over cells)
             for m in self.file.models:
                 m.uncertain = True
-        except Exception:
+            return False
+        except Budget:
+            reason = "it takes more steps than the analysis budget allows"
+        except (RecursionError, MemoryError):
+            reason = "it nests too deeply to be followed"
+        except Exception as err:
             # Real-world code reaches corners we did not foresee; a linter must not crash on
-            # it. What was found so far is kept, marked uncertain so no rule guesses from it.
+            # it: what the statement did is unknown, and the rest of the file is analysed.
             if os.environ.get("SEQLINT_STRICT"):
                 raise
-            for m in self.file.models:
+            reason = f"seqlint could not follow it ({type(err).__name__})"
+        self.taint, self.guard, self.depth, self.frame = saved
+        for m in self.file.models:
+            if before.get(m.uid) != (len(m.entries), len(m.calls)):
                 m.uncertain = True
-        return self.file
+        scope = self.scope
+        for name in _stored_names(node):
+            scope.vars[name] = UNKNOWN
+        self.file.incomplete.append(Incomplete(self.locator.head(node), reason))
+        return True
 
     def instance_of(self, cls: ClassVal) -> Instance:
         """The last instance the file made of ``cls``, else a new one ``__init__`` has run on."""
@@ -238,7 +283,7 @@ class Interpreter:
 
     def tick(self) -> None:
         self.steps += 1
-        if self.steps > MAX_STEPS:
+        if self.steps > self.limit:
             raise Budget
 
     def new_model(self, loc: Loc) -> ModelIR:
@@ -277,6 +322,8 @@ class Interpreter:
         result = self.binop(op, current, value) if op else UNKNOWN
         if isinstance(current, ListVal) and op == "+":
             items = self.iterate(value)
+            if items is not None and len(current.items) + len(items) > MAX_ITEMS:
+                items = None
             if items is None or self.taint > current.level:
                 current.items.append(_Maybe(UNKNOWN))
             else:
@@ -456,24 +503,15 @@ class Interpreter:
         iterable = self.ev(node.iter, scope)
         items = self.iterate(iterable)
         if items is None or len(items) > MAX_UNROLL:
-            before = dict(scope.vars)
-            self.taint += 1
-            try:
-                self.assign(node.target, UNKNOWN, scope)
-                try:
-                    self.exec_block(node.body, scope)
-                except (_Break, _Continue):
-                    pass
-                except _Return:
-                    self.frame.uncertain_return = True
-            finally:
-                self.taint -= 1
-            for key, value in list(scope.vars.items()):
-                if before.get(key, MISSING) is not value:
-                    scope.vars[key] = UNKNOWN
+            self.widen(node, scope)
             return
+        start = self.steps
         broke = False
-        for item in items:
+        for index, item in enumerate(items):
+            if index and self.steps - start > LOOP_STEPS:
+                # long enough: what further iterations do is followed once, as unknown
+                self.widen(node, scope, followed=index, total=len(items))
+                return
             self.assign(node.target, item, scope)
             try:
                 self.exec_block(node.body, scope)
@@ -484,6 +522,58 @@ class Interpreter:
                 break
         if not broke and node.orelse:
             self.exec_block(node.orelse, scope)
+
+    def widen(
+        self, node: ast.For | ast.AsyncFor, scope: Scope, followed: int = 0, total: int = 0
+    ) -> None:
+        """Follow a loop's body once with its variable unknown: what it binds becomes
+        unknown, what it adds to models is uncertain. A body that cannot touch a model, a
+        layer, a function or class of the file or data is not even followed."""
+        if not self.relevant(node, scope):
+            for name in _stored_names(node):
+                if scope.lookup(name) is not MISSING or name in scope.vars:
+                    scope.vars[name] = UNKNOWN
+                else:
+                    scope.assign(name, UNKNOWN)
+            return
+        before = dict(scope.vars)
+        sizes = {m.uid: len(m.entries) for m in self.file.models} if followed else {}
+        self.taint += 1
+        try:
+            self.assign(node.target, UNKNOWN, scope)
+            try:
+                self.exec_block(node.body, scope)
+            except (_Break, _Continue):
+                pass
+            except _Return:
+                self.frame.uncertain_return = True
+        finally:
+            self.taint -= 1
+        for key, value in list(scope.vars.items()):
+            if before.get(key, MISSING) is not value:
+                scope.vars[key] = UNKNOWN
+        if followed and any(sizes.get(m.uid, 0) != len(m.entries) for m in self.file.models):
+            reason = (
+                f"a loop that changes a model's layers was followed for {followed} of its "
+                f"{total} iterations"
+            )
+            self.file.incomplete.append(Incomplete(self.locator.head(node), reason))
+
+    def relevant(self, node: ast.AST, scope: Scope) -> bool:
+        """Whether code may touch what the analysis follows: a model, a layer, a Keras or
+        NumPy name, data, a function or class of the file (by the names it reads)."""
+        names = _READ_NAMES.get(id(node))
+        if names is None or names[0] is not node:
+            names = (node, _read_names(node))
+            _READ_NAMES[id(node)] = names
+        for name in names[1]:
+            value = scope.lookup(name)
+            if value is MISSING:
+                if self.star_modules or name[:1].isupper():
+                    return True  # a name from ``import *``, or a snippet's unimported class
+            elif _interesting(value):
+                return True
+        return False
 
     def exec_Try(self, node: ast.Try | ast.TryStar, scope: Scope) -> None:
         guard = 1 if _may_handle_api_errors(node) else 0
@@ -728,10 +818,14 @@ class Interpreter:
         return out if ok else None
 
     def ev_Tuple(self, node: ast.Tuple, scope: Scope) -> Any:
+        if len(node.elts) > MAX_ITEMS:
+            return UNKNOWN
         items = self.elements(node.elts, scope)
         return UNKNOWN if items is None else tuple(v for v, _ in items)
 
     def ev_List(self, node: ast.List, scope: Scope) -> Any:
+        if len(node.elts) > MAX_ITEMS:
+            return UNKNOWN  # a data table written out: nothing a model is made of
         items = self.elements(node.elts, scope)
         if items is None:
             return UNKNOWN
@@ -759,6 +853,8 @@ class Interpreter:
         return UNKNOWN
 
     def ev_Dict(self, node: ast.Dict, scope: Scope) -> Any:
+        if len(node.keys) > MAX_ITEMS:
+            return UNKNOWN
         out: dict[Any, Any] = {}
         for key_node, value_node in zip(node.keys, node.values, strict=True):
             if key_node is not None:
@@ -866,7 +962,7 @@ class Interpreter:
     def ev_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
         left = self.ev(node.left, scope)
         right = self.ev(node.right, scope)
-        return self.binop(_BINOPS.get(type(node.op)), left, right)
+        return _bounded(self.binop(_BINOPS.get(type(node.op)), left, right))
 
     def binop(self, op: str | None, left: Any, right: Any) -> Any:
         if op is None or left is UNKNOWN or right is UNKNOWN:
@@ -878,6 +974,8 @@ class Interpreter:
                 return data.binop(op, left, right)
             return UNKNOWN
         if isinstance(left, ListVal) and isinstance(right, ListVal) and op == "+":
+            if len(left.items) + len(right.items) > MAX_ITEMS:
+                return UNKNOWN
             joined = ListVal(left.items + right.items, level=self.taint)
             lo, ro = self.locs_of(left), self.locs_of(right)
             if lo is not None and ro is not None:
@@ -888,6 +986,7 @@ class Interpreter:
             and isinstance(right, int)
             and op == "*"
             and 0 <= right <= MAX_UNROLL
+            and len(left.items) * right <= MAX_ITEMS
         ):
             return ListVal(left.items * right, level=self.taint)
         if not (_const(left) and _const(right)):
@@ -903,6 +1002,8 @@ class Interpreter:
             ):
                 return UNKNOWN
             if op == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+                return UNKNOWN
+            if not _small_operands(op, left, right):
                 return UNKNOWN
             return _PY_OPS[op](left, right)
         except Exception:  # noqa: BLE001 - user arithmetic may fail any way; it is then unknown
@@ -1405,6 +1506,9 @@ class Interpreter:
                 obj.items[:] = [UNKNOWN] * len(obj.items)
                 return UNKNOWN
             unsure = self.taint > obj.level
+            if len(obj.items) >= MAX_ITEMS and name in ("append", "extend", "insert"):
+                obj.items[:] = [_Maybe(UNKNOWN)]  # grown past the bound: unknown
+                return None
             if name == "append" and len(args) == 1:
                 if unsure:
                     # an append under an unknown condition: the list's contents are unknown
@@ -1797,3 +1901,70 @@ _EXPR_HANDLERS: dict[type[ast.AST], Any] = {
     for name in dir(Interpreter)
     if name.startswith("ev_")
 }
+
+
+def _stored_names(node: ast.AST) -> set[str]:
+    """The names a statement may bind (assignments, loop targets, imports, definitions),
+    including those of nested functions (harmless: they become unknown too)."""
+    found: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+            found.add(sub.id)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(sub.name)
+        elif isinstance(sub, ast.alias):
+            found.add((sub.asname or sub.name).split(".", 1)[0])
+    return found
+
+
+def _read_names(node: ast.AST) -> frozenset[str]:
+    return frozenset(
+        sub.id
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)
+    )
+
+
+# id(loop node) -> (the node, the names it reads); the node is kept so the id stays its own
+_READ_NAMES: dict[int, tuple[ast.AST, frozenset[str]]] = {}
+
+#: what a loop that only reads these may compute is nothing the rules look at
+_PLAIN = (bool, int, float, str, bytes, type(None), Builtin)
+_FOLLOWED_MODULES = ("keras", "tensorflow", "tf_keras", "numpy")
+
+
+def _interesting(value: Any, depth: int = 0) -> bool:
+    if value is UNKNOWN or isinstance(value, _PLAIN):
+        return False
+    if isinstance(value, Ref):
+        return value.qualname.split(".", 1)[0] in _FOLLOWED_MODULES
+    if isinstance(value, tuple):
+        return depth < 2 and any(_interesting(v, depth + 1) for v in value[:32])
+    return True  # models, layers, lists, arrays, functions and classes of the file
+
+
+def _bounded(value: Any) -> Any:
+    """``value``, or UNKNOWN when it is too big to follow (see :data:`MAX_ITEMS`)."""
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        return UNKNOWN
+    if isinstance(value, (str, tuple)) and len(value) > MAX_ITEMS:
+        return UNKNOWN
+    if isinstance(value, ListVal) and len(value.items) > MAX_ITEMS:
+        return UNKNOWN
+    return value
+
+
+def _small_operands(op: str, left: Any, right: Any) -> bool:
+    """Whether ``left op right`` stays within the value bounds (checked before computing
+    it: ``x * x`` repeated would take minutes and gigabytes)."""
+    if op == "*":
+        if isinstance(left, int) and isinstance(right, int):
+            return left.bit_length() + right.bit_length() <= MAX_INT_BITS
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, (str, tuple)) and isinstance(count, int):
+                return len(seq) * max(count, 0) <= MAX_ITEMS
+    if op == "**" and isinstance(left, int) and isinstance(right, int):
+        return left.bit_length() * abs(right) <= MAX_INT_BITS
+    if op == "+" and isinstance(left, (str, tuple)) and isinstance(right, (str, tuple)):
+        return len(left) + len(right) <= MAX_ITEMS
+    return True

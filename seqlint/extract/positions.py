@@ -25,12 +25,13 @@ class Locator:
     """``loc(node)``: a node's :class:`~seqlint.ir.Loc` (1-based lines and character
     columns, end exclusive + 1 as everywhere in seqlint)."""
 
-    __slots__ = ("text", "ascii", "_lines")
+    __slots__ = ("text", "ascii", "_lines", "_text_lines")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.ascii = text.isascii()
         self._lines: list[bytes] | None = None
+        self._text_lines: list[str] | None = None
 
     def column(self, line: int, byte_col: int) -> int:
         """The 0-based character column of a 0-based UTF-8 byte column of ``line``."""
@@ -57,3 +58,14 @@ class Locator:
         if not self.ascii:
             col, end_col = self.column(line, col), self.column(end_line, end_col)
         return Loc(line, col + 1, end_line, end_col + 1)
+
+    def head(self, node: ast.AST) -> Loc:
+        """The first line of ``node`` (a statement's header: ``for x in y:``), where a
+        finding about the whole statement is reported."""
+        loc = self.loc(node)
+        if loc.end_line == loc.line:
+            return loc
+        if self._text_lines is None:
+            self._text_lines = _NEWLINE.split(self.text)
+        line = self._text_lines[loc.line - 1] if loc.line <= len(self._text_lines) else ""
+        return Loc(loc.line, loc.column, loc.line, max(len(line.rstrip()) + 1, loc.column))
