@@ -110,7 +110,7 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     return found
 
 
-_MAX_BROKEN_CELLS = 5
+_MAX_BROKEN_CELLS = 50
 
 
 def _without_cell_at(src: SourceFile, line: int, broken: int) -> SourceFile | None:

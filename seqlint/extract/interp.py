@@ -59,6 +59,7 @@ SMALL_STEPS = 200
 #: followed once more with the loop variable unknown, what it changes uncertain)
 LOOP_STEPS = 4_000
 MAX_DEPTH = 12
+MAX_RECURSION = 2  # calls of one function active at once
 MAX_UNROLL = 512
 #: the size past which an abstract value becomes UNKNOWN: items of a list, tuple, dict or
 #: characters of a string, and bits of an integer
@@ -182,6 +183,9 @@ class Interpreter:
         self.steps = 0
         self.limit = MAX_STATEMENT_STEPS
         self.depth = 0
+        # id(FuncVal) -> how many calls of it are being interpreted (recursion)
+        self.active: dict[int, int] = {}
+        self.assigned_attrs: set[str] = set()
         self.functions: list[FuncVal] = []
         self.star_modules: list[str] = []
         self._binding = itertools.count()
@@ -190,7 +194,7 @@ class Interpreter:
         # evaluated, where they were written when known)
         self.spreads: dict[int, tuple[int, list[Loc] | None]] = {}
         # id(a list) -> (the list, its items' ids then, where each item was written)
-        self.list_locs: dict[int, tuple[ListVal, tuple[int, ...], list[Loc]]] = {}
+        self.list_locs: dict[int, tuple[ListVal, tuple[int, ...], list[Loc | ast.expr]]] = {}
 
     # ---- entry point -----------------------------------------------------------------------
 
@@ -250,13 +254,17 @@ class Interpreter:
                 raise
             reason = f"seqlint could not follow it ({type(err).__name__})"
         self.taint, self.guard, self.depth, self.frame = saved
+        self.active.clear()
+        touched = False
         for m in self.file.models:
             if before.get(m.uid) != (len(m.entries), len(m.calls)):
-                m.uncertain = True
+                m.uncertain = touched = True
         scope = self.scope
         for name in _stored_names(node):
             scope.vars[name] = UNKNOWN
-        self.file.incomplete.append(Incomplete(self.locator.head(node), reason))
+        # reported where it may hide something: a model it touched, or one it may build
+        if touched or "Sequential" in self.locator.source(node):
+            self.file.incomplete.append(Incomplete(self.locator.head(node), reason))
         return True
 
     def instance_of(self, cls: ClassVal) -> Instance:
@@ -692,6 +700,7 @@ class Interpreter:
         elif isinstance(target, ast.Attribute):
             key = _full_name(target)
             if key:
+                self.assigned_attrs.add(target.attr)
                 scope.assign(key, value)
             owner = self.ev(target.value, scope) if isinstance(target.value, ast.Name) else None
             if isinstance(owner, Instance):
@@ -755,7 +764,9 @@ class Interpreter:
         return UNKNOWN
 
     def ev_Attribute(self, node: ast.Attribute, scope: Scope) -> Any:
-        key = _full_name(node)
+        # (``a.b = value`` stores the value under the key "a.b": only looked up for attribute
+        # names some assignment used)
+        key = _full_name(node) if node.attr in self.assigned_attrs else None
         if key and "." in key:
             stored = scope.lookup(key)
             if stored is not MISSING:
@@ -798,9 +809,13 @@ class Interpreter:
                 self.ev(part.value, scope)
         return UNKNOWN
 
-    def elements(self, elements: Sequence[ast.expr], scope: Scope) -> list[tuple[Any, Loc]] | None:
-        """Evaluate list/tuple display elements, spreading ``*x``; None if a spread is unknown."""
-        out: list[tuple[Any, Loc]] = []
+    def elements(
+        self, elements: Sequence[ast.expr], scope: Scope
+    ) -> list[tuple[Any, Loc | ast.expr]] | None:
+        """Evaluate list/tuple display elements, spreading ``*x``; None if a spread is unknown.
+        Each comes with where it was written: its own location, or the node that wrote it
+        (located only when asked: most lists are data)."""
+        out: list[tuple[Any, Loc | ast.expr]] = []
         ok = True
         for el in elements:
             if isinstance(el, ast.Starred):
@@ -812,9 +827,9 @@ class Interpreter:
                 self.spreads[id(el)] = (len(spread), self.locs_of(spread_value))
                 for item in spread:
                     item_loc = getattr(item, "loc", None)
-                    out.append((item, item_loc if isinstance(item_loc, Loc) else self.loc(el)))
+                    out.append((item, item_loc if isinstance(item_loc, Loc) else el))
             else:
-                out.append((self.ev(el, scope), self.loc(el)))
+                out.append((self.ev(el, scope), el))
         return out if ok else None
 
     def ev_Tuple(self, node: ast.Tuple, scope: Scope) -> Any:
@@ -833,7 +848,7 @@ class Interpreter:
         self.note_locs(value, [loc for _, loc in items])
         return value
 
-    def note_locs(self, value: ListVal, locs: list[Loc]) -> None:
+    def note_locs(self, value: ListVal, locs: list[Loc | ast.expr]) -> None:
         """Remember where each item of a list display was written (a layer listed twice by a
         helper is reported at its second place)."""
         self.list_locs[id(value)] = (value, tuple(map(id, value.items)), locs)
@@ -845,6 +860,16 @@ class Interpreter:
         if found is None or found[0] is not value:
             return None
         if found[1] != tuple(map(id, value.items)):
+            return None
+        locs = found[2]
+        if not all(isinstance(x, Loc) for x in locs):
+            locs[:] = [x if isinstance(x, Loc) else self.loc(x) for x in locs]
+        return locs  # type: ignore[return-value]
+
+    def _written(self, value: ListVal) -> list[Loc | ast.expr] | None:
+        """Like :meth:`locs_of`, without locating the nodes yet."""
+        found = self.list_locs.get(id(value))
+        if found is None or found[0] is not value or found[1] != tuple(map(id, value.items)):
             return None
         return found[2]
 
@@ -977,7 +1002,7 @@ class Interpreter:
             if len(left.items) + len(right.items) > MAX_ITEMS:
                 return UNKNOWN
             joined = ListVal(left.items + right.items, level=self.taint)
-            lo, ro = self.locs_of(left), self.locs_of(right)
+            lo, ro = self._written(left), self._written(right)
             if lo is not None and ro is not None:
                 self.note_locs(joined, [*lo, *ro])
             return joined
@@ -1121,7 +1146,6 @@ class Interpreter:
     ) -> Any:
         from seqlint.extract.values import BoundMethod
 
-        loc = self.loc(node)
         if isinstance(func, Ref):
             return self.call_ref(func, args, kwargs, opaque, node, scope)
         if isinstance(func, BoundMethod):
@@ -1130,7 +1154,9 @@ class Interpreter:
             return self.call_function(func, args, kwargs, opaque=opaque)
         if isinstance(func, ClassVal):
             if func.kind == "layer":
-                return LayerCall(func.name, args, kwargs, loc, opaque=opaque, custom=True)
+                return LayerCall(
+                    func.name, args, kwargs, self.loc(node), opaque=opaque, custom=True
+                )
             if func.kind == "model":
                 init = func.methods.get("__init__")
                 if init is not None:
@@ -1147,7 +1173,7 @@ class Interpreter:
         if isinstance(func, (LayerCall, ModelIR)):
             if isinstance(func, ModelIR):
                 func.called_functionally = True
-            return TensorCall(func, loc)
+            return TensorCall(func, self.loc(node))
         # An unknown callable may do anything to a model handed to it (once trained, what
         # was trained is known).
         for value in (*args, *kwargs.values()):
@@ -1259,6 +1285,8 @@ class Interpreter:
             fn.called = True
         if self.depth >= MAX_DEPTH or isinstance(fn.node, ast.Lambda):
             return UNKNOWN
+        if self.active.get(id(fn), 0) >= MAX_RECURSION:
+            return UNKNOWN  # recursion: each level would multiply the work
         node = fn.node
         local = Scope(parent=fn.scope, module=fn.scope.module)
         params = node.args
@@ -1292,6 +1320,7 @@ class Interpreter:
             local.vars[params.kwarg.arg] = DictVal(extra) if not opaque else UNKNOWN
         saved_frame, saved_taint = self.frame, self.taint
         self.depth += 1
+        self.active[id(fn)] = self.active.get(id(fn), 0) + 1
         if uncalled:
             self.taint = 0 if bound_taint is None else bound_taint
         self.frame = Frame(self.taint)
@@ -1304,6 +1333,7 @@ class Interpreter:
             result = UNKNOWN
         finally:
             self.depth -= 1
+            self.active[id(fn)] -= 1
             uncertain = self.frame.uncertain_return
             self.frame, self.taint = saved_frame, saved_taint
         if uncertain:
@@ -1319,7 +1349,6 @@ class Interpreter:
         node: ast.Call,
         scope: Scope,
     ) -> Any:
-        loc = self.loc(node)
         kind = classify(func.qualname)
         k = kind.kind
         if k == "sequential":
@@ -1331,7 +1360,7 @@ class Interpreter:
                 shape = tuple(bs[1:]) if isinstance(bs, tuple) else UNKNOWN
             if shape is MISSING or opaque:
                 shape = UNKNOWN
-            return InputDecl(shape=_shape_value(shape), loc=loc, class_name="InputLayer")
+            return InputDecl(shape=_shape_value(shape), loc=self.loc(node), class_name="InputLayer")
         if k == "input_layer":
             shape = args[0] if args else kwargs.get("shape", kwargs.get("input_shape", MISSING))
             if shape is MISSING:
@@ -1341,7 +1370,7 @@ class Interpreter:
                         shape = tuple(bs[1:]) if isinstance(bs, tuple) else UNKNOWN
             if shape is MISSING or opaque:
                 shape = UNKNOWN
-            return InputDecl(shape=_shape_value(shape), loc=loc, class_name="InputLayer")
+            return InputDecl(shape=_shape_value(shape), loc=self.loc(node), class_name="InputLayer")
         if k == "layer":
             definition = get_layer(kind.name)
             class_name = definition.name if definition is not None else kind.name
@@ -1349,20 +1378,20 @@ class Interpreter:
                 class_name,
                 tuple(_frozen(a) for a in args),
                 {key: _frozen(v) for key, v in kwargs.items()},
-                loc,
+                self.loc(node),
                 qualname=func.qualname,
                 opaque=opaque,
                 guarded=self.guard > 0,
             )
         if k in ("optimizer", "loss", "metric", "callback"):
             obj = ObjectCall(
-                func.qualname, args, kwargs, loc, opaque=opaque, guarded=self.guard > 0
+                func.qualname, args, kwargs, self.loc(node), opaque=opaque, guarded=self.guard > 0
             )
             self.file.objects.append(obj)
             return obj
         if func.qualname.startswith("keras.initializers."):
             # ``Zeros()``, ``Constant(0.1)``: kept as values for rules about initializers
-            return ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque)
+            return ObjectCall(func.qualname, args, kwargs, self.loc(node), opaque=opaque)
         if (
             func.qualname == "keras.models.clone_model"
             and len(args) == 1
@@ -1373,7 +1402,7 @@ class Interpreter:
             # the same stack with fresh weights; Keras compiles the clone the way the original
             # is compiled at this point (compile_from_config), or leaves it uncompiled
             base = args[0]
-            clone = self.new_model(loc)
+            clone = self.new_model(self.loc(node))
             clone.entries = [Entry(e.item, e.loc, e.uncertain) for e in base.entries]
             clone.calls = [c for c in base.calls if c.method == "compile"]
             clone.uncertain = base.uncertain
@@ -1382,13 +1411,20 @@ class Interpreter:
             # other Keras calls (``keras.utils.np_utils.to_categorical(...)``): kept for rules
             # about the path they are reached by
             self.file.keras_calls.append(
-                ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque, guarded=self.guard > 0)
+                ObjectCall(
+                    func.qualname,
+                    args,
+                    kwargs,
+                    self.loc(node),
+                    opaque=opaque,
+                    guarded=self.guard > 0,
+                )
             )
         # np.zeros(*shape): arguments of unknown content say nothing about the result
         value = data.NOT_HANDLED if opaque else data.call(func.qualname, args, kwargs)
         if value is not data.NOT_HANDLED:
             if isinstance(value, ArrayInfo):
-                value.loc = loc
+                value.loc = self.loc(node)
             return value
         if func.qualname.endswith("train_test_split"):
             return _train_test_split(args)

@@ -59,13 +59,23 @@ class Locator:
             col, end_col = self.column(line, col), self.column(end_line, end_col)
         return Loc(line, col + 1, end_line, end_col + 1)
 
+    def _split(self) -> list[str]:
+        if self._text_lines is None:
+            self._text_lines = _NEWLINE.split(self.text)
+        return self._text_lines
+
+    def source(self, node: ast.AST) -> str:
+        """The lines ``node`` spans (whole lines: enough to look for a word in)."""
+        line = getattr(node, "lineno", 0)
+        end = getattr(node, "end_lineno", None) or line
+        return "\n".join(self._split()[max(line - 1, 0) : end])
+
     def head(self, node: ast.AST) -> Loc:
         """The first line of ``node`` (a statement's header: ``for x in y:``), where a
         finding about the whole statement is reported."""
         loc = self.loc(node)
         if loc.end_line == loc.line:
             return loc
-        if self._text_lines is None:
-            self._text_lines = _NEWLINE.split(self.text)
-        line = self._text_lines[loc.line - 1] if loc.line <= len(self._text_lines) else ""
+        lines = self._split()
+        line = lines[loc.line - 1] if loc.line <= len(lines) else ""
         return Loc(loc.line, loc.column, loc.line, max(len(line.rstrip()) + 1, loc.column))

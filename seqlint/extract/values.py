@@ -22,11 +22,21 @@ class Ref:
     qualname: str
 
     def attr(self, name: str) -> Ref:
-        return Ref(canonical(f"{self.qualname}.{name}"))
+        key = (self.qualname, name)
+        found = _ATTRS.get(key)
+        if found is None:
+            if len(_ATTRS) > 50_000:
+                _ATTRS.clear()
+            found = _ATTRS[key] = Ref(canonical(f"{self.qualname}.{name}"))
+        return found
 
     @property
     def activation_name(self) -> str | None:
         return activation_name(self.qualname)
+
+
+# (qualname, attribute) -> the Ref it reaches: canonicalising is the costly part of a lookup
+_ATTRS: dict[tuple[str, str], Ref] = {}
 
 
 @dataclass(eq=False)
