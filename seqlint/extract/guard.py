@@ -22,6 +22,8 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
     except SyntaxError:
         raise
     except (MemoryError, RecursionError) as err:
-        raise SyntaxError(TOO_DEEP, (filename, 1, 1, None)) from err
+        # (CPython says "maximum recursion depth exceeded during ast construction" for
+        # a long chain of operators, and nothing for its parser's stack overflow)
+        raise SyntaxError(str(err) or TOO_DEEP, (filename, 1, 1, None)) from err
     except ValueError as err:  # e.g. "source code string cannot contain null bytes"
         raise SyntaxError(str(err), (filename, 1, 1, None)) from err
