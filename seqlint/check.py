@@ -84,19 +84,10 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     """
     if not relevant(src.text):
         return []
-    errors: list[Diagnostic] = []
-    for broken in itertools.count(1):
-        try:
-            # positions are only computed for files that report something (most report nothing)
-            analysis = analyse(src, lazy_positions=True)
-            break
-        except SyntaxError as err:
-            if select is None or "SEQ001" in select:
-                errors.append(syntax_error(src, err))
-            rest = _without_cell_at(src, _error_line(err), broken)
-            if rest is None:
-                return errors
-            src = rest
+    analysis, failures, src = analyse_cells(src)
+    errors = [e for e in failures if select is None or "SEQ001" in select]
+    if analysis is None:
+        return errors
     try:
         found = _run_rules(src, analysis, select)
     except PositionsUnavailable:
@@ -111,6 +102,23 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
 
 
 _MAX_BROKEN_CELLS = 50
+
+
+def analyse_cells(src: SourceFile) -> tuple[Analysis | None, list[Diagnostic], SourceFile]:
+    """Analyse ``src``; in a notebook, a cell that does not parse is blanked (it fails alone
+    when the notebook runs) and the others are analysed. Returns the analysis (None when
+    nothing parses), one SEQ001 per cell that does not parse, and the source analysed."""
+    errors: list[Diagnostic] = []
+    for broken in itertools.count(1):
+        try:
+            return analyse(src), errors, src
+        except SyntaxError as err:
+            errors.append(syntax_error(src, err))
+            rest = _without_cell_at(src, _error_line(err), broken)
+            if rest is None:
+                return None, errors, src
+            src = rest
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _without_cell_at(src: SourceFile, line: int, broken: int) -> SourceFile | None:

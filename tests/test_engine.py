@@ -154,3 +154,22 @@ def test_nesting_cpython_refuses_is_a_syntax_error_with_its_message(
 def test_code_that_parses_but_nests_deeply_does_not_hide_the_model(deep: str) -> None:
     found = codes(HEADER + SOFTMAX_ONE_UNIT + deep + "\n" + SOFTMAX_ONE_UNIT.replace("model", "m2"))
     assert found.count("SEQ201") == 2
+
+
+def test_a_model_in_the_branch_not_taken_is_extracted_too() -> None:
+    text = (
+        HEADER
+        + "STATELESS = True\nmodel = None\n"
+        + "if STATELESS:\n"
+        + "    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation='relu')])\n"
+        + "else:\n"
+        + "    model = keras.Sequential([keras.Input((4,)), layers.Dense(1, activation='softmax')]"
+        + ")\n"
+        + "    model.compile(loss='binary_crossentropy')\n"
+        + "model.add(layers.Dense(2))\n"
+    )
+    taken, other = summary(text)
+    assert [layer.output_shape for layer in taken.layers] == [[None, 3], [None, 2]]
+    assert [layer.output_shape for layer in other.layers] == [[None, 1]]
+    assert not taken.uncertain  # the branch not taken leaves the model of the taken one alone
+    assert [(d.code, d.span.line) for d in lint(text) if d.code == "SEQ201"] == [("SEQ201", 8)]

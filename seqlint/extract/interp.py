@@ -423,12 +423,21 @@ class Interpreter:
 
     def exec_If(self, node: ast.If, scope: Scope) -> None:
         test = self.truth(self.ev(node.test, scope))
-        if test is True:
-            self.exec_block(node.body, scope)
-        elif test is False:
-            self.exec_block(node.orelse, scope)  # an ``elif`` is an If alone in it
-        else:
+        if test is None:
             self.exec_branches(node, scope)
+            return
+        taken, other = (node.body, node.orelse) if test else (node.orelse, node.body)
+        self.exec_block(taken, scope)  # an ``elif`` is an If alone in ``orelse``
+        if other and any("Sequential" in self.locator.source(stmt) for stmt in other):
+            # ``if STATELESS: model = ... else: model = ...``: the model the branch not taken
+            # builds is extracted too (with its own findings); nothing it binds or returns
+            # survives, and the models that exist already are left as they are
+            frame, returned = self.frame, self.frame.uncertain_return
+            kept = [(m, list(m.entries), list(m.calls), m.uncertain) for m in self.file.models]
+            self.exec_sandboxed([other], scope)
+            frame.uncertain_return = returned
+            for model, entries, calls, uncertain in kept:
+                model.entries, model.calls, model.uncertain = entries, calls, uncertain
 
     def exec_branches(self, node: ast.If, scope: Scope) -> None:
         """Follow every branch of an if/elif chain whose tests are unknown; merge what they bind."""
