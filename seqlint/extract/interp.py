@@ -186,6 +186,8 @@ class Interpreter:
         # id(FuncVal) -> how many calls of it are being interpreted (recursion)
         self.active: dict[int, int] = {}
         self.assigned_attrs: set[str] = set()
+        # id(a loop node of this module) -> the names it reads (the module keeps it alive)
+        self.read_names: dict[int, frozenset[str]] = {}
         self.functions: list[FuncVal] = []
         self.star_modules: list[str] = []
         self._binding = itertools.count()
@@ -201,6 +203,7 @@ class Interpreter:
     def run(self) -> FileIR:
         for stmt in self.module.body:
             if not self.isolated(stmt, lambda stmt=stmt: self.exec_stmt(stmt, self.scope)):
+                self.release()
                 return self.file
         self.scope.vars.setdefault("__name__", "__main__")
         # Functions nobody called still build models worth checking: run them with their
@@ -210,8 +213,23 @@ class Interpreter:
         # their calls' order is unknown (taint 1), so order rules leave them alone.
         for fn in list(self.functions):
             if not fn.called and not self.isolated(fn.node, lambda fn=fn: self.run_uncalled(fn)):
-                return self.file
+                break
+        self.release()
         return self.file
+
+    def release(self) -> None:
+        """Break the reference cycles of the run (scopes hold functions that hold their
+        scopes, classes hold their instances), so the file's objects are freed as soon as
+        the result is, without a full garbage collection traversing them."""
+        for fn in self.functions:
+            fn.scope = None
+            if fn.owner is not None:
+                fn.owner.instances.clear()
+                fn.owner.methods.clear()
+        self.functions.clear()
+        self.scope.vars.clear()
+        self.list_locs.clear()
+        self.spreads.clear()
 
     def run_uncalled(self, fn: FuncVal) -> None:
         if fn.called:
@@ -579,11 +597,10 @@ class Interpreter:
     def relevant(self, node: ast.AST, scope: Scope) -> bool:
         """Whether code may touch what the analysis follows: a model, a layer, a Keras or
         NumPy name, data, a function or class of the file (by the names it reads)."""
-        names = _READ_NAMES.get(id(node))
-        if names is None or names[0] is not node:
-            names = (node, _read_names(node))
-            _READ_NAMES[id(node)] = names
-        for name in names[1]:
+        names = self.read_names.get(id(node))
+        if names is None:
+            names = self.read_names[id(node)] = _read_names(node)
+        for name in names:
             value = scope.lookup(name)
             if value is MISSING:
                 if self.star_modules or name[:1].isupper():
@@ -917,27 +934,35 @@ class Interpreter:
     ) -> list[Any] | None:
         inner = Scope(parent=scope, module=scope.module)
         out: list[Any] = []
+        return out if self._generate(elt, generators, 0, inner, out) else None
 
-        def run(level: int) -> bool:
-            c = generators[level]
-            items = self.iterate(self.ev(c.iter, inner))
-            if items is None or len(items) > MAX_UNROLL:
+    def _generate(
+        self,
+        elt: ast.expr,
+        generators: list[ast.comprehension],
+        level: int,
+        inner: Scope,
+        out: list[Any],
+    ) -> bool:
+        """Run the ``for`` clause ``level`` of a comprehension (a method, not a closure: a
+        recursive closure is a reference cycle that keeps the whole tree alive)."""
+        c = generators[level]
+        items = self.iterate(self.ev(c.iter, inner))
+        if items is None or len(items) > MAX_UNROLL:
+            return False
+        for item in items:
+            self.assign(c.target, item, inner)
+            conds = [self.truth(self.ev(test, inner)) for test in c.ifs]
+            if any(cond is None for cond in conds):
                 return False
-            for item in items:
-                self.assign(c.target, item, inner)
-                conds = [self.truth(self.ev(test, inner)) for test in c.ifs]
-                if any(cond is None for cond in conds):
+            if not all(conds):
+                continue
+            if level + 1 < len(generators):
+                if not self._generate(elt, generators, level + 1, inner, out):
                     return False
-                if not all(conds):
-                    continue
-                if level + 1 < len(generators):
-                    if not run(level + 1):
-                        return False
-                else:
-                    out.append(self.ev(elt, inner))
-            return True
-
-        return out if run(0) else None
+            else:
+                out.append(self.ev(elt, inner))
+        return True
 
     def index(self, node: ast.expr, scope: Scope) -> Any:
         """The value of one subscript element (a slice becomes a :class:`slice`)."""
@@ -1969,9 +1994,6 @@ def _read_names(node: ast.AST) -> frozenset[str]:
         if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)
     )
 
-
-# id(loop node) -> (the node, the names it reads); the node is kept so the id stays its own
-_READ_NAMES: dict[int, tuple[ast.AST, frozenset[str]]] = {}
 
 #: what a loop that only reads these may compute is nothing the rules look at
 _PLAIN = (bool, int, float, str, bytes, type(None), Builtin)
