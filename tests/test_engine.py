@@ -173,3 +173,18 @@ def test_a_model_in_the_branch_not_taken_is_extracted_too() -> None:
     assert [layer.output_shape for layer in other.layers] == [[None, 1]]
     assert not taken.uncertain  # the branch not taken leaves the model of the taken one alone
     assert [(d.code, d.span.line) for d in lint(text) if d.code == "SEQ201"] == [("SEQ201", 8)]
+
+
+@pytest.mark.parametrize(
+    "look",
+    [
+        "print(analyzer.check(model))\n",
+        "plot(model)\n",
+        "from reporting import show\nshow(model, to_file='model.png')\n",
+    ],
+)
+def test_code_that_only_looks_at_a_compiled_model_keeps_its_findings(look: str) -> None:
+    assert "SEQ201" in codes(HEADER + SOFTMAX_ONE_UNIT + look)
+    # handed over before compile, the model may have been changed there: no guess
+    built, compiled = SOFTMAX_ONE_UNIT.rsplit("model.compile", 1)
+    assert "SEQ201" not in codes(HEADER + built + look + "model.compile" + compiled)

@@ -1208,10 +1208,12 @@ class Interpreter:
             if isinstance(func, ModelIR):
                 func.called_functionally = True
             return TensorCall(func, self.loc(node))
-        # An unknown callable may do anything to a model handed to it (once trained, what
-        # was trained is known).
+        # An unknown callable handed a model may change its layers, unless the model is
+        # compiled already: code that receives a compiled model looks at it (prints,
+        # plots, analyses it), it does not add layers Keras would then ignore until a new
+        # compile.
         for value in (*args, *kwargs.values()):
-            if isinstance(value, ModelIR) and not _trained(value):
+            if isinstance(value, ModelIR) and not _settled(value):
                 value.uncertain = True
         return UNKNOWN
 
@@ -1464,9 +1466,9 @@ class Interpreter:
             return _train_test_split(args)
         if not func.qualname.startswith(_HARMLESS_PREFIXES):
             for value in (*args, *kwargs.values()):
-                # a trained model handed to a helper (plotting, saving, reporting) was built
-                # and trained as seen; before training, the helper may change it
-                if isinstance(value, ModelIR) and not _trained(value):
+                # a compiled model handed to a helper (plotting, saving, reporting) was
+                # built as seen; before compile, the helper may change it
+                if isinstance(value, ModelIR) and not _settled(value):
                     value.uncertain = True
         return UNKNOWN
 
@@ -1928,6 +1930,12 @@ def _mentions_version(node: Any) -> bool:
     if isinstance(node, ast.Subscript):
         return _mentions_version(node.value)
     return False
+
+
+def _settled(model: ModelIR) -> bool:
+    """The model's layers are what they will be: it was compiled or trained (certainly)
+    before this point. Code that receives it now looks at it rather than changes it."""
+    return _trained(model) or any(c.method == "compile" and not c.uncertain for c in model.calls)
 
 
 def _trained(model: ModelIR) -> bool:
