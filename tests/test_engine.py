@@ -188,3 +188,30 @@ def test_code_that_only_looks_at_a_compiled_model_keeps_its_findings(look: str) 
     # handed over before compile, the model may have been changed there: no guess
     built, compiled = SOFTMAX_ONE_UNIT.rsplit("model.compile", 1)
     assert "SEQ201" not in codes(HEADER + built + look + "model.compile" + compiled)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "from keras import backend as K\nK.set_image_dim_ordering('th')\n",
+        "keras.config.set_image_data_format('channels_first')\n",
+        "import tensorflow as tf\ntf.keras.backend.set_image_data_format('channels_first')\n",
+    ],
+)
+def test_the_global_image_data_format_set_before_the_model_governs_its_shapes(
+    setting: str,
+) -> None:
+    build = (
+        "def build():\n"
+        "    return keras.Sequential([keras.Input((1, 28, 28)), layers.Conv2D(8, 3),\n"
+        "                             layers.MaxPooling2D(2), layers.Flatten(),\n"
+        "                             layers.Dense(10)])\n"
+    )
+    # the building function is defined before the setting, called after it
+    (model,) = summary(HEADER + build + setting + "model = build()\n")
+    assert [layer.output_shape for layer in model.layers][:2] == [
+        [None, 8, 26, 26],
+        [None, 8, 13, 13],
+    ]
+    (default,) = summary(HEADER + build + "model = build()\n")
+    assert default.layers[0].output_shape is None or default.layers[0].output_shape[-1] != 26

@@ -186,6 +186,9 @@ class Interpreter:
         # id(FuncVal) -> how many calls of it are being interpreted (recursion)
         self.active: dict[int, int] = {}
         self.assigned_attrs: set[str] = set()
+        # Keras's global image data format (``set_image_data_format``): layers made while it
+        # is not the default get it as their ``data_format``
+        self.image_format: Any = "channels_last"
         # id(a loop node of this module) -> the names it reads (the module keeps it alive)
         self.read_names: dict[int, frozenset[str]] = {}
         self.functions: list[FuncVal] = []
@@ -1410,10 +1413,21 @@ class Interpreter:
         if k == "layer":
             definition = get_layer(kind.name)
             class_name = definition.name if definition is not None else kind.name
+            layer_kwargs = {key: _frozen(v) for key, v in kwargs.items()}
+            if self.image_format != "channels_last" and definition is not None:
+                names = [p.name for p in definition.params]
+                if (
+                    "data_format" in names
+                    and "data_format" not in kwargs
+                    and not opaque
+                    and len(args) <= names.index("data_format")
+                ):
+                    # the global image data format set earlier in the file
+                    layer_kwargs["data_format"] = self.image_format
             return LayerCall(
                 class_name,
                 tuple(_frozen(a) for a in args),
-                {key: _frozen(v) for key, v in kwargs.items()},
+                layer_kwargs,
                 self.loc(node),
                 qualname=func.qualname,
                 opaque=opaque,
@@ -1443,6 +1457,14 @@ class Interpreter:
             clone.calls = [c for c in base.calls if c.method == "compile"]
             clone.uncertain = base.uncertain
             return clone
+        if func.qualname.startswith("keras.") and func.qualname.rsplit(".", 1)[-1] in (
+            "set_image_data_format",
+            "set_image_dim_ordering",
+        ):
+            # ``K.set_image_dim_ordering("th")``: the layers built from now on default to it
+            value = args[0] if len(args) == 1 and not kwargs and not opaque else UNKNOWN
+            fmt = _IMAGE_FORMATS.get(value) if isinstance(value, str) else None
+            self.image_format = fmt if fmt is not None and not self.taint else UNKNOWN
         if func.qualname.startswith("keras."):
             # other Keras calls (``keras.utils.np_utils.to_categorical(...)``): kept for rules
             # about the path they are reached by
@@ -1866,6 +1888,13 @@ def _compare(op: str, left: Any, right: Any) -> Any:
     except Exception:  # noqa: BLE001
         return UNKNOWN
 
+
+_IMAGE_FORMATS = {
+    "channels_last": "channels_last",
+    "channels_first": "channels_first",
+    "tf": "channels_last",
+    "th": "channels_first",
+}
 
 _CONVERSIONS = {"int": int, "float": float, "str": str, "bool": bool, "abs": abs, "round": round}
 _REDUCTIONS = {"min": min, "max": max, "sum": sum}
