@@ -215,7 +215,9 @@ class Interpreter:
         # made by running ``__init__``), so ``self.model`` is the model ``__init__`` built;
         # their calls' order is unknown (taint 1), so order rules leave them alone.
         for fn in list(self.functions):
-            if not fn.called and not self.isolated(fn.node, lambda fn=fn: self.run_uncalled(fn)):
+            if not fn.called and not self.isolated(
+                fn.node, lambda fn=fn: self.run_uncalled(fn), binds=False
+            ):
                 break
         self.release()
         return self.file
@@ -246,7 +248,7 @@ class Interpreter:
             if not fn.called:  # (instance_of may just have run it: ``__init__``)
                 self.call_function(fn, (instance,), {}, uncalled=True, bound_taint=1)
 
-    def isolated(self, node: ast.AST, step: Any) -> bool:
+    def isolated(self, node: ast.AST, step: Any, binds: bool = True) -> bool:
         """Run ``step`` (one top-level statement, or one uncalled function) within a step
         budget. When it is cut short (budget, nesting too deep, an internal error), what it
         may have bound becomes unknown, the models it touched become uncertain, the place is
@@ -280,9 +282,9 @@ class Interpreter:
         for m in self.file.models:
             if before.get(m.uid) != (len(m.entries), len(m.calls)):
                 m.uncertain = touched = True
-        scope = self.scope
-        for name in _stored_names(node):
-            scope.vars[name] = UNKNOWN
+        if binds:  # (a function run because nobody calls it binds nothing outside it)
+            for name in _stored_names(node):
+                self.scope.vars[name] = UNKNOWN
         # reported where it may hide something: a model it touched, or one it may build
         if touched or "Sequential" in self.locator.source(node):
             self.file.incomplete.append(Incomplete(self.locator.head(node), reason))
