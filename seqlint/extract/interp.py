@@ -571,10 +571,7 @@ class Interpreter:
         layer, a function or class of the file or data is not even followed."""
         if not self.relevant(node, scope):
             for name in _stored_names(node):
-                if scope.lookup(name) is not MISSING or name in scope.vars:
-                    scope.vars[name] = UNKNOWN
-                else:
-                    scope.assign(name, UNKNOWN)
+                scope.assign(name, UNKNOWN)
             return
         before = dict(scope.vars)
         sizes = {m.uid: len(m.entries) for m in self.file.models} if followed else {}
