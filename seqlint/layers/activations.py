@@ -25,6 +25,8 @@ from seqlint.layers.base import (
 @register
 class ReLU(LayerDef):
     name = "ReLU"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("max_value", None), Param("negative_slope", 0.0), Param("threshold", 0.0))
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -41,6 +43,8 @@ class LeakyReLU(LayerDef):
     """``LeakyReLU(negative_slope=0.3)``; the Keras 2 name ``alpha=`` still works (deprecated)."""
 
     name = "LeakyReLU"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("negative_slope", 0.3), Param("alpha", None, keyword_only=True))
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -50,6 +54,8 @@ class LeakyReLU(LayerDef):
 @register
 class ELU(LayerDef):
     name = "ELU"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("alpha", 1.0),)
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -59,6 +65,8 @@ class ELU(LayerDef):
 @register
 class Softmax(LayerDef):
     name = "Softmax"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("axis", -1),)
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -83,6 +91,8 @@ class PReLU(LayerDef):
     """One learnable slope per non-batch element, shared along ``shared_axes``."""
 
     name = "PReLU"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     learns = True
     params = (
         Param("alpha_initializer", "Zeros"),

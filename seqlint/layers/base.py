@@ -109,15 +109,60 @@ class BoundArgs:
         return self.values.get(name, default)
 
 
+# What a layer is for. Rules ask a definition's role (and traits, below) instead of keeping
+# tables of class names, so a newly defined layer is seen by every rule at once.
+ROLES: frozenset[str] = frozenset(
+    {
+        "linear_map",  # W x (+ b), maybe followed by an activation: Dense, EinsumDense, Conv*
+        "activation",  # only applies an activation function: Activation, ReLU, Softmax, ...
+        "pooling",  # windowed pooling over positions: MaxPooling2D, AdaptiveAveragePooling1D
+        "global_pooling",  # pools every position away: GlobalAveragePooling2D
+        "reshape",  # rearranges the same values: Flatten, Reshape, Permute, RepeatVector
+        "resample",  # pads, crops or repeats positions: ZeroPadding2D, Cropping1D, UpSampling2D
+        "normalization",  # BatchNormalization, LayerNormalization, ...
+        "recurrent",  # SimpleRNN, LSTM, GRU, ConvLSTM*
+        "merge",  # combines several inputs: Add, Concatenate, Dot
+        "attention",  # query/value attention: Attention, AdditiveAttention
+        "embedding",  # integer ids to vectors: Embedding
+        "preprocessing",  # fixed input transforms: Rescaling, Normalization, lookups, Resizing
+        "augmentation",  # random input transforms in training: RandomFlip, MixUp
+        "regularization",  # dropout, noise, activity regularization
+        "wrapper",  # applies another layer: Bidirectional, TimeDistributed
+        "identity",  # Identity
+        "masking",  # Masking
+        "function",  # Lambda: an arbitrary function
+    }
+)
+
+# Facts about a layer that cut across roles.
+TRAITS: frozenset[str] = frozenset(
+    {
+        "dense",  # acts on the last axis with ``units`` outputs (Dense)
+        "conv",  # a full convolution (Conv1D-3D, SeparableConv1D-2D)
+        "transpose",  # a transposed convolution
+        "depthwise",  # a depthwise (per-channel) convolution
+        "dropout",  # zeroes or scales values at random in training, the identity at inference
+        "linear",  # (affine-)linear in its input at inference: a linear map before and after
+        # it folds into one (dropout, Flatten, average pooling, BatchNormalization, ...)
+        "elementwise",  # keeps the shape and the layout (activations, dropout, normalization)
+        "spatial_output",  # a rank > 2 output is a feature map (one vector per pixel)
+        "sequence_output",  # a rank > 2 output is a sequence (one vector per step / token)
+    }
+)
+
+
 class LayerDef:
     """Base class of a layer definition; subclasses are registered with :func:`register`.
 
-    Subclasses set ``name`` (the canonical Keras class name), ``params`` (constructor arguments
-    in Keras's order, without the base-layer ``**kwargs``), and override :meth:`output_shape` and
+    Subclasses set ``name`` (the canonical Keras class name), ``role`` (one of :data:`ROLES`),
+    ``traits`` (a subset of :data:`TRAITS`), ``params`` (constructor arguments in Keras's order,
+    without the base-layer ``**kwargs``), and override :meth:`output_shape` and
     :meth:`count_params`.
     """
 
     name: ClassVar[str] = ""
+    role: ClassVar[str] = ""
+    traits: ClassVar[frozenset[str]] = frozenset()
     params: ClassVar[tuple[Param, ...]] = ()
     aliases: ClassVar[tuple[str, ...]] = ()
     # Whether the constructor forwards ``**kwargs`` to ``Layer.__init__`` (name, dtype,
@@ -134,6 +179,10 @@ class LayerDef:
     passthrough: ClassVar[bool] = False
     # Layers that own trainable weights (Dense, Conv*, RNNs, Embedding, BatchNormalization, ...).
     learns: ClassVar[bool] = False
+
+    def has(self, trait: str) -> bool:
+        """Whether the layer has ``trait`` (one of :data:`TRAITS`)."""
+        return trait in self.traits
 
     def bind(
         self, args: Sequence[Any], kwargs: Mapping[str, Any], opaque: bool = False
@@ -204,6 +253,10 @@ _REGISTRY: dict[str, LayerDef] = {}
 
 def register(cls: type[LayerDef]) -> type[LayerDef]:
     """Class decorator: make a definition findable under its name and aliases."""
+    if cls.role not in ROLES:
+        raise ValueError(f"layer {cls.name!r} has no valid role: {cls.role!r}")
+    if not cls.traits <= TRAITS:
+        raise ValueError(f"layer {cls.name!r} has unknown traits: {set(cls.traits - TRAITS)}")
     instance = cls()
     for key in (cls.name, *cls.aliases):
         if key in _REGISTRY:

@@ -124,6 +124,8 @@ def _conv_common(
 class _Conv(LayerDef):
     """Conv1D/2D/3D: ``filters`` output channels; ``groups`` must divide the input channels."""
 
+    role = "linear_map"
+    traits = frozenset({"conv", "spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
 
@@ -231,6 +233,8 @@ def _transpose_size(
 
 
 class _ConvTranspose(LayerDef):
+    role = "linear_map"
+    traits = frozenset({"transpose", "spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
 
@@ -322,6 +326,8 @@ class Conv3DTranspose(_ConvTranspose):
 class _SeparableConv(LayerDef):
     """Depthwise ``k x C x m`` kernel, then a pointwise ``C*m x filters`` kernel, + bias."""
 
+    role = "linear_map"
+    traits = frozenset({"conv", "spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
 
@@ -385,6 +391,8 @@ class SeparableConv2D(_SeparableConv):
 class _DepthwiseConv(LayerDef):
     """``depth_multiplier`` filters per input channel: ``C*m`` output channels."""
 
+    role = "linear_map"
+    traits = frozenset({"depthwise", "spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
 

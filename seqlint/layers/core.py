@@ -33,6 +33,8 @@ class Dense(LayerDef):
     """``Dense(units)``: acts on the last axis, so any rank >= 2 is accepted."""
 
     name = "Dense"
+    role = "linear_map"
+    traits = frozenset({"dense"})
     learns = True
     params = (
         Param("units"),
@@ -151,6 +153,7 @@ def _einsum_analysis(
 @register
 class EinsumDense(LayerDef):
     name = "EinsumDense"
+    role = "linear_map"
     learns = True
     params = (
         Param("equation"),
@@ -192,6 +195,8 @@ class EinsumDense(LayerDef):
 @register
 class Activation(LayerDef):
     name = "Activation"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("activation"),)
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -199,6 +204,8 @@ class Activation(LayerDef):
 
 
 class _Embedding(LayerDef):
+    role = "embedding"
+    traits = frozenset({"sequence_output"})
     learns = True
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
@@ -272,6 +279,8 @@ class ReversibleEmbedding(_Embedding):
 @register
 class Masking(LayerDef):
     name = "Masking"
+    role = "masking"
+    traits = frozenset({"elementwise"})
     passthrough = True
     params = (Param("mask_value", 0.0),)
 
@@ -282,6 +291,8 @@ class Masking(LayerDef):
 @register
 class Identity(LayerDef):
     name = "Identity"
+    role = "identity"
+    traits = frozenset({"linear", "elementwise"})
     passthrough = True
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -294,6 +305,7 @@ class Lambda(LayerDef):
     a literal tuple (Keras then prepends the batch axis and trusts it)."""
 
     name = "Lambda"
+    role = "function"
     params = (
         Param("function"),
         Param("output_shape", None),

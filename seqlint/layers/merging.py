@@ -14,6 +14,7 @@ from seqlint.layers.base import BoundArgs, LayerDef, Param, Shape, ShapeError, r
 
 
 class _Merge(LayerDef):
+    role = "merge"
     merge = True
 
     def _message(self, input_shape: Shape) -> str:
@@ -86,6 +87,8 @@ class Dot(_Merge):
 class _QueryValue(_Merge):
     """Attention layers take ``[query, value]`` or ``[query, value, key]``: a list of tensors,
     like the merge layers."""
+
+    role = "attention"
 
     def _message(self, input_shape: Shape) -> str:
         return (

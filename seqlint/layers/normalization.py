@@ -41,6 +41,8 @@ def axes_of(value: Any, ndim: int) -> list[int] | None:
 
 
 class _Normalization(LayerDef):
+    role = "normalization"
+    traits = frozenset({"elementwise"})
     learns = True
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -57,6 +59,7 @@ class BatchNormalization(_Normalization):
     more non-trainable vectors)."""
 
     name = "BatchNormalization"
+    traits = frozenset({"elementwise", "linear"})
     params = (
         Param("axis", -1),
         Param("momentum", 0.99),

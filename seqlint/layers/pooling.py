@@ -33,6 +33,8 @@ class _PoolingBase(LayerDef):
 
 
 class _Pooling(_PoolingBase):
+    role = "pooling"
+    traits = frozenset({"spatial_output"})
     rank: ClassVar[int] = 0
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
@@ -104,6 +106,7 @@ class MaxPooling3D(_Pooling):
 @register
 class AveragePooling1D(_Pooling):
     name = "AveragePooling1D"
+    traits = frozenset({"spatial_output", "linear"})
     aliases = ("AvgPool1D",)
     rank = 1
     params = _pool_params(REQUIRED)
@@ -112,6 +115,7 @@ class AveragePooling1D(_Pooling):
 @register
 class AveragePooling2D(_Pooling):
     name = "AveragePooling2D"
+    traits = frozenset({"spatial_output", "linear"})
     aliases = ("AvgPool2D",)
     rank = 2
     params = _pool_params(REQUIRED)
@@ -120,6 +124,7 @@ class AveragePooling2D(_Pooling):
 @register
 class AveragePooling3D(_Pooling):
     name = "AveragePooling3D"
+    traits = frozenset({"spatial_output", "linear"})
     aliases = ("AvgPool3D",)
     rank = 3
     params = _pool_params(REQUIRED)
@@ -128,6 +133,7 @@ class AveragePooling3D(_Pooling):
 class _GlobalPooling(_PoolingBase):
     """Reduces every spatial axis (kept as size 1 with ``keepdims=True``)."""
 
+    role = "global_pooling"
     rank: ClassVar[int] = 0
     params = (Param("data_format", None), Param("keepdims", False))
 
@@ -167,6 +173,7 @@ class GlobalMaxPooling3D(_GlobalPooling):
 @register
 class GlobalAveragePooling1D(_GlobalPooling):
     name = "GlobalAveragePooling1D"
+    traits = frozenset({"linear"})
     aliases = ("GlobalAvgPool1D",)
     rank = 1
 
@@ -174,6 +181,7 @@ class GlobalAveragePooling1D(_GlobalPooling):
 @register
 class GlobalAveragePooling2D(_GlobalPooling):
     name = "GlobalAveragePooling2D"
+    traits = frozenset({"linear"})
     aliases = ("GlobalAvgPool2D",)
     rank = 2
 
@@ -181,6 +189,7 @@ class GlobalAveragePooling2D(_GlobalPooling):
 @register
 class GlobalAveragePooling3D(_GlobalPooling):
     name = "GlobalAveragePooling3D"
+    traits = frozenset({"linear"})
     aliases = ("GlobalAvgPool3D",)
     rank = 3
 
@@ -188,6 +197,8 @@ class GlobalAveragePooling3D(_GlobalPooling):
 class _AdaptivePooling(_PoolingBase):
     """Pools to a fixed ``output_size``; Keras sets no input rank check here."""
 
+    role = "pooling"
+    traits = frozenset({"spatial_output"})
     rank: ClassVar[int] = 0
     params = (Param("output_size"), Param("data_format", None))
 
@@ -228,16 +239,19 @@ class AdaptiveMaxPooling3D(_AdaptivePooling):
 @register
 class AdaptiveAveragePooling1D(_AdaptivePooling):
     name = "AdaptiveAveragePooling1D"
+    traits = frozenset({"spatial_output", "linear"})
     rank = 1
 
 
 @register
 class AdaptiveAveragePooling2D(_AdaptivePooling):
     name = "AdaptiveAveragePooling2D"
+    traits = frozenset({"spatial_output", "linear"})
     rank = 2
 
 
 @register
 class AdaptiveAveragePooling3D(_AdaptivePooling):
     name = "AdaptiveAveragePooling3D"
+    traits = frozenset({"spatial_output", "linear"})
     rank = 3

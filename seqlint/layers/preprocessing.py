@@ -40,6 +40,8 @@ _IMAGE_EXTRA = (
 
 
 class _Preprocessing(LayerDef):
+    role = "preprocessing"
+
     def activation(self, args: BoundArgs) -> str | None:
         return None
 
@@ -49,6 +51,7 @@ class Rescaling(_Preprocessing):
     """``x * scale + offset``: keeps the shape, learns nothing."""
 
     name = "Rescaling"
+    traits = frozenset({"elementwise", "linear"})
     params = (Param("scale"), Param("offset", 0.0))
 
 
@@ -62,6 +65,7 @@ class Normalization(_Preprocessing):
     """
 
     name = "Normalization"
+    traits = frozenset({"elementwise", "linear"})
     params = (
         Param("axis", -1),
         Param("mean", None),
@@ -168,6 +172,7 @@ class RandomCrop(_Preprocessing):
     """Crops to ``height x width`` at axes -3/-2 (channels_last) or -2/-1 (channels_first)."""
 
     name = "RandomCrop"
+    role = "augmentation"
     passthrough = True
     params = (
         Param("height"),
@@ -190,6 +195,7 @@ class RandomCrop(_Preprocessing):
 class _Augmentation(_Preprocessing):
     """Shape-preserving image augmentation (active in training only)."""
 
+    role = "augmentation"
     passthrough = True
 
 
@@ -383,6 +389,12 @@ _AUGMENTATIONS: dict[str, tuple[Param, ...]] = {
 }
 
 
+# Image transforms without randomness: the same in training and at inference.
+_DETERMINISTIC = frozenset(
+    {"AutoContrast", "Equalization", "ContrastLimitedAdaptiveHistogramEqualization"}
+)
+
+
 def _register_augmentations() -> None:
     for layer_name, layer_params in _AUGMENTATIONS.items():
         names = {p.name for p in layer_params}
@@ -399,6 +411,7 @@ def _register_augmentations() -> None:
                 "__module__": __name__,
                 "name": layer_name,
                 "params": layer_params + extra,
+                "role": "preprocessing" if layer_name in _DETERMINISTIC else "augmentation",
             },
         )
         register(cls)

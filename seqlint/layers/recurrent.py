@@ -45,6 +45,8 @@ _RNN_EXTRA = (Param("zero_output_for_mask", False, keyword_only=True),)
 class _RNN(LayerDef):
     """Input ``(batch, timesteps, features)`` (Keras: ``InputSpec(ndim=3)``)."""
 
+    role = "recurrent"
+    traits = frozenset({"sequence_output"})
     learns = True
     # number of gates: weights are ``gates * units * (features + units)`` plus biases
     gates: ClassVar[int] = 1
@@ -183,6 +185,8 @@ class _ConvLSTM(LayerDef):
     """Input ``(batch, time, *spatial, channels)`` (channels_last); each step is a convolution
     with ``4 * filters`` outputs (input and recurrent kernels), padding valid or same."""
 
+    role = "recurrent"
+    traits = frozenset({"spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
 
@@ -297,6 +301,8 @@ class Bidirectional(LayerDef):
     """
 
     name = "Bidirectional"
+    role = "wrapper"
+    traits = frozenset({"sequence_output"})
     wraps_layer = True
     learns = True
     params = (
@@ -356,6 +362,7 @@ class TimeDistributed(LayerDef):
     ``count_params``)."""
 
     name = "TimeDistributed"
+    role = "wrapper"
     wraps_layer = True
     learns = True
     params = (Param("layer"),)

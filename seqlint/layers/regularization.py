@@ -10,6 +10,8 @@ from seqlint.layers.base import BoundArgs, LayerDef, Param, Shape, register
 
 
 class _PassThrough(LayerDef):
+    role = "regularization"
+    traits = frozenset({"linear", "elementwise"})
     passthrough = True
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -19,18 +21,21 @@ class _PassThrough(LayerDef):
 @register
 class Dropout(_PassThrough):
     name = "Dropout"
+    traits = frozenset({"dropout", "linear", "elementwise"})
     params = (Param("rate"), Param("noise_shape", None), Param("seed", None))
 
 
 @register
 class AlphaDropout(_PassThrough):
     name = "AlphaDropout"
+    traits = frozenset({"dropout", "linear", "elementwise"})
     params = (Param("rate"), Param("noise_shape", None), Param("seed", None))
 
 
 @register
 class GaussianDropout(_PassThrough):
     name = "GaussianDropout"
+    traits = frozenset({"dropout", "linear", "elementwise"})
     params = (Param("rate"), Param("seed", None))
 
 
@@ -49,6 +54,7 @@ class ActivityRegularization(_PassThrough):
 class _SpatialDropout(_PassThrough):
     """SpatialDropout1D/2D/3D take no ``**kwargs`` in Keras 3: ``input_shape=`` is a TypeError."""
 
+    traits = frozenset({"dropout", "linear", "elementwise"})
     base_kwargs = False
     ndim = 0
 

@@ -32,6 +32,8 @@ from seqlint.layers.conv import join_channels, split_channels
 
 
 class _Reshaping(LayerDef):
+    role = "reshape"
+    traits = frozenset({"linear"})
     passthrough = True
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -148,6 +150,8 @@ def _spatial_map(
 
 
 class _Cropping(_Reshaping):
+    role = "resample"
+    traits = frozenset({"linear", "spatial_output"})
     rank: ClassVar[int] = 0
 
     def _crops(self, value: Any) -> tuple[tuple[int | None, int | None], ...] | None:
@@ -201,6 +205,8 @@ class Cropping3D(_Cropping):
 
 
 class _ZeroPadding(_Reshaping):
+    role = "resample"
+    traits = frozenset({"linear", "spatial_output"})
     rank: ClassVar[int] = 0
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
@@ -244,6 +250,8 @@ class ZeroPadding3D(_ZeroPadding):
 
 
 class _UpSampling(_Reshaping):
+    role = "resample"
+    traits = frozenset({"linear", "spatial_output"})
     rank: ClassVar[int] = 0
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
