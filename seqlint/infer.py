@@ -178,6 +178,7 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
             bound = item.bound
             ls.construct_error = bound is not None and (
                 not bound.ok
+                or (definition is not None and definition.validate(bound) is not None)
                 or any(bad_identifier(k, v) for k, v in item.kwargs.items())
                 or any(bad_identifier(k, bound.values.get(k)) for k in ("activation", "padding"))
             )

@@ -214,6 +214,12 @@ class LayerDef:
             bound.too_many_positional = 0
         return bound
 
+    def validate(self, args: BoundArgs) -> str | None:
+        """Keras's error message when its constructor refuses these arguments (``Dense(0)``,
+        ``Dropout(1.5)``), else ``None``. ``check`` reports it and the runtime raises it, so the
+        two cannot disagree; an unknown value always passes."""
+        return None
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         """Output shape for ``input_shape`` (batch first); raise :class:`ShapeError` when Keras
         would. Return ``None`` when the rank itself is unknown."""

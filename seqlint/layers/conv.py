@@ -21,6 +21,7 @@ from seqlint.layers._common import (
     lora,
     padding_mode,
     positive_int,
+    tuple_error,
 )
 from seqlint.layers.base import BoundArgs, Dim, LayerDef, Param, Shape, ShapeError, register
 
@@ -128,6 +129,9 @@ class _Conv(LayerDef):
     traits = frozenset({"conv", "spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return conv_argument_error(args, self.rank, groups=True)
 
     def _groups(self, args: BoundArgs, channels: Dim) -> int | None:
         groups = positive_int(args["groups"])
@@ -238,6 +242,9 @@ class _ConvTranspose(LayerDef):
     learns = True
     rank: ClassVar[int] = 0
 
+    def validate(self, args: BoundArgs) -> str | None:
+        return conv_argument_error(args, self.rank, output_padding=True)
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         check_conv_rank(self.name, input_shape, self.rank)
         rank = self.rank
@@ -331,6 +338,9 @@ class _SeparableConv(LayerDef):
     learns = True
     rank: ClassVar[int] = 0
 
+    def validate(self, args: BoundArgs) -> str | None:
+        return conv_argument_error(args, self.rank, depth_multiplier=True, no_dilated_strides=False)
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         fmt, spatial, _, _ = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
         return join_channels(input_shape[0], spatial, positive_int(args["filters"]), fmt)
@@ -396,6 +406,11 @@ class _DepthwiseConv(LayerDef):
     learns = True
     rank: ClassVar[int] = 0
 
+    def validate(self, args: BoundArgs) -> str | None:
+        return conv_argument_error(
+            args, self.rank, filters=False, depth_multiplier=True, no_dilated_strides=False
+        )
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         fmt, spatial, channels, _ = _conv_common(
             self, self.rank, args, input_shape, ("valid", "same")
@@ -446,3 +461,76 @@ class DepthwiseConv2D(_DepthwiseConv):
     name = "DepthwiseConv2D"
     rank = 2
     params = _depthwise_params(2)
+
+
+def conv_argument_error(
+    args: BoundArgs,
+    rank: int,
+    *,
+    filters: bool = True,
+    groups: bool = False,
+    depth_multiplier: bool = False,
+    output_padding: bool = False,
+    no_dilated_strides: bool = True,
+) -> str | None:
+    """What Keras's convolution constructors refuse, checked in their order (BaseConv,
+    BaseConvTranspose, BaseSeparableConv, BaseDepthwiseConv)."""
+    for name in ("kernel_size", "strides", "dilation_rate"):
+        error = tuple_error(args[name], rank, name)
+        if error is not None:
+            return error
+    pads = args.get("output_padding") if output_padding else None
+    if pads is not None:
+        error = tuple_error(pads, rank, "output_padding", allow_zero=True)
+        if error is not None:
+            return error
+    if depth_multiplier:
+        m = args["depth_multiplier"]
+        if _int_value(m) is not None and m <= 0:
+            return (
+                "Invalid value for argument `depth_multiplier`. Expected a strictly positive "
+                f"value. Received depth_multiplier={m}."
+            )
+    n = _int_value(args["filters"]) if filters else None
+    if n is not None and n <= 0:
+        return (
+            "Invalid value for argument `filters`. Expected a strictly positive value. "
+            f"Received filters={n}."
+        )
+    g = _int_value(args["groups"]) if groups else None
+    if g is not None and g <= 0:
+        return f"The number of groups must be a positive integer. Received: groups={g}."
+    if n is not None and g is not None and n % g != 0:
+        return (
+            "The number of filters must be evenly divisible by the number of groups. "
+            f"Received: groups={g}, filters={n}."
+        )
+    strides = int_tuple(args["strides"], rank)
+    if pads is not None and strides is not None and None not in strides:
+        padded = int_tuple(pads, rank, allow_zero=True)
+        for i, (op, s) in enumerate(zip(padded or (), strides, strict=False)):
+            if op is not None and s is not None and op >= s:
+                return (
+                    "`output_padding` must be strictly less than `strides` for all "
+                    f"dimensions. At dimension {i}, `output_padding` is {op} but `strides` is "
+                    f"{s}. Received: output_padding={padded}, strides={strides}"
+                )
+    dilation = int_tuple(args["dilation_rate"], rank)
+    if (
+        no_dilated_strides
+        and strides is not None
+        and dilation is not None
+        and None not in strides
+        and None not in dilation
+        and max(strides) > 1  # type: ignore[type-var]
+        and max(dilation) > 1  # type: ignore[type-var]
+    ):
+        return (
+            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+            f"strides={strides} and dilation_rate={dilation}"
+        )
+    return None
+
+
+def _int_value(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -28,6 +28,10 @@ from seqlint.layers.base import (
 )
 
 
+def _plain_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @register
 class Dense(LayerDef):
     """``Dense(units)``: acts on the last axis, so any rank >= 2 is accepted."""
@@ -51,6 +55,15 @@ class Dense(LayerDef):
         Param("lora_alpha", None),
         Param("quantization_config", None),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        units = args["units"]
+        if units is not UNKNOWN and (not _plain_int(units) or units <= 0):
+            return (
+                "Received an invalid value for `units`, expected a positive integer. "
+                f"Received: units={units}"
+            )
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_min_ndim(self.name, input_shape, 2)
@@ -207,6 +220,16 @@ class _Embedding(LayerDef):
     role = "embedding"
     traits = frozenset({"sequence_output"})
     learns = True
+
+    def validate(self, args: BoundArgs) -> str | None:
+        for name in ("input_dim", "output_dim"):
+            value = args[name]
+            if value is not UNKNOWN and (not _plain_int(value) or value <= 0):
+                return (
+                    f"`{name}` must be a positive integer. Received: {name}={value} "
+                    f"(of type {type(value).__name__})."
+                )
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         return (*input_shape, positive_int(args["output_dim"]))

@@ -107,6 +107,15 @@ class Attention(_QueryValue):
         Param("seed", None),
     )
 
+    def validate(self, args: BoundArgs) -> str | None:
+        mode = args["score_mode"]
+        if isinstance(mode, str) and mode not in ("dot", "concat"):
+            return (
+                "Invalid value for argument score_mode. Expected one of {'dot', 'concat'}. "
+                f"Received: score_mode={mode}"
+            )
+        return None
+
 
 @register
 class AdditiveAttention(_QueryValue):

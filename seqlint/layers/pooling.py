@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from seqlint.layers._common import as_bool, data_format, fmt_shape, int_tuple, require_ndim
+from seqlint.layers._common import (
+    as_bool,
+    data_format,
+    first_error,
+    fmt_shape,
+    int_tuple,
+    require_ndim,
+    tuple_error,
+)
 from seqlint.layers.base import (
     REQUIRED,
     BoundArgs,
@@ -36,6 +44,13 @@ class _Pooling(_PoolingBase):
     role = "pooling"
     traits = frozenset({"spatial_output"})
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return first_error(
+            tuple_error(args["pool_size"], self.rank, "pool_size"),
+            tuple_error(args["strides"], self.rank, "strides", allow_zero=True),
+            _zero_strides(args["strides"], self.rank),
+        )
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         rank = self.rank
@@ -66,6 +81,17 @@ class _Pooling(_PoolingBase):
             else:
                 out.append((n - 1) // s + 1)
         return join_channels(input_shape[0], tuple(out), channels, fmt)
+
+
+def _zero_strides(value: object, rank: int) -> str | None:
+    """Keras accepts a zero stride in the constructor and divides by it when it builds."""
+    strides = int_tuple(value, rank, allow_zero=True) if value is not None else None
+    if strides is not None and 0 in strides:
+        return (
+            f"Received strides={value}: a pooling stride of 0 (Keras fails with "
+            "ZeroDivisionError: division by zero when it builds the layer)"
+        )
+    return None
 
 
 def _pool_params(default_pool: object) -> tuple[Param, ...]:

@@ -39,6 +39,13 @@ _IMAGE_EXTRA = (
 )
 
 
+def _literal_numbers(value: Any) -> bool:
+    """A number or a (nested) list / tuple of numbers written in the source."""
+    if isinstance(value, (list, tuple)):
+        return all(_literal_numbers(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 class _Preprocessing(LayerDef):
     role = "preprocessing"
 
@@ -72,6 +79,16 @@ class Normalization(_Preprocessing):
         Param("variance", None),
         Param("invert", False),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        mean, variance = args["mean"], args["variance"]
+        for given, missing in ((mean, variance), (variance, mean)):
+            if missing is None and _literal_numbers(given):
+                return (
+                    "When setting values directly, both `mean` and `variance` must be set. "
+                    f"Received: mean={mean} and variance={variance}"
+                )
+        return None
 
     def _kept(self, args: BoundArgs, input_shape: Shape) -> list[int] | None:
         axis = args["axis"]

@@ -51,6 +51,15 @@ class _RNN(LayerDef):
     # number of gates: weights are ``gates * units * (features + units)`` plus biases
     gates: ClassVar[int] = 1
 
+    def validate(self, args: BoundArgs) -> str | None:
+        units = args["units"]
+        if isinstance(units, (int, float)) and not isinstance(units, bool) and units <= 0:
+            return (
+                "Received an invalid value for argument `units`, expected a positive integer, "
+                f"got {units}."
+            )
+        return None
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_ndim(self.name, input_shape, 3)
         units = positive_int(args["units"])

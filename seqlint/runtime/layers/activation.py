@@ -29,18 +29,7 @@ class ReLU(_ActivationLayer):
         max_value = self.get("max_value")
         negative_slope = self.get("negative_slope")
         threshold = self.get("threshold")
-        # the layer's checks (the function keras.activations.relu accepts any values)
-        if max_value is not None and max_value < 0.0:
-            raise ValueError(
-                f"max_value of a ReLU layer cannot be a negative value. Received: "
-                f"max_value={max_value}"
-            )
-        for name, value in (("negative_slope", negative_slope), ("threshold", threshold)):
-            if value is None or value < 0.0:
-                raise ValueError(
-                    f"{name} of a ReLU layer cannot be None or a negative value. Received: "
-                    f"{name}={value}"
-                )
+        # (the definition's ``validate`` refused negative or missing values)
         self.activation = activations.get(
             "relu",
             negative_slope=float(negative_slope),
@@ -59,11 +48,6 @@ class LeakyReLU(_ActivationLayer):
         slope = self.get("alpha")
         if slope is None:
             slope = self.get("negative_slope", 0.3)
-        if slope is None or slope < 0:
-            raise ValueError(
-                "The negative_slope value of a Leaky ReLU layer cannot be None or negative "
-                f"value. Expected a float. Received: negative_slope={slope}"
-            )
         self.activation = activations.get("leaky_relu", negative_slope=float(slope))
 
 

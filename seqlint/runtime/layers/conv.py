@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from seqlint.layers._common import int_tuple
 from seqlint.runtime.core import Variable
 from seqlint.runtime.layers._windows import (
     col2im,
@@ -77,19 +76,9 @@ class _Spatial(RuntimeLayer):
 # ---- Conv1D / Conv2D / Conv3D -------------------------------------------------------------------
 
 
-def _check_strides_and_dilation(layer: _Spatial) -> None:
-    """Keras's Conv/ConvTranspose refuse strides > 1 together with dilation_rate > 1."""
-    if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
-        raise ValueError(
-            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
-            f"strides={layer.strides} and dilation_rate={layer.dilation_rate}"
-        )
-
-
 class _Conv(_Spatial):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _check_strides_and_dilation(self)
         self.filters = int(self.get("filters"))
         self.groups = int(self.get("groups", 1))
         self.kernel: Variable | None = None
@@ -314,17 +303,7 @@ class _ConvTranspose(_Spatial):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _check_strides_and_dilation(self)
-        output_padding = self.get("output_padding")
-        if output_padding is not None:
-            pads = int_tuple(output_padding, self.rank, allow_zero=True)
-            if pads is None or any(op is None for op in pads):
-                raise ValueError(f"invalid output_padding: {output_padding!r}")
-            if any(int(op) >= st for op, st in zip(pads, self.strides, strict=True)):  # type: ignore[arg-type]
-                raise ValueError(
-                    "`output_padding` must be strictly less than `strides` for all dimensions. "
-                    f"Received: output_padding={pads}, strides={self.strides}"
-                )
+        # (strides with dilation, output_padding >= strides: refused by the definition)
         self.filters = int(self.get("filters"))
         self.kernel: Variable | None = None
 

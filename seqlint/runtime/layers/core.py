@@ -17,11 +17,6 @@ class Dense(RuntimeLayer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = int(self.get("units"))
-        if self.units <= 0:
-            raise ValueError(
-                "Received an invalid value for `units`, expected a positive integer. "
-                f"Received: units={self.units}"
-            )
         self.set_activation(self.get("activation"))
         if self.get("lora_rank"):
             raise NotImplementedError("Dense: lora_rank is not supported")

@@ -32,11 +32,6 @@ class _RNN(RuntimeLayer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = int(self.get("units"))
-        if self.units <= 0:
-            raise ValueError(
-                "Received an invalid value for argument `units`, expected a positive integer, "
-                f"got {self.units}."
-            )
         self.act = activations.get(self.get("activation"))
         self.rec_act = activations.get(self.get("recurrent_activation", "sigmoid"))
         if self.get("return_state"):

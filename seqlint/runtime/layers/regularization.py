@@ -32,9 +32,7 @@ class Dropout(_Noise):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rate = float(self.get("rate"))
-        if not 0 <= self.rate <= 1:
-            raise ValueError(f"Invalid value received for argument `rate`: {self.rate}")
+        self.rate = float(self.get("rate"))  # in [0, 1]: the definition validated it
 
     def noise_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         ns = self.get("noise_shape")
