@@ -285,6 +285,21 @@ def _cases() -> list[Case]:
     )
     add("UpSampling3D", lambda: L.UpSampling3D(2, **F64), (1, 2, 2, 1, 2))
     add("Rescaling", lambda: L.Rescaling(0.5, offset=-1.0, **F64), (2, 3))
+    add(
+        "Normalization-given",
+        lambda: L.Normalization(mean=[1.0, 2.0, 3.0], variance=[1.0, 4.0, 0.5], **F64),
+        (2, 3),
+    )
+    add(
+        "Normalization-invert",
+        lambda: L.Normalization(mean=2.0, variance=4.0, invert=True, **F64),
+        (2, 3),
+    )
+    add("UnitNormalization", lambda: L.UnitNormalization(**F64), (3, 4))
+    add("UnitNormalization-axis1", lambda: L.UnitNormalization(axis=1, **F64), (2, 3, 4))
+    add("CenterCrop", lambda: L.CenterCrop(2, 3, **F64), (2, 4, 5, 2))
+    add("RandomFlip", lambda: L.RandomFlip(seed=3, **F64), (4, 3, 3, 2), training=True, seeded=True)
+    add("ActivityRegularization", lambda: L.ActivityRegularization(l1=0.1, **F64), (2, 3))
     return c
 
 

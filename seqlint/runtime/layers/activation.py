@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from seqlint.layers import activations as activations_defs
 from seqlint.layers.base import Shape
 from seqlint.runtime import activations
 from seqlint.runtime.core import Variable
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 class _ActivationLayer(RuntimeLayer):
@@ -19,10 +20,9 @@ class _ActivationLayer(RuntimeLayer):
         return dz
 
 
+@kernel(activations_defs.ReLU)
 class ReLU(_ActivationLayer):
     """``ReLU(max_value=None, negative_slope=0.0, threshold=0.0)``."""
-
-    class_name = "ReLU"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,10 +38,9 @@ class ReLU(_ActivationLayer):
         )
 
 
+@kernel(activations_defs.LeakyReLU)
 class LeakyReLU(_ActivationLayer):
     """``LeakyReLU(negative_slope=0.3)`` (Keras 2's ``alpha=`` is accepted)."""
-
-    class_name = "LeakyReLU"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,18 +50,16 @@ class LeakyReLU(_ActivationLayer):
         self.activation = activations.get("leaky_relu", negative_slope=float(slope))
 
 
+@kernel(activations_defs.ELU)
 class ELU(_ActivationLayer):
-    class_name = "ELU"
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.activation = activations.get("elu", alpha=float(self.get("alpha", 1.0)))
 
 
+@kernel(activations_defs.Softmax)
 class Softmax(_ActivationLayer):
     """``Softmax(axis=-1)``; a list of axes normalises over all of them."""
-
-    class_name = "Softmax"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,11 +69,10 @@ class Softmax(_ActivationLayer):
         self.activation = activations.get("softmax", axis=axis)
 
 
+@kernel(activations_defs.PReLU)
 class PReLU(RuntimeLayer):
     """``y = relu(x) - alpha * relu(-x)``; ``alpha`` has the non-batch input shape with 1 on
     ``shared_axes`` (1-based, batch excluded)."""
-
-    class_name = "PReLU"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,11 +14,12 @@ the logits of a final softmax/sigmoid, see ``golden/README.md``).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy
 
-from seqlint.layers.base import Shape
+from seqlint.layers.base import LayerDef, Shape, all_layers
 from seqlint.runtime import activations
 from seqlint.runtime.core import Layer, Variable
 
@@ -53,6 +54,31 @@ def resolve_dtype(value: Any) -> Any:
         if value in _DTYPES:
             return _DTYPES[value]
     return numpy.dtype(value).type
+
+
+_K = TypeVar("_K", bound="type[RuntimeLayer]")
+
+KERNELS: dict[LayerDef, type[RuntimeLayer]] = {}
+"""The runtime kernel of each layer definition that has one (keyed by the definition)."""
+
+
+def kernel(definition: type[LayerDef]) -> Callable[[_K], _K]:
+    """Class decorator: the decorated runtime layer computes the layer ``definition`` describes.
+
+    The kernel takes its Keras name, signature, validation and output shape from the
+    definition; aliases (``Convolution2D``, ``MaxPool2D``) reach it through the definition."""
+    instance = all_layers().get(definition.name)
+    if instance is None or type(instance) is not definition:
+        raise ValueError(f"{definition.__name__} is not a registered layer definition")
+
+    def register(cls: _K) -> _K:
+        if instance in KERNELS:
+            raise ValueError(f"{definition.name} has two runtime kernels")
+        cls.class_name = definition.name
+        KERNELS[instance] = cls
+        return cls
+
+    return register
 
 
 class RuntimeLayer(Layer):

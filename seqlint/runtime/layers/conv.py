@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from seqlint.layers import conv as conv_defs
 from seqlint.runtime.core import Variable
 from seqlint.runtime.layers._windows import (
     col2im,
@@ -24,7 +25,7 @@ from seqlint.runtime.layers._windows import (
     prod,
     windows,
 )
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 from seqlint.runtime.layers.base import Shape as _Shape
 
 
@@ -133,18 +134,18 @@ class _Conv(_Spatial):
         return self._from_last(crop(dx, cache["pads"]))
 
 
+@kernel(conv_defs.Conv1D)
 class Conv1D(_Conv):
-    class_name = "Conv1D"
     rank = 1
 
 
+@kernel(conv_defs.Conv2D)
 class Conv2D(_Conv):
-    class_name = "Conv2D"
     rank = 2
 
 
+@kernel(conv_defs.Conv3D)
 class Conv3D(_Conv):
-    class_name = "Conv3D"
     rank = 3
 
 
@@ -221,13 +222,13 @@ class _DepthwiseConv(_Depthwise):
         return self._from_last(dx)
 
 
+@kernel(conv_defs.DepthwiseConv1D)
 class DepthwiseConv1D(_DepthwiseConv):
-    class_name = "DepthwiseConv1D"
     rank = 1
 
 
+@kernel(conv_defs.DepthwiseConv2D)
 class DepthwiseConv2D(_DepthwiseConv):
-    class_name = "DepthwiseConv2D"
     rank = 2
 
 
@@ -284,13 +285,13 @@ class _SeparableConv(_Depthwise):
         return self._from_last(dx)
 
 
+@kernel(conv_defs.SeparableConv1D)
 class SeparableConv1D(_SeparableConv):
-    class_name = "SeparableConv1D"
     rank = 1
 
 
+@kernel(conv_defs.SeparableConv2D)
 class SeparableConv2D(_SeparableConv):
-    class_name = "SeparableConv2D"
     rank = 2
 
 
@@ -358,16 +359,16 @@ class _ConvTranspose(_Spatial):
         return self._from_last(dx)
 
 
+@kernel(conv_defs.Conv1DTranspose)
 class Conv1DTranspose(_ConvTranspose):
-    class_name = "Conv1DTranspose"
     rank = 1
 
 
+@kernel(conv_defs.Conv2DTranspose)
 class Conv2DTranspose(_ConvTranspose):
-    class_name = "Conv2DTranspose"
     rank = 2
 
 
+@kernel(conv_defs.Conv3DTranspose)
 class Conv3DTranspose(_ConvTranspose):
-    class_name = "Conv3DTranspose"
     rank = 3

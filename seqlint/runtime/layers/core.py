@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from seqlint.layers import core as core_defs
 from seqlint.layers.base import Shape
 from seqlint.runtime.core import Variable
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
+@kernel(core_defs.Dense)
 class Dense(RuntimeLayer):
     """``act(x @ kernel + bias)`` on the last axis; kernel ``(in, units)``."""
-
-    class_name = "Dense"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,10 +54,9 @@ class Dense(RuntimeLayer):
         return dz @ self.kernel.value.T if self.input_grad_needed else None
 
 
+@kernel(core_defs.Activation)
 class Activation(RuntimeLayer):
     """``Activation("relu")``: applies ``keras.activations.<name>``."""
-
-    class_name = "Activation"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,9 +69,8 @@ class Activation(RuntimeLayer):
         return dz
 
 
+@kernel(core_defs.Identity)
 class Identity(RuntimeLayer):
-    class_name = "Identity"
-
     def forward(self, x: Array, training: bool = False) -> Array:
         return self.cast_input(x)
 
@@ -80,11 +78,10 @@ class Identity(RuntimeLayer):
         return dy
 
 
+@kernel(core_defs.Embedding)
 class Embedding(RuntimeLayer):
     """Integer inputs index the rows of ``embeddings`` ``(input_dim, output_dim)``; the gradient
     is dense (rows summed over repeated indices) and there is no input gradient (``None``)."""
-
-    class_name = "Embedding"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

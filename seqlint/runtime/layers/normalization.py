@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
+from seqlint.layers import normalization as normalization_defs
 from seqlint.layers.base import Shape
 from seqlint.runtime.core import Variable
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 def _axes(value: Any, ndim: int) -> list[int]:
@@ -20,9 +23,8 @@ def _axes(value: Any, ndim: int) -> list[int]:
     return sorted(int(a) % ndim for a in items)
 
 
+@kernel(normalization_defs.BatchNormalization)
 class BatchNormalization(RuntimeLayer):
-    class_name = "BatchNormalization"
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.get("renorm"):
@@ -101,10 +103,9 @@ class BatchNormalization(RuntimeLayer):
         return (dxhat - mean_d - xhat * mean_dx) * rstd.reshape(bshape)
 
 
+@kernel(normalization_defs.LayerNormalization)
 class LayerNormalization(RuntimeLayer):
     """Normalises over ``axis`` (an int or a list); gamma/beta have the shape of those axes."""
-
-    class_name = "LayerNormalization"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,3 +163,27 @@ class LayerNormalization(RuntimeLayer):
         mean_d = dxhat.mean(axis=axes, keepdims=True)
         mean_dx = (dxhat * xhat).mean(axis=axes, keepdims=True)
         return (dxhat - mean_d - xhat * mean_dx) * rstd
+
+
+@kernel(normalization_defs.UnitNormalization)
+class UnitNormalization(RuntimeLayer):
+    """``x * min(1 / sqrt(sum(x ** 2)), 1e12)`` over ``axis`` (Keras's ``ops.normalize`` with
+    ``epsilon=1e-12``); no weights."""
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        axis = self.get("axis", -1)
+        self._axis = tuple(axis) if isinstance(axis, (list, tuple)) else (int(axis),)
+        square_sum = (x * x).sum(axis=self._axis, keepdims=True)
+        with numpy.errstate(divide="ignore"):
+            inv = self.xp.minimum(1.0 / self.xp.sqrt(square_sum), self.dtype(1e12))
+        self._x, self._inv = x, inv
+        self._capped = inv >= self.dtype(1e12)
+        return x * inv
+
+    def backward(self, dy: Array) -> Array:
+        x, inv = self._x, self._inv
+        # d(x / |x|) = (dy - y * sum(dy * y)) / |x|; where the cap holds, the factor is constant
+        y = x * inv
+        dx = (dy - y * (dy * y).sum(axis=self._axis, keepdims=True)) * inv
+        return self.xp.where(self._capped, dy * inv, dx)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from seqlint.layers import pooling as pooling_defs
 from seqlint.runtime.layers._windows import (
     _offsets,
     col2im,
@@ -23,7 +24,7 @@ from seqlint.runtime.layers._windows import (
     spread,
     windows,
 )
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 _MAXPOOL3D_TIE = 1e-5
 
@@ -179,33 +180,33 @@ class _AveragePooling(_Pooling):
         return self._finish(crop(dx, geo["pads"]))
 
 
+@kernel(pooling_defs.MaxPooling1D)
 class MaxPooling1D(_MaxPooling):
-    class_name = "MaxPooling1D"
     rank = 1
 
 
+@kernel(pooling_defs.MaxPooling2D)
 class MaxPooling2D(_MaxPooling):
-    class_name = "MaxPooling2D"
     rank = 2
 
 
+@kernel(pooling_defs.MaxPooling3D)
 class MaxPooling3D(_MaxPooling):
-    class_name = "MaxPooling3D"
     rank = 3
 
 
+@kernel(pooling_defs.AveragePooling1D)
 class AveragePooling1D(_AveragePooling):
-    class_name = "AveragePooling1D"
     rank = 1
 
 
+@kernel(pooling_defs.AveragePooling2D)
 class AveragePooling2D(_AveragePooling):
-    class_name = "AveragePooling2D"
     rank = 2
 
 
+@kernel(pooling_defs.AveragePooling3D)
 class AveragePooling3D(_AveragePooling):
-    class_name = "AveragePooling3D"
     rank = 3
 
 
@@ -252,31 +253,31 @@ class _GlobalAverage(_GlobalPooling):
         return self.xp.broadcast_to(g, self._in_shape).copy()
 
 
+@kernel(pooling_defs.GlobalMaxPooling1D)
 class GlobalMaxPooling1D(_GlobalMax):
-    class_name = "GlobalMaxPooling1D"
     rank = 1
 
 
+@kernel(pooling_defs.GlobalMaxPooling2D)
 class GlobalMaxPooling2D(_GlobalMax):
-    class_name = "GlobalMaxPooling2D"
     rank = 2
 
 
+@kernel(pooling_defs.GlobalMaxPooling3D)
 class GlobalMaxPooling3D(_GlobalMax):
-    class_name = "GlobalMaxPooling3D"
     rank = 3
 
 
+@kernel(pooling_defs.GlobalAveragePooling1D)
 class GlobalAveragePooling1D(_GlobalAverage):
-    class_name = "GlobalAveragePooling1D"
     rank = 1
 
 
+@kernel(pooling_defs.GlobalAveragePooling2D)
 class GlobalAveragePooling2D(_GlobalAverage):
-    class_name = "GlobalAveragePooling2D"
     rank = 2
 
 
+@kernel(pooling_defs.GlobalAveragePooling3D)
 class GlobalAveragePooling3D(_GlobalAverage):
-    class_name = "GlobalAveragePooling3D"
     rank = 3

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy
 
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.layers import preprocessing as preprocessing_defs
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 def _through_float32(xp: Any, value: Any, dtype: Any) -> Any:
@@ -16,9 +17,8 @@ def _through_float32(xp: Any, value: Any, dtype: Any) -> Any:
     return xp.asarray(numpy.asarray(value, dtype=numpy.float32), dtype=dtype)
 
 
+@kernel(preprocessing_defs.Rescaling)
 class Rescaling(RuntimeLayer):
-    class_name = "Rescaling"
-
     def _constants(self) -> tuple[Any, Any]:
         return (
             _through_float32(self.xp, self.get("scale"), self.dtype),
@@ -32,3 +32,138 @@ class Rescaling(RuntimeLayer):
     def backward(self, dy: Array) -> Array:
         scale, _ = self._constants()
         return dy * scale
+
+
+@kernel(preprocessing_defs.Normalization)
+class Normalization(RuntimeLayer):
+    """``(x - mean) / max(sqrt(variance), 1e-7)`` per kept axis (``invert=True``: the reverse).
+
+    With ``mean``/``variance`` given the layer has no weights; otherwise it owns the
+    non-trainable weights ``mean``, ``variance`` and ``count`` (Keras's order), zeros / ones
+    until :meth:`adapt` sets them from data."""
+
+    epsilon = 1e-7  # keras.config.epsilon()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        axis = self.get("axis", -1)
+        self.axis: tuple[int, ...] = (
+            () if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+        )
+        self.invert = bool(self.get("invert", False))
+        self._given = self.get("mean") is not None
+        self._keep: list[int] = []
+        self._reduce: list[int] = []
+        self._broadcast: list[int] = []
+
+    def build(self, input_shape: Any) -> None:
+        ndim = len(input_shape)
+        self._keep = sorted(d if d >= 0 else d + ndim for d in self.axis)
+        if any(d < 1 or d >= ndim for d in self._keep):
+            raise ValueError(
+                "All `axis` values must be in the range [-ndim, ndim). Received inputs with "
+                f"ndim={ndim}, while axis={self.axis}"
+            )
+        self._reduce = [d for d in range(ndim) if d not in self._keep]
+        kept = tuple(input_shape[d] for d in self._keep)
+        if any(d is None for d in kept):
+            raise ValueError(
+                f"All `axis` values to be kept must have a known shape. Received axis={self.axis}"
+            )
+        self._broadcast = [input_shape[d] if d in self._keep else 1 for d in range(ndim)]
+        if not self._given:
+            self.mean = self.add_weight("mean", kept, "zeros", trainable=False)
+            self.variance = self.add_weight("variance", kept, "ones", trainable=False)
+            self.count = self.add_weight("count", (), "zeros", trainable=False)
+
+    def adapt(self, data: Any) -> None:
+        """Set ``mean``/``variance`` from ``data`` (batch first), as ``keras`` ``adapt`` does."""
+        data = numpy.asarray(data)
+        self.ensure_built((None, *data.shape[1:]))
+        if self._given:
+            raise ValueError("adapt() is not supported when `mean` and `variance` are given")
+        values = data.astype(numpy.float64)
+        axes = tuple(self._reduce)
+        kept = self.mean.shape
+        self.mean.assign(self.xp.asarray(values.mean(axis=axes).reshape(kept), dtype=self.dtype))
+        self.variance.assign(self.xp.asarray(values.var(axis=axes).reshape(kept), dtype=self.dtype))
+        self.count.assign(self.xp.asarray(float(data.shape[0]), dtype=self.dtype))
+
+    def _stats(self) -> tuple[Array, Array]:
+        xp, shape = self.xp, tuple(self._broadcast)
+        if self._given:
+            kept = tuple(shape[d] for d in self._keep)
+            mean = numpy.broadcast_to(numpy.asarray(self.get("mean"), numpy.float32), kept)
+            var = numpy.broadcast_to(numpy.asarray(self.get("variance"), numpy.float32), kept)
+            mean_a = xp.asarray(mean.reshape(shape), dtype=self.dtype)
+            var_a = xp.asarray(var.reshape(shape), dtype=self.dtype)
+        else:
+            mean_a = self.mean.value.reshape(shape)
+            var_a = self.variance.value.reshape(shape)
+        scale = xp.maximum(xp.sqrt(var_a), self.dtype(self.epsilon))
+        return mean_a, scale
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        mean, scale = self._stats()
+        x = self.cast_input(x)
+        return mean + x * scale if self.invert else (x - mean) / scale
+
+    def backward(self, dy: Array) -> Array:
+        _, scale = self._stats()
+        return dy * scale if self.invert else dy / scale
+
+
+@kernel(preprocessing_defs.CenterCrop)
+class CenterCrop(RuntimeLayer):
+    """The central ``height`` x ``width`` window of each image (Keras crops at offset
+    ``(size - target) // 2``). A target larger than the image (which Keras resizes to) is not
+    supported."""
+
+    def _window(self, shape: tuple[int, ...]) -> tuple[slice, ...]:
+        h_axis = -3 if not self.channels_first() else -2
+        h, w = int(self.get("height")), int(self.get("width"))
+        size_h, size_w = shape[h_axis], shape[h_axis + 1]
+        if h > size_h or w > size_w:
+            raise NotImplementedError(
+                f"CenterCrop to {h}x{w} of a {size_h}x{size_w} image: Keras resizes it first, "
+                "which seqlint.runtime does not do"
+            )
+        top, left = (size_h - h) // 2, (size_w - w) // 2
+        index = [slice(None)] * len(shape)
+        index[h_axis] = slice(top, top + h)
+        index[h_axis + 1] = slice(left, left + w)
+        return tuple(index)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        self._shape = tuple(x.shape)
+        return x[self._window(self._shape)]
+
+    def backward(self, dy: Array) -> Array:
+        dx = self.xp.zeros(self._shape, dtype=dy.dtype)
+        dx[self._window(self._shape)] = dy
+        return dx
+
+
+@kernel(preprocessing_defs.RandomFlip)
+class RandomFlip(RuntimeLayer):
+    """In training, each image is flipped with probability 1/2 (``horizontal``, ``vertical`` or
+    both with one draw per image, as Keras does); the identity at inference."""
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        self._flips = None
+        mode = str(self.get("mode", "horizontal_and_vertical"))
+        axes = {"horizontal": (-2,), "vertical": (-3,), "horizontal_and_vertical": (-2, -3)}
+        self._axes = tuple(a + (1 if self.channels_first() else 0) for a in axes.get(mode, ()))
+        if not training or not self._axes:
+            return x
+        batched = x.ndim == 4
+        shape = (x.shape[0], 1, 1, 1) if batched else (1, 1, 1)
+        self._flips = self.uniform(shape) <= 0.5
+        return self.xp.where(self._flips, self.xp.flip(x, axis=self._axes), x)
+
+    def backward(self, dy: Array) -> Array:
+        if self._flips is None:
+            return dy
+        return self.xp.where(self._flips, self.xp.flip(dy, axis=self._axes), dy)

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from seqlint.layers import recurrent as recurrent_defs
 from seqlint.layers.base import Shape
 from seqlint.runtime import activations, initializers
 from seqlint.runtime.core import Variable
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 class _RNN(RuntimeLayer):
@@ -159,10 +160,10 @@ class _RNN(RuntimeLayer):
         raise NotImplementedError
 
 
+@kernel(recurrent_defs.SimpleRNN)
 class SimpleRNN(_RNN):
     """``h = act(x W + h U + b)``."""
 
-    class_name = "SimpleRNN"
     gates = 1
 
     def _run(self, proj: Array, rmask: Array) -> Array:
@@ -201,11 +202,11 @@ class SimpleRNN(_RNN):
         return dproj
 
 
+@kernel(recurrent_defs.LSTM)
 class LSTM(_RNN):
     """Kernel ``(in, 4u)``, recurrent kernel ``(u, 4u)``, bias ``(4u,)``; gates i, f, c, o:
     ``c = f * c + i * act(zc)``, ``h = o * act(c)``."""
 
-    class_name = "LSTM"
     gates = 4
 
     def _bias_initializer(self) -> Any:
@@ -287,6 +288,7 @@ class LSTM(_RNN):
         return dproj
 
 
+@kernel(recurrent_defs.GRU)
 class GRU(_RNN):
     """Kernel ``(in, 3u)``, recurrent kernel ``(u, 3u)``; gates z, r, h.
 
@@ -295,7 +297,6 @@ class GRU(_RNN):
     ``hh = act(x Wh + b + (r * h) Uh)``.
     """
 
-    class_name = "GRU"
     gates = 3
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

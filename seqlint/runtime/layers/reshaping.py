@@ -8,9 +8,10 @@ from typing import Any, ClassVar
 
 import numpy
 
+from seqlint.layers import reshaping as reshaping_defs
 from seqlint.layers._common import pair, pairs
 from seqlint.runtime.layers._windows import ints
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 class _Reshaping(RuntimeLayer):
@@ -19,10 +20,9 @@ class _Reshaping(RuntimeLayer):
         self._in_shape: tuple[int, ...] = ()
 
 
+@kernel(reshaping_defs.Flatten)
 class Flatten(_Reshaping):
     """C-order flattening of the non-batch axes (``channels_first`` moves channels last first)."""
-
-    class_name = "Flatten"
 
     def _moved(self, ndim: int) -> bool:
         return self.channels_first() and ndim > 2
@@ -42,9 +42,8 @@ class Flatten(_Reshaping):
         return dy.reshape(shape)
 
 
+@kernel(reshaping_defs.Reshape)
 class Reshape(_Reshaping):
-    class_name = "Reshape"
-
     def forward(self, x: Array, training: bool = False) -> Array:
         x = self.cast_input(x)
         self._in_shape = x.shape
@@ -54,10 +53,9 @@ class Reshape(_Reshaping):
         return dy.reshape(self._in_shape)
 
 
+@kernel(reshaping_defs.Permute)
 class Permute(_Reshaping):
     """``Permute(dims)``: 1-based, batch axis excluded."""
-
-    class_name = "Permute"
 
     def _perm(self) -> tuple[int, ...]:
         return (0, *(int(d) for d in self.get("dims")))
@@ -73,9 +71,8 @@ class Permute(_Reshaping):
         return self.xp.transpose(dy, inverse)
 
 
+@kernel(reshaping_defs.RepeatVector)
 class RepeatVector(_Reshaping):
-    class_name = "RepeatVector"
-
     def forward(self, x: Array, training: bool = False) -> Array:
         x = self.cast_input(x)
         n = int(self.get("n"))
@@ -123,18 +120,18 @@ class _ZeroPadding(_Spatial):
         return dy[index]
 
 
+@kernel(reshaping_defs.ZeroPadding1D)
 class ZeroPadding1D(_ZeroPadding):
-    class_name = "ZeroPadding1D"
     rank = 1
 
 
+@kernel(reshaping_defs.ZeroPadding2D)
 class ZeroPadding2D(_ZeroPadding):
-    class_name = "ZeroPadding2D"
     rank = 2
 
 
+@kernel(reshaping_defs.ZeroPadding3D)
 class ZeroPadding3D(_ZeroPadding):
-    class_name = "ZeroPadding3D"
     rank = 3
 
 
@@ -154,19 +151,19 @@ class _Cropping(_Spatial):
         return dx
 
 
+@kernel(reshaping_defs.Cropping1D)
 class Cropping1D(_Cropping):
-    class_name = "Cropping1D"
     rank = 1
     has_format = False
 
 
+@kernel(reshaping_defs.Cropping2D)
 class Cropping2D(_Cropping):
-    class_name = "Cropping2D"
     rank = 2
 
 
+@kernel(reshaping_defs.Cropping3D)
 class Cropping3D(_Cropping):
-    class_name = "Cropping3D"
     rank = 3
 
 
@@ -196,17 +193,18 @@ class _UpSampling(_Spatial):
         return dy.reshape(shape).sum(axis=tuple(sum_axes))
 
 
+@kernel(reshaping_defs.UpSampling1D)
 class UpSampling1D(_UpSampling):
-    class_name = "UpSampling1D"
     rank = 1
     has_format = False
 
 
+@kernel(reshaping_defs.UpSampling3D)
 class UpSampling3D(_UpSampling):
-    class_name = "UpSampling3D"
     rank = 3
 
 
+@kernel(reshaping_defs.UpSampling2D)
 class UpSampling2D(_UpSampling):
     """``interpolation="nearest"`` repeats; ``"bilinear"`` is ``tf.image.resize`` bilinear with
     half-pixel centres (``src = (dst + 0.5) * in / out - 0.5``, clamped to the edges).
@@ -217,7 +215,6 @@ class UpSampling2D(_UpSampling):
     ``out = top + (bottom - top) * y_lerp``; the gradient's float32 products are accumulated
     in the layer's dtype like TF's ResizeBilinearGrad."""
 
-    class_name = "UpSampling2D"
     rank = 2
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

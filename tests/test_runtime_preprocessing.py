@@ -1,0 +1,109 @@
+"""Normalization, UnitNormalization, CenterCrop, RandomFlip and ActivityRegularization in the
+runtime, against numbers recorded from keras 3.15.1 (float32, outside the repository) on the
+same inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from seqlint.runtime import Input, Sequential, layers
+
+TOL = {"rtol": 1e-5, "atol": 1e-6}
+
+
+def _x() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return (rng.normal(size=(3, 4)) * 2 + 1).astype("float32")
+
+
+def _run(layer: object, x: np.ndarray) -> np.ndarray:
+    model = Sequential([Input(x.shape[1:]), layer])
+    return np.asarray(model.predict(x, verbose=0))
+
+
+def test_normalization_adapt_matches_keras() -> None:
+    layer = layers.Normalization()
+    layer.adapt(_x())
+    model = Sequential([Input((4,)), layer])
+    assert [w.name.split("/")[-1] for w in layer.weights] == ["mean", "variance", "count"]
+    assert model.count_params() == 9  # as Keras: mean, variance (4 each) and count
+    keras_out = [
+        [1.3880026, 0.3130217, 0.25023115, -0.628706],
+        [-0.45929608, 1.0378563, 1.0803047, 1.4114158],
+        [-0.9287064, -1.350878, -1.3305361, -0.7827097],
+    ]
+    np.testing.assert_allclose(model.predict(_x(), verbose=0), keras_out, **TOL)
+
+
+def test_normalization_with_given_statistics_matches_keras() -> None:
+    # a zero variance divides by epsilon (1e-7), as Keras does
+    out = _run(layers.Normalization(mean=[1.0, 2.0, 3.0, 4.0], variance=[1, 4, 9, 0]), _x())
+    np.testing.assert_allclose(
+        out[:, :3],
+        [
+            [0.25146043, -0.63210487, -0.23971827],
+            [-1.0713388, -0.13840497, 0.20266668],
+            [-1.4074705, -1.7654215, -1.082183],
+        ],
+        **TOL,
+    )
+    np.testing.assert_allclose(out[:, 3], [-2.7901998e07, -1.1058380e07, -2.9173478e07], rtol=1e-5)
+    inverted = _run(
+        layers.Normalization(mean=[1.0, 2.0, 3.0, 4.0], variance=[1, 4, 9, 16], invert=True), _x()
+    )
+    np.testing.assert_allclose(inverted[0], [2.2514606, 3.4715805, 9.842535, 8.839201], **TOL)
+
+
+def test_normalization_over_every_axis_has_scalar_statistics() -> None:
+    x = np.random.default_rng(1).normal(size=(6, 3, 4)).astype("float32")
+    layer = layers.Normalization(axis=None)
+    layer.adapt(x)
+    assert [w.shape for w in layer.weights] == [(), (), ()]
+    out = _run(layer, x)
+    assert abs(out.mean()) < 1e-5 and abs(out.std() - 1) < 1e-4
+
+
+def test_unit_normalization_matches_keras() -> None:
+    out = _run(layers.UnitNormalization(), _x())
+    np.testing.assert_allclose(out[0], [0.42250597, 0.24841039, 0.7700369, 0.40844107], **TOL)
+
+
+def test_center_crop_takes_the_central_window_as_keras() -> None:
+    img = np.arange(2 * 6 * 5 * 3, dtype="float32").reshape(2, 6, 5, 3)
+    np.testing.assert_array_equal(_run(layers.CenterCrop(3, 2), img), img[:, 1:4, 1:3, :])
+    np.testing.assert_array_equal(_run(layers.CenterCrop(4, 4), img), img[:, 1:5, 0:4, :])
+    with pytest.raises(NotImplementedError, match="resizes"):
+        _run(layers.CenterCrop(8, 8), img)
+
+
+def test_random_flip_is_the_identity_at_inference_and_random_in_training() -> None:
+    img = np.random.default_rng(2).normal(size=(64, 4, 5, 3)).astype("float32")
+    layer = layers.RandomFlip("horizontal", seed=0)
+    np.testing.assert_array_equal(layer(img, training=False), img)
+    out = layer(img, training=True)
+    flipped = [bool(np.array_equal(o, i[:, ::-1])) for o, i in zip(out, img, strict=True)]
+    kept = [bool(np.array_equal(o, i)) for o, i in zip(out, img, strict=True)]
+    assert all(f != k for f, k in zip(flipped, kept, strict=True))  # each image one or the other
+    assert 16 < sum(flipped) < 48
+    both = layers.RandomFlip(seed=0)(img, training=True)
+    assert all(
+        np.array_equal(o, i) or np.array_equal(o, i[::-1, ::-1])
+        for o, i in zip(both, img, strict=True)
+    )
+
+
+def test_activity_regularization_adds_its_penalty_to_the_loss() -> None:
+    x = _x()
+    y = np.zeros((3, 2), dtype="float32")
+
+    def loss(l1: float) -> float:
+        model = Sequential([Input((4,)), layers.Dense(2, kernel_initializer="ones")])
+        if l1:
+            model.add(layers.ActivityRegularization(l1=l1))
+        model.compile(loss="mse", optimizer="sgd")
+        return float(model.evaluate(x, y, verbose=0))
+
+    out = x.sum(axis=1, keepdims=True) * np.ones((1, 2))
+    expected_penalty = 0.5 * np.abs(out).sum() / 3
+    assert loss(0.5) == pytest.approx(loss(0.0) + expected_penalty, rel=1e-5)
