@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,41 @@ def test_layer_norm_between_dense_layers_is_looked_through_by_the_design_rules()
         ])
     """
     assert [d.code for d in lint(code, select={"SEQ507"})] == ["SEQ507"]
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+_HEADING = "### Layers the runtime does not run, and why"
+
+
+def _unsupported_in_readme() -> dict[str, str]:
+    """Layer name -> the reason its README entry gives."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split(_HEADING, 1)[1].split("\n#", 1)[0]
+    entries = re.split(r"\n- ", "\n" + section.split("\n- ", 1)[1])
+    out: dict[str, str] = {}
+    for entry in entries:
+        names, _, reason = entry.partition(": ")
+        for name in re.findall(r"`(\w+)`", names):
+            out[name] = " ".join(reason.split())
+    return out
+
+
+def test_every_definition_runs_or_the_readme_says_why_not() -> None:
+    from seqlint.runtime.layers import kernel_of
+
+    listed = _unsupported_in_readme()
+    definitions = {d.name: d for d in all_layers().values()}
+    missing = sorted(n for n, d in definitions.items() if kernel_of(d) is None and n not in listed)
+    assert missing == [], "no runtime kernel and no README entry"
+    stale = sorted(n for n in listed if n in definitions and kernel_of(definitions[n]) is not None)
+    assert stale == [], "listed in the README as not run, but they have a kernel"
+    assert set(listed) <= set(definitions)
+    assert all(len(reason) > 15 for reason in listed.values())
+
+
+def test_aliases_reach_the_kernel_through_the_definition() -> None:
+    from seqlint.runtime import layers as runtime_layers
+
+    assert runtime_layers.get("MaxPool2D") is runtime_layers.MaxPooling2D
+    assert runtime_layers.get("Convolution2D") is runtime_layers.Conv2D
+    assert runtime_layers.get("NoSuchLayer") is None
