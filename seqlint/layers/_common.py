@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from seqlint.layers.base import UNKNOWN, BoundArgs, Dim, LayerSpec, Shape, ShapeError, as_int
+from seqlint.layers.base import (
+    UNKNOWN,
+    BoundArgs,
+    Dim,
+    LayerSpec,
+    Shape,
+    ShapeError,
+    WeightSpec,
+    as_int,
+    count_weights,
+)
 
 Counts = tuple[int | None, int | None]
 UNKNOWN_COUNTS: Counts = (None, None)
@@ -195,6 +205,12 @@ def lora(args: BoundArgs) -> int | None:
     if n is None or n < 0:
         return None
     return n
+
+
+def spec_counts(specs: list[WeightSpec]) -> Counts:
+    """Parameter counts of weight specs; any size unknown makes both unknown."""
+    trainable, frozen = count_weights(specs)
+    return UNKNOWN_COUNTS if trainable is None or frozen is None else (trainable, frozen)
 
 
 def kernel_and_bias(

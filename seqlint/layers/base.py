@@ -64,6 +64,30 @@ class ShapeError(Exception):
 
 
 @dataclass(frozen=True)
+class WeightSpec:
+    """One weight a layer creates when it is built: Keras's name, its shape (``None`` for a size
+    not known statically), the initializer argument, and whether training updates it. The
+    checker counts parameters from these and the runtime creates its variables from them."""
+
+    name: str
+    shape: Shape
+    initializer: Any
+    trainable: bool = True
+
+
+def count_weights(specs: Sequence[WeightSpec]) -> tuple[int | None, int | None]:
+    """``(trainable, non_trainable)`` parameter counts of ``specs`` (``None`` when a size is
+    unknown)."""
+    counts: list[int | None] = [0, 0]
+    for spec in specs:
+        size = prod(spec.shape)
+        i = 0 if spec.trainable else 1
+        current = counts[i]
+        counts[i] = None if size is None or current is None else current + size
+    return counts[0], counts[1]
+
+
+@dataclass(frozen=True)
 class Param:
     """One constructor argument: its name and default (``REQUIRED`` when it has none)."""
 
@@ -225,10 +249,17 @@ class LayerDef:
         would. Return ``None`` when the rank itself is unknown."""
         return input_shape
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """The weights the layer creates when built on ``input_shape``, in Keras's order, or
+        ``None`` where the definition does not spell them out (then only :meth:`count_params`
+        says how many parameters there are)."""
+        return None
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> tuple[int | None, int | None]:
         """``(trainable, non_trainable)`` parameter counts once built on ``input_shape``
-        (``None`` where not statically known)."""
-        return 0, 0
+        (``None`` where not statically known). By default from :meth:`weights`."""
+        specs = self.weights(args, input_shape)
+        return (0, 0) if specs is None else count_weights(specs)
 
     def activation(self, args: BoundArgs) -> str | None:
         """Name of the activation this layer applies last, used by rules about output activations.

@@ -21,9 +21,19 @@ from seqlint.layers._common import (
     lora,
     padding_mode,
     positive_int,
+    spec_counts,
     tuple_error,
 )
-from seqlint.layers.base import BoundArgs, Dim, LayerDef, Param, Shape, ShapeError, register
+from seqlint.layers.base import (
+    BoundArgs,
+    Dim,
+    LayerDef,
+    Param,
+    Shape,
+    ShapeError,
+    WeightSpec,
+    register,
+)
 
 # ---- shared shape arithmetic (also used by ConvLSTM) ----------------------------------------
 
@@ -153,7 +163,23 @@ class _Conv(LayerDef):
         self._groups(args, channels)
         return join_channels(input_shape[0], spatial, positive_int(args["filters"]), fmt)
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, self._paddings())
+        groups = self._groups(args, channels)
+        use_bias = as_bool(args["use_bias"])
+        if lora(args) != 0 or use_bias is None or groups is None:
+            return None
+        filters = positive_int(args["filters"])
+        per_group = None if channels is None else channels // groups
+        specs = [WeightSpec("kernel", (*kernel, per_group, filters), args["kernel_initializer"])]
+        if use_bias:
+            specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         fmt, _, channels, kernel = _conv_common(
             self, self.rank, args, input_shape, self._paddings()
         )

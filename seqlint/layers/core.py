@@ -8,11 +8,13 @@ from typing import Any
 from seqlint.layers._common import (
     UNKNOWN_COUNTS,
     Counts,
+    as_bool,
     dims_product,
     kernel_and_bias,
     lora,
     positive_int,
     require_min_ndim,
+    spec_counts,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -22,6 +24,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    WeightSpec,
     as_int,
     normalize_activation,
     register,
@@ -69,8 +72,21 @@ class Dense(LayerDef):
         require_min_ndim(self.name, input_shape, 2)
         return (*input_shape[:-1], positive_int(args["units"]))
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         require_min_ndim(self.name, input_shape, 2)
+        use_bias = as_bool(args["use_bias"])
+        if lora(args) != 0 or use_bias is None:
+            return None  # LoRA weights: counted by count_params only
+        units = positive_int(args["units"])
+        specs = [WeightSpec("kernel", (input_shape[-1], units), args["kernel_initializer"])]
+        if use_bias:
+            specs.append(WeightSpec("bias", (units,), args["bias_initializer"]))
+        return specs
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         units = positive_int(args["units"])
         n_in = input_shape[-1]
         kernel = None if units is None or n_in is None else n_in * units
@@ -261,7 +277,16 @@ class Embedding(_Embedding):
         Param("input_length", None, keyword_only=True),
     )
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        if lora(args) != 0:
+            return None
+        n_in, n_out = positive_int(args["input_dim"]), positive_int(args["output_dim"])
+        return [WeightSpec("embeddings", (n_in, n_out), args["embeddings_initializer"])]
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         n_in = positive_int(args["input_dim"])
         n_out = positive_int(args["output_dim"])
         table = None if n_in is None or n_out is None else n_in * n_out

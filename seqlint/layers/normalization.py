@@ -11,6 +11,7 @@ from seqlint.layers._common import (
     as_bool,
     axis_index,
     dims_product,
+    spec_counts,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -19,6 +20,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    WeightSpec,
     as_int,
     register,
 )
@@ -80,7 +82,29 @@ class BatchNormalization(_Normalization):
         Param("synchronized", False),
     )
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        axis = axis_index(args["axis"], len(input_shape))
+        center, scale, renorm = (as_bool(args[k]) for k in ("center", "scale", "renorm"))
+        if axis is None or center is None or scale is None or renorm is not False:
+            return None  # renorm's extra weights: counted by count_params only
+        shape = (input_shape[axis],)
+        specs = []
+        if scale:
+            specs.append(WeightSpec("gamma", shape, args["gamma_initializer"]))
+        if center:
+            specs.append(WeightSpec("beta", shape, args["beta_initializer"]))
+        specs += [
+            WeightSpec("moving_mean", shape, args["moving_mean_initializer"], trainable=False),
+            WeightSpec(
+                "moving_variance", shape, args["moving_variance_initializer"], trainable=False
+            ),
+        ]
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         axis = axis_index(args["axis"], len(input_shape))
         if axis is None:
             return UNKNOWN_COUNTS

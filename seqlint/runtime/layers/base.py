@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import numpy
 
-from seqlint.layers.base import LayerDef, Shape, all_layers
+from seqlint.layers.base import LayerDef, Shape, ShapeError, all_layers
 from seqlint.runtime import activations
 from seqlint.runtime.core import Layer, Variable
 
@@ -113,6 +113,25 @@ class RuntimeLayer(Layer):
             out = self.compute_output_shape(key)
             self._shape_cache[key] = out
         return (shape[0], *(int(d) for d in out[1:]))  # type: ignore[arg-type]
+
+    def build_weights(self, input_shape: Shape) -> None:
+        """Create the variables the definition's weight specs list (Keras's names, shapes,
+        initializers and order), each also set as the attribute of its name."""
+        try:
+            specs = self.definition.weights(self.args, tuple(input_shape))
+        except ShapeError as exc:
+            raise ValueError(f"{self.class_name}: {exc.message}") from exc
+        if specs is None:
+            raise NotImplementedError(f"{self.class_name}: these arguments' weights")
+        for spec in specs:
+            if any(d is None for d in spec.shape):
+                raise ValueError(
+                    f"{self.class_name}: the shape of its weight {spec.name!r} is not known for "
+                    f"the input shape {tuple(input_shape)}"
+                )
+            shape = tuple(int(d) for d in spec.shape)  # type: ignore[arg-type]
+            var = self.add_weight(spec.name, shape, spec.initializer, spec.trainable)
+            setattr(self, spec.name, var)
 
     def channels_first(self) -> bool:
         fmt = self.get("data_format")

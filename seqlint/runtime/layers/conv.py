@@ -85,14 +85,8 @@ class _Conv(_Spatial):
         self.kernel: Variable | None = None
 
     def build(self, input_shape: _Shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight(
-            "kernel",
-            (*self.kernel_size, c // self.groups, self.filters),
-            self.get("kernel_initializer"),
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", (self.filters,), self.get("bias_initializer"))
+        self._channels(input_shape)  # a known channel axis
+        self.build_weights(input_shape)  # kernel (*kernel_size, in // groups, filters), bias
 
     def forward(self, x: Array, training: bool = False) -> Array:
         xp = self.xp

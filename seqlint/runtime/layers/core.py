@@ -27,14 +27,7 @@ class Dense(RuntimeLayer):
         self._x: Array = None
 
     def build(self, input_shape: Shape) -> None:
-        n_in = input_shape[-1]
-        if n_in is None:
-            raise ValueError("Dense needs a known last input dimension")
-        self.kernel = self.add_weight(
-            "kernel", (int(n_in), self.units), self.get("kernel_initializer")
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", (self.units,), self.get("bias_initializer"))
+        self.build_weights(input_shape)  # kernel (in, units), bias (units,)
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.kernel is not None
@@ -95,9 +88,7 @@ class Embedding(RuntimeLayer):
         self._idx: Array = None
 
     def build(self, input_shape: Shape) -> None:
-        self.embeddings = self.add_weight(
-            "embeddings", (self.input_dim, self.output_dim), self.get("embeddings_initializer")
-        )
+        self.build_weights(input_shape)  # embeddings (input_dim, output_dim)
         weights = self.get("weights")
         if weights is not None:
             self.embeddings.assign(self.xp.asarray(weights[0], dtype=self.dtype))

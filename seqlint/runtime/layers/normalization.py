@@ -45,17 +45,7 @@ class BatchNormalization(RuntimeLayer):
         dim = input_shape[axis]
         if dim is None:
             raise ValueError("BatchNormalization needs a known size on its axis")
-        shape = (int(dim),)
-        if self.get("scale"):
-            self.gamma = self.add_weight("gamma", shape, self.get("gamma_initializer"))
-        if self.get("center"):
-            self.beta = self.add_weight("beta", shape, self.get("beta_initializer"))
-        self.moving_mean = self.add_weight(
-            "moving_mean", shape, self.get("moving_mean_initializer"), trainable=False
-        )
-        self.moving_variance = self.add_weight(
-            "moving_variance", shape, self.get("moving_variance_initializer"), trainable=False
-        )
+        self.build_weights(input_shape)  # gamma, beta, moving_mean, moving_variance
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.moving_mean is not None and self.moving_variance is not None
