@@ -300,6 +300,16 @@ def _cases() -> list[Case]:
     add("CenterCrop", lambda: L.CenterCrop(2, 3, **F64), (2, 4, 5, 2))
     add("RandomFlip", lambda: L.RandomFlip(seed=3, **F64), (4, 3, 3, 2), training=True, seeded=True)
     add("ActivityRegularization", lambda: L.ActivityRegularization(l1=0.1, **F64), (2, 3))
+    add("Resizing-nearest", lambda: L.Resizing(5, 2, interpolation="nearest", **F64), (2, 3, 4, 2))
+    c.append(
+        Case(
+            "Resizing-bilinear",
+            lambda: L.Resizing(5, 2, **F64),
+            (2, 3, 4, 2),
+            step=1.0,
+            rtol=1e-5,
+        )
+    )
     return c
 
 

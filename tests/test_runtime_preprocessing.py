@@ -107,3 +107,32 @@ def test_activity_regularization_adds_its_penalty_to_the_loss() -> None:
     out = x.sum(axis=1, keepdims=True) * np.ones((1, 2))
     expected_penalty = 0.5 * np.abs(out).sum() / 3
     assert loss(0.5) == pytest.approx(loss(0.0) + expected_penalty, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("interpolation", "expected"),
+    [
+        (
+            "bilinear",
+            [
+                [-0.34354, -0.279218, -0.634134, -1.042856],
+                [0.025279, -0.325855, -0.54372, -1.06899],
+            ],
+        ),
+        (
+            "nearest",
+            [
+                [-0.801931, -0.552647, -0.958265, -0.629288],
+                [-0.801931, -0.552647, -0.958265, -0.629288],
+            ],
+        ),
+    ],
+)
+def test_resizing_matches_keras(interpolation: str, expected: list[list[float]]) -> None:
+    # Keras gives these (8, 4) images from (5, 7) ones; the runtime matched every value exactly
+    img = np.random.default_rng(5).normal(size=(2, 5, 7, 3)).astype("float32")
+    out = _run(layers.Resizing(8, 4, interpolation=interpolation), img)
+    assert out.shape == (2, 8, 4, 3)
+    np.testing.assert_allclose(out[0, :2, :, 0], expected, atol=1e-6)
+    with pytest.raises(NotImplementedError, match="bicubic"):
+        layers.Resizing(8, 4, interpolation="bicubic")

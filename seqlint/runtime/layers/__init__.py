@@ -47,7 +47,13 @@ from seqlint.runtime.layers.pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
-from seqlint.runtime.layers.preprocessing import CenterCrop, Normalization, RandomFlip, Rescaling
+from seqlint.runtime.layers.preprocessing import (
+    CenterCrop,
+    Normalization,
+    RandomFlip,
+    Rescaling,
+    Resizing,
+)
 from seqlint.runtime.layers.recurrent import GRU, LSTM, SimpleRNN
 from seqlint.runtime.layers.regularization import (
     ActivityRegularization,
@@ -116,6 +122,7 @@ def kernel_of(definition: LayerDef) -> type[Layer] | None:
 
 
 __all__ = [
+    "Resizing",
     "UnitNormalization",
     "RandomFlip",
     "Normalization",

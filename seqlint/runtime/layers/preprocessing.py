@@ -9,6 +9,11 @@ import numpy
 
 from seqlint.layers import preprocessing as preprocessing_defs
 from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
+from seqlint.runtime.layers.reshaping import (
+    bilinear_resize,
+    bilinear_resize_grad,
+    resize_positions,
+)
 
 
 def _through_float32(xp: Any, value: Any, dtype: Any) -> Any:
@@ -167,3 +172,59 @@ class RandomFlip(RuntimeLayer):
         if self._flips is None:
             return dy
         return self.xp.where(self._flips, self.xp.flip(dy, axis=self._axes), dy)
+
+
+@kernel(preprocessing_defs.Resizing)
+class Resizing(RuntimeLayer):
+    """``tf.image.resize`` to ``(height, width)``: ``bilinear`` (half-pixel centres, float32 as
+    TF computes it) or ``nearest`` (source ``floor((dst + 0.5) * in / out)``). Other
+    interpolations, antialiasing and the aspect-ratio options are not supported."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.interpolation = str(self.get("interpolation", "bilinear")).lower()
+        unsupported = [
+            k for k in ("crop_to_aspect_ratio", "pad_to_aspect_ratio", "antialias") if self.get(k)
+        ]
+        if self.interpolation not in ("bilinear", "nearest") or unsupported:
+            what = unsupported or [f"interpolation={self.interpolation!r}"]
+            raise NotImplementedError(f"Resizing: {', '.join(what)} is not supported")
+
+    def _axes(self) -> tuple[int, int]:
+        return (2, 3) if self.channels_first() else (1, 2)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        self._in_shape = tuple(x.shape)
+        ah, aw = self._axes()
+        out_h, out_w = int(self.get("height")), int(self.get("width"))
+        xp = self.xp
+        if self.interpolation == "nearest":
+            self._rows = _nearest(xp, x.shape[ah], out_h)
+            self._cols = _nearest(xp, x.shape[aw], out_w)
+            return xp.take(xp.take(x, self._rows, axis=ah), self._cols, axis=aw)
+        self._lerps = (
+            resize_positions(xp, x.shape[ah], out_h),
+            resize_positions(xp, x.shape[aw], out_w),
+        )
+        return bilinear_resize(xp, x, self._lerps, self.channels_first())
+
+    def backward(self, dy: Array) -> Array:
+        xp = self.xp
+        if self.interpolation == "bilinear":
+            return bilinear_resize_grad(xp, dy, self._lerps, self._in_shape, self.channels_first())
+        ah, aw = self._axes()
+        dx = xp.zeros(self._in_shape, dtype=dy.dtype)
+        rows = xp.zeros((self._in_shape[ah], len(self._rows)), dtype=dy.dtype)
+        rows[self._rows, xp.arange(len(self._rows))] = 1
+        cols = xp.zeros((self._in_shape[aw], len(self._cols)), dtype=dy.dtype)
+        cols[self._cols, xp.arange(len(self._cols))] = 1
+        spec = "hy,ncyx,wx->nchw" if self.channels_first() else "hy,nyxc,wx->nhwc"
+        dx += xp.einsum(spec, rows, dy, cols)
+        return dx
+
+
+def _nearest(xp: Any, n_in: int, n_out: int) -> Array:
+    scale = numpy.float32(n_in) / numpy.float32(n_out)
+    src = xp.floor((xp.arange(n_out, dtype=numpy.float32) + numpy.float32(0.5)) * scale)
+    return xp.minimum(src.astype(xp.int64), n_in - 1)
