@@ -296,6 +296,8 @@ def _cases() -> list[Case]:
         (2, 3),
     )
     add("UnitNormalization", lambda: L.UnitNormalization(**F64), (3, 4))
+    add("RMSNormalization", lambda: L.RMSNormalization(**F64), (3, 4))
+    add("RMSNormalization-2axes", lambda: L.RMSNormalization(axis=[1, 2], **F64), (2, 3, 4))
     add("UnitNormalization-axis1", lambda: L.UnitNormalization(axis=1, **F64), (2, 3, 4))
     add("CenterCrop", lambda: L.CenterCrop(2, 3, **F64), (2, 4, 5, 2))
     add("RandomFlip", lambda: L.RandomFlip(seed=3, **F64), (4, 3, 3, 2), training=True, seeded=True)

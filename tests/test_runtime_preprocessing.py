@@ -136,3 +136,13 @@ def test_resizing_matches_keras(interpolation: str, expected: list[list[float]])
     np.testing.assert_allclose(out[0, :2, :, 0], expected, atol=1e-6)
     with pytest.raises(NotImplementedError, match="bicubic"):
         layers.Resizing(8, 4, interpolation="bicubic")
+
+
+def test_rms_normalization_matches_keras() -> None:
+    x = (np.random.default_rng(7).normal(size=(2, 3, 4)) * 3).astype("float32")
+    layer = layers.RMSNormalization()
+    model = Sequential([Input((3, 4)), layer])
+    layer.set_weights([np.array([1.0, 2.0, 0.5, -1.0], dtype="float32")])
+    assert [w.name.split("/")[-1] for w in layer.weights] == ["scale"]
+    out = model.predict(x, verbose=0)
+    np.testing.assert_allclose(out[0, 0], [0.00251424, 1.2211789, -0.28014758, 1.8202313], **TOL)

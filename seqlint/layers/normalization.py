@@ -213,9 +213,12 @@ class RMSNormalization(_Normalization):
     name = "RMSNormalization"
     params = (Param("axis", -1), Param("epsilon", 1e-06))
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         axes = axes_of(args["axis"], len(input_shape))
         if axes is None:
-            return UNKNOWN_COUNTS
-        size = dims_product([input_shape[a] for a in axes])
-        return UNKNOWN_COUNTS if size is None else (size, 0)
+            return None
+        return [WeightSpec("scale", tuple(input_shape[a] for a in sorted(axes)), "ones")]
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)

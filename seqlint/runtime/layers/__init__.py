@@ -31,6 +31,7 @@ from seqlint.runtime.layers.core import Activation, Dense, Embedding, Identity
 from seqlint.runtime.layers.normalization import (
     BatchNormalization,
     LayerNormalization,
+    RMSNormalization,
     UnitNormalization,
 )
 from seqlint.runtime.layers.pooling import (
@@ -122,6 +123,7 @@ def kernel_of(definition: LayerDef) -> type[Layer] | None:
 
 
 __all__ = [
+    "RMSNormalization",
     "Resizing",
     "UnitNormalization",
     "RandomFlip",

@@ -177,3 +177,34 @@ class UnitNormalization(RuntimeLayer):
         y = x * inv
         dx = (dy - y * (dy * y).sum(axis=self._axis, keepdims=True)) * inv
         return self.xp.where(self._capped, dy * inv, dx)
+
+
+@kernel(normalization_defs.RMSNormalization)
+class RMSNormalization(RuntimeLayer):
+    """``x * rsqrt(mean(x ** 2) + epsilon) * scale`` over the trailing ``axis`` (Keras's
+    ``ops.rms_normalization``); other axes are not supported."""
+
+    def build(self, input_shape: Shape) -> None:
+        axis = self.get("axis", -1)
+        axes = sorted(
+            a % len(input_shape) for a in (axis if isinstance(axis, (list, tuple)) else [axis])
+        )
+        if axes != list(range(len(input_shape) - len(axes), len(input_shape))):
+            raise NotImplementedError(f"RMSNormalization: axis={axis!r} (only trailing axes)")
+        self._axes = tuple(axes)
+        self.build_weights(input_shape)  # scale
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        eps = self.dtype(float(self.get("epsilon", 1e-6)))
+        r = 1.0 / self.xp.sqrt((x * x).mean(axis=self._axes, keepdims=True) + eps)
+        self._x, self._r = x, r
+        return x * r * self.scale.value
+
+    def backward(self, dy: Array) -> Array:
+        x, r = self._x, self._r
+        lead = tuple(range(x.ndim - len(self._axes)))
+        self.set_grad(self.scale, lambda: (dy * x * r).sum(axis=lead))
+        g = dy * self.scale.value
+        n = x.size // int(numpy.prod([x.shape[a] for a in lead]))
+        return r * g - x * r**3 * (g * x).sum(axis=self._axes, keepdims=True) / n
