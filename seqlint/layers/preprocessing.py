@@ -15,9 +15,9 @@ from seqlint.layers._common import (
     UNKNOWN_COUNTS,
     Counts,
     as_bool,
-    dims_product,
     fmt_shape,
     positive_int,
+    spec_counts,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -27,6 +27,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    WeightSpec,
     as_int,
     register,
 )
@@ -100,15 +101,24 @@ class Normalization(_Preprocessing):
         self._kept(args, input_shape)
         return input_shape
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """Given ``mean``/``variance``: none. Otherwise the statistics ``adapt`` sets."""
         kept = self._kept(args, input_shape)
         mean = args["mean"]
         if mean is UNKNOWN or kept is None:
-            return UNKNOWN_COUNTS
+            return None
         if mean is not None:
-            return 0, 0
-        size = dims_product([input_shape[a] for a in kept])
-        return UNKNOWN_COUNTS if size is None else (0, 2 * size + 1)
+            return []
+        shape = tuple(input_shape[a] for a in sorted(a % len(input_shape) for a in kept))
+        return [
+            WeightSpec("mean", shape, "zeros", trainable=False),
+            WeightSpec("variance", shape, "ones", trainable=False),
+            WeightSpec("count", (), "zeros", trainable=False),
+        ]
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)
 
 
 def _fmt_last(args: BoundArgs) -> bool | None:

@@ -76,10 +76,7 @@ class Normalization(RuntimeLayer):
                 f"All `axis` values to be kept must have a known shape. Received axis={self.axis}"
             )
         self._broadcast = [input_shape[d] if d in self._keep else 1 for d in range(ndim)]
-        if not self._given:
-            self.mean = self.add_weight("mean", kept, "zeros", trainable=False)
-            self.variance = self.add_weight("variance", kept, "ones", trainable=False)
-            self.count = self.add_weight("count", (), "zeros", trainable=False)
+        self.build_weights(input_shape)  # adapted: mean, variance, count; given: none
 
     def adapt(self, data: Any) -> None:
         """Set ``mean``/``variance`` from ``data`` (batch first), as ``keras`` ``adapt`` does."""
