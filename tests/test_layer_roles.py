@@ -142,3 +142,18 @@ def test_aliases_reach_the_kernel_through_the_definition() -> None:
     assert runtime_layers.get("MaxPool2D") is runtime_layers.MaxPooling2D
     assert runtime_layers.get("Convolution2D") is runtime_layers.Conv2D
     assert runtime_layers.get("NoSuchLayer") is None
+
+
+def test_the_runtime_runs_a_layer_without_loading_the_checker() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np\n"
+        "from seqlint.runtime import layers\n"
+        "layers.Dense(3)(np.ones((2, 4)))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('seqlint.', 'libcst'))\n"
+        "      and not m.startswith(('seqlint.runtime', 'seqlint.layers'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
