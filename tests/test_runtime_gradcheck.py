@@ -180,6 +180,20 @@ def _cases() -> list[Case]:
         training=True,
         seeded=True,
     )
+    add(
+        "LSTM-recurrent-dropout",
+        lambda: L.LSTM(3, dropout=0.3, recurrent_dropout=0.4, seed=2, **F64),
+        (2, 4, 3),
+        training=True,
+        seeded=True,
+    )
+    add(
+        "LSTM-implementation1-dropout",
+        lambda: L.LSTM(2, dropout=0.5, implementation=1, return_sequences=True, seed=4, **F64),
+        (2, 3, 3),
+        training=True,
+        seeded=True,
+    )
     add("GRU-seq", lambda: L.GRU(3, return_sequences=True, **F64), (2, 4, 3))
     add("GRU-reset-before", lambda: L.GRU(3, reset_after=False, **F64), (2, 4, 3))
     add(

@@ -10,9 +10,10 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
 * ``dropout`` (training only) multiplies the inputs by one inverted-dropout mask per sequence.
   ``recurrent_dropout`` masks the state fed to the recurrent matmul for SimpleRNN. For LSTM and
   GRU, Keras 3 switches to ``implementation=1`` when ``recurrent_dropout > 0`` and then draws one
-  input mask and one state mask *per gate*; that is not implemented, so training with
-  ``recurrent_dropout`` (or with ``implementation=1`` and ``dropout``) raises
-  ``NotImplementedError`` instead of silently using a single mask.
+  input mask and one state mask *per gate*: the LSTM does the same (each gate's slice of the
+  kernels sees its own masked copy of the input and of the state). For the GRU that is not
+  implemented, so training it with ``recurrent_dropout`` (or with ``implementation=1`` and
+  ``dropout``) raises ``NotImplementedError`` instead of silently using a single mask.
 * ``return_state``, ``stateful`` and masking are not supported.
 """
 
@@ -75,10 +76,15 @@ class _RNN(RuntimeLayer):
 
     # ---- forward / backward ------------------------------------------------------------------
 
+    def _per_gate(self) -> bool:
+        """Whether Keras draws one dropout mask per gate (LSTM with ``implementation=1``, which
+        ``recurrent_dropout`` forces)."""
+        return False
+
     def _check_per_gate_dropout(self, training: bool) -> None:
-        """Keras's LSTM/GRU use per-gate dropout masks with ``recurrent_dropout`` (which forces
+        """Keras's GRU uses per-gate dropout masks with ``recurrent_dropout`` (which forces
         ``implementation=1``) or with ``implementation=1``: not implemented here."""
-        if not training or self.class_name == "SimpleRNN":
+        if not training or self.class_name != "GRU":
             return
         if 0.0 < self.recurrent_dropout < 1.0:
             raise NotImplementedError(
@@ -102,17 +108,30 @@ class _RNN(RuntimeLayer):
         n, t, f = x.shape
         xt = xp.ascontiguousarray(x.transpose(1, 0, 2))
         mask = None
+        per_gate = training and self._per_gate()
+        gates, u = self.gates, self.units
         if training and 0.0 < self.dropout < 1.0:
-            mask = self.dropout_mask((n, f), self.dropout)
-            xt = xt * mask
-        flat = xt.reshape(t * n, f)
-        proj = (flat @ self.kernel.value).reshape(t, n, -1)
+            mask = self.dropout_mask((gates, n, f) if per_gate else (n, f), self.dropout)
+        if mask is not None and per_gate:
+            # one input mask per gate: flat is (gates, t * n, f)
+            flat = (xt[None] * mask[:, None]).reshape(gates, t * n, f)
+            k = self.kernel.value
+            blocks = [flat[g] @ k[:, g * u : (g + 1) * u] for g in range(gates)]
+            proj = xp.concatenate(blocks, axis=1).reshape(t, n, -1)
+        else:
+            if mask is not None:
+                xt = xt * mask
+            flat = xt.reshape(t * n, f)
+            proj = (flat @ self.kernel.value).reshape(t, n, -1)
         bias = self._input_bias()
         if bias is not None:
             proj = proj + bias
         rmask = None
-        if training and 0.0 < self.recurrent_dropout < 1.0 and self.class_name == "SimpleRNN":
-            rmask = self.dropout_mask((n, self.units), self.recurrent_dropout)
+        if training and 0.0 < self.recurrent_dropout < 1.0:
+            if self.class_name == "SimpleRNN":
+                rmask = self.dropout_mask((n, u), self.recurrent_dropout)
+            elif per_gate:
+                rmask = self.dropout_mask((gates, n, u), self.recurrent_dropout)
         hs = self._run(proj, rmask)
         self._cache.update({"flat": flat, "mask": mask, "rmask": rmask, "shape": (n, t, f)})
         if self.return_sequences:
@@ -130,14 +149,25 @@ class _RNN(RuntimeLayer):
             dh[-1] = dy
         dproj = self._back(dh)
         d2 = dproj.reshape(t * n, -1)
-        flat = self._cache["flat"]
-        self.set_grad(self.kernel, lambda: flat.T @ d2)
+        flat, mask = self._cache["flat"], self._cache["mask"]
+        u, k = self.units, self.kernel.value
+        if flat.ndim == 3:  # per-gate input masks
+            cols = [slice(g * u, (g + 1) * u) for g in range(self.gates)]
+            self.set_grad(
+                self.kernel,
+                lambda: xp.concatenate([flat[g].T @ d2[:, c] for g, c in enumerate(cols)], axis=1),
+            )
+        else:
+            self.set_grad(self.kernel, lambda: flat.T @ d2)
         self._bias_grad(dproj)
         if not self.input_grad_needed:
             return None
-        dxt = (d2 @ self.kernel.value.T).reshape(t, n, f)
-        if self._cache["mask"] is not None:
-            dxt = dxt * self._cache["mask"]
+        if flat.ndim == 3:
+            dxt = sum((d2[:, c] @ k[:, c].T).reshape(t, n, f) * mask[g] for g, c in enumerate(cols))
+        else:
+            dxt = (d2 @ k.T).reshape(t, n, f)
+            if mask is not None:
+                dxt = dxt * mask
         dx = dxt.transpose(1, 0, 2)
         if self.go_backwards:
             dx = dx[:, ::-1]
@@ -209,6 +239,42 @@ class LSTM(_RNN):
 
     gates = 4
 
+    def _per_gate(self) -> bool:
+        return self.get("implementation") == 1 or self.recurrent_dropout != 0.0
+
+    def _recurrent_in(self, h: Array, r: Array, rmask: Array) -> Array:
+        """``h U``, or with per-gate recurrent dropout ``(h * m_g) U_g`` for each gate."""
+        if rmask is None:
+            return h @ r
+        u = self.units
+        blocks = [(h * rmask[g]) @ r[:, g * u : (g + 1) * u] for g in range(4)]
+        return self.xp.concatenate(blocks, axis=1)
+
+    def _recurrent_back(self, dz: Array, r: Array, rmask: Array) -> Array:
+        if rmask is None:
+            return dz @ r.T
+        u = self.units
+        cols = [slice(g * u, (g + 1) * u) for g in range(4)]
+        return sum((dz[:, c] @ r[:, c].T) * rmask[g] for g, c in enumerate(cols))
+
+    def _recurrent_grad(self, hprev: Array, dpre: Array) -> None:
+        rmask = self._cache.get("rmask")
+        if rmask is None:
+            super()._recurrent_grad(hprev, dpre)
+            return
+        t, n, u = hprev.shape
+        d2 = dpre.reshape(t * n, -1)
+        self.set_grad(
+            self.recurrent_kernel,
+            lambda: self.xp.concatenate(
+                [
+                    (hprev * rmask[g]).reshape(t * n, u).T @ d2[:, g * u : (g + 1) * u]
+                    for g in range(4)
+                ],
+                axis=1,
+            ),
+        )
+
     def _bias_initializer(self) -> Any:
         base = initializers.get(self.get("bias_initializer"))
         if not self.get("unit_forget_bias"):
@@ -244,7 +310,7 @@ class LSTM(_RNN):
         ra, act = self.rec_act, self.act
         for k in range(t):
             hprev[k] = h
-            z = proj[k] + h @ r
+            z = proj[k] + self._recurrent_in(h, r, rmask)
             zs[k] = z
             i = ra(z[:, :u])
             f = ra(z[:, u : 2 * u])
@@ -283,7 +349,7 @@ class LSTM(_RNN):
             dz[:, 2 * u : 3 * u] = act.vjp(z[:, 2 * u : 3 * u], g, dc * i)
             dz[:, 3 * u :] = ra.vjp(z[:, 3 * u :], o, g_h * tcs[k])
             dc_next = dc * f
-            dh_next = dz @ r.T
+            dh_next = self._recurrent_back(dz, r, cache.get("rmask"))
         self._recurrent_grad(cache["hprev"], dproj)
         return dproj
 
