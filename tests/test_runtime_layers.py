@@ -471,3 +471,23 @@ def test_lstm_recurrent_dropout_draws_one_mask_per_gate() -> None:
     rmask = rnn._cache["rmask"]
     assert rmask.shape == (4, 3, 4)  # gates, batch, units
     assert not all(np.array_equal(rmask[0], rmask[g]) for g in range(1, 4))
+
+
+@pytest.mark.parametrize("cls", [layers.SimpleRNN, layers.LSTM, layers.GRU])
+def test_a_stateful_rnn_continues_the_sequence_across_batches(cls: Any) -> None:
+    """Two batches through a stateful layer give what one layer gives on the joined sequence
+    (keras 3.15.1 gave the same three LSTM outputs on shared weights); reset_states restarts."""
+    rng = np.random.default_rng(3)
+    x1, x2 = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 3, 4))
+    stateful = cls(3, stateful=True, return_sequences=True, dtype="float64")
+    plain = cls(3, return_sequences=True, dtype="float64")
+    first = stateful(x1)
+    plain(x1)
+    plain.set_weights(stateful.get_weights())
+    second = stateful(x2)
+    joined = plain(np.concatenate([x1, x2], axis=1))
+    np.testing.assert_allclose(np.concatenate([first, second], axis=1), joined, atol=1e-12)
+    stateful.reset_states()
+    np.testing.assert_allclose(stateful(x2), plain(x2), atol=1e-12)
+    with pytest.raises(ValueError, match="stateful"):
+        stateful(x2[:1])

@@ -14,7 +14,9 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
   kernels sees its own masked copy of the input and of the state). For the GRU that is not
   implemented, so training it with ``recurrent_dropout`` (or with ``implementation=1`` and
   ``dropout``) raises ``NotImplementedError`` instead of silently using a single mask.
-* ``return_state``, ``stateful`` and masking are not supported.
+* ``stateful=True`` starts each batch from the previous batch's final states (the gradient
+  stops at the batch boundary, as in Keras) until :meth:`reset_states`.
+* ``return_state`` and masking are not supported.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ class _RNN(RuntimeLayer):
         self.rec_act = activations.get(self.get("recurrent_activation", "sigmoid"))
         if self.get("return_state"):
             raise NotImplementedError(f"{self.class_name}: return_state is not supported")
-        if self.get("stateful"):
-            raise NotImplementedError(f"{self.class_name}: stateful is not supported")
+        self.stateful = bool(self.get("stateful"))
+        self.states: list[Array] | None = None  # the last batch's final states (stateful)
         self.return_sequences = bool(self.get("return_sequences"))
         self.go_backwards = bool(self.get("go_backwards"))
         self.dropout = float(self.get("dropout") or 0.0)
@@ -48,6 +50,29 @@ class _RNN(RuntimeLayer):
         self.recurrent_kernel: Variable | None = None
         self.bias: Variable | None = None
         self._cache: dict[str, Any] = {}
+
+    # ---- states ----------------------------------------------------------------------------
+
+    def reset_states(self) -> None:
+        """Start the next batch from zero states again (``layer.reset_states()`` in Keras)."""
+        self.states = None
+
+    def _initial_state(self, k: int, n: int, dtype: Any) -> Array:
+        """Zeros, or for a stateful layer the ``k``-th final state of the previous batch."""
+        if self.states is None:
+            return self.xp.zeros((n, self.units), dtype=dtype)
+        state = self.states[k]
+        if state.shape[0] != n:
+            raise ValueError(
+                f"{self.class_name} is stateful: every batch must have {state.shape[0]} samples "
+                f"like the previous one, got {n} (give fit/predict a batch_size that divides "
+                "the data, or call reset_states())"
+            )
+        return state.astype(dtype, copy=False)
+
+    def _keep_states(self, *states: Array) -> None:
+        if self.stateful:
+            self.states = [s.copy() for s in states]
 
     # ---- weights ---------------------------------------------------------------------------
 
@@ -201,7 +226,7 @@ class SimpleRNN(_RNN):
         xp = self.xp
         t, n, u = proj.shape
         r = self.recurrent_kernel.value
-        h = xp.zeros((n, u), dtype=proj.dtype)
+        h = self._initial_state(0, n, proj.dtype)
         hs = xp.empty_like(proj)
         zs = xp.empty_like(proj)
         hprev = xp.empty_like(proj)
@@ -212,6 +237,7 @@ class SimpleRNN(_RNN):
             h = self.act(z)
             zs[i], hs[i] = z, h
         self._cache = {"zs": zs, "hs": hs, "hprev": hprev}
+        self._keep_states(h)
         return hs
 
     def _back(self, dh: Array) -> Array:
@@ -298,8 +324,8 @@ class LSTM(_RNN):
         t, n, _ = proj.shape
         u = self.units
         r = self.recurrent_kernel.value
-        h = xp.zeros((n, u), dtype=proj.dtype)
-        c = xp.zeros((n, u), dtype=proj.dtype)
+        h = self._initial_state(0, n, proj.dtype)
+        c = self._initial_state(1, n, proj.dtype)
         zs = xp.empty_like(proj)
         acts = xp.empty_like(proj)
         cs = xp.empty((t + 1, n, u), dtype=proj.dtype)
@@ -323,6 +349,7 @@ class LSTM(_RNN):
             h = o * tc
             cs[k + 1], tcs[k], hs[k] = c, tc, h
         self._cache = {"zs": zs, "acts": acts, "cs": cs, "tcs": tcs, "hprev": hprev}
+        self._keep_states(h, c)
         return hs
 
     def _back(self, dh: Array) -> Array:
@@ -397,7 +424,7 @@ class GRU(_RNN):
         u = self.units
         r_all = self.recurrent_kernel.value
         rec_bias = self.bias.value[1] if (self.bias is not None and self.reset_after) else None
-        h = xp.zeros((n, u), dtype=proj.dtype)
+        h = self._initial_state(0, n, proj.dtype)
         hs = xp.empty((t, n, u), dtype=proj.dtype)
         hprev = xp.empty((t, n, u), dtype=proj.dtype)
         zr_pre = xp.empty((t, n, 2 * u), dtype=proj.dtype)
@@ -435,6 +462,7 @@ class GRU(_RNN):
             "hh": hh_all,
             "inner_h": inner_h,
         }
+        self._keep_states(h)
         return hs
 
     def _back(self, dh: Array) -> Array:
