@@ -146,3 +146,37 @@ def test_rms_normalization_matches_keras() -> None:
     assert [w.name.split("/")[-1] for w in layer.weights] == ["scale"]
     out = model.predict(x, verbose=0)
     np.testing.assert_allclose(out[0, 0], [0.00251424, 1.2211789, -0.28014758, 1.8202313], **TOL)
+
+
+def test_category_encoding_matches_keras() -> None:
+    ids = np.array([[0, 3], [4, 4]])
+    assert layers.CategoryEncoding(5)(ids).tolist() == [[1, 0, 0, 1, 0], [0, 0, 0, 0, 1]]
+    counts = layers.CategoryEncoding(5, output_mode="count")(ids)
+    assert counts.tolist() == [[1, 0, 0, 1, 0], [0, 0, 0, 0, 2]]
+    one_hot = layers.CategoryEncoding(5, output_mode="one_hot")
+    assert one_hot(np.array([[1], [3]])).tolist() == [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0]]
+
+
+def test_discretization_matches_keras() -> None:
+    x = np.array([[-1, 0, 0.5], [1, 2, 3]], dtype="float32")
+    assert layers.Discretization(bin_boundaries=[0.0, 1.0, 2.0])(x).tolist() == [
+        [0, 1, 1],
+        [2, 3, 3],
+    ]
+    multi = layers.Discretization(bin_boundaries=[0.0, 1.0, 2.0], output_mode="multi_hot")
+    assert multi(np.array([[-1, 0.5], [3, 3]], dtype="float32")).tolist() == [
+        [1, 1, 0, 0],
+        [0, 0, 0, 1],
+    ]
+
+
+def test_integer_preprocessing_feeds_a_trainable_model() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 5, (64, 3))
+    y = (x.sum(axis=1) > 6).astype("float32")
+    model = Sequential(
+        [Input((3,), dtype="int32"), layers.CategoryEncoding(5), layers.Dense(1, "sigmoid")]
+    )
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    losses = model.fit(x, y, epochs=3, verbose=0).history["loss"]
+    assert losses[-1] < losses[0]

@@ -49,7 +49,9 @@ from seqlint.runtime.layers.pooling import (
     MaxPooling3D,
 )
 from seqlint.runtime.layers.preprocessing import (
+    CategoryEncoding,
     CenterCrop,
+    Discretization,
     Normalization,
     RandomFlip,
     Rescaling,
@@ -123,6 +125,8 @@ def kernel_of(definition: LayerDef) -> type[Layer] | None:
 
 
 __all__ = [
+    "CategoryEncoding",
+    "Discretization",
     "RMSNormalization",
     "Resizing",
     "UnitNormalization",

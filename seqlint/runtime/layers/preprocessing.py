@@ -225,3 +225,62 @@ def _nearest(xp: Any, n_in: int, n_out: int) -> Array:
     scale = numpy.float32(n_in) / numpy.float32(n_out)
     src = xp.floor((xp.arange(n_out, dtype=numpy.float32) + numpy.float32(0.5)) * scale)
     return xp.minimum(src.astype(xp.int64), n_in - 1)
+
+
+def _encode(xp: Any, ids: Array, depth: int, mode: str, dtype: Any) -> Array:
+    """Keras's ``one_hot`` / ``multi_hot`` / ``count`` encodings of integer ids (ids outside
+    ``[0, depth)`` count nowhere, as TF's bincount drops them)."""
+    if mode == "one_hot":
+        if ids.ndim > 1 and ids.shape[-1] == 1:
+            ids = ids[..., 0]
+        return (ids[..., None] == xp.arange(depth)).astype(dtype)
+    rows = ids.reshape(-1, ids.shape[-1]) if ids.ndim > 1 else ids.reshape(1, -1)
+    out = xp.zeros((rows.shape[0], depth), dtype=dtype)
+    for j in range(rows.shape[1]):
+        hit = rows[:, j][:, None] == xp.arange(depth)
+        out += hit
+    if mode == "multi_hot":
+        out = (out > 0).astype(dtype)
+    shape = (*ids.shape[:-1], depth) if ids.ndim > 1 else (depth,)
+    return out.reshape(shape)
+
+
+@kernel(preprocessing_defs.CategoryEncoding)
+class CategoryEncoding(RuntimeLayer):
+    """Integer ids to ``num_tokens``-wide one-hot / multi-hot / count vectors (no gradient to
+    the ids)."""
+
+    def cast_input(self, x: Array) -> Array:
+        return self.xp.asarray(x).astype("int64", copy=False)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        if self.get("sparse"):
+            raise NotImplementedError("CategoryEncoding: sparse=True is not supported")
+        mode = str(self.get("output_mode", "multi_hot"))
+        return _encode(self.xp, self.cast_input(x), int(self.get("num_tokens")), mode, self.dtype)
+
+    def backward(self, dy: Array) -> Array:
+        return None
+
+
+@kernel(preprocessing_defs.Discretization)
+class Discretization(RuntimeLayer):
+    """Bucket index of each value: ``i`` where ``boundaries[i - 1] <= x < boundaries[i]``
+    (TF's Bucketize), or its one-hot / multi-hot / count encoding. Boundaries learnt by
+    ``adapt`` (``num_bins``) are not supported."""
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        bounds = self.get("bin_boundaries")
+        if bounds is None:
+            raise NotImplementedError("Discretization: num_bins with adapt() is not supported")
+        xp = self.xp
+        ids = xp.searchsorted(
+            xp.asarray(sorted(float(b) for b in bounds)), xp.asarray(x), side="right"
+        )
+        mode = str(self.get("output_mode", "int"))
+        if mode == "int":
+            return ids.astype("int64")
+        return _encode(xp, ids, len(bounds) + 1, mode, self.dtype)
+
+    def backward(self, dy: Array) -> Array:
+        return None
