@@ -311,6 +311,8 @@ def _cases() -> list[Case]:
     )
     add("UnitNormalization", lambda: L.UnitNormalization(**F64), (3, 4))
     add("RMSNormalization", lambda: L.RMSNormalization(**F64), (3, 4))
+    add("GroupNormalization", lambda: L.GroupNormalization(2, **F64), (2, 3, 4))
+    add("GroupNormalization-per-channel", lambda: L.GroupNormalization(-1, **F64), (2, 3, 3, 2))
     add("RMSNormalization-2axes", lambda: L.RMSNormalization(axis=[1, 2], **F64), (2, 3, 4))
     add("UnitNormalization-axis1", lambda: L.UnitNormalization(axis=1, **F64), (2, 3, 4))
     add("CenterCrop", lambda: L.CenterCrop(2, 3, **F64), (2, 4, 5, 2))

@@ -180,3 +180,13 @@ def test_integer_preprocessing_feeds_a_trainable_model() -> None:
     model.compile(loss="binary_crossentropy", optimizer="adam")
     losses = model.fit(x, y, epochs=3, verbose=0).history["loss"]
     assert losses[-1] < losses[0]
+
+
+def test_group_normalization_matches_keras() -> None:
+    x = (np.random.default_rng(9).normal(size=(2, 3, 4)) * 2 + 0.5).astype("float32")
+    model = Sequential([Input((3, 4)), layers.GroupNormalization(2)])
+    model.set_weights(
+        [np.array([1, 2, -0.5, 0.3], "float32"), np.array([0, 0.1, 0.2, -0.3], "float32")]
+    )
+    out = model.predict(x, verbose=0)
+    np.testing.assert_allclose(out[1, 2], [-0.8067298, -0.46350682, 0.99042565, 0.1330632], **TOL)

@@ -193,12 +193,21 @@ class GroupNormalization(_Normalization):
         self._dim(args, input_shape)
         return input_shape
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         dim = self._dim(args, input_shape)
         center, scale = as_bool(args["center"]), as_bool(args["scale"])
-        if dim is None or center is None or scale is None:
-            return UNKNOWN_COUNTS
-        return (int(center) + int(scale)) * dim, 0
+        if center is None or scale is None:
+            return None
+        specs = []
+        if scale:
+            specs.append(WeightSpec("gamma", (dim,), args["gamma_initializer"]))
+        if center:
+            specs.append(WeightSpec("beta", (dim,), args["beta_initializer"]))
+        return specs
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)
 
 
 @register

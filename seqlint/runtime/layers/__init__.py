@@ -30,6 +30,7 @@ from seqlint.runtime.layers.conv import (
 from seqlint.runtime.layers.core import Activation, Dense, Embedding, Identity
 from seqlint.runtime.layers.normalization import (
     BatchNormalization,
+    GroupNormalization,
     LayerNormalization,
     RMSNormalization,
     UnitNormalization,
@@ -125,6 +126,7 @@ def kernel_of(definition: LayerDef) -> type[Layer] | None:
 
 
 __all__ = [
+    "GroupNormalization",
     "CategoryEncoding",
     "Discretization",
     "RMSNormalization",

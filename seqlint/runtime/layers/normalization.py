@@ -208,3 +208,51 @@ class RMSNormalization(RuntimeLayer):
         g = dy * self.scale.value
         n = x.size // int(numpy.prod([x.shape[a] for a in lead]))
         return r * g - x * r**3 * (g * x).sum(axis=self._axes, keepdims=True) / n
+
+
+@kernel(normalization_defs.GroupNormalization)
+class GroupNormalization(RuntimeLayer):
+    """The channels (last axis) split into ``groups``; each sample's group is normalised over
+    its positions and channels (``(x - mean) * rsqrt(var + epsilon)``), then scaled by gamma and
+    shifted by beta per channel, as Keras computes it. Only ``axis=-1``."""
+
+    gamma: Variable | None = None
+    beta: Variable | None = None
+
+    def build(self, input_shape: Shape) -> None:
+        axis = int(self.get("axis", -1))
+        if axis not in (-1, len(input_shape) - 1):
+            raise NotImplementedError(f"GroupNormalization: axis={axis} (only the last axis)")
+        self.build_weights(input_shape)  # gamma, beta
+
+    def _grouped(self, shape: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        channels = shape[-1]
+        groups = int(self.get("groups", 32))
+        groups = channels if groups == -1 else groups
+        grouped = (*shape[:-1], groups, channels // groups)
+        axes = tuple(a for a in range(1, len(grouped)) if a != len(grouped) - 2)
+        return grouped, axes
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        grouped, axes = self._grouped(tuple(x.shape))
+        xr = x.reshape(grouped)
+        mean = xr.mean(axis=axes, keepdims=True)
+        var = xr.var(axis=axes, keepdims=True)
+        rstd = 1.0 / self.xp.sqrt(var + self.dtype(float(self.get("epsilon", 1e-3))))
+        xhat = ((xr - mean) * rstd).reshape(x.shape)
+        self._cache = {"xhat": xhat, "rstd": rstd, "grouped": grouped, "axes": axes}
+        y = xhat if self.gamma is None else xhat * self.gamma.value
+        return y if self.beta is None else y + self.beta.value
+
+    def backward(self, dy: Array) -> Array:
+        c = self._cache
+        xhat, rstd, grouped, axes = c["xhat"], c["rstd"], c["grouped"], c["axes"]
+        lead = tuple(range(dy.ndim - 1))
+        self.set_grad(self.gamma, lambda: (dy * xhat).sum(axis=lead))
+        self.set_grad(self.beta, lambda: dy.sum(axis=lead))
+        dxhat = (dy if self.gamma is None else dy * self.gamma.value).reshape(grouped)
+        xh = xhat.reshape(grouped)
+        mean_d = dxhat.mean(axis=axes, keepdims=True)
+        mean_dx = (dxhat * xh).mean(axis=axes, keepdims=True)
+        return ((dxhat - mean_d - xh * mean_dx) * rstd).reshape(dy.shape)
