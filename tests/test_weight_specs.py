@@ -18,6 +18,12 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any], tuple[int, ...]]] = [
     ("Conv2D", (4, (3, 1)), {"groups": 2, "use_bias": False}, (None, 8, 8, 2)),
     ("Conv1D", (6, 2), {"data_format": "channels_first"}, (None, 3, 7)),
     ("Embedding", (10, 4), {}, (None, 6)),
+    ("DepthwiseConv2D", (3,), {"depth_multiplier": 2}, (None, 6, 6, 3)),
+    ("SeparableConv1D", (5, 3), {"depth_multiplier": 2}, (None, 8, 3)),
+    ("Conv2DTranspose", (4, 3), {"strides": 2}, (None, 5, 5, 2)),
+    ("GroupNormalization", (2,), {}, (None, 3, 4)),
+    ("RMSNormalization", (), {}, (None, 3, 4)),
+    ("Normalization", (), {}, (None, 4)),
     ("BatchNormalization", (), {}, (None, 6)),
     ("BatchNormalization", (), {"center": False, "axis": 1}, (None, 3, 5)),
 ]

@@ -292,8 +292,23 @@ class _ConvTranspose(LayerDef):
         )
         return join_channels(input_shape[0], out, positive_int(args["filters"]), fmt)
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         check_conv_rank(self.name, input_shape, self.rank)
+        _, channels = split_channels(input_shape, data_format(args))
+        kernel = int_tuple(args["kernel_size"], self.rank) or (None,) * self.rank
+        filters = positive_int(args["filters"])
+        use_bias = as_bool(args["use_bias"])
+        if use_bias is None:
+            return None
+        specs = [WeightSpec("kernel", (*kernel, filters, channels), args["kernel_initializer"])]
+        if use_bias:
+            specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
+        return specs
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         _, channels = split_channels(input_shape, data_format(args))
         k = dims_product(int_tuple(args["kernel_size"], self.rank) or (None,))
         filters = positive_int(args["filters"])
@@ -371,7 +386,28 @@ class _SeparableConv(LayerDef):
         fmt, spatial, _, _ = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
         return join_channels(input_shape[0], spatial, positive_int(args["filters"]), fmt)
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
+        m = positive_int(args["depth_multiplier"])
+        filters = positive_int(args["filters"])
+        use_bias = as_bool(args["use_bias"])
+        if use_bias is None:
+            return None
+        mid = None if channels is None or m is None else channels * m
+        specs = [
+            WeightSpec("depthwise_kernel", (*kernel, channels, m), args["depthwise_initializer"]),
+            WeightSpec(
+                "pointwise_kernel", (*(1,) * self.rank, mid, filters), args["pointwise_initializer"]
+            ),
+        ]
+        if use_bias:
+            specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
         k = dims_product(kernel)
         m = positive_int(args["depth_multiplier"])
@@ -445,7 +481,22 @@ class _DepthwiseConv(LayerDef):
         out_channels = None if m is None or channels is None else m * channels
         return join_channels(input_shape[0], spatial, out_channels, fmt)
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
+        m = positive_int(args["depth_multiplier"])
+        use_bias = as_bool(args["use_bias"])
+        if use_bias is None:
+            return None
+        specs = [WeightSpec("kernel", (*kernel, channels, m), args["depthwise_initializer"])]
+        if use_bias:
+            mid = None if channels is None or m is None else channels * m
+            specs.append(WeightSpec("bias", (mid,), args["bias_initializer"]))
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
         k = dims_product(kernel)
         m = positive_int(args["depth_multiplier"])

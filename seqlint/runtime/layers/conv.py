@@ -189,16 +189,8 @@ class _DepthwiseConv(_Depthwise):
         self.kernel: Variable | None = None
 
     def build(self, input_shape: _Shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight(
-            "kernel",
-            (*self.kernel_size, c, self.depth_multiplier),
-            self.get("depthwise_initializer"),
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight(
-                "bias", (c * self.depth_multiplier,), self.get("bias_initializer")
-            )
+        self._channels(input_shape)  # a known channel axis
+        self.build_weights(input_shape)  # kernel (*kernel_size, in, multiplier), bias
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.kernel is not None
@@ -237,18 +229,8 @@ class _SeparableConv(_Depthwise):
         self._mid: Array = None
 
     def build(self, input_shape: _Shape) -> None:
-        c = self._channels(input_shape)
-        m = self.depth_multiplier
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel", (*self.kernel_size, c, m), self.get("depthwise_initializer")
-        )
-        self.pointwise_kernel = self.add_weight(
-            "pointwise_kernel",
-            (*(1,) * self.rank, c * m, self.filters),
-            self.get("pointwise_initializer"),
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", (self.filters,), self.get("bias_initializer"))
+        self._channels(input_shape)  # a known channel axis
+        self.build_weights(input_shape)  # depthwise_kernel, pointwise_kernel, bias
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.depthwise_kernel is not None and self.pointwise_kernel is not None
@@ -303,12 +285,8 @@ class _ConvTranspose(_Spatial):
         self.kernel: Variable | None = None
 
     def build(self, input_shape: _Shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight(
-            "kernel", (*self.kernel_size, self.filters, c), self.get("kernel_initializer")
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", (self.filters,), self.get("bias_initializer"))
+        self._channels(input_shape)  # a known channel axis
+        self.build_weights(input_shape)  # kernel (*kernel_size, filters, in), bias
 
     def _pads(self, sizes: tuple[int, ...], out: tuple[int, ...]) -> list[tuple[int, int]]:
         pads = []
