@@ -312,6 +312,14 @@ def _cases() -> list[Case]:
     add("UnitNormalization", lambda: L.UnitNormalization(**F64), (3, 4))
     add("RMSNormalization", lambda: L.RMSNormalization(**F64), (3, 4))
     add("GroupNormalization", lambda: L.GroupNormalization(2, **F64), (2, 3, 4))
+    # integer encodings: no gradient flows to the ids (as in Keras)
+    add("CategoryEncoding", lambda: L.CategoryEncoding(4, **F64), (3, 2), integer_input=4)
+    add(
+        "Discretization",
+        lambda: L.Discretization(bin_boundaries=[0.5, 1.5], output_mode="one_hot", **F64),
+        (3, 2),
+        integer_input=3,
+    )
     add("GroupNormalization-per-channel", lambda: L.GroupNormalization(-1, **F64), (2, 3, 3, 2))
     add("RMSNormalization-2axes", lambda: L.RMSNormalization(axis=[1, 2], **F64), (2, 3, 4))
     add("UnitNormalization-axis1", lambda: L.UnitNormalization(axis=1, **F64), (2, 3, 4))
