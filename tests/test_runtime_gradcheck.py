@@ -312,6 +312,16 @@ def _cases() -> list[Case]:
     add("UnitNormalization", lambda: L.UnitNormalization(**F64), (3, 4))
     add("RMSNormalization", lambda: L.RMSNormalization(**F64), (3, 4))
     add("GroupNormalization", lambda: L.GroupNormalization(2, **F64), (2, 3, 4))
+    add("AdaptiveAveragePooling2D", lambda: L.AdaptiveAveragePooling2D((3, 2), **F64), (2, 5, 4, 2))
+    add("AdaptiveMaxPooling1D", lambda: L.AdaptiveMaxPooling1D(3, **F64), (2, 7, 2))
+    add(
+        "AdaptiveMaxPooling2D-first",
+        lambda: L.AdaptiveMaxPooling2D(2, data_format="channels_first", **F64),
+        (2, 2, 5, 3),
+    )
+    add("AdaptiveAveragePooling1D", lambda: L.AdaptiveAveragePooling1D(2, **F64), (2, 5, 3))
+    add("AdaptiveAveragePooling3D", lambda: L.AdaptiveAveragePooling3D(2, **F64), (1, 3, 3, 3, 2))
+    add("AdaptiveMaxPooling3D", lambda: L.AdaptiveMaxPooling3D(2, **F64), (1, 3, 3, 3, 2))
     # integer encodings: no gradient flows to the ids (as in Keras)
     add("CategoryEncoding", lambda: L.CategoryEncoding(4, **F64), (3, 2), integer_input=4)
     add(

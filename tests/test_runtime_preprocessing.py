@@ -190,3 +190,25 @@ def test_group_normalization_matches_keras() -> None:
     )
     out = model.predict(x, verbose=0)
     np.testing.assert_allclose(out[1, 2], [-0.8067298, -0.46350682, 0.99042565, 0.1330632], **TOL)
+
+
+def test_adaptive_pooling_matches_keras() -> None:
+    # overlapping windows [floor(i * n / o), ceil((i + 1) * n / o)), as Keras takes them
+    x = np.random.default_rng(4).normal(size=(2, 7, 5, 3)).astype("float32")
+    avg = layers.AdaptiveAveragePooling2D((3, 2))(x)
+    top = layers.AdaptiveMaxPooling2D((3, 2))(x)
+    assert avg.shape == top.shape == (2, 3, 2, 3)
+    np.testing.assert_allclose(
+        avg[0, :, :, 0],
+        [[0.24837886, -0.01115317], [0.39530346, -0.17172788], [-0.22173984, -0.38809872]],
+        **TOL,
+    )
+    np.testing.assert_allclose(
+        top[0, :, :, 0], [[2.2527292, 1.4825711], [2.0581145, 1.3714695], [1.0620757, 1.0767219]]
+    )
+    x1 = np.random.default_rng(4).normal(size=(2, 7, 3)).astype("float32")
+    np.testing.assert_allclose(
+        layers.AdaptiveAveragePooling1D(4)(x1)[0, :, 0],
+        [0.00367829, 0.09248529, 0.9370487, 0.96141255],
+        **TOL,
+    )

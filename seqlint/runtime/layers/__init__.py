@@ -36,6 +36,12 @@ from seqlint.runtime.layers.normalization import (
     UnitNormalization,
 )
 from seqlint.runtime.layers.pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
     AveragePooling1D,
     AveragePooling2D,
     AveragePooling3D,
@@ -126,6 +132,12 @@ def kernel_of(definition: LayerDef) -> type[Layer] | None:
 
 
 __all__ = [
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
     "GroupNormalization",
     "CategoryEncoding",
     "Discretization",
