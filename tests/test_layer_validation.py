@@ -278,3 +278,32 @@ def test_a_refused_layer_ends_the_static_summary() -> None:
         model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(0), layers.Dense(4)])
     """
     assert [d.code for d in lint(code)] == ["SEQ304"]
+
+
+def test_values_the_extractor_only_partly_knows_are_not_judged() -> None:
+    code = """
+        import keras
+        import numpy as np
+        from keras import layers
+
+        classes = np.unique(np.load("y.npy"))
+        model = keras.Sequential([
+            keras.Input(shape=(8,)),
+            layers.Dense(len(classes)),
+            layers.Embedding(input_dim=classes.max() + 1, output_dim=4),
+        ])
+    """
+    assert lint(code, select={"SEQ304"}) == []
+
+
+def test_a_float_where_keras_wants_an_int_is_reported() -> None:
+    code = """
+        import keras
+        from keras import layers
+
+        model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(10.0)])
+    """
+    assert [d.message for d in lint(code, select={"SEQ304"})] == [
+        "`Dense`: Received an invalid value for `units`, expected a positive integer. "
+        "Received: units=10.0"
+    ]

@@ -35,6 +35,12 @@ def _plain_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _literal(value: Any) -> bool:
+    """A value written in the source (not a placeholder for something the extractor could only
+    partly follow): only these are judged."""
+    return value is None or isinstance(value, (int, float, str))
+
+
 @register
 class Dense(LayerDef):
     """``Dense(units)``: acts on the last axis, so any rank >= 2 is accepted."""
@@ -61,7 +67,7 @@ class Dense(LayerDef):
 
     def validate(self, args: BoundArgs) -> str | None:
         units = args["units"]
-        if units is not UNKNOWN and (not _plain_int(units) or units <= 0):
+        if _literal(units) and (not _plain_int(units) or units <= 0):
             return (
                 "Received an invalid value for `units`, expected a positive integer. "
                 f"Received: units={units}"
@@ -240,7 +246,7 @@ class _Embedding(LayerDef):
     def validate(self, args: BoundArgs) -> str | None:
         for name in ("input_dim", "output_dim"):
             value = args[name]
-            if value is not UNKNOWN and (not _plain_int(value) or value <= 0):
+            if _literal(value) and (not _plain_int(value) or value <= 0):
                 return (
                     f"`{name}` must be a positive integer. Received: {name}={value} "
                     f"(of type {type(value).__name__})."
