@@ -489,5 +489,5 @@ def test_a_stateful_rnn_continues_the_sequence_across_batches(cls: Any) -> None:
     np.testing.assert_allclose(np.concatenate([first, second], axis=1), joined, atol=1e-12)
     stateful.reset_states()
     np.testing.assert_allclose(stateful(x2), plain(x2), atol=1e-12)
-    with pytest.raises(ValueError, match="stateful"):
-        stateful(x2[:1])
+    # a batch of another size starts from zeros (Keras would refuse it)
+    np.testing.assert_allclose(stateful(x2[:1]), plain(x2[:1]), atol=1e-12)

@@ -15,7 +15,8 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
   implemented, so training it with ``recurrent_dropout`` (or with ``implementation=1`` and
   ``dropout``) raises ``NotImplementedError`` instead of silently using a single mask.
 * ``stateful=True`` starts each batch from the previous batch's final states (the gradient
-  stops at the batch boundary, as in Keras) until :meth:`reset_states`.
+  stops at the batch boundary, as in Keras) until :meth:`reset_states`; a batch of another
+  size (which Keras refuses) starts from zeros.
 * ``return_state`` and masking are not supported.
 """
 
@@ -63,11 +64,10 @@ class _RNN(RuntimeLayer):
             return self.xp.zeros((n, self.units), dtype=dtype)
         state = self.states[k]
         if state.shape[0] != n:
-            raise ValueError(
-                f"{self.class_name} is stateful: every batch must have {state.shape[0]} samples "
-                f"like the previous one, got {n} (give fit/predict a batch_size that divides "
-                "the data, or call reset_states())"
-            )
+            # Keras refuses a batch of another size (its state variables have a fixed batch
+            # size); the runtime starts that batch from zeros instead, so that a verdict run's
+            # last, smaller batch does not stop it
+            return self.xp.zeros((n, self.units), dtype=dtype)
         return state.astype(dtype, copy=False)
 
     def _keep_states(self, *states: Array) -> None:
