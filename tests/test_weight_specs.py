@@ -24,6 +24,10 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any], tuple[int, ...]]] = [
     ("GroupNormalization", (2,), {}, (None, 3, 4)),
     ("RMSNormalization", (), {}, (None, 3, 4)),
     ("Normalization", (), {}, (None, 4)),
+    ("SimpleRNN", (3,), {}, (None, 5, 2)),
+    ("LSTM", (3,), {"use_bias": True}, (None, 5, 2)),
+    ("GRU", (3,), {}, (None, 5, 2)),
+    ("GRU", (3,), {"reset_after": False}, (None, 5, 2)),
     ("BatchNormalization", (), {}, (None, 6)),
     ("BatchNormalization", (), {"center": False, "axis": 1}, (None, 3, 5)),
 ]

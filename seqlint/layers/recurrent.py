@@ -25,6 +25,7 @@ from seqlint.layers._common import (
     positive_int,
     require_ndim,
     scale_counts,
+    spec_counts,
 )
 from seqlint.layers.base import (
     BoundArgs,
@@ -34,6 +35,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    WeightSpec,
     register,
 )
 from seqlint.layers.conv import conv_spatial, join_channels, split_channels
@@ -73,8 +75,27 @@ class _RNN(LayerDef):
     def _bias_rows(self, args: BoundArgs) -> int | None:
         return 1
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         require_ndim(self.name, input_shape, 3)
+        units = positive_int(args["units"])
+        use_bias = as_bool(args["use_bias"])
+        rows = self._bias_rows(args)
+        if use_bias is None or rows is None:
+            return None
+        width = None if units is None else self.gates * units
+        specs = [
+            WeightSpec("kernel", (input_shape[-1], width), args["kernel_initializer"]),
+            WeightSpec("recurrent_kernel", (units, width), args["recurrent_initializer"]),
+        ]
+        if use_bias:
+            shape = (width,) if rows == 1 else (rows, width)
+            specs.append(WeightSpec("bias", shape, args["bias_initializer"]))
+        return specs
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         units = positive_int(args["units"])
         features = input_shape[-1]
         use_bias = as_bool(args["use_bias"])

@@ -114,9 +114,10 @@ class RuntimeLayer(Layer):
             self._shape_cache[key] = out
         return (shape[0], *(int(d) for d in out[1:]))  # type: ignore[arg-type]
 
-    def build_weights(self, input_shape: Shape) -> None:
+    def build_weights(self, input_shape: Shape, initializers: dict[str, Any] | None = None) -> None:
         """Create the variables the definition's weight specs list (Keras's names, shapes,
-        initializers and order), each also set as the attribute of its name."""
+        initializers and order), each also set as the attribute of its name. ``initializers``
+        replaces a spec's initializer argument by name (the LSTM's ``unit_forget_bias``)."""
         try:
             specs = self.definition.weights(self.args, tuple(input_shape))
         except ShapeError as exc:
@@ -130,7 +131,8 @@ class RuntimeLayer(Layer):
                     f"the input shape {tuple(input_shape)}"
                 )
             shape = tuple(int(d) for d in spec.shape)  # type: ignore[arg-type]
-            var = self.add_weight(spec.name, shape, spec.initializer, spec.trainable)
+            init = (initializers or {}).get(spec.name, spec.initializer)
+            var = self.add_weight(spec.name, shape, init, spec.trainable)
             setattr(self, spec.name, var)
 
     def channels_first(self) -> bool:

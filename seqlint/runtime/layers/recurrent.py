@@ -76,25 +76,14 @@ class _RNN(RuntimeLayer):
 
     # ---- weights ---------------------------------------------------------------------------
 
-    def _bias_shape(self) -> tuple[int, ...]:
-        return (self.gates * self.units,)
-
     def _bias_initializer(self) -> Any:
         return self.get("bias_initializer")
 
     def build(self, input_shape: Shape) -> None:
-        features = input_shape[-1]
-        if features is None:
+        if input_shape[-1] is None:
             raise ValueError(f"{self.class_name} needs a known feature dimension")
-        width = self.gates * self.units
-        self.kernel = self.add_weight(
-            "kernel", (int(features), width), self.get("kernel_initializer")
-        )
-        self.recurrent_kernel = self.add_weight(
-            "recurrent_kernel", (self.units, width), self.get("recurrent_initializer")
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", self._bias_shape(), self._bias_initializer())
+        # kernel (features, gates * units), recurrent_kernel (units, gates * units), bias
+        self.build_weights(input_shape, {"bias": self._bias_initializer()})
 
     def _input_bias(self) -> Array:
         return None if self.bias is None else self.bias.value
@@ -395,10 +384,6 @@ class GRU(_RNN):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.reset_after = bool(self.get("reset_after", True))
-
-    def _bias_shape(self) -> tuple[int, ...]:
-        width = 3 * self.units
-        return (2, width) if self.reset_after else (width,)
 
     def _input_bias(self) -> Array:
         if self.bias is None:
