@@ -28,6 +28,8 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any], tuple[int, ...]]] = [
     ("LSTM", (3,), {"use_bias": True}, (None, 5, 2)),
     ("GRU", (3,), {}, (None, 5, 2)),
     ("GRU", (3,), {"reset_after": False}, (None, 5, 2)),
+    ("LayerNormalization", (), {}, (None, 3, 6)),
+    ("LayerNormalization", (), {"axis": [1, -1], "center": False}, (None, 3, 4, 5)),
     ("BatchNormalization", (), {}, (None, 6)),
     ("BatchNormalization", (), {"center": False, "axis": 1}, (None, 3, 5)),
 ]

@@ -135,7 +135,28 @@ class LayerNormalization(_Normalization):
         Param("rms_scaling", False, keyword_only=True),
     )
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """gamma/beta over the normalised axes, in the order Keras sorts the ``axis`` values
+        as given (``[1, -1]`` -> ``[-1, 1]``)."""
+        axis = args["axis"]
+        given = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+        center, scale, rms = (as_bool(args[k]) for k in ("center", "scale", "rms_scaling"))
+        if axes_of(axis, len(input_shape)) is None or center is None or scale is None or rms:
+            return None  # (rms_scaling: counted by count_params only)
+        if not all(isinstance(a, int) and not isinstance(a, bool) for a in given):
+            return None
+        shape = tuple(input_shape[a] for a in sorted(given))
+        specs = []
+        if scale:
+            specs.append(WeightSpec("gamma", shape, args["gamma_initializer"]))
+        if center:
+            specs.append(WeightSpec("beta", shape, args["beta_initializer"]))
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         axes = axes_of(args["axis"], len(input_shape))
         center, scale, rms = (as_bool(args[k]) for k in ("center", "scale", "rms_scaling"))
         if axes is None or center is None or scale is None or rms is None:

@@ -109,13 +109,7 @@ class LayerNormalization(RuntimeLayer):
     def build(self, input_shape: Shape) -> None:
         # Keras sorts the axes as given (``[1, -1]`` -> ``[-1, 1]``), so gamma/beta can have the
         # sizes in that order; forward reshapes them (C order) to the broadcast shape like Keras
-        axis = self.get("axis", -1)
-        given = sorted(int(a) for a in axis) if isinstance(axis, (list, tuple)) else [int(axis)]
-        shape = tuple(int(input_shape[a]) for a in given)  # type: ignore[arg-type]
-        if self.get("scale"):
-            self.gamma = self.add_weight("gamma", shape, self.get("gamma_initializer"))
-        if self.get("center"):
-            self.beta = self.add_weight("beta", shape, self.get("beta_initializer"))
+        self.build_weights(input_shape)  # gamma, beta
 
     def forward(self, x: Array, training: bool = False) -> Array:
         xp = self.xp
