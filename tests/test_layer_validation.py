@@ -246,6 +246,31 @@ KERAS = [
         "mean=1.0 and variance=None",
     ),
     ("BatchNormalization", {"momentum": 2.0}, None),
+    (
+        "RandomRotation",
+        {"factor": 2.0},
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[-1, 1]. Received: factor=2.0",
+    ),
+    ("RandomRotation", {"factor": 0.1}, None),
+    (
+        "RandomContrast",
+        {"factor": 1.5},
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1]. Received: factor=1.5",
+    ),
+    (
+        "RandomZoom",
+        {"height_factor": -2.0},
+        "The `height_factor` and `width_factor` arguments should be a number (or a list of two "
+        "numbers) in the range (-1.0, 1.0]. Received: input_number=-2.0",
+    ),
+    (
+        "RandomTranslation",
+        {"height_factor": 2.0, "width_factor": 0.1},
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[-1.0, 1.0]. Received: input_number=2.0",
+    ),
 ]
 
 

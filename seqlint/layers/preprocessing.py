@@ -416,6 +416,85 @@ _AUGMENTATIONS: dict[str, tuple[Param, ...]] = {
 }
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _base_factor_error(factor: Any, low: float, high: float) -> str | None:
+    """Keras's ``BaseImagePreprocessingLayer._set_factor`` check (RandomRotation,
+    RandomContrast)."""
+    error = (
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        f"[{low}, {high}]. Received: factor={factor}"
+    )
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2:
+            return error
+        if all(_number(f) for f in factor) and (factor[0] > high or factor[1] < low):
+            return error
+        return None
+    if _number(factor) and not low <= factor <= high:
+        return error
+    return None
+
+
+def _two_factor_error(
+    args: BoundArgs, names: tuple[str, ...], prefix: str, half_open: bool
+) -> str | None:
+    """RandomZoom's / RandomTranslation's ``_set_factor``: each factor a number or a pair in
+    (-1, 1] (zoom) or [-1, 1] (translation)."""
+    for name in names:
+        factor = args[name]
+        if factor is None and name == "width_factor" and half_open:
+            continue  # RandomZoom's width_factor is optional
+        values: list[Any]
+        if isinstance(factor, (tuple, list)):
+            if len(factor) != 2:
+                return f"{prefix}Received: {name}={factor}"
+            values = list(factor)
+        elif _number(factor):
+            values = [factor]
+        else:
+            continue
+        for v in values:
+            if _number(v) and (v > 1.0 or (v <= -1.0 if half_open else v < -1.0)):
+                return f"{prefix}Received: input_number={v}"
+    return None
+
+
+def _rotation_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    return _base_factor_error(args["factor"], -1, 1)
+
+
+def _contrast_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    return _base_factor_error(args["factor"], 0, 1)
+
+
+def _zoom_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    prefix = (
+        "The `height_factor` and `width_factor` arguments should be a number (or a list of two "
+        "numbers) in the range (-1.0, 1.0]. "
+    )
+    return _two_factor_error(args, ("height_factor", "width_factor"), prefix, half_open=True)
+
+
+def _translation_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    prefix = (
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[-1.0, 1.0]. "
+    )
+    return _two_factor_error(args, ("height_factor", "width_factor"), prefix, half_open=False)
+
+
+# Keras's constructor checks of the generated augmentation layers (verified with keras 3.15.1)
+_AUGMENTATION_CHECKS = {
+    "RandomRotation": _rotation_validate,
+    "RandomContrast": _contrast_validate,
+    "RandomZoom": _zoom_validate,
+    "RandomTranslation": _translation_validate,
+}
+
+
 # Image transforms without randomness: the same in training and at inference.
 _DETERMINISTIC = frozenset(
     {"AutoContrast", "Equalization", "ContrastLimitedAdaptiveHistogramEqualization"}
@@ -439,6 +518,7 @@ def _register_augmentations() -> None:
                 "name": layer_name,
                 "params": layer_params + extra,
                 "role": "preprocessing" if layer_name in _DETERMINISTIC else "augmentation",
+                "validate": _AUGMENTATION_CHECKS.get(layer_name, LayerDef.validate),
             },
         )
         register(cls)
