@@ -47,7 +47,8 @@ def repo_dir(root: Path, repository: str) -> Path:
 def check(path: Path) -> list[Finding]:
     """Run ``seqlint check --output-format json`` on one file (exit 0/1 are both answers)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "seqlint", "check", "--output-format", "json", str(path)],
+        [sys.executable, "-m", "seqlint", "check", "--no-cache", "--output-format", "json"]
+        + [str(path)],
         capture_output=True,
         text=True,
         check=False,
