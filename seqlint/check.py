@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import itertools
 from collections.abc import Collection
 from dataclasses import dataclass, field
-
-import libcst as cst
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
@@ -60,25 +57,23 @@ def relevant(text: str | bytes) -> bool:
 
 
 def analyse(src: SourceFile, lazy_positions: bool = False) -> Analysis:
-    """Parse and extract; raises :class:`libcst.ParserSyntaxError` when the text is not Python.
+    """Parse (CPython's ``ast``) and extract; raises :class:`SyntaxError` when the text is
+    not Python 3.
 
     ``lazy_positions``: see :func:`seqlint.extract.extract`.
     """
     return Analysis.of(extract(parse(src.text), lazy_positions=lazy_positions), src.text)
 
 
-def syntax_error(src: SourceFile, err: cst.ParserSyntaxError) -> Diagnostic:
-    """SEQ001 at the error; CPython's own message when it has one (it names Python 2 idioms)."""
-    line, column = err.raw_line, err.raw_column + 1
-    reason = err.message.split(": expected one of", 1)[0].removeprefix("parser error: ")
-    try:
-        compile(src.text, src.path, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
-    except SyntaxError as py_err:
-        if py_err.lineno:
-            line, column = py_err.lineno, max(py_err.offset or 1, 1)
-        reason = py_err.msg
-    except (ValueError, RecursionError, MemoryError):
-        pass
+def _error_line(err: SyntaxError) -> int:
+    return err.lineno or 1
+
+
+def syntax_error(src: SourceFile, err: SyntaxError) -> Diagnostic:
+    """SEQ001 at the error, with CPython's own message (it names Python 2 idioms)."""
+    line = _error_line(err)
+    column = max(err.offset or 1, 1)  # (CPython counts characters here, not bytes)
+    reason = err.msg
     # a notebook's other cells are still checked (see check_source)
     what = "this cell" if src.is_notebook else "the file"
     message = f"cannot parse {what} as Python 3: {reason}"
@@ -97,8 +92,7 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     written = [d for sub in src.written for d in _check_written(sub, select)]
     if not relevant(src.text):
         return sorted(written, key=Diagnostic.sort_key)
-    # positions are only computed for files that report something (most report nothing)
-    analysis, failures, src = analyse_cells(src, lazy_positions=True)
+    analysis, failures, src = analyse_cells(src)
     errors = [e for e in failures if select is None or "SEQ001" in select]
     if analysis is None:
         return sorted([*errors, *written], key=Diagnostic.sort_key)
@@ -113,9 +107,10 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     return found
 
 
-def analyse_cells(
-    src: SourceFile, lazy_positions: bool = False
-) -> tuple[Analysis | None, list[Diagnostic], SourceFile]:
+_MAX_BROKEN_CELLS = 50
+
+
+def analyse_cells(src: SourceFile) -> tuple[Analysis | None, list[Diagnostic], SourceFile]:
     """Analyse ``src``. In a notebook each cell is compiled alone, as IPython does: a cell that
     does not compile gets one SEQ001, in that cell, and is blanked (it fails alone when the
     notebook runs), and the other cells are analysed. Returns the analysis (None when nothing
@@ -123,16 +118,16 @@ def analyse_cells(
     errors: list[Diagnostic] = []
     for broken in itertools.count(1):
         try:
-            return analyse(src, lazy_positions=lazy_positions), errors, src
-        except cst.ParserSyntaxError as err:
+            return analyse(src), errors, src
+        except SyntaxError as err:
             cells = src.cell_errors() if broken == 1 else []
             if cells:
                 errors.extend(_cell_syntax_error(src, c) for c in cells)
                 src = src.without_cells([c.cell for c in cells])
                 continue
-            # (cells that compile alone but not joined, or text libcst refuses)
+            # (cells that compile alone but not joined)
             errors.append(syntax_error(src, err))
-            rest = _without_cell_at(src, err.raw_line, broken)
+            rest = _without_cell_at(src, _error_line(err), broken)
             if rest is None:
                 return None, errors, src
             src = rest
@@ -148,9 +143,6 @@ def _check_written(src: SourceFile, select: Collection[str] | None) -> list[Diag
     """Findings in a file a notebook writes, less those its own noqa comments suppress (the
     notebook's text does not hold that file's lines)."""
     return apply_noqa(src, check_source(src, select))
-
-
-_MAX_BROKEN_CELLS = 5
 
 
 def _without_cell_at(src: SourceFile, line: int, broken: int) -> SourceFile | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
 from seqlint.layers.base import UNKNOWN, Shape, ShapeError
+from seqlint.layers.naming import snake_case
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape")
 
@@ -69,14 +69,6 @@ class ModelShapes:
             trainable += ls.trainable
             non_trainable += ls.non_trainable
         return trainable, non_trainable
-
-
-def snake_case(name: str) -> str:
-    """Keras's automatic layer names: ``MaxPooling2D`` → ``max_pooling2d``."""
-    s = re.sub(r"\W+", "", name)
-    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", s)
-    s = re.sub(r"([a-z])([A-Z])", r"\1_\2", s)
-    return s.lower()
 
 
 def _dims(shape: Any) -> Shape | None:
@@ -178,6 +170,7 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
             bound = item.bound
             ls.construct_error = bound is not None and (
                 not bound.ok
+                or (definition is not None and definition.validate(bound) is not None)
                 or any(bad_identifier(k, v) for k, v in item.kwargs.items())
                 or any(bad_identifier(k, bound.values.get(k)) for k in ("activation", "padding"))
             )

@@ -2,12 +2,14 @@
 
 from seqlint.rules import (  # noqa: F401  (imported for registration)
     accuracy_on_regression,
+    analysis_incomplete,
     branching,
     data_shape,
     design,
     fit_before_compile,
     hidden_softmax,
     input_shape_not_first,
+    invalid_argument,
     label_encoding,
     layer_after_output,
     missing_flatten,

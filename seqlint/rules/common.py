@@ -170,26 +170,6 @@ def units_layer(shapes: ModelShapes) -> LayerShape | None:
     return None
 
 
-# Layers that keep the last axis as it is (so the output width is set before them).
-_KEEP_LAST_AXIS = frozenset(
-    {
-        "Activation",
-        "Dropout",
-        "GaussianNoise",
-        "GaussianDropout",
-        "AlphaDropout",
-        "ActivityRegularization",
-        "BatchNormalization",
-        "LayerNormalization",
-        "Softmax",
-        "ReLU",
-        "LeakyReLU",
-        "ELU",
-        "PReLU",
-    }
-)
-
-
 def last_dim(shapes: ModelShapes) -> int | None:
     """The output width: from the inferred shape, or (input unknown) from the last Dense."""
     out = shapes.output_shape
@@ -199,10 +179,10 @@ def last_dim(shapes: ModelShapes) -> int | None:
         item = ls.entry.item
         if not isinstance(item, LayerCall) or item.bound is None:
             return None
-        if item.class_name == "Dense":
+        if has_trait(item, "dense"):
             units = item.bound.values.get("units")
             return units if isinstance(units, int) and not isinstance(units, bool) else None
-        if item.class_name not in _KEEP_LAST_AXIS:
+        if not has_trait(item, "elementwise"):  # elementwise layers keep the last axis
             return None
     return None
 
@@ -215,43 +195,28 @@ def known(value: Any) -> bool:
     return value is not UNKNOWN
 
 
-# The dropout family: random zeroing / scaling while training, the identity at inference.
-DROPOUT_LAYERS = frozenset(
-    {
-        "Dropout",
-        "SpatialDropout1D",
-        "SpatialDropout2D",
-        "SpatialDropout3D",
-        "GaussianDropout",
-        "AlphaDropout",
-    }
-)
+# Roles of the layers that compute a prediction from learnt weights (normalisation layers and
+# PReLU learn too, but never act as a model's prediction layer).
+_COMPUTING_ROLES = frozenset({"linear_map", "recurrent", "wrapper"})
 
 
-# Layers that compute a prediction from learnt weights (normalisation layers and PReLU learn too,
-# but never act as a model's prediction layer).
-_COMPUTING_PREFIXES = (
-    "Dense",
-    "EinsumDense",
-    "Conv",
-    "SeparableConv",
-    "DepthwiseConv",
-    "LSTM",
-    "GRU",
-    "SimpleRNN",
-    "Bidirectional",
-    "TimeDistributed",
-    "LocallyConnected",
-)
+def role_of(item: Any) -> str | None:
+    """The role of a known layer (see ``seqlint.layers.base.ROLES``), else ``None``."""
+    if isinstance(item, LayerCall) and item.definition is not None:
+        return str(item.definition.role)
+    return None
+
+
+def has_trait(item: Any, trait: str) -> bool:
+    """A known layer with ``trait`` (see ``seqlint.layers.base.TRAITS``)."""
+    return (
+        isinstance(item, LayerCall) and item.definition is not None and item.definition.has(trait)
+    )
 
 
 def computes(item: Any) -> bool:
     """A known layer that computes features from learnt weights (Dense, Conv*, RNNs, ...)."""
-    return (
-        isinstance(item, LayerCall)
-        and item.definition is not None
-        and item.class_name.startswith(_COMPUTING_PREFIXES)
-    )
+    return role_of(item) in _COMPUTING_ROLES
 
 
 def activation_of(item: Any) -> str | None:

@@ -8,22 +8,12 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
 from seqlint.ir import LayerCall
 from seqlint.rules.base import Example, Rule, register
-from seqlint.rules.common import DROPOUT_LAYERS, activation_of, computes, label
+from seqlint.rules.common import activation_of, computes, label, role_of
 
-# Layers that change values without predicting anything: after a softmax/sigmoid output they
-# turn the probabilities into something else.
-_AFTER = DROPOUT_LAYERS | frozenset(
-    {
-        "GaussianNoise",
-        "BatchNormalization",
-        "LayerNormalization",
-        "GroupNormalization",
-        "UnitNormalization",
-        "ActivityRegularization",
-    }
-)
+# Roles of the layers that change values without predicting anything (dropout, noise,
+# normalisation): after a softmax/sigmoid output they turn the probabilities into something else.
+_AFTER = frozenset({"regularization", "normalization"})
 _PROBABILITIES = ("softmax", "sigmoid")
-_ACTIVATION_LAYERS = frozenset({"Activation", "Softmax"})
 
 
 @register
@@ -84,12 +74,12 @@ class LayerAfterOutput(Rule):
                 assert isinstance(item, LayerCall)
                 if item.definition is None or item.custom:
                     break
-                if item.class_name in _ACTIVATION_LAYERS:
+                if role_of(item) == "activation":
                     act = activation_of(item)
                     continue
                 # the last Dense/conv/RNN is the prediction layer when its output is a
                 # probability, or when the model is trained on it (compiled with a loss)
-                if item.class_name in _AFTER and (act in _PROBABILITIES or compiled):
+                if role_of(item) in _AFTER and (act in _PROBABILITIES or compiled):
                     what = (
                         f"the {act} output of {label(items[last])}: the model no longer "
                         "outputs probabilities"

@@ -9,23 +9,7 @@ from seqlint.infer import ModelShapes, format_shape
 from seqlint.ir import ArrayInfo, LayerCall, LayerShape, ModelIR
 from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
-from seqlint.rules.common import fit_targets, label, trace
-
-# Layers whose rank > 2 output is a sequence (one vector per time step / token).
-_SEQUENCE = frozenset({"Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "RNN"})
-# Layers whose rank > 2 output is a feature map (one vector per pixel / position).
-_SPATIAL_PREFIXES = (
-    "Conv",
-    "SeparableConv",
-    "DepthwiseConv",
-    "MaxPooling",
-    "AveragePooling",
-    "UpSampling",
-    "ZeroPadding",
-    "Cropping",
-    "LocallyConnected",
-)
-_DENSE = frozenset({"Dense"})
+from seqlint.rules.common import fit_targets, has_trait, label, role_of, trace
 
 
 def _origin(layers: list[LayerShape], upto: int) -> tuple[str, LayerShape | None]:
@@ -37,9 +21,9 @@ def _origin(layers: list[LayerShape], upto: int) -> tuple[str, LayerShape | None
             return "other", None
         if ls.output_shape is None or len(ls.output_shape) <= 2:
             return "other", None
-        if item.class_name in _SEQUENCE:
+        if item.definition.has("sequence_output"):
             return "sequence", ls
-        if item.class_name.startswith(_SPATIAL_PREFIXES):
+        if item.definition.has("spatial_output"):
             return "spatial", ls
         if ls.input_shape is not None and len(ls.input_shape) != len(ls.output_shape):
             return "other", None  # Reshape, RepeatVector, TimeDistributed...: on purpose
@@ -147,7 +131,7 @@ class MissingFlatten(Rule):
             if _spatial_after(shapes, index):
                 continue  # convolutions/RNNs come after it: a per-position Dense on purpose
             y = fit_targets(model)
-            if origin.entry.item.class_name in _SEQUENCE:
+            if has_trait(origin.entry.item, "sequence_output"):
                 if y is None or not _per_sample(y):
                     continue
             elif y is not None and _per_position(y, out):
@@ -172,7 +156,7 @@ class MissingFlatten(Rule):
             item = ls.entry.item
             if not isinstance(item, LayerCall):
                 return None
-            if item.class_name in _DENSE and ls.input_shape is not None and len(ls.input_shape) > 2:
+            if has_trait(item, "dense") and ls.input_shape is not None and len(ls.input_shape) > 2:
                 kind, origin = _origin(shapes.layers, index)
                 if kind in ("spatial", "sequence") and origin is not None:
                     return index, ls, origin
@@ -180,13 +164,16 @@ class MissingFlatten(Rule):
         return None
 
 
-# Layers that work on the positions themselves: after one of them, a Dense that kept the
-# positions did so on purpose (an autoencoder's bottleneck, a per-step projection).
-_POSITIONAL = (*_SPATIAL_PREFIXES, "LSTM", "GRU", "SimpleRNN", "Bidirectional", "ConvLSTM")
+def _positional(item: object) -> bool:
+    """A layer that works on the positions themselves (convolution, pooling, padding, RNN): after
+    one, a Dense that kept the positions did so on purpose (an autoencoder's bottleneck, a
+    per-step projection). A layer seqlint does not know may be one."""
+    if isinstance(item, LayerCall) and item.definition is None:
+        return True
+    return has_trait(item, "spatial_output") or (
+        has_trait(item, "sequence_output") and role_of(item) != "embedding"
+    )
 
 
 def _spatial_after(shapes: ModelShapes, index: int) -> bool:
-    return any(
-        isinstance(ls.entry.item, LayerCall) and ls.entry.item.class_name.startswith(_POSITIONAL)
-        for ls in shapes.layers[index + 1 :]
-    )
+    return any(_positional(ls.entry.item) for ls in shapes.layers[index + 1 :])
