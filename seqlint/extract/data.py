@@ -229,7 +229,16 @@ def array_of(value: Any) -> Any:
         if all(isinstance(a, ArrayInfo) and a.shape is not None for a in inner):
             first = inner[0].shape
             if all(a.shape == first for a in inner):
-                return ArrayInfo(shape=(len(items), *first))
+                # nested literals (``[[0], [1], [1], [0]]``) keep their kind and value range
+                lows = [a.low for a in inner]
+                highs = [a.high for a in inner]
+                kinds = {a.kind for a in inner}
+                return ArrayInfo(
+                    shape=(len(items), *first),
+                    kind=kinds.pop() if len(kinds) == 1 else None,
+                    low=None if None in lows else min(x for x in lows if x is not None),
+                    high=None if None in highs else max(x for x in highs if x is not None),
+                )
         return ArrayInfo(shape=None)
     return ArrayInfo(shape=None)
 
@@ -312,8 +321,9 @@ def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any
             kind = "int"
         elif "float" in dtype_name:
             kind = "float"
-        if a.kind == "bool" and kind == "int":
-            return ArrayInfo(a.shape, "int", "int", 2, 0.0, 1.0)
+        if a.kind == "bool" and kind in ("int", "float"):
+            # ``(x > 0.5).astype("float32")``: still two classes, as 0.0 / 1.0
+            return ArrayInfo(a.shape, kind, "int", 2, 0.0, 1.0)
         return ArrayInfo(a.shape, kind, a.encoding, a.n_classes, a.low, a.high)
     if name in ("copy",):
         return a

@@ -10,7 +10,7 @@ from seqlint.diagnostics import Diagnostic
 from seqlint.extract.values import DictVal, ListVal, Ref
 from seqlint.ir import ObjectCall
 from seqlint.rules.base import Example, Rule, register
-from seqlint.rules.common import compiled_loss, fit_targets
+from seqlint.rules.common import binary_targets, compiled_loss, fit_targets, last_dim
 
 _ACCURACY_STRINGS = frozenset(
     {
@@ -95,6 +95,8 @@ class AccuracyOnRegression(Rule):
             y = fit_targets(model)
             if y is not None and y.encoding in ("onehot", "int"):
                 continue  # class labels: the metric is meaningful, the loss is the odd one
+            if binary_targets(y) and last_dim(_shapes) == 1:
+                continue  # 0/1 targets on one unit: accuracy thresholds at 0.5, meaningfully
             for key in ("metrics", "weighted_metrics"):
                 index = 3 if key == "metrics" else 4
                 found = accuracy_metric(call.arg(index, key, None))

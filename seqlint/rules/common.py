@@ -94,6 +94,13 @@ def fit_targets(model: ModelIR) -> ArrayInfo | None:
     return None
 
 
+def binary_targets(y: ArrayInfo | None) -> bool:
+    """Targets known to hold only 0 and 1 (integer, boolean, or two classes cast to float)."""
+    if y is None or y.low is None or y.high is None or y.low < 0.0 or y.high > 1.0:
+        return False
+    return y.kind in ("int", "bool") or (y.encoding == "int" and y.n_classes == 2)
+
+
 def label(item: Any) -> str:
     """``Dense(10)``, ``Conv2D(32, ...)``, ``Flatten()``: how messages name a layer."""
     if isinstance(item, LayerCall):

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Fix
 from seqlint.fixes import argument_position, guarded, replace_string
-from seqlint.ir import LayerCall
+from seqlint.identifiers import ACTIVATIONS
+from seqlint.ir import ArrayInfo, LayerCall
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import (
     LossInfo,
@@ -17,6 +18,10 @@ from seqlint.rules.common import (
 )
 
 _CROSSENTROPY = ("binary", "categorical", "sparse")
+# Activations whose every output lies in [0, 1] (softmax and sparsemax: a distribution).
+_PROBABILITY = frozenset({"sigmoid", "softmax", "hard_sigmoid", "sparse_sigmoid", "sparsemax"})
+# Known activations whose outputs can leave [0, 1]: not probabilities.
+_NOT_PROBABILITY = ACTIVATIONS - _PROBABILITY
 
 
 def _always_binary_output(analysis: Analysis, item: LayerCall) -> bool:
@@ -62,6 +67,15 @@ def _sigmoid_fix(analysis: Analysis, item: object, loss: LossInfo | None) -> Fix
     if edit is None:
         return None
     return Fix('Use `activation="sigmoid"`', (edit,), safe=True)
+
+
+def _classification_loss(act: str, y: ArrayInfo) -> str:
+    """The cross-entropy that fits class-label targets ``y``."""
+    if y.encoding == "onehot":
+        return '"categorical_crossentropy"'
+    if act == "sigmoid" and y.n_classes is not None and y.n_classes <= 2:
+        return '"binary_crossentropy"'
+    return '"sparse_categorical_crossentropy"'
 
 
 @register
@@ -146,6 +160,17 @@ class OutputActivationMismatch(Rule):
                     f"{'sigmoid' if loss.kind == 'binary' else 'softmax'} or use the loss with "
                     "`from_logits=True`"
                 )
+            elif (
+                act in _NOT_PROBABILITY
+                and loss.kind in _CROSSENTROPY
+                and loss.from_logits is False
+            ):
+                message = (
+                    f"{where} ends with {act}, whose outputs are not probabilities, but "
+                    f"{loss.name} expects probabilities: use "
+                    f"{'sigmoid' if loss.kind == 'binary' else 'softmax'}, or no activation "
+                    "and the loss with `from_logits=True`"
+                )
             elif act in ("softmax", "sigmoid") and loss.kind == "regression":
                 y = fit_targets(model)
                 outside = (
@@ -160,6 +185,20 @@ class OutputActivationMismatch(Rule):
                         f"{where} squashes the output into [0, 1] with {act}, but the "
                         f"regression targets range over [{y.low:g}, {y.high:g}]: use a "
                         "linear output"
+                    )
+                elif y is not None and (
+                    y.encoding == "onehot"
+                    or (y.encoding == "int" and y.n_classes is not None and y.n_classes > 2)
+                ):
+                    # binary 0/1 targets on a sigmoid unit with mse: a legitimate (textbook)
+                    # choice, left alone
+                    labels = "one-hot class labels" if y.encoding == "onehot" else (
+                        "integer class labels"
+                    )
+                    message = (
+                        f"{where} outputs class probabilities with {act}, but the targets are "
+                        f"{labels} and the loss {loss.name} is a regression loss: use "
+                        f"{_classification_loss(act, y)}"
                     )
             if message:
                 yield self.diagnostic(ls.entry.loc, message, fix=fix)
