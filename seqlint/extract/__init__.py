@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from seqlint.extract.interp import Interpreter
+from seqlint.extract.names import mark_guessed
 from seqlint.extract.positions import LazyLocator, Locator, PositionsUnavailable
 from seqlint.ir import FileIR
 
@@ -21,7 +22,7 @@ def extract(module: cst.Module, lazy_positions: bool = False) -> FileIR:
     (reading one may then raise :class:`PositionsUnavailable`); otherwise up front.
     """
     if lazy_positions:
-        return Interpreter(module, LazyLocator(module)).run()
+        return mark_guessed(Interpreter(module, LazyLocator(module)).run())
     locator = Locator(module)
     try:
         locator.ranges  # noqa: B018  (computed now)
@@ -29,7 +30,7 @@ def extract(module: cst.Module, lazy_positions: bool = False) -> FileIR:
         # the position pass recurses once per nesting level; a generated file with
         # thousands of nested nodes is nothing we can analyse, and no reason to crash
         return FileIR()
-    return Interpreter(module, locator).run()
+    return mark_guessed(Interpreter(module, locator).run())
 
 
 def extract_text(text: str) -> FileIR:

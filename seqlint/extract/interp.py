@@ -20,7 +20,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from seqlint.extract import data
-from seqlint.extract.names import canonical, classify
+from seqlint.extract.names import canonical, classify, guess_keras_name
 from seqlint.extract.positions import Locator
 from seqlint.extract.values import (
     Builtin,
@@ -672,6 +672,10 @@ class Interpreter:
             kind = classify(f"{module}.{name}")
             if kind.kind != "other" and (kind.kind != "layer" or get_layer(name) is not None):
                 return Ref(f"{module}.{name}")
+        guess = guess_keras_name(name, self.file.imports)
+        if guess is not None:
+            self.file.guessed_names.add(name)
+            return Ref(guess)
         return UNKNOWN
 
     def ev_Attribute(self, node: cst.Attribute, scope: Scope) -> Any:

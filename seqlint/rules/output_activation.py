@@ -161,9 +161,7 @@ class OutputActivationMismatch(Rule):
                     "`from_logits=True`"
                 )
             elif (
-                act in _NOT_PROBABILITY
-                and loss.kind in _CROSSENTROPY
-                and loss.from_logits is False
+                act in _NOT_PROBABILITY and loss.kind in _CROSSENTROPY and loss.from_logits is False
             ):
                 message = (
                     f"{where} ends with {act}, whose outputs are not probabilities, but "
@@ -192,8 +190,10 @@ class OutputActivationMismatch(Rule):
                 ):
                     # binary 0/1 targets on a sigmoid unit with mse: a legitimate (textbook)
                     # choice, left alone
-                    labels = "one-hot class labels" if y.encoding == "onehot" else (
-                        "integer class labels"
+                    labels = (
+                        "one-hot class labels"
+                        if y.encoding == "onehot"
+                        else ("integer class labels")
                     )
                     message = (
                         f"{where} outputs class probabilities with {act}, but the targets are "
