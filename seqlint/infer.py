@@ -9,7 +9,7 @@ from typing import Any
 
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
-from seqlint.layers.base import UNKNOWN, Shape, ShapeError
+from seqlint.layers.base import UNKNOWN, BoundArgs, Shape, ShapeError
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape")
 
@@ -160,6 +160,9 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     current: Shape | None = shape
     seen: set[int] = set()
     failed = False
+    # a layer was read the Keras 1/2 way: that code ran with a configured image data format
+    # seqlint cannot see (``"th"`` was common), so later size errors are not proven
+    legacy_read = False
     for entry in model.entries[start:]:
         item = entry.item
         if entry.uncertain:
@@ -182,8 +185,17 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
                 or any(bad_identifier(k, bound.values.get(k)) for k in ("activation", "padding"))
             )
             if ls.construct_error:
-                # Keras stops in the constructor; what the arguments would mean is a guess
-                failed = True
+                # Keras 3 stops in the constructor; a Keras 1/2 call still has a known meaning
+                # (read as Keras 2 did, so the rest of the stack is checked), others a guess
+                legacy = keras2_bound(item)
+                if legacy is not None and current is not None and not failed:
+                    legacy_read = True
+                    try:
+                        ls.output_shape = legacy[0].output_shape(legacy[1], current)
+                    except ShapeError:
+                        failed = True
+                else:
+                    failed = True
             elif definition is not None and definition.merge:
                 # needs several inputs: reported by branching-in-sequential, not as a rank error
                 ls.error = ("branching", f"{item.class_name} needs a list of inputs")
@@ -194,7 +206,8 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
                 try:
                     ls.output_shape = definition.output_shape(bound, current)
                 except ShapeError as err:
-                    ls.error = (err.kind, err.message)
+                    if not legacy_read:
+                        ls.error = (err.kind, err.message)
                     failed = True
                 else:
                     ls.trainable, ls.non_trainable = definition.count_params(bound, current)
@@ -224,6 +237,20 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
         result.layers.append(ls)
         current = ls.output_shape
     return result
+
+
+def keras2_bound(item: LayerCall) -> tuple[Any, BoundArgs] | None:
+    """``item``'s definition and its arguments read the Keras 1/2 way, when that binds."""
+    from seqlint.keras_api import keras2_arguments
+
+    definition = item.definition
+    if definition is None or item.opaque:
+        return None
+    translated = keras2_arguments(definition, item.args, item.kwargs)
+    if translated is None:
+        return None
+    bound = definition.bind(*translated)
+    return (definition, bound) if bound.ok else None
 
 
 def infer_nested(model: ModelIR, input_shape: Shape, names: Counter[str]) -> ModelShapes:

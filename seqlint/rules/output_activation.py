@@ -6,7 +6,7 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Fix
 from seqlint.fixes import argument_position, guarded, replace_string
 from seqlint.identifiers import ACTIVATIONS
-from seqlint.ir import ArrayInfo, LayerCall
+from seqlint.ir import ArrayInfo, LayerCall, ModelIR
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import (
     LossInfo,
@@ -67,6 +67,14 @@ def _sigmoid_fix(analysis: Analysis, item: object, loss: LossInfo | None) -> Fix
     if edit is None:
         return None
     return Fix('Use `activation="sigmoid"`', (edit,), safe=True)
+
+
+def _only_predicted(model: ModelIR) -> bool:
+    """The model is used for predictions and never trained or evaluated itself."""
+    methods = {c.method for c in model.calls}
+    return any(m.startswith("predict") for m in methods) and not any(
+        m.startswith(("fit", "train", "evaluate", "test")) for m in methods
+    )
 
 
 def _classification_loss(act: str, y: ArrayInfo) -> str:
@@ -153,6 +161,9 @@ class OutputActivationMismatch(Rule):
                     f"{where} uses sigmoid with {loss.name}, which expects a probability "
                     "distribution over classes: use softmax"
                 )
+            elif _only_predicted(model):
+                continue  # compiled only to predict (a truncated feature extractor, a GAN
+                # generator trained through another model): its loss is never used
             elif act == "linear" and loss.kind in _CROSSENTROPY and loss.from_logits is False:
                 message = (
                     f"{where} has no activation (linear logits) but {loss.name} expects "
