@@ -105,7 +105,9 @@ def declared_input(model: ModelIR) -> tuple[Shape | None, str | None, int]:
         if given:
             if "input_shape" in given:
                 dims = _dims(first.kwargs["input_shape"])
-                return (None, *dims) if dims is not None else None, "kwarg", 0
+                if dims is None:
+                    return _rank_only(first), "kwarg", 0
+                return (None, *dims), "kwarg", 0
             if "input_dim" in given:
                 dim = first.kwargs["input_dim"]
                 known = isinstance(dim, int) and not isinstance(dim, bool)
@@ -122,6 +124,23 @@ def declared_input(model: ModelIR) -> tuple[Shape | None, str | None, int]:
         if shape is not UNKNOWN and shape is not None:
             return _dims(shape), "build", 0
     return None, None, 0
+
+
+_RNN_INPUTS = frozenset({"SimpleRNN", "LSTM", "GRU"})
+
+
+def _rank_only(first: LayerCall) -> Shape | None:
+    """An input of unknown size still has the rank its first layer requires (Conv2D: 4 axes
+    with the batch), which is enough to find a missing Flatten or a wrong rank later."""
+    definition = first.definition
+    if definition is None:
+        return None
+    rank = getattr(definition, "rank", 0)
+    if isinstance(rank, int) and rank > 0:
+        return (None,) * (rank + 2)
+    if definition.name in _RNN_INPUTS:
+        return (None, None, None)
+    return None
 
 
 def data_input(model: ModelIR) -> Shape | None:
