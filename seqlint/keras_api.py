@@ -23,8 +23,11 @@ both as ``keras.X`` and through the ``tf.keras`` namespace (``keras._tf_keras.ke
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from seqlint.extract.names import LEGACY_LAYER_MODULES
@@ -799,7 +802,7 @@ def removed_module(module: str, standalone: bool) -> str | None:
         for table in tables:
             if prefix in table:
                 return table[prefix]
-    return None
+    return _derived_module(module) if standalone else None
 
 
 def removed_name(module: str, name: str, standalone: bool) -> str | None:
@@ -809,7 +812,45 @@ def removed_name(module: str, name: str, standalone: bool) -> str | None:
         found = STANDALONE_ONLY_NAMES.get(module, {}).get(name)
     if found is None:
         found = removed_module(f"{module}.{name}", standalone)
+    if found is None and standalone:
+        found = _derived_name(module, name)
     return found
+
+
+# Hints for the most used derived removals that have no same-named Keras 3 counterpart.
+_DERIVED_HINTS = {
+    "ImageDataGenerator": "`keras.utils.image_dataset_from_directory` with augmentation layers "
+    "(`keras.layers.RandomFlip`, `RandomRotation`, ...)",
+    "TimeseriesGenerator": "`keras.utils.timeseries_dataset_from_array`",
+    "model_from_config": "`keras.models.model_from_json` / `keras.saving.deserialize_keras_object`",
+}
+
+
+@functools.cache
+def _derived() -> dict[str, Any]:
+    """``seqlint/data/removed_api.json``, made by ``scripts/derive_removed_api.py`` by comparing
+    the Keras 2 (tf_keras) and Keras 3 public namespaces and importing each name under Keras 3."""
+    path = Path(__file__).with_name("data") / "removed_api.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _derived_name(module: str, name: str) -> str | None:
+    """A name Keras 2 had in ``module`` and standalone Keras 3 does not import from there."""
+    gone = _derived()["names"].get(module, {})
+    if name not in gone:
+        return None
+    replacement = gone[name]
+    if replacement is not None:
+        return f"`{replacement}`"
+    return _DERIVED_HINTS.get(name, f"remove it (Keras 3 has no `{name}` anywhere)")
+
+
+def _derived_module(module: str) -> str | None:
+    for gone in _derived()["modules"]:
+        if module == gone or module.startswith(gone + "."):
+            return "remove it (the whole module is gone from Keras 3)"
+    return None
 
 
 # Keras 2 reached on purpose: ``tf_keras`` (the Keras 2 package), TensorFlow's internal Keras 2
