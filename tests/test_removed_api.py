@@ -389,8 +389,10 @@ model = Sequential()
 model.add(Conv2D(24, 5, 5, subsample=(2, 2), input_shape=(66, 200, 3)))
 model.add(Conv2D(24, 5, 5, activation="relu"))
 """
-    (message,) = messages(code)
-    assert "`Conv2D(24, 5, 5)` is the Keras 1 signature" in message
+    first, second = messages(code)
+    assert "`Conv2D(24, 5, 5)` is the Keras 1 signature" in first
+    # no Keras 1 keyword shows it, but a repeated kernel size is the Keras 1 habit too
+    assert "in Keras 2/3 this means strides=5" in second
     # strides is already given positionally: renaming subsample= would pass it twice
     (use,) = [u for u in uses(code) if u.kind == "layer_keyword"]
     assert use.old == "subsample" and use.new is None
@@ -455,3 +457,17 @@ def test_names_keras_3_dropped_from_modules_that_stay_come_from_the_derived_tabl
     assert [(d.name, d.span.line) for d in diags] == [("removed-api", 1), ("removed-api", 2)]
     assert "image_dataset_from_directory" in diags[0].message
     assert "`keras.optimizers.Adamax`" in diags[1].message
+
+
+def test_a_repeated_kernel_size_reads_as_keras1_but_other_strides_do_not() -> None:
+    code = """
+from keras.layers import Conv1D, Conv2D
+from keras.models import Sequential
+model = Sequential()
+model.add(Conv2D(32, 3, 3, activation="relu", input_shape=(28, 28, 1)))
+model.add(Conv1D(8, 5, 5))
+model.add(Conv2D(32, 3, 2))
+model.add(Conv2D(32, 3, strides=3))
+model.add(Conv2D(32, 2, 2, padding="same"))
+"""
+    assert [u.loc.line for u in uses(code) if u.kind == "signature"] == [5, 6]

@@ -239,6 +239,19 @@ def _int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _repeated_size(layer: LayerCall) -> bool:
+    """Exactly three positional ints, the last two equal, and no keyword that names the
+    kernel size or the strides."""
+    args = layer.args
+    return (
+        not layer.opaque
+        and len(args) == 3
+        and all(_int(v) for v in args)
+        and args[1] == args[2]
+        and not {"kernel_size", "strides", "padding"} & set(layer.kwargs)
+    )
+
+
 def _keras1_signature(layer: LayerCall, name: str, keras1_call: bool) -> RemovedUse | None:
     """``Convolution2D(32, 3, 3)``: Keras 1's ``(nb_filter, nb_row, nb_col)``; also through the
     Keras 3 name when the call uses other Keras 1 keywords (``Conv2D(32, 3, 3,
@@ -247,6 +260,20 @@ def _keras1_signature(layer: LayerCall, name: str, keras1_call: bool) -> Removed
     if spec is None and keras1_call:
         spec = next(
             ((rank, new) for rank, new in api.KERAS1_CONV_NAMES.values() if new == name), None
+        )
+    if spec is None and name in ("Conv1D", "Conv2D") and _repeated_size(layer):
+        # ``Conv2D(32, 3, 3)`` / ``Conv1D(64, 5, 5)``: the Keras 1 habit of repeating the
+        # kernel size; in Keras 2/3 the third number is ``strides`` (a reviewer's decision)
+        return RemovedUse(
+            layer.loc,
+            "signature",
+            f"{name}({layer.args[0]!r}, {layer.args[1]}, {layer.args[2]})",
+            None,
+            f"`{name}({layer.args[0]!r}, {layer.args[1]}, {layer.args[2]})` looks like the "
+            f"Keras 1 signature `(nb_filter, nb_row, nb_col)`: in Keras 2/3 this means "
+            f"strides={layer.args[2]}; write `{name}({layer.args[0]!r}, {layer.args[1]})` for "
+            f"a {layer.args[1]}-wide kernel with stride 1, or `strides={layer.args[2]}` if the "
+            "stride is meant",
         )
     if spec is None or layer.opaque:
         return None
