@@ -471,3 +471,35 @@ model.add(Conv2D(32, 3, strides=3))
 model.add(Conv2D(32, 2, 2, padding="same"))
 """
     assert [u.loc.line for u in uses(code) if u.kind == "signature"] == [5, 6]
+
+
+def _fixed(code: str) -> tuple[str, bool] | None:
+    """The file after the removed-api fix of its one finding, and whether it is safe."""
+    from seqlint import fix as fixer
+
+    (diag,) = [d for d in lint(code) if d.name == "removed-api"]
+    if diag.fix is None:
+        return None
+    doc = fixer.PythonDocument("m.py", textwrap.dedent(code), "utf-8")
+    return doc.apply(list(diag.fix.edits)).text, diag.fix.safe
+
+
+def test_decay_becomes_an_inverse_time_decay_schedule_and_never_blocks_the_lr_rename() -> None:
+    with_keras = (
+        "import keras\n"
+        "from keras.optimizers import SGD\n"
+        "sgd = SGD(lr=0.01, momentum=0.9, decay=1e-6, nesterov=True)\n"
+    )
+    found = _fixed(with_keras)
+    assert found is not None
+    text, safe = found
+    assert not safe
+    assert text.endswith(
+        "sgd = SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, "
+        "decay_steps=1, decay_rate=1e-6), momentum=0.9, nesterov=True)\n"
+    )
+    # nothing in the file spells keras.optimizers.schedules: the lr= rename is still offered
+    bare = "from keras.optimizers import SGD\nsgd = SGD(lr=0.01, decay=1e-6)\n"
+    found = _fixed(bare)
+    assert found is not None
+    assert found[0].endswith("sgd = SGD(learning_rate=0.01, decay=1e-6)\n")

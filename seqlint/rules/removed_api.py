@@ -6,10 +6,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import libcst as cst
+
+from seqlint import fixes
 from seqlint import keras_api as api
 from seqlint.analysis import Analysis
-from seqlint.diagnostics import Diagnostic, Fix
-from seqlint.fixes import guarded, rename_keyword, rename_method
+from seqlint.diagnostics import Diagnostic, Edit, Fix
+from seqlint.fixes import guarded, keras_name, rename_keyword, rename_method
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
 
@@ -390,21 +393,28 @@ class RemovedApi(Rule):
         "are quieter: `decay=` on an optimizer is accepted and ignored, so the learning rate "
         "never decays, and `Convolution2D(32, 3, 3)` still runs but the third number, Keras 1's "
         "kernel width, is now the stride. Aliases Keras 3 still ships "
-        "(`Convolution2D(32, (3, 3))`, `MaxPool2D`, `keras.preprocessing.image`, "
+        "(`Convolution2D(32, (3, 3))`, `MaxPool2D`, `keras.preprocessing.image.load_img`, "
         "`keras.optimizers.legacy` imports) are not reported."
     )
     fix_doc = (
         "Use the Keras 3 name the message gives: `learning_rate=` for `lr=`, `epochs=` for "
         "`nb_epoch=`, `model.fit` for `fit_generator`, `kernel_initializer=` for `init=`, "
-        "`padding=` for `border_mode=`, `Conv2D(32, (3, 3))` for `Convolution2D(32, 3, 3)`, "
+        "`padding=` for `border_mode=`, `Conv2D(32, (3, 3))` for `Convolution2D(32, 3, 3)` "
+        "(and for `Conv2D(32, 3, 3)`, where Keras 2/3 read the last 3 as the stride), "
         "`from keras.utils import to_categorical` for `keras.utils.np_utils`, a "
-        "learning-rate schedule for `decay=`.\n\n"
+        "learning-rate schedule for `decay=`. Removed names and modules come from a table "
+        "derived by `scripts/derive_removed_api.py` (tf_keras 2.21 against Keras 3.15.1, each "
+        "verified by importing it; e.g. `from keras.preprocessing.image import "
+        "ImageDataGenerator`), plus hand-written tables for Keras 1 and internal paths.\n\n"
         "`--fix` renames what is a plain rename: `lr=` -> `learning_rate=`, `nb_epoch=` -> "
         "`epochs=`, `fit_generator`/`evaluate_generator`/`predict_generator` -> "
         "`fit`/`evaluate`/`predict`, and the Keras 1 layer keywords with a Keras 3 twin. A "
         "rename that alone would not give working Keras 3 code (e.g. `fit_generator` with "
-        "`workers=`) is offered under `--unsafe-fixes` only; imports, `decay=` and Keras 1 "
-        "signatures are left to you."
+        "`workers=`) is offered under `--unsafe-fixes` only. `decay=` becomes, under "
+        "`--unsafe-fixes`, `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, "
+        "decay_steps=1, decay_rate=decay)` (Keras 2's decay; unsafe, as the learning rate now "
+        "really decays) when the file spells `keras`; otherwise the `lr=` rename is still "
+        "offered. Imports and Keras 1 signatures are left to you."
     )
     fixable = True
     examples = (
@@ -463,19 +473,99 @@ class RemovedApi(Rule):
             message = uses[0].message
             if len(uses) > 1:
                 message += "; also " + "; ".join(u.message for u in uses[1:])
-            yield self.diagnostic(
-                loc, message, suggestion=_suggestion(uses), fix=_rename_fix(analysis.text, uses)
-            )
+            fix = _rename_fix(analysis.text, uses)
+            if fix is None and any(u.kind == "object_keyword" and u.old == "decay" for u in uses):
+                fix = _decay_fix(analysis.text, uses)
+            if fix is None:
+                # what cannot be fixed (decay=, ...) must not block the plain renames
+                fix = _rename_fix(
+                    analysis.text, [u for u in uses if u.new is not None], partial=True
+                )
+            yield self.diagnostic(loc, message, suggestion=_suggestion(uses), fix=fix)
 
 
 _RENAMES = frozenset({"method", "call_keyword", "object_keyword", "layer_keyword"})
 
 
+# Keras 3's default learning rates, for a ``decay=`` without ``lr=``.
+_DEFAULT_LR = {"SGD": "0.01"}
+_SCHEDULE = "keras.optimizers.schedules.InverseTimeDecay"
+
+
 @guarded
-def _rename_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
+def _decay_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
+    """``SGD(lr=0.01, decay=1e-6)`` -> ``SGD(learning_rate=InverseTimeDecay(0.01,
+    decay_steps=1, decay_rate=1e-6))``: Keras 2's ``decay`` as the schedule that does the same
+    per step. Unsafe: the schedule is what Keras 2 did, but the script's behaviour in Keras 3
+    terms changes (its learning rate now decays), and its other uses must all be renames."""
+    if any(u.new is None and not (u.kind == "object_keyword" and u.old == "decay") for u in uses):
+        return None
+    loc = uses[0].loc
+    snip = fixes._call(text, loc)
+    schedule = keras_name(text, _SCHEDULE, like=loc)
+    if (
+        snip is None
+        or schedule is None
+        or not isinstance(snip.node.func, (cst.Name, cst.Attribute))
+    ):
+        return None
+    args = list(snip.node.args)
+    keyed = {a.keyword.value: i for i, a in enumerate(args) if a.keyword is not None}
+    if "decay" not in keyed or any(a.star for a in args):
+        return None
+    d = keyed["decay"]
+    decay_src = text[snip.start(args[d].value) : snip.end(args[d].value)]
+    lr = keyed.get("lr", keyed.get("learning_rate"))
+    callee = (
+        snip.node.func.attr.value
+        if isinstance(snip.node.func, cst.Attribute)
+        else (snip.node.func.value)
+    )
+    if lr is None and any(a.keyword is None for a in args):
+        return None  # (a positional learning rate: left to the user)
+    if lr is not None:
+        lr_src = text[snip.start(args[lr].value) : snip.end(args[lr].value)]
+    elif callee in _DEFAULT_LR:
+        lr_src = _DEFAULT_LR[callee]
+    else:
+        return None
+    new_arg = f"learning_rate={schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
+    edits: list[Edit] = []
+    if lr is None:
+        edits.append(fixes._edit(text, snip.start(args[d]), snip.end(args[d]), new_arg))
+    elif abs(lr - d) == 1:
+        first, last = sorted((lr, d))
+        edits.append(fixes._edit(text, snip.start(args[first]), snip.end(args[last]), new_arg))
+    else:
+        edits.append(fixes._edit(text, snip.start(args[lr]), snip.end(args[lr]), new_arg))
+        start = snip.end(args[d - 1]) if d > 0 else snip.start(args[d])
+        end = snip.end(args[d]) if d > 0 else snip.start(args[d + 1])
+        edits.append(fixes._edit(text, start, end, ""))
+    for use in uses:  # other renames of the same call (``nb_epoch``-style keywords)
+        if use.kind == "object_keyword" and use.old in ("decay", "lr"):
+            continue
+        if use.new is None or use.kind not in _RENAMES:
+            return None
+        edit = rename_keyword(text, use.loc, use.old, use.new)
+        if edit is None:
+            return None
+        edits.append(edit)
+    return Fix(
+        "Replace `decay=` by an `InverseTimeDecay` learning-rate schedule (what Keras 2's "
+        "decay did)",
+        tuple(edits),
+        safe=False,
+    )
+
+
+@guarded
+def _rename_fix(text: str, uses: list[RemovedUse], partial: bool = False) -> Fix | None:
     """Apply the plain renames (`lr=` -> `learning_rate=`, `fit_generator` -> `fit`, ...) of
-    one call; offered only when they resolve every removed use of that call. Safe when each
-    rename alone gives working Keras 3 code."""
+    one call; offered only when they resolve every removed use of that call (``partial``: the
+    renames among them, the rest left to the user). Safe when each rename alone gives working
+    Keras 3 code."""
+    if not uses:
+        return None
     edits = []
     for use in uses:
         if use.new is None or use.kind not in _RENAMES:
