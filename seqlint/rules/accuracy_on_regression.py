@@ -63,7 +63,10 @@ class AccuracyOnRegression(Rule):
     code = "SEQ204"
     name = "accuracy-on-regression"
     summary = (
-        "An `accuracy` metric on a model trained with a regression loss (mse, mae, huber, ...)."
+        "An `accuracy` metric on a model trained with a regression loss (mse, mae, huber, ...). "
+        "Not reported when the targets are class labels (the loss is then the odd one), nor "
+        "for 0/1 targets on a one-unit output, where accuracy (thresholding at 0.5) is "
+        "meaningful."
     )
     why = (
         "Accuracy counts exact matches of class predictions. On continuous targets Keras "

@@ -91,10 +91,14 @@ class OutputActivationMismatch(Rule):
     code = "SEQ201"
     name = "output-activation-mismatch"
     summary = (
-        "The output activation does not fit the loss: softmax on one unit, sigmoid with "
-        "categorical cross-entropy, a linear output with a cross-entropy loss that expects "
-        "probabilities, `from_logits=True` after softmax/sigmoid, or softmax/sigmoid squashing "
-        "regression targets that lie outside [0, 1]."
+        "The output activation does not fit the loss: softmax on one unit; sigmoid with "
+        "categorical cross-entropy; an output that cannot be a probability (linear, relu, tanh, "
+        "elu, softplus, selu, ...) under a cross-entropy without `from_logits=True`; "
+        "`from_logits=True` after softmax/sigmoid; softmax/sigmoid with a regression loss when "
+        "the targets lie outside [0, 1] or are class labels (one-hot, or integers of more than "
+        "two classes). Binary 0/1 targets on one sigmoid unit with mse, and continuous targets "
+        "in [0, 1] (images, autoencoder outputs), are left alone, as is a model compiled only "
+        "to predict (its loss is never used)."
     )
     why = (
         "Keras trains these models without an error, but they cannot learn what is asked: a "
