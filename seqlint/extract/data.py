@@ -7,12 +7,80 @@ Only what is certain is kept: ``np.random.rand(100, 10)`` has shape ``(100, 10)`
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from seqlint.ir import ArrayInfo
 from seqlint.layers.base import UNKNOWN
 
 NOT_HANDLED: Any = object()
+
+
+@dataclass(eq=False)
+class Batches(ArrayInfo):
+    """What a Keras image generator or a ``tf.data`` pipeline feeds ``fit``: ``shape`` is a
+    batch of inputs (batch axis ``None``), ``targets`` the labels that reach the loss (None:
+    unknown, or none). An ``ImageDataGenerator`` itself, and a dataset not batched yet, have
+    ``shape`` None and keep what batching will give in ``pending``."""
+
+    targets: ArrayInfo | None = None
+    source: str = ""  # "ImageDataGenerator" | "tf.data" | "generator"
+    pending: tuple[Any, Any] | None = None  # (x, y) element arrays before .batch()
+
+
+# flow_from_directory(class_mode=...): the labels each batch carries (n: folders, unknown)
+_CLASS_MODES = {
+    "binary": lambda: ArrayInfo((None,), "float", "int", 2, 0.0, 1.0),
+    "sparse": lambda: ArrayInfo((None,), "float", "int", None, 0.0, None),
+    "categorical": lambda: ArrayInfo((None, None), "float", "onehot", None, 0.0, 1.0),
+}
+_CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
+# tf.data methods that keep what a dataset yields
+_DATASET_SAME = frozenset({"shuffle", "prefetch", "repeat", "cache", "take", "skip"})
+
+
+def _batched(a: Any) -> ArrayInfo | None:
+    """An element array (one sample, or a tensor sliced along its first axis) as a batch."""
+    if not isinstance(a, ArrayInfo) or a.shape is None:
+        return None
+    return ArrayInfo((None, *a.shape[1:]), a.kind, a.encoding, a.n_classes, a.low, a.high)
+
+
+def batches_method(b: Batches, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``datagen.flow_from_directory(...)``, ``datagen.flow(x, y)``, ``ds.batch(32)``, ..."""
+    if b.source == "ImageDataGenerator" and name == "flow_from_directory":
+        mode = kwargs.get("class_mode", "categorical")
+        size = shape_of(kwargs.get("target_size", (256, 256)))
+        color = kwargs.get("color_mode", "rgb")
+        channels = _CHANNELS.get(color) if isinstance(color, str) else None
+        x_shape = (None, *size, channels) if size is not None and channels else None
+        x = ArrayInfo(x_shape, "float")
+        if mode is None:
+            targets = None
+        elif mode == "input":
+            targets = x
+        elif isinstance(mode, str) and mode in _CLASS_MODES:
+            targets = _CLASS_MODES[mode]()
+        else:
+            return UNKNOWN
+        return Batches(x_shape, "float", targets=targets, source="generator")
+    if b.source == "ImageDataGenerator" and name == "flow":
+        x = args[0] if args else kwargs.get("x")
+        y = args[1] if len(args) > 1 else kwargs.get("y")
+        xb = _batched(x)
+        return Batches(
+            None if xb is None else xb.shape,
+            targets=_batched(y),
+            source="generator",
+        )
+    if b.source == "tf.data":
+        if name in _DATASET_SAME:
+            return b
+        if name == "batch" and b.pending is not None:
+            x, y = b.pending
+            xb = _batched(x)
+            return Batches(None if xb is None else xb.shape, targets=_batched(y), source="tf.data")
+    return UNKNOWN
 
 
 def _int(v: Any) -> int | None:
@@ -88,6 +156,8 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         return NOT_HANDLED
     if q.endswith("to_categorical") and (q.startswith("keras.") or q == "to_categorical"):
         return to_categorical(args, kwargs)
+    if q == "keras.preprocessing.image.ImageDataGenerator":
+        return Batches(None, source="ImageDataGenerator")
     if q.startswith("tensorflow."):
         return tf_call(q[len("tensorflow.") :], args, kwargs)
     if not q.startswith("numpy."):
@@ -201,6 +271,13 @@ def tf_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             return _float_array(shape, low, high)
         value = {"zeros": 0.0, "ones": 1.0}.get(name)
         return ArrayInfo(shape=shape, kind="float", low=value, high=value)
+    if name == "data.Dataset.from_tensor_slices" and args:
+        # elements are slices along the first axis: batching restores a (free) batch axis
+        items = args[0]
+        x, y = (
+            (items[0], items[1]) if isinstance(items, tuple) and len(items) == 2 else (items, None)
+        )
+        return Batches(None, source="tf.data", pending=(x, y))
     if name == "one_hot":
         depth = _int(kwargs.get("depth", args[1] if len(args) > 1 else None))
         y = args[0] if args else kwargs.get("indices")
@@ -307,6 +384,8 @@ def _size(shape: tuple[Any, ...] | None) -> int | None:
 
 
 def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if isinstance(a, Batches):
+        return batches_method(a, name, args, kwargs)
     if name == "reshape":
         return reshape(a, args)
     if name == "astype":
@@ -345,6 +424,8 @@ def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any
 
 
 def attribute(a: ArrayInfo, name: str) -> Any:
+    if isinstance(a, Batches):
+        return NOT_HANDLED  # (its methods; it has no array attributes)
     if name == "shape":
         if a.shape is None:
             return UNKNOWN

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from seqlint.extract.data import Batches
 from seqlint.extract.values import Ref
 from seqlint.infer import ModelShapes, format_shape
 from seqlint.ir import ArrayInfo, LayerCall, LayerShape, ModelIR, ObjectCall
@@ -84,11 +85,16 @@ def compiled_loss(model: ModelIR) -> LossInfo | None:
 
 
 def fit_targets(model: ModelIR) -> ArrayInfo | None:
-    """The ``y`` passed to the first fit, when its shape is statically known."""
+    """The ``y`` passed to the first fit, when its shape is statically known: given as an
+    array, or carried by the batches of ``flow_from_directory(class_mode=...)``,
+    ``datagen.flow(x, y)`` or a batched ``tf.data.Dataset.from_tensor_slices((x, y))``."""
     call = model.fit_call
-    if call is None or call.method != "fit":
+    if call is None or call.method not in ("fit", "fit_generator"):
         return None
-    y = call.arg(1, "y")
+    x = call.arg(0, "x" if call.method == "fit" else "generator")
+    y = call.arg(1, "y") if call.method == "fit" else None
+    if isinstance(x, Batches) and y is None:
+        y = x.targets
     if isinstance(y, ArrayInfo) and y.shape is not None:
         return y
     return None
