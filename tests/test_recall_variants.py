@@ -53,3 +53,26 @@ def test_a_guessed_snippet_model_says_so_in_its_summary() -> None:
         "m = Sequential([Dense(2, input_shape=(3,))])\n"
     )
     assert imported[0].guessed_names == ()
+
+
+def test_np_prod_of_a_known_shape_is_folded() -> None:
+    from helpers import shapes
+
+    code = """
+import numpy as np
+from keras.layers import Dense, Reshape
+from keras.models import Sequential
+img_shape = (28, 28, 1)
+model = Sequential([Dense(128, input_dim=100), Dense(np.prod(img_shape)), Reshape(img_shape)])
+"""
+    assert shapes(code)[1] == ("Dense", [None, 784], 101136)
+
+
+def test_keras1_calls_keep_the_shapes_going_but_summary_stops_where_keras_3_does() -> None:
+    """Convolution2D(32, 3, 3, border_mode=...) is read the Keras 2 way for the rules, while
+    the summary, like Keras 3, ends before the constructor that raises."""
+    from helpers import summary
+
+    code = (VARIANTS / "missing_flatten" / "keras1_convolution_bad.py").read_text()
+    (model,) = summary(code)
+    assert model.layers == []

@@ -225,6 +225,10 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if name == "linspace":
         num = _int(kwargs.get("num", args[2] if len(args) > 2 else 50))
         return ArrayInfo(shape=(num,), kind="float")
+    if name in ("prod", "product") and len(args) == 1 and not kwargs:
+        # ``np.prod(shape)``: the element count of a known shape (Dense(np.prod(img_shape)))
+        values = _int_values(args[0])
+        return math.prod(values) if values is not None else NOT_HANDLED
     if name in ("array", "asarray"):
         return array_of(args[0]) if args else NOT_HANDLED
     if name == "expand_dims" and args and isinstance(args[0], ArrayInfo):
