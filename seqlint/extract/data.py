@@ -225,6 +225,14 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if name == "linspace":
         num = _int(kwargs.get("num", args[2] if len(args) > 2 else 50))
         return ArrayInfo(shape=(num,), kind="float")
+    if name == "random.permutation" and len(args) == 1 and not kwargs:
+        n = _int(args[0])
+        if n is not None:
+            return ArrayInfo((n,), "int", low=0.0, high=float(n - 1))
+        return args[0] if isinstance(args[0], ArrayInfo) else NOT_HANDLED
+    if name in ("vstack", "concatenate", "row_stack") and args:
+        axis = kwargs.get("axis", args[1] if len(args) > 1 else 0)
+        return stack_rows(args[0], vertical=name != "concatenate") if axis == 0 else NOT_HANDLED
     if name in ("prod", "product") and len(args) == 1 and not kwargs:
         # ``np.prod(shape)``: the element count of a known shape (Dense(np.prod(img_shape)))
         values = _int_values(args[0])
@@ -237,6 +245,37 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if name == "argmax" and args and isinstance(args[0], ArrayInfo):
         return argmax(args[0], kwargs.get("axis", args[1] if len(args) > 1 else None))
     return NOT_HANDLED
+
+
+def stack_rows(parts: Any, vertical: bool) -> Any:
+    """``np.vstack((a, b))`` / ``np.concatenate((a, b))`` along the first axis. Parts that are
+    each constant 0 or 1 (``np.zeros((n, 1))``, ``np.ones((n, 1))``) make two-class labels."""
+    from seqlint.extract.values import ListVal
+
+    items = parts.items if isinstance(parts, ListVal) else parts
+    if not isinstance(items, (tuple, list)) or not items:
+        return NOT_HANDLED
+    arrays = [array_of(p) for p in items]
+    if not all(isinstance(a, ArrayInfo) and a.shape is not None for a in arrays):
+        return ArrayInfo(shape=None)
+    shapes = [
+        (1, *a.shape) if vertical and a.shape is not None and len(a.shape) == 1 else a.shape
+        for a in arrays
+    ]
+    rest = {sh[1:] for sh in shapes if sh is not None}
+    if len(rest) != 1 or any(not sh for sh in shapes if sh is not None):
+        return ArrayInfo(shape=None)
+    firsts = [sh[0] if sh else None for sh in shapes]
+    n = None if any(f is None for f in firsts) else sum(f for f in firsts if f is not None)
+    shape = (n, *rest.pop())
+    lows, highs = [a.low for a in arrays], [a.high for a in arrays]
+    low = None if None in lows else min(x for x in lows if x is not None)
+    high = None if None in highs else max(x for x in highs if x is not None)
+    constants = {a.low for a in arrays if a.low is not None and a.low == a.high}
+    if len(constants) == 2 and constants == {0.0, 1.0} and all(a.low == a.high for a in arrays):
+        return ArrayInfo(shape, "float", "int", 2, 0.0, 1.0)
+    kinds = {a.kind for a in arrays}
+    return ArrayInfo(shape, kinds.pop() if len(kinds) == 1 else None, low=low, high=high)
 
 
 def argmax(a: ArrayInfo, axis: Any) -> ArrayInfo:
@@ -463,6 +502,17 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
                 n_classes=a.n_classes,
                 low=0.0,
                 high=1.0,
+            )
+        if (
+            index.shape is not None
+            and len(index.shape) == 1
+            and index.kind == "int"
+            and a.shape is not None
+            and a.shape
+        ):
+            # a[np.random.permutation(n)]: rows picked (shuffled), values and labels kept
+            return ArrayInfo(
+                (index.shape[0], *a.shape[1:]), a.kind, a.encoding, a.n_classes, a.low, a.high
             )
         return ArrayInfo(shape=None, kind=a.kind)
     items = index if isinstance(index, tuple) else (index,)
