@@ -76,6 +76,35 @@ _DATASETS = {
 }
 
 
+# word-index datasets: (n_train, n_test, classes, highest word id without num_words)
+_TEXT_DATASETS = {"imdb": (25000, 25000, 2, 88587), "reuters": (8982, 2246, 46, 30981)}
+
+
+def _text_dataset(ds: str, kwargs: dict[str, Any]) -> Any:
+    """imdb / reuters: variable-length lists of word ids (1 = start, 2 = out of vocabulary)."""
+    n_train, n_test, n_classes, top = _TEXT_DATASETS[ds]
+    words = kwargs.get("num_words")
+    if words is not None and _int(words) is None:
+        return NOT_HANDLED
+    high = float(min(top, words - 1)) if words else float(top)
+
+    def part(n: int) -> tuple[ArrayInfo, ArrayInfo]:
+        xs = ArrayInfo(shape=(n, None), kind="int", low=1.0, high=high)
+        ys = ArrayInfo((n,), "int", "int", n_classes, 0.0, float(n_classes - 1))
+        return xs, ys
+
+    return (part(n_train), part(n_test))
+
+
+def pad_sequences(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``pad_sequences(seqs, maxlen=200)``: ids padded with 0 to a fixed length."""
+    seqs = args[0] if args else kwargs.get("sequences")
+    maxlen = _int(kwargs.get("maxlen", args[1] if len(args) > 1 else None))
+    n = seqs.shape[0] if isinstance(seqs, ArrayInfo) and seqs.shape else None
+    high = seqs.high if isinstance(seqs, ArrayInfo) else None
+    return ArrayInfo(shape=(n, maxlen), kind="int", low=0.0, high=high)
+
+
 def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """The value of calling a NumPy / Keras data function, or NOT_HANDLED."""
     q = qualname
@@ -85,7 +114,16 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             x, y, n_classes, xhigh, n_train, n_test = _DATASETS[ds]
             part = _dataset(x, y, n_classes, xhigh)
             return (part(n_train), part(n_test))
+        if ds in _TEXT_DATASETS and not args and set(kwargs) <= {"num_words", "maxlen"}:
+            return _text_dataset(ds, kwargs)
+        if ds == "boston_housing" and not args:
+            x13 = ArrayInfo(shape=(404, 13), kind="float", low=0.0, high=711.0)
+            test = ArrayInfo(shape=(102, 13), kind="float", low=0.0, high=711.0)
+            y = (ArrayInfo((404,), "float", low=5.0, high=50.0), ArrayInfo((102,), "float"))
+            return ((x13, y[0]), (test, ArrayInfo((102,), "float", low=5.0, high=50.0)))
         return NOT_HANDLED
+    if q.endswith(".pad_sequences") and q.startswith("keras."):
+        return pad_sequences(args, kwargs)
     if q.endswith("to_categorical") and (q.startswith("keras.") or q == "to_categorical"):
         return to_categorical(args, kwargs)
     if q.startswith("tensorflow."):
