@@ -38,10 +38,9 @@ from seqlint.runtime import metrics as metrics_module
 from seqlint.runtime import optimizers as optimizers_module
 from seqlint.runtime import regularizers as regularizers_module
 from seqlint.runtime.backend import Backend, get_backend
+from seqlint.runtime.config import floatx, set_floatx
 from seqlint.runtime.core import IndexedSlices, Layer, Variable, unique_name
 
-_FLOATX = "float32"
-_FLOAT_TYPES = ("float16", "float32", "float64")
 _RNG: numpy.random.Generator = numpy.random.default_rng()
 _SEEDED = False
 
@@ -65,20 +64,6 @@ _NOISE_RATES = {
     "GaussianDropout": "rate",
     "GaussianNoise": "stddev",
 }
-
-
-def floatx() -> str:
-    """The default float type of new models (``"float32"`` like Keras)."""
-    return _FLOATX
-
-
-def set_floatx(value: str) -> None:
-    """Keras's ``keras.config.set_floatx``: the dtype of models created afterwards."""
-    global _FLOATX
-    name = numpy.dtype(value).name
-    if name not in _FLOAT_TYPES:
-        raise ValueError(f"Unknown `floatx` value: {value}. Expected one of {_FLOAT_TYPES}")
-    _FLOATX = name
 
 
 def set_random_seed(seed: int) -> None:
