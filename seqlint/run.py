@@ -584,7 +584,8 @@ def check_memory(
             f"limit of {_gb(limit)} (raise it with --memory-limit GB)",
             usage=True,
         )
-    found = estimate_memory(layers, input_shape, options.batch_size or 32, itemsize)
+    batch = min(options.batch_size or 32, samples)  # a batch never exceeds the data
+    found = estimate_memory(layers, input_shape, batch, itemsize)
     if found is not None and found[0] + data_bytes > limit:
         raise RunError(
             f"the run would need about {_gb(found[0] + data_bytes)}: {found[1]}; that is over "
@@ -607,10 +608,15 @@ def apply_trainable(
     for model in {id(m): m for _, _, m in built}.values():
         for call in model.calls_named("trainable="):
             value = call.args[0] if call.args else UNKNOWN
-            if call.uncertain or not isinstance(value, bool) or call.loc.line > before:
+            if call.loc.line > before:
+                notes.append(
+                    f"line {call.loc.line}: trainable is set after compile() and Keras only "
+                    "uses it once compile() runs again"
+                )
+            elif call.uncertain or not isinstance(value, bool):
                 notes.append(f"line {call.loc.line}: trainable = ... is not followed")
-                continue
-            frozen_models[id(model)] = value
+            else:
+                frozen_models[id(model)] = value
     for call in top.calls_named("trainable="):
         value = call.args[0] if call.args else UNKNOWN
         if not call.uncertain and isinstance(value, bool) and call.loc.line < before:
@@ -737,6 +743,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
                 y[cut:] if cut < len(y) else y,
             )
         task.n_train, task.n_val = len(x), len(xv)
+        task.batch_size = min(options.batch_size or 32, len(x))
         task.per_step = len(output_shape) > 2
         result.data_source = f"{options.data}: {len(x)} training and {len(xv)} held-out samples"
     else:
@@ -770,9 +777,10 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     )
     initial_weights = rt.get_weights()
     try:
-        dead = gradient_check(rt, x[: task.batch_size], y[: task.batch_size])
-        rt.set_weights(initial_weights)
-        initial_loss = _loss_of(rt.evaluate(x, y, batch_size=task.batch_size, verbose=0))
+        with numpy.errstate(all="ignore"):
+            dead = gradient_check(rt, x[: task.batch_size], y[: task.batch_size])
+            rt.set_weights(initial_weights)
+            initial_loss = _loss_of(rt.evaluate(x, y, batch_size=task.batch_size, verbose=0))
     except (ValueError, TypeError) as exc:
         raise RunError(f"the data does not fit the model and loss: {exc}") from None
     result.checks["all_layers_get_gradient"] = dead is None
@@ -783,15 +791,17 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         metrics=list(choice.metrics),
     )
     try:
-        outcome = train(
-            rt,
-            task,
-            (x, y, xv, yv),
-            choice.from_logits,
-            max_epochs,
-            options.time_budget,
-            options.verbose,
-        )
+        with numpy.errstate(all="ignore"):  # NaN and overflow are findings, not warnings
+            outcome = train(
+                rt,
+                task,
+                (x, y, xv, yv),
+                choice.from_logits,
+                max_epochs,
+                options.time_budget,
+                options.verbose,
+                early_stop=options.epochs is None,  # --epochs N trains N epochs
+            )
     except (ValueError, TypeError) as exc:
         raise RunError(f"the data does not fit the model and loss: {exc}") from None
     result.history = outcome.history

@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy
 
-from seqlint.ir import ArrayInfo, LayerCall, ModelIR
+from seqlint.ir import ArrayInfo, InputDecl, LayerCall, ModelIR
 
 # The experiment's size never depends on speed: the same file and seed give the same data.
 N_TRAIN = 256
 N_VAL = 128
-MAX_EPOCHS = 40
+MAX_EPOCHS = 80
 LARGE_INPUT = 8192  # inputs with more values than this get half the samples
 FACTORS = 4  # latent factors of a regression task
 
@@ -56,14 +56,15 @@ def first_embedding(model: ModelIR) -> LayerCall | None:
     """The Embedding the input goes into first (ids), if the model starts with one."""
     for entry in model.entries:
         item = entry.item
-        if isinstance(item, LayerCall) and item.class_name == "InputLayer":
+        if isinstance(item, InputDecl) or (
+            isinstance(item, LayerCall) and item.class_name == "InputLayer"
+        ):
             continue
         if isinstance(item, ModelIR):
             return first_embedding(item)
         if isinstance(item, LayerCall) and item.class_name == "Embedding":
             return item
-        if not isinstance(item, LayerCall) or item.class_name != "InputLayer":
-            return None
+        return None
     return None
 
 
@@ -166,7 +167,8 @@ def synthesize(
         weights = numpy.eye(k)[labels]
     else:
         labels = None
-        weights = rng.dirichlet(numpy.ones(k) * 0.5, size=n)
+        # mostly one factor per sample: targets vary across samples as much as inputs do
+        weights = rng.dirichlet(numpy.ones(k) * 0.2, size=n)
     x = _inputs(task, weights, rng, dtype)
     if task.autoencoder:
         y = x.astype(dtype)
@@ -199,13 +201,30 @@ def _inputs(
         noise = rng.integers(low, high + 1, size=(n, *shape))
         keep = rng.random((n, *shape)) < 0.7
         return numpy.where(keep, numpy.minimum(tokens, high), noise)
-    prototypes = rng.normal(size=(k, *shape))
-    prototypes += 1.5 * rng.normal(size=(k,) + (1,) * len(shape))  # survives global pooling
-    z = numpy.tensordot(weights, prototypes, axes=1) + 0.5 * rng.normal(size=(n, *shape))
+    prototypes = _smooth(rng.normal(size=(k, *shape)), rng)
+    # an offset per class and channel survives global pooling
+    offsets = rng.normal(size=(k,) + (1,) * (len(shape) - 1) + (shape[-1],))
+    prototypes += 1.5 * offsets
+    noise = 0.1 if task.autoencoder else 0.5
+    z = numpy.tensordot(weights, prototypes, axes=1) + noise * rng.normal(size=(n, *shape))
     low, high = task.x_low, task.x_high
     if low is not None and high is not None and high > low:
         z = low + (high - low) / (1.0 + numpy.exp(-z))  # inside the file's value range
     return z.astype(dtype)
+
+
+def _smooth(patterns: numpy.ndarray, rng: numpy.random.Generator) -> numpy.ndarray:
+    """Patterns that vary slowly along the spatial/time axes (all but the first and the last),
+    like images and signals do: drawn on a grid 4 times coarser and repeated."""
+    spatial = patterns.shape[1:-1]
+    if not spatial or min(spatial) < 8:
+        return patterns
+    coarse = rng.normal(
+        size=(patterns.shape[0], *(-(-d // 4) for d in spatial), patterns.shape[-1])
+    )
+    for axis, size in enumerate(spatial, start=1):
+        coarse = numpy.repeat(coarse, 4, axis=axis).take(range(size), axis=axis)
+    return 0.7 * coarse + 0.3 * patterns
 
 
 def _labels(task: Task, labels: numpy.ndarray, out: tuple[int, ...], dtype: Any) -> numpy.ndarray:
