@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
 from seqlint.layers.base import UNKNOWN, Shape, ShapeError
+from seqlint.vocab import format_shape, snake_case  # noqa: F401 - re-exported
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape")
 
@@ -69,14 +69,6 @@ class ModelShapes:
             trainable += ls.trainable
             non_trainable += ls.non_trainable
         return trainable, non_trainable
-
-
-def snake_case(name: str) -> str:
-    """Keras's automatic layer names: ``MaxPooling2D`` → ``max_pooling2d``."""
-    s = re.sub(r"\W+", "", name)
-    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", s)
-    s = re.sub(r"([a-z])([A-Z])", r"\1_\2", s)
-    return s.lower()
 
 
 def _dims(shape: Any) -> Shape | None:
@@ -251,10 +243,3 @@ def _auto_name(class_name: str, names: Counter[str]) -> str:
     n = names[base]
     names[base] += 1
     return base if n == 0 else f"{base}_{n}"
-
-
-def format_shape(shape: Shape | None) -> str:
-    if shape is None:
-        return "?"
-    inner = ", ".join("None" if d is None else str(d) for d in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"

@@ -781,6 +781,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
             dead = gradient_check(rt, x[: task.batch_size], y[: task.batch_size])
             rt.set_weights(initial_weights)
             initial_loss = _loss_of(rt.evaluate(x, y, batch_size=task.batch_size, verbose=0))
+            silent = not numpy.any(rt.predict(x, batch_size=task.batch_size, verbose=0))
     except (ValueError, TypeError) as exc:
         raise RunError(f"the data does not fit the model and loss: {exc}") from None
     result.checks["all_layers_get_gradient"] = dead is None
@@ -818,7 +819,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         result.notes.append(f"layer {dead} received no gradient on the first batch")
     if not outcome.learns:
         result.reasons.extend(
-            diagnose(shapes, choice, outcome, initial_loss, final, dead, yv, options)
+            diagnose(shapes, choice, outcome, initial_loss, final, dead, yv, options, silent)
         )
     return result
 
@@ -863,8 +864,10 @@ def diagnose(
     dead: str | None,
     yv: numpy.ndarray,
     options: RunOptions,
+    silent: bool = False,
 ) -> list[str]:
-    """Why a model that trained did not learn, most specific cause first."""
+    """Why a model that trained did not learn, most specific cause first. ``silent``: the
+    untrained model outputs 0 for every training sample."""
     causes: list[str] = []
     epochs = outcome.checks.get("epochs", 0)
     nan = outcome.checks.get("nan_epoch")
@@ -880,9 +883,15 @@ def diagnose(
             f"the loss exploded: {initial:.4g} -> {final:.4g}"
             + (f" (learning rate {lr:g})" if lr is not None else "")
         )
-    if dead is not None:
-        causes.append(f"layer {dead} never receives a gradient")
     found = output_activation(shapes)
+    if silent and found is not None and found[0] in ("relu", "relu6"):
+        causes.append(
+            "the ReLU output is 0 for every sample from the start (dead at initialisation), "
+            "so no gradient reaches any layer; a linear output avoids it (with this --seed "
+            f"{options.seed}; others may train)"
+        )
+    elif dead is not None:
+        causes.append(f"layer {dead} never receives a gradient")
     units = shapes.output_shape[-1] if shapes.output_shape else None
     if found is not None:
         cause = output_range_cause(found[0], units, yv)

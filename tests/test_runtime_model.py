@@ -765,3 +765,21 @@ def test_config_mirrors_keras_config() -> None:
     finally:
         config.set_floatx("float32")
         config.set_epsilon(1e-7)
+
+
+def test_summary_does_not_load_the_checker() -> None:
+    """The runtime shares only leaf modules with the checker (no libcst, rules, interpreter)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from seqlint.runtime import Input, Sequential, layers\n"
+        "Sequential([Input(shape=(3,)), layers.Dense(2)]).summary()\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'libcst' or m.startswith(\n"
+        "    ('seqlint.check', 'seqlint.rules', 'seqlint.extract', 'seqlint.report',\n"
+        "     'seqlint.infer'))]\n"
+        "print('LOADED', bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "LOADED []" in out.stdout, out.stdout

@@ -125,7 +125,7 @@ class Layer:
         if bound.too_many_positional:
             raise TypeError(f"{self.class_name}.__init__() got too many positional arguments")
         self.args: BoundArgs = bound
-        from seqlint.infer import snake_case
+        from seqlint.vocab import snake_case
 
         name = bound.values.get("name")
         self.name: str = name if isinstance(name, str) else unique_name(snake_case(self.class_name))

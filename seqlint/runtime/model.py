@@ -1276,7 +1276,7 @@ class Sequential:
         layer_range: Any = None,
     ) -> None:
         """Print Keras 3's table: layer (type), output shape, parameter count, totals."""
-        from seqlint.report.summary import format_shape, readable_size
+        from seqlint.vocab import format_shape, readable_size
 
         if self._input is not None and not self.built and self._layers:
             self._try_build()
