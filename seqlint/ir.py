@@ -104,6 +104,8 @@ class ArrayInfo:
     low: float | None = None  # value range, when known
     high: float | None = None
     loc: Loc = NOWHERE
+    # reordered on its own (np.random.shuffle / permutation): no longer paired with its partner
+    permuted: bool = False
 
     @property
     def ndim(self) -> int | None:

@@ -821,6 +821,12 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         result.reasons.extend(
             diagnose(shapes, choice, outcome, initial_loss, final, dead, yv, options, silent)
         )
+        if task.labels_shuffled and not options.data:
+            result.reasons.insert(
+                0,
+                "the file shuffles its inputs or its labels alone (np.random.shuffle / "
+                "permutation), so the labels no longer belong to the inputs",
+            )
     return result
 
 

@@ -6,6 +6,7 @@ Only what is certain is kept: ``np.random.rand(100, 10)`` has shape ``(100, 10)`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -131,6 +132,14 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if not q.startswith("numpy."):
         return NOT_HANDLED
     name = q[len("numpy.") :]
+    if name in ("random.shuffle", "random.permutation") and args:
+        arr = args[0]
+        if not isinstance(arr, ArrayInfo):
+            return NOT_HANDLED
+        if name == "random.shuffle":
+            arr.permuted = True  # in place
+            return None
+        return dataclasses.replace(arr, permuted=True)
     if name in ("random.rand",):
         return _float_array(tuple(_int(a) for a in args), 0.0, 1.0)
     if name in ("random.random", "random.random_sample", "random.sample"):
@@ -296,8 +305,8 @@ def _relabelled(a: ArrayInfo, shape: tuple[Any, ...] | None) -> ArrayInfo:
         and (a.encoding != "onehot" or (bool(shape) and shape[-1] == a.shape[-1]))
     )
     if not keep:
-        return ArrayInfo(shape=shape, kind=a.kind, low=a.low, high=a.high)
-    return ArrayInfo(shape, a.kind, a.encoding, a.n_classes, a.low, a.high)
+        return ArrayInfo(shape=shape, kind=a.kind, low=a.low, high=a.high, permuted=a.permuted)
+    return ArrayInfo(shape, a.kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted)
 
 
 def to_categorical(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -313,7 +322,13 @@ def to_categorical(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             base = base[:-1]
         shape = (*base, n_classes)
     return ArrayInfo(
-        shape=shape, kind="float", encoding="onehot", n_classes=n_classes, low=0.0, high=1.0
+        shape=shape,
+        kind="float",
+        encoding="onehot",
+        n_classes=n_classes,
+        low=0.0,
+        high=1.0,
+        permuted=isinstance(y, ArrayInfo) and y.permuted,
     )
 
 
@@ -351,8 +366,8 @@ def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any
         elif "float" in dtype_name:
             kind = "float"
         if a.kind == "bool" and kind == "int":
-            return ArrayInfo(a.shape, "int", "int", 2, 0.0, 1.0)
-        return ArrayInfo(a.shape, kind, a.encoding, a.n_classes, a.low, a.high)
+            return ArrayInfo(a.shape, "int", "int", 2, 0.0, 1.0, permuted=a.permuted)
+        return ArrayInfo(a.shape, kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted)
     if name in ("copy",):
         return a
     if name in ("flatten", "ravel"):
@@ -445,7 +460,9 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
     shape += list(a.shape[axis:])
     if not shape:
         return UNKNOWN  # a scalar element
-    return ArrayInfo(tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high)
+    return ArrayInfo(
+        tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted
+    )
 
 
 def broadcast(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> tuple[Any, ...] | None:

@@ -41,6 +41,7 @@ class Task:
     per_step: bool = False  # one target per position of the output
     autoencoder: bool = False  # fit(x, x)
     labels_per_sample: bool | None = None  # what the file's labels are, when known
+    labels_shuffled: bool = False  # the file shuffles x or y alone: pairs are broken
     batch_size: int = 32
     file_epochs: int | None = None
     n_train: int = N_TRAIN
@@ -114,6 +115,8 @@ def read_task(
     out_rank = len(output_shape) - 1
     if isinstance(y, ArrayInfo) and x is not None and y is x:
         task.autoencoder = True
+    if isinstance(x, ArrayInfo) and isinstance(y, ArrayInfo) and x.permuted != y.permuted:
+        task.labels_shuffled = True
     if isinstance(y, ArrayInfo):
         task.y_low, task.y_high = y.low, y.high
         if y.n_classes is not None and loss_kind in ("sparse", "categorical"):
@@ -182,6 +185,8 @@ def synthesize(
         raw = weights @ mix + 0.3 * numpy.sin(3.0 * weights @ rng.normal(size=(k, mix.shape[1])))
         y = _scaled(raw, task).reshape(n, *out).astype(dtype)
     t = task.n_train
+    if task.labels_shuffled:  # as the file does: the targets no longer belong to the inputs
+        y = numpy.concatenate([rng.permutation(y[:t]), rng.permutation(y[t:])])
     return x[:t], y[:t], x[t:], y[t:]
 
 
