@@ -151,7 +151,31 @@ def plain(value: Any, notes: list[str] | None = None) -> Any:
         raise _Unreadable
     if isinstance(value, (LayerCall, LayerSpec)):
         return build_layer(value if isinstance(value, LayerCall) else None, notes)
+    if isinstance(value, ObjectCall) and not value.opaque:
+        return _keras_object(value, notes)
     raise _Unreadable
+
+
+def _keras_object(call: ObjectCall, notes: list[str] | None) -> Any:
+    """``keras.initializers.Constant(-100.0)`` and friends as runtime objects, resolved only
+    through the runtime's tables of public Keras class names."""
+    from seqlint.runtime import constraints, initializers, regularizers
+
+    tables = {
+        "keras.initializers.": initializers._BY_NAME,
+        "keras.regularizers.": regularizers._BY_NAME,
+        "keras.constraints.": constraints._CLASSES,
+    }
+    table = next((t for prefix, t in tables.items() if call.qualname.startswith(prefix)), None)
+    cls = table.get(call.short_name) if table is not None else None
+    if cls is None:
+        raise _Unreadable
+    args = [plain(v, notes) for v in call.args]
+    kwargs = {k: plain(v, notes) for k, v in call.kwargs.items()}
+    try:
+        return cls(*args, **kwargs)
+    except (TypeError, ValueError):
+        raise _Unreadable from None
 
 
 # Arguments the runtime does not simulate but that do not decide whether a model can learn:
@@ -189,6 +213,11 @@ def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
             kwargs[key] = plain(value, notes)
         except _Unreadable:
             if key in _OPTIONAL_ARGS:
+                if notes is not None:
+                    notes.append(
+                        f"{call.class_name} (line {call.loc.line}): {key}= is not known "
+                        "statically; Keras's default is used"
+                    )
                 continue
             raise RunError(
                 f"{call.class_name} (line {call.loc.line}): {key}= is not known statically"
