@@ -880,7 +880,7 @@ def precheck(
         if top >= vocab:
             causes.append(f"token id {top} >= Embedding input_dim {vocab}: Keras fails on it")
     if task.labels_per_sample and len(output_shape) > 2 and not task.autoencoder:
-        kind = "token" if task.tokens or len(output_shape) == 3 else "position"
+        kind = "token" if task.tokens else "time step" if len(output_shape) == 3 else "position"
         fit = model.fit_call
         where = f" (line {fit.loc.line})" if fit is not None else ""
         causes.append(
