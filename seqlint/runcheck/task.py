@@ -127,7 +127,7 @@ def read_task(
                 label_rank -= 1  # the class axis
             elif label_rank >= 1 and y.shape[-1] == 1:
                 label_rank -= 1  # (n, 1): one label per sample
-            if loss_kind == "regression" and label_rank >= 1 and out_rank == 1:
+            if out_rank == 1:
                 label_rank = 0  # (n, k) targets of a k-unit head are per sample
             task.labels_per_sample = label_rank == 0
     if loss_kind in ("sparse", "categorical") and task.n_classes is None:
