@@ -510,3 +510,26 @@ def test_file_cannot_reach_runtime_attributes(tmp_path: Path) -> None:
     code, _, err = run(path, "--train", "--force", "--verbose", "0")
     assert code == 1 and "__delattr__ is not available in seqlint.runtime" in err
     assert hasattr(optimizers, "Adam")
+
+
+def test_zeros_filled_in_later_are_not_constant_inputs(tmp_path: Path) -> None:
+    """``np.zeros`` then ``results[i, seq] = 1`` (multi-hot words): the range is not known."""
+    path = write(
+        tmp_path,
+        """
+        import numpy as np
+        import keras
+        from keras import layers
+        (train_data, y), _ = keras.datasets.imdb.load_data(num_words=1000)
+        x = np.zeros((len(train_data), 1000))
+        for i, seq in enumerate(train_data):
+            x[i, seq] = 1.0
+        model = keras.Sequential([keras.Input(shape=(1000,)), layers.Dense(16, activation="relu"),
+                                  layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+        model.fit(x, y, epochs=4, batch_size=512)
+        """,
+    )
+    code, out, _ = run(path, "--train", "--verbose", "0")
+    assert code == 0, out
+    assert "inputs in [0, 0]" not in out

@@ -103,7 +103,8 @@ def read_task(
     task.batch_size = max(1, min(task.batch_size, task.n_train // 4))
     vocab = embedding_vocab(model)
     task.tokens = vocab is not None
-    if isinstance(x, ArrayInfo):
+    # a single value (np.zeros) is what arrays filled in later start as: no range at all
+    if isinstance(x, ArrayInfo) and x.low != x.high:
         task.x_low, task.x_high = x.low, x.high
         if x.low is not None and x.high is not None and fit is not None:
             where = x.loc.line or fit.loc.line
@@ -112,13 +113,15 @@ def read_task(
         if task.x_high is None or task.x_low is None:
             task.x_low, task.x_high = 1.0, float(vocab - 1)  # type: ignore[operator]
         task.x_low = max(task.x_low, 1.0)  # 0 is the padding id
+        task.x_high = max(task.x_high, task.x_low)
     out_rank = len(output_shape) - 1
     if isinstance(y, ArrayInfo) and x is not None and y is x:
         task.autoencoder = True
     if isinstance(x, ArrayInfo) and isinstance(y, ArrayInfo) and x.permuted != y.permuted:
         task.labels_shuffled = True
     if isinstance(y, ArrayInfo):
-        task.y_low, task.y_high = y.low, y.high
+        if y.low != y.high:
+            task.y_low, task.y_high = y.low, y.high
         if y.n_classes is not None and loss_kind in ("sparse", "categorical"):
             task.n_classes = y.n_classes
         if y.shape is not None:
