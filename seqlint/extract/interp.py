@@ -641,6 +641,8 @@ class Interpreter:
                 base.items.clear()
             elif isinstance(base, ListVal):
                 base.items[:] = [UNKNOWN] * len(base.items)
+            elif isinstance(base, ArrayInfo):  # x[i] = ...: values no longer in the known range
+                base.low = base.high = None
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, UNKNOWN, scope)
 
