@@ -913,12 +913,22 @@ def diagnose(
             + (f" (learning rate {lr:g})" if lr is not None else "")
         )
         return causes
-    if math.isfinite(initial) and final > 10 * max(initial, 1e-12):
+    losses = outcome.history.get("loss", [])
+    peak = max(losses, default=initial)
+    if math.isfinite(initial) and peak > 10 * max(initial, 1e-12):
+        at = losses.index(peak) + 1
         causes.append(
-            f"the loss exploded: {initial:.4g} -> {final:.4g}"
+            f"the loss exploded: {initial:.4g} -> {peak:.4g} in epoch {at}"
             + (f" (learning rate {lr:g})" if lr is not None else "")
         )
     found = output_activation(shapes)
+    units = shapes.output_shape[-1] if shapes.output_shape else None
+    if found is not None:  # the head itself cannot produce the targets
+        cause = output_range_cause(found[0], units, yv)
+        if cause is not None and choice.loss_kind not in ("sparse", "categorical"):
+            causes.append(cause)
+        elif found[0] == "softmax" and units == 1:
+            causes.append("a softmax over a single unit always outputs 1.0")
     if silent and found is not None and found[0] in ("relu", "relu6"):
         causes.append(
             "the ReLU output is 0 for every sample from the start (dead at initialisation), "
@@ -927,13 +937,6 @@ def diagnose(
         )
     elif dead is not None:
         causes.append(f"layer {dead} never receives a gradient")
-    units = shapes.output_shape[-1] if shapes.output_shape else None
-    if found is not None:
-        cause = output_range_cause(found[0], units, yv)
-        if cause is not None and choice.loss_kind not in ("sparse", "categorical"):
-            causes.append(cause)
-        elif found[0] == "softmax" and units == 1:
-            causes.append("a softmax over a single unit always outputs 1.0")
     if math.isfinite(initial) and abs(final - initial) <= 0.01 * max(abs(initial), 1e-12):
         causes.append(
             f"the loss did not change: {initial:.4g} -> {final:.4g} in {epochs} epochs"
