@@ -520,7 +520,7 @@ def load_data(
     return arrays
 
 
-def gradient_check(rt_model: Any, x: numpy.ndarray, y: numpy.ndarray) -> str | None:
+def gradient_check(rt_model: Any, x: numpy.ndarray, y: numpy.ndarray) -> Any:
     """The first trainable layer whose weights get an all-zero gradient on a batch, if any."""
     weights = rt_model.get_weights()
     rt_model.train_on_batch(x, y)
@@ -533,7 +533,7 @@ def gradient_check(rt_model: Any, x: numpy.ndarray, y: numpy.ndarray) -> str | N
             0.0 if v.grad is None else float(numpy.abs(_dense(v.grad)).sum()) for v in variables
         ]
         if all(n == 0.0 for n in norms):
-            dead = layer.name
+            dead = layer
             break
     rt_model.set_weights(weights)
     return dead
@@ -814,6 +814,9 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     except (ValueError, TypeError) as exc:
         raise RunError(f"the data does not fit the model and loss: {exc}") from None
     result.checks["all_layers_get_gradient"] = dead is None
+    if dead is not None:  # named by the file's line: runtime names count up per process
+        call = next((c for c, layer, _ in built if layer is dead), None)
+        dead = f"{dead.class_name}" + (f" (line {call.loc.line})" if call is not None else "")
     result.checks["initial_loss"] = initial_loss
     rt.compile(
         optimizer=_make_optimizer(choice, options.learning_rate),
@@ -845,7 +848,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         return result
     result.learns = outcome.learns
     if dead is not None and outcome.learns:
-        result.notes.append(f"layer {dead} received no gradient on the first batch")
+        result.notes.append(f"{dead} received no gradient on the first batch")
     if not outcome.learns:
         result.reasons.extend(
             diagnose(shapes, choice, outcome, initial_loss, final, dead, yv, options, silent)
@@ -936,7 +939,7 @@ def diagnose(
             f"{options.seed}; others may train)"
         )
     elif dead is not None:
-        causes.append(f"layer {dead} never receives a gradient")
+        causes.append(f"{dead} never receives a gradient")
     if math.isfinite(initial) and abs(final - initial) <= 0.01 * max(abs(initial), 1e-12):
         causes.append(
             f"the loss did not change: {initial:.4g} -> {final:.4g} in {epochs} epochs"

@@ -1,4 +1,4 @@
-# expect: does not learn: layer dense never receives a gradient
+# expect: does not learn: Dense (line 11) never receives a gradient
 import numpy as np
 from tensorflow import keras
 from tensorflow.keras import layers
