@@ -897,9 +897,15 @@ def _parse_shape(text: str | None) -> tuple[int, ...] | None:
 @click.option(
     "--time-budget",
     type=click.FloatRange(min=1),
-    default=12.0,
+    default=60.0,
     show_default=True,
-    help="Seconds for the learning checks (without --epochs).",
+    help="Seconds of training; a run that has not decided by then is inconclusive (exit 3).",
+)
+@click.option(
+    "--memory-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="GB",
+    help="Refuse runs estimated to need more (default: half the RAM).",
 )
 @click.option(
     "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -922,19 +928,37 @@ def run(
     force: bool,
     threads: int,
     time_budget: float,
+    memory_limit: float | None,
     output_format: str,
 ) -> int:
     """Build a model of FILE in seqlint.runtime (never executing FILE) and, with --train,
-    train it and say whether it learns. Exit 0 learns, 1 does not (or refused), 2 usage."""
+    train it on synthetic data of the file's task and say whether it learns.
+    Exit 0 learns, 1 does not learn (or refused), 2 usage error, 3 inconclusive."""
     import contextlib
 
     from seqlint import run as runner
 
+    if not train:
+        given = {
+            "--epochs": epochs,
+            "--batch-size": batch_size,
+            "--learning-rate": learning_rate,
+            "--data": data,
+            "--plot": plot,
+            "--save-weights": save_weights,
+        }
+        for flag, value in given.items():
+            if value is not None:
+                _warning(f"{flag} has no effect without --train")
+        plot = save_weights = None
     if plot:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
             raise UsageError("--plot needs matplotlib: pip install 'seqlint[plot]'") from None
+        _check_output_path(plot, "--plot", (".png", ".svg", ".pdf"))
+    if save_weights:
+        _check_output_path(save_weights, "--save-weights", (".npz", ".h5", ".weights.h5"))
     if not os.path.exists(file):
         raise UsageError(f"path does not exist: {file}")
     try:
@@ -970,6 +994,8 @@ def run(
         seed=seed,
         verbose=verbose,
         time_budget=time_budget,
+        memory_limit=None if memory_limit is None else memory_limit * 2**30,
+        echo=None if as_json else (lambda text: click.echo(text, nl=False)),
     )
     from seqlint.runtime.backend import set_num_threads
 
@@ -981,62 +1007,81 @@ def run(
     except runner.RunError as e:
         _error(f"{file}: {e.message}")
         return EXIT_ERROR if e.usage else EXIT_FINDINGS
-    model = getattr(result, "_model", None)
+    model = result.model
     if save_weights and model is not None:
         model.save_weights(save_weights)
     if plot and result.history:
-        _plot_history(result.history, plot)
+        _plot_history(result.history, plot, f"{result.model_name}: {result.verdict}")
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
-    else:
-        click.echo(result.summary, nl=False)
-        click.echo(
-            f"Forward pass: {list(result.input_shape)} -> {list(result.forward_shape or ())}"
-        )
-        for note in result.notes:
-            click.echo(f"Note: {note}")
-        if train:
-            click.echo(f"Compile: {result.compile_reason}")
-            click.echo(f"Data: {result.data_source}")
-            checks = result.checks
-            if "initial_loss" in checks:
-                click.echo(
-                    f"Loss: {checks['initial_loss']:.4g} -> {checks['final_loss']:.4g} "
-                    f"in {checks['epochs']} epochs (trivial prediction: "
-                    f"{_fmt(checks['trivial_loss'])})"
-                )
+    elif train:
+        checks = result.checks
+        held = checks.get("held_out")
+        if held is not None:
+            click.echo(
+                f"Held-out {held['metric']}: {held['value']:.3f} after {checks['epochs']} "
+                f"epochs (goal {held['goal']:.3f}, chance {held['chance']:.3f})"
+            )
+        if result.verdict == "learns":
+            click.echo("Verdict: learns (held-out samples show it learned the task)")
+        elif result.verdict == "inconclusive":
+            click.echo(f"Verdict: inconclusive: {result.inconclusive}")
+        elif result.verdict is not None:
+            click.echo("Verdict: does not learn: " + "; ".join(result.reasons))
+    elif result.verdict == "does not learn":
+        click.echo("Verdict: does not learn: " + "; ".join(result.reasons))
+    if plot and result.history and not as_json:
+        click.echo(f"Plot: wrote {plot}")
+    if save_weights and model is not None and not as_json:
+        click.echo(f"Weights: wrote {save_weights}")
+    if result.verdict == "inconclusive":
+        return EXIT_INCONCLUSIVE
     if result.learns is None:
         return EXIT_CLEAN
-    if not as_json:
-        if result.learns:
-            click.echo(
-                "Verdict: learns (loss fell, beats the trivial prediction, overfits a small "
-                "batch, no NaN/Inf, every layer gets a gradient)"
-            )
-        else:
-            click.echo("Verdict: does not learn: " + "; ".join(result.reasons))
     return EXIT_CLEAN if result.learns else EXIT_FINDINGS
+
+
+EXIT_INCONCLUSIVE = 3  # seqlint run --train: the time budget ran out before a verdict
+
+
+def _check_output_path(path: str, flag: str, suffixes: tuple[str, ...]) -> None:
+    """Refuse an output path before training rather than after it."""
+    if not path.lower().endswith(suffixes):
+        raise UsageError(f"{flag} {path}: the file name must end with {' or '.join(suffixes)}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"{flag} {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise UsageError(f"{flag} {path}: is a folder")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{flag} {path}: the folder {folder} is not writable")
 
 
 def _fmt(value: float | None) -> str:
     return "?" if value is None else format(value, ".4g")
 
 
-def _plot_history(history: dict[str, list[float]], path: str) -> None:
+def _plot_history(history: dict[str, list[float]], path: str, title: str) -> None:
+    """Loss and metric curves, drawn with matplotlib's defaults on the Agg backend: a local
+    ``matplotlibrc`` (``text.usetex`` running latex, say) is ignored."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    keys = [k for k in history if not k.startswith("val_")]
-    fig, axes = plt.subplots(1, len(keys), figsize=(5 * len(keys), 3.5), squeeze=False)
-    for ax, key in zip(axes[0], keys, strict=True):
-        ax.plot(range(1, len(history[key]) + 1), history[key], label=key)
-        if f"val_{key}" in history:
-            ax.plot(range(1, len(history[key]) + 1), history[f"val_{key}"], label=f"val_{key}")
-        ax.set_xlabel("epoch")
-        ax.set_title(key)
-        ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    rc = dict(matplotlib.rcParamsDefault)
+    rc.update({"backend": "Agg", "text.usetex": False})
+    with matplotlib.rc_context(rc=rc):
+        keys = [k for k in history if not k.startswith("val_")] or list(history)
+        fig, axes = plt.subplots(1, len(keys), figsize=(5 * len(keys), 3.5), squeeze=False)
+        for ax, key in zip(axes[0], keys, strict=True):
+            ax.plot(range(1, len(history[key]) + 1), history[key], label=key)
+            if f"val_{key}" in history:
+                ax.plot(range(1, len(history[key]) + 1), history[f"val_{key}"], label=f"val_{key}")
+            ax.set_xlabel("epoch")
+            ax.set_title(key)
+            ax.legend()
+        fig.suptitle(title)
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
