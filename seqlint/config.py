@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seqlint.files import DEFAULT_EXCLUDES, matches_any, relative_parts
+from seqlint.files import DEFAULT_EXCLUDES, clean_pattern, compile_glob, matches_any, relative_parts
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -155,6 +155,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except (RecursionError, MemoryError):  # tomllib recurses once per nested array or table
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
 
@@ -176,9 +178,9 @@ def parse_config(table: Mapping[str, Any], where: str = SECTION) -> Config:
             elif key == "extend-select":
                 cfg.extend_select = items
             elif key == "exclude":
-                cfg.exclude = items
+                cfg.exclude = _globs(items, f"{where}: {key!r}")
             else:
-                cfg.extend_exclude = items
+                cfg.extend_exclude = _globs(items, f"{where}: {key!r}")
         else:
             if not isinstance(value, dict):
                 raise ConfigError(
@@ -186,10 +188,21 @@ def parse_config(table: Mapping[str, Any], where: str = SECTION) -> Config:
                     f"got {_type_name(value)}"
                 )
             for pattern, codes in value.items():
+                _globs([pattern], f"{where}: 'per-file-ignores'")
                 cfg.per_file_ignores[pattern] = _string_list(
                     codes, f"{where}: per-file-ignores {pattern!r}"
                 )
     return cfg
+
+
+def _globs(patterns: list[str], what: str) -> list[str]:
+    """``patterns``, once each is known to compile (so matching files cannot fail later)."""
+    for pattern in patterns:
+        try:
+            compile_glob(clean_pattern(pattern))
+        except ValueError as e:
+            raise ConfigError(f"{what}: bad pattern {pattern!r}: {e}") from None
+    return patterns
 
 
 def _string_list(value: Any, what: str) -> list[str]:

@@ -1,0 +1,85 @@
+"""Hostile input (issue 16): patterns, files and names an attacker controls must not hang,
+crash, mislead the report or lose data. Hang guards run seqlint in a subprocess with a
+timeout that no correct run comes near."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seqlint.files import _run_automaton, _token_regex, compile_glob, discover_files
+
+#: Far above what any of these runs needs (well under a second each when correct).
+HANG_GUARD_S = 60
+
+
+def seqlint(*args: str, cwd: Path | None = None, **kw: object) -> subprocess.CompletedProcess[str]:
+    """``python -m seqlint ARGS`` in a fresh process, killed after :data:`HANG_GUARD_S`."""
+    env = {**os.environ, "SEQLINT_NO_CACHE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "seqlint", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_S,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+# --- item 4: glob patterns in linear time ----------------------------------------------------
+
+STARS = "a*" * 14 + "b"
+
+
+def test_gitignore_with_many_stars_does_not_hang(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text(STARS + "\n")
+    deep = tmp_path / ("a" * 40) / ("a" * 40)
+    deep.mkdir(parents=True)
+    (deep / ("a" * 40 + ".py")).write_text("import keras\n")
+    (tmp_path / ("a" * 30 + "b")).mkdir()
+    (tmp_path / ("a" * 30 + "b") / "m.py").write_text("import keras\n")
+    proc = seqlint("check", "--output-format", "concise", ".", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    found = discover_files([tmp_path], root=tmp_path).files
+    assert [Path(f).name for f in found] == ["a" * 40 + ".py"]  # the a..ab directory is ignored
+
+
+def test_exclude_with_many_stars_does_not_hang(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.seqlint]\nextend-exclude = ["{STARS}"]\n')
+    (tmp_path / ("a" * 40 + ".py")).write_text("import keras\n")
+    proc = seqlint("check", ".", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+PIECES = ["a", "b", "/", "*", "**", "?", "[ab]", "[!a]", "**/", "/**", "{a,b*}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=7).map("".join),
+    st.lists(st.text("ab/", max_size=8), min_size=1, max_size=5),
+)
+def test_automaton_agrees_with_the_regex(pattern: str, texts: list[str]) -> None:
+    """The automaton (used for patterns that could backtrack badly) means what the regex
+    means, on inputs short enough for the regex to be safe."""
+    glob = compile_glob(pattern)
+    for alternative in glob.alternatives:
+        regex = re.compile(_token_regex(alternative) + r"\Z", re.DOTALL)
+        for text in texts:
+            assert _run_automaton(alternative, text) == (regex.match(text) is not None)
+
+
+def test_reversed_range_in_exclude_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.seqlint]\nextend-exclude = ["[z-a]"]\n')
+    (tmp_path / "m.py").write_text("import keras\n")
+    proc = seqlint("check", ".", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "[z-a]" in proc.stderr, proc.stderr
