@@ -12,8 +12,10 @@ the tests compare it with ``git ls-files`` on a tree of tricky patterns.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,6 +52,40 @@ class MissingPathError(Exception):
     def __init__(self, path: str, reason: str = "") -> None:
         super().__init__(f"path {reason or 'does not exist'}: {path}")
         self.path = path
+
+
+class NotRegularFile(OSError):
+    """A path that is a FIFO, a device or a socket: reading it could block or never end."""
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def read_regular_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a regular file. A FIFO, a device (``/dev/zero`` behind a symlink) or a
+    socket raises :class:`NotRegularFile` without being read: opening does not block
+    (``O_NONBLOCK``) and the open file itself is checked, so swapping the path after a check
+    cannot help. Raises :class:`OSError` otherwise."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, f"is {file_kind(mode)}, not a regular file")
+        return f.read()
 
 
 @dataclass
@@ -451,8 +487,8 @@ class GitIgnore:
     @classmethod
     def read(cls, base: str, path: str) -> GitIgnore | None:
         """The rules in ``path`` (None when the file has none). Raises :class:`OSError`."""
-        with open(path, encoding="utf-8", errors="surrogateescape") as f:
-            rules = parse_gitignore(f.read())
+        text = read_regular_file(path).decode("utf-8", errors="surrogateescape")
+        rules = parse_gitignore(text)
         return cls(base, rules) if rules else None
 
     def match(self, absolute: str, is_dir: bool) -> bool | None:
@@ -640,6 +676,8 @@ def discover_files(
                 walk(path, ignores, active)
             elif is_file:
                 add(path)
+            elif os.path.exists(path):  # a FIFO, device or socket (maybe behind a symlink)
+                warn(f"{path} {_kind_of(path)}, not a regular file; skipped")
             elif entry.is_symlink():
                 warn(f"broken symlink {path}; skipped")
 
@@ -654,11 +692,20 @@ def discover_files(
             continue
         if os.path.isdir(path):
             walk(path, outer_ignores(path), set())
-        else:
+        elif os.path.isfile(path):
             add(path)
+        else:  # never read: a FIFO blocks, /dev/zero never ends
+            raise MissingPathError(raw, f"{_kind_of(path)}, not a regular file")
 
     result.files = sorted(found, key=_sort_key)
     return result
+
+
+def _kind_of(path: str) -> str:
+    try:
+        return "is " + file_kind(os.stat(path).st_mode)
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
 
 
 def _sort_key(path: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from seqlint.diagnostics import Span
+from seqlint.files import NotRegularFile, read_regular_file
 
 
 class SourceError(Exception):
@@ -138,8 +139,9 @@ def read_source(path: str | os.PathLike[str]) -> SourceFile:
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The raw bytes of a file; :class:`SourceError` (one line) when it cannot be read."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return read_regular_file(path)
+    except NotRegularFile as e:
+        raise SourceError(e.strerror) from None
     except IsADirectoryError:
         raise SourceError("is a directory, not a file") from None
     except OSError as e:

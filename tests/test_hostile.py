@@ -83,3 +83,40 @@ def test_reversed_range_in_exclude_is_a_config_error(tmp_path: Path) -> None:
     proc = seqlint("check", ".", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "[z-a]" in proc.stderr, proc.stderr
+
+
+# --- item 5: FIFOs and devices are refused, never read ---------------------------------------
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+
+
+@needs_fifo
+def test_fifo_and_device_named_on_the_command_line_are_refused(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zero.py").symlink_to(os.devnull)  # a character device, like /dev/zero
+    for name, kind in (("pipe.py", "a FIFO"), ("zero.py", "a character device")):
+        proc = seqlint("check", name, cwd=tmp_path)
+        assert proc.returncode == 2
+        assert proc.stderr == f"seqlint: error: path is {kind}, not a regular file: {name}\n"
+
+
+@needs_fifo
+def test_fifo_and_device_in_a_walk_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zero.py").symlink_to(os.devnull)
+    (tmp_path / ".gitignore").symlink_to(os.devnull)
+    (tmp_path / "m.py").write_text("import keras\nx = 1\n")
+    proc = seqlint("check", ".", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert "pipe.py is a FIFO, not a regular file; skipped" in proc.stderr
+    assert "zero.py is a character device, not a regular file; skipped" in proc.stderr
+    assert ".gitignore: is a character device" in proc.stderr
+
+
+@needs_fifo
+def test_fifo_swapped_in_after_discovery_is_a_finding_not_a_hang(tmp_path: Path) -> None:
+    from seqlint.sources import SourceError, read_bytes
+
+    os.mkfifo(tmp_path / "pipe.py")
+    with pytest.raises(SourceError, match="is a FIFO, not a regular file"):
+        read_bytes(tmp_path / "pipe.py")  # opened without blocking, refused before reading
