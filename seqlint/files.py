@@ -598,7 +598,7 @@ def discover_files(
     def read_ignore(base: str, path: str) -> GitIgnore | None:
         try:
             return GitIgnore.read(base, path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # (a worktree's .git is a file)
             return None
         except OSError as e:
             warn(f"cannot read {path}: {e.strerror or e}; its patterns are not applied")

@@ -207,6 +207,8 @@ class Interpreter:
             # compiler refuses the file, e.g. a notebook function body split over cells)
             for m in self.file.models:
                 m.uncertain = True
+        except MemoryError:
+            raise  # an analysis that did not finish must fail loudly, never look clean
         except Exception:
             # Real-world code reaches corners we did not foresee; a linter must not crash on
             # it. What was found so far is kept, marked uncertain so no rule guesses from it.
@@ -936,6 +938,8 @@ class Interpreter:
             if op == "**" and isinstance(right, (int, float)) and abs(right) > 64:
                 return UNKNOWN
             return _PY_OPS[op](left, right)
+        except MemoryError:
+            raise  # out of memory: the whole analysis is void (see seqlint.parallel)
         except Exception:  # noqa: BLE001 - user arithmetic may fail any way; it is then unknown
             return UNKNOWN
 
