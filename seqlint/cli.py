@@ -265,9 +265,7 @@ def _fix_files(
             out.stdin_output = new
         else:
             try:
-                if read_bytes(path) != data:
-                    raise OSError("the file changed while it was being fixed")
-                fixer.write_bytes_atomic(path, new)
+                fixer.write_bytes_atomic(path, new, expected=data)
             except (OSError, SourceError) as e:
                 reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
                 _error(f"cannot write {path}: {reason}")
