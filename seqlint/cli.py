@@ -33,6 +33,7 @@ from seqlint.parallel import (
 from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics, summary_line
 from seqlint.report.output import write_atomic
 from seqlint.report.summary import render_summary_text, summary_json
+from seqlint.safepaths import UnsafePath, check_writable, refuse_overwriting
 from seqlint.sources import SourceError, SourceFile, read_source, source_from_bytes
 
 EXIT_CLEAN = 0
@@ -477,6 +478,9 @@ def check(
         )
     except MissingPathError as e:
         raise UsageError(str(e)) from None
+    if output_file is not None:
+        inputs = [*discovery.files, *file_paths, settings.config_path]
+        _safe(refuse_overwriting, output_file, "--output-file", inputs)
 
     run = CheckRun()
     stdin_data: tuple[str, bytes] | None = None
@@ -674,12 +678,53 @@ def _parse_shape(text: str | None) -> tuple[int, ...] | None:
     if text is None:
         return None
     try:
-        dims = tuple(int(part) for part in text.replace("x", ",").split(",") if part.strip())
+        dims = tuple(int(part) for part in text.replace("x", ",").split(","))
     except ValueError:
         raise UsageError(f"--input-shape takes integers like 28,28,1, got {text!r}") from None
     if not dims or any(d <= 0 for d in dims):
         raise UsageError(f"--input-shape takes positive integers like 28,28,1, got {text!r}")
     return dims
+
+
+#: What ``--plot`` can write: matplotlib's formats without extra packages.
+PLOT_SUFFIXES = (".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".ps", ".eps", ".webp")
+
+
+def _check_run_options(
+    file: str,
+    data: str | None,
+    save_weights: str | None,
+    plot: str | None,
+    time_budget: float,
+    learning_rate: float | None,
+) -> None:
+    """Usage errors that would otherwise surface only after training (or never)."""
+    import math
+
+    for name, value in (("--time-budget", time_budget), ("--learning-rate", learning_rate)):
+        if value is not None and not math.isfinite(value):
+            raise UsageError(f"{name} must be a finite number, got {value}")
+    if save_weights is not None:
+        if not save_weights.endswith(".npz"):
+            raise UsageError(
+                f"--save-weights writes a NumPy archive: {save_weights} must end in .npz"
+            )
+        _safe(refuse_overwriting, save_weights, "--save-weights", [file, data])
+        _safe(check_writable, save_weights, "--save-weights", makedirs=True)
+    if plot is not None:
+        if not plot.lower().endswith(PLOT_SUFFIXES):
+            raise UsageError(
+                f"--plot {plot}: the name must end in one of {', '.join(PLOT_SUFFIXES)}"
+            )
+        _safe(refuse_overwriting, plot, "--plot", [file, data, save_weights])
+        _safe(check_writable, plot, "--plot", makedirs=False)
+
+
+def _safe(check: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    try:
+        check(*args, **kwargs)
+    except UnsafePath as e:
+        raise UsageError(str(e)) from None
 
 
 @cli.command()
@@ -707,7 +752,7 @@ def _parse_shape(text: str | None) -> tuple[int, ...] | None:
 @click.option(
     "--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
 @click.option(
     "--verbose",
     type=click.IntRange(0, 2),
@@ -765,6 +810,8 @@ def run(
     """Build a model of FILE in seqlint.runtime (never executing FILE) and, with --train,
     train it and say whether it learns. Exit 0 learns, 1 does not (or refused), 2 usage."""
     import contextlib
+
+    _check_run_options(file, data, save_weights, plot, time_budget, learning_rate)
 
     from seqlint import run as runner
 

@@ -102,11 +102,11 @@ def find_config_file(start: str | os.PathLike[str] | None = None) -> Path | None
     not parse are skipped here; :func:`load_config` reports them when named explicitly.
     """
     here = Path(os.path.abspath(os.fspath(start) if start is not None else os.getcwd()))
-    if not here.is_dir():
+    if not os.path.isdir(here):  # (os.path never raises: a directory we may not enter)
         here = here.parent
     for directory in (here, *here.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             try:
                 data = _read_toml(candidate)
             except ConfigError:
@@ -128,7 +128,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     """Read settings from ``path``: a ``pyproject.toml`` (its ``[tool.seqlint]`` table) or a
     TOML file holding the settings at top level (or in a ``[tool.seqlint]`` table)."""
     p = Path(path)
-    if not p.is_file():
+    if not os.path.isfile(p):
         raise ConfigError(f"config file not found: {p}")
     data = _read_toml(p)
     tool = data.get("tool")

@@ -683,6 +683,12 @@ def discover_files(
 
     for given in paths:
         raw = os.fspath(given)
+        try:
+            os.stat(raw)
+        except PermissionError as e:  # inside a directory we may not enter
+            raise MissingPathError(raw, f"cannot be read ({e.strerror})") from None
+        except OSError:
+            pass
         if not os.path.exists(raw):
             if os.path.islink(raw):
                 raise MissingPathError(raw, "is a broken symlink or a symlink loop")
