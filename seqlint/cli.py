@@ -31,6 +31,7 @@ from seqlint.parallel import (
     source_error_diagnostic,
 )
 from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics, summary_line
+from seqlint.report.escape import visible
 from seqlint.report.output import write_atomic
 from seqlint.report.summary import render_summary_text, summary_json
 from seqlint.safepaths import UnsafePath, check_writable, refuse_overwriting
@@ -58,7 +59,7 @@ def _warning(message: str) -> None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    return visible(" ".join(str(text).split()))
 
 
 def _use_color() -> bool:
@@ -166,7 +167,7 @@ def _check_source(src: SourceFile, settings: Settings, display: str, run: CheckR
     try:
         found = check_one(src, settings, display)
     except Exception as e:
-        click.echo(f"seqlint: internal error in {display}: {describe(e)}", err=True)
+        click.echo(f"seqlint: internal error in {visible(display)}: {describe(e)}", err=True)
         run.internal_errors += 1
         return
     if found:
@@ -245,7 +246,9 @@ def _fix_files(
             kept.extend(before)
             continue
         except Exception as e:
-            click.echo(f"seqlint: internal error while fixing {path}: {describe(e)}", err=True)
+            click.echo(
+                f"seqlint: internal error while fixing {visible(path)}: {describe(e)}", err=True
+            )
             out.errors += 1
             kept.extend(before)
             continue
@@ -497,7 +500,9 @@ def check(
     cache = None if no_cache or not discovery.files else Cache(settings.root)
     for result in check_files(discovery.files, settings, jobs=jobs, cache=cache):
         if result.error is not None:
-            click.echo(f"seqlint: internal error in {result.path}: {result.error}", err=True)
+            click.echo(
+                f"seqlint: internal error in {visible(result.path)}: {result.error}", err=True
+            )
             run.internal_errors += 1
         elif result.diagnostics:
             run.diagnostics.extend(result.diagnostics)
@@ -588,7 +593,7 @@ def summary(file: str, output_format: str) -> int:
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR
     except Exception as e:
-        click.echo(f"seqlint: internal error in {file}: {describe(e)}", err=True)
+        click.echo(f"seqlint: internal error in {visible(file)}: {describe(e)}", err=True)
         return EXIT_ERROR
     if output_format == "json":
         click.echo(json.dumps(summary_json(file, models), indent=2))

@@ -36,6 +36,7 @@ import libcst as cst
 
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.files import read_regular_file
+from seqlint.report.escape import visible
 from seqlint.sources import (
     SourceError,
     SourceFile,
@@ -361,8 +362,9 @@ def unified_diff(before: Document, after: Document) -> str:
         old_text = old.get(label, "")
         if old_text == new_text:
             continue
+        shown = visible(label)  # a file name must not add lines of its own to the diff
         lines = difflib.unified_diff(
-            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), label, label
+            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), shown, shown
         )
         for line in lines:
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

@@ -26,6 +26,7 @@ from seqlint.cache import Cache
 from seqlint.config import Settings
 from seqlint.diagnostics import Diagnostic, Span
 from seqlint.noqa import SYNTAX_ERROR_CODE, apply_noqa
+from seqlint.report.escape import visible
 from seqlint.sources import (
     SourceError,
     SourceFile,
@@ -79,7 +80,7 @@ def default_jobs() -> int:
 
 
 def describe(exc: BaseException) -> str:
-    msg = " ".join(str(exc).split())
+    msg = visible(" ".join(str(exc).split()))
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 

@@ -120,3 +120,45 @@ def test_fifo_swapped_in_after_discovery_is_a_finding_not_a_hang(tmp_path: Path)
     os.mkfifo(tmp_path / "pipe.py")
     with pytest.raises(SourceError, match="is a FIFO, not a regular file"):
         read_bytes(tmp_path / "pipe.py")  # opened without blocking, refused before reading
+
+
+# --- item 15: names and messages cannot inject lines ------------------------------------------
+
+EVIL = "evil\n::warning file=INJECTED::pwned\n.py"
+BUGGY = (
+    "import keras\nfrom keras import layers\n"
+    "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1, activation='softmax'),"
+    " layers.Dense(2, activation='x\\n::warning file=B::pwned\\x1b[2J')])\n"
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no newlines in Windows file names")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--output-format", "full"],
+        ["--output-format", "concise"],
+        ["--output-format", "github"],
+        ["--output-format", "junit"],
+        ["--statistics"],
+        ["--diff"],
+        ["--fix"],
+    ],
+)
+def test_a_hostile_file_name_prints_no_standalone_command(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / EVIL).write_text(BUGGY)
+    proc = seqlint("check", *args, ".", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    for line in (proc.stdout + proc.stderr).splitlines():
+        assert not line.lstrip().startswith("::warning"), line
+        assert "\x1b" not in line
+    if args[-1] in ("full", "concise"):
+        assert "evil\\n::warning file=INJECTED::pwned\\n.py:3:" in proc.stdout
+        assert "::warning file=B::pwned" in proc.stdout  # quoted inside its message line
+
+
+def test_a_hostile_name_in_an_error_line_is_escaped(tmp_path: Path) -> None:
+    (tmp_path / EVIL).mkdir()
+    proc = seqlint("check", str(tmp_path / EVIL / "missing.py"), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "::warning file=INJECTED" in proc.stderr
