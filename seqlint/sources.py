@@ -141,7 +141,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     try:
         return read_regular_file(path)
     except NotRegularFile as e:
-        raise SourceError(e.strerror) from None
+        raise SourceError(e.strerror or "not a regular file") from None
     except IsADirectoryError:
         raise SourceError("is a directory, not a file") from None
     except OSError as e:
