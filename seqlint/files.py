@@ -120,7 +120,8 @@ class Glob:
         self.alternatives = tuple(tuple(a) for a in alternatives)
         #: the equivalent regex when it cannot backtrack badly (None: use the automaton)
         self.regex: re.Pattern[str] | None = None
-        if max(map(_backtracking_bound, self.alternatives), default=1) <= _REGEX_MAX_TRIES:
+        # (alternatives are tried one after the other: their costs add up)
+        if sum(map(_backtracking_bound, self.alternatives)) <= _REGEX_MAX_TRIES:
             body = "|".join(_token_regex(a) for a in self.alternatives)
             self.regex = re.compile(f"(?:{body})\\Z", re.DOTALL)
 
