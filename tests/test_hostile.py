@@ -162,3 +162,42 @@ def test_a_hostile_name_in_an_error_line_is_escaped(tmp_path: Path) -> None:
     proc = seqlint("check", str(tmp_path / EVIL / "missing.py"), cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "::warning file=INJECTED" in proc.stderr
+
+
+# --- the benchmark builds what it says ------------------------------------------------------
+
+
+def _hostile_bench() -> object:
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("hostile", ROOT / "benchmarks" / "hostile.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["hostile"] = bench  # (its dataclasses look their module up)
+    spec.loader.exec_module(bench)
+    return bench
+
+
+def test_every_benchmark_input_is_at_most_1_mb_and_holds_the_bug(tmp_path: Path) -> None:
+    bench: object = _hostile_bench()
+    cases = bench.cases()  # type: ignore[attr-defined]
+    kinds = {c.kind for c in cases}
+    assert {"nesting", "chains", "growth", "literals", "globs", "notebooks"} <= kinds
+    for i, case in enumerate(cases):
+        (tmp_path / str(i)).mkdir()
+        target = case.build(tmp_path / str(i))
+        assert 0 < bench._size(target) <= bench.MAX_BYTES, case.name  # type: ignore[attr-defined]
+        text = "".join(
+            p.read_text() for p in ([target] if target.is_file() else target.rglob("m.py"))
+        )
+        assert "activation='softmax'" in text, case.name
+
+
+def test_the_benchmark_prints_its_table(capsys: pytest.CaptureFixture[str]) -> None:
+    bench: object = _hostile_bench()
+    status = bench.main(["--only", "4,000-digit", "--timeout", "60"])  # type: ignore[attr-defined]
+    out = capsys.readouterr().out
+    assert "| plain model file (baseline) |" in out and "| literal: 4,000-digit integer |" in out
+    assert "SEQ201" in out and status in (0, 1)  # the verdict depends on the machine's load
