@@ -217,15 +217,22 @@ class Row:
     codes: list[str]
 
     @property
+    def verdict(self) -> str:
+        """ok, TIMEOUT (killed), CRASH (a signal), OVER (time or memory) or SILENT (passed
+        without reporting the bug or saying the analysis was incomplete)."""
+        if self.code is None:
+            return "TIMEOUT"
+        if self.code < 0:
+            return "CRASH"
+        if self.seconds > BUDGET_S or self.peak_mb > BUDGET_MB or self.size > MAX_BYTES:
+            return "OVER"
+        if self.code != 2 and not any(c in LOUD for c in self.codes):
+            return "SILENT"
+        return "ok"
+
+    @property
     def ok(self) -> bool:
-        loud = self.code == 2 or any(c in LOUD for c in self.codes)
-        return (
-            self.code is not None
-            and self.seconds <= BUDGET_S
-            and self.peak_mb <= BUDGET_MB
-            and loud
-            and self.size <= MAX_BYTES
-        )
+        return self.verdict == "ok"
 
 
 def _size(path: Path) -> int:
@@ -284,9 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---:|---:|---:|---:|---:|---|---|")
     for r in rows:
         exit_text = "killed" if r.code is None else str(r.code)
-        verdict = "ok" if r.ok else "OVER" if r.code is not None else "TIMEOUT"
-        if r.code is not None and r.seconds <= BUDGET_S and r.peak_mb <= BUDGET_MB and not r.ok:
-            verdict = "SILENT"
+        verdict = r.verdict
         print(
             f"| {r.case.name} | {r.case.kind} | {r.size / 1024:,.0f} KB | {r.seconds:.2f} s "
             f"| {r.seconds / base:.1f}x | {r.peak_mb:,.0f} MB | {exit_text} "
