@@ -201,3 +201,17 @@ def test_the_benchmark_prints_its_table(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert "| plain model file (baseline) |" in out and "| literal: 4,000-digit integer |" in out
     assert "SEQ201" in out and status in (0, 1)  # the verdict depends on the machine's load
+
+
+def test_model_and_layer_names_cannot_inject_lines_into_a_summary(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        "import keras\nfrom keras import layers\n"
+        "model = keras.Sequential([keras.Input(shape=(4,)), "
+        "layers.Dense(1, name='a\\n::warning::x')], name='m\\n::warning::pwned')\n"
+    )
+    proc = seqlint("summary", "m.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert not any(line.startswith("::") for line in proc.stdout.splitlines())
+    assert (
+        'Model: "m\\n::warning::pwned"' in proc.stdout and "a\\n::warning::x (Dense)" in proc.stdout
+    )
