@@ -224,20 +224,18 @@ SOFTMAX_ON_ONE = (
 
 
 def out_of_memory_on(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
-    """The interpreter runs out of memory on the statement holding ``marker`` (as it would on
-    a huge value under ``ulimit -v``); its broad handlers must not turn that into "clean"."""
+    """The interpreter runs out of memory computing ``marker * n`` (as it would on a huge
+    value under ``ulimit -v``); its broad handlers must not turn that into "clean"."""
     import seqlint.extract.interp as interp
 
-    real = interp.Interpreter.exec_stmt
+    real = interp._PY_OPS["*"]
 
-    def exec_stmt(self: Any, stmt: Any, scope: Any) -> None:
-        if isinstance(stmt, interp.cst.SimpleStatementLine) and marker in str(
-            interp.cst.Module([]).code_for_node(stmt)
-        ):
+    def times(a: Any, b: Any) -> Any:
+        if a == marker:
             raise MemoryError
-        real(self, stmt, scope)
+        return real(a, b)
 
-    monkeypatch.setattr(interp.Interpreter, "exec_stmt", exec_stmt)
+    monkeypatch.setitem(interp._PY_OPS, "*", times)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
