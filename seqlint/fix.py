@@ -24,11 +24,9 @@ import errno
 import json
 import os
 import re
-import signal
 import stat
 import tempfile
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +35,7 @@ import libcst as cst
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.files import read_regular_file
 from seqlint.report.escape import visible
+from seqlint.safepaths import signals_as_interrupt
 from seqlint.sources import (
     SourceError,
     SourceFile,
@@ -458,7 +457,7 @@ def write_bytes_atomic(
         raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)")
     # a user cannot give a new file someone else's owner: such a file is written in place
     foreign = before.st_uid != os.geteuid() and os.geteuid() != 0
-    with _terminate_as_interrupt():
+    with signals_as_interrupt():
         if before.st_nlink > 1 or foreign:
             _write_in_place(target, data, expected, before)
         else:
@@ -511,23 +510,3 @@ def _write_in_place(
         f.truncate()
         f.flush()
         os.fsync(f.fileno())
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into :class:`KeyboardInterrupt` while a file is written, so
-    the clean-up runs (the default action would kill the process mid-way)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(signal.Signals(signum).name)
-
-    names = ("SIGTERM", "SIGHUP")
-    old = {n: signal.signal(getattr(signal, n), interrupt) for n in names if hasattr(signal, n)}
-    try:
-        yield
-    finally:
-        for n, handler in old.items():
-            signal.signal(getattr(signal, n), handler)

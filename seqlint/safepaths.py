@@ -1,11 +1,16 @@
-"""Checks on the files a command is asked to write, made before any work is done, so that a
-typo never replaces a source or a data set, and a path that cannot be written fails in one
-line at once instead of after minutes of training."""
+"""Writing files safely: checks on the paths a command is asked to write, made before any
+work is done (so that a typo never replaces a source or a data set, and a path that cannot be
+written fails in one line at once instead of after minutes of training), and
+:func:`signals_as_interrupt`, so that SIGTERM during a write still removes its temporary
+file."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+import signal
+import threading
+from collections.abc import Iterable, Iterator
 
 
 class UnsafePath(Exception):
@@ -49,3 +54,23 @@ def check_writable(path: str | os.PathLike[str], option: str, *, makedirs: bool)
         raise UnsafePath(f"{option} {path}: {directory} {what}")
     if not os.access(directory, os.W_OK | os.X_OK):
         raise UnsafePath(f"{option} {path}: cannot write in {directory}: Permission denied")
+
+
+@contextlib.contextmanager
+def signals_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`KeyboardInterrupt` while a file is written, so
+    its clean-up runs (the default action would kill the process mid-way)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    names = ("SIGTERM", "SIGHUP")
+    old = {n: signal.signal(getattr(signal, n), interrupt) for n in names if hasattr(signal, n)}
+    try:
+        yield
+    finally:
+        for n, handler in old.items():
+            signal.signal(getattr(signal, n), handler)
