@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seqlint.files import DEFAULT_EXCLUDES, clean_pattern, compile_glob, matches_any, relative_parts
+from seqlint.files import (
+    DEFAULT_EXCLUDES,
+    clean_pattern,
+    compile_glob,
+    file_kind,
+    matches_any,
+    relative_parts,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -129,6 +136,9 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     TOML file holding the settings at top level (or in a ``[tool.seqlint]`` table)."""
     p = Path(path)
     if not os.path.isfile(p):
+        if os.path.exists(p):  # never read a FIFO or a device: it may block or never end
+            kind = file_kind(os.stat(p).st_mode)
+            raise ConfigError(f"config file {p} is {kind}, not a regular file")
         raise ConfigError(f"config file not found: {p}")
     data = _read_toml(p)
     tool = data.get("tool")

@@ -250,3 +250,12 @@ def test_out_of_memory_under_ulimit_is_an_error_and_not_cached(tmp_path: Path) -
 HOSTILE_MODEL = (
     "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1, activation='softmax')])\n"
 )
+
+
+@needs_fifo
+def test_a_fifo_as_config_is_refused_without_reading_it(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "seqlint.toml")
+    (tmp_path / "m.py").write_text("import keras\n")
+    proc = seqlint("check", "--config", "seqlint.toml", "m.py", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == "seqlint: error: config file seqlint.toml is a FIFO, not a regular file\n"
