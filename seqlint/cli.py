@@ -1,12 +1,13 @@
-"""The ``seqlint`` command line: ``check``, ``summary``, ``rules``, ``rule``, ``run``.
+"""The ``seqlint`` command line: ``check``, ``summary``, ``rules``, ``rule``, ``run``, ``server``.
 
-Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error. Every error is one
+Exit codes: 0 clean (or warnings only, unless ``--fail-on warning``), 1 findings, 2 usage,
+configuration or internal error. Every error is one
 line on stderr (``seqlint: error: ...``), never a traceback.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import ast
 import json
 import os
 import sys
@@ -20,8 +21,8 @@ import libcst
 from seqlint import __version__
 from seqlint import check as engine
 from seqlint.cache import Cache
-from seqlint.config import ConfigError, Settings, load_settings
-from seqlint.diagnostics import Diagnostic
+from seqlint.config import FAIL_ON, ConfigError, Settings, load_settings
+from seqlint.diagnostics import SAFE_MARKER, UNSAFE_MARKER, Diagnostic
 from seqlint.files import MissingPathError, discover_files
 from seqlint.parallel import (
     check_files,
@@ -284,6 +285,66 @@ def _fix_files(
     return out
 
 
+def _add_noqa_comments(run: CheckRun) -> tuple[int, int]:
+    """Write ``# noqa`` comments for the findings of ``run`` into their files; (directives
+    added or extended, files that failed). A file that changed since it was checked, or that
+    would not parse afterwards, is left alone with an error."""
+    from seqlint import fix as fixer
+    from seqlint.noqa import add_noqa_edits
+    from seqlint.sources import read_bytes
+
+    added = failed = skipped = 0
+    for path in sorted({d.path for d in run.diagnostics}):
+        checked = run.sources.get(path)
+        found = [d for d in run.diagnostics if d.path == path]
+        try:
+            data = read_bytes(path)
+            doc = fixer.document(path, data)
+            src = doc.source()
+            if checked is None or src.text != checked.text:
+                raise fixer.FixError("the file changed while it was being checked")
+            edits, missed = add_noqa_edits(src, found)
+            skipped += missed
+            if not edits:
+                continue
+            new = doc.apply(edits)
+            broken = _newly_broken(src, new.source(), {e.span.cell for e in edits})
+            if broken:
+                raise fixer.FixError(f"the comments would break {broken}; nothing was written")
+            fixer.write_bytes_atomic(path, new.to_bytes())
+        except (OSError, SourceError, fixer.FixError, ValueError) as e:
+            reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
+            _error(f"{path}: cannot add noqa comments: {reason}")
+            failed += 1
+            continue
+        added += len(edits)
+    if skipped:
+        _warning(
+            f"{_plural(skipped, 'finding')} got no noqa comment (a syntax error, or a line "
+            "that ends inside a string)"
+        )
+    return added, failed
+
+
+def _newly_broken(before: SourceFile, after: SourceFile, cells: set[int | None]) -> str | None:
+    """What parsed before the edits and does not after ("the file", "cell N"), or None. A
+    notebook is compared cell by cell: one broken cell elsewhere must not block the others."""
+
+    def parses(src: SourceFile, cell: int | None) -> bool:
+        first, last = src.cell_lines(cell)
+        text = "\n".join(src.lines[first - 1 : last])
+        try:
+            compile(text, src.path, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+        except (SyntaxError, ValueError):
+            return False
+        return True
+
+    for cell in sorted(cells, key=lambda c: c or 0):
+        if parses(before, cell) and not parses(after, cell):
+            return "the file" if cell is None else f"cell {cell}"
+    return None
+
+
 def _linter(settings: Settings, display: str) -> Callable[[SourceFile], list[Diagnostic]]:
     def lint(src: SourceFile) -> list[Diagnostic]:
         return check_one(src, settings, display)
@@ -306,35 +367,21 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def _hide_unsafe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Findings as text reports show them without ``--unsafe-fixes``: unsafe fixes are not
-    offered (no ``[*]``), as in ruff."""
-    return [
-        dataclasses.replace(d, fix=None) if d.fix is not None and not d.fix.safe else d
-        for d in diagnostics
-    ]
-
-
 def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unchecked: int) -> str:
-    """The closing lines of a text report: what was fixed, what remains, what could be."""
-    count = len(diagnostics)
+    """The closing lines of a text report: what was fixed, what remains, what could be, with
+    the markers of the findings (``[*]`` safe, ``[~]`` unsafe)."""
     lines = []
     if fixed:
-        lines.append(f"Fixed {_plural(fixed, 'error')} ({count} remaining).")
+        lines.append(f"Fixed {_plural(fixed, 'error')} ({len(diagnostics)} remaining).")
     if not fixed or unchecked:
-        lines.append(summary_line(count, unchecked))
-    offered = sum(1 for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe))
-    hidden = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe and not unsafe)
-    more = (
-        f"{hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the "
-        "`--unsafe-fixes` option"
-    )
-    if offered:
-        lines.append(
-            f"[*] {offered} fixable with the `--fix` option" + (f" ({more})." if hidden else ".")
-        )
-    elif hidden:
-        lines.append(f"No fixes available ({more}).")
+        lines.append(summary_line(diagnostics, unchecked))
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
+    risky = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
+    if safe:
+        lines.append(f"{SAFE_MARKER} {safe} fixable with the `--fix` option.")
+    if risky:
+        how = "the `--fix` option" if unsafe else "`--fix --unsafe-fixes`"
+        lines.append(f"{UNSAFE_MARKER} {risky} fixable with {how} (unsafe: review the change).")
     return "".join(line + "\n" for line in lines)
 
 
@@ -361,6 +408,12 @@ def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unc
     help="How findings are shown.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    help="The lowest severity that makes the exit code 1 (default: error, or the config's "
+    "fail-on). 'warning' fails on warnings too, for strict CI.",
+)
 @click.option(
     "--config",
     "config_file",
@@ -423,6 +476,11 @@ def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unc
     is_flag=True,
     help="Print a unified diff of what --fix would change and write nothing (exit 1 if any).",
 )
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add `# noqa: CODES` comments for every finding reported now (exit 0).",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -430,6 +488,7 @@ def check(
     ignore: tuple[str, ...],
     output_format: str,
     exit_zero: bool,
+    fail_on: str | None,
     config_file: str | None,
     no_cache: bool,
     jobs: int | None,
@@ -441,6 +500,7 @@ def check(
     fix: bool = False,
     unsafe_fixes: bool = False,
     diff: bool = False,
+    add_noqa: bool = False,
 ) -> int:
     """Check files and directories (default: the current directory)."""
     use_stdin = STDIN in paths or (stdin_filename is not None and not paths)
@@ -454,6 +514,8 @@ def check(
     file_paths = [p for p in paths if p != STDIN]
     if not file_paths and not use_stdin:
         file_paths = ["."]
+    if add_noqa and (fix or diff or use_stdin):
+        raise UsageError("--add-noqa cannot be combined with --fix, --diff or stdin")
 
     _load_rules()
     config_start = (
@@ -466,6 +528,7 @@ def check(
             select=list(select) if select else None,
             extend_select=list(extend_select),
             ignore=list(ignore),
+            fail_on=fail_on,
         )
     except ConfigError as e:
         raise UsageError(str(e)) from None
@@ -509,6 +572,11 @@ def check(
             if result.source is not None:
                 run.sources[result.path] = result.source
 
+    if add_noqa:
+        added, failed = _add_noqa_comments(run)
+        click.echo(f"Added {_plural(added, 'noqa directive')}.", err=True)
+        return EXIT_ERROR if failed or run.internal_errors else EXIT_CLEAN
+
     fixes = FixRun()
     if fix or diff:
         fixes = _fix_files(run, settings, unsafe=unsafe_fixes, write=not diff, stdin=stdin_data)
@@ -528,8 +596,6 @@ def check(
 
     text_report = output_format in ("full", "concise")
     shown = run.diagnostics
-    if not unsafe_fixes and (text_report or statistics):
-        shown = _hide_unsafe(shown)
     color = (
         output_file is None
         and (not code_out and _use_color())
@@ -556,7 +622,7 @@ def check(
 
     if run.internal_errors or fixes.errors:
         return EXIT_ERROR
-    if run.diagnostics and not exit_zero:
+    if settings.fails(d.severity for d in run.diagnostics) and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
@@ -574,7 +640,13 @@ def check(
     show_default=True,
     help="A Keras-like table, or JSON.",
 )
-def summary(file: str, output_format: str) -> int:
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="Also draw the models to PATH (.svg, or .png with seqlint[plot]), findings in red.",
+)
+def summary(file: str, output_format: str, plot: str | None = None) -> int:
     """Print a static model.summary() of each Sequential model in FILE."""
     try:
         if file == STDIN:
@@ -599,6 +671,24 @@ def summary(file: str, output_format: str) -> int:
         click.echo(json.dumps(summary_json(file, models), indent=2))
     else:
         click.echo(render_summary_text(file, models), nl=False)
+    if plot:
+        return _plot_models(src, file, plot)
+    return EXIT_CLEAN
+
+
+def _plot_models(src: SourceFile, file: str, path: str) -> int:
+    """``summary --plot``: draw the models with the findings ``check`` reports for ``file``."""
+    from seqlint.plot_model import PlotError, plot_model
+
+    try:
+        settings = load_settings([file] if file != STDIN else [])
+        findings = check_one(src, settings, file)
+        count = plot_model(src, findings, path)
+    except (ConfigError, PlotError) as e:
+        raise UsageError(str(e)) from None
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    click.echo(f"Wrote a picture of {_plural(count, 'model')} to {path}", err=True)
     return EXIT_CLEAN
 
 
@@ -627,24 +717,31 @@ def _rule_rows() -> list[dict[str, Any]]:
     show_default=True,
 )
 def rules(output_format: str) -> int:
-    """List every rule: code, name, severity, on by default, fixable, summary."""
+    """List every rule: code, name, severity, on by default, fixable, summary (the table fits
+    a 100-column terminal)."""
     rows = _rule_rows()
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return EXIT_CLEAN
-    headers = ("Code", "Name", "Severity", "Default", "Fix", "Summary")
+    headers = ("Code", "Name", "Severity", "On", "Fix", "Summary")
     table = [
-        (
+        [
             r["code"],
             r["name"],
             r["severity"],
             "yes" if r["default"] else "no",
             "yes" if r["fixable"] else "no",
             r["summary"],
-        )
+        ]
         for r in rows
     ]
     widths = [max([len(h), *(len(row[i]) for row in table)]) for i, h in enumerate(headers)]
+    # the summary gets what is left of a 100-column terminal (a wider one shows more of it)
+    columns = max(RULES_TABLE_WIDTH, _terminal_columns())
+    room = max(20, columns - sum(widths[:-1]) - 2 * (len(headers) - 1))
+    for row in table:
+        row[-1] = _clip(row[-1], room)
+    widths[-1] = min(widths[-1], room)
 
     def fmt(cells: Sequence[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
@@ -653,7 +750,31 @@ def rules(output_format: str) -> int:
     click.echo(fmt(["-" * w for w in widths]))
     for row in table:
         click.echo(fmt(row))
+    click.echo("Full text: seqlint rule CODE (or --output-format json).")
     return EXIT_CLEAN
+
+
+RULES_TABLE_WIDTH = 100
+
+
+def _terminal_columns() -> int:
+    """The terminal's width when stdout is one, else 0 (pipes get the 100-column table)."""
+    try:
+        if sys.stdout.isatty():
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        pass
+    return 0
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters at a word boundary, with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut[width // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 @cli.command()
@@ -672,6 +793,21 @@ def rule(code_or_name: str) -> int:
         did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
         raise UsageError(f"unknown rule {code_or_name!r}{did_you_mean}; 'seqlint rules' lists them")
     click.echo(found.doc().rstrip("\n"))
+    return EXIT_CLEAN
+
+
+@cli.command()
+@click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default).")
+def server(stdio: bool) -> int:
+    """Run the Language Server (LSP over stdio) for editors: diagnostics, fixes, hover, shapes.
+
+    Needs the lsp extra: pip install 'seqlint[lsp]'."""
+    from seqlint.server import ServerUnavailable, serve
+
+    try:
+        serve()
+    except ServerUnavailable as e:
+        raise UsageError(str(e)) from None
     return EXIT_CLEAN
 
 

@@ -41,7 +41,9 @@ class ConfigError(Exception):
 
 SECTION = "[tool.seqlint]"
 LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-KNOWN_KEYS = (*LIST_KEYS, "per-file-ignores")
+KNOWN_KEYS = (*LIST_KEYS, "per-file-ignores", "fail-on")
+#: The lowest severity that makes ``check`` exit 1 (``fail-on``, ``--fail-on``).
+FAIL_ON = ("error", "warning")
 
 # Specificity of a selector: ALL < prefixes (by length) < a full code or a rule name.
 _SPEC_ALL = 0
@@ -58,6 +60,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] | None = None
     extend_exclude: list[str] = field(default_factory=list)
+    fail_on: str = "error"
     path: Path | None = None  # the file it came from
     root: Path = field(default_factory=Path.cwd)  # patterns are relative to this directory
 
@@ -81,6 +84,12 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     root: Path = field(default_factory=Path.cwd)
     config_path: Path | None = None
+    fail_on: str = "error"  # the lowest severity that makes ``check`` exit 1
+
+    def fails(self, severities: Iterable[str]) -> bool:
+        """Whether findings of these severities make the run fail (exit 1)."""
+        failing = {"error"} if self.fail_on == "error" else {"error", "warning"}
+        return any(s in failing for s in severities)
 
     def ignored_for(self, path: str | os.PathLike[str]) -> frozenset[str]:
         """Codes that ``per-file-ignores`` turns off for ``path``."""
@@ -179,7 +188,15 @@ def parse_config(table: Mapping[str, Any], where: str = SECTION) -> Config:
             hint = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise ConfigError(f"{where}: unknown key {key!r}{did_you_mean}")
-        if key in LIST_KEYS:
+        if key == "fail-on":
+            if value not in FAIL_ON:
+                raise ConfigError(
+                    f"{where}: 'fail-on' must be one of "
+                    + ", ".join(repr(v) for v in FAIL_ON)
+                    + f", got {value!r}"
+                )
+            cfg.fail_on = value
+        elif key in LIST_KEYS:
             items = _string_list(value, f"{where}: {key!r}")
             if key == "select":
                 cfg.select = items
@@ -330,6 +347,7 @@ def load_settings(
     extend_select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     rules: Sequence[Rule] | None = None,
+    fail_on: str | None = None,
 ) -> Settings:
     """Settings for a run: ``config_file`` if given, else the nearest ``pyproject.toml`` with a
     ``[tool.seqlint]`` table above the first path (or the working directory), then the
@@ -341,7 +359,12 @@ def load_settings(
         found = find_config_file(start)
         cfg = load_config(found) if found else Config()
     return settings_from_config(
-        cfg, select=select, extend_select=extend_select, ignore=ignore, rules=rules
+        cfg,
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+        rules=rules,
+        fail_on=fail_on,
     )
 
 
@@ -352,7 +375,9 @@ def settings_from_config(
     extend_select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     rules: Sequence[Rule] | None = None,
+    fail_on: str | None = None,
 ) -> Settings:
+    """Resolve ``cfg`` with the command line's selectors (and ``--fail-on``) on top."""
     if rules is None:
         rules = _all_rules()
     where = str(cfg.path) if cfg.path else "configuration"
@@ -378,4 +403,5 @@ def settings_from_config(
         exclude=exclude,
         root=cfg.root,
         config_path=cfg.path,
+        fail_on=fail_on or cfg.fail_on,
     )

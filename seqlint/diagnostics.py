@@ -49,6 +49,23 @@ class Fix:
         }
 
 
+SAFE_MARKER = "[*]"
+UNSAFE_MARKER = "[~]"
+NO_FIX_MARKER = "[ ]"
+
+
+def fix_marker(fix: Fix | None) -> str:
+    """The marker every text report puts after a code: ``[*]`` a safe fix (``--fix``), ``[~]``
+    an unsafe one only (``--fix --unsafe-fixes``), ``""`` none."""
+    if fix is None:
+        return ""
+    return SAFE_MARKER if fix.safe else UNSAFE_MARKER
+
+
+#: The colour of each severity in text reports (warnings must not look like errors).
+SEVERITY_COLORS = {"error": "red", "warning": "yellow"}
+
+
 @dataclass
 class Diagnostic:
     code: str  # e.g. "SEQ101"

@@ -13,7 +13,7 @@ import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from seqlint.diagnostics import Diagnostic
+from seqlint.diagnostics import Diagnostic, Edit, Span
 from seqlint.sources import SourceFile
 
 SYNTAX_ERROR_CODE = "SEQ001"
@@ -101,17 +101,22 @@ def build_index(text: str, resolve: Resolver | None = None) -> NoqaIndex:
 
 
 def comments(text: str) -> list[tuple[int, str, bool]]:
-    """(line, comment text from ``#``, whether the comment is alone on its line) for ``text``.
+    """(line, comment text from ``#``, whether the comment is alone on its line) for ``text``."""
+    return [(line, comment, own) for line, _, comment, own in located_comments(text)]
+
+
+def located_comments(text: str) -> list[tuple[int, int, str, bool]]:
+    """(line, 0-based column of ``#``, comment text, alone on its line) for ``text``.
 
     Uses the tokenizer; on text it cannot tokenize, falls back to a per-line scan that skips
     quoted strings on the same line.
     """
-    out: list[tuple[int, str, bool]] = []
+    out: list[tuple[int, int, str, bool]] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.COMMENT:
                 own = tok.line[: tok.start[1]].strip() == ""
-                out.append((tok.start[0], tok.string, own))
+                out.append((tok.start[0], tok.start[1], tok.string, own))
         return out
     except (tokenize.TokenError, SyntaxError):
         pass
@@ -119,8 +124,58 @@ def comments(text: str) -> list[tuple[int, str, bool]]:
     for n, line in enumerate(text.split("\n"), start=1):
         col = _comment_start(line)
         if col is not None:
-            out.append((n, line[col:], line[:col].strip() == ""))
+            out.append((n, col, line[col:], line[:col].strip() == ""))
     return out
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One noqa comment, located: what the hygiene rules and ``--add-noqa`` work on.
+
+    Columns are 0-based offsets in line ``line`` of the text; ``codes`` holds each named token
+    with its columns (empty for a blanket ``# noqa``)."""
+
+    line: int
+    start: int  # the ``#`` of the directive
+    end: int  # just after the directive (its codes included)
+    file_level: bool
+    blanket: bool
+    codes: tuple[tuple[str, int, int], ...] = ()
+
+
+def directives(text: str) -> list[Directive]:
+    """Every noqa directive of Python ``text`` (comments only, not strings)."""
+    if "noqa" not in text.lower():
+        return []
+    out: list[Directive] = []
+    for line, col, comment, own in located_comments(text):
+        m = _FILE_NOQA.match(comment) if own else None
+        file_level = m is not None
+        if m is None:
+            m = _LINE_NOQA.search(comment)
+        if m is None:
+            continue
+        codes: list[tuple[str, int, int]] = []
+        if m.group("codes") is not None:
+            base = col + m.start("codes")
+            for tok in re.finditer(r"[^\s,]+", m.group("codes")):
+                codes.append((tok.group(), base + tok.start(), base + tok.end()))
+        out.append(
+            Directive(
+                line=line,
+                start=col + m.start(),
+                end=col + m.end(),
+                file_level=file_level,
+                blanket=m.group("codes") is None,
+                codes=tuple(codes),
+            )
+        )
+    return out
+
+
+def looks_like_code(token: str) -> bool:
+    """Whether a noqa token is shaped like a rule code (``SEQ123``, ``E501``)."""
+    return _CODE_SHAPE.match(token) is not None
 
 
 def _comment_start(line: str) -> int | None:
@@ -163,3 +218,76 @@ def apply_noqa(
     if not index.lines and not index.file_all and not index.file_codes:
         return list(diagnostics)
     return [d for d in diagnostics if not index.suppresses(d.code, diagnostic_lines(src, d))]
+
+
+# --------------------------------------------------------------------------------------------
+# --add-noqa
+
+
+def _unsafe_line_ends(text: str) -> set[int]:
+    """Lines whose end is inside a string (or continued by a backslash): a comment appended
+    there would change the string or break the code."""
+    out: set[int] = set()
+    lines = text.split("\n")
+    for n, line in enumerate(lines, start=1):
+        if line.rstrip().endswith("\\"):
+            out.add(n)
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.STRING or tok.type in _FSTRING_TOKENS:
+                out.update(range(tok.start[0], tok.end[0]))
+    except (tokenize.TokenError, SyntaxError):
+        return set(range(1, len(lines) + 1))
+    return out
+
+
+_FSTRING_TOKENS = {
+    getattr(tokenize, name)
+    for name in ("FSTRING_MIDDLE", "TSTRING_MIDDLE")
+    if hasattr(tokenize, name)
+}
+
+
+def add_noqa_edits(src: SourceFile, diagnostics: Sequence[Diagnostic]) -> tuple[list[Edit], int]:
+    """Edits that add ``# noqa: CODES`` for ``diagnostics`` on their first line (their last
+    line when the first ends inside a string), extending a ``# noqa: ...`` already there;
+    and how many findings got no directive (a syntax error, or no safe place for a comment).
+    Edits are in user coordinates, like fixes."""
+    wanted: dict[int, set[str]] = {}
+    skipped = 0
+    unsafe = _unsafe_line_ends(src.text)
+    for d in diagnostics:
+        if d.code == SYNTAX_ERROR_CODE:
+            skipped += 1
+            continue
+        start, end = diagnostic_lines(src, d)[0], diagnostic_lines(src, d)[-1]
+        target = next((n for n in (start, end) if n not in unsafe), None)
+        if target is None:
+            skipped += 1
+            continue
+        wanted.setdefault(target, set()).add(d.code)
+    existing = {d.line: d for d in directives(src.text) if not d.file_level}
+    edits: list[Edit] = []
+    for n, codes in sorted(wanted.items()):
+        cell, rel = src.locate(n)
+        shift = len(src.shifted.get(n, ""))
+        directive = existing.get(n)
+        if directive is not None:
+            if directive.blanket:
+                continue
+            named = {resolve for tok, _, _ in directive.codes if (resolve := default_resolver(tok))}
+            new = sorted(codes - named)
+            if not new:
+                continue
+            # after the last code, before any words of explanation
+            named_ends = [
+                end
+                for tok, _, end in directive.codes
+                if looks_like_code(tok) or default_resolver(tok)
+            ]
+            col = (named_ends[-1] if named_ends else directive.end) + shift + 1
+            edits.append(Edit(Span(rel, col, rel, col, cell), ", " + ", ".join(new)))
+            continue
+        col = len(src.lines[n - 1].rstrip()) + shift + 1
+        edits.append(Edit(Span(rel, col, rel, col, cell), f"  # noqa: {', '.join(sorted(codes))}"))
+    return edits, skipped

@@ -457,7 +457,7 @@ def test_rules_text_and_json() -> None:
     result = run("rules")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["Code", "Name", "Severity", "Default", "Fix", "Summary"]
+    assert lines[0].split() == ["Code", "Name", "Severity", "On", "Fix", "Summary"]
     assert re.match(
         r"SEQ102\s+missing-flatten\s+error\s+yes\s+yes\s+missing-flatten summary", lines[4]
     )

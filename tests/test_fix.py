@@ -257,16 +257,18 @@ def test_unsafe_fixes_need_the_flag() -> None:
     path = write("model.py", FLATTEN_LIST_BEFORE)
     shown = run("check", "model.py")
     assert shown.exit_code == 1
-    assert " SEQ102 Dense" in shown.stdout  # no [*]: the fix is unsafe
+    assert " SEQ102 [~] Dense" in shown.stdout  # [~]: the fix is unsafe
     assert shown.stdout.endswith(
-        "No fixes available (1 hidden fix can be enabled with the `--unsafe-fixes` option).\n"
+        "[~] 1 fixable with `--fix --unsafe-fixes` (unsafe: review the change).\n"
     )
     result = run("check", "--fix", "model.py")
     assert path.read_text() == FLATTEN_LIST_BEFORE
     assert result.exit_code == 1
     offered = run("check", "--unsafe-fixes", "model.py", "--output-format", "concise")
-    assert " SEQ102 [*] Dense" in offered.stdout
-    assert offered.stdout.endswith("[*] 1 fixable with the `--fix` option.\n")
+    assert " SEQ102 [~] Dense" in offered.stdout
+    assert offered.stdout.endswith(
+        "[~] 1 fixable with the `--fix` option (unsafe: review the change).\n"
+    )
 
 
 def test_safe_fix_is_offered_with_a_marker_and_count() -> None:
@@ -288,7 +290,8 @@ def test_remaining_findings_are_reported_and_set_the_exit_code() -> None:
     lines = result.stdout.splitlines()
     assert [line.split()[1] for line in lines[:-1]] == ["SEQ106"]
     assert lines[-1] == "Fixed 1 error (1 remaining)."
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # what remains (SEQ106) is a warning
+    assert run("check", "model.py", "--fail-on", "warning").exit_code == 1
 
 
 def test_several_fixes_in_one_file_and_passes() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +111,133 @@ def test_untokenizable_text_falls_back_to_line_scan() -> None:
 def test_no_noqa_is_cheap() -> None:
     index = build_index("x = 1\n" * 1000, resolve)
     assert not index.lines and not index.file_all
+
+
+# --- noqa hygiene: unknown codes, unused directives, --add-noqa ---------------------------------
+
+HYGIENE = """\
+import keras
+from keras import layers
+
+a = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1)])  # noqa: SEQ101
+b = keras.Sequential([layers.Dense(1)])  # noqa: SEQ120, E501
+c = keras.Sequential([layers.Dense(1)])  # keep this  # noqa: SEQ101, SEQ102 why
+d = keras.Sequential([layers.Dense(1)])  # noqa
+"""
+
+
+def _cli(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from seqlint.cli import cli
+
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
+    except TypeError:
+        runner = CliRunner()
+    return runner.invoke(cli, ["check", "--no-cache", *args])
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _codes(out: str) -> list[tuple[int, str]]:
+    return [
+        (int(line.split(":")[1]), line.split()[1]) for line in out.splitlines() if ": SEQ" in line
+    ]
+
+
+def test_unknown_codes_in_noqa_are_reported_with_a_hint(in_tmp: Path) -> None:
+    (in_tmp / "m.py").write_text(HYGIENE)
+    result = _cli("m.py", "--output-format", "concise")
+    assert result.exit_code == 0  # SEQ901 is a warning
+    # the typo is reported, and the finding it meant to silence is not silenced; E501 is
+    # another tool's code and is left alone
+    assert _codes(result.stdout) == [(5, "SEQ101"), (5, "SEQ901")]
+    assert "names SEQ120, which is not a seqlint rule (did you mean SEQ102?)" in result.stdout
+
+
+def test_unused_noqa_is_opt_in_and_its_fix_removes_what_is_unused(in_tmp: Path) -> None:
+    path = in_tmp / "m.py"
+    path.write_text(HYGIENE)
+    assert "SEQ902" not in _cli("m.py").stdout
+    result = _cli("m.py", "--extend-select", "SEQ902", "--output-format", "concise")
+    assert [c for c in _codes(result.stdout) if c[1] == "SEQ902"] == [(4, "SEQ902"), (6, "SEQ902")]
+    assert "SEQ902 [*] unused `noqa` directive (nothing reported here: SEQ101)" in result.stdout
+    _cli("m.py", "--extend-select", "SEQ902", "--fix")
+    lines = path.read_text().splitlines()
+    assert lines[3] == "a = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1)])"
+    assert lines[5] == "c = keras.Sequential([layers.Dense(1)])  # keep this  # noqa: SEQ101 why"
+    assert lines[6].endswith("# noqa")  # blanket noqa: other linters read it too
+    assert "SEQ902" not in _cli("m.py", "--extend-select", "SEQ902").stdout
+
+
+def test_add_noqa_silences_every_current_finding(in_tmp: Path) -> None:
+    path = in_tmp / "m.py"
+    path.write_text(HYGIENE)
+    (in_tmp / "cnn.py").write_text(
+        "import keras\nfrom keras import layers\n\nm = keras.Sequential([\n"
+        "    keras.Input(shape=(28, 28, 1)),\n    layers.Conv2D(8, 3),\n"
+        '    layers.Dense(10, activation="softmax"),  # the head\n])\n'
+    )
+    assert _cli(".").exit_code == 1
+    result = _cli(".", "--add-noqa")
+    assert result.exit_code == 0
+    assert result.stderr.strip().endswith("Added 2 noqa directives.")
+    assert "# noqa: SEQ120, E501, SEQ101, SEQ901" in path.read_text()
+    assert '"softmax"),  # the head  # noqa: SEQ102' in (in_tmp / "cnn.py").read_text()
+    assert "All checks passed!" in _cli(".").stdout
+    assert _cli(".", "--add-noqa").stderr.strip().endswith("Added 0 noqa directives.")
+
+
+def test_add_noqa_in_a_notebook_and_not_inside_a_string(in_tmp: Path) -> None:
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"language_info": {"name": "python"}},
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": ["import keras\n"]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": ['s = """\n', 'x""" + str(keras.Sequential([keras.layers.Dense(1)]))'],
+            },
+        ],
+    }
+    path = in_tmp / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    assert _cli("nb.ipynb", "--add-noqa").exit_code == 0
+    cell = json.loads(path.read_text())["cells"][1]["source"]
+    assert cell[0] == 's = """\n'  # the string is untouched
+    assert cell[1].endswith("# noqa: SEQ101")
+    assert "All checks passed!" in _cli("nb.ipynb").stdout
+
+
+def test_add_noqa_refuses_fix_and_stdin(in_tmp: Path) -> None:
+    result = _cli("-", "--add-noqa")
+    assert result.exit_code == 2 and "--add-noqa cannot be combined" in result.stderr
+
+
+def test_add_noqa_in_a_notebook_with_a_broken_cell_elsewhere(in_tmp: Path) -> None:
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"language_info": {"name": "python"}},
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": "import keras\n"},
+            {"cell_type": "code", "metadata": {}, "source": 'print "python 2"\n'},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "m = keras.Sequential([keras.layers.Dense(1)])",
+            },
+        ],
+    }
+    path = in_tmp / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    result = _cli("nb.ipynb", "--add-noqa")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(path.read_text())["cells"][2]["source"].endswith("# noqa: SEQ101")

@@ -298,13 +298,13 @@ def test_statistics_text_like_ruff() -> None:
     result = run("check", "fixtures", "--statistics")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    # the one safe fix (SEQ201) brings ruff's [*]/[ ] markers; unsafe fixes stay hidden
+    # markers as in check: [*] some safe fix, [~] unsafe fixes only, [ ] none
     declared = Counter(fixture_findings())
     by_name = {line.split("\t")[2].split("] ")[1]: line for line in lines}
     assert (
-        by_name["missing-flatten"] == f"{declared['missing-flatten']}\tSEQ102\t[ ] missing-flatten"
+        by_name["missing-flatten"] == f"{declared['missing-flatten']}\tSEQ102\t[~] missing-flatten"
     )
-    # the safe renames of removed-api bring ruff's [*] marker; unsafe fixes stay hidden
+    # the safe renames of removed-api bring ruff's [*] marker
     assert by_name["removed-api"].endswith("\tSEQ401\t[*] removed-api")
     assert len(lines) == len(declared)  # one per rule, no summary line, no findings
     counts = [int(line.split("\t")[0]) for line in lines]
@@ -324,8 +324,10 @@ def test_statistics_json() -> None:
     assert rows["missing-flatten"] == {
         "code": "SEQ102",
         "name": "missing-flatten",
+        "severity": "error",
         "count": declared["missing-flatten"],
-        "fixable": False,
+        "fixable": True,
+        "safe_fixable": False,
     }
     assert {name: row["count"] for name, row in rows.items()} == dict(declared)
     assert [
@@ -341,15 +343,24 @@ def test_statistics_json() -> None:
 
 def test_statistics_fixable_marker() -> None:
     fix = Fix("Insert Flatten()", (Edit(Span(3, 5, 3, 5), "Flatten(), "),))
-    diags = [diag(), diag(fix=fix), diag(code="SEQ101", name="missing-input-shape")]
-    assert statistics(diags) == [
-        {"code": "SEQ102", "name": "missing-flatten", "count": 2, "fixable": True},
-        {"code": "SEQ101", "name": "missing-input-shape", "count": 1, "fixable": False},
+    unsafe = Fix("Set units", (Edit(Span(3, 5, 3, 5), "1"),), safe=False)
+    diags = [
+        diag(),
+        diag(fix=fix),
+        diag(code="SEQ101", name="missing-input-shape"),
+        diag(code="SEQ202", name="output-units", fix=unsafe),
+    ]
+    rows = statistics(diags)
+    assert [(r["code"], r["count"], r["fixable"], r["safe_fixable"]) for r in rows] == [
+        ("SEQ102", 2, True, True),
+        ("SEQ101", 1, False, False),
+        ("SEQ202", 1, True, False),
     ]
     from seqlint.report import render_statistics
 
     assert render_statistics("full", diags) == (
         "2\tSEQ102\t[*] missing-flatten\n1\tSEQ101\t[ ] missing-input-shape\n"
+        "1\tSEQ202\t[~] output-units\n"
     )
 
 
@@ -390,8 +401,8 @@ def test_output_file_full_format_has_no_color(
     run("check", BUGGY, "--output-file", str(target))
     text = target.read_text()
     assert "\x1b[" not in text
-    assert f"Found {len(fixture_findings())} errors.\n" in text
-    assert text.endswith("option).\n")
+    assert "Found " in text and " errors and " in text
+    assert text.endswith("(unsafe: review the change).\n")
 
 
 def test_output_file_errors_are_one_line(tmp_path: Path) -> None:
@@ -440,7 +451,7 @@ def test_rules_json_agrees_with_sarif_and_statistics() -> None:
     stats = json.loads(run("check", "fixtures", "--statistics", "--output-format", "json").stdout)
     names = {r["code"]: r["name"] for r in rows}
     assert all(names[s["code"]] == s["name"] for s in stats)
-    assert set(stats[0]) <= {"code", "name", "count", "fixable"} | set(rows[0])
+    assert set(stats[0]) <= {"code", "name", "count", "fixable", "safe_fixable"} | set(rows[0])
 
 
 def test_python_dash_m_sarif(tmp_path: Path) -> None:
@@ -463,3 +474,31 @@ def test_python_dash_m_sarif(tmp_path: Path) -> None:
         "uri": "m.py",
         "uriBaseId": "%SRCROOT%",
     }
+
+
+def test_rules_table_fits_100_columns_and_points_to_the_full_text() -> None:
+    result = run("rules")
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    rows = [line for line in lines if line.startswith("SEQ")]
+    assert len(rows) == len(all_rules())  # one line per rule
+    clipped = [line for line in rows if line.endswith("…")]
+    assert clipped, "the long summaries are clipped, not wrapped"
+    assert lines[-1] == "Full text: seqlint rule CODE (or --output-format json)."
+
+
+def test_fix_markers_agree_in_check_statistics_and_run(tmp_path: Path) -> None:
+    """[*] a safe fix, [~] an unsafe one, the same in every text report (and a run refusal)."""
+    model = tmp_path / "m.py"
+    model.write_text(
+        "import keras\nfrom keras import layers\n\nm = keras.Sequential([\n"
+        "    keras.Input(shape=(28, 28, 1)),\n    layers.Conv2D(8, 3),\n"
+        "    layers.Dense(1, activation='softmax'),\n])\n"
+        "m.compile(optimizer='adam', loss='binary_crossentropy')\n"
+    )
+    check = run("check", "--no-cache", str(model), "--output-format", "concise").stdout
+    assert ": SEQ102 [~] " in check and ": SEQ201 [*] " in check
+    stats = run("check", "--no-cache", str(model), "--statistics").stdout
+    assert "SEQ102\t[~] missing-flatten" in stats and "SEQ201\t[*] output-activation" in stats
+    refusal = run("run", str(model)).stdout
+    assert ": SEQ102 [~] " in refusal and ": SEQ201 [*] " in refusal

@@ -229,3 +229,99 @@ def test_dogfood_hook_passes_on_this_repository(hook_repo: tuple[Path, dict[str,
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
     assert re.search(r"^seqlint\.+Passed$", output, re.MULTILINE), output
+
+
+# --- the README's snippets, as written ----------------------------------------------------------
+
+README_URL = "https://github.com/OWNER/seqlint"
+README_SHA = "0123456789abcdef0123456789abcdef01234567"
+
+WARNING_ONLY = """\
+import keras
+from keras import layers
+
+model = keras.Sequential([layers.Dense(16, activation="relu"), layers.Dense(1)])
+"""
+
+
+def readme_snippet(kind: str) -> str:
+    """The YAML block after the ``<!-- pre-commit: KIND ...-->`` marker of the README."""
+    text = (ROOT / "README.md").read_text()
+    marker = f"<!-- pre-commit: {kind} "
+    assert marker in text, f"the README has no {kind} pre-commit snippet"
+    after = text.split(marker, 1)[1]
+    block = after.split("```yaml\n", 1)[1].split("```", 1)[0]
+    return block
+
+
+def test_readme_snippets_pin_a_real_kind_of_ref() -> None:
+    remote = yaml_load_text(readme_snippet("remote"))
+    (repo,) = remote["repos"]
+    # a full SHA placeholder (pre-commit clones at any commit), not a tag that does not exist
+    assert repo["rev"] == README_SHA and repo["repo"] == README_URL
+    assert [h["id"] for h in repo["hooks"]] == ["seqlint"]
+    (local,) = yaml_load_text(readme_snippet("local"))["repos"]
+    assert local["repo"] == "local"
+    (hook,) = local["hooks"]
+    assert hook["entry"] == "seqlint check" and hook["language"] == "system"
+
+
+def yaml_load_text(text: str) -> Any:
+    yaml = pytest.importorskip("yaml")
+    return yaml.safe_load(text)
+
+
+def _user_project(base: Path, env: dict[str, str], config: str) -> Path:
+    """A git repository of a user: a buggy model, a model with only a warning, the config."""
+    project = base / "user-project"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir()
+    shutil.copy2(ROOT / BUGGY_PY, project / "buggy.py")
+    (project / "warn.py").write_text(WARNING_ONLY)
+    (project / ".pre-commit-config.yaml").write_text(config)
+    for args in (["init", "-q"], ["add", "-A"]):
+        subprocess.run(["git", *args], cwd=project, env=env, check=True, capture_output=True)
+    return project
+
+
+def _check_user_project(project: Path, env: dict[str, str]) -> None:
+    failing = pre_commit(project, env, "run", "--files", "buggy.py", "warn.py")
+    output = failing.stdout + failing.stderr
+    assert failing.returncode == 1, output
+    assert "buggy.py:13:11: SEQ102" in output and "warn.py:4:27: SEQ101" in output
+    assert "Found 1 error and 1 warning." in output
+    warned = pre_commit(project, env, "run", "--files", "warn.py")
+    output = warned.stdout + warned.stderr
+    assert warned.returncode == 0, output  # a warning does not block the commit
+    assert "SEQ101" in output or re.search(r"^seqlint\.+Passed$", output, re.MULTILINE)
+
+
+@pytest.mark.slow
+def test_readme_remote_snippet_works_as_written(hook_repo: tuple[Path, dict[str, str]]) -> None:
+    repo, env = hook_repo
+    sha = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    config = readme_snippet("remote").replace(README_URL, str(repo)).replace(README_SHA, sha)
+    _check_user_project(_user_project(repo.parent, env, config), env)
+
+
+def test_readme_local_snippet_works_offline(tmp_path: Path, hook_repo_env: dict[str, str]) -> None:
+    env = hook_repo_env
+    _check_user_project(_user_project(tmp_path, env, readme_snippet("local")), env)
+
+
+@pytest.fixture
+def hook_repo_env(tmp_path: Path) -> dict[str, str]:
+    """pre-commit's environment for a ``language: system`` hook: this interpreter's
+    ``seqlint`` on the PATH, nothing to install."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    pytest.importorskip("pre_commit")
+    bindir = str(Path(sys.executable).parent)
+    if not (Path(bindir) / "seqlint").exists():
+        pytest.skip("no seqlint console script next to this interpreter")
+    env = _git_env(tmp_path / "pre-commit-home")
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    return env

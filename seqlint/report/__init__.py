@@ -32,6 +32,7 @@ __all__ = [
     "render_sarif",
     "render_statistics",
     "sort_diagnostics",
+    "count_findings",
     "summary_line",
 ]
 
@@ -45,16 +46,31 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def summary_line(count: int, unchecked: int = 0) -> str:
-    """ruff's last line: ``Found 3 errors.`` or ``All checks passed!``; ``unchecked`` counts
-    files the engine failed on (internal errors), so a failed run never looks clean."""
+def count_findings(found: Sequence[Diagnostic] | int) -> tuple[int, int]:
+    """(errors, warnings) in ``found``; a bare int counts that many errors."""
+    if isinstance(found, int):
+        return found, 0
+    warnings = sum(1 for d in found if d.severity == "warning")
+    return len(found) - warnings, warnings
+
+
+def summary_line(found: Sequence[Diagnostic] | int, unchecked: int = 0) -> str:
+    """ruff's last line, with warnings counted apart so that they read as warnings:
+    ``Found 2 errors and 1 warning.``, ``Found 1 warning.`` or ``All checks passed!``.
+    ``unchecked`` counts files the engine failed on (internal errors), so a failed run never
+    looks clean."""
+    errors, warnings = count_findings(found)
+    parts = []
+    if errors or not warnings:
+        parts.append(_plural(errors, "error"))
+    if warnings:
+        parts.append(_plural(warnings, "warning"))
+    counted = " and ".join(parts)
     if unchecked:
-        return (
-            f"Found {_plural(count, 'error')}; {_plural(unchecked, 'file')} could not be checked."
-        )
-    if count == 0:
+        return f"Found {counted}; {_plural(unchecked, 'file')} could not be checked."
+    if not errors and not warnings:
         return "All checks passed!"
-    return f"Found {_plural(count, 'error')}."
+    return f"Found {counted}."
 
 
 def render(
@@ -93,5 +109,5 @@ def render(
     else:
         raise ValueError(f"unknown output format {fmt!r}")
     if summary:
-        body += summary_line(len(diags), unchecked) + "\n"
+        body += summary_line(diags, unchecked) + "\n"
     return body

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from seqlint.diagnostics import Diagnostic
+from seqlint.diagnostics import SEVERITY_COLORS, Diagnostic, fix_marker
 from seqlint.report.escape import visible
 
 
@@ -17,14 +17,15 @@ def location(d: Diagnostic) -> str:
 
 
 def headline(d: Diagnostic, *, color: bool = False) -> str:
-    """``path:line:col: CODE [*] message``; ``[*]`` marks a finding with a fix."""
+    """``path:line:col: CODE [*] message``: ``[*]`` marks a safe fix, ``[~]`` an unsafe one;
+    the code is red for an error, yellow for a warning."""
     loc = location(d)
     code = d.code
     if color:
         loc = click.style(loc, bold=True)
-        code = click.style(code, fg="red", bold=True)
-    fixable = " [*]" if d.fix is not None else ""
-    return f"{loc}: {code}{fixable} {visible(d.message)}"
+        code = click.style(code, fg=SEVERITY_COLORS.get(d.severity, "red"), bold=True)
+    marker = fix_marker(d.fix)
+    return f"{loc}: {code}{' ' + marker if marker else ''} {visible(d.message)}"
 
 
 def render_concise(diagnostics: Sequence[Diagnostic], *, color: bool = False) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import click
 
-from seqlint.diagnostics import Diagnostic, Span
+from seqlint.diagnostics import SEVERITY_COLORS, Diagnostic, Span
 from seqlint.report.concise import headline
 from seqlint.report.escape import visible
 from seqlint.sources import SourceFile
@@ -42,7 +42,8 @@ def render_full(
     for d in diagnostics:
         out.append(headline(d, color=color))
         src = sources.get(d.path)
-        frame, width = _frame(src, d.span, d.code, color) if src is not None else ([], 0)
+        tint = SEVERITY_COLORS.get(d.severity, "red")
+        frame, width = _frame(src, d.span, d.code, color, tint) if src is not None else ([], 0)
         out.extend(frame)
         gutter = " " * (width + 1)
         if d.trace:
@@ -71,7 +72,9 @@ def code_frame(src: SourceFile, span: Span, label: str = "", *, color: bool = Fa
     return _frame(src, span, label, color)[0]
 
 
-def _frame(src: SourceFile, span: Span, label: str, color: bool) -> tuple[list[str], int]:
+def _frame(
+    src: SourceFile, span: Span, label: str, color: bool, tint: str = "red"
+) -> tuple[list[str], int]:
     """(frame lines, width of the line-number column)."""
     first, last = src.cell_lines(span.cell)
     start = src.text_line(span.line, span.cell)
@@ -103,7 +106,7 @@ def _frame(src: SourceFile, span: Span, label: str, color: bool) -> tuple[list[s
                 col1 = max(col0 + 1, len(raw.rstrip()))
             pad = len(_shown(raw[:col0]))
             carets = len(_shown(raw[:col1])) - pad
-            marks = _style("^" * max(1, carets) + (f" {label}" if label else ""), color, fg="red")
+            marks = _style("^" * max(1, carets) + (f" {label}" if label else ""), color, fg=tint)
             out.append(f"{' ' * (width + 1)}{bar} {' ' * pad}{marks}")
     out.append(f"{' ' * (width + 1)}{bar}")
     return out, width

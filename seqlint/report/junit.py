@@ -78,7 +78,7 @@ def render_junit(diagnostics: Sequence[Diagnostic]) -> str:
             if d.span.cell is not None:
                 case.set("cell", str(d.span.cell))
                 where = f"cell {d.span.cell}, {where}"
-            failure = ET.SubElement(case, "failure", message=_clean(d.message))
+            failure = ET.SubElement(case, "failure", message=_clean(d.message), type=d.severity)
             failure.text = _clean(f"{where}, {d.code} {d.name}: {d.message}")
     ET.indent(root, space="    ")
     body = ET.tostring(root, encoding="unicode")

@@ -1,9 +1,9 @@
 """``--statistics``: how many findings each rule produced, as ruff (and flake8) print it.
 
-Text (``full``/``concise``): ``count<TAB>code<TAB>[*] name`` per rule, most frequent first, the
-``[*]``/``[ ]`` marker only when some finding has a fix. ``json``: a list of
-``{"code", "name", "count", "fixable"}`` objects in the same order (``json-lines``: one per
-line).
+Text (``full``/``concise``): ``count<TAB>code<TAB>[*] name`` per rule, most frequent first, with
+the markers of ``check`` (``[*]`` a safe fix, ``[~]`` only unsafe ones, ``[ ]`` none) when some
+finding has a fix. ``json``: a list of ``{"code", "name", "severity", "count", "fixable",
+"safe_fixable"}`` objects in the same order (``json-lines``: one per line).
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from typing import Any
 
 import click
 
-from seqlint.diagnostics import Diagnostic
+from seqlint.diagnostics import (
+    NO_FIX_MARKER,
+    SAFE_MARKER,
+    SEVERITY_COLORS,
+    UNSAFE_MARKER,
+    Diagnostic,
+)
 
 #: The output formats ``--statistics`` can be shown in.
 STATISTICS_FORMATS: tuple[str, ...] = ("full", "concise", "json", "json-lines")
@@ -24,10 +30,18 @@ def statistics(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
     """One entry per rule: code, name, count, fixable; most frequent first, then by code."""
     rows: dict[str, dict[str, Any]] = {}
     for d in diagnostics:
-        new = {"code": d.code, "name": d.name, "count": 0, "fixable": False}
+        new = {
+            "code": d.code,
+            "name": d.name,
+            "severity": d.severity,
+            "count": 0,
+            "fixable": False,
+            "safe_fixable": False,
+        }
         row = rows.setdefault(d.code, new)
         row["count"] += 1
         row["fixable"] = row["fixable"] or d.fix is not None
+        row["safe_fixable"] = row["safe_fixable"] or (d.fix is not None and d.fix.safe)
     return sorted(rows.values(), key=lambda r: (-r["count"], r["code"]))
 
 
@@ -46,14 +60,21 @@ def render_statistics(fmt: str, diagnostics: Sequence[Diagnostic], *, color: boo
     count_width = max(len(str(r["count"])) for r in rows)
     code_width = max(len(r["code"]) for r in rows)
     any_fixable = any(r["fixable"] for r in rows)
-    star = click.style("*", fg="cyan") if color else "*"
     out = []
     for r in rows:
         count = str(r["count"]).rjust(count_width)
         code = r["code"].ljust(code_width)
         if color:
             count = click.style(count, bold=True)
-            code = click.style(code, fg="red", bold=True)
-        marker = (f"[{star}] " if r["fixable"] else "[ ] ") if any_fixable else ""
+            code = click.style(code, fg=SEVERITY_COLORS.get(r["severity"], "red"), bold=True)
+        marker = ""
+        if any_fixable:
+            marker = (
+                SAFE_MARKER
+                if r["safe_fixable"]
+                else UNSAFE_MARKER
+                if r["fixable"]
+                else NO_FIX_MARKER
+            ) + " "
         out.append(f"{count}\t{code}\t{marker}{r['name']}\n")
     return "".join(out)

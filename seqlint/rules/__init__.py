@@ -19,6 +19,8 @@ from seqlint.rules import (  # noqa: F401  (imported for registration)
     syntax_error,
     unknown_argument,
     unknown_identifier,
+    unknown_noqa_code,
+    unused_noqa,
 )
 from seqlint.rules.base import Rule, all_rules, find_rule
 
