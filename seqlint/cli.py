@@ -688,7 +688,7 @@ def _plot_models(src: SourceFile, file: str, path: str) -> int:
         raise UsageError(str(e)) from None
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
-    click.echo(f"Wrote a picture of {_plural(count, 'model')} to {path}", err=True)
+    click.echo(f"Wrote a picture of {_plural(count, 'model')} to {visible(path)}", err=True)
     return EXIT_CLEAN
 
 
