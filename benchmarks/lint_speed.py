@@ -19,6 +19,15 @@ and prints wall times and the ratios the project targets (cold <= 3x ruff, warm 
     python benchmarks/lint_speed.py --build-only /tmp/tree   # just write the tree
 
 Every file is generated from templates in this script (seeded, so runs are comparable).
+
+``--real-world DIR`` times real code instead: a tree of public Keras repositories (tutorial,
+course and book repositories, mostly notebooks; see ``benchmarks/REAL_WORLD.md`` for the
+pinned list and how to fetch it). The tree is copied to a temporary directory (the cache is
+written there, never into DIR), and seqlint and ruff run on it in turn, so the ratios come from
+one run on one machine state. Wall and CPU time are both printed (a loaded machine moves wall
+time, much less CPU time); the one-file check is compared with ``python -c "import numpy"``::
+
+    python benchmarks/lint_speed.py --real-world /work/nb --jobs 2
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -657,7 +667,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--keep", metavar="DIR", help="build the tree in DIR and keep it")
     ap.add_argument("--build-only", metavar="DIR", help="only write the tree to DIR")
+    ap.add_argument(
+        "--real-world", metavar="DIR", help="time a tree of real repositories (copied first)"
+    )
     args = ap.parse_args(argv)
+
+    if args.real_world:
+        return real_world(Path(args.real_world), args)
 
     if args.build_only:
         root = Path(args.build_only)
@@ -769,6 +785,113 @@ def _bench(root: Path, args: argparse.Namespace) -> int:
     print()
     print("all targets met" if ok else "some targets NOT met")
     return 0 if ok else 1
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(
+    cmd: Sequence[str], cwd: Path, cpus: int, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run of ``cmd``."""
+    before = _children_cpu()
+    wall = time_command(cmd, cwd, cpus, env)[0]
+    return wall, _children_cpu() - before
+
+
+def best_timed(repeat: int, run: Callable[[], tuple[float, float]]) -> tuple[float, float]:
+    """The run with the least CPU time of ``repeat`` (with its wall time)."""
+    return min((run() for _ in range(repeat)), key=lambda t: t[1])
+
+
+SMALL_MODEL = """\
+import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(20,)), layers.Dense(64, activation="relu"),
+                          layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+"""
+
+
+def real_world(source: Path, args: argparse.Namespace) -> int:
+    """Cold (no cache), warm and one-file timings of seqlint on a copy of ``source``, with
+    ruff's on the same copy and ``python -c "import numpy"``, and the ratios."""
+    if not source.is_dir():
+        print(f"lint_speed: not a directory: {source}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="seqlint-real-") as tmp:
+        tree = Path(tmp) / "tree"
+        shutil.copytree(
+            source, tree, ignore=shutil.ignore_patterns(".seqlint_cache", ".ruff_cache", ".git")
+        )
+        n_files = sum(1 for p in tree.rglob("*") if p.suffix in (".py", ".ipynb"))
+        size = sum(p.stat().st_size for p in tree.rglob("*") if p.is_file())
+        print(f"tree: {source} ({n_files} .py/.ipynb files, {size / 1e6:.0f} MB), copied")
+        print(f"machine: {machine()}; every tool restricted to {args.jobs} CPU(s)", flush=True)
+        jobs, cpus = str(args.jobs), args.jobs
+        # seqlint as installed: with its bytecode cached (PYTHONDONTWRITEBYTECODE would make
+        # every run compile seqlint's sources again, which an installed package never does)
+        compiled = {"PYTHONDONTWRITEBYTECODE": ""}
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(Path(__file__).parents[1] / "seqlint")],
+            env={**os.environ, **compiled},
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+        seqlint = [sys.executable, "-m", "seqlint", "check", "--exit-zero", "--jobs", jobs]
+        seqlint += ["--output-format", "concise"]
+        rows: dict[str, tuple[float, float]] = {}
+
+        def row(name: str, value: tuple[float, float]) -> None:
+            rows[name] = value
+            print(f"  {name:<26} {value[0]:8.2f} s wall {value[1]:8.2f} s CPU", flush=True)
+
+        print()
+        row("seqlint --no-cache", best_timed(
+            args.repeat, lambda: timed([*seqlint, "--no-cache", "."], tree, cpus, compiled)
+        ))  # fmt: skip
+        timed([*seqlint, "."], tree, cpus, compiled)  # fill the cache
+        row("seqlint warm", best_timed(
+            args.repeat, lambda: timed([*seqlint, "."], tree, cpus, compiled)
+        ))  # fmt: skip
+        small = Path(tmp) / "small_model.py"
+        small.write_text(SMALL_MODEL, encoding="utf-8")
+        one = [*seqlint, "--no-cache", str(small)]
+        row("seqlint one small file", best_timed(
+            args.repeat, lambda: timed(one, tree, cpus, compiled)
+        ))  # fmt: skip
+        numpy = [sys.executable, "-c", "import numpy"]
+        row("python -c 'import numpy'", best_timed(args.repeat, lambda: timed(numpy, tree, 1)))
+        ruff = _tool("ruff")
+        if ruff:
+            rayon = {"RAYON_NUM_THREADS": jobs}
+            ruff_cmd = [ruff, "check", "--isolated", "--exit-zero", "--quiet"]
+            row("ruff --no-cache", best_timed(
+                args.repeat, lambda: timed([*ruff_cmd, "--no-cache", "."], tree, cpus, rayon)
+            ))  # fmt: skip
+        print()
+        ok = True
+        one_wall, numpy_wall = (
+            rows["seqlint one small file"][0],
+            rows["python -c 'import numpy'"][0],
+        )
+        ok &= _ratio("one small file / import numpy", one_wall / numpy_wall, "<=", 1.0)
+        if ruff:
+            cold, warm, ruff_cold = (
+                rows["seqlint --no-cache"],
+                rows["seqlint warm"],
+                rows["ruff --no-cache"],
+            )
+            ok &= _ratio("seqlint cold / ruff (wall)", cold[0] / ruff_cold[0], "<=", 3.0)
+            ok &= _ratio("seqlint warm / ruff (wall)", warm[0] / ruff_cold[0], "<=", 1.0)
+            _ratio("seqlint cold / ruff (CPU)", cold[1] / max(ruff_cold[1], 1e-9))
+            _ratio("seqlint warm / ruff (CPU)", warm[1] / max(ruff_cold[1], 1e-9))
+        print()
+        print("all targets met" if ok else "some targets NOT met")
+        return 0 if ok else 1
 
 
 class _Results(dict[str, float]):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import itertools
 from collections.abc import Collection
 from dataclasses import dataclass, field
-
-import libcst as cst
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
@@ -54,25 +51,23 @@ def relevant(text: str | bytes) -> bool:
 
 
 def analyse(src: SourceFile, lazy_positions: bool = False) -> Analysis:
-    """Parse and extract; raises :class:`libcst.ParserSyntaxError` when the text is not Python.
+    """Parse (CPython's ``ast``) and extract; raises :class:`SyntaxError` when the text is
+    not Python 3.
 
     ``lazy_positions``: see :func:`seqlint.extract.extract`.
     """
     return Analysis.of(extract(parse(src.text), lazy_positions=lazy_positions), src.text)
 
 
-def syntax_error(src: SourceFile, err: cst.ParserSyntaxError) -> Diagnostic:
-    """SEQ001 at the error; CPython's own message when it has one (it names Python 2 idioms)."""
-    line, column = err.raw_line, err.raw_column + 1
-    reason = err.message.split(": expected one of", 1)[0].removeprefix("parser error: ")
-    try:
-        compile(src.text, src.path, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
-    except SyntaxError as py_err:
-        if py_err.lineno:
-            line, column = py_err.lineno, max(py_err.offset or 1, 1)
-        reason = py_err.msg
-    except (ValueError, RecursionError, MemoryError):
-        pass
+def _error_line(err: SyntaxError) -> int:
+    return err.lineno or 1
+
+
+def syntax_error(src: SourceFile, err: SyntaxError) -> Diagnostic:
+    """SEQ001 at the error, with CPython's own message (it names Python 2 idioms)."""
+    line = _error_line(err)
+    column = max(err.offset or 1, 1)  # (CPython counts characters here, not bytes)
+    reason = err.msg
     # a notebook's other cells are still checked (see check_source)
     what = "this cell" if src.is_notebook else "the file"
     message = f"cannot parse {what} as Python 3: {reason}"
@@ -89,19 +84,10 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     """
     if not relevant(src.text):
         return []
-    errors: list[Diagnostic] = []
-    for broken in itertools.count(1):
-        try:
-            # positions are only computed for files that report something (most report nothing)
-            analysis = analyse(src, lazy_positions=True)
-            break
-        except cst.ParserSyntaxError as err:
-            if select is None or "SEQ001" in select:
-                errors.append(syntax_error(src, err))
-            rest = _without_cell_at(src, err.raw_line, broken)
-            if rest is None:
-                return errors
-            src = rest
+    analysis, failures, src = analyse_cells(src)
+    errors = [e for e in failures if select is None or "SEQ001" in select]
+    if analysis is None:
+        return errors
     try:
         found = _run_rules(src, analysis, select)
     except PositionsUnavailable:
@@ -115,7 +101,24 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     return found
 
 
-_MAX_BROKEN_CELLS = 5
+_MAX_BROKEN_CELLS = 50
+
+
+def analyse_cells(src: SourceFile) -> tuple[Analysis | None, list[Diagnostic], SourceFile]:
+    """Analyse ``src``; in a notebook, a cell that does not parse is blanked (it fails alone
+    when the notebook runs) and the others are analysed. Returns the analysis (None when
+    nothing parses), one SEQ001 per cell that does not parse, and the source analysed."""
+    errors: list[Diagnostic] = []
+    for broken in itertools.count(1):
+        try:
+            return analyse(src), errors, src
+        except SyntaxError as err:
+            errors.append(syntax_error(src, err))
+            rest = _without_cell_at(src, _error_line(err), broken)
+            if rest is None:
+                return None, errors, src
+            src = rest
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _without_cell_at(src: SourceFile, line: int, broken: int) -> SourceFile | None:

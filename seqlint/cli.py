@@ -8,35 +8,57 @@ line on stderr (``seqlint: error: ...``), never a traceback.
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.util
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-import libcst
 
 from seqlint import __version__
-from seqlint import check as engine
-from seqlint.cache import Cache
-from seqlint.config import FAIL_ON, ConfigError, Settings, load_settings
-from seqlint.diagnostics import SAFE_MARKER, UNSAFE_MARKER, Diagnostic
-from seqlint.files import MissingPathError, discover_files
-from seqlint.parallel import (
-    check_files,
-    default_jobs,
-    describe,
-    lint_source,
-    source_error_diagnostic,
-)
+from seqlint.config import FAIL_ON
+from seqlint.diagnostics import SAFE_MARKER, UNSAFE_MARKER
 from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics, summary_line
 from seqlint.report.escape import visible
 from seqlint.report.output import write_atomic
-from seqlint.report.summary import render_summary_text, summary_json
 from seqlint.safepaths import UnsafePath, check_writable, refuse_overwriting
-from seqlint.sources import SourceError, SourceFile, read_source, source_from_bytes
+
+if TYPE_CHECKING:
+    from seqlint.config import Settings
+    from seqlint.diagnostics import Diagnostic
+    from seqlint.sources import SourceFile
+
+
+def _lazy(name: str) -> Any:
+    """The module ``name``, imported when one of its attributes is first read: ``seqlint
+    --version`` and ``seqlint rule`` do not pay for the engine, the cache or the pool."""
+    found = sys.modules.get(name)
+    if found is not None:
+        return found
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:  # pragma: no cover - a broken installation
+        return importlib.import_module(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)  # as ``import a.b`` binds ``a.b``
+    return module
+
+
+engine = _lazy("seqlint.check")
+_cache = _lazy("seqlint.cache")
+_config = _lazy("seqlint.config")
+_files = _lazy("seqlint.files")
+_parallel = _lazy("seqlint.parallel")
+_sources = _lazy("seqlint.sources")
+_summary = _lazy("seqlint.report.summary")
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -116,7 +138,7 @@ class SeqlintGroup(click.Group):
             _silence_stdout()
             sys.exit(EXIT_ERROR)
         except Exception as e:  # the last line of defence: no tracebacks
-            click.echo(f"seqlint: internal error: {describe(e)}", err=True)
+            click.echo(f"seqlint: internal error: {_parallel.describe(e)}", err=True)
             sys.exit(EXIT_ERROR)
         sys.exit(rv if isinstance(rv, int) else EXIT_CLEAN)
 
@@ -161,14 +183,16 @@ def check_one(src: SourceFile, settings: Settings, display: str) -> list[Diagnos
 
     Syntax errors are always reported, whatever the selection.
     """
-    return lint_source(src, settings.codes_for(display), display)
+    return _parallel.lint_source(src, settings.codes_for(display), display)
 
 
 def _check_source(src: SourceFile, settings: Settings, display: str, run: CheckRun) -> None:
     try:
         found = check_one(src, settings, display)
     except Exception as e:
-        click.echo(f"seqlint: internal error in {visible(display)}: {describe(e)}", err=True)
+        click.echo(
+            f"seqlint: internal error in {visible(display)}: {_parallel.describe(e)}", err=True
+        )
         run.internal_errors += 1
         return
     if found:
@@ -184,18 +208,18 @@ def _stdin_bytes() -> bytes:
     return stream.read().encode("utf-8")
 
 
-def _read_stdin(filename: str | None) -> tuple[str, SourceFile | SourceError]:
+def _read_stdin(filename: str | None) -> tuple[str, SourceFile | _sources.SourceError]:
     display, _, got = _read_stdin_data(filename)
     return display, got
 
 
-def _read_stdin_data(filename: str | None) -> tuple[str, bytes, SourceFile | SourceError]:
+def _read_stdin_data(filename: str | None) -> tuple[str, bytes, SourceFile | _sources.SourceError]:
     """(display name, raw bytes, source or why it cannot be read) of standard input."""
     display = filename or STDIN
     data = _stdin_bytes()
     try:
-        return display, data, source_from_bytes(display, data)
-    except SourceError as e:
+        return display, data, _sources.source_from_bytes(display, data)
+    except _sources.SourceError as e:
         return display, data, e
 
 
@@ -241,14 +265,15 @@ def _fix_files(
         try:
             data = stdin[1] if stdin is not None and is_stdin else read_bytes(path)
             result = fixer.fix_bytes(path, data, _linter(settings, path), unsafe=unsafe)
-        except SourceError as e:
+        except _sources.SourceError as e:
             _error(f"{path}: cannot fix: {e.message}")
             out.errors += 1
             kept.extend(before)
             continue
         except Exception as e:
             click.echo(
-                f"seqlint: internal error while fixing {visible(path)}: {describe(e)}", err=True
+                f"seqlint: internal error while fixing {visible(path)}: {_parallel.describe(e)}",
+                err=True,
             )
             out.errors += 1
             kept.extend(before)
@@ -271,7 +296,7 @@ def _fix_files(
         else:
             try:
                 fixer.write_bytes_atomic(path, new, expected=data)
-            except (OSError, SourceError) as e:
+            except (OSError, _sources.SourceError) as e:
                 reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
                 _error(f"cannot write {path}: {reason}")
                 out.errors += 1
@@ -311,8 +336,8 @@ def _add_noqa_comments(run: CheckRun) -> tuple[int, int]:
             broken = _newly_broken(src, new.source(), {e.span.cell for e in edits})
             if broken:
                 raise fixer.FixError(f"the comments would break {broken}; nothing was written")
-            fixer.write_bytes_atomic(path, new.to_bytes())
-        except (OSError, SourceError, fixer.FixError, ValueError) as e:
+            fixer.write_bytes_atomic(path, new.to_bytes(), expected=data)
+        except (OSError, _sources.SourceError, fixer.FixError, ValueError) as e:
             reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
             _error(f"{path}: cannot add noqa comments: {reason}")
             failed += 1
@@ -431,7 +456,7 @@ def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unc
     "-j",
     type=click.IntRange(min=1),
     metavar="N",
-    help=f"Check files in N processes (default: the CPUs, here {default_jobs()}; 1: no pool).",
+    help="Check files in N processes (default: the CPUs this process may use; 1: no pool).",
 )
 @click.option(
     "--stdin-filename",
@@ -522,7 +547,7 @@ def check(
         [stdin_filename] if use_stdin and stdin_filename and not file_paths else file_paths
     )
     try:
-        settings = load_settings(
+        settings = _config.load_settings(
             config_start,
             config_file=config_file,
             select=list(select) if select else None,
@@ -530,11 +555,11 @@ def check(
             ignore=list(ignore),
             fail_on=fail_on,
         )
-    except ConfigError as e:
+    except _config.ConfigError as e:
         raise UsageError(str(e)) from None
 
     try:
-        discovery = discover_files(
+        discovery = _files.discover_files(
             file_paths,
             exclude=settings.exclude,
             root=settings.root,
@@ -542,7 +567,7 @@ def check(
             respect_gitignore=respect_gitignore,
             on_warning=_warning,
         )
-    except MissingPathError as e:
+    except _files.MissingPathError as e:
         raise UsageError(str(e)) from None
     if output_file is not None:
         inputs = [*discovery.files, *file_paths, settings.config_path]
@@ -553,15 +578,15 @@ def check(
     if use_stdin:
         display, data, got = _read_stdin_data(stdin_filename)
         stdin_data = (display, data)
-        if isinstance(got, SourceError):
-            run.diagnostics.append(source_error_diagnostic(display, got))
+        if isinstance(got, _sources.SourceError):
+            run.diagnostics.append(_parallel.source_error_diagnostic(display, got))
         else:
             _check_source(got, settings, display, run)
     elif not discovery.files:
         _warning("no Python files found under the given paths")
 
-    cache = None if no_cache or not discovery.files else Cache(settings.root)
-    for result in check_files(discovery.files, settings, jobs=jobs, cache=cache):
+    cache = None if no_cache or not discovery.files else _cache.Cache(settings.root)
+    for result in _parallel.check_files(discovery.files, settings, jobs=jobs, cache=cache):
         if result.error is not None:
             click.echo(
                 f"seqlint: internal error in {visible(result.path)}: {result.error}", err=True
@@ -650,27 +675,27 @@ def summary(file: str, output_format: str, plot: str | None = None) -> int:
     """Print a static model.summary() of each Sequential model in FILE."""
     try:
         if file == STDIN:
-            src = source_from_bytes(STDIN, _stdin_bytes())
+            src = _sources.source_from_bytes(STDIN, _stdin_bytes())
         elif not os.path.exists(file):
             raise UsageError(f"path does not exist: {file}")
         else:
-            src = read_source(file)
-    except SourceError as e:
+            src = _sources.read_source(file)
+    except _sources.SourceError as e:
         _error(f"{file}:{e.line}:{e.column}: {e.message}")
         return EXIT_ERROR
     try:
         models = engine.summarize_source(src)
-    except libcst.ParserSyntaxError as e:
+    except SyntaxError as e:
         diag = engine.syntax_error(src, e)
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR
     except Exception as e:
-        click.echo(f"seqlint: internal error in {visible(file)}: {describe(e)}", err=True)
+        click.echo(f"seqlint: internal error in {visible(file)}: {_parallel.describe(e)}", err=True)
         return EXIT_ERROR
     if output_format == "json":
-        click.echo(json.dumps(summary_json(file, models), indent=2))
+        click.echo(json.dumps(_summary.summary_json(file, models), indent=2))
     else:
-        click.echo(render_summary_text(file, models), nl=False)
+        click.echo(_summary.render_summary_text(file, models), nl=False)
     if plot:
         return _plot_models(src, file, plot)
     return EXIT_CLEAN
@@ -681,10 +706,10 @@ def _plot_models(src: SourceFile, file: str, path: str) -> int:
     from seqlint.plot_model import PlotError, plot_model
 
     try:
-        settings = load_settings([file] if file != STDIN else [])
+        settings = _config.load_settings([file] if file != STDIN else [])
         findings = check_one(src, settings, file)
         count = plot_model(src, findings, path)
-    except (ConfigError, PlotError) as e:
+    except (_config.ConfigError, PlotError) as e:
         raise UsageError(str(e)) from None
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
@@ -964,14 +989,14 @@ def run(
     if not os.path.exists(file):
         raise UsageError(f"path does not exist: {file}")
     try:
-        src = read_source(file)
-    except SourceError as e:
+        src = _sources.read_source(file)
+    except _sources.SourceError as e:
         _error(f"{file}:{e.line}:{e.column}: {e.message}")
         return EXIT_ERROR
     as_json = output_format == "json"
     try:
         analysis = engine.analyse(src)
-    except libcst.ParserSyntaxError as e:
+    except SyntaxError as e:
         diag = engine.syntax_error(src, e)
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR

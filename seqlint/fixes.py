@@ -14,25 +14,26 @@ replace: comments and formatting around them are kept.
 - :func:`import_keras_name`: else, add the name to the ``from ... import`` of a neighbour
 - :func:`guarded`: decorate a rule's fix builder so that a failure costs the fix, not the finding
 
-Call-local edits parse just the slice of text that covers the call (with libcst); the module
-structure (enclosing lists and statements, import bindings) comes from :mod:`ast`, which is
-much faster than a second libcst parse of the whole file.
+Call-local edits parse just the slice of text that covers the call; the module structure
+(enclosing lists and statements, import bindings) comes from a parse of the whole text. Both
+use :mod:`ast` (libcst is only needed to apply and verify fixes, in :mod:`seqlint.fix`).
 """
 
 from __future__ import annotations
 
 import ast
 import functools
+import io
+import re
+import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import ParamSpec, TypeVar
 
-import libcst as cst
-
 from seqlint.diagnostics import Edit, Span
 from seqlint.extract.names import canonical
-from seqlint.extract.positions import PositionsUnavailable, positions
+from seqlint.extract.positions import Locator, PositionsUnavailable
 from seqlint.ir import Loc
 
 P = ParamSpec("P")
@@ -122,18 +123,24 @@ def _valid(loc: Loc) -> bool:
 class _Snippet:
     """A call parsed alone: its node, and text offsets for the nodes in it."""
 
-    node: cst.Call
+    node: ast.Call
     base: int  # text offset of the snippet's first character
-    ranges: dict[int, tuple[int, int, int, int]]
+    code: str  # the parsed (wrapped) code
+    locator: Locator
     starts: tuple[int, ...]  # line starts of the parsed (wrapped) code
 
-    def start(self, node: cst.CSTNode) -> int:
-        r = self.ranges[id(node)]
-        return self.base + self.starts[r[0] - 1] + r[1] - 1  # - 1: the wrapping "("
+    def _offset(self, line: int, byte_col: int) -> int:
+        # - 1: the wrapping "("
+        return self.base + self.starts[line - 1] + self.locator.column(line, byte_col) - 1
 
-    def end(self, node: cst.CSTNode) -> int:
-        r = self.ranges[id(node)]
-        return self.base + self.starts[r[2] - 1] + r[3] - 1
+    def start(self, node: ast.AST) -> int:
+        return self._offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+
+    def end(self, node: ast.AST) -> int:
+        return self._offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+
+    def source(self, node: ast.AST) -> str:
+        return self.code[self.start(node) - self.base + 1 : self.end(node) - self.base + 1]
 
 
 def _call(text: str, call: Loc) -> _Snippet | None:
@@ -146,20 +153,17 @@ def _call(text: str, call: Loc) -> _Snippet | None:
         return None
     code = "(" + text[start:end] + "\n)\n"
     try:
-        module = cst.parse_module(code)
-        ranges = positions(module)
-    except (cst.ParserSyntaxError, RecursionError):
+        module = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     stmt = module.body[0] if len(module.body) == 1 else None
-    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+    if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
         return None
-    expr = stmt.body[0]
-    if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call):
+    snip = _Snippet(stmt.value, start, code, Locator(code), _line_starts(code))
+    # only the wrapping parenthesis: the slice is exactly the call
+    if snip.start(snip.node) != start or snip.end(snip.node) != end:
         return None
-    node = expr.value
-    if len(node.lpar) != 1:  # only the wrapping parenthesis: the slice is exactly the call
-        return None
-    return _Snippet(node, start, ranges, _line_starts(code))
+    return snip
 
 
 def rename_keyword(text: str, call: Loc, old: str, new: str) -> Edit | None:
@@ -167,13 +171,12 @@ def rename_keyword(text: str, call: Loc, old: str, new: str) -> Edit | None:
     snip = _call(text, call)
     if snip is None:
         return None
-    found = [a.keyword for a in snip.node.args if a.keyword is not None and a.keyword.value == old]
-    if len(found) != 1 or any(
-        a.keyword is not None and a.keyword.value == new for a in snip.node.args
-    ):
+    keywords = snip.node.keywords
+    found = [k for k in keywords if k.arg == old]
+    if len(found) != 1 or any(k.arg == new for k in keywords):
         return None
-    kw = found[0]
-    return _edit(text, snip.start(kw), snip.end(kw), new)
+    at = snip.start(found[0])  # a keyword's range starts at its name
+    return _edit(text, at, at + len(old), new)
 
 
 def rename_method(text: str, call: Loc, old: str, new: str) -> Edit | None:
@@ -182,9 +185,10 @@ def rename_method(text: str, call: Loc, old: str, new: str) -> Edit | None:
     if snip is None:
         return None
     func = snip.node.func
-    if not isinstance(func, cst.Attribute) or func.attr.value != old:
+    if not isinstance(func, ast.Attribute) or func.attr != old:
         return None
-    return _edit(text, snip.start(func.attr), snip.end(func.attr), new)
+    at = snip.end(func)  # an attribute's range ends with its name
+    return _edit(text, at - len(old), at, new)
 
 
 def replace_string(
@@ -207,27 +211,34 @@ def replace_string(
     snip = _call(text, call)
     if snip is None:
         return None
-    values: list[cst.BaseExpression] = []
-    positional = 0
-    for arg in snip.node.args:
-        if arg.star:
-            if position is not None and arg.keyword is None:
+    values: list[ast.expr] = []
+    for index, arg in enumerate(snip.node.args):
+        if isinstance(arg, ast.Starred):
+            if position is not None:
                 return None  # *args: positions after it are unknown
             continue
-        if arg.keyword is None:
-            index = positional
-            positional += 1
-            if (keyword is None and position is None) or index == position:
-                values.append(arg.value)
-        elif (keyword is None and position is None) or arg.keyword.value == keyword:
-            values.append(arg.value)
-    found = [s for v in values for s in _strings(v) if _value(s) == old_value]
+        if (keyword is None and position is None) or index == position:
+            values.append(arg)
+    for kw in snip.node.keywords:
+        if kw.arg is None:  # **kwargs
+            if position is not None:
+                return None
+            continue
+        if (keyword is None and position is None) or kw.arg == keyword:
+            values.append(kw.value)
+    found = [
+        (node, style)
+        for v in values
+        for node in _strings(v)
+        if node.value == old_value and (style := _literal(snip.source(node))) is not None
+    ]
     if len(found) != 1:
         return None
-    literal = _requote(found[0], new_value)
+    node, (prefix, quote) = found[0]
+    literal = _requote(prefix, quote, new_value)
     if literal is None:
         return None
-    return _edit(text, snip.start(found[0]), snip.end(found[0]), literal)
+    return _edit(text, snip.start(node), snip.end(node), literal)
 
 
 def argument_position(definition: object, name: str) -> int | None:
@@ -238,34 +249,44 @@ def argument_position(definition: object, name: str) -> int | None:
     return positional.index(name) if name in positional else None
 
 
-def _strings(node: cst.BaseExpression) -> Iterator[cst.SimpleString]:
-    if isinstance(node, cst.SimpleString):
+def _strings(node: ast.expr) -> Iterator[ast.Constant]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
         yield node
-    elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-        for el in node.elements:
-            if isinstance(el, cst.Element):
-                yield from _strings(el.value)
-    elif isinstance(node, cst.Dict):
-        for item in node.elements:
-            if isinstance(item, cst.DictElement):
-                yield from _strings(item.value)
+    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        for el in node.elts:
+            yield from _strings(el)
+    elif isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is not None:
+                yield from _strings(value)
 
 
-def _value(node: cst.SimpleString) -> str | None:
-    if "b" in node.prefix.lower():
+_STRING_START = re.compile(r"([rRuU]?)('{3}|\"{3}|'|\")")
+
+
+def _literal(source: str) -> tuple[str, str] | None:
+    """(prefix, quote) of ``source`` when it is one plain string literal (not bytes, not an
+    f-string, not several literals concatenated)."""
+    match = _STRING_START.match(source)
+    if match is None or not source.endswith(match.group(2)):
         return None
     try:
-        value = node.evaluated_value
-    except Exception:
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(source).readline)
+            if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)
+        ]
+    except (tokenize.TokenError, SyntaxError):
         return None
-    return value if isinstance(value, str) else None
+    if len(tokens) != 1 or tokens[0].type != tokenize.STRING:
+        return None
+    return match.group(1), match.group(2)
 
 
-def _requote(node: cst.SimpleString, value: str) -> str | None:
-    """``value`` as a literal with the prefix and quotes of ``node``; None when it would need
-    escapes that the literal's style cannot hold."""
-    prefix, quote = node.prefix, node.quote
-    if any(c in value for c in ("\\", "\n", "\r", quote[0])) or "f" in prefix.lower():
+def _requote(prefix: str, quote: str, value: str) -> str | None:
+    """``value`` as a literal with ``prefix`` and ``quote``; None when it would need escapes
+    that the literal's style cannot hold."""
+    if any(c in value for c in ("\\", "\n", "\r", quote[0])):
         return None
     return f"{prefix}{quote}{value}{quote}"
 
@@ -554,18 +575,9 @@ def _callee_prefix(text: str, call: Loc) -> str | None:
     if snip is None:
         return None
     func = snip.node.func
-    if not isinstance(func, cst.Attribute):
+    if not isinstance(func, ast.Attribute):
         return None
-    return _dotted_cst(func.value)
-
-
-def _dotted_cst(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted_cst(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
+    return _dotted(func.value)
 
 
 @lru_cache(maxsize=2)
@@ -605,9 +617,9 @@ def import_keras_name(
     snip = _call(text, like)
     found = _bindings(text)
     mod = _module(text)
-    if snip is None or found is None or mod is None or not isinstance(snip.node.func, cst.Name):
+    if snip is None or found is None or mod is None or not isinstance(snip.node.func, ast.Name):
         return None
-    binding = found[0].get(snip.node.func.value)
+    binding = found[0].get(snip.node.func.id)
     module, _, short = target.rpartition(".")
     if (
         binding is None
@@ -626,7 +638,7 @@ def import_keras_name(
             and not stmt.level
             and stmt.module
             and canonical(stmt.module) == module
-            and any((a.asname or a.name) == snip.node.func.value for a in stmt.names)
+            and any((a.asname or a.name) == snip.node.func.id for a in stmt.names)
         ):
             last = stmt.names[-1]
             if last.end_lineno is None or last.end_col_offset is None:

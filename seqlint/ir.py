@@ -206,6 +206,16 @@ class ImportInfo:
     guarded: bool = False
 
 
+@dataclass(frozen=True)
+class Incomplete:
+    """A place where the analysis stopped following the code (a budget ran out, the code
+    nests too deeply): what it may have bound or changed became unknown or uncertain, and
+    the code after it was analysed from there."""
+
+    loc: Loc
+    reason: str
+
+
 @dataclass(eq=False)
 class FileIR:
     """Everything extracted from one source."""
@@ -216,6 +226,8 @@ class FileIR:
     objects: list[ObjectCall] = field(default_factory=list)
     # every other call of a ``keras.*`` function (utilities such as to_categorical)
     keras_calls: list[ObjectCall] = field(default_factory=list)
+    # where the analysis was cut short (reported as SEQ002 analysis-incomplete)
+    incomplete: list[Incomplete] = field(default_factory=list)
 
     def ordered_models(self) -> list[ModelIR]:
         """Models in Keras-summary order: first bound to module-level names, then the rest."""

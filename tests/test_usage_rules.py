@@ -316,8 +316,14 @@ model.fit(np.random.rand(10, 2), np.random.rand(10))
 plot_boundary(model)
 """
     assert hits(code, "hidden-softmax") == [6]
-    # before training, the helper might have changed the model: silence
-    before = code.replace("model.fit(np.random.rand(10, 2), np.random.rand(10))\n", "")
+    # compiled, not trained: the helper looks at the model, it does not add layers
+    untrained = code.replace("model.fit(np.random.rand(10, 2), np.random.rand(10))\n", "")
+    assert hits(untrained, "hidden-softmax") == [6]
+    # before compile, the helper might have changed the layers: silence
+    before = untrained.replace('model.compile(optimizer="adam", loss="mse")\n', "")
+    before = before.replace(
+        "plot_boundary(model)\n", "plot_boundary(model)\nmodel.compile(loss='mse')\n"
+    )
     assert hits(before, "hidden-softmax") == []
 
 

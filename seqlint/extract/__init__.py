@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from seqlint.extract.interp import Interpreter
-from seqlint.extract.positions import LazyLocator, Locator, PositionsUnavailable
+from seqlint.extract.positions import Locator
 from seqlint.ir import FileIR
 
 
-def parse(text: str) -> cst.Module:
-    """Parse Python source; raises :class:`libcst.ParserSyntaxError` on invalid code."""
-    return cst.parse_module(text)
+class Parsed:
+    """A parsed module together with the text its positions refer to."""
+
+    __slots__ = ("tree", "text")
+
+    def __init__(self, tree: ast.Module, text: str) -> None:
+        self.tree = tree
+        self.text = text
 
 
-def extract(module: cst.Module, lazy_positions: bool = False) -> FileIR:
+def parse(text: str) -> Parsed:
+    """Parse Python source with CPython's parser; raises :class:`SyntaxError` on invalid
+    code (also for nesting CPython refuses, see :func:`seqlint.extract.guard.parse`)."""
+    from seqlint.extract.guard import parse as guarded_parse
+
+    return Parsed(guarded_parse(text), text)
+
+
+def extract(parsed: Parsed, lazy_positions: bool = False) -> FileIR:
     """Every Sequential model of a parsed module, with its compile/fit calls and data.
 
-    With ``lazy_positions`` source positions are computed when a location is first read
-    (reading one may then raise :class:`PositionsUnavailable`); otherwise up front.
+    (``lazy_positions`` is accepted for compatibility: ``ast`` positions cost nothing.)
     """
-    if lazy_positions:
-        return Interpreter(module, LazyLocator(module)).run()
-    locator = Locator(module)
-    try:
-        locator.ranges  # noqa: B018  (computed now)
-    except PositionsUnavailable:
-        # the position pass recurses once per nesting level; a generated file with
-        # thousands of nested nodes is nothing we can analyse, and no reason to crash
-        return FileIR()
-    return Interpreter(module, locator).run()
+    return Interpreter(parsed.tree, Locator(parsed.text)).run()
 
 
 def extract_text(text: str) -> FileIR:

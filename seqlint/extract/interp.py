@@ -1,4 +1,5 @@
-"""A small abstract interpreter over libcst that finds Sequential models without running code.
+"""A small abstract interpreter over CPython's ``ast`` that finds Sequential models without
+running code.
 
 It walks a module in source order, keeping an environment of abstract values: constants,
 references to imported names, layer calls, models, arrays. Functions are interpreted when called
@@ -15,9 +16,6 @@ import itertools
 import os
 from collections.abc import Sequence
 from typing import Any
-
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
 
 from seqlint.extract import data
 from seqlint.extract.names import canonical, classify
@@ -38,6 +36,7 @@ from seqlint.ir import (
     Entry,
     FileIR,
     ImportInfo,
+    Incomplete,
     InputDecl,
     LayerCall,
     Loc,
@@ -49,9 +48,23 @@ from seqlint.layers import get_layer
 from seqlint.layers.base import UNKNOWN
 
 MISSING: Any = object()
-MAX_STEPS = 200_000
+#: evaluation steps one top-level statement (or one function run because nobody calls it)
+#: may take before it is cut short and reported (SEQ002)
+MAX_STATEMENT_STEPS = 100_000
+#: steps for the whole file; past them each further statement gets only SMALL_STEPS, so the
+#: simple statements that build models are still followed, and hostile files stay fast
+MAX_FILE_STEPS = 600_000
+SMALL_STEPS = 200
+#: steps a loop over known items runs concretely before the rest of it is widened (its body
+#: followed once more with the loop variable unknown, what it changes uncertain)
+LOOP_STEPS = 4_000
 MAX_DEPTH = 12
+MAX_RECURSION = 2  # calls of one function active at once
 MAX_UNROLL = 512
+#: the size past which an abstract value becomes UNKNOWN: items of a list, tuple, dict or
+#: characters of a string, and bits of an integer
+MAX_ITEMS = 10_000
+MAX_INT_BITS = 4_096
 
 
 class _KerasSelf:
@@ -160,7 +173,7 @@ class Frame:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, locator: Locator) -> None:
+    def __init__(self, module: ast.Module, locator: Locator) -> None:
         self.module = module
         self.locator = locator
         self.file = FileIR()
@@ -168,7 +181,16 @@ class Interpreter:
         self.taint = 0
         self.guard = 0  # depth of ``try`` bodies (with handlers) being executed
         self.steps = 0
+        self.limit = MAX_STATEMENT_STEPS
         self.depth = 0
+        # id(FuncVal) -> how many calls of it are being interpreted (recursion)
+        self.active: dict[int, int] = {}
+        self.assigned_attrs: set[str] = set()
+        # Keras's global image data format (``set_image_data_format``): layers made while it
+        # is not the default get it as their ``data_format``
+        self.image_format: Any = "channels_last"
+        # id(a loop node of this module) -> the names it reads (the module keeps it alive)
+        self.read_names: dict[int, frozenset[str]] = {}
         self.functions: list[FuncVal] = []
         self.star_modules: list[str] = []
         self._binding = itertools.count()
@@ -177,46 +199,98 @@ class Interpreter:
         # evaluated, where they were written when known)
         self.spreads: dict[int, tuple[int, list[Loc] | None]] = {}
         # id(a list) -> (the list, its items' ids then, where each item was written)
-        self.list_locs: dict[int, tuple[ListVal, tuple[int, ...], list[Loc]]] = {}
+        self.list_locs: dict[int, tuple[ListVal, tuple[int, ...], list[Loc | ast.expr]]] = {}
 
     # ---- entry point -----------------------------------------------------------------------
 
     def run(self) -> FileIR:
+        for stmt in self.module.body:
+            if not self.isolated(stmt, lambda stmt=stmt: self.exec_stmt(stmt, self.scope)):
+                self.release()
+                return self.file
+        self.scope.vars.setdefault("__name__", "__main__")
+        # Functions nobody called still build models worth checking: run them with their
+        # parameters unknown (defaults kept, except None which is usually a placeholder).
+        # Methods nobody called run on an instance of their class (the file's own, or one
+        # made by running ``__init__``), so ``self.model`` is the model ``__init__`` built;
+        # their calls' order is unknown (taint 1), so order rules leave them alone.
+        for fn in list(self.functions):
+            if not fn.called and not self.isolated(
+                fn.node, lambda fn=fn: self.run_uncalled(fn), binds=False
+            ):
+                break
+        self.release()
+        return self.file
+
+    def release(self) -> None:
+        """Break the reference cycles of the run (scopes hold functions that hold their
+        scopes, classes hold their instances), so the file's objects are freed as soon as
+        the result is, without a full garbage collection traversing them."""
+        for fn in self.functions:
+            fn.scope = None
+            if fn.owner is not None:
+                fn.owner.instances.clear()
+                fn.owner.methods.clear()
+        self.functions.clear()
+        self.scope.vars.clear()
+        self.list_locs.clear()
+        self.spreads.clear()
+
+    def run_uncalled(self, fn: FuncVal) -> None:
+        if fn.called:
+            return
+        if fn.owner is None or _decorated(fn.node):
+            self.call_function(fn, (), {}, uncalled=True)
+        elif fn.owner.kind != "plain":
+            self.call_function(fn, (KERAS_SELF,), {}, uncalled=True, bound_taint=0)
+        else:
+            instance = self.instance_of(fn.owner)
+            if not fn.called:  # (instance_of may just have run it: ``__init__``)
+                self.call_function(fn, (instance,), {}, uncalled=True, bound_taint=1)
+
+    def isolated(self, node: ast.AST, step: Any, binds: bool = True) -> bool:
+        """Run ``step`` (one top-level statement, or one uncalled function) within a step
+        budget. When it is cut short (budget, nesting too deep, an internal error), what it
+        may have bound becomes unknown, the models it touched become uncertain, the place is
+        recorded (SEQ002), and the analysis goes on. False when nothing after it can run."""
+        allowance = MAX_STATEMENT_STEPS if self.steps < MAX_FILE_STEPS else SMALL_STEPS
+        self.limit = self.steps + allowance
+        before = {m.uid: (len(m.entries), len(m.calls)) for m in self.file.models}
+        saved = (self.taint, self.guard, self.depth, self.frame)
         try:
-            self.exec_block(self.module.body, self.scope)
-            self.scope.vars.setdefault("__name__", "__main__")
-            # Functions nobody called still build models worth checking: run them with their
-            # parameters unknown (defaults kept, except None which is usually a placeholder).
-            # Methods nobody called run on an instance of their class (the file's own, or one
-            # made by running ``__init__``), so ``self.model`` is the model ``__init__`` built;
-            # their calls' order is unknown (taint 1), so order rules leave them alone.
-            for fn in list(self.functions):
-                if fn.called:
-                    continue
-                if fn.owner is None or _decorated(fn.node):
-                    self.call_function(fn, (), {}, uncalled=True)
-                    continue
-                if fn.owner.kind != "plain":
-                    self.call_function(fn, (KERAS_SELF,), {}, uncalled=True, bound_taint=0)
-                    continue
-                instance = self.instance_of(fn.owner)
-                if not fn.called:  # (instance_of may just have run it: ``__init__``)
-                    self.call_function(fn, (instance,), {}, uncalled=True, bound_taint=1)
-        except (Budget, RecursionError, _Return, _Break, _Continue):
-            # (a return/break outside any function or loop: libcst parses it, CPython's
+            step()
+            return True
+        except (_Return, _Break, _Continue):
+            # (a return/break outside any function or loop: ast parses it, CPython's
             # compiler refuses the file, e.g. a notebook function body split over cells)
             for m in self.file.models:
                 m.uncertain = True
+            return False
+        except Budget:
+            reason = "it takes more steps than the analysis budget allows"
         except MemoryError:
             raise  # an analysis that did not finish must fail loudly, never look clean
-        except Exception:
+        except RecursionError:
+            reason = "it nests too deeply to be followed"
+        except Exception as err:
             # Real-world code reaches corners we did not foresee; a linter must not crash on
-            # it. What was found so far is kept, marked uncertain so no rule guesses from it.
+            # it: what the statement did is unknown, and the rest of the file is analysed.
             if os.environ.get("SEQLINT_STRICT"):
                 raise
-            for m in self.file.models:
-                m.uncertain = True
-        return self.file
+            reason = f"seqlint could not follow it ({type(err).__name__})"
+        self.taint, self.guard, self.depth, self.frame = saved
+        self.active.clear()
+        touched = False
+        for m in self.file.models:
+            if before.get(m.uid) != (len(m.entries), len(m.calls)):
+                m.uncertain = touched = True
+        if binds:  # (a function run because nobody calls it binds nothing outside it)
+            for name in _stored_names(node):
+                self.scope.vars[name] = UNKNOWN
+        # reported where it may hide something: a model it touched, or one it may build
+        if touched or "Sequential" in self.locator.source(node):
+            self.file.incomplete.append(Incomplete(self.locator.head(node), reason))
+        return True
 
     def instance_of(self, cls: ClassVal) -> Instance:
         """The last instance the file made of ``cls``, else a new one ``__init__`` has run on."""
@@ -232,7 +306,7 @@ class Interpreter:
 
     # ---- helpers ---------------------------------------------------------------------------
 
-    def loc(self, node: cst.CSTNode) -> Loc:
+    def loc(self, node: ast.AST) -> Loc:
         return self.locator.loc(node)
 
     @property
@@ -242,7 +316,7 @@ class Interpreter:
 
     def tick(self) -> None:
         self.steps += 1
-        if self.steps > MAX_STEPS:
+        if self.steps > self.limit:
             raise Budget
 
     def new_model(self, loc: Loc) -> ModelIR:
@@ -252,113 +326,109 @@ class Interpreter:
 
     # ---- statements ------------------------------------------------------------------------
 
-    def exec_block(self, stmts: Sequence[cst.CSTNode], scope: Scope) -> None:
+    def exec_block(self, stmts: Sequence[ast.stmt], scope: Scope) -> None:
         for stmt in stmts:
             self.exec_stmt(stmt, scope)
 
-    def exec_body(self, body: cst.BaseSuite, scope: Scope) -> None:
-        self.exec_block(body.body, scope)
-
-    def exec_stmt(self, stmt: cst.CSTNode, scope: Scope) -> None:
+    def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
         self.tick()
-        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-            for small in stmt.body:
-                self.exec_small(small, scope)
-        elif isinstance(stmt, cst.If):
-            self.exec_if(stmt, scope)
-        elif isinstance(stmt, cst.For):
-            self.exec_for(stmt, scope)
-        elif isinstance(stmt, cst.While):
-            self.exec_uncertain([stmt.body], scope, loop=True)
-            if stmt.orelse is not None:
-                self.exec_uncertain([stmt.orelse.body], scope)
-        elif isinstance(stmt, (cst.Try, cst.TryStar)):
-            self.exec_try(stmt, scope)
-        elif isinstance(stmt, cst.With):
-            for item in stmt.items:
-                value = self.ev(item.item, scope)
-                if item.asname is not None:
-                    self.assign(item.asname.name, UNKNOWN if value is MISSING else UNKNOWN, scope)
-            self.exec_body(stmt.body, scope)
-        elif isinstance(stmt, cst.FunctionDef):
-            self.define_function(stmt, scope)
-        elif isinstance(stmt, cst.ClassDef):
-            self.define_class(stmt, scope)
-        elif isinstance(stmt, cst.Match):
-            self.exec_uncertain([case.body for case in stmt.cases], scope)
+        handler = _STMT_HANDLERS.get(type(stmt))
+        if handler is not None:
+            handler(self, stmt, scope)
 
-    def exec_small(self, node: cst.CSTNode, scope: Scope) -> None:
-        if isinstance(node, cst.Expr):
-            self.ev(node.value, scope)
-        elif isinstance(node, cst.Assign):
-            value = self.ev(node.value, scope)
-            for target in node.targets:
-                self.assign(target.target, value, scope)
-        elif isinstance(node, cst.AnnAssign):
-            if node.value is not None:
-                self.assign(node.target, self.ev(node.value, scope), scope)
-        elif isinstance(node, cst.AugAssign):
-            current = self.ev(node.target, scope)
-            value = self.ev(node.value, scope)
-            op = _BINOPS.get(type(node.operator).__name__.replace("Assign", ""))
-            result = self.binop(op, current, value) if op else UNKNOWN
-            if isinstance(current, ListVal) and op == "+":
-                items = self.iterate(value)
-                if items is None or self.taint > current.level:
-                    current.items.append(_Maybe(UNKNOWN))
-                else:
-                    current.items.extend(items)
-                result = current
-            self.assign(node.target, result, scope)
-        elif isinstance(node, cst.Import):
-            self.exec_import(node, scope)
-        elif isinstance(node, cst.ImportFrom):
-            self.exec_import_from(node, scope)
-        elif isinstance(node, cst.Return):
-            value = self.ev(node.value, scope) if node.value is not None else None
-            if self.taint > self.frame.taint:
-                self.frame.uncertain_return = True
-            raise _Return(value)
-        elif isinstance(node, cst.Break):
-            raise _Break
-        elif isinstance(node, cst.Continue):
-            raise _Continue
-        elif isinstance(node, cst.Global):
-            scope.globals.update(n.name.value for n in node.names)
-        elif isinstance(node, cst.Del):
-            self.delete(node.target, scope)
+    def exec_Expr(self, node: ast.Expr, scope: Scope) -> None:
+        self.ev(node.value, scope)
 
-    def delete(self, target: cst.BaseExpression, scope: Scope) -> None:
-        if isinstance(target, cst.Name):
-            scope.vars.pop(target.value, None)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self.delete(el.value, scope)
-        elif isinstance(target, cst.Subscript):
+    def exec_Assign(self, node: ast.Assign, scope: Scope) -> None:
+        value = self.ev(node.value, scope)
+        for target in node.targets:
+            self.assign(target, value, scope)
+
+    def exec_AnnAssign(self, node: ast.AnnAssign, scope: Scope) -> None:
+        if node.value is not None:
+            self.assign(node.target, self.ev(node.value, scope), scope)
+
+    def exec_AugAssign(self, node: ast.AugAssign, scope: Scope) -> None:
+        current = self.ev(node.target, scope)
+        value = self.ev(node.value, scope)
+        op = _BINOPS.get(type(node.op))
+        result = self.binop(op, current, value) if op else UNKNOWN
+        if isinstance(current, ListVal) and op == "+":
+            items = self.iterate(value)
+            if items is not None and len(current.items) + len(items) > MAX_ITEMS:
+                items = None
+            if items is None or self.taint > current.level:
+                current.items.append(_Maybe(UNKNOWN))
+            else:
+                current.items.extend(items)
+            result = current
+        self.assign(node.target, result, scope)
+
+    def exec_Return(self, node: ast.Return, scope: Scope) -> None:
+        value = self.ev(node.value, scope) if node.value is not None else None
+        if self.taint > self.frame.taint:
+            self.frame.uncertain_return = True
+        raise _Return(value)
+
+    def exec_Break(self, node: ast.Break, scope: Scope) -> None:
+        raise _Break
+
+    def exec_Continue(self, node: ast.Continue, scope: Scope) -> None:
+        raise _Continue
+
+    def exec_Global(self, node: ast.Global, scope: Scope) -> None:
+        scope.globals.update(node.names)
+
+    def exec_Delete(self, node: ast.Delete, scope: Scope) -> None:
+        for target in node.targets:
+            self.delete(target, scope)
+
+    def exec_While(self, node: ast.While, scope: Scope) -> None:
+        self.exec_uncertain([node.body], scope, loop=True)
+        if node.orelse:
+            self.exec_uncertain([node.orelse], scope)
+
+    def exec_With(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
+        for item in node.items:
+            self.ev(item.context_expr, scope)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, UNKNOWN, scope)
+        self.exec_block(node.body, scope)
+
+    def exec_Match(self, node: ast.Match, scope: Scope) -> None:
+        self.exec_uncertain([case.body for case in node.cases], scope)
+
+    def delete(self, target: ast.expr, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            scope.vars.pop(target.id, None)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for el in target.elts:
+                self.delete(el, scope)
+        elif isinstance(target, ast.Subscript):
             base = self.ev(target.value, scope)
             if isinstance(base, ModelIR):
                 base.uncertain = True
 
-    def exec_import(self, node: cst.Import, scope: Scope) -> None:
+    def exec_Import(self, node: ast.Import, scope: Scope) -> None:
         for alias in node.names:
-            full = get_full_name_for_node(alias.name) or ""
+            full = alias.name
             self.file.imports.append(
                 ImportInfo(canonical(full), (), self.loc(node), raw=full, guarded=self.guarded)
             )
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                scope.assign(alias.asname.name.value, Ref(canonical(full)))
+            if alias.asname is not None:
+                scope.assign(alias.asname, Ref(canonical(full)))
             else:
                 top = full.split(".", 1)[0]
                 scope.assign(top, Ref(canonical(top)))
 
-    def exec_import_from(self, node: cst.ImportFrom, scope: Scope) -> None:
+    def exec_ImportFrom(self, node: ast.ImportFrom, scope: Scope) -> None:
         raw = ""
-        if node.relative:
+        if node.level:
             module = None
         else:
-            raw = (get_full_name_for_node(node.module) or "") if node.module else ""
+            raw = node.module or ""
             module = canonical(raw) if node.module else None
-        if isinstance(node.names, cst.ImportStar):
+        if len(node.names) == 1 and node.names[0].name == "*":
             if module:
                 self.star_modules.append(module)
                 self.file.imports.append(
@@ -367,47 +437,49 @@ class Interpreter:
             return
         names = []
         for alias in node.names:
-            name = get_full_name_for_node(alias.name) or ""
+            name = alias.name
             names.append(name)
-            bound = (
-                alias.asname.name.value
-                if isinstance(alias.asname, cst.AsName) and isinstance(alias.asname.name, cst.Name)
-                else name
-            )
             value = Ref(canonical(f"{module}.{name}")) if module else UNKNOWN
-            scope.assign(bound, value)
+            scope.assign(alias.asname or name, value)
         if module:
             self.file.imports.append(
                 ImportInfo(module, tuple(names), self.loc(node), raw=raw, guarded=self.guarded)
             )
 
-    def exec_if(self, node: cst.If, scope: Scope) -> None:
+    def exec_If(self, node: ast.If, scope: Scope) -> None:
         test = self.truth(self.ev(node.test, scope))
-        orelse: list[cst.BaseSuite] = []
-        if isinstance(node.orelse, cst.Else):
-            orelse = [node.orelse.body]
-        if test is True:
-            self.exec_body(node.body, scope)
-        elif test is False:
-            if isinstance(node.orelse, cst.If):
-                self.exec_if(node.orelse, scope)
-            elif orelse:
-                self.exec_body(orelse[0], scope)
-        else:
+        if test is None:
             self.exec_branches(node, scope)
+            return
+        taken, other = (node.body, node.orelse) if test else (node.orelse, node.body)
+        self.exec_block(taken, scope)  # an ``elif`` is an If alone in ``orelse``
+        if other and any("Sequential" in self.locator.source(stmt) for stmt in other):
+            # ``if STATELESS: model = ... else: model = ...``: the model the branch not taken
+            # builds is extracted too (with its own findings); nothing it binds or returns
+            # survives, and the models that exist already are left as they are
+            frame, returned = self.frame, self.frame.uncertain_return
+            kept = [(m, list(m.entries), list(m.calls), m.uncertain) for m in self.file.models]
+            self.exec_sandboxed([other], scope)
+            frame.uncertain_return = returned
+            for model, entries, calls, uncertain in kept:
+                model.entries, model.calls, model.uncertain = entries, calls, uncertain
 
-    def exec_branches(self, node: cst.If, scope: Scope) -> None:
+    def exec_branches(self, node: ast.If, scope: Scope) -> None:
         """Follow every branch of an if/elif chain whose tests are unknown; merge what they bind."""
         branches: list[list[Any]] = []
-        current: cst.If | cst.Else | None = node
+        current: ast.If | None = node
+        has_else = False
         while current is not None:
-            if isinstance(current, cst.If):
-                branches.append([current.body])
-                current = current.orelse
+            branches.append([current.body])
+            orelse = current.orelse
+            if len(orelse) == 1 and isinstance(orelse[0], ast.If):
+                current = orelse[0]
             else:
-                branches.append([current.body])
+                if orelse:
+                    branches.append([orelse])
+                    has_else = True
                 current = None
-        if not isinstance(_last_orelse(node), cst.Else):
+        if not has_else:
             branches.append([])  # the implicit "no branch taken"
         # ``if keras.__version__ ...`` / ``if hasattr(model, "fit_generator")``: the branches are
         # compatibility code for other versions, so what fails in one of them is on purpose
@@ -427,7 +499,7 @@ class Interpreter:
                 scope.vars = dict(before)
                 try:
                     for body in bodies:
-                        self.exec_body(body, scope)
+                        self.exec_block(body, scope)
                 except (_Break, _Continue, _Return) as signal:
                     if isinstance(signal, _Return):
                         self.frame.uncertain_return = True
@@ -449,7 +521,7 @@ class Interpreter:
                 merged[key] = UNKNOWN
         scope.vars = merged
 
-    def exec_sandboxed(self, bodies: list[cst.BaseSuite], scope: Scope) -> None:
+    def exec_sandboxed(self, bodies: list[list[ast.stmt]], scope: Scope) -> None:
         """Run bodies that only happen on a path we do not follow (``except`` handlers): models
         they build are found, but nothing they bind survives."""
         before = dict(scope.vars)
@@ -458,53 +530,94 @@ class Interpreter:
             for body in bodies:
                 scope.vars = dict(before)
                 with contextlib.suppress(_Break, _Continue, _Return):
-                    self.exec_body(body, scope)
+                    self.exec_block(body, scope)
         finally:
             self.taint -= 1
             scope.vars = before
 
-    def exec_uncertain(self, bodies: list[cst.BaseSuite], scope: Scope, loop: bool = False) -> None:
+    def exec_uncertain(
+        self, bodies: list[list[ast.stmt]], scope: Scope, loop: bool = False
+    ) -> None:
         """Run bodies once (an unknown loop, a while, a match) and forget what they bind."""
         self.exec_alternatives([[b] for b in bodies] + [[]], scope)
 
-    def exec_for(self, node: cst.For, scope: Scope) -> None:
+    def exec_For(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
         iterable = self.ev(node.iter, scope)
         items = self.iterate(iterable)
         if items is None or len(items) > MAX_UNROLL:
-            before = dict(scope.vars)
-            self.taint += 1
-            try:
-                self.assign(node.target, UNKNOWN, scope)
-                try:
-                    self.exec_body(node.body, scope)
-                except (_Break, _Continue):
-                    pass
-                except _Return:
-                    self.frame.uncertain_return = True
-            finally:
-                self.taint -= 1
-            for key, value in list(scope.vars.items()):
-                if before.get(key, MISSING) is not value:
-                    scope.vars[key] = UNKNOWN
+            self.widen(node, scope)
             return
+        start = self.steps
         broke = False
-        for item in items:
+        for index, item in enumerate(items):
+            if index and self.steps - start > LOOP_STEPS:
+                # long enough: what further iterations do is followed once, as unknown
+                self.widen(node, scope, followed=index, total=len(items))
+                return
             self.assign(node.target, item, scope)
             try:
-                self.exec_body(node.body, scope)
+                self.exec_block(node.body, scope)
             except _Continue:
                 continue
             except _Break:
                 broke = True
                 break
-        if not broke and node.orelse is not None:
-            self.exec_body(node.orelse.body, scope)
+        if not broke and node.orelse:
+            self.exec_block(node.orelse, scope)
 
-    def exec_try(self, node: cst.Try | cst.TryStar, scope: Scope) -> None:
+    def widen(
+        self, node: ast.For | ast.AsyncFor, scope: Scope, followed: int = 0, total: int = 0
+    ) -> None:
+        """Follow a loop's body once with its variable unknown: what it binds becomes
+        unknown, what it adds to models is uncertain. A body that cannot touch a model, a
+        layer, a function or class of the file or data is not even followed."""
+        if not self.relevant(node, scope):
+            for name in _stored_names(node):
+                scope.assign(name, UNKNOWN)
+            return
+        before = dict(scope.vars)
+        sizes = {m.uid: len(m.entries) for m in self.file.models} if followed else {}
+        self.taint += 1
+        try:
+            self.assign(node.target, UNKNOWN, scope)
+            try:
+                self.exec_block(node.body, scope)
+            except (_Break, _Continue):
+                pass
+            except _Return:
+                self.frame.uncertain_return = True
+        finally:
+            self.taint -= 1
+        for key, value in list(scope.vars.items()):
+            if before.get(key, MISSING) is not value:
+                scope.vars[key] = UNKNOWN
+        if followed and any(sizes.get(m.uid, 0) != len(m.entries) for m in self.file.models):
+            reason = (
+                f"a loop that changes a model's layers was followed for {followed} of its "
+                f"{total} iterations"
+            )
+            self.file.incomplete.append(Incomplete(self.locator.head(node), reason))
+
+    def relevant(self, node: ast.AST, scope: Scope) -> bool:
+        """Whether code may touch what the analysis follows: a model, a layer, a Keras or
+        NumPy name, data, a function or class of the file (by the names it reads)."""
+        names = self.read_names.get(id(node))
+        if names is None:
+            names = self.read_names[id(node)] = _read_names(node)
+        for name in names:
+            value = scope.lookup(name)
+            if value is MISSING:
+                if self.star_modules or name[:1].isupper():
+                    return True  # a name from ``import *``, or a snippet's unimported class
+            elif _interesting(value):
+                return True
+        return False
+
+    def exec_Try(self, node: ast.Try | ast.TryStar, scope: Scope) -> None:
         guard = 1 if _may_handle_api_errors(node) else 0
         self.guard += guard
         try:
-            self.exec_body(node.body, scope)
+            self.exec_block(node.body, scope)
         except (_Break, _Continue, _Return):
             raise
         finally:
@@ -512,42 +625,50 @@ class Interpreter:
         for handler in node.handlers:
             # ``except ImportError: from tensorflow import keras`` style fallbacks: take the
             # imports of a handler only for names the try body did not bind.
-            for stmt in handler.body.body:
-                if isinstance(stmt, cst.SimpleStatementLine):
-                    for small in stmt.body:
-                        if isinstance(small, (cst.Import, cst.ImportFrom)):
-                            tmp = Scope()
-                            self.guard += 1
-                            try:
-                                self.exec_small(small, tmp)
-                            finally:
-                                self.guard -= 1
-                            for k, v in tmp.vars.items():
-                                if scope.lookup(k) is MISSING:
-                                    scope.assign(k, v)
+            for stmt in handler.body:
+                if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                    tmp = Scope()
+                    self.guard += 1
+                    try:
+                        self.exec_stmt(stmt, tmp)
+                    finally:
+                        self.guard -= 1
+                    for k, v in tmp.vars.items():
+                        if scope.lookup(k) is MISSING:
+                            scope.assign(k, v)
         self.exec_sandboxed([handler.body for handler in node.handlers], scope)
-        if node.orelse is not None:
-            self.exec_body(node.orelse.body, scope)
-        if node.finalbody is not None:
-            self.exec_body(node.finalbody.body, scope)
+        if node.orelse:
+            self.exec_block(node.orelse, scope)
+        if node.finalbody:
+            self.exec_block(node.finalbody, scope)
 
-    def define_function(self, node: cst.FunctionDef, scope: Scope, method: bool = False) -> FuncVal:
+    def exec_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
+        self.define_function(node, scope)
+
+    def define_function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, method: bool = False
+    ) -> FuncVal:
         defaults: dict[str, Any] = {}
-        params = node.params
-        for p in (*params.posonly_params, *params.params, *params.kwonly_params):
-            if p.default is not None:
-                defaults[p.name.value] = self.ev(p.default, scope)
+        params = node.args
+        positional = [*params.posonlyargs, *params.args]
+        for p, default in zip(
+            positional[len(positional) - len(params.defaults) :], params.defaults, strict=True
+        ):
+            defaults[p.arg] = self.ev(default, scope)
+        for p, kw_default in zip(params.kwonlyargs, params.kw_defaults, strict=False):
+            if kw_default is not None:
+                defaults[p.arg] = self.ev(kw_default, scope)
         fn = FuncVal(node=node, scope=scope, defaults=defaults, is_method=method)
-        fn.qualname = node.name.value
+        fn.qualname = node.name
         self.functions.append(fn)
         if not method:
-            scope.assign(node.name.value, fn)
+            scope.assign(node.name, fn)
         return fn
 
-    def define_class(self, node: cst.ClassDef, scope: Scope) -> None:
+    def exec_ClassDef(self, node: ast.ClassDef, scope: Scope) -> None:
         kind = "plain"
         for base in node.bases:
-            value = self.ev(base.value, scope)
+            value = self.ev(base, scope)
             if isinstance(value, Ref):
                 k = classify(value.qualname).kind
                 if k in ("layer", "layer_base"):
@@ -556,86 +677,84 @@ class Interpreter:
                     kind = "model"
             elif isinstance(value, ClassVal) and value.kind != "plain":
                 kind = value.kind
-        cls = ClassVal(name=node.name.value, kind=kind)
+        cls = ClassVal(name=node.name, kind=kind)
         body = Scope(parent=scope, module=scope.module)  # what the class body binds
-        for stmt in node.body.body:
-            if isinstance(stmt, cst.FunctionDef):
+        for stmt in node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 fn = self.define_function(stmt, scope, method=True)
                 fn.owner = cls
-                cls.methods[stmt.name.value] = fn
-            elif isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    if (
-                        isinstance(small, cst.Assign)
-                        and len(small.targets) == 1
-                        and isinstance(small.targets[0].target, cst.Name)
-                    ):
-                        body.assign(small.targets[0].target.value, self.ev(small.value, body))
-                    elif (
-                        isinstance(small, cst.AnnAssign)
-                        and small.value is not None
-                        and isinstance(small.target, cst.Name)
-                    ):
-                        body.assign(small.target.value, self.ev(small.value, body))
+                cls.methods[stmt.name] = fn
+            elif (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+            ):
+                body.assign(stmt.targets[0].id, self.ev(stmt.value, body))
+            elif (
+                isinstance(stmt, ast.AnnAssign)
+                and stmt.value is not None
+                and isinstance(stmt.target, ast.Name)
+            ):
+                body.assign(stmt.target.id, self.ev(stmt.value, body))
         if body.vars:
             rebound = _self_attributes_set(node)
             cls.attrs = {k: v for k, v in body.vars.items() if k not in rebound}
-            cls.plain_instances = not (node.decorators or node.keywords) and all(
-                (isinstance(b.value, cst.Name) and b.value.value == "object")
-                or isinstance(self.ev(b.value, scope), ClassVal)
+            cls.plain_instances = not (node.decorator_list or node.keywords) and all(
+                (isinstance(b, ast.Name) and b.id == "object")
+                or isinstance(self.ev(b, scope), ClassVal)
                 for b in node.bases
             )
-        scope.assign(node.name.value, cls)
+        scope.assign(node.name, cls)
 
     # ---- assignment ------------------------------------------------------------------------
 
-    def assign(self, target: cst.BaseExpression, value: Any, scope: Scope) -> None:
-        if isinstance(target, cst.Name):
-            name = target.value
+    def assign(self, target: ast.expr, value: Any, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            name = target.id
             if isinstance(value, ModelIR):
                 if value.variable is None:
                     value.variable = name
                 if scope.is_module and value.module_binding is None and not self.taint:
                     value.module_binding = next(self._binding)
             scope.assign(name, value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            elements = target.elements
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            elements = target.elts
             items = self.iterate(value)
-            starred = [i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)]
+            starred = any(isinstance(e, ast.Starred) for e in elements)
             if items is not None and not starred and len(items) == len(elements):
                 for el, item in zip(elements, items, strict=True):
-                    self.assign(el.value, item, scope)
+                    self.assign(el, item, scope)
             else:
                 for el in elements:
-                    self.assign(el.value, UNKNOWN, scope)
-        elif isinstance(target, cst.Attribute):
-            key = get_full_name_for_node(target)
+                    self.assign(el, UNKNOWN, scope)
+        elif isinstance(target, ast.Attribute):
+            key = _full_name(target)
             if key:
+                self.assigned_attrs.add(target.attr)
                 scope.assign(key, value)
-            owner = self.ev(target.value, scope) if isinstance(target.value, cst.Name) else None
+            owner = self.ev(target.value, scope) if isinstance(target.value, ast.Name) else None
             if isinstance(owner, Instance):
-                attr = target.attr.value
+                attr = target.attr
                 if self.taint > owner.level and owner.attrs.get(attr) is not value:
                     owner.attrs[attr] = UNKNOWN  # set under a condition we cannot resolve
                 else:
                     owner.attrs[attr] = value
             elif isinstance(owner, ClassVal):
-                owner.attrs[target.attr.value] = UNKNOWN  # ``Config.lr = ...`` from outside
+                owner.attrs[target.attr] = UNKNOWN  # ``Config.lr = ...`` from outside
             elif owner is KERAS_SELF and isinstance(value, ModelIR):
                 value.called_functionally = True
-        elif isinstance(target, cst.Subscript):
+        elif isinstance(target, ast.Subscript):
             base = self.ev(target.value, scope)
-            if isinstance(base, DictVal) and len(target.slice) == 1:
-                idx = target.slice[0].slice
-                if isinstance(idx, cst.Index):
-                    key = self.ev(idx.value, scope)
+            if isinstance(base, DictVal):
+                if not isinstance(target.slice, (ast.Slice, ast.Tuple)):
+                    key = self.ev(target.slice, scope)
                     if _hashable_const(key):
                         base.items[key] = UNKNOWN if self.taint else value
                         return
                 base.items.clear()
             elif isinstance(base, ListVal):
                 base.items[:] = [UNKNOWN] * len(base.items)
-        elif isinstance(target, cst.StarredElement):
+        elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, scope)
 
     # ---- expressions -----------------------------------------------------------------------
@@ -649,19 +768,17 @@ class Interpreter:
             return bool(value.items)
         return None
 
-    def ev(self, node: cst.BaseExpression | None, scope: Scope) -> Any:
+    def ev(self, node: ast.expr | None, scope: Scope) -> Any:
         if node is None:
             return None
         self.tick()
-        method = getattr(self, "ev_" + type(node).__name__, None)
+        method = _EXPR_HANDLERS.get(type(node))
         if method is None:
             return UNKNOWN
-        return method(node, scope)
+        return method(self, node, scope)
 
-    def ev_Name(self, node: cst.Name, scope: Scope) -> Any:
-        name = node.value
-        if name in ("True", "False", "None"):
-            return {"True": True, "False": False, "None": None}[name]
+    def ev_Name(self, node: ast.Name, scope: Scope) -> Any:
+        name = node.id
         value = scope.lookup(name)
         if value is not MISSING:
             return value
@@ -676,15 +793,16 @@ class Interpreter:
                 return Ref(f"{module}.{name}")
         return UNKNOWN
 
-    def ev_Attribute(self, node: cst.Attribute, scope: Scope) -> Any:
-        key = get_full_name_for_node(node)
+    def ev_Attribute(self, node: ast.Attribute, scope: Scope) -> Any:
+        # (``a.b = value`` stores the value under the key "a.b": only looked up for attribute
+        # names some assignment used)
+        key = _full_name(node) if node.attr in self.assigned_attrs else None
         if key and "." in key:
             stored = scope.lookup(key)
             if stored is not MISSING:
                 return stored
         base = self.ev(node.value, scope)
-        attr = node.attr.value
-        return self.get_attr(base, attr)
+        return self.get_attr(base, node.attr)
 
     def get_attr(self, base: Any, attr: str) -> Any:
         from seqlint.extract.values import BoundMethod
@@ -710,45 +828,27 @@ class Interpreter:
             return base.cls.attrs.get(attr, UNKNOWN) if base.cls.plain_instances else UNKNOWN
         return UNKNOWN
 
-    def ev_Integer(self, node: cst.Integer, scope: Scope) -> Any:
-        return node.evaluated_value
+    def ev_Constant(self, node: ast.Constant, scope: Scope) -> Any:
+        value = node.value
+        # bytes and complex numbers are nothing a model is made of
+        return UNKNOWN if isinstance(value, (bytes, complex)) else value
 
-    def ev_Float(self, node: cst.Float, scope: Scope) -> Any:
-        return node.evaluated_value
-
-    def ev_Imaginary(self, node: cst.Imaginary, scope: Scope) -> Any:
+    def ev_JoinedStr(self, node: ast.JoinedStr, scope: Scope) -> Any:
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                self.ev(part.value, scope)
         return UNKNOWN
-
-    def ev_SimpleString(self, node: cst.SimpleString, scope: Scope) -> Any:
-        try:
-            value = ast.literal_eval(node.value)
-        except (ValueError, SyntaxError):
-            return UNKNOWN
-        return value if isinstance(value, str) else UNKNOWN
-
-    def ev_ConcatenatedString(self, node: cst.ConcatenatedString, scope: Scope) -> Any:
-        left, right = self.ev(node.left, scope), self.ev(node.right, scope)
-        if isinstance(left, str) and isinstance(right, str):
-            return left + right
-        return UNKNOWN
-
-    def ev_FormattedString(self, node: cst.FormattedString, scope: Scope) -> Any:
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringExpression):
-                self.ev(part.expression, scope)
-        return UNKNOWN
-
-    def ev_Ellipsis(self, node: cst.Ellipsis, scope: Scope) -> Any:
-        return Ellipsis
 
     def elements(
-        self, elements: Sequence[cst.BaseElement], scope: Scope
-    ) -> list[tuple[Any, Loc]] | None:
-        """Evaluate list/tuple display elements, spreading ``*x``; None if a spread is unknown."""
-        out: list[tuple[Any, Loc]] = []
+        self, elements: Sequence[ast.expr], scope: Scope
+    ) -> list[tuple[Any, Loc | ast.expr]] | None:
+        """Evaluate list/tuple display elements, spreading ``*x``; None if a spread is unknown.
+        Each comes with where it was written: its own location, or the node that wrote it
+        (located only when asked: most lists are data)."""
+        out: list[tuple[Any, Loc | ast.expr]] = []
         ok = True
         for el in elements:
-            if isinstance(el, cst.StarredElement):
+            if isinstance(el, ast.Starred):
                 spread_value = self.ev(el.value, scope)
                 spread = self.iterate(spread_value)
                 if spread is None:
@@ -757,24 +857,28 @@ class Interpreter:
                 self.spreads[id(el)] = (len(spread), self.locs_of(spread_value))
                 for item in spread:
                     item_loc = getattr(item, "loc", None)
-                    out.append((item, item_loc if isinstance(item_loc, Loc) else self.loc(el)))
+                    out.append((item, item_loc if isinstance(item_loc, Loc) else el))
             else:
-                out.append((self.ev(el.value, scope), self.loc(el.value)))
+                out.append((self.ev(el, scope), el))
         return out if ok else None
 
-    def ev_Tuple(self, node: cst.Tuple, scope: Scope) -> Any:
-        items = self.elements(node.elements, scope)
+    def ev_Tuple(self, node: ast.Tuple, scope: Scope) -> Any:
+        if len(node.elts) > MAX_ITEMS:
+            return UNKNOWN
+        items = self.elements(node.elts, scope)
         return UNKNOWN if items is None else tuple(v for v, _ in items)
 
-    def ev_List(self, node: cst.List, scope: Scope) -> Any:
-        items = self.elements(node.elements, scope)
+    def ev_List(self, node: ast.List, scope: Scope) -> Any:
+        if len(node.elts) > MAX_ITEMS:
+            return UNKNOWN  # a data table written out: nothing a model is made of
+        items = self.elements(node.elts, scope)
         if items is None:
             return UNKNOWN
         value = ListVal([v for v, _ in items], level=self.taint)
         self.note_locs(value, [loc for _, loc in items])
         return value
 
-    def note_locs(self, value: ListVal, locs: list[Loc]) -> None:
+    def note_locs(self, value: ListVal, locs: list[Loc | ast.expr]) -> None:
         """Remember where each item of a list display was written (a layer listed twice by a
         helper is reported at its second place)."""
         self.list_locs[id(value)] = (value, tuple(map(id, value.items)), locs)
@@ -787,78 +891,100 @@ class Interpreter:
             return None
         if found[1] != tuple(map(id, value.items)):
             return None
+        locs = found[2]
+        if not all(isinstance(x, Loc) for x in locs):
+            locs[:] = [x if isinstance(x, Loc) else self.loc(x) for x in locs]
+        return locs  # type: ignore[return-value]
+
+    def _written(self, value: ListVal) -> list[Loc | ast.expr] | None:
+        """Like :meth:`locs_of`, without locating the nodes yet."""
+        found = self.list_locs.get(id(value))
+        if found is None or found[0] is not value or found[1] != tuple(map(id, value.items)):
+            return None
         return found[2]
 
-    def ev_Set(self, node: cst.Set, scope: Scope) -> Any:
-        self.elements(node.elements, scope)
+    def ev_Set(self, node: ast.Set, scope: Scope) -> Any:
+        self.elements(node.elts, scope)
         return UNKNOWN
 
-    def ev_Dict(self, node: cst.Dict, scope: Scope) -> Any:
+    def ev_Dict(self, node: ast.Dict, scope: Scope) -> Any:
+        if len(node.keys) > MAX_ITEMS:
+            return UNKNOWN
         out: dict[Any, Any] = {}
-        for el in node.elements:
-            if isinstance(el, cst.DictElement):
-                key = self.ev(el.key, scope)
-                value = self.ev(el.value, scope)
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            if key_node is not None:
+                key = self.ev(key_node, scope)
+                value = self.ev(value_node, scope)
                 if _hashable_const(key):
                     out[key] = value
             else:
-                spread = self.ev(el.value, scope)
+                spread = self.ev(value_node, scope)
                 if isinstance(spread, DictVal):
                     out.update(spread.items)
                 else:
                     return UNKNOWN
         return DictVal(out)
 
-    def ev_ListComp(self, node: cst.ListComp, scope: Scope) -> Any:
-        items = self.comprehension(node.elt, node.for_in, scope)
+    def ev_ListComp(self, node: ast.ListComp, scope: Scope) -> Any:
+        items = self.comprehension(node.elt, node.generators, scope)
         return UNKNOWN if items is None else ListVal(items, level=self.taint)
 
-    def ev_GeneratorExp(self, node: cst.GeneratorExp, scope: Scope) -> Any:
-        items = self.comprehension(node.elt, node.for_in, scope)
+    def ev_GeneratorExp(self, node: ast.GeneratorExp, scope: Scope) -> Any:
+        items = self.comprehension(node.elt, node.generators, scope)
         return UNKNOWN if items is None else tuple(items)
 
     def comprehension(
-        self, elt: cst.BaseExpression, comp: cst.CompFor, scope: Scope
+        self, elt: ast.expr, generators: list[ast.comprehension], scope: Scope
     ) -> list[Any] | None:
         inner = Scope(parent=scope, module=scope.module)
         out: list[Any] = []
+        return out if self._generate(elt, generators, 0, inner, out) else None
 
-        def run(c: cst.CompFor) -> bool:
-            items = self.iterate(self.ev(c.iter, inner))
-            if items is None or len(items) > MAX_UNROLL:
+    def _generate(
+        self,
+        elt: ast.expr,
+        generators: list[ast.comprehension],
+        level: int,
+        inner: Scope,
+        out: list[Any],
+    ) -> bool:
+        """Run the ``for`` clause ``level`` of a comprehension (a method, not a closure: a
+        recursive closure is a reference cycle that keeps the whole tree alive)."""
+        c = generators[level]
+        items = self.iterate(self.ev(c.iter, inner))
+        if items is None or len(items) > MAX_UNROLL:
+            return False
+        for item in items:
+            self.assign(c.target, item, inner)
+            conds = [self.truth(self.ev(test, inner)) for test in c.ifs]
+            if any(cond is None for cond in conds):
                 return False
-            for item in items:
-                self.assign(c.target, item, inner)
-                conds = [self.truth(self.ev(i.test, inner)) for i in c.ifs]
-                if any(cond is None for cond in conds):
+            if not all(conds):
+                continue
+            if level + 1 < len(generators):
+                if not self._generate(elt, generators, level + 1, inner, out):
                     return False
-                if not all(conds):
-                    continue
-                if c.inner_for_in is not None:
-                    if not run(c.inner_for_in):
-                        return False
-                else:
-                    out.append(self.ev(elt, inner))
-            return True
+            else:
+                out.append(self.ev(elt, inner))
+        return True
 
-        return out if run(comp) else None
+    def index(self, node: ast.expr, scope: Scope) -> Any:
+        """The value of one subscript element (a slice becomes a :class:`slice`)."""
+        if isinstance(node, ast.Slice):
+            parts = [
+                self.ev(p, scope) if p is not None else None
+                for p in (node.lower, node.upper, node.step)
+            ]
+            return UNKNOWN if any(p is UNKNOWN for p in parts) else slice(*parts)
+        return self.ev(node, scope)
 
-    def ev_Subscript(self, node: cst.Subscript, scope: Scope) -> Any:
+    def ev_Subscript(self, node: ast.Subscript, scope: Scope) -> Any:
         base = self.ev(node.value, scope)
-        index: list[Any] = []
-        for el in node.slice:
-            s = el.slice
-            if isinstance(s, cst.Index):
-                index.append(self.ev(s.value, scope))
-            elif isinstance(s, cst.Slice):
-                parts = [
-                    self.ev(p, scope) if p is not None else None for p in (s.lower, s.upper, s.step)
-                ]
-                if any(p is UNKNOWN for p in parts):
-                    index.append(UNKNOWN)
-                else:
-                    index.append(slice(*parts))
-        idx: Any = index[0] if len(index) == 1 else tuple(index)
+        s = node.slice
+        if isinstance(s, ast.Tuple) and any(isinstance(e, ast.Slice) for e in s.elts):
+            idx: Any = tuple(self.index(e, scope) for e in s.elts)
+        else:
+            idx = self.index(s, scope)
         return self.subscript(base, idx)
 
     def subscript(self, base: Any, idx: Any) -> Any:
@@ -896,10 +1022,10 @@ class Interpreter:
                 return UNKNOWN
         return UNKNOWN
 
-    def ev_BinaryOperation(self, node: cst.BinaryOperation, scope: Scope) -> Any:
+    def ev_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
         left = self.ev(node.left, scope)
         right = self.ev(node.right, scope)
-        return self.binop(_BINOPS.get(type(node.operator).__name__), left, right)
+        return _bounded(self.binop(_BINOPS.get(type(node.op)), left, right))
 
     def binop(self, op: str | None, left: Any, right: Any) -> Any:
         if op is None or left is UNKNOWN or right is UNKNOWN:
@@ -911,8 +1037,10 @@ class Interpreter:
                 return data.binop(op, left, right)
             return UNKNOWN
         if isinstance(left, ListVal) and isinstance(right, ListVal) and op == "+":
+            if len(left.items) + len(right.items) > MAX_ITEMS:
+                return UNKNOWN
             joined = ListVal(left.items + right.items, level=self.taint)
-            lo, ro = self.locs_of(left), self.locs_of(right)
+            lo, ro = self._written(left), self._written(right)
             if lo is not None and ro is not None:
                 self.note_locs(joined, [*lo, *ro])
             return joined
@@ -921,6 +1049,7 @@ class Interpreter:
             and isinstance(right, int)
             and op == "*"
             and 0 <= right <= MAX_UNROLL
+            and len(left.items) * right <= MAX_ITEMS
         ):
             return ListVal(left.items * right, level=self.taint)
         if not (_const(left) and _const(right)):
@@ -937,43 +1066,51 @@ class Interpreter:
                 return UNKNOWN
             if op == "**" and isinstance(right, (int, float)) and abs(right) > 64:
                 return UNKNOWN
+            if not _small_operands(op, left, right):
+                return UNKNOWN
             return _PY_OPS[op](left, right)
         except MemoryError:
             raise  # out of memory: the whole analysis is void (see seqlint.parallel)
         except Exception:  # noqa: BLE001 - user arithmetic may fail any way; it is then unknown
             return UNKNOWN
 
-    def ev_UnaryOperation(self, node: cst.UnaryOperation, scope: Scope) -> Any:
-        value = self.ev(node.expression, scope)
-        op = type(node.operator).__name__
-        if op == "Not":
+    def ev_UnaryOp(self, node: ast.UnaryOp, scope: Scope) -> Any:
+        value = self.ev(node.operand, scope)
+        op = node.op
+        if isinstance(op, ast.Not):
             truth = self.truth(value)
             return UNKNOWN if truth is None else not truth
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return {"Minus": -value, "Plus": value}.get(
-                op, ~value if isinstance(value, int) else UNKNOWN
-            )
+            if isinstance(op, ast.USub):
+                return -value
+            if isinstance(op, ast.UAdd):
+                return value
+            return ~value if isinstance(value, int) else UNKNOWN
         return UNKNOWN
 
-    def ev_BooleanOperation(self, node: cst.BooleanOperation, scope: Scope) -> Any:
-        left = self.ev(node.left, scope)
-        truth = self.truth(left)
-        is_and = isinstance(node.operator, cst.And)
-        if truth is None:
-            self.ev(node.right, scope)
-            return UNKNOWN
-        if is_and:
-            return self.ev(node.right, scope) if truth else left
-        return left if truth else self.ev(node.right, scope)
+    def ev_BoolOp(self, node: ast.BoolOp, scope: Scope) -> Any:
+        is_and = isinstance(node.op, ast.And)
+        value = self.ev(node.values[0], scope)
+        rest = node.values[1:]
+        for i, right in enumerate(rest):
+            truth = self.truth(value)
+            if truth is None:
+                for later in rest[i:]:
+                    self.ev(later, scope)
+                return UNKNOWN
+            if truth is not is_and:  # ``and`` stops at a false value, ``or`` at a true one
+                return value
+            value = self.ev(right, scope)
+        return value
 
-    def ev_Comparison(self, node: cst.Comparison, scope: Scope) -> Any:
+    def ev_Compare(self, node: ast.Compare, scope: Scope) -> Any:
         left = self.ev(node.left, scope)
         result: Any = True
-        for target in node.comparisons:
-            right = self.ev(target.comparator, scope)
-            op = type(target.operator).__name__
+        for operator, comparator in zip(node.ops, node.comparators, strict=True):
+            right = self.ev(comparator, scope)
+            op = type(operator).__name__
             if isinstance(left, ArrayInfo) or isinstance(right, ArrayInfo):
-                if len(node.comparisons) == 1 and op in _ORDERING:
+                if len(node.ops) == 1 and op in _ORDERING:
                     return data.compare(left, right)
                 return UNKNOWN
             outcome = _compare(op, left, right)
@@ -984,7 +1121,7 @@ class Interpreter:
             left = right
         return result
 
-    def ev_IfExp(self, node: cst.IfExp, scope: Scope) -> Any:
+    def ev_IfExp(self, node: ast.IfExp, scope: Scope) -> Any:
         test = self.truth(self.ev(node.test, scope))
         if test is True:
             return self.ev(node.body, scope)
@@ -993,46 +1130,47 @@ class Interpreter:
         a, b = self.ev(node.body, scope), self.ev(node.orelse, scope)
         return a if a is b or _same_const(a, b) else UNKNOWN
 
-    def ev_Lambda(self, node: cst.Lambda, scope: Scope) -> Any:
+    def ev_Lambda(self, node: ast.Lambda, scope: Scope) -> Any:
         return LambdaVal(node)  # kept for Lambda layers whose shape an elementwise body keeps
 
-    def ev_NamedExpr(self, node: cst.NamedExpr, scope: Scope) -> Any:
+    def ev_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> Any:
         value = self.ev(node.value, scope)
         self.assign(node.target, value, scope)
         return value
 
-    def ev_Await(self, node: cst.Await, scope: Scope) -> Any:
-        self.ev(node.expression, scope)
+    def ev_Await(self, node: ast.Await, scope: Scope) -> Any:
+        self.ev(node.value, scope)
         return UNKNOWN
 
     # ---- calls -----------------------------------------------------------------------------
 
     def eval_args(
-        self, call: cst.Call, scope: Scope
+        self, call: ast.Call, scope: Scope
     ) -> tuple[tuple[Any, ...], dict[str, Any], bool]:
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         opaque = False
         for arg in call.args:
-            value = self.ev(arg.value, scope)
-            if arg.star == "*":
-                items = self.iterate(value)
+            if isinstance(arg, ast.Starred):
+                items = self.iterate(self.ev(arg.value, scope))
                 if items is None:
                     opaque = True
                 else:
                     args.extend(items)
-            elif arg.star == "**":
+            else:
+                args.append(self.ev(arg, scope))
+        for kw in call.keywords:
+            value = self.ev(kw.value, scope)
+            if kw.arg is None:  # **kwargs
                 if isinstance(value, DictVal) and all(isinstance(k, str) for k in value.items):
                     kwargs.update(value.items)
                 else:
                     opaque = True
-            elif arg.keyword is not None:
-                kwargs[arg.keyword.value] = value
             else:
-                args.append(value)
+                kwargs[kw.arg] = value
         return tuple(args), kwargs, opaque
 
-    def ev_Call(self, node: cst.Call, scope: Scope) -> Any:
+    def ev_Call(self, node: ast.Call, scope: Scope) -> Any:
         func = self.ev(node.func, scope)
         args, kwargs, opaque = self.eval_args(node, scope)
         return self.call(func, args, kwargs, opaque, node, scope)
@@ -1043,12 +1181,11 @@ class Interpreter:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         opaque: bool,
-        node: cst.Call,
+        node: ast.Call,
         scope: Scope,
     ) -> Any:
         from seqlint.extract.values import BoundMethod
 
-        loc = self.loc(node)
         if isinstance(func, Ref):
             return self.call_ref(func, args, kwargs, opaque, node, scope)
         if isinstance(func, BoundMethod):
@@ -1057,7 +1194,9 @@ class Interpreter:
             return self.call_function(func, args, kwargs, opaque=opaque)
         if isinstance(func, ClassVal):
             if func.kind == "layer":
-                return LayerCall(func.name, args, kwargs, loc, opaque=opaque, custom=True)
+                return LayerCall(
+                    func.name, args, kwargs, self.loc(node), opaque=opaque, custom=True
+                )
             if func.kind == "model":
                 init = func.methods.get("__init__")
                 if init is not None:
@@ -1074,11 +1213,13 @@ class Interpreter:
         if isinstance(func, (LayerCall, ModelIR)):
             if isinstance(func, ModelIR):
                 func.called_functionally = True
-            return TensorCall(func, loc)
-        # An unknown callable may do anything to a model handed to it (once trained, what
-        # was trained is known).
+            return TensorCall(func, self.loc(node))
+        # An unknown callable handed a model may change its layers, unless the model is
+        # compiled already: code that receives a compiled model looks at it (prints,
+        # plots, analyses it), it does not add layers Keras would then ignore until a new
+        # compile.
         for value in (*args, *kwargs.values()):
-            if isinstance(value, ModelIR) and not _trained(value):
+            if isinstance(value, ModelIR) and not _settled(value):
                 value.uncertain = True
         return UNKNOWN
 
@@ -1184,17 +1325,19 @@ class Interpreter:
         taint level)."""
         if not uncalled:
             fn.called = True
-        if self.depth >= MAX_DEPTH or isinstance(fn.node, cst.Lambda):
+        if self.depth >= MAX_DEPTH or isinstance(fn.node, ast.Lambda):
             return UNKNOWN
+        if self.active.get(id(fn), 0) >= MAX_RECURSION:
+            return UNKNOWN  # recursion: each level would multiply the work
         node = fn.node
         local = Scope(parent=fn.scope, module=fn.scope.module)
-        params = node.params
-        positional = [*params.posonly_params, *params.params]
+        params = node.args
+        positional = [*params.posonlyargs, *params.args]
         rest = list(args)
         if fn.is_method and uncalled and bound_taint is None:
             rest = []
         for p in positional:
-            name = p.name.value
+            name = p.arg
             if rest:
                 local.vars[name] = rest.pop(0)
             elif name in kwargs:
@@ -1204,26 +1347,27 @@ class Interpreter:
                 local.vars[name] = UNKNOWN if (default is None or opaque) else default
             else:
                 local.vars[name] = fn.defaults.get(name, UNKNOWN)
-        for p in params.kwonly_params:
-            name = p.name.value
+        for p in params.kwonlyargs:
+            name = p.arg
             if name in kwargs:
                 local.vars[name] = kwargs[name]
             else:
                 default = fn.defaults.get(name, UNKNOWN)
                 local.vars[name] = UNKNOWN if (uncalled and default is None) else default
-        if isinstance(params.star_arg, cst.Param):
-            local.vars[params.star_arg.name.value] = tuple(rest) if not opaque else UNKNOWN
-        if params.star_kwarg is not None:
-            names = {p.name.value for p in (*positional, *params.kwonly_params)}
+        if params.vararg is not None:
+            local.vars[params.vararg.arg] = tuple(rest) if not opaque else UNKNOWN
+        if params.kwarg is not None:
+            names = {p.arg for p in (*positional, *params.kwonlyargs)}
             extra = {k: v for k, v in kwargs.items() if k not in names}
-            local.vars[params.star_kwarg.name.value] = DictVal(extra) if not opaque else UNKNOWN
+            local.vars[params.kwarg.arg] = DictVal(extra) if not opaque else UNKNOWN
         saved_frame, saved_taint = self.frame, self.taint
         self.depth += 1
+        self.active[id(fn)] = self.active.get(id(fn), 0) + 1
         if uncalled:
             self.taint = 0 if bound_taint is None else bound_taint
         self.frame = Frame(self.taint)
         try:
-            self.exec_body(node.body, local)
+            self.exec_block(node.body, local)
             result: Any = None
         except _Return as ret:
             result = ret.value
@@ -1231,6 +1375,7 @@ class Interpreter:
             result = UNKNOWN
         finally:
             self.depth -= 1
+            self.active[id(fn)] -= 1
             uncertain = self.frame.uncertain_return
             self.frame, self.taint = saved_frame, saved_taint
         if uncertain:
@@ -1243,10 +1388,9 @@ class Interpreter:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         opaque: bool,
-        node: cst.Call,
+        node: ast.Call,
         scope: Scope,
     ) -> Any:
-        loc = self.loc(node)
         kind = classify(func.qualname)
         k = kind.kind
         if k == "sequential":
@@ -1258,7 +1402,7 @@ class Interpreter:
                 shape = tuple(bs[1:]) if isinstance(bs, tuple) else UNKNOWN
             if shape is MISSING or opaque:
                 shape = UNKNOWN
-            return InputDecl(shape=_shape_value(shape), loc=loc, class_name="InputLayer")
+            return InputDecl(shape=_shape_value(shape), loc=self.loc(node), class_name="InputLayer")
         if k == "input_layer":
             shape = args[0] if args else kwargs.get("shape", kwargs.get("input_shape", MISSING))
             if shape is MISSING:
@@ -1268,28 +1412,39 @@ class Interpreter:
                         shape = tuple(bs[1:]) if isinstance(bs, tuple) else UNKNOWN
             if shape is MISSING or opaque:
                 shape = UNKNOWN
-            return InputDecl(shape=_shape_value(shape), loc=loc, class_name="InputLayer")
+            return InputDecl(shape=_shape_value(shape), loc=self.loc(node), class_name="InputLayer")
         if k == "layer":
             definition = get_layer(kind.name)
             class_name = definition.name if definition is not None else kind.name
+            layer_kwargs = {key: _frozen(v) for key, v in kwargs.items()}
+            if self.image_format != "channels_last" and definition is not None:
+                names = [p.name for p in definition.params]
+                if (
+                    "data_format" in names
+                    and "data_format" not in kwargs
+                    and not opaque
+                    and len(args) <= names.index("data_format")
+                ):
+                    # the global image data format set earlier in the file
+                    layer_kwargs["data_format"] = self.image_format
             return LayerCall(
                 class_name,
                 tuple(_frozen(a) for a in args),
-                {key: _frozen(v) for key, v in kwargs.items()},
-                loc,
+                layer_kwargs,
+                self.loc(node),
                 qualname=func.qualname,
                 opaque=opaque,
                 guarded=self.guard > 0,
             )
         if k in ("optimizer", "loss", "metric", "callback"):
             obj = ObjectCall(
-                func.qualname, args, kwargs, loc, opaque=opaque, guarded=self.guard > 0
+                func.qualname, args, kwargs, self.loc(node), opaque=opaque, guarded=self.guard > 0
             )
             self.file.objects.append(obj)
             return obj
         if func.qualname.startswith("keras.initializers."):
             # ``Zeros()``, ``Constant(0.1)``: kept as values for rules about initializers
-            return ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque)
+            return ObjectCall(func.qualname, args, kwargs, self.loc(node), opaque=opaque)
         if (
             func.qualname == "keras.models.clone_model"
             and len(args) == 1
@@ -1300,30 +1455,45 @@ class Interpreter:
             # the same stack with fresh weights; Keras compiles the clone the way the original
             # is compiled at this point (compile_from_config), or leaves it uncompiled
             base = args[0]
-            clone = self.new_model(loc)
+            clone = self.new_model(self.loc(node))
             clone.entries = [Entry(e.item, e.loc, e.uncertain) for e in base.entries]
             clone.calls = [c for c in base.calls if c.method == "compile"]
             clone.uncertain = base.uncertain
             return clone
+        if func.qualname.startswith("keras.") and func.qualname.rsplit(".", 1)[-1] in (
+            "set_image_data_format",
+            "set_image_dim_ordering",
+        ):
+            # ``K.set_image_dim_ordering("th")``: the layers built from now on default to it
+            value = args[0] if len(args) == 1 and not kwargs and not opaque else UNKNOWN
+            fmt = _IMAGE_FORMATS.get(value) if isinstance(value, str) else None
+            self.image_format = fmt if fmt is not None and not self.taint else UNKNOWN
         if func.qualname.startswith("keras."):
             # other Keras calls (``keras.utils.np_utils.to_categorical(...)``): kept for rules
             # about the path they are reached by
             self.file.keras_calls.append(
-                ObjectCall(func.qualname, args, kwargs, loc, opaque=opaque, guarded=self.guard > 0)
+                ObjectCall(
+                    func.qualname,
+                    args,
+                    kwargs,
+                    self.loc(node),
+                    opaque=opaque,
+                    guarded=self.guard > 0,
+                )
             )
         # np.zeros(*shape): arguments of unknown content say nothing about the result
         value = data.NOT_HANDLED if opaque else data.call(func.qualname, args, kwargs)
         if value is not data.NOT_HANDLED:
             if isinstance(value, ArrayInfo):
-                value.loc = loc
+                value.loc = self.loc(node)
             return value
         if func.qualname.endswith("train_test_split"):
             return _train_test_split(args)
         if not func.qualname.startswith(_HARMLESS_PREFIXES):
             for value in (*args, *kwargs.values()):
-                # a trained model handed to a helper (plotting, saving, reporting) was built
-                # and trained as seen; before training, the helper may change it
-                if isinstance(value, ModelIR) and not _trained(value):
+                # a compiled model handed to a helper (plotting, saving, reporting) was
+                # built as seen; before compile, the helper may change it
+                if isinstance(value, ModelIR) and not _settled(value):
                     value.uncertain = True
         return UNKNOWN
 
@@ -1332,28 +1502,24 @@ class Interpreter:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         opaque: bool,
-        node: cst.Call,
+        node: ast.Call,
         scope: Scope,
     ) -> ModelIR:
         model = self.new_model(self.loc(node))
         name = kwargs.get("name")
         model.name = name if isinstance(name, str) else None
-        layers_node: cst.BaseExpression | None = None
-        for arg in node.args:
-            if arg.star:
-                continue
-            if (arg.keyword is None and layers_node is None) or (
-                arg.keyword is not None and arg.keyword.value == "layers"
-            ):
-                layers_node = arg.value
-                if arg.keyword is None:
-                    break
+        layers_node: ast.expr | None = None
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        if positional:
+            layers_node = positional[0]
+        else:
+            layers_node = next((k.value for k in node.keywords if k.arg == "layers"), None)
         layers_value = args[0] if args else kwargs.get("layers")
         if opaque and layers_value is None:
             model.uncertain = True
         if layers_value is None:
             return model
-        if isinstance(layers_node, (cst.List, cst.Tuple)):
+        if isinstance(layers_node, (ast.List, ast.Tuple)):
             # re-evaluating a literal would create new layer objects: use its element nodes
             # only for their locations
             listed = self.iterate(layers_value) or []
@@ -1390,7 +1556,7 @@ class Interpreter:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         opaque: bool,
-        node: cst.Call,
+        node: ast.Call,
         scope: Scope,
     ) -> Any:
         obj, name = method.obj, method.name
@@ -1404,9 +1570,7 @@ class Interpreter:
             if name == "add":
                 if args and not opaque:
                     item = args[0]
-                    arg_node = next(
-                        (a.value for a in node.args if not a.keyword and not a.star), None
-                    )
+                    arg_node = next((a for a in node.args if not isinstance(a, ast.Starred)), None)
                     placed = [e.item for e in obj.entries]
                     item_loc = (
                         _made_at(arg_node, [*placed, item], self) if arg_node is not None else loc
@@ -1439,6 +1603,9 @@ class Interpreter:
                 obj.items[:] = [UNKNOWN] * len(obj.items)
                 return UNKNOWN
             unsure = self.taint > obj.level
+            if len(obj.items) >= MAX_ITEMS and name in ("append", "extend", "insert"):
+                obj.items[:] = [_Maybe(UNKNOWN)]  # grown past the bound: unknown
+                return None
             if name == "append" and len(args) == 1:
                 if unsure:
                     # an append under an unknown condition: the list's contents are unknown
@@ -1514,22 +1681,37 @@ _UNRELATED_EXCEPTIONS = frozenset(
 )
 
 
-def _may_handle_api_errors(node: cst.Try | cst.TryStar) -> bool:
+def _may_handle_api_errors(node: ast.Try | ast.TryStar) -> bool:
     """Whether a ``try`` may catch what a removed / misused Keras API raises (ImportError,
     AttributeError, TypeError, ValueError, or anything broader or unknown)."""
     for handler in node.handlers:
         if handler.type is None:
             return True
-        types = (
-            [el.value for el in handler.type.elements]
-            if isinstance(handler.type, cst.Tuple)
-            else [handler.type]
-        )
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
         for t in types:
-            name = get_full_name_for_node(t) or ""
+            name = _full_name(t) or ""
             if name.rsplit(".", 1)[-1] not in _UNRELATED_EXCEPTIONS:
                 return True
     return False
+
+
+def _full_name(node: ast.AST) -> str | None:
+    """The dotted name of ``a.b.c`` (also through calls and subscripts, ``a().b`` is
+    ``a.b``, as the names of attribute targets are keyed); None for anything else."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Name):
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        else:
+            return None
 
 
 class _Maybe:
@@ -1539,10 +1721,11 @@ class _Maybe:
         self.value = value
 
 
-def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpreter) -> list[Loc]:
+def _element_locs(node: ast.List | ast.Tuple, items: list[Any], interp: Interpreter) -> list[Loc]:
     locs: list[Loc] = []
-    for el in node.elements:
-        if isinstance(el, cst.StarredElement):
+    elements = node.elts
+    for position, el in enumerate(elements):
+        if isinstance(el, ast.Starred):
             # items spread from *helper(): each keeps its own location when it has one
             start = len(locs)
             remaining, written = interp.spreads.get(id(el), (None, None))
@@ -1550,11 +1733,7 @@ def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpre
                 remaining = (
                     len(items)
                     - start
-                    - sum(
-                        1
-                        for e in node.elements[node.elements.index(el) + 1 :]
-                        if not isinstance(e, cst.StarredElement)
-                    )
+                    - sum(1 for e in elements[position + 1 :] if not isinstance(e, ast.Starred))
                 )
             for index in range(start, start + max(remaining, 0)):
                 item = items[index]
@@ -1573,16 +1752,16 @@ def _element_locs(node: cst.List | cst.Tuple, items: list[Any], interp: Interpre
                 else:
                     locs.append(interp.loc(el))
         else:
-            locs.append(_made_at(el.value, items[: len(locs) + 1], interp))
+            locs.append(_made_at(el, items[: len(locs) + 1], interp))
     return locs
 
 
-def _made_at(node: cst.BaseExpression, items: list[Any], interp: Interpreter) -> Loc:
+def _made_at(node: ast.expr, items: list[Any], interp: Interpreter) -> Loc:
     """Where the layer ``items[-1]``, placed by the expression ``node``, is reported: at its
     constructor when a helper of the file made it (``output_layer(n)`` -> the
     ``layers.Dense(1)`` inside), else at ``node``. A layer placed before is reported at its
     new place (a reuse)."""
-    if isinstance(node, cst.Call) and len(items) >= 1:
+    if isinstance(node, ast.Call) and len(items) >= 1:
         item = items[-1]
         own = getattr(item, "loc", None)
         if (
@@ -1607,46 +1786,33 @@ def _frozen(value: Any, depth: int = 0) -> Any:
     return value
 
 
-def _decorated(node: cst.FunctionDef | cst.Lambda) -> bool:
+def _decorated(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:
     """A decorated function (``@staticmethod``, ``@property``, ``@tf.function``...): its
     first parameter may not be ``self``."""
-    return isinstance(node, cst.FunctionDef) and bool(node.decorators)
+    return not isinstance(node, ast.Lambda) and bool(node.decorator_list)
 
 
-def _self_attributes_set(node: cst.ClassDef) -> set[str]:
+def _self_attributes_set(node: ast.ClassDef) -> set[str]:
     """Names the class's methods assign as attributes of anything (``self.lr = ...``): a
     class attribute of that name may be shadowed on the instance."""
     found: set[str] = set()
 
-    class Finder(cst.CSTVisitor):
-        def visit_AssignTarget(self, target: cst.AssignTarget) -> None:
-            self._note(target.target)
+    def note(target: ast.expr) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for sub in target.elts:
+                note(sub)
+        elif isinstance(target, ast.Attribute):
+            found.add(target.attr)
 
-        def visit_AugAssign(self, aug: cst.AugAssign) -> None:
-            self._note(aug.target)
-
-        def visit_AnnAssign(self, ann: cst.AnnAssign) -> None:
-            self._note(ann.target)
-
-        def _note(self, target: cst.BaseExpression) -> None:
-            for sub in target.elements if isinstance(target, (cst.Tuple, cst.List)) else ():
-                self._note(sub.value)
-            if isinstance(target, cst.Attribute):
-                found.add(target.attr.value)
-
-    for stmt in node.body.body:
-        if isinstance(stmt, cst.FunctionDef):
-            stmt.visit(Finder())
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for sub in ast.walk(stmt):
+                if isinstance(sub, ast.Assign):
+                    for target in sub.targets:
+                        note(target)
+                elif isinstance(sub, (ast.AugAssign, ast.AnnAssign)):
+                    note(sub.target)
     return found
-
-
-def _last_orelse(node: cst.If) -> cst.If | cst.Else | None:
-    current: cst.If | cst.Else | None = node
-    while isinstance(current, cst.If):
-        if current.orelse is None:
-            return current
-        current = current.orelse
-    return current
 
 
 def _shape_value(shape: Any) -> Any:
@@ -1713,12 +1879,12 @@ def _compare(op: str, left: Any, right: Any) -> Any:
         return UNKNOWN
     try:
         return {
-            "Equal": lambda a, b: a == b,
-            "NotEqual": lambda a, b: a != b,
-            "LessThan": lambda a, b: a < b,
-            "GreaterThan": lambda a, b: a > b,
-            "LessThanEqual": lambda a, b: a <= b,
-            "GreaterThanEqual": lambda a, b: a >= b,
+            "Eq": lambda a, b: a == b,
+            "NotEq": lambda a, b: a != b,
+            "Lt": lambda a, b: a < b,
+            "Gt": lambda a, b: a > b,
+            "LtE": lambda a, b: a <= b,
+            "GtE": lambda a, b: a >= b,
             "In": lambda a, b: a in b,
             "NotIn": lambda a, b: a not in b,
         }[op](left, right)
@@ -1726,22 +1892,27 @@ def _compare(op: str, left: Any, right: Any) -> Any:
         return UNKNOWN
 
 
+_IMAGE_FORMATS = {
+    "channels_last": "channels_last",
+    "channels_first": "channels_first",
+    "tf": "channels_last",
+    "th": "channels_first",
+}
+
 _CONVERSIONS = {"int": int, "float": float, "str": str, "bool": bool, "abs": abs, "round": round}
 _REDUCTIONS = {"min": min, "max": max, "sum": sum}
 
-_ORDERING = frozenset(
-    {"LessThan", "GreaterThan", "LessThanEqual", "GreaterThanEqual", "Equal", "NotEqual"}
-)
+_ORDERING = frozenset({"Lt", "Gt", "LtE", "GtE", "Eq", "NotEq"})
 
-_BINOPS = {
-    "Add": "+",
-    "Subtract": "-",
-    "Multiply": "*",
-    "Divide": "/",
-    "FloorDivide": "//",
-    "Modulo": "%",
-    "Power": "**",
-    "MatrixMultiply": "@",
+_BINOPS: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.MatMult: "@",
 }
 
 _PY_OPS = {
@@ -1755,38 +1926,48 @@ _PY_OPS = {
 }
 
 
-def _version_test(node: cst.If) -> bool:
+def _version_test(node: ast.If) -> bool:
     """Whether a test of the if/elif chain reads a version or probes for an attribute."""
     current: Any = node
-    while isinstance(current, cst.If):
+    while isinstance(current, ast.If):
         if _mentions_version(current.test):
             return True
-        current = current.orelse
+        current = current.orelse[0] if len(current.orelse) == 1 else None
     return False
 
 
 def _mentions_version(node: Any) -> bool:
     """``keras.__version__``, ``tf_version``, ``hasattr(...)`` in a test expression. Only the
-    expression kinds tests are made of are visited (libcst's generic children are slow)."""
-    if isinstance(node, cst.Name):
-        return "version" in node.value.lower()
-    if isinstance(node, cst.Attribute):
-        return "version" in node.attr.value.lower() or _mentions_version(node.value)
-    if isinstance(node, cst.Call):
-        if isinstance(node.func, cst.Name) and node.func.value == "hasattr":
+    expression kinds tests are made of are visited."""
+    if isinstance(node, ast.Name):
+        return "version" in node.id.lower()
+    if isinstance(node, ast.Attribute):
+        return "version" in node.attr.lower() or _mentions_version(node.value)
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id == "hasattr":
             return True
-        return _mentions_version(node.func) or any(_mentions_version(a.value) for a in node.args)
-    if isinstance(node, cst.Comparison):
-        return _mentions_version(node.left) or any(
-            _mentions_version(c.comparator) for c in node.comparisons
+        return (
+            _mentions_version(node.func)
+            or any(
+                _mentions_version(a.value if isinstance(a, ast.Starred) else a) for a in node.args
+            )
+            or any(_mentions_version(k.value) for k in node.keywords)
         )
-    if isinstance(node, cst.BooleanOperation):
-        return _mentions_version(node.left) or _mentions_version(node.right)
-    if isinstance(node, cst.UnaryOperation):
-        return _mentions_version(node.expression)
-    if isinstance(node, cst.Subscript):
+    if isinstance(node, ast.Compare):
+        return _mentions_version(node.left) or any(_mentions_version(c) for c in node.comparators)
+    if isinstance(node, ast.BoolOp):
+        return any(_mentions_version(v) for v in node.values)
+    if isinstance(node, ast.UnaryOp):
+        return _mentions_version(node.operand)
+    if isinstance(node, ast.Subscript):
         return _mentions_version(node.value)
     return False
+
+
+def _settled(model: ModelIR) -> bool:
+    """The model's layers are what they will be: it was compiled or trained (certainly)
+    before this point. Code that receives it now looks at it rather than changes it."""
+    return _trained(model) or any(c.method == "compile" and not c.uncertain for c in model.calls)
 
 
 def _trained(model: ModelIR) -> bool:
@@ -1795,3 +1976,102 @@ def _trained(model: ModelIR) -> bool:
         c.method in ("fit", "fit_generator", "train_on_batch") and not c.uncertain
         for c in model.calls
     )
+
+
+# Dispatch tables: one dictionary lookup per node instead of a chain of isinstance tests.
+_STMT_HANDLERS: dict[type[ast.AST], Any] = {
+    ast.Expr: Interpreter.exec_Expr,
+    ast.Assign: Interpreter.exec_Assign,
+    ast.AnnAssign: Interpreter.exec_AnnAssign,
+    ast.AugAssign: Interpreter.exec_AugAssign,
+    ast.Import: Interpreter.exec_Import,
+    ast.ImportFrom: Interpreter.exec_ImportFrom,
+    ast.Return: Interpreter.exec_Return,
+    ast.Break: Interpreter.exec_Break,
+    ast.Continue: Interpreter.exec_Continue,
+    ast.Global: Interpreter.exec_Global,
+    ast.Delete: Interpreter.exec_Delete,
+    ast.If: Interpreter.exec_If,
+    ast.For: Interpreter.exec_For,
+    ast.AsyncFor: Interpreter.exec_For,
+    ast.While: Interpreter.exec_While,
+    ast.Try: Interpreter.exec_Try,
+    ast.With: Interpreter.exec_With,
+    ast.AsyncWith: Interpreter.exec_With,
+    ast.FunctionDef: Interpreter.exec_FunctionDef,
+    ast.AsyncFunctionDef: Interpreter.exec_FunctionDef,
+    ast.ClassDef: Interpreter.exec_ClassDef,
+    ast.Match: Interpreter.exec_Match,
+}
+if hasattr(ast, "TryStar"):  # Python 3.11+
+    _STMT_HANDLERS[ast.TryStar] = Interpreter.exec_Try
+
+_EXPR_HANDLERS: dict[type[ast.AST], Any] = {
+    getattr(ast, name[3:]): getattr(Interpreter, name)
+    for name in dir(Interpreter)
+    if name.startswith("ev_")
+}
+
+
+def _stored_names(node: ast.AST) -> set[str]:
+    """The names a statement may bind (assignments, loop targets, imports, definitions),
+    including those of nested functions (harmless: they become unknown too)."""
+    found: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+            found.add(sub.id)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(sub.name)
+        elif isinstance(sub, ast.alias):
+            found.add((sub.asname or sub.name).split(".", 1)[0])
+    return found
+
+
+def _read_names(node: ast.AST) -> frozenset[str]:
+    return frozenset(
+        sub.id
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)
+    )
+
+
+#: what a loop that only reads these may compute is nothing the rules look at
+_PLAIN = (bool, int, float, str, bytes, type(None), Builtin)
+_FOLLOWED_MODULES = ("keras", "tensorflow", "tf_keras", "numpy")
+
+
+def _interesting(value: Any, depth: int = 0) -> bool:
+    if value is UNKNOWN or isinstance(value, _PLAIN):
+        return False
+    if isinstance(value, Ref):
+        return value.qualname.split(".", 1)[0] in _FOLLOWED_MODULES
+    if isinstance(value, tuple):
+        return depth < 2 and any(_interesting(v, depth + 1) for v in value[:32])
+    return True  # models, layers, lists, arrays, functions and classes of the file
+
+
+def _bounded(value: Any) -> Any:
+    """``value``, or UNKNOWN when it is too big to follow (see :data:`MAX_ITEMS`)."""
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        return UNKNOWN
+    if isinstance(value, (str, tuple)) and len(value) > MAX_ITEMS:
+        return UNKNOWN
+    if isinstance(value, ListVal) and len(value.items) > MAX_ITEMS:
+        return UNKNOWN
+    return value
+
+
+def _small_operands(op: str, left: Any, right: Any) -> bool:
+    """Whether ``left op right`` stays within the value bounds (checked before computing
+    it: ``x * x`` repeated would take minutes and gigabytes)."""
+    if op == "*":
+        if isinstance(left, int) and isinstance(right, int):
+            return left.bit_length() + right.bit_length() <= MAX_INT_BITS
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, (str, tuple)) and isinstance(count, int):
+                return len(seq) * max(count, 0) <= MAX_ITEMS
+    if op == "**" and isinstance(left, int) and isinstance(right, int):
+        return left.bit_length() * abs(right) <= MAX_INT_BITS
+    if op == "+" and isinstance(left, (str, tuple)) and isinstance(right, (str, tuple)):
+        return len(left) + len(right) <= MAX_ITEMS
+    return True

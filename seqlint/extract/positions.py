@@ -1,200 +1,81 @@
-"""Source positions of libcst nodes, computed in one code-generation pass.
+"""Source positions of :mod:`ast` nodes, in characters.
 
-libcst's ``MetadataWrapper(...).resolve(PositionProvider)`` gives the same ranges, but it
-first runs a full visitor pass over the tree and then a code-generation pass with a
-generator-based context manager per statement; on a typical file that costs 2-3x the parse
-itself. This module runs the code-generation pass alone, with a state that records the
-ranges as plain tuples keyed by ``id(node)`` (the caller keeps the module alive). The ranges
-are those of :class:`libcst.metadata.PositionProvider`: syntactic, 1-based lines, 0-based
-columns, end exclusive.
+CPython records ``lineno``/``end_lineno`` (1-based) and ``col_offset``/``end_col_offset``
+(0-based, **UTF-8 bytes**) on every expression and statement. Findings, fixes and editors
+count characters, so a column is converted to characters on lines that are not ASCII; on
+ASCII text (nearly all source) bytes are characters and nothing is converted.
 """
 
 from __future__ import annotations
 
+import ast
 import re
-from typing import Any
-
-import libcst as cst
-from libcst._nodes.internal import CodegenState
 
 from seqlint.ir import NOWHERE, Loc
-
-# (start line, start column, end line, end column): lines 1-based, columns 0-based
-Range = tuple[int, int, int, int]
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 
 
-class _Recorder:
-    """The context manager of ``record_syntactic_position`` (a plain class: cheaper than
-    :func:`contextlib.contextmanager`)."""
-
-    __slots__ = ("state", "node", "start_node", "end_node", "line", "column")
-
-    def __init__(
-        self,
-        state: _PositionState,
-        node: cst.CSTNode,
-        start_node: cst.CSTNode | None,
-        end_node: cst.CSTNode | None,
-    ) -> None:
-        self.state = state
-        self.node = node
-        self.start_node = start_node
-        self.end_node = end_node
-
-    def __enter__(self) -> None:
-        self.line = self.state.line
-        self.column = self.state.column
-
-    def __exit__(self, *exc: object) -> None:
-        state = self.state
-        computed = state.computed
-        if self.start_node is not None:
-            start = computed[id(self.start_node)]
-            sl, sc = start[0], start[1]
-        else:
-            sl, sc = self.line, self.column
-        if self.end_node is not None:
-            end = computed[id(self.end_node)]
-            el, ec = end[2], end[3]
-        else:
-            el, ec = state.line, state.column
-        computed[id(self.node)] = (sl, sc, el, ec)
-
-
-class _PositionState(CodegenState):
-    """Tracks the line and column of the generated code and records each node's range."""
-
-    def __init__(self, module: cst.Module) -> None:
-        super().__init__(
-            default_indent=module.default_indent, default_newline=module.default_newline
-        )
-        self.line = 1
-        self.column = 0
-        self.stack: list[tuple[int, int]] = []
-        self.computed: dict[int, Range] = {}
-
-    def add_indent_tokens(self) -> None:
-        for token in self.indent_tokens:
-            self.add_token(token)
-
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        if "\n" in value or "\r" in value:
-            segments = _NEWLINE.split(value)
-            self.line += len(segments) - 1
-            self.column = len(segments[-1])
-        else:
-            self.column += len(value)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        self.stack.append((self.line, self.column))
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        line, column = self.stack.pop()
-        key = id(node)
-        if key not in self.computed:  # a syntactic position recorded inside wins
-            self.computed[key] = (line, column, self.line, self.column)
-
-    def record_syntactic_position(  # type: ignore[override]
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
-    ) -> Any:
-        return _Recorder(self, node, start_node, end_node)
-
-
-def positions(module: cst.Module) -> dict[int, Range]:
-    """``id(node) -> (line, column, end_line, end_column)`` for every node of ``module``.
-
-    May raise :class:`RecursionError` on absurdly nested code, like libcst's provider.
-    """
-    state = _PositionState(module)
-    module._codegen(state)
-    return state.computed
-
-
-# --------------------------------------------------------------------------------------------
-# Locating nodes for the interpreter
-
-
 class PositionsUnavailable(Exception):
-    """The position pass failed (code nested too deeply for it); nothing can be located."""
+    """Nothing can be located (kept for callers that guard against it; the ``ast`` positions
+    are always there)."""
 
 
 class Locator:
-    """``loc(node)``: a node's :class:`~seqlint.ir.Loc`, from ranges computed up front."""
+    """``loc(node)``: a node's :class:`~seqlint.ir.Loc` (1-based lines and character
+    columns, end exclusive + 1 as everywhere in seqlint)."""
 
-    def __init__(self, module: cst.Module) -> None:
-        self.module = module
-        self._ranges: dict[int, Range] | None = None
+    __slots__ = ("text", "ascii", "_lines", "_text_lines")
 
-    @property
-    def ranges(self) -> dict[int, Range]:
-        if self._ranges is None:
-            try:
-                self._ranges = positions(self.module)
-            except RecursionError:
-                raise PositionsUnavailable from None
-        return self._ranges
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ascii = text.isascii()
+        self._lines: list[bytes] | None = None
+        self._text_lines: list[str] | None = None
 
-    def loc(self, node: cst.CSTNode) -> Loc:
-        return _loc(self.ranges.get(id(node)))
+    def column(self, line: int, byte_col: int) -> int:
+        """The 0-based character column of a 0-based UTF-8 byte column of ``line``."""
+        if self.ascii:
+            return byte_col
+        if self._lines is None:
+            # the tokenizer's own line breaks (\r\n, \r, \n), as ast counts lines
+            self._lines = [s.encode("utf-8", "surrogatepass") for s in _NEWLINE.split(self.text)]
+        if not 1 <= line <= len(self._lines):
+            return byte_col
+        raw = self._lines[line - 1]
+        if raw.isascii():
+            return byte_col
+        return len(raw[:byte_col].decode("utf-8", "replace"))
 
+    def loc(self, node: ast.AST) -> Loc:
+        line = getattr(node, "lineno", None)
+        if line is None:
+            return NOWHERE
+        end_line = node.end_lineno or line  # type: ignore[attr-defined]
+        col, end_col = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+        if end_col is None:
+            end_col = col
+        if not self.ascii:
+            col, end_col = self.column(line, col), self.column(end_line, end_col)
+        return Loc(line, col + 1, end_line, end_col + 1)
 
-class LazyLocator(Locator):
-    """Like :class:`Locator`, but the ranges are only computed when a location is first read:
-    most files report nothing, and the position pass costs a third of a parse."""
+    def _split(self) -> list[str]:
+        if self._text_lines is None:
+            self._text_lines = _NEWLINE.split(self.text)
+        return self._text_lines
 
-    def loc(self, node: cst.CSTNode) -> Loc:
-        return LazyLoc(self, id(node))
+    def source(self, node: ast.AST) -> str:
+        """The lines ``node`` spans (whole lines: enough to look for a word in)."""
+        line = getattr(node, "lineno", 0)
+        end = getattr(node, "end_lineno", None) or line
+        return "\n".join(self._split()[max(line - 1, 0) : end])
 
-
-def _loc(r: Range | None) -> Loc:
-    return NOWHERE if r is None else Loc(r[0], r[1] + 1, r[2], r[3] + 1)
-
-
-class LazyLoc(Loc):
-    """A :class:`~seqlint.ir.Loc` whose numbers are looked up when read. Reading one may
-    raise :class:`PositionsUnavailable`."""
-
-    __slots__ = ("_locator", "_key")
-    _locator: Locator
-    _key: int
-
-    def __init__(self, locator: Locator, key: int) -> None:  # no Loc.__init__: nothing known
-        object.__setattr__(self, "_locator", locator)
-        object.__setattr__(self, "_key", key)
-
-    def resolved(self) -> Loc:
-        return _loc(self._locator.ranges.get(self._key))
-
-    @property  # type: ignore[misc]
-    def line(self) -> int:
-        return self.resolved().line
-
-    @property  # type: ignore[misc]
-    def column(self) -> int:
-        return self.resolved().column
-
-    @property  # type: ignore[misc]
-    def end_line(self) -> int:
-        return self.resolved().end_line
-
-    @property  # type: ignore[misc]
-    def end_column(self) -> int:
-        return self.resolved().end_column
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, LazyLoc):
-            other = other.resolved()
-        return self.resolved() == other
-
-    def __hash__(self) -> int:
-        return hash(self.resolved())
-
-    def __repr__(self) -> str:
-        return f"Lazy{self.resolved()!r}"
+    def head(self, node: ast.AST) -> Loc:
+        """The first line of ``node`` (a statement's header: ``for x in y:``), where a
+        finding about the whole statement is reported."""
+        loc = self.loc(node)
+        if loc.end_line == loc.line:
+            return loc
+        lines = self._split()
+        line = lines[loc.line - 1] if loc.line <= len(lines) else ""
+        return Loc(loc.line, loc.column, loc.line, max(len(line.rstrip()) + 1, loc.column))

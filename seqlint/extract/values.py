@@ -8,10 +8,9 @@ values too.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import Any
-
-import libcst as cst
 
 from seqlint.extract.names import activation_name, canonical
 
@@ -23,11 +22,21 @@ class Ref:
     qualname: str
 
     def attr(self, name: str) -> Ref:
-        return Ref(canonical(f"{self.qualname}.{name}"))
+        key = (self.qualname, name)
+        found = _ATTRS.get(key)
+        if found is None:
+            if len(_ATTRS) > 50_000:
+                _ATTRS.clear()
+            found = _ATTRS[key] = Ref(canonical(f"{self.qualname}.{name}"))
+        return found
 
     @property
     def activation_name(self) -> str | None:
         return activation_name(self.qualname)
+
+
+# (qualname, attribute) -> the Ref it reaches: canonicalising is the costly part of a lookup
+_ATTRS: dict[tuple[str, str], Ref] = {}
 
 
 @dataclass(eq=False)
@@ -53,7 +62,7 @@ class BoundMethod:
 class FuncVal:
     """A function defined in the file; calling it interprets its body."""
 
-    node: cst.FunctionDef | cst.Lambda
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
     scope: Any  # the Scope it was defined in
     defaults: dict[str, Any] = field(default_factory=dict)
     called: bool = False
@@ -66,65 +75,58 @@ class FuncVal:
 class LambdaVal:
     """A ``lambda`` expression (not interpreted when called: its value is unknown)."""
 
-    node: cst.Lambda
+    node: ast.Lambda
+
+    def _param(self, strict: bool) -> str | None:
+        """The name of the lambda's single plain parameter (None when it has others)."""
+        params = self.node.args
+        if len(params.args) != 1 or params.posonlyargs or params.kwonlyargs:
+            return None
+        if strict and (params.vararg is not None or params.kwarg is not None):
+            return None
+        return params.args[0].arg
 
     @property
     def elementwise(self) -> bool:
         """``lambda x: x / 255.0``, ``lambda t: tf.math.exp(t) - 1``: a one-argument lambda that
         maps each element on its own, so ``Lambda(f)`` keeps the input shape."""
-        node = self.node
-        params = node.params
-        if (
-            len(params.params) != 1
-            or params.posonly_params
-            or params.kwonly_params
-            or not isinstance(params.star_arg, cst.MaybeSentinel)
-            or params.star_kwarg is not None
-        ):
-            return False
-        return _elementwise(node.body, params.params[0].name.value)
+        param = self._param(strict=True)
+        return param is not None and _elementwise(self.node.body, param)
 
     @property
     def reduction(self) -> tuple[int, bool] | None:
         """``(axis, keepdims)`` for ``lambda t: ops.mean(t, axis=1)`` (``tf.reduce_sum(t, 1)``,
         ``ops.max(t, axis=-1, keepdims=True)``...): a reduction over one literal axis of an
         elementwise expression of the argument."""
-        node = self.node
-        params = node.params
-        if len(params.params) != 1 or params.kwonly_params or params.posonly_params:
+        param = self._param(strict=False)
+        if param is None:
             return None
-        body = node.body
-        if not isinstance(body, cst.Call) or not isinstance(body.func, cst.Attribute):
+        body = self.node.body
+        if not isinstance(body, ast.Call) or not isinstance(body.func, ast.Attribute):
             return None
-        if body.func.attr.value not in _REDUCTIONS or not body.args:
+        if body.func.attr not in _REDUCTIONS or not body.args:
             return None
         first = body.args[0]
-        if (
-            first.keyword is not None
-            or first.star
-            or not _elementwise(first.value, params.params[0].name.value)
-        ):
+        if isinstance(first, ast.Starred) or not _elementwise(first, param):
             return None
         axis: int | None = None
         keepdims = False
         positional = ("axis", "keepdims")
+        named: list[tuple[str | None, ast.expr]] = []
         for i, arg in enumerate(body.args[1:]):
-            if arg.star:
+            if isinstance(arg, ast.Starred) or i >= len(positional):
                 return None
-            if arg.keyword is not None:
-                key = arg.keyword.value
-            elif i < len(positional):
-                key = positional[i]
-            else:
-                return None
+            named.append((positional[i], arg))
+        named += [(kw.arg, kw.value) for kw in body.keywords]
+        for key, value in named:
             if key == "axis":
-                axis = _int_literal(arg.value)
+                axis = _int_literal(value)
                 if axis is None:
                     return None
-            elif key == "keepdims" and isinstance(arg.value, cst.Name):
-                if arg.value.value not in ("True", "False"):
+            elif key == "keepdims" and isinstance(value, ast.Constant):
+                if not isinstance(value.value, bool):
                     return None
-                keepdims = arg.value.value == "True"
+                keepdims = value.value
             else:
                 return None
         return None if axis is None else (axis, keepdims)
@@ -137,15 +139,16 @@ _REDUCTIONS = frozenset(
 )
 
 
-def _int_literal(node: cst.BaseExpression) -> int | None:
-    if isinstance(node, cst.Integer):
-        return int(node.value)
+def _int_literal(node: ast.expr) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
     if (
-        isinstance(node, cst.UnaryOperation)
-        and isinstance(node.operator, cst.Minus)
-        and isinstance(node.expression, cst.Integer)
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) is int
     ):
-        return -int(node.expression.value)
+        return -node.operand.value
     return None
 
 
@@ -191,15 +194,15 @@ _ELEMENTWISE_FUNCS = frozenset(
 )  # fmt: skip
 
 
-def _elementwise(node: cst.BaseExpression, param: str) -> bool:
-    if isinstance(node, cst.Name):
-        return node.value == param
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return True
-    if isinstance(node, cst.UnaryOperation):
-        return _elementwise(node.expression, param)
-    if isinstance(node, cst.BinaryOperation):
-        if isinstance(node.operator, cst.MatrixMultiply):
+def _elementwise(node: ast.expr, param: str) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == param
+    if isinstance(node, ast.Constant):
+        return type(node.value) in (int, float)
+    if isinstance(node, ast.UnaryOp):
+        return _elementwise(node.operand, param)
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.MatMult):
             return False
         # at least one side is the tensor; constants broadcast
         return (
@@ -207,26 +210,27 @@ def _elementwise(node: cst.BaseExpression, param: str) -> bool:
             and _elementwise(node.right, param)
             and (_uses(node.left, param) or _uses(node.right, param))
         )
-    if isinstance(node, cst.Call):
+    if isinstance(node, ast.Call):
         func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else None
+        name = func.attr if isinstance(func, ast.Attribute) else None
         return (
             name in _ELEMENTWISE_FUNCS
             and len(node.args) == 1
-            and node.args[0].keyword is None
-            and not node.args[0].star
-            and _elementwise(node.args[0].value, param)
+            and not node.keywords
+            and not isinstance(node.args[0], ast.Starred)
+            and _elementwise(node.args[0], param)
         )
     return False
 
 
-def _uses(node: cst.BaseExpression, param: str) -> bool:
-    if isinstance(node, cst.Name):
-        return node.value == param
-    if isinstance(node, cst.UnaryOperation):
-        return _uses(node.expression, param)
-    if isinstance(node, cst.BinaryOperation):
+def _uses(node: ast.expr, param: str) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == param
+    if isinstance(node, ast.UnaryOp):
+        return _uses(node.operand, param)
+    if isinstance(node, ast.BinOp):
         return _uses(node.left, param) or _uses(node.right, param)
-    if isinstance(node, cst.Call):
-        return any(_uses(a.value, param) for a in node.args)
+    if isinstance(node, ast.Call):
+        values = [a.value if isinstance(a, ast.Starred) else a for a in node.args]
+        return any(_uses(v, param) for v in [*values, *(k.value for k in node.keywords)])
     return False

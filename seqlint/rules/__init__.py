@@ -2,6 +2,7 @@
 
 from seqlint.rules import (  # noqa: F401  (imported for registration)
     accuracy_on_regression,
+    analysis_incomplete,
     branching,
     data_shape,
     design,

@@ -1,0 +1,217 @@
+"""The analysis engine under budgets: long loops, huge literals, growing values, deep nesting.
+
+Each case must finish (a generous alarm guards against hangs; no correct run comes near it)
+and must not lose what comes before or after the costly code.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+
+import pytest
+from helpers import lint, summary
+
+import seqlint.rules  # noqa: F401  (registers the rules)
+from seqlint.check import check_source
+from seqlint.sources import SourceFile
+
+HEADER = "import keras\nfrom keras import layers\n"
+SOFTMAX_ONE_UNIT = (
+    "model = keras.Sequential([keras.Input((4,)), layers.Dense(8, activation='relu'),\n"
+    "                          layers.Dense(1, activation='softmax')])\n"
+    "model.compile(loss='binary_crossentropy', optimizer='adam')\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def alarm() -> Iterator[None]:
+    """Fail (instead of hanging the suite) if a case takes minutes."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("the analysis did not finish in 60 s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def codes(text: str) -> list[str]:
+    return [d.code for d in check_source(SourceFile("model.py", text))]
+
+
+def test_a_model_after_a_loop_of_a_million_iterations_is_found() -> None:
+    text = HEADER + "total = 0\nfor i in range(10**6):\n    total += i\n" + SOFTMAX_ONE_UNIT
+    assert "SEQ201" in codes(text)
+
+
+def test_a_model_after_nested_loops_that_call_its_functions_is_found() -> None:
+    text = (
+        HEADER
+        + "def step(x):\n    return x + 1\n\n"
+        + "for epoch in range(500):\n    for batch in range(100):\n        step(batch)\n"
+        + SOFTMAX_ONE_UNIT
+    )
+    found = codes(text)
+    assert "SEQ201" in found
+    assert "SEQ002" not in found  # the loops never touched a model: nothing was hidden
+
+
+def test_a_huge_list_literal_after_the_model_keeps_its_finding() -> None:
+    items = ", ".join(["0"] * 200_000)
+    text = HEADER + SOFTMAX_ONE_UNIT + f"table = [{items}]\nprint(table[3])\n"
+    assert "SEQ201" in codes(text)
+
+
+def test_many_assignments_before_the_model_keep_its_finding() -> None:
+    text = HEADER + "".join(f"v{i} = {i}\n" for i in range(50_000)) + SOFTMAX_ONE_UNIT
+    assert "SEQ201" in codes(text)
+
+
+def test_a_statement_over_budget_is_reported_and_the_rest_is_checked() -> None:
+    # a model grown by a loop far longer than the loop budget: the model is uncertain (no
+    # finding is guessed about it), the place is reported, and the next model is checked
+    text = (
+        HEADER
+        + "grown = keras.Sequential([keras.Input((4,))])\n"
+        + "for i in range(500):\n    grown.add(layers.Dense(4 + i % 3))\n"
+        + SOFTMAX_ONE_UNIT
+    )
+    found = lint(text)
+    incomplete = [d for d in found if d.code == "SEQ002"]
+    assert [(d.span.line, d.severity) for d in incomplete] == [(4, "warning")]
+    assert "of its 500 iterations" in incomplete[0].message
+    assert "SEQ201" in [d.code for d in found]
+    grown = summary(text)[0]
+    assert grown.uncertain
+
+
+def test_a_short_loop_that_builds_a_model_is_followed_exactly() -> None:
+    text = (
+        HEADER
+        + "model = keras.Sequential([keras.Input((4,))])\n"
+        + "for units in [16, 8, 4]:\n    model.add(layers.Dense(units, activation='relu'))\n"
+        + "model.add(layers.Dense(1, activation='softmax'))\n"
+        + "model.compile(loss='binary_crossentropy')\n"
+    )
+    (model,) = summary(text)
+    assert [layer.output_shape for layer in model.layers] == [
+        [None, 16],
+        [None, 8],
+        [None, 4],
+        [None, 1],
+    ]
+    assert not model.uncertain
+    assert "SEQ002" not in codes(text)
+
+
+@pytest.mark.parametrize(
+    "growth",
+    [
+        "x = [layers.Dense(1)]\nfor i in range(18):\n    x = x + x\n",
+        "x = 3\nfor i in range(60):\n    x = x * x\n",
+        "x = 'ab'\nfor i in range(40):\n    x = x + x\n",
+        "x = (1, 2)\nfor i in range(40):\n    x = x * 2\n",
+        "x = [0]\nfor i in range(40):\n    x += x\n",
+        "x = 7 ** 64\nfor i in range(12):\n    x = x ** 60\n",
+    ],
+)
+def test_values_that_grow_without_bound_become_unknown(growth: str) -> None:
+    assert "SEQ201" in codes(HEADER + growth + SOFTMAX_ONE_UNIT)
+
+
+@pytest.mark.parametrize(
+    ("nesting", "message"),
+    [
+        ("x = " + "(" * 1300 + "1" + ")" * 1300, "too many nested parentheses"),
+        ("x = " + "[" * 1500 + "]" * 1500, "too many nested parentheses"),
+        ("x = " + "lambda: " * 5000 + "1", "too deeply nested"),
+        ("x = " + "not " * 100_000 + "1", "too deeply nested"),
+        ("x = " + " + ".join(["1"] * 5_000), "maximum recursion depth exceeded"),
+        ("x = 1" + "[0]" * 20_000, "maximum recursion depth exceeded"),
+    ],
+)
+def test_nesting_cpython_refuses_is_a_syntax_error_with_its_message(
+    nesting: str, message: str
+) -> None:
+    found = check_source(SourceFile("deep.py", HEADER + nesting + "\n"))
+    assert [d.code for d in found] == ["SEQ001"]
+    assert message in found[0].message
+
+
+@pytest.mark.parametrize(
+    "deep",
+    [
+        "x = " + " and ".join(["1"] * 20_000),
+        "x = " + " + ".join(["1"] * 900),
+        "x = " + "-" * 2_000 + "1",
+    ],
+)
+def test_code_that_parses_but_nests_deeply_does_not_hide_the_model(deep: str) -> None:
+    found = codes(HEADER + SOFTMAX_ONE_UNIT + deep + "\n" + SOFTMAX_ONE_UNIT.replace("model", "m2"))
+    assert found.count("SEQ201") == 2
+
+
+def test_a_model_in_the_branch_not_taken_is_extracted_too() -> None:
+    text = (
+        HEADER
+        + "STATELESS = True\nmodel = None\n"
+        + "if STATELESS:\n"
+        + "    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation='relu')])\n"
+        + "else:\n"
+        + "    model = keras.Sequential([keras.Input((4,)), layers.Dense(1, activation='softmax')]"
+        + ")\n"
+        + "    model.compile(loss='binary_crossentropy')\n"
+        + "model.add(layers.Dense(2))\n"
+    )
+    taken, other = summary(text)
+    assert [layer.output_shape for layer in taken.layers] == [[None, 3], [None, 2]]
+    assert [layer.output_shape for layer in other.layers] == [[None, 1]]
+    assert not taken.uncertain  # the branch not taken leaves the model of the taken one alone
+    assert [(d.code, d.span.line) for d in lint(text) if d.code == "SEQ201"] == [("SEQ201", 8)]
+
+
+@pytest.mark.parametrize(
+    "look",
+    [
+        "print(analyzer.check(model))\n",
+        "plot(model)\n",
+        "from reporting import show\nshow(model, to_file='model.png')\n",
+    ],
+)
+def test_code_that_only_looks_at_a_compiled_model_keeps_its_findings(look: str) -> None:
+    assert "SEQ201" in codes(HEADER + SOFTMAX_ONE_UNIT + look)
+    # handed over before compile, the model may have been changed there: no guess
+    built, compiled = SOFTMAX_ONE_UNIT.rsplit("model.compile", 1)
+    assert "SEQ201" not in codes(HEADER + built + look + "model.compile" + compiled)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "from keras import backend as K\nK.set_image_dim_ordering('th')\n",
+        "keras.config.set_image_data_format('channels_first')\n",
+        "import tensorflow as tf\ntf.keras.backend.set_image_data_format('channels_first')\n",
+    ],
+)
+def test_the_global_image_data_format_set_before_the_model_governs_its_shapes(
+    setting: str,
+) -> None:
+    build = (
+        "def build():\n"
+        "    return keras.Sequential([keras.Input((1, 28, 28)), layers.Conv2D(8, 3),\n"
+        "                             layers.MaxPooling2D(2), layers.Flatten(),\n"
+        "                             layers.Dense(10)])\n"
+    )
+    # the building function is defined before the setting, called after it
+    (model,) = summary(HEADER + build + setting + "model = build()\n")
+    assert [layer.output_shape for layer in model.layers][:2] == [
+        [None, 8, 26, 26],
+        [None, 8, 13, 13],
+    ]
+    (default,) = summary(HEADER + build + "model = build()\n")
+    assert default.layers[0].output_shape is None or default.layers[0].output_shape[-1] != 26
