@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
-from seqlint.layers.base import UNKNOWN, Shape, ShapeError
+from seqlint.layers.base import UNKNOWN, BoundArgs, Shape, ShapeError
+from seqlint.layers.naming import snake_case
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape")
 
@@ -71,14 +71,6 @@ class ModelShapes:
         return trainable, non_trainable
 
 
-def snake_case(name: str) -> str:
-    """Keras's automatic layer names: ``MaxPooling2D`` → ``max_pooling2d``."""
-    s = re.sub(r"\W+", "", name)
-    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", s)
-    s = re.sub(r"([a-z])([A-Z])", r"\1_\2", s)
-    return s.lower()
-
-
 def _dims(shape: Any) -> Shape | None:
     """A user-given shape tuple (batch excluded) to dims, unknown items as None."""
     from seqlint.extract.values import ListVal
@@ -105,7 +97,9 @@ def declared_input(model: ModelIR) -> tuple[Shape | None, str | None, int]:
         if given:
             if "input_shape" in given:
                 dims = _dims(first.kwargs["input_shape"])
-                return (None, *dims) if dims is not None else None, "kwarg", 0
+                if dims is None:
+                    return _rank_only(first), "kwarg", 0
+                return (None, *dims), "kwarg", 0
             if "input_dim" in given:
                 dim = first.kwargs["input_dim"]
                 known = isinstance(dim, int) and not isinstance(dim, bool)
@@ -122,6 +116,23 @@ def declared_input(model: ModelIR) -> tuple[Shape | None, str | None, int]:
         if shape is not UNKNOWN and shape is not None:
             return _dims(shape), "build", 0
     return None, None, 0
+
+
+_RNN_INPUTS = frozenset({"SimpleRNN", "LSTM", "GRU"})
+
+
+def _rank_only(first: LayerCall) -> Shape | None:
+    """An input of unknown size still has the rank its first layer requires (Conv2D: 4 axes
+    with the batch), which is enough to find a missing Flatten or a wrong rank later."""
+    definition = first.definition
+    if definition is None:
+        return None
+    rank = getattr(definition, "rank", 0)
+    if isinstance(rank, int) and rank > 0:
+        return (None,) * (rank + 2)
+    if definition.name in _RNN_INPUTS:
+        return (None, None, None)
+    return None
 
 
 def data_input(model: ModelIR) -> Shape | None:
@@ -160,6 +171,9 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     current: Shape | None = shape
     seen: set[int] = set()
     failed = False
+    # a layer was read the Keras 1/2 way: that code ran with a configured image data format
+    # seqlint cannot see (``"th"`` was common), so later size errors are not proven
+    legacy_read = False
     for entry in model.entries[start:]:
         item = entry.item
         if entry.uncertain:
@@ -178,12 +192,22 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
             bound = item.bound
             ls.construct_error = bound is not None and (
                 not bound.ok
+                or (definition is not None and definition.validate(bound) is not None)
                 or any(bad_identifier(k, v) for k, v in item.kwargs.items())
                 or any(bad_identifier(k, bound.values.get(k)) for k in ("activation", "padding"))
             )
             if ls.construct_error:
-                # Keras stops in the constructor; what the arguments would mean is a guess
-                failed = True
+                # Keras 3 stops in the constructor; a Keras 1/2 call still has a known meaning
+                # (read as Keras 2 did, so the rest of the stack is checked), others a guess
+                legacy = keras2_bound(item)
+                if legacy is not None and current is not None and not failed:
+                    legacy_read = True
+                    try:
+                        ls.output_shape = legacy[0].output_shape(legacy[1], current)
+                    except ShapeError:
+                        failed = True
+                else:
+                    failed = True
             elif definition is not None and definition.merge:
                 # needs several inputs: reported by branching-in-sequential, not as a rank error
                 ls.error = ("branching", f"{item.class_name} needs a list of inputs")
@@ -194,7 +218,8 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
                 try:
                     ls.output_shape = definition.output_shape(bound, current)
                 except ShapeError as err:
-                    ls.error = (err.kind, err.message)
+                    if not legacy_read:
+                        ls.error = (err.kind, err.message)
                     failed = True
                 else:
                     ls.trainable, ls.non_trainable = definition.count_params(bound, current)
@@ -224,6 +249,20 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
         result.layers.append(ls)
         current = ls.output_shape
     return result
+
+
+def keras2_bound(item: LayerCall) -> tuple[Any, BoundArgs] | None:
+    """``item``'s definition and its arguments read the Keras 1/2 way, when that binds."""
+    from seqlint.keras_api import keras2_arguments
+
+    definition = item.definition
+    if definition is None or item.opaque:
+        return None
+    translated = keras2_arguments(definition, item.args, item.kwargs)
+    if translated is None:
+        return None
+    bound = definition.bind(*translated)
+    return (definition, bound) if bound.ok else None
 
 
 def infer_nested(model: ModelIR, input_shape: Shape, names: Counter[str]) -> ModelShapes:

@@ -172,6 +172,8 @@ class ModelIR:
     # how deep in unresolved branches/loops the model was created: only changes made at a
     # deeper level are uncertain (a model built wholly inside an ``except`` is itself certain)
     taint_level: int = 0
+    # built from names that were never imported (a pasted snippet): guessed to be Keras's
+    resolved_by_name: bool = False
     uid: int = field(default_factory=lambda: next(_uids))
 
     def calls_named(self, *methods: str) -> list[Call]:
@@ -228,6 +230,8 @@ class FileIR:
     keras_calls: list[ObjectCall] = field(default_factory=list)
     # where the analysis was cut short (reported as SEQ002 analysis-incomplete)
     incomplete: list[Incomplete] = field(default_factory=list)
+    # unbound names taken for Keras's own (``Sequential``, ``Dense`` in a pasted snippet)
+    guessed_names: set[str] = field(default_factory=set)
 
     def ordered_models(self) -> list[ModelIR]:
         """Models in Keras-summary order: first bound to module-level names, then the rest."""

@@ -180,6 +180,20 @@ def _cases() -> list[Case]:
         training=True,
         seeded=True,
     )
+    add(
+        "LSTM-recurrent-dropout",
+        lambda: L.LSTM(3, dropout=0.3, recurrent_dropout=0.4, seed=2, **F64),
+        (2, 4, 3),
+        training=True,
+        seeded=True,
+    )
+    add(
+        "LSTM-implementation1-dropout",
+        lambda: L.LSTM(2, dropout=0.5, implementation=1, return_sequences=True, seed=4, **F64),
+        (2, 3, 3),
+        training=True,
+        seeded=True,
+    )
     add("GRU-seq", lambda: L.GRU(3, return_sequences=True, **F64), (2, 4, 3))
     add("GRU-reset-before", lambda: L.GRU(3, reset_after=False, **F64), (2, 4, 3))
     add(
@@ -285,6 +299,53 @@ def _cases() -> list[Case]:
     )
     add("UpSampling3D", lambda: L.UpSampling3D(2, **F64), (1, 2, 2, 1, 2))
     add("Rescaling", lambda: L.Rescaling(0.5, offset=-1.0, **F64), (2, 3))
+    add(
+        "Normalization-given",
+        lambda: L.Normalization(mean=[1.0, 2.0, 3.0], variance=[1.0, 4.0, 0.5], **F64),
+        (2, 3),
+    )
+    add(
+        "Normalization-invert",
+        lambda: L.Normalization(mean=2.0, variance=4.0, invert=True, **F64),
+        (2, 3),
+    )
+    add("UnitNormalization", lambda: L.UnitNormalization(**F64), (3, 4))
+    add("RMSNormalization", lambda: L.RMSNormalization(**F64), (3, 4))
+    add("GroupNormalization", lambda: L.GroupNormalization(2, **F64), (2, 3, 4))
+    add("AdaptiveAveragePooling2D", lambda: L.AdaptiveAveragePooling2D((3, 2), **F64), (2, 5, 4, 2))
+    add("AdaptiveMaxPooling1D", lambda: L.AdaptiveMaxPooling1D(3, **F64), (2, 7, 2))
+    add(
+        "AdaptiveMaxPooling2D-first",
+        lambda: L.AdaptiveMaxPooling2D(2, data_format="channels_first", **F64),
+        (2, 2, 5, 3),
+    )
+    add("AdaptiveAveragePooling1D", lambda: L.AdaptiveAveragePooling1D(2, **F64), (2, 5, 3))
+    add("AdaptiveAveragePooling3D", lambda: L.AdaptiveAveragePooling3D(2, **F64), (1, 3, 3, 3, 2))
+    add("AdaptiveMaxPooling3D", lambda: L.AdaptiveMaxPooling3D(2, **F64), (1, 3, 3, 3, 2))
+    # integer encodings: no gradient flows to the ids (as in Keras)
+    add("CategoryEncoding", lambda: L.CategoryEncoding(4, **F64), (3, 2), integer_input=4)
+    add(
+        "Discretization",
+        lambda: L.Discretization(bin_boundaries=[0.5, 1.5], output_mode="one_hot", **F64),
+        (3, 2),
+        integer_input=3,
+    )
+    add("GroupNormalization-per-channel", lambda: L.GroupNormalization(-1, **F64), (2, 3, 3, 2))
+    add("RMSNormalization-2axes", lambda: L.RMSNormalization(axis=[1, 2], **F64), (2, 3, 4))
+    add("UnitNormalization-axis1", lambda: L.UnitNormalization(axis=1, **F64), (2, 3, 4))
+    add("CenterCrop", lambda: L.CenterCrop(2, 3, **F64), (2, 4, 5, 2))
+    add("RandomFlip", lambda: L.RandomFlip(seed=3, **F64), (4, 3, 3, 2), training=True, seeded=True)
+    add("ActivityRegularization", lambda: L.ActivityRegularization(l1=0.1, **F64), (2, 3))
+    add("Resizing-nearest", lambda: L.Resizing(5, 2, interpolation="nearest", **F64), (2, 3, 4, 2))
+    c.append(
+        Case(
+            "Resizing-bilinear",
+            lambda: L.Resizing(5, 2, **F64),
+            (2, 3, 4, 2),
+            step=1.0,
+            rtol=1e-5,
+        )
+    )
     return c
 
 

@@ -370,13 +370,12 @@ def test_bidirectional_checks_like_keras() -> None:
 
 def test_unsupported_settings_fail_loudly() -> None:
     x = np.zeros((2, 3, 4))
-    for cls in (layers.LSTM, layers.GRU):
-        rnn = cls(2, recurrent_dropout=0.2, dtype="float64")
-        rnn(x, training=False)  # inference ignores dropout, like Keras
-        with pytest.raises(NotImplementedError, match="recurrent_dropout"):
-            rnn(x, training=True)
-        with pytest.raises(NotImplementedError, match="implementation=1"):
-            cls(2, dropout=0.2, implementation=1, dtype="float64")(x, training=True)
+    rnn = layers.GRU(2, recurrent_dropout=0.2, dtype="float64")
+    rnn(x, training=False)  # inference ignores dropout, like Keras
+    with pytest.raises(NotImplementedError, match="recurrent_dropout"):
+        rnn(x, training=True)
+    with pytest.raises(NotImplementedError, match="implementation=1"):
+        layers.GRU(2, dropout=0.2, implementation=1, dtype="float64")(x, training=True)
     with pytest.raises(NotImplementedError, match="mixed precision"):
         layers.Dense(2, dtype="mixed_float16")
     with pytest.raises(NotImplementedError, match="quantization_config"):
@@ -456,3 +455,39 @@ def test_bilinear_upsampling_reproduces_tf_float32_arithmetic() -> None:
     dx0 = float(top[0]) + float(bottom[0]) + float(top[1]) + float(top[2])
     dx1 = float(bottom[1]) + float(bottom[2]) + float(top[3]) + float(bottom[3])
     np.testing.assert_allclose(dx, [dx0, dx1], rtol=1e-15)
+
+
+def test_lstm_recurrent_dropout_draws_one_mask_per_gate() -> None:
+    """Keras's LSTM with recurrent_dropout (implementation=1) masks the state separately for
+    each gate, in training only, with new masks on every call."""
+    x = np.random.default_rng(0).normal(size=(3, 5, 4))
+    rnn = layers.LSTM(4, recurrent_dropout=0.5, seed=0, dtype="float64")
+    inference = rnn(x, training=False)
+    rnn._noise = None
+    first = rnn(x, training=True)
+    second = rnn(x, training=True)  # a new draw of the masks
+    assert first.shape == inference.shape == (3, 4)
+    assert not np.allclose(first, inference) and not np.allclose(first, second)
+    rmask = rnn._cache["rmask"]
+    assert rmask.shape == (4, 3, 4)  # gates, batch, units
+    assert not all(np.array_equal(rmask[0], rmask[g]) for g in range(1, 4))
+
+
+@pytest.mark.parametrize("cls", [layers.SimpleRNN, layers.LSTM, layers.GRU])
+def test_a_stateful_rnn_continues_the_sequence_across_batches(cls: Any) -> None:
+    """Two batches through a stateful layer give what one layer gives on the joined sequence
+    (keras 3.15.1 gave the same three LSTM outputs on shared weights); reset_states restarts."""
+    rng = np.random.default_rng(3)
+    x1, x2 = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 3, 4))
+    stateful = cls(3, stateful=True, return_sequences=True, dtype="float64")
+    plain = cls(3, return_sequences=True, dtype="float64")
+    first = stateful(x1)
+    plain(x1)
+    plain.set_weights(stateful.get_weights())
+    second = stateful(x2)
+    joined = plain(np.concatenate([x1, x2], axis=1))
+    np.testing.assert_allclose(np.concatenate([first, second], axis=1), joined, atol=1e-12)
+    stateful.reset_states()
+    np.testing.assert_allclose(stateful(x2), plain(x2), atol=1e-12)
+    # a batch of another size starts from zeros (Keras would refuse it)
+    np.testing.assert_allclose(stateful(x2[:1]), plain(x2[:1]), atol=1e-12)

@@ -125,3 +125,26 @@ def test_metric_identifiers() -> None:
     assert isinstance(custom, metrics.MeanMetricWrapper)
     with pytest.raises(ValueError, match="Could not interpret metric"):
         metrics.get(3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "keras_value"),
+    [
+        ({}, 0.3909388780593872),
+        ({"curve": "PR"}, 0.3263057470321655),
+        ({"num_thresholds": 7, "summation_method": "minoring"}, 0.32950207591056824),
+        ({"num_labels": 3}, 0.3909388780593872),
+        ({"thresholds": [0.3, 0.5, 0.8]}, 0.3905958831310272),
+    ],
+)
+def test_auc_multi_label_matches_keras(kwargs: dict[str, Any], keras_value: float) -> None:
+    """AUC(multi_label=True): one area per label, averaged; values from keras 3.15.1 on the
+    same data (two updates, the first weighted)."""
+    rng = np.random.default_rng(11)
+    yt = (rng.random((40, 3)) > 0.6).astype("float32")
+    yp = rng.random((40, 3)).astype("float32")
+    sw = rng.random(40).astype("float32")
+    m = metrics.AUC(multi_label=True, **kwargs)
+    m.update_state(yt[:20], yp[:20], sample_weight=sw[:20])
+    m.update_state(yt[20:], yp[20:])
+    assert float(m.result()) == pytest.approx(keras_value, rel=1e-6)

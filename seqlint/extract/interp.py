@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from seqlint.extract import data
-from seqlint.extract.names import canonical, classify
+from seqlint.extract.names import canonical, classify, guess_keras_name
 from seqlint.extract.positions import Locator
 from seqlint.extract.values import (
     Builtin,
@@ -791,6 +791,10 @@ class Interpreter:
             kind = classify(f"{module}.{name}")
             if kind.kind != "other" and (kind.kind != "layer" or get_layer(name) is not None):
                 return Ref(f"{module}.{name}")
+        guess = guess_keras_name(name, self.file.imports)
+        if guess is not None:
+            self.file.guessed_names.add(name)
+            return Ref(guess)
         return UNKNOWN
 
     def ev_Attribute(self, node: ast.Attribute, scope: Scope) -> Any:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from seqlint.layers.base import UNKNOWN, BoundArgs, Dim, LayerSpec, Shape, ShapeError, as_int
+from seqlint.layers.base import (
+    UNKNOWN,
+    BoundArgs,
+    Dim,
+    LayerSpec,
+    Shape,
+    ShapeError,
+    WeightSpec,
+    as_int,
+    count_weights,
+)
 
 Counts = tuple[int | None, int | None]
 UNKNOWN_COUNTS: Counts = (None, None)
@@ -197,6 +207,12 @@ def lora(args: BoundArgs) -> int | None:
     return n
 
 
+def spec_counts(specs: list[WeightSpec]) -> Counts:
+    """Parameter counts of weight specs; any size unknown makes both unknown."""
+    trainable, frozen = count_weights(specs)
+    return UNKNOWN_COUNTS if trainable is None or frozen is None else (trainable, frozen)
+
+
 def kernel_and_bias(
     kernel: Dim, bias: Dim, use_bias: Any, lora_rank: int | None, lora_in: Dim, lora_out: Dim
 ) -> Counts:
@@ -219,3 +235,48 @@ def kernel_and_bias(
         extra = lora_in * lora_rank + lora_rank * lora_out
         return b + extra, kernel
     return kernel + b, 0
+
+
+# ---- argument validation (Keras's constructor checks, with its messages) -------------------
+
+
+def _plain_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def tuple_error(value: Any, n: int, name: str, *, allow_zero: bool = False) -> str | None:
+    """Keras's ``standardize_tuple`` message when it refuses ``value`` (a size, stride, ...),
+    ``None`` when it accepts it or the value is not a literal of plain ints."""
+    error = f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}"
+    if _plain_int(value):
+        items: tuple[int, ...] = (value,) * n
+    elif isinstance(value, (tuple, list)) and all(_plain_int(v) for v in value):
+        if len(value) != n:
+            return error
+        items = tuple(value)
+    else:
+        return None
+    bad = {v for v in items if (v < 0 if allow_zero else v <= 0)}
+    if bad:
+        least = ">= 0" if allow_zero else "> 0"
+        return f"{error}, including values {bad} that do not satisfy `value {least}`"
+    return None
+
+
+def rate_error(value: Any, name: str = "rate") -> str | None:
+    """Dropout-style ``0 <= rate <= 1`` check (Dropout, GaussianDropout, GaussianNoise's stddev)."""
+    if _number(value) and not 0 <= value <= 1:
+        return (
+            f"Invalid value received for argument `{name}`. Expected a float value between 0 "
+            f"and 1. Received: {name}={value}"
+        )
+    return None
+
+
+def first_error(*errors: str | None) -> str | None:
+    """The first of several checks that fails, in Keras's order."""
+    return next((e for e in errors if e is not None), None)

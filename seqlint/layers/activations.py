@@ -22,10 +22,32 @@ from seqlint.layers.base import (
 )
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 @register
 class ReLU(LayerDef):
     name = "ReLU"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("max_value", None), Param("negative_slope", 0.0), Param("threshold", 0.0))
+
+    def validate(self, args: BoundArgs) -> str | None:
+        max_value = args["max_value"]
+        if _number(max_value) and max_value < 0:
+            return (
+                "max_value of a ReLU layer cannot be a negative value. Received: "
+                f"max_value={max_value}"
+            )
+        for name in ("negative_slope", "threshold"):
+            value = args[name]
+            if value is None or (_number(value) and value < 0):
+                return (
+                    f"{name} of a ReLU layer cannot be None or a negative value. Received: "
+                    f"{name}={value}"
+                )
+        return None
 
     def activation(self, args: BoundArgs) -> str | None:
         slope = args["negative_slope"]
@@ -41,7 +63,18 @@ class LeakyReLU(LayerDef):
     """``LeakyReLU(negative_slope=0.3)``; the Keras 2 name ``alpha=`` still works (deprecated)."""
 
     name = "LeakyReLU"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("negative_slope", 0.3), Param("alpha", None, keyword_only=True))
+
+    def validate(self, args: BoundArgs) -> str | None:
+        slope = args["negative_slope"] if args["alpha"] is None else args["alpha"]
+        if slope is None or (_number(slope) and slope < 0):
+            return (
+                "The negative_slope value of a Leaky ReLU layer cannot be None or negative "
+                f"value. Expected a float. Received: negative_slope={slope}"
+            )
+        return None
 
     def activation(self, args: BoundArgs) -> str | None:
         return "leaky_relu"
@@ -50,6 +83,8 @@ class LeakyReLU(LayerDef):
 @register
 class ELU(LayerDef):
     name = "ELU"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("alpha", 1.0),)
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -59,6 +94,8 @@ class ELU(LayerDef):
 @register
 class Softmax(LayerDef):
     name = "Softmax"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("axis", -1),)
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -83,6 +120,8 @@ class PReLU(LayerDef):
     """One learnable slope per non-batch element, shared along ``shared_axes``."""
 
     name = "PReLU"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     learns = True
     params = (
         Param("alpha_initializer", "Zeros"),

@@ -64,6 +64,30 @@ class ShapeError(Exception):
 
 
 @dataclass(frozen=True)
+class WeightSpec:
+    """One weight a layer creates when it is built: Keras's name, its shape (``None`` for a size
+    not known statically), the initializer argument, and whether training updates it. The
+    checker counts parameters from these and the runtime creates its variables from them."""
+
+    name: str
+    shape: Shape
+    initializer: Any
+    trainable: bool = True
+
+
+def count_weights(specs: Sequence[WeightSpec]) -> tuple[int | None, int | None]:
+    """``(trainable, non_trainable)`` parameter counts of ``specs`` (``None`` when a size is
+    unknown)."""
+    counts: list[int | None] = [0, 0]
+    for spec in specs:
+        size = prod(spec.shape)
+        i = 0 if spec.trainable else 1
+        current = counts[i]
+        counts[i] = None if size is None or current is None else current + size
+    return counts[0], counts[1]
+
+
+@dataclass(frozen=True)
 class Param:
     """One constructor argument: its name and default (``REQUIRED`` when it has none)."""
 
@@ -109,15 +133,60 @@ class BoundArgs:
         return self.values.get(name, default)
 
 
+# What a layer is for. Rules ask a definition's role (and traits, below) instead of keeping
+# tables of class names, so a newly defined layer is seen by every rule at once.
+ROLES: frozenset[str] = frozenset(
+    {
+        "linear_map",  # W x (+ b), maybe followed by an activation: Dense, EinsumDense, Conv*
+        "activation",  # only applies an activation function: Activation, ReLU, Softmax, ...
+        "pooling",  # windowed pooling over positions: MaxPooling2D, AdaptiveAveragePooling1D
+        "global_pooling",  # pools every position away: GlobalAveragePooling2D
+        "reshape",  # rearranges the same values: Flatten, Reshape, Permute, RepeatVector
+        "resample",  # pads, crops or repeats positions: ZeroPadding2D, Cropping1D, UpSampling2D
+        "normalization",  # BatchNormalization, LayerNormalization, ...
+        "recurrent",  # SimpleRNN, LSTM, GRU, ConvLSTM*
+        "merge",  # combines several inputs: Add, Concatenate, Dot
+        "attention",  # query/value attention: Attention, AdditiveAttention
+        "embedding",  # integer ids to vectors: Embedding
+        "preprocessing",  # fixed input transforms: Rescaling, Normalization, lookups, Resizing
+        "augmentation",  # random input transforms in training: RandomFlip, MixUp
+        "regularization",  # dropout, noise, activity regularization
+        "wrapper",  # applies another layer: Bidirectional, TimeDistributed
+        "identity",  # Identity
+        "masking",  # Masking
+        "function",  # Lambda: an arbitrary function
+    }
+)
+
+# Facts about a layer that cut across roles.
+TRAITS: frozenset[str] = frozenset(
+    {
+        "dense",  # acts on the last axis with ``units`` outputs (Dense)
+        "conv",  # a full convolution (Conv1D-3D, SeparableConv1D-2D)
+        "transpose",  # a transposed convolution
+        "depthwise",  # a depthwise (per-channel) convolution
+        "dropout",  # zeroes or scales values at random in training, the identity at inference
+        "linear",  # (affine-)linear in its input at inference: a linear map before and after
+        # it folds into one (dropout, Flatten, average pooling, BatchNormalization, ...)
+        "elementwise",  # keeps the shape and the layout (activations, dropout, normalization)
+        "spatial_output",  # a rank > 2 output is a feature map (one vector per pixel)
+        "sequence_output",  # a rank > 2 output is a sequence (one vector per step / token)
+    }
+)
+
+
 class LayerDef:
     """Base class of a layer definition; subclasses are registered with :func:`register`.
 
-    Subclasses set ``name`` (the canonical Keras class name), ``params`` (constructor arguments
-    in Keras's order, without the base-layer ``**kwargs``), and override :meth:`output_shape` and
+    Subclasses set ``name`` (the canonical Keras class name), ``role`` (one of :data:`ROLES`),
+    ``traits`` (a subset of :data:`TRAITS`), ``params`` (constructor arguments in Keras's order,
+    without the base-layer ``**kwargs``), and override :meth:`output_shape` and
     :meth:`count_params`.
     """
 
     name: ClassVar[str] = ""
+    role: ClassVar[str] = ""
+    traits: ClassVar[frozenset[str]] = frozenset()
     params: ClassVar[tuple[Param, ...]] = ()
     aliases: ClassVar[tuple[str, ...]] = ()
     # Whether the constructor forwards ``**kwargs`` to ``Layer.__init__`` (name, dtype,
@@ -134,6 +203,10 @@ class LayerDef:
     passthrough: ClassVar[bool] = False
     # Layers that own trainable weights (Dense, Conv*, RNNs, Embedding, BatchNormalization, ...).
     learns: ClassVar[bool] = False
+
+    def has(self, trait: str) -> bool:
+        """Whether the layer has ``trait`` (one of :data:`TRAITS`)."""
+        return trait in self.traits
 
     def bind(
         self, args: Sequence[Any], kwargs: Mapping[str, Any], opaque: bool = False
@@ -165,15 +238,28 @@ class LayerDef:
             bound.too_many_positional = 0
         return bound
 
+    def validate(self, args: BoundArgs) -> str | None:
+        """Keras's error message when its constructor refuses these arguments (``Dense(0)``,
+        ``Dropout(1.5)``), else ``None``. ``check`` reports it and the runtime raises it, so the
+        two cannot disagree; an unknown value always passes."""
+        return None
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         """Output shape for ``input_shape`` (batch first); raise :class:`ShapeError` when Keras
         would. Return ``None`` when the rank itself is unknown."""
         return input_shape
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """The weights the layer creates when built on ``input_shape``, in Keras's order, or
+        ``None`` where the definition does not spell them out (then only :meth:`count_params`
+        says how many parameters there are)."""
+        return None
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> tuple[int | None, int | None]:
         """``(trainable, non_trainable)`` parameter counts once built on ``input_shape``
-        (``None`` where not statically known)."""
-        return 0, 0
+        (``None`` where not statically known). By default from :meth:`weights`."""
+        specs = self.weights(args, input_shape)
+        return (0, 0) if specs is None else count_weights(specs)
 
     def activation(self, args: BoundArgs) -> str | None:
         """Name of the activation this layer applies last, used by rules about output activations.
@@ -204,6 +290,10 @@ _REGISTRY: dict[str, LayerDef] = {}
 
 def register(cls: type[LayerDef]) -> type[LayerDef]:
     """Class decorator: make a definition findable under its name and aliases."""
+    if cls.role not in ROLES:
+        raise ValueError(f"layer {cls.name!r} has no valid role: {cls.role!r}")
+    if not cls.traits <= TRAITS:
+        raise ValueError(f"layer {cls.name!r} has unknown traits: {set(cls.traits - TRAITS)}")
     instance = cls()
     for key in (cls.name, *cls.aliases):
         if key in _REGISTRY:

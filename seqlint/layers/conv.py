@@ -21,8 +21,19 @@ from seqlint.layers._common import (
     lora,
     padding_mode,
     positive_int,
+    spec_counts,
+    tuple_error,
 )
-from seqlint.layers.base import BoundArgs, Dim, LayerDef, Param, Shape, ShapeError, register
+from seqlint.layers.base import (
+    BoundArgs,
+    Dim,
+    LayerDef,
+    Param,
+    Shape,
+    ShapeError,
+    WeightSpec,
+    register,
+)
 
 # ---- shared shape arithmetic (also used by ConvLSTM) ----------------------------------------
 
@@ -124,8 +135,13 @@ def _conv_common(
 class _Conv(LayerDef):
     """Conv1D/2D/3D: ``filters`` output channels; ``groups`` must divide the input channels."""
 
+    role = "linear_map"
+    traits = frozenset({"conv", "spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return conv_argument_error(args, self.rank, groups=True)
 
     def _groups(self, args: BoundArgs, channels: Dim) -> int | None:
         groups = positive_int(args["groups"])
@@ -147,7 +163,23 @@ class _Conv(LayerDef):
         self._groups(args, channels)
         return join_channels(input_shape[0], spatial, positive_int(args["filters"]), fmt)
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, self._paddings())
+        groups = self._groups(args, channels)
+        use_bias = as_bool(args["use_bias"])
+        if lora(args) != 0 or use_bias is None or groups is None:
+            return None
+        filters = positive_int(args["filters"])
+        per_group = None if channels is None else channels // groups
+        specs = [WeightSpec("kernel", (*kernel, per_group, filters), args["kernel_initializer"])]
+        if use_bias:
+            specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         fmt, _, channels, kernel = _conv_common(
             self, self.rank, args, input_shape, self._paddings()
         )
@@ -231,8 +263,13 @@ def _transpose_size(
 
 
 class _ConvTranspose(LayerDef):
+    role = "linear_map"
+    traits = frozenset({"transpose", "spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return conv_argument_error(args, self.rank, output_padding=True)
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         check_conv_rank(self.name, input_shape, self.rank)
@@ -255,8 +292,23 @@ class _ConvTranspose(LayerDef):
         )
         return join_channels(input_shape[0], out, positive_int(args["filters"]), fmt)
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         check_conv_rank(self.name, input_shape, self.rank)
+        _, channels = split_channels(input_shape, data_format(args))
+        kernel = int_tuple(args["kernel_size"], self.rank) or (None,) * self.rank
+        filters = positive_int(args["filters"])
+        use_bias = as_bool(args["use_bias"])
+        if use_bias is None:
+            return None
+        specs = [WeightSpec("kernel", (*kernel, filters, channels), args["kernel_initializer"])]
+        if use_bias:
+            specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
+        return specs
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         _, channels = split_channels(input_shape, data_format(args))
         k = dims_product(int_tuple(args["kernel_size"], self.rank) or (None,))
         filters = positive_int(args["filters"])
@@ -322,14 +374,40 @@ class Conv3DTranspose(_ConvTranspose):
 class _SeparableConv(LayerDef):
     """Depthwise ``k x C x m`` kernel, then a pointwise ``C*m x filters`` kernel, + bias."""
 
+    role = "linear_map"
+    traits = frozenset({"conv", "spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return conv_argument_error(args, self.rank, depth_multiplier=True, no_dilated_strides=False)
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         fmt, spatial, _, _ = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
         return join_channels(input_shape[0], spatial, positive_int(args["filters"]), fmt)
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
+        m = positive_int(args["depth_multiplier"])
+        filters = positive_int(args["filters"])
+        use_bias = as_bool(args["use_bias"])
+        if use_bias is None:
+            return None
+        mid = None if channels is None or m is None else channels * m
+        specs = [
+            WeightSpec("depthwise_kernel", (*kernel, channels, m), args["depthwise_initializer"]),
+            WeightSpec(
+                "pointwise_kernel", (*(1,) * self.rank, mid, filters), args["pointwise_initializer"]
+            ),
+        ]
+        if use_bias:
+            specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
         k = dims_product(kernel)
         m = positive_int(args["depth_multiplier"])
@@ -385,8 +463,15 @@ class SeparableConv2D(_SeparableConv):
 class _DepthwiseConv(LayerDef):
     """``depth_multiplier`` filters per input channel: ``C*m`` output channels."""
 
+    role = "linear_map"
+    traits = frozenset({"depthwise", "spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return conv_argument_error(
+            args, self.rank, filters=False, depth_multiplier=True, no_dilated_strides=False
+        )
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         fmt, spatial, channels, _ = _conv_common(
@@ -396,7 +481,22 @@ class _DepthwiseConv(LayerDef):
         out_channels = None if m is None or channels is None else m * channels
         return join_channels(input_shape[0], spatial, out_channels, fmt)
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
+        m = positive_int(args["depth_multiplier"])
+        use_bias = as_bool(args["use_bias"])
+        if use_bias is None:
+            return None
+        specs = [WeightSpec("kernel", (*kernel, channels, m), args["depthwise_initializer"])]
+        if use_bias:
+            mid = None if channels is None or m is None else channels * m
+            specs.append(WeightSpec("bias", (mid,), args["bias_initializer"]))
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
         k = dims_product(kernel)
         m = positive_int(args["depth_multiplier"])
@@ -438,3 +538,76 @@ class DepthwiseConv2D(_DepthwiseConv):
     name = "DepthwiseConv2D"
     rank = 2
     params = _depthwise_params(2)
+
+
+def conv_argument_error(
+    args: BoundArgs,
+    rank: int,
+    *,
+    filters: bool = True,
+    groups: bool = False,
+    depth_multiplier: bool = False,
+    output_padding: bool = False,
+    no_dilated_strides: bool = True,
+) -> str | None:
+    """What Keras's convolution constructors refuse, checked in their order (BaseConv,
+    BaseConvTranspose, BaseSeparableConv, BaseDepthwiseConv)."""
+    for name in ("kernel_size", "strides", "dilation_rate"):
+        error = tuple_error(args[name], rank, name)
+        if error is not None:
+            return error
+    pads = args.get("output_padding") if output_padding else None
+    if pads is not None:
+        error = tuple_error(pads, rank, "output_padding", allow_zero=True)
+        if error is not None:
+            return error
+    if depth_multiplier:
+        m = args["depth_multiplier"]
+        if _int_value(m) is not None and m <= 0:
+            return (
+                "Invalid value for argument `depth_multiplier`. Expected a strictly positive "
+                f"value. Received depth_multiplier={m}."
+            )
+    n = _int_value(args["filters"]) if filters else None
+    if n is not None and n <= 0:
+        return (
+            "Invalid value for argument `filters`. Expected a strictly positive value. "
+            f"Received filters={n}."
+        )
+    g = _int_value(args["groups"]) if groups else None
+    if g is not None and g <= 0:
+        return f"The number of groups must be a positive integer. Received: groups={g}."
+    if n is not None and g is not None and n % g != 0:
+        return (
+            "The number of filters must be evenly divisible by the number of groups. "
+            f"Received: groups={g}, filters={n}."
+        )
+    strides = int_tuple(args["strides"], rank)
+    if pads is not None and strides is not None and None not in strides:
+        padded = int_tuple(pads, rank, allow_zero=True)
+        for i, (op, s) in enumerate(zip(padded or (), strides, strict=False)):
+            if op is not None and s is not None and op >= s:
+                return (
+                    "`output_padding` must be strictly less than `strides` for all "
+                    f"dimensions. At dimension {i}, `output_padding` is {op} but `strides` is "
+                    f"{s}. Received: output_padding={padded}, strides={strides}"
+                )
+    dilation = int_tuple(args["dilation_rate"], rank)
+    if (
+        no_dilated_strides
+        and strides is not None
+        and dilation is not None
+        and None not in strides
+        and None not in dilation
+        and max(strides) > 1  # type: ignore[type-var]
+        and max(dilation) > 1  # type: ignore[type-var]
+    ):
+        return (
+            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+            f"strides={strides} and dilation_rate={dilation}"
+        )
+    return None
+
+
+def _int_value(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

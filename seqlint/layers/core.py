@@ -8,11 +8,13 @@ from typing import Any
 from seqlint.layers._common import (
     UNKNOWN_COUNTS,
     Counts,
+    as_bool,
     dims_product,
     kernel_and_bias,
     lora,
     positive_int,
     require_min_ndim,
+    spec_counts,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -22,10 +24,21 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    WeightSpec,
     as_int,
     normalize_activation,
     register,
 )
+
+
+def _plain_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _literal(value: Any) -> bool:
+    """A value written in the source (not a placeholder for something the extractor could only
+    partly follow): only these are judged."""
+    return value is None or isinstance(value, (int, float, str))
 
 
 @register
@@ -33,6 +46,8 @@ class Dense(LayerDef):
     """``Dense(units)``: acts on the last axis, so any rank >= 2 is accepted."""
 
     name = "Dense"
+    role = "linear_map"
+    traits = frozenset({"dense"})
     learns = True
     params = (
         Param("units"),
@@ -50,12 +65,34 @@ class Dense(LayerDef):
         Param("quantization_config", None),
     )
 
+    def validate(self, args: BoundArgs) -> str | None:
+        units = args["units"]
+        if _literal(units) and (not _plain_int(units) or units <= 0):
+            return (
+                "Received an invalid value for `units`, expected a positive integer. "
+                f"Received: units={units}"
+            )
+        return None
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_min_ndim(self.name, input_shape, 2)
         return (*input_shape[:-1], positive_int(args["units"]))
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         require_min_ndim(self.name, input_shape, 2)
+        use_bias = as_bool(args["use_bias"])
+        if lora(args) != 0 or use_bias is None:
+            return None  # LoRA weights: counted by count_params only
+        units = positive_int(args["units"])
+        specs = [WeightSpec("kernel", (input_shape[-1], units), args["kernel_initializer"])]
+        if use_bias:
+            specs.append(WeightSpec("bias", (units,), args["bias_initializer"]))
+        return specs
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         units = positive_int(args["units"])
         n_in = input_shape[-1]
         kernel = None if units is None or n_in is None else n_in * units
@@ -151,6 +188,7 @@ def _einsum_analysis(
 @register
 class EinsumDense(LayerDef):
     name = "EinsumDense"
+    role = "linear_map"
     learns = True
     params = (
         Param("equation"),
@@ -192,6 +230,8 @@ class EinsumDense(LayerDef):
 @register
 class Activation(LayerDef):
     name = "Activation"
+    role = "activation"
+    traits = frozenset({"elementwise"})
     params = (Param("activation"),)
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -199,7 +239,19 @@ class Activation(LayerDef):
 
 
 class _Embedding(LayerDef):
+    role = "embedding"
+    traits = frozenset({"sequence_output"})
     learns = True
+
+    def validate(self, args: BoundArgs) -> str | None:
+        for name in ("input_dim", "output_dim"):
+            value = args[name]
+            if _literal(value) and (not _plain_int(value) or value <= 0):
+                return (
+                    f"`{name}` must be a positive integer. Received: {name}={value} "
+                    f"(of type {type(value).__name__})."
+                )
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         return (*input_shape, positive_int(args["output_dim"]))
@@ -231,7 +283,16 @@ class Embedding(_Embedding):
         Param("input_length", None, keyword_only=True),
     )
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        if lora(args) != 0:
+            return None
+        n_in, n_out = positive_int(args["input_dim"]), positive_int(args["output_dim"])
+        return [WeightSpec("embeddings", (n_in, n_out), args["embeddings_initializer"])]
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         n_in = positive_int(args["input_dim"])
         n_out = positive_int(args["output_dim"])
         table = None if n_in is None or n_out is None else n_in * n_out
@@ -272,6 +333,8 @@ class ReversibleEmbedding(_Embedding):
 @register
 class Masking(LayerDef):
     name = "Masking"
+    role = "masking"
+    traits = frozenset({"elementwise"})
     passthrough = True
     params = (Param("mask_value", 0.0),)
 
@@ -282,6 +345,8 @@ class Masking(LayerDef):
 @register
 class Identity(LayerDef):
     name = "Identity"
+    role = "identity"
+    traits = frozenset({"linear", "elementwise"})
     passthrough = True
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -294,6 +359,7 @@ class Lambda(LayerDef):
     a literal tuple (Keras then prepends the batch axis and trusts it)."""
 
     name = "Lambda"
+    role = "function"
     params = (
         Param("function"),
         Param("output_shape", None),

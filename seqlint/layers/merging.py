@@ -14,6 +14,7 @@ from seqlint.layers.base import BoundArgs, LayerDef, Param, Shape, ShapeError, r
 
 
 class _Merge(LayerDef):
+    role = "merge"
     merge = True
 
     def _message(self, input_shape: Shape) -> str:
@@ -87,6 +88,8 @@ class _QueryValue(_Merge):
     """Attention layers take ``[query, value]`` or ``[query, value, key]``: a list of tensors,
     like the merge layers."""
 
+    role = "attention"
+
     def _message(self, input_shape: Shape) -> str:
         return (
             f"{self.name} layer must be called on a list of inputs, namely [query, value] or "
@@ -103,6 +106,15 @@ class Attention(_QueryValue):
         Param("dropout", 0.0),
         Param("seed", None),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        mode = args["score_mode"]
+        if isinstance(mode, str) and mode not in ("dot", "concat"):
+            return (
+                "Invalid value for argument score_mode. Expected one of {'dot', 'concat'}. "
+                f"Received: score_mode={mode}"
+            )
+        return None
 
 
 @register

@@ -11,6 +11,7 @@ from seqlint.layers._common import (
     as_bool,
     axis_index,
     dims_product,
+    spec_counts,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -19,6 +20,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    WeightSpec,
     as_int,
     register,
 )
@@ -41,6 +43,8 @@ def axes_of(value: Any, ndim: int) -> list[int] | None:
 
 
 class _Normalization(LayerDef):
+    role = "normalization"
+    traits = frozenset({"elementwise"})
     learns = True
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -57,6 +61,7 @@ class BatchNormalization(_Normalization):
     more non-trainable vectors)."""
 
     name = "BatchNormalization"
+    traits = frozenset({"elementwise", "linear"})
     params = (
         Param("axis", -1),
         Param("momentum", 0.99),
@@ -77,7 +82,29 @@ class BatchNormalization(_Normalization):
         Param("synchronized", False),
     )
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        axis = axis_index(args["axis"], len(input_shape))
+        center, scale, renorm = (as_bool(args[k]) for k in ("center", "scale", "renorm"))
+        if axis is None or center is None or scale is None or renorm is not False:
+            return None  # renorm's extra weights: counted by count_params only
+        shape = (input_shape[axis],)
+        specs = []
+        if scale:
+            specs.append(WeightSpec("gamma", shape, args["gamma_initializer"]))
+        if center:
+            specs.append(WeightSpec("beta", shape, args["beta_initializer"]))
+        specs += [
+            WeightSpec("moving_mean", shape, args["moving_mean_initializer"], trainable=False),
+            WeightSpec(
+                "moving_variance", shape, args["moving_variance_initializer"], trainable=False
+            ),
+        ]
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         axis = axis_index(args["axis"], len(input_shape))
         if axis is None:
             return UNKNOWN_COUNTS
@@ -108,7 +135,28 @@ class LayerNormalization(_Normalization):
         Param("rms_scaling", False, keyword_only=True),
     )
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """gamma/beta over the normalised axes, in the order Keras sorts the ``axis`` values
+        as given (``[1, -1]`` -> ``[-1, 1]``)."""
+        axis = args["axis"]
+        given = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+        center, scale, rms = (as_bool(args[k]) for k in ("center", "scale", "rms_scaling"))
+        if axes_of(axis, len(input_shape)) is None or center is None or scale is None or rms:
+            return None  # (rms_scaling: counted by count_params only)
+        if not all(isinstance(a, int) and not isinstance(a, bool) for a in given):
+            return None
+        shape = tuple(input_shape[a] for a in sorted(given))
+        specs = []
+        if scale:
+            specs.append(WeightSpec("gamma", shape, args["gamma_initializer"]))
+        if center:
+            specs.append(WeightSpec("beta", shape, args["beta_initializer"]))
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         axes = axes_of(args["axis"], len(input_shape))
         center, scale, rms = (as_bool(args[k]) for k in ("center", "scale", "rms_scaling"))
         if axes is None or center is None or scale is None or rms is None:
@@ -166,12 +214,21 @@ class GroupNormalization(_Normalization):
         self._dim(args, input_shape)
         return input_shape
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         dim = self._dim(args, input_shape)
         center, scale = as_bool(args["center"]), as_bool(args["scale"])
-        if dim is None or center is None or scale is None:
-            return UNKNOWN_COUNTS
-        return (int(center) + int(scale)) * dim, 0
+        if center is None or scale is None:
+            return None
+        specs = []
+        if scale:
+            specs.append(WeightSpec("gamma", (dim,), args["gamma_initializer"]))
+        if center:
+            specs.append(WeightSpec("beta", (dim,), args["beta_initializer"]))
+        return specs
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)
 
 
 @register
@@ -186,9 +243,12 @@ class RMSNormalization(_Normalization):
     name = "RMSNormalization"
     params = (Param("axis", -1), Param("epsilon", 1e-06))
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         axes = axes_of(args["axis"], len(input_shape))
         if axes is None:
-            return UNKNOWN_COUNTS
-        size = dims_product([input_shape[a] for a in axes])
-        return UNKNOWN_COUNTS if size is None else (size, 0)
+            return None
+        return [WeightSpec("scale", tuple(input_shape[a] for a in sorted(axes)), "ones")]
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)

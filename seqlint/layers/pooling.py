@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from seqlint.layers._common import as_bool, data_format, fmt_shape, int_tuple, require_ndim
+from seqlint.layers._common import (
+    as_bool,
+    data_format,
+    first_error,
+    fmt_shape,
+    int_tuple,
+    require_ndim,
+    tuple_error,
+)
 from seqlint.layers.base import (
     REQUIRED,
     BoundArgs,
@@ -33,7 +41,16 @@ class _PoolingBase(LayerDef):
 
 
 class _Pooling(_PoolingBase):
+    role = "pooling"
+    traits = frozenset({"spatial_output"})
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return first_error(
+            tuple_error(args["pool_size"], self.rank, "pool_size"),
+            tuple_error(args["strides"], self.rank, "strides", allow_zero=True),
+            _zero_strides(args["strides"], self.rank),
+        )
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         rank = self.rank
@@ -64,6 +81,17 @@ class _Pooling(_PoolingBase):
             else:
                 out.append((n - 1) // s + 1)
         return join_channels(input_shape[0], tuple(out), channels, fmt)
+
+
+def _zero_strides(value: object, rank: int) -> str | None:
+    """Keras accepts a zero stride in the constructor and divides by it when it builds."""
+    strides = int_tuple(value, rank, allow_zero=True) if value is not None else None
+    if strides is not None and 0 in strides:
+        return (
+            f"Received strides={value}: a pooling stride of 0 (Keras fails with "
+            "ZeroDivisionError: division by zero when it builds the layer)"
+        )
+    return None
 
 
 def _pool_params(default_pool: object) -> tuple[Param, ...]:
@@ -104,6 +132,7 @@ class MaxPooling3D(_Pooling):
 @register
 class AveragePooling1D(_Pooling):
     name = "AveragePooling1D"
+    traits = frozenset({"spatial_output", "linear"})
     aliases = ("AvgPool1D",)
     rank = 1
     params = _pool_params(REQUIRED)
@@ -112,6 +141,7 @@ class AveragePooling1D(_Pooling):
 @register
 class AveragePooling2D(_Pooling):
     name = "AveragePooling2D"
+    traits = frozenset({"spatial_output", "linear"})
     aliases = ("AvgPool2D",)
     rank = 2
     params = _pool_params(REQUIRED)
@@ -120,6 +150,7 @@ class AveragePooling2D(_Pooling):
 @register
 class AveragePooling3D(_Pooling):
     name = "AveragePooling3D"
+    traits = frozenset({"spatial_output", "linear"})
     aliases = ("AvgPool3D",)
     rank = 3
     params = _pool_params(REQUIRED)
@@ -128,6 +159,7 @@ class AveragePooling3D(_Pooling):
 class _GlobalPooling(_PoolingBase):
     """Reduces every spatial axis (kept as size 1 with ``keepdims=True``)."""
 
+    role = "global_pooling"
     rank: ClassVar[int] = 0
     params = (Param("data_format", None), Param("keepdims", False))
 
@@ -167,6 +199,7 @@ class GlobalMaxPooling3D(_GlobalPooling):
 @register
 class GlobalAveragePooling1D(_GlobalPooling):
     name = "GlobalAveragePooling1D"
+    traits = frozenset({"linear"})
     aliases = ("GlobalAvgPool1D",)
     rank = 1
 
@@ -174,6 +207,7 @@ class GlobalAveragePooling1D(_GlobalPooling):
 @register
 class GlobalAveragePooling2D(_GlobalPooling):
     name = "GlobalAveragePooling2D"
+    traits = frozenset({"linear"})
     aliases = ("GlobalAvgPool2D",)
     rank = 2
 
@@ -181,6 +215,7 @@ class GlobalAveragePooling2D(_GlobalPooling):
 @register
 class GlobalAveragePooling3D(_GlobalPooling):
     name = "GlobalAveragePooling3D"
+    traits = frozenset({"linear"})
     aliases = ("GlobalAvgPool3D",)
     rank = 3
 
@@ -188,6 +223,8 @@ class GlobalAveragePooling3D(_GlobalPooling):
 class _AdaptivePooling(_PoolingBase):
     """Pools to a fixed ``output_size``; Keras sets no input rank check here."""
 
+    role = "pooling"
+    traits = frozenset({"spatial_output"})
     rank: ClassVar[int] = 0
     params = (Param("output_size"), Param("data_format", None))
 
@@ -228,16 +265,19 @@ class AdaptiveMaxPooling3D(_AdaptivePooling):
 @register
 class AdaptiveAveragePooling1D(_AdaptivePooling):
     name = "AdaptiveAveragePooling1D"
+    traits = frozenset({"spatial_output", "linear"})
     rank = 1
 
 
 @register
 class AdaptiveAveragePooling2D(_AdaptivePooling):
     name = "AdaptiveAveragePooling2D"
+    traits = frozenset({"spatial_output", "linear"})
     rank = 2
 
 
 @register
 class AdaptiveAveragePooling3D(_AdaptivePooling):
     name = "AdaptiveAveragePooling3D"
+    traits = frozenset({"spatial_output", "linear"})
     rank = 3

@@ -15,9 +15,9 @@ from seqlint.layers._common import (
     UNKNOWN_COUNTS,
     Counts,
     as_bool,
-    dims_product,
     fmt_shape,
     positive_int,
+    spec_counts,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -27,6 +27,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    WeightSpec,
     as_int,
     register,
 )
@@ -39,7 +40,16 @@ _IMAGE_EXTRA = (
 )
 
 
+def _literal_numbers(value: Any) -> bool:
+    """A number or a (nested) list / tuple of numbers written in the source."""
+    if isinstance(value, (list, tuple)):
+        return all(_literal_numbers(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 class _Preprocessing(LayerDef):
+    role = "preprocessing"
+
     def activation(self, args: BoundArgs) -> str | None:
         return None
 
@@ -49,6 +59,7 @@ class Rescaling(_Preprocessing):
     """``x * scale + offset``: keeps the shape, learns nothing."""
 
     name = "Rescaling"
+    traits = frozenset({"elementwise", "linear"})
     params = (Param("scale"), Param("offset", 0.0))
 
 
@@ -62,12 +73,23 @@ class Normalization(_Preprocessing):
     """
 
     name = "Normalization"
+    traits = frozenset({"elementwise", "linear"})
     params = (
         Param("axis", -1),
         Param("mean", None),
         Param("variance", None),
         Param("invert", False),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        mean, variance = args["mean"], args["variance"]
+        for given, missing in ((mean, variance), (variance, mean)):
+            if missing is None and _literal_numbers(given):
+                return (
+                    "When setting values directly, both `mean` and `variance` must be set. "
+                    f"Received: mean={mean} and variance={variance}"
+                )
+        return None
 
     def _kept(self, args: BoundArgs, input_shape: Shape) -> list[int] | None:
         axis = args["axis"]
@@ -79,15 +101,24 @@ class Normalization(_Preprocessing):
         self._kept(args, input_shape)
         return input_shape
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """Given ``mean``/``variance``: none. Otherwise the statistics ``adapt`` sets."""
         kept = self._kept(args, input_shape)
         mean = args["mean"]
         if mean is UNKNOWN or kept is None:
-            return UNKNOWN_COUNTS
+            return None
         if mean is not None:
-            return 0, 0
-        size = dims_product([input_shape[a] for a in kept])
-        return UNKNOWN_COUNTS if size is None else (0, 2 * size + 1)
+            return []
+        shape = tuple(input_shape[a] for a in sorted(a % len(input_shape) for a in kept))
+        return [
+            WeightSpec("mean", shape, "zeros", trainable=False),
+            WeightSpec("variance", shape, "ones", trainable=False),
+            WeightSpec("count", (), "zeros", trainable=False),
+        ]
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)
 
 
 def _fmt_last(args: BoundArgs) -> bool | None:
@@ -168,6 +199,7 @@ class RandomCrop(_Preprocessing):
     """Crops to ``height x width`` at axes -3/-2 (channels_last) or -2/-1 (channels_first)."""
 
     name = "RandomCrop"
+    role = "augmentation"
     passthrough = True
     params = (
         Param("height"),
@@ -190,6 +222,7 @@ class RandomCrop(_Preprocessing):
 class _Augmentation(_Preprocessing):
     """Shape-preserving image augmentation (active in training only)."""
 
+    role = "augmentation"
     passthrough = True
 
 
@@ -383,6 +416,91 @@ _AUGMENTATIONS: dict[str, tuple[Param, ...]] = {
 }
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _base_factor_error(factor: Any, low: float, high: float) -> str | None:
+    """Keras's ``BaseImagePreprocessingLayer._set_factor`` check (RandomRotation,
+    RandomContrast)."""
+    error = (
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        f"[{low}, {high}]. Received: factor={factor}"
+    )
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2:
+            return error
+        if all(_number(f) for f in factor) and (factor[0] > high or factor[1] < low):
+            return error
+        return None
+    if _number(factor) and not low <= factor <= high:
+        return error
+    return None
+
+
+def _two_factor_error(
+    args: BoundArgs, names: tuple[str, ...], prefix: str, half_open: bool
+) -> str | None:
+    """RandomZoom's / RandomTranslation's ``_set_factor``: each factor a number or a pair in
+    (-1, 1] (zoom) or [-1, 1] (translation)."""
+    for name in names:
+        factor = args[name]
+        if factor is None and name == "width_factor" and half_open:
+            continue  # RandomZoom's width_factor is optional
+        values: list[Any]
+        if isinstance(factor, (tuple, list)):
+            if len(factor) != 2:
+                return f"{prefix}Received: {name}={factor}"
+            values = list(factor)
+        elif _number(factor):
+            values = [factor]
+        else:
+            continue
+        for v in values:
+            if _number(v) and (v > 1.0 or (v <= -1.0 if half_open else v < -1.0)):
+                return f"{prefix}Received: input_number={v}"
+    return None
+
+
+def _rotation_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    return _base_factor_error(args["factor"], -1, 1)
+
+
+def _contrast_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    return _base_factor_error(args["factor"], 0, 1)
+
+
+def _zoom_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    prefix = (
+        "The `height_factor` and `width_factor` arguments should be a number (or a list of two "
+        "numbers) in the range (-1.0, 1.0]. "
+    )
+    return _two_factor_error(args, ("height_factor", "width_factor"), prefix, half_open=True)
+
+
+def _translation_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    prefix = (
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[-1.0, 1.0]. "
+    )
+    return _two_factor_error(args, ("height_factor", "width_factor"), prefix, half_open=False)
+
+
+# Keras's constructor checks of the generated augmentation layers (verified with keras 3.15.1)
+_AUGMENTATION_CHECKS = {
+    "RandomRotation": _rotation_validate,
+    "RandomContrast": _contrast_validate,
+    "RandomZoom": _zoom_validate,
+    "RandomTranslation": _translation_validate,
+}
+
+
+# Image transforms without randomness: the same in training and at inference.
+_DETERMINISTIC = frozenset(
+    {"AutoContrast", "Equalization", "ContrastLimitedAdaptiveHistogramEqualization"}
+)
+
+
 def _register_augmentations() -> None:
     for layer_name, layer_params in _AUGMENTATIONS.items():
         names = {p.name for p in layer_params}
@@ -399,6 +517,8 @@ def _register_augmentations() -> None:
                 "__module__": __name__,
                 "name": layer_name,
                 "params": layer_params + extra,
+                "role": "preprocessing" if layer_name in _DETERMINISTIC else "augmentation",
+                "validate": _AUGMENTATION_CHECKS.get(layer_name, LayerDef.validate),
             },
         )
         register(cls)

@@ -25,6 +25,7 @@ from seqlint.layers._common import (
     positive_int,
     require_ndim,
     scale_counts,
+    spec_counts,
 )
 from seqlint.layers.base import (
     BoundArgs,
@@ -34,6 +35,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    WeightSpec,
     register,
 )
 from seqlint.layers.conv import conv_spatial, join_channels, split_channels
@@ -45,9 +47,20 @@ _RNN_EXTRA = (Param("zero_output_for_mask", False, keyword_only=True),)
 class _RNN(LayerDef):
     """Input ``(batch, timesteps, features)`` (Keras: ``InputSpec(ndim=3)``)."""
 
+    role = "recurrent"
+    traits = frozenset({"sequence_output"})
     learns = True
     # number of gates: weights are ``gates * units * (features + units)`` plus biases
     gates: ClassVar[int] = 1
+
+    def validate(self, args: BoundArgs) -> str | None:
+        units = args["units"]
+        if isinstance(units, (int, float)) and not isinstance(units, bool) and units <= 0:
+            return (
+                "Received an invalid value for argument `units`, expected a positive integer, "
+                f"got {units}."
+            )
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_ndim(self.name, input_shape, 3)
@@ -62,8 +75,27 @@ class _RNN(LayerDef):
     def _bias_rows(self, args: BoundArgs) -> int | None:
         return 1
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         require_ndim(self.name, input_shape, 3)
+        units = positive_int(args["units"])
+        use_bias = as_bool(args["use_bias"])
+        rows = self._bias_rows(args)
+        if use_bias is None or rows is None:
+            return None
+        width = None if units is None else self.gates * units
+        specs = [
+            WeightSpec("kernel", (input_shape[-1], width), args["kernel_initializer"]),
+            WeightSpec("recurrent_kernel", (units, width), args["recurrent_initializer"]),
+        ]
+        if use_bias:
+            shape = (width,) if rows == 1 else (rows, width)
+            specs.append(WeightSpec("bias", shape, args["bias_initializer"]))
+        return specs
+
+    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+        specs = self.weights(args, input_shape)
+        if specs is not None:
+            return spec_counts(specs)
         units = positive_int(args["units"])
         features = input_shape[-1]
         use_bias = as_bool(args["use_bias"])
@@ -183,6 +215,8 @@ class _ConvLSTM(LayerDef):
     """Input ``(batch, time, *spatial, channels)`` (channels_last); each step is a convolution
     with ``4 * filters`` outputs (input and recurrent kernels), padding valid or same."""
 
+    role = "recurrent"
+    traits = frozenset({"spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
 
@@ -297,6 +331,8 @@ class Bidirectional(LayerDef):
     """
 
     name = "Bidirectional"
+    role = "wrapper"
+    traits = frozenset({"sequence_output"})
     wraps_layer = True
     learns = True
     params = (
@@ -356,6 +392,7 @@ class TimeDistributed(LayerDef):
     ``count_params``)."""
 
     name = "TimeDistributed"
+    role = "wrapper"
     wraps_layer = True
     learns = True
     params = (Param("layer"),)

@@ -16,6 +16,7 @@ from seqlint.layers._common import (
     positive_int,
     require_min_ndim,
     require_ndim,
+    tuple_error,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -31,7 +32,13 @@ from seqlint.layers.base import (
 from seqlint.layers.conv import join_channels, split_channels
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 class _Reshaping(LayerDef):
+    role = "reshape"
+    traits = frozenset({"linear"})
     passthrough = True
 
     def activation(self, args: BoundArgs) -> str | None:
@@ -57,6 +64,15 @@ class Reshape(_Reshaping):
 
     name = "Reshape"
     params = (Param("target_shape"),)
+
+    def validate(self, args: BoundArgs) -> str | None:
+        target = args["target_shape"]
+        if isinstance(target, (tuple, list)) and sum(d == -1 for d in target if _is_int(d)) > 1:
+            return (
+                "There must be at most one unknown dimension (-1) in `target_shape`. "
+                f"Received: target_shape={target}."
+            )
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         target = args["target_shape"]
@@ -108,6 +124,19 @@ class Permute(_Reshaping):
     name = "Permute"
     params = (Param("dims"),)
 
+    def validate(self, args: BoundArgs) -> str | None:
+        dims = args["dims"]
+        if (
+            isinstance(dims, (tuple, list))
+            and all(_is_int(d) for d in dims)
+            and sorted(dims) != list(range(1, len(dims) + 1))
+        ):
+            return (
+                "Invalid permutation argument `dims` for Permute Layer. The set of indices in "
+                f"`dims` must be consecutive and start from 1. Received dims={dims}"
+            )
+        return None
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         dims = args["dims"]
         if not isinstance(dims, (tuple, list)):
@@ -126,6 +155,12 @@ class RepeatVector(_Reshaping):
 
     name = "RepeatVector"
     params = (Param("n"),)
+
+    def validate(self, args: BoundArgs) -> str | None:
+        n = args["n"]
+        if _is_int(n) and n <= 0:
+            return f"Argument `n` should be a positive integer. Received: n={n}"
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_ndim(self.name, input_shape, 2)
@@ -148,6 +183,8 @@ def _spatial_map(
 
 
 class _Cropping(_Reshaping):
+    role = "resample"
+    traits = frozenset({"linear", "spatial_output"})
     rank: ClassVar[int] = 0
 
     def _crops(self, value: Any) -> tuple[tuple[int | None, int | None], ...] | None:
@@ -201,6 +238,8 @@ class Cropping3D(_Cropping):
 
 
 class _ZeroPadding(_Reshaping):
+    role = "resample"
+    traits = frozenset({"linear", "spatial_output"})
     rank: ClassVar[int] = 0
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
@@ -244,7 +283,17 @@ class ZeroPadding3D(_ZeroPadding):
 
 
 class _UpSampling(_Reshaping):
+    role = "resample"
+    traits = frozenset({"linear", "spatial_output"})
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        size = args["size"]
+        if self.rank == 1:
+            if _is_int(size) and size <= 0:
+                return f"Argument `size` should be a positive integer. Received: size={size}"
+            return None
+        return tuple_error(size, self.rank, "size")
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_ndim(self.name, input_shape, self.rank + 2)

@@ -63,6 +63,11 @@ def render_model_text(model: ModelSummary) -> str:
 
     var = f"{model.variable}, " if model.variable else ""
     lines = [visible(f'Model: "{model.name}"  ({var}{_where(model)})')]
+    guessed = getattr(model, "guessed_names", ())
+    if guessed:
+        lines.append(
+            f"(resolved by name: {', '.join(guessed)} never imported, taken to be Keras's)"
+        )
     if getattr(model, "uncertain", False):
         lines.append(
             "(uncertain: layers are added under a condition or loop seqlint cannot resolve, "
@@ -121,6 +126,7 @@ def model_json(model: ModelSummary) -> dict[str, Any]:
         {
             "built": model.built,
             "uncertain": getattr(model, "uncertain", False),
+            "resolved_by_name": list(getattr(model, "guessed_names", ())),
             "input_shape": list(model.input_shape) if model.input_shape is not None else None,
             "total_params": model.total_params,
             "trainable_params": model.trainable_params,

@@ -9,6 +9,7 @@ from seqlint.rules import (  # noqa: F401  (imported for registration)
     fit_before_compile,
     hidden_softmax,
     input_shape_not_first,
+    invalid_argument,
     label_encoding,
     layer_after_output,
     missing_flatten,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from seqlint.extract.data import Batches
 from seqlint.extract.values import Ref
 from seqlint.infer import ModelShapes, format_shape
 from seqlint.ir import ArrayInfo, LayerCall, LayerShape, ModelIR, ObjectCall
@@ -84,14 +85,26 @@ def compiled_loss(model: ModelIR) -> LossInfo | None:
 
 
 def fit_targets(model: ModelIR) -> ArrayInfo | None:
-    """The ``y`` passed to the first fit, when its shape is statically known."""
+    """The ``y`` passed to the first fit, when its shape is statically known: given as an
+    array, or carried by the batches of ``flow_from_directory(class_mode=...)``,
+    ``datagen.flow(x, y)`` or a batched ``tf.data.Dataset.from_tensor_slices((x, y))``."""
     call = model.fit_call
-    if call is None or call.method != "fit":
+    if call is None or call.method not in ("fit", "fit_generator"):
         return None
-    y = call.arg(1, "y")
+    x = call.arg(0, "x" if call.method == "fit" else "generator")
+    y = call.arg(1, "y") if call.method == "fit" else None
+    if isinstance(x, Batches) and y is None:
+        y = x.targets
     if isinstance(y, ArrayInfo) and y.shape is not None:
         return y
     return None
+
+
+def binary_targets(y: ArrayInfo | None) -> bool:
+    """Targets known to hold only 0 and 1 (integer, boolean, or two classes cast to float)."""
+    if y is None or y.low is None or y.high is None or y.low < 0.0 or y.high > 1.0:
+        return False
+    return y.kind in ("int", "bool") or (y.encoding == "int" and y.n_classes == 2)
 
 
 def label(item: Any) -> str:
@@ -170,26 +183,6 @@ def units_layer(shapes: ModelShapes) -> LayerShape | None:
     return None
 
 
-# Layers that keep the last axis as it is (so the output width is set before them).
-_KEEP_LAST_AXIS = frozenset(
-    {
-        "Activation",
-        "Dropout",
-        "GaussianNoise",
-        "GaussianDropout",
-        "AlphaDropout",
-        "ActivityRegularization",
-        "BatchNormalization",
-        "LayerNormalization",
-        "Softmax",
-        "ReLU",
-        "LeakyReLU",
-        "ELU",
-        "PReLU",
-    }
-)
-
-
 def last_dim(shapes: ModelShapes) -> int | None:
     """The output width: from the inferred shape, or (input unknown) from the last Dense."""
     out = shapes.output_shape
@@ -199,10 +192,10 @@ def last_dim(shapes: ModelShapes) -> int | None:
         item = ls.entry.item
         if not isinstance(item, LayerCall) or item.bound is None:
             return None
-        if item.class_name == "Dense":
+        if has_trait(item, "dense"):
             units = item.bound.values.get("units")
             return units if isinstance(units, int) and not isinstance(units, bool) else None
-        if item.class_name not in _KEEP_LAST_AXIS:
+        if not has_trait(item, "elementwise"):  # elementwise layers keep the last axis
             return None
     return None
 
@@ -215,43 +208,28 @@ def known(value: Any) -> bool:
     return value is not UNKNOWN
 
 
-# The dropout family: random zeroing / scaling while training, the identity at inference.
-DROPOUT_LAYERS = frozenset(
-    {
-        "Dropout",
-        "SpatialDropout1D",
-        "SpatialDropout2D",
-        "SpatialDropout3D",
-        "GaussianDropout",
-        "AlphaDropout",
-    }
-)
+# Roles of the layers that compute a prediction from learnt weights (normalisation layers and
+# PReLU learn too, but never act as a model's prediction layer).
+_COMPUTING_ROLES = frozenset({"linear_map", "recurrent", "wrapper"})
 
 
-# Layers that compute a prediction from learnt weights (normalisation layers and PReLU learn too,
-# but never act as a model's prediction layer).
-_COMPUTING_PREFIXES = (
-    "Dense",
-    "EinsumDense",
-    "Conv",
-    "SeparableConv",
-    "DepthwiseConv",
-    "LSTM",
-    "GRU",
-    "SimpleRNN",
-    "Bidirectional",
-    "TimeDistributed",
-    "LocallyConnected",
-)
+def role_of(item: Any) -> str | None:
+    """The role of a known layer (see ``seqlint.layers.base.ROLES``), else ``None``."""
+    if isinstance(item, LayerCall) and item.definition is not None:
+        return str(item.definition.role)
+    return None
+
+
+def has_trait(item: Any, trait: str) -> bool:
+    """A known layer with ``trait`` (see ``seqlint.layers.base.TRAITS``)."""
+    return (
+        isinstance(item, LayerCall) and item.definition is not None and item.definition.has(trait)
+    )
 
 
 def computes(item: Any) -> bool:
     """A known layer that computes features from learnt weights (Dense, Conv*, RNNs, ...)."""
-    return (
-        isinstance(item, LayerCall)
-        and item.definition is not None
-        and item.class_name.startswith(_COMPUTING_PREFIXES)
-    )
+    return role_of(item) in _COMPUTING_ROLES
 
 
 def activation_of(item: Any) -> str | None:

@@ -20,66 +20,10 @@ from seqlint.infer import ModelShapes
 from seqlint.ir import InputDecl, LayerCall, LayerShape, ModelIR, ObjectCall
 from seqlint.layers.base import BoundArgs, LayerDef, Shape, as_int
 from seqlint.rules.base import Example, Rule, register
-from seqlint.rules.common import DROPOUT_LAYERS, label
+from seqlint.rules.common import label
 
-# Layers that compute ``activation(W x + b)`` with ``activation`` as their last step.
-_DENSE = frozenset({"Dense", "EinsumDense"})
-_CONV = frozenset({"Conv1D", "Conv2D", "Conv3D", "SeparableConv1D", "SeparableConv2D"})
-_CONV_TRANSPOSE = frozenset({"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
-_DEPTHWISE = frozenset({"DepthwiseConv1D", "DepthwiseConv2D"})
-# Linear maps that fold into one another when nothing non-linear separates them. (A depthwise
-# convolution followed by a 1x1 convolution is a separable convolution on purpose: left out.)
-_LINEAR_MAPS = _DENSE | _CONV | _CONV_TRANSPOSE
-_WEIGHTED = _LINEAR_MAPS | _DEPTHWISE
-# Layers that only apply an activation function.
-_ACTIVATION_LAYERS = frozenset({"Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "PReLU"})
-_DROPOUTS = DROPOUT_LAYERS
-# Layers that are linear in their input (per sample, at inference): a linear map on either
-# side of them still folds into the other.
-_LINEAR_PASSTHROUGH = _DROPOUTS | frozenset(
-    {
-        "GaussianNoise",
-        "ActivityRegularization",
-        "Identity",
-        "Flatten",
-        "Reshape",
-        "Permute",
-        "RepeatVector",
-        "ZeroPadding1D",
-        "ZeroPadding2D",
-        "ZeroPadding3D",
-        "Cropping1D",
-        "Cropping2D",
-        "Cropping3D",
-        "UpSampling1D",
-        "UpSampling2D",
-        "UpSampling3D",
-        "AveragePooling1D",
-        "AveragePooling2D",
-        "AveragePooling3D",
-        "GlobalAveragePooling1D",
-        "GlobalAveragePooling2D",
-        "GlobalAveragePooling3D",
-        "BatchNormalization",
-    }
-)
-_POOLING = frozenset(
-    {
-        "MaxPooling1D",
-        "MaxPooling2D",
-        "MaxPooling3D",
-        "AveragePooling1D",
-        "AveragePooling2D",
-        "AveragePooling3D",
-    }
-)
-# Layers that keep the shape and the layout of a feature map (may sit between a convolution
-# and its pooling, or between hidden Dense layers).
-_KEEP = (
-    _ACTIVATION_LAYERS
-    | _DROPOUTS
-    | frozenset({"BatchNormalization", "GaussianNoise", "ActivityRegularization", "Identity"})
-)
+# The tables of layers these rules need are role and trait queries on the layer definitions
+# (``seqlint.layers.base.ROLES`` / ``TRAITS``), so a newly defined layer is seen at once.
 _CONSTANT_INITIALIZERS = frozenset({"zeros", "ones", "constant"})
 _KERNEL_INITIALIZERS = ("kernel_initializer", "depthwise_initializer", "pointwise_initializer")
 
@@ -104,6 +48,31 @@ class _Layer:
 
     def activation(self) -> str | None:
         return self.definition.activation(self.bound)
+
+    @property
+    def role(self) -> str:
+        return self.definition.role
+
+    def has(self, trait: str) -> bool:
+        return self.definition.has(trait)
+
+    @property
+    def weighted(self) -> bool:
+        """Computes ``activation(W x + b)`` with the activation as its last step."""
+        return self.role == "linear_map"
+
+    @property
+    def linear_map(self) -> bool:
+        """A linear map that folds into another when nothing non-linear separates them (a
+        depthwise convolution followed by a 1x1 convolution is a separable convolution on
+        purpose: left out)."""
+        return self.role == "linear_map" and not self.has("depthwise")
+
+    @property
+    def keeps(self) -> bool:
+        """Keeps the shape and layout of a feature map (may sit between a convolution and its
+        pooling, or between hidden Dense layers)."""
+        return self.has("elementwise")
 
 
 def _usable(index: int, ls: LayerShape) -> _Layer | None:
@@ -163,9 +132,9 @@ def _channels(layer: _Layer, shape: Shape | None) -> int | None:
 
 def _width(layer: _Layer) -> int | None:
     """Output units / filters of a linear map."""
-    if layer.name == "Dense":
+    if "units" in layer.bound.values:
         return _int(layer.bound.get("units"))
-    if layer.name in _CONV or layer.name in _CONV_TRANSPOSE:
+    if "filters" in layer.bound.values:
         return _int(layer.bound.get("filters"))
     return _channels(layer, layer.ls.output_shape)
 
@@ -223,9 +192,9 @@ class RedundantActivation(Rule):
             if stack is None:
                 continue
             for first, second in pairwise(stack):
-                if first is None or second is None or second.name not in _ACTIVATION_LAYERS:
+                if first is None or second is None or second.role != "activation":
                     continue
-                if first.name not in _ACTIVATION_LAYERS and first.name not in _WEIGHTED:
+                if first.role != "activation" and not first.weighted:
                     continue
                 a, b = first.activation(), second.activation()
                 if a in (None, "linear") or b in (None, "linear"):
@@ -241,7 +210,7 @@ class RedundantActivation(Rule):
 
 def _activation_text(layer: _Layer, activation: str) -> str:
     """``relu``, or ``relu capped at 6.0`` for ``ReLU(max_value=6.0)``."""
-    if layer.name == "ReLU":
+    if "max_value" in layer.bound.values:
         cap = layer.bound.get("max_value")
         if isinstance(cap, (int, float)) and not isinstance(cap, bool):
             return f"{activation} capped at {cap}"
@@ -302,7 +271,7 @@ class MissingNonlinearity(Rule):
             if stack is None:
                 continue
             for i, first in enumerate(stack):
-                if first is None or first.name not in _LINEAR_MAPS:
+                if first is None or not first.linear_map:
                     continue
                 if first.activation() != "linear" or _int(first.bound.get("groups", 1)) != 1:
                     continue
@@ -334,11 +303,11 @@ def _next_linear_map(stack: list[_Layer | None], start: int) -> _Layer | None:
     for layer in stack[start:]:
         if layer is None:
             return None
-        if layer.name in _LINEAR_MAPS:
+        if layer.linear_map:
             return layer
-        if layer.name not in _LINEAR_PASSTHROUGH:
+        if not layer.has("linear"):
             return None
-        if layer.name in ("Reshape", "RepeatVector"):
+        if layer.role == "reshape":
             # "project and reshape" (a generator's Dense seed reshaped into a feature map for
             # Conv2DTranspose) is a common deliberate pattern: only a Reshape known to keep
             # the rank is looked through
@@ -399,7 +368,7 @@ class BiasBeforeBatchNorm(Rule):
             for first, second in pairwise(stack):
                 if first is None or second is None or second.name != "BatchNormalization":
                     continue
-                if first.name not in _WEIGHTED or first.name == "EinsumDense":
+                if not first.weighted:
                     continue
                 if first.bound.get("use_bias") is not True or first.activation() != "linear":
                     continue
@@ -482,7 +451,7 @@ class DropoutBeforeBatchNorm(Rule):
             for first, second in pairwise(stack):
                 if first is None or second is None or second.name != "BatchNormalization":
                     continue
-                if first.name not in _DROPOUTS:
+                if not first.has("dropout"):
                     continue
                 rate = first.bound.get("rate")
                 if isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate <= 0:
@@ -546,7 +515,7 @@ class ConstantInitializer(Rule):
             layers = _complete(_stack(model, shapes))
             if layers is None:
                 continue
-            weighted = [layer for layer in layers if layer.name in _WEIGHTED]
+            weighted = [layer for layer in layers if layer.weighted]
             for layer in weighted[:-1]:  # the output layer may start from zeros
                 width = _width(layer)
                 if width is None or width < 2:
@@ -649,7 +618,7 @@ class PoolingAfterEveryConv(Rule):
             layers = _complete(_stack(model, shapes))
             if layers is None:
                 continue
-            convs = [i for i, layer in enumerate(layers) if layer.name in _CONV]
+            convs = [i for i, layer in enumerate(layers) if layer.has("conv")]
             if len(convs) < MIN_POOLED_CONVS:
                 continue
             pools: list[_Layer] = []
@@ -680,9 +649,9 @@ def _pool_after(layers: list[_Layer], start: int) -> _Layer | None:
     """The pooling layer that directly follows a convolution (activations, BatchNormalization
     and dropout may sit between them), or ``None``."""
     for layer in layers[start:]:
-        if layer.name in _POOLING:
+        if layer.role == "pooling":
             return layer
-        if layer.name not in _KEEP:
+        if not layer.keeps:
             return None
     return None
 
@@ -777,9 +746,9 @@ def _dense_tail(layers: list[_Layer]) -> list[_Layer] | None:
     and dropout between them and after the last); ``None`` when the model ends otherwise."""
     run: list[_Layer] = []
     for layer in reversed(layers):
-        if layer.name == "Dense":
+        if layer.has("dense"):
             run.append(layer)
-        elif layer.name in _KEEP:
+        elif layer.keeps:
             continue
         elif run:
             break

@@ -124,8 +124,11 @@ class Layer:
             )
         if bound.too_many_positional:
             raise TypeError(f"{self.class_name}.__init__() got too many positional arguments")
+        error = definition.validate(bound)
+        if error is not None:  # the definition holds Keras's constructor checks
+            raise ValueError(error)
         self.args: BoundArgs = bound
-        from seqlint.infer import snake_case
+        from seqlint.layers.naming import snake_case
 
         name = bound.values.get("name")
         self.name: str = name if isinstance(name, str) else unique_name(snake_case(self.class_name))

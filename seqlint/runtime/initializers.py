@@ -75,7 +75,8 @@ class Initializer:
         elif rng is None:
             rng = numpy.random.default_rng()
         value = numpy.asarray(self.sample(tuple(int(d) for d in shape), rng), dtype=dtype)
-        return xp.asarray(numpy.ascontiguousarray(value))
+        # (ascontiguousarray makes a 0-d array 1-d: keep scalar weights such as a count scalar)
+        return xp.asarray(numpy.ascontiguousarray(value).reshape(value.shape))
 
     def get_config(self) -> dict[str, Any]:
         return {"seed": self.seed}

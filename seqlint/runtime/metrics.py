@@ -487,7 +487,8 @@ class Recall(_ThresholdConfusion):
 class AUC(Metric):
     """Area under the ROC or PR curve from bucketed confusion counts, like ``keras.metrics.AUC``
     (``summation_method="interpolation"`` uses the trapezoid rule for ROC and Davis & Goadrich's
-    interpolation for PR)."""
+    interpolation for PR). ``multi_label=True`` keeps the counts per label (the last axis) and
+    averages the labels' areas."""
 
     default_name = "auc"
     direction = "up"
@@ -511,8 +512,8 @@ class AUC(Metric):
         summation_method = summation_method.lower()
         if summation_method not in ("interpolation", "minoring", "majoring"):
             raise ValueError(f'Invalid AUC summation method value: "{summation_method}".')
-        if multi_label or label_weights is not None:
-            raise NotImplementedError("AUC(multi_label=True/label_weights) is not supported")
+        if label_weights is not None:
+            raise NotImplementedError("AUC(label_weights=...) is not supported")
         self.curve = curve
         self.summation_method = summation_method
         self.multi_label = multi_label
@@ -535,6 +536,8 @@ class AUC(Metric):
 
     def reset_state(self) -> None:
         n = self.num_thresholds
+        if self.multi_label and self.num_labels is not None:
+            n = (n, self.num_labels)  # type: ignore[assignment]
         self.true_positives = numpy.zeros(n, self.dtype)
         self.false_positives = numpy.zeros(n, self.dtype)
         self.true_negatives = numpy.zeros(n, self.dtype)
@@ -545,9 +548,33 @@ class AUC(Metric):
         y_true, y_pred, w = _prepare_confusion(y_true, y_pred, sample_weight, self.dtype)
         if self.from_logits:
             y_pred = 1 / (1 + xp.exp(-y_pred))
-        pred = y_pred.reshape(-1)
-        label = y_true.reshape(-1)
-        weight = xp.ones(pred.shape, self.dtype) if w is None else w.reshape(-1)
+        if self.multi_label:
+            labels = y_pred.shape[-1]
+            if self.true_positives.ndim == 1:  # the number of labels is known now
+                self.num_labels = labels
+                self.reset_state()
+            columns = [
+                self._counts(
+                    xp,
+                    y_true[..., j].reshape(-1),
+                    y_pred[..., j].reshape(-1),
+                    None if w is None else w[..., j].reshape(-1),
+                )
+                for j in range(labels)
+            ]
+            tp, fp, fn, tn = (xp.stack([c[i] for c in columns], axis=1) for i in range(4))
+        else:
+            tp, fp, fn, tn = self._counts(
+                xp, y_true.reshape(-1), y_pred.reshape(-1), None if w is None else w.reshape(-1)
+            )
+        self.true_positives += tp
+        self.false_positives += fp
+        self.false_negatives += fn
+        self.true_negatives += tn
+
+    def _counts(self, xp: Any, label: Any, pred: Any, w: Any) -> tuple[Any, Any, Any, Any]:
+        """True/false positives, false/true negatives at each threshold for flat arrays."""
+        weight = xp.ones(pred.shape, self.dtype) if w is None else w
         pos_w = weight * label
         neg_w = weight * (1.0 - label)
         n = self.num_thresholds
@@ -563,10 +590,7 @@ class AUC(Metric):
             above = pred[None, :] > self.thresholds[:, None]
             tp = (above * pos_w[None, :]).sum(axis=1)
             fp = (above * neg_w[None, :]).sum(axis=1)
-        self.true_positives += tp
-        self.false_positives += fp
-        self.false_negatives += pos_w.sum() - tp
-        self.true_negatives += neg_w.sum() - fp
+        return tp, fp, pos_w.sum() - tp, neg_w.sum() - fp
 
     @staticmethod
     def _div(a: Any, b: Any) -> Any:
@@ -588,7 +612,7 @@ class AUC(Metric):
         inc = self._div(
             prec_slope * (dtp + intercept * log_ratio), numpy.maximum(tp[1:] + fn[1:], 0)
         )
-        return self.dtype.type(inc.sum())
+        return self.dtype.type(inc.sum(axis=0).mean())  # multi_label: the labels' mean
 
     def result(self) -> Any:
         n = self.num_thresholds
@@ -611,7 +635,8 @@ class AUC(Metric):
             heights = numpy.minimum(y[: n - 1], y[1:])
         else:
             heights = numpy.maximum(y[: n - 1], y[1:])
-        return self.dtype.type(((x[: n - 1] - x[1:]) * heights).sum())
+        # (multi_label: one area per label, then their mean)
+        return self.dtype.type(((x[: n - 1] - x[1:]) * heights).sum(axis=0).mean())
 
     def get_config(self) -> dict[str, Any]:
         return {

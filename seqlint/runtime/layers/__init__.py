@@ -11,9 +11,10 @@ See :mod:`seqlint.runtime.layers.base` for the forward/backward contract.
 
 from __future__ import annotations
 
+from seqlint.layers.base import LayerDef, all_layers, get_layer
 from seqlint.runtime.core import Layer
 from seqlint.runtime.layers.activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
-from seqlint.runtime.layers.base import RuntimeLayer
+from seqlint.runtime.layers.base import KERNELS, RuntimeLayer, kernel
 from seqlint.runtime.layers.conv import (
     Conv1D,
     Conv1DTranspose,
@@ -27,8 +28,20 @@ from seqlint.runtime.layers.conv import (
     SeparableConv2D,
 )
 from seqlint.runtime.layers.core import Activation, Dense, Embedding, Identity
-from seqlint.runtime.layers.normalization import BatchNormalization, LayerNormalization
+from seqlint.runtime.layers.normalization import (
+    BatchNormalization,
+    GroupNormalization,
+    LayerNormalization,
+    RMSNormalization,
+    UnitNormalization,
+)
 from seqlint.runtime.layers.pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
     AveragePooling1D,
     AveragePooling2D,
     AveragePooling3D,
@@ -42,9 +55,18 @@ from seqlint.runtime.layers.pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
-from seqlint.runtime.layers.preprocessing import Rescaling
+from seqlint.runtime.layers.preprocessing import (
+    CategoryEncoding,
+    CenterCrop,
+    Discretization,
+    Normalization,
+    RandomFlip,
+    Rescaling,
+    Resizing,
+)
 from seqlint.runtime.layers.recurrent import GRU, LSTM, SimpleRNN
 from seqlint.runtime.layers.regularization import (
+    ActivityRegularization,
     AlphaDropout,
     Dropout,
     GaussianDropout,
@@ -93,19 +115,39 @@ GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalAvgPool3D = GlobalAveragePooling3D
 
 LAYERS: dict[str, type[Layer]] = {
-    name: value
-    for name, value in dict(globals()).items()
-    if isinstance(value, type) and issubclass(value, RuntimeLayer) and value.class_name
+    name: KERNELS[definition] for name, definition in all_layers().items() if definition in KERNELS
 }
-"""Every runtime layer class by Keras name and alias."""
+"""Every runtime layer class by Keras name and alias (the aliases come from the definitions)."""
 
 
 def get(name: str) -> type[Layer] | None:
-    """The runtime layer class for a Keras class name or alias, or ``None``."""
-    return LAYERS.get(name)
+    """The runtime kernel registered for the layer definition of a Keras class name or alias."""
+    definition = get_layer(name)
+    return None if definition is None else KERNELS.get(definition)
+
+
+def kernel_of(definition: LayerDef) -> type[Layer] | None:
+    """The runtime kernel registered against ``definition``, or ``None``."""
+    return KERNELS.get(definition)
 
 
 __all__ = [
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
+    "GroupNormalization",
+    "CategoryEncoding",
+    "Discretization",
+    "RMSNormalization",
+    "Resizing",
+    "UnitNormalization",
+    "RandomFlip",
+    "Normalization",
+    "CenterCrop",
+    "ActivityRegularization",
     "Activation",
     "AlphaDropout",
     "AveragePooling1D",
@@ -154,6 +196,7 @@ __all__ = [
     "GlobalMaxPooling2D",
     "GlobalMaxPooling3D",
     "Identity",
+    "KERNELS",
     "LAYERS",
     "LSTM",
     "LayerNormalization",
@@ -188,4 +231,6 @@ __all__ = [
     "ZeroPadding2D",
     "ZeroPadding3D",
     "get",
+    "kernel",
+    "kernel_of",
 ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from seqlint.layers import activations as activations_defs
 from seqlint.layers.base import Shape
 from seqlint.runtime import activations
 from seqlint.runtime.core import Variable
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 class _ActivationLayer(RuntimeLayer):
@@ -19,28 +20,16 @@ class _ActivationLayer(RuntimeLayer):
         return dz
 
 
+@kernel(activations_defs.ReLU)
 class ReLU(_ActivationLayer):
     """``ReLU(max_value=None, negative_slope=0.0, threshold=0.0)``."""
-
-    class_name = "ReLU"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         max_value = self.get("max_value")
         negative_slope = self.get("negative_slope")
         threshold = self.get("threshold")
-        # the layer's checks (the function keras.activations.relu accepts any values)
-        if max_value is not None and max_value < 0.0:
-            raise ValueError(
-                f"max_value of a ReLU layer cannot be a negative value. Received: "
-                f"max_value={max_value}"
-            )
-        for name, value in (("negative_slope", negative_slope), ("threshold", threshold)):
-            if value is None or value < 0.0:
-                raise ValueError(
-                    f"{name} of a ReLU layer cannot be None or a negative value. Received: "
-                    f"{name}={value}"
-                )
+        # (the definition's ``validate`` refused negative or missing values)
         self.activation = activations.get(
             "relu",
             negative_slope=float(negative_slope),
@@ -49,36 +38,28 @@ class ReLU(_ActivationLayer):
         )
 
 
+@kernel(activations_defs.LeakyReLU)
 class LeakyReLU(_ActivationLayer):
     """``LeakyReLU(negative_slope=0.3)`` (Keras 2's ``alpha=`` is accepted)."""
-
-    class_name = "LeakyReLU"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         slope = self.get("alpha")
         if slope is None:
             slope = self.get("negative_slope", 0.3)
-        if slope is None or slope < 0:
-            raise ValueError(
-                "The negative_slope value of a Leaky ReLU layer cannot be None or negative "
-                f"value. Expected a float. Received: negative_slope={slope}"
-            )
         self.activation = activations.get("leaky_relu", negative_slope=float(slope))
 
 
+@kernel(activations_defs.ELU)
 class ELU(_ActivationLayer):
-    class_name = "ELU"
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.activation = activations.get("elu", alpha=float(self.get("alpha", 1.0)))
 
 
+@kernel(activations_defs.Softmax)
 class Softmax(_ActivationLayer):
     """``Softmax(axis=-1)``; a list of axes normalises over all of them."""
-
-    class_name = "Softmax"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,11 +69,10 @@ class Softmax(_ActivationLayer):
         self.activation = activations.get("softmax", axis=axis)
 
 
+@kernel(activations_defs.PReLU)
 class PReLU(RuntimeLayer):
     """``y = relu(x) - alpha * relu(-x)``; ``alpha`` has the non-batch input shape with 1 on
     ``shared_axes`` (1-based, batch excluded)."""
-
-    class_name = "PReLU"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,11 +14,12 @@ the logits of a final softmax/sigmoid, see ``golden/README.md``).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy
 
-from seqlint.layers.base import Shape
+from seqlint.layers.base import LayerDef, Shape, ShapeError, all_layers
 from seqlint.runtime import activations
 from seqlint.runtime.core import Layer, Variable
 
@@ -55,6 +56,31 @@ def resolve_dtype(value: Any) -> Any:
     return numpy.dtype(value).type
 
 
+_K = TypeVar("_K", bound="type[RuntimeLayer]")
+
+KERNELS: dict[LayerDef, type[RuntimeLayer]] = {}
+"""The runtime kernel of each layer definition that has one (keyed by the definition)."""
+
+
+def kernel(definition: type[LayerDef]) -> Callable[[_K], _K]:
+    """Class decorator: the decorated runtime layer computes the layer ``definition`` describes.
+
+    The kernel takes its Keras name, signature, validation and output shape from the
+    definition; aliases (``Convolution2D``, ``MaxPool2D``) reach it through the definition."""
+    instance = all_layers().get(definition.name)
+    if instance is None or type(instance) is not definition:
+        raise ValueError(f"{definition.__name__} is not a registered layer definition")
+
+    def register(cls: _K) -> _K:
+        if instance in KERNELS:
+            raise ValueError(f"{definition.name} has two runtime kernels")
+        cls.class_name = definition.name
+        KERNELS[instance] = cls
+        return cls
+
+    return register
+
+
 class RuntimeLayer(Layer):
     """Base of the runtime layers (see the module doc)."""
 
@@ -87,6 +113,27 @@ class RuntimeLayer(Layer):
             out = self.compute_output_shape(key)
             self._shape_cache[key] = out
         return (shape[0], *(int(d) for d in out[1:]))  # type: ignore[arg-type]
+
+    def build_weights(self, input_shape: Shape, initializers: dict[str, Any] | None = None) -> None:
+        """Create the variables the definition's weight specs list (Keras's names, shapes,
+        initializers and order), each also set as the attribute of its name. ``initializers``
+        replaces a spec's initializer argument by name (the LSTM's ``unit_forget_bias``)."""
+        try:
+            specs = self.definition.weights(self.args, tuple(input_shape))
+        except ShapeError as exc:
+            raise ValueError(f"{self.class_name}: {exc.message}") from exc
+        if specs is None:
+            raise NotImplementedError(f"{self.class_name}: these arguments' weights")
+        for spec in specs:
+            if any(d is None for d in spec.shape):
+                raise ValueError(
+                    f"{self.class_name}: the shape of its weight {spec.name!r} is not known for "
+                    f"the input shape {tuple(input_shape)}"
+                )
+            shape = tuple(int(d) for d in spec.shape)  # type: ignore[arg-type]
+            init = (initializers or {}).get(spec.name, spec.initializer)
+            var = self.add_weight(spec.name, shape, init, spec.trainable)
+            setattr(self, spec.name, var)
 
     def channels_first(self) -> bool:
         fmt = self.get("data_format")

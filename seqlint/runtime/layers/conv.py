@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from seqlint.layers._common import int_tuple
+from seqlint.layers import conv as conv_defs
 from seqlint.runtime.core import Variable
 from seqlint.runtime.layers._windows import (
     col2im,
@@ -25,7 +25,7 @@ from seqlint.runtime.layers._windows import (
     prod,
     windows,
 )
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 from seqlint.runtime.layers.base import Shape as _Shape
 
 
@@ -77,32 +77,16 @@ class _Spatial(RuntimeLayer):
 # ---- Conv1D / Conv2D / Conv3D -------------------------------------------------------------------
 
 
-def _check_strides_and_dilation(layer: _Spatial) -> None:
-    """Keras's Conv/ConvTranspose refuse strides > 1 together with dilation_rate > 1."""
-    if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
-        raise ValueError(
-            "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
-            f"strides={layer.strides} and dilation_rate={layer.dilation_rate}"
-        )
-
-
 class _Conv(_Spatial):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _check_strides_and_dilation(self)
         self.filters = int(self.get("filters"))
         self.groups = int(self.get("groups", 1))
         self.kernel: Variable | None = None
 
     def build(self, input_shape: _Shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight(
-            "kernel",
-            (*self.kernel_size, c // self.groups, self.filters),
-            self.get("kernel_initializer"),
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", (self.filters,), self.get("bias_initializer"))
+        self._channels(input_shape)  # a known channel axis
+        self.build_weights(input_shape)  # kernel (*kernel_size, in // groups, filters), bias
 
     def forward(self, x: Array, training: bool = False) -> Array:
         xp = self.xp
@@ -144,18 +128,18 @@ class _Conv(_Spatial):
         return self._from_last(crop(dx, cache["pads"]))
 
 
+@kernel(conv_defs.Conv1D)
 class Conv1D(_Conv):
-    class_name = "Conv1D"
     rank = 1
 
 
+@kernel(conv_defs.Conv2D)
 class Conv2D(_Conv):
-    class_name = "Conv2D"
     rank = 2
 
 
+@kernel(conv_defs.Conv3D)
 class Conv3D(_Conv):
-    class_name = "Conv3D"
     rank = 3
 
 
@@ -205,16 +189,8 @@ class _DepthwiseConv(_Depthwise):
         self.kernel: Variable | None = None
 
     def build(self, input_shape: _Shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight(
-            "kernel",
-            (*self.kernel_size, c, self.depth_multiplier),
-            self.get("depthwise_initializer"),
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight(
-                "bias", (c * self.depth_multiplier,), self.get("bias_initializer")
-            )
+        self._channels(input_shape)  # a known channel axis
+        self.build_weights(input_shape)  # kernel (*kernel_size, in, multiplier), bias
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.kernel is not None
@@ -232,13 +208,13 @@ class _DepthwiseConv(_Depthwise):
         return self._from_last(dx)
 
 
+@kernel(conv_defs.DepthwiseConv1D)
 class DepthwiseConv1D(_DepthwiseConv):
-    class_name = "DepthwiseConv1D"
     rank = 1
 
 
+@kernel(conv_defs.DepthwiseConv2D)
 class DepthwiseConv2D(_DepthwiseConv):
-    class_name = "DepthwiseConv2D"
     rank = 2
 
 
@@ -253,18 +229,8 @@ class _SeparableConv(_Depthwise):
         self._mid: Array = None
 
     def build(self, input_shape: _Shape) -> None:
-        c = self._channels(input_shape)
-        m = self.depth_multiplier
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel", (*self.kernel_size, c, m), self.get("depthwise_initializer")
-        )
-        self.pointwise_kernel = self.add_weight(
-            "pointwise_kernel",
-            (*(1,) * self.rank, c * m, self.filters),
-            self.get("pointwise_initializer"),
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", (self.filters,), self.get("bias_initializer"))
+        self._channels(input_shape)  # a known channel axis
+        self.build_weights(input_shape)  # depthwise_kernel, pointwise_kernel, bias
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.depthwise_kernel is not None and self.pointwise_kernel is not None
@@ -295,13 +261,13 @@ class _SeparableConv(_Depthwise):
         return self._from_last(dx)
 
 
+@kernel(conv_defs.SeparableConv1D)
 class SeparableConv1D(_SeparableConv):
-    class_name = "SeparableConv1D"
     rank = 1
 
 
+@kernel(conv_defs.SeparableConv2D)
 class SeparableConv2D(_SeparableConv):
-    class_name = "SeparableConv2D"
     rank = 2
 
 
@@ -314,27 +280,13 @@ class _ConvTranspose(_Spatial):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _check_strides_and_dilation(self)
-        output_padding = self.get("output_padding")
-        if output_padding is not None:
-            pads = int_tuple(output_padding, self.rank, allow_zero=True)
-            if pads is None or any(op is None for op in pads):
-                raise ValueError(f"invalid output_padding: {output_padding!r}")
-            if any(int(op) >= st for op, st in zip(pads, self.strides, strict=True)):  # type: ignore[arg-type]
-                raise ValueError(
-                    "`output_padding` must be strictly less than `strides` for all dimensions. "
-                    f"Received: output_padding={pads}, strides={self.strides}"
-                )
+        # (strides with dilation, output_padding >= strides: refused by the definition)
         self.filters = int(self.get("filters"))
         self.kernel: Variable | None = None
 
     def build(self, input_shape: _Shape) -> None:
-        c = self._channels(input_shape)
-        self.kernel = self.add_weight(
-            "kernel", (*self.kernel_size, self.filters, c), self.get("kernel_initializer")
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", (self.filters,), self.get("bias_initializer"))
+        self._channels(input_shape)  # a known channel axis
+        self.build_weights(input_shape)  # kernel (*kernel_size, filters, in), bias
 
     def _pads(self, sizes: tuple[int, ...], out: tuple[int, ...]) -> list[tuple[int, int]]:
         pads = []
@@ -379,16 +331,16 @@ class _ConvTranspose(_Spatial):
         return self._from_last(dx)
 
 
+@kernel(conv_defs.Conv1DTranspose)
 class Conv1DTranspose(_ConvTranspose):
-    class_name = "Conv1DTranspose"
     rank = 1
 
 
+@kernel(conv_defs.Conv2DTranspose)
 class Conv2DTranspose(_ConvTranspose):
-    class_name = "Conv2DTranspose"
     rank = 2
 
 
+@kernel(conv_defs.Conv3DTranspose)
 class Conv3DTranspose(_ConvTranspose):
-    class_name = "Conv3DTranspose"
     rank = 3

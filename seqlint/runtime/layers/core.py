@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from seqlint.layers import core as core_defs
 from seqlint.layers.base import Shape
 from seqlint.runtime.core import Variable
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
+@kernel(core_defs.Dense)
 class Dense(RuntimeLayer):
     """``act(x @ kernel + bias)`` on the last axis; kernel ``(in, units)``."""
-
-    class_name = "Dense"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = int(self.get("units"))
-        if self.units <= 0:
-            raise ValueError(
-                "Received an invalid value for `units`, expected a positive integer. "
-                f"Received: units={self.units}"
-            )
         self.set_activation(self.get("activation"))
         if self.get("lora_rank"):
             raise NotImplementedError("Dense: lora_rank is not supported")
@@ -32,14 +27,7 @@ class Dense(RuntimeLayer):
         self._x: Array = None
 
     def build(self, input_shape: Shape) -> None:
-        n_in = input_shape[-1]
-        if n_in is None:
-            raise ValueError("Dense needs a known last input dimension")
-        self.kernel = self.add_weight(
-            "kernel", (int(n_in), self.units), self.get("kernel_initializer")
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", (self.units,), self.get("bias_initializer"))
+        self.build_weights(input_shape)  # kernel (in, units), bias (units,)
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.kernel is not None
@@ -59,10 +47,9 @@ class Dense(RuntimeLayer):
         return dz @ self.kernel.value.T if self.input_grad_needed else None
 
 
+@kernel(core_defs.Activation)
 class Activation(RuntimeLayer):
     """``Activation("relu")``: applies ``keras.activations.<name>``."""
-
-    class_name = "Activation"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,9 +62,8 @@ class Activation(RuntimeLayer):
         return dz
 
 
+@kernel(core_defs.Identity)
 class Identity(RuntimeLayer):
-    class_name = "Identity"
-
     def forward(self, x: Array, training: bool = False) -> Array:
         return self.cast_input(x)
 
@@ -85,11 +71,10 @@ class Identity(RuntimeLayer):
         return dy
 
 
+@kernel(core_defs.Embedding)
 class Embedding(RuntimeLayer):
     """Integer inputs index the rows of ``embeddings`` ``(input_dim, output_dim)``; the gradient
     is dense (rows summed over repeated indices) and there is no input gradient (``None``)."""
-
-    class_name = "Embedding"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -103,9 +88,7 @@ class Embedding(RuntimeLayer):
         self._idx: Array = None
 
     def build(self, input_shape: Shape) -> None:
-        self.embeddings = self.add_weight(
-            "embeddings", (self.input_dim, self.output_dim), self.get("embeddings_initializer")
-        )
+        self.build_weights(input_shape)  # embeddings (input_dim, output_dim)
         weights = self.get("weights")
         if weights is not None:
             self.embeddings.assign(self.xp.asarray(weights[0], dtype=self.dtype))

@@ -10,8 +10,12 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, ClassVar
 
+import numpy
+
+from seqlint.layers import pooling as pooling_defs
 from seqlint.runtime.layers._windows import (
     _offsets,
     col2im,
@@ -23,7 +27,7 @@ from seqlint.runtime.layers._windows import (
     spread,
     windows,
 )
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 _MAXPOOL3D_TIE = 1e-5
 
@@ -179,33 +183,33 @@ class _AveragePooling(_Pooling):
         return self._finish(crop(dx, geo["pads"]))
 
 
+@kernel(pooling_defs.MaxPooling1D)
 class MaxPooling1D(_MaxPooling):
-    class_name = "MaxPooling1D"
     rank = 1
 
 
+@kernel(pooling_defs.MaxPooling2D)
 class MaxPooling2D(_MaxPooling):
-    class_name = "MaxPooling2D"
     rank = 2
 
 
+@kernel(pooling_defs.MaxPooling3D)
 class MaxPooling3D(_MaxPooling):
-    class_name = "MaxPooling3D"
     rank = 3
 
 
+@kernel(pooling_defs.AveragePooling1D)
 class AveragePooling1D(_AveragePooling):
-    class_name = "AveragePooling1D"
     rank = 1
 
 
+@kernel(pooling_defs.AveragePooling2D)
 class AveragePooling2D(_AveragePooling):
-    class_name = "AveragePooling2D"
     rank = 2
 
 
+@kernel(pooling_defs.AveragePooling3D)
 class AveragePooling3D(_AveragePooling):
-    class_name = "AveragePooling3D"
     rank = 3
 
 
@@ -252,31 +256,124 @@ class _GlobalAverage(_GlobalPooling):
         return self.xp.broadcast_to(g, self._in_shape).copy()
 
 
+@kernel(pooling_defs.GlobalMaxPooling1D)
 class GlobalMaxPooling1D(_GlobalMax):
-    class_name = "GlobalMaxPooling1D"
     rank = 1
 
 
+@kernel(pooling_defs.GlobalMaxPooling2D)
 class GlobalMaxPooling2D(_GlobalMax):
-    class_name = "GlobalMaxPooling2D"
     rank = 2
 
 
+@kernel(pooling_defs.GlobalMaxPooling3D)
 class GlobalMaxPooling3D(_GlobalMax):
-    class_name = "GlobalMaxPooling3D"
     rank = 3
 
 
+@kernel(pooling_defs.GlobalAveragePooling1D)
 class GlobalAveragePooling1D(_GlobalAverage):
-    class_name = "GlobalAveragePooling1D"
     rank = 1
 
 
+@kernel(pooling_defs.GlobalAveragePooling2D)
 class GlobalAveragePooling2D(_GlobalAverage):
-    class_name = "GlobalAveragePooling2D"
     rank = 2
 
 
+@kernel(pooling_defs.GlobalAveragePooling3D)
 class GlobalAveragePooling3D(_GlobalAverage):
-    class_name = "GlobalAveragePooling3D"
     rank = 3
+
+
+# ---- adaptive pooling ---------------------------------------------------------------------------
+
+
+def _adaptive_windows(n_in: int, n_out: int) -> list[tuple[int, int]]:
+    """Keras's (and PyTorch's) windows: ``[floor(i * n / o), ceil((i + 1) * n / o))``."""
+    return [((i * n_in) // n_out, -((-(i + 1) * n_in) // n_out)) for i in range(n_out)]
+
+
+class _Adaptive(RuntimeLayer):
+    """Pools each spatial axis into ``output_size`` windows that may overlap (see
+    :func:`_adaptive_windows`); the output size never depends on the input size."""
+
+    rank: ClassVar[int] = 0
+    mode: ClassVar[str] = ""
+
+    def _sizes(self) -> tuple[int, ...]:
+        value = self.get("output_size")
+        return (int(value),) * self.rank if isinstance(value, int) else tuple(int(v) for v in value)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        xp = self.xp
+        x = self.cast_input(x)
+        if self.channels_first():
+            x = xp.moveaxis(x, 1, -1)
+        self._in_shape = x.shape
+        windows = [
+            _adaptive_windows(n, o) for n, o in zip(x.shape[1:-1], self._sizes(), strict=True)
+        ]
+        self._windows = windows
+        out = xp.empty((x.shape[0], *self._sizes(), x.shape[-1]), dtype=x.dtype)
+        self._argmax: dict[tuple[int, ...], Array] = {}
+        for cell in itertools.product(*(range(len(w)) for w in windows)):
+            box = (slice(None), *(slice(*windows[a][i]) for a, i in enumerate(cell)))
+            part = x[box].reshape(x.shape[0], -1, x.shape[-1])
+            if self.mode == "max":
+                idx = part.argmax(axis=1)
+                self._argmax[cell] = idx
+                out[(slice(None), *cell)] = xp.take_along_axis(part, idx[:, None], axis=1)[:, 0]
+            else:
+                out[(slice(None), *cell)] = part.mean(axis=1)
+        return xp.moveaxis(out, -1, 1) if self.channels_first() else out
+
+    def backward(self, dy: Array) -> Array:
+        xp = self.xp
+        if self.channels_first():
+            dy = xp.moveaxis(dy, 1, -1)
+        dx = xp.zeros(self._in_shape, dtype=dy.dtype)
+        n, c = self._in_shape[0], self._in_shape[-1]
+        for cell in itertools.product(*(range(len(w)) for w in self._windows)):
+            spans = [self._windows[a][i] for a, i in enumerate(cell)]
+            box = (slice(None), *(slice(*s) for s in spans))
+            g = dy[(slice(None), *cell)]
+            if self.mode == "max":
+                shape = tuple(b - a for a, b in spans)
+                flat = xp.zeros((n, int(numpy.prod(shape)), c), dtype=dy.dtype)
+                xp.put_along_axis(flat, self._argmax[cell][:, None], g[:, None], axis=1)
+                dx[box] += flat.reshape(n, *shape, c)
+            else:
+                count = int(numpy.prod([b - a for a, b in spans]))
+                dx[box] += (g / count).reshape(n, *(1,) * len(spans), c)
+        return xp.moveaxis(dx, -1, 1) if self.channels_first() else dx
+
+
+@kernel(pooling_defs.AdaptiveAveragePooling1D)
+class AdaptiveAveragePooling1D(_Adaptive):
+    rank, mode = 1, "average"
+
+
+@kernel(pooling_defs.AdaptiveAveragePooling2D)
+class AdaptiveAveragePooling2D(_Adaptive):
+    rank, mode = 2, "average"
+
+
+@kernel(pooling_defs.AdaptiveAveragePooling3D)
+class AdaptiveAveragePooling3D(_Adaptive):
+    rank, mode = 3, "average"
+
+
+@kernel(pooling_defs.AdaptiveMaxPooling1D)
+class AdaptiveMaxPooling1D(_Adaptive):
+    rank, mode = 1, "max"
+
+
+@kernel(pooling_defs.AdaptiveMaxPooling2D)
+class AdaptiveMaxPooling2D(_Adaptive):
+    rank, mode = 2, "max"
+
+
+@kernel(pooling_defs.AdaptiveMaxPooling3D)
+class AdaptiveMaxPooling3D(_Adaptive):
+    rank, mode = 3, "max"

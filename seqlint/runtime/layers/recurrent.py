@@ -10,20 +10,25 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
 * ``dropout`` (training only) multiplies the inputs by one inverted-dropout mask per sequence.
   ``recurrent_dropout`` masks the state fed to the recurrent matmul for SimpleRNN. For LSTM and
   GRU, Keras 3 switches to ``implementation=1`` when ``recurrent_dropout > 0`` and then draws one
-  input mask and one state mask *per gate*; that is not implemented, so training with
-  ``recurrent_dropout`` (or with ``implementation=1`` and ``dropout``) raises
-  ``NotImplementedError`` instead of silently using a single mask.
-* ``return_state``, ``stateful`` and masking are not supported.
+  input mask and one state mask *per gate*: the LSTM does the same (each gate's slice of the
+  kernels sees its own masked copy of the input and of the state). For the GRU that is not
+  implemented, so training it with ``recurrent_dropout`` (or with ``implementation=1`` and
+  ``dropout``) raises ``NotImplementedError`` instead of silently using a single mask.
+* ``stateful=True`` starts each batch from the previous batch's final states (the gradient
+  stops at the batch boundary, as in Keras) until :meth:`reset_states`; a batch of another
+  size (which Keras refuses) starts from zeros.
+* ``return_state`` and masking are not supported.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from seqlint.layers import recurrent as recurrent_defs
 from seqlint.layers.base import Shape
 from seqlint.runtime import activations, initializers
 from seqlint.runtime.core import Variable
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 class _RNN(RuntimeLayer):
@@ -32,17 +37,12 @@ class _RNN(RuntimeLayer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = int(self.get("units"))
-        if self.units <= 0:
-            raise ValueError(
-                "Received an invalid value for argument `units`, expected a positive integer, "
-                f"got {self.units}."
-            )
         self.act = activations.get(self.get("activation"))
         self.rec_act = activations.get(self.get("recurrent_activation", "sigmoid"))
         if self.get("return_state"):
             raise NotImplementedError(f"{self.class_name}: return_state is not supported")
-        if self.get("stateful"):
-            raise NotImplementedError(f"{self.class_name}: stateful is not supported")
+        self.stateful = bool(self.get("stateful"))
+        self.states: list[Array] | None = None  # the last batch's final states (stateful)
         self.return_sequences = bool(self.get("return_sequences"))
         self.go_backwards = bool(self.get("go_backwards"))
         self.dropout = float(self.get("dropout") or 0.0)
@@ -52,37 +52,53 @@ class _RNN(RuntimeLayer):
         self.bias: Variable | None = None
         self._cache: dict[str, Any] = {}
 
-    # ---- weights ---------------------------------------------------------------------------
+    # ---- states ----------------------------------------------------------------------------
 
-    def _bias_shape(self) -> tuple[int, ...]:
-        return (self.gates * self.units,)
+    def reset_states(self) -> None:
+        """Start the next batch from zero states again (``layer.reset_states()`` in Keras)."""
+        self.states = None
+
+    def _initial_state(self, k: int, n: int, dtype: Any) -> Array:
+        """Zeros, or for a stateful layer the ``k``-th final state of the previous batch."""
+        if self.states is None:
+            return self.xp.zeros((n, self.units), dtype=dtype)
+        state = self.states[k]
+        if state.shape[0] != n:
+            # Keras refuses a batch of another size (its state variables have a fixed batch
+            # size); the runtime starts that batch from zeros instead, so that a verdict run's
+            # last, smaller batch does not stop it
+            return self.xp.zeros((n, self.units), dtype=dtype)
+        return state.astype(dtype, copy=False)
+
+    def _keep_states(self, *states: Array) -> None:
+        if self.stateful:
+            self.states = [s.copy() for s in states]
+
+    # ---- weights ---------------------------------------------------------------------------
 
     def _bias_initializer(self) -> Any:
         return self.get("bias_initializer")
 
     def build(self, input_shape: Shape) -> None:
-        features = input_shape[-1]
-        if features is None:
+        if input_shape[-1] is None:
             raise ValueError(f"{self.class_name} needs a known feature dimension")
-        width = self.gates * self.units
-        self.kernel = self.add_weight(
-            "kernel", (int(features), width), self.get("kernel_initializer")
-        )
-        self.recurrent_kernel = self.add_weight(
-            "recurrent_kernel", (self.units, width), self.get("recurrent_initializer")
-        )
-        if self.get("use_bias"):
-            self.bias = self.add_weight("bias", self._bias_shape(), self._bias_initializer())
+        # kernel (features, gates * units), recurrent_kernel (units, gates * units), bias
+        self.build_weights(input_shape, {"bias": self._bias_initializer()})
 
     def _input_bias(self) -> Array:
         return None if self.bias is None else self.bias.value
 
     # ---- forward / backward ------------------------------------------------------------------
 
+    def _per_gate(self) -> bool:
+        """Whether Keras draws one dropout mask per gate (LSTM with ``implementation=1``, which
+        ``recurrent_dropout`` forces)."""
+        return False
+
     def _check_per_gate_dropout(self, training: bool) -> None:
-        """Keras's LSTM/GRU use per-gate dropout masks with ``recurrent_dropout`` (which forces
+        """Keras's GRU uses per-gate dropout masks with ``recurrent_dropout`` (which forces
         ``implementation=1``) or with ``implementation=1``: not implemented here."""
-        if not training or self.class_name == "SimpleRNN":
+        if not training or self.class_name != "GRU":
             return
         if 0.0 < self.recurrent_dropout < 1.0:
             raise NotImplementedError(
@@ -106,17 +122,30 @@ class _RNN(RuntimeLayer):
         n, t, f = x.shape
         xt = xp.ascontiguousarray(x.transpose(1, 0, 2))
         mask = None
+        per_gate = training and self._per_gate()
+        gates, u = self.gates, self.units
         if training and 0.0 < self.dropout < 1.0:
-            mask = self.dropout_mask((n, f), self.dropout)
-            xt = xt * mask
-        flat = xt.reshape(t * n, f)
-        proj = (flat @ self.kernel.value).reshape(t, n, -1)
+            mask = self.dropout_mask((gates, n, f) if per_gate else (n, f), self.dropout)
+        if mask is not None and per_gate:
+            # one input mask per gate: flat is (gates, t * n, f)
+            flat = (xt[None] * mask[:, None]).reshape(gates, t * n, f)
+            k = self.kernel.value
+            blocks = [flat[g] @ k[:, g * u : (g + 1) * u] for g in range(gates)]
+            proj = xp.concatenate(blocks, axis=1).reshape(t, n, -1)
+        else:
+            if mask is not None:
+                xt = xt * mask
+            flat = xt.reshape(t * n, f)
+            proj = (flat @ self.kernel.value).reshape(t, n, -1)
         bias = self._input_bias()
         if bias is not None:
             proj = proj + bias
         rmask = None
-        if training and 0.0 < self.recurrent_dropout < 1.0 and self.class_name == "SimpleRNN":
-            rmask = self.dropout_mask((n, self.units), self.recurrent_dropout)
+        if training and 0.0 < self.recurrent_dropout < 1.0:
+            if self.class_name == "SimpleRNN":
+                rmask = self.dropout_mask((n, u), self.recurrent_dropout)
+            elif per_gate:
+                rmask = self.dropout_mask((gates, n, u), self.recurrent_dropout)
         hs = self._run(proj, rmask)
         self._cache.update({"flat": flat, "mask": mask, "rmask": rmask, "shape": (n, t, f)})
         if self.return_sequences:
@@ -134,14 +163,25 @@ class _RNN(RuntimeLayer):
             dh[-1] = dy
         dproj = self._back(dh)
         d2 = dproj.reshape(t * n, -1)
-        flat = self._cache["flat"]
-        self.set_grad(self.kernel, lambda: flat.T @ d2)
+        flat, mask = self._cache["flat"], self._cache["mask"]
+        u, k = self.units, self.kernel.value
+        if flat.ndim == 3:  # per-gate input masks
+            cols = [slice(g * u, (g + 1) * u) for g in range(self.gates)]
+            self.set_grad(
+                self.kernel,
+                lambda: xp.concatenate([flat[g].T @ d2[:, c] for g, c in enumerate(cols)], axis=1),
+            )
+        else:
+            self.set_grad(self.kernel, lambda: flat.T @ d2)
         self._bias_grad(dproj)
         if not self.input_grad_needed:
             return None
-        dxt = (d2 @ self.kernel.value.T).reshape(t, n, f)
-        if self._cache["mask"] is not None:
-            dxt = dxt * self._cache["mask"]
+        if flat.ndim == 3:
+            dxt = sum((d2[:, c] @ k[:, c].T).reshape(t, n, f) * mask[g] for g, c in enumerate(cols))
+        else:
+            dxt = (d2 @ k.T).reshape(t, n, f)
+            if mask is not None:
+                dxt = dxt * mask
         dx = dxt.transpose(1, 0, 2)
         if self.go_backwards:
             dx = dx[:, ::-1]
@@ -164,10 +204,10 @@ class _RNN(RuntimeLayer):
         raise NotImplementedError
 
 
+@kernel(recurrent_defs.SimpleRNN)
 class SimpleRNN(_RNN):
     """``h = act(x W + h U + b)``."""
 
-    class_name = "SimpleRNN"
     gates = 1
 
     def _run(self, proj: Array, rmask: Array) -> Array:
@@ -175,7 +215,7 @@ class SimpleRNN(_RNN):
         xp = self.xp
         t, n, u = proj.shape
         r = self.recurrent_kernel.value
-        h = xp.zeros((n, u), dtype=proj.dtype)
+        h = self._initial_state(0, n, proj.dtype)
         hs = xp.empty_like(proj)
         zs = xp.empty_like(proj)
         hprev = xp.empty_like(proj)
@@ -186,6 +226,7 @@ class SimpleRNN(_RNN):
             h = self.act(z)
             zs[i], hs[i] = z, h
         self._cache = {"zs": zs, "hs": hs, "hprev": hprev}
+        self._keep_states(h)
         return hs
 
     def _back(self, dh: Array) -> Array:
@@ -206,12 +247,48 @@ class SimpleRNN(_RNN):
         return dproj
 
 
+@kernel(recurrent_defs.LSTM)
 class LSTM(_RNN):
     """Kernel ``(in, 4u)``, recurrent kernel ``(u, 4u)``, bias ``(4u,)``; gates i, f, c, o:
     ``c = f * c + i * act(zc)``, ``h = o * act(c)``."""
 
-    class_name = "LSTM"
     gates = 4
+
+    def _per_gate(self) -> bool:
+        return self.get("implementation") == 1 or self.recurrent_dropout != 0.0
+
+    def _recurrent_in(self, h: Array, r: Array, rmask: Array) -> Array:
+        """``h U``, or with per-gate recurrent dropout ``(h * m_g) U_g`` for each gate."""
+        if rmask is None:
+            return h @ r
+        u = self.units
+        blocks = [(h * rmask[g]) @ r[:, g * u : (g + 1) * u] for g in range(4)]
+        return self.xp.concatenate(blocks, axis=1)
+
+    def _recurrent_back(self, dz: Array, r: Array, rmask: Array) -> Array:
+        if rmask is None:
+            return dz @ r.T
+        u = self.units
+        cols = [slice(g * u, (g + 1) * u) for g in range(4)]
+        return sum((dz[:, c] @ r[:, c].T) * rmask[g] for g, c in enumerate(cols))
+
+    def _recurrent_grad(self, hprev: Array, dpre: Array) -> None:
+        rmask = self._cache.get("rmask")
+        if rmask is None:
+            super()._recurrent_grad(hprev, dpre)
+            return
+        t, n, u = hprev.shape
+        d2 = dpre.reshape(t * n, -1)
+        self.set_grad(
+            self.recurrent_kernel,
+            lambda: self.xp.concatenate(
+                [
+                    (hprev * rmask[g]).reshape(t * n, u).T @ d2[:, g * u : (g + 1) * u]
+                    for g in range(4)
+                ],
+                axis=1,
+            ),
+        )
 
     def _bias_initializer(self) -> Any:
         base = initializers.get(self.get("bias_initializer"))
@@ -236,8 +313,8 @@ class LSTM(_RNN):
         t, n, _ = proj.shape
         u = self.units
         r = self.recurrent_kernel.value
-        h = xp.zeros((n, u), dtype=proj.dtype)
-        c = xp.zeros((n, u), dtype=proj.dtype)
+        h = self._initial_state(0, n, proj.dtype)
+        c = self._initial_state(1, n, proj.dtype)
         zs = xp.empty_like(proj)
         acts = xp.empty_like(proj)
         cs = xp.empty((t + 1, n, u), dtype=proj.dtype)
@@ -248,7 +325,7 @@ class LSTM(_RNN):
         ra, act = self.rec_act, self.act
         for k in range(t):
             hprev[k] = h
-            z = proj[k] + h @ r
+            z = proj[k] + self._recurrent_in(h, r, rmask)
             zs[k] = z
             i = ra(z[:, :u])
             f = ra(z[:, u : 2 * u])
@@ -261,6 +338,7 @@ class LSTM(_RNN):
             h = o * tc
             cs[k + 1], tcs[k], hs[k] = c, tc, h
         self._cache = {"zs": zs, "acts": acts, "cs": cs, "tcs": tcs, "hprev": hprev}
+        self._keep_states(h, c)
         return hs
 
     def _back(self, dh: Array) -> Array:
@@ -287,11 +365,12 @@ class LSTM(_RNN):
             dz[:, 2 * u : 3 * u] = act.vjp(z[:, 2 * u : 3 * u], g, dc * i)
             dz[:, 3 * u :] = ra.vjp(z[:, 3 * u :], o, g_h * tcs[k])
             dc_next = dc * f
-            dh_next = dz @ r.T
+            dh_next = self._recurrent_back(dz, r, cache.get("rmask"))
         self._recurrent_grad(cache["hprev"], dproj)
         return dproj
 
 
+@kernel(recurrent_defs.GRU)
 class GRU(_RNN):
     """Kernel ``(in, 3u)``, recurrent kernel ``(u, 3u)``; gates z, r, h.
 
@@ -300,16 +379,11 @@ class GRU(_RNN):
     ``hh = act(x Wh + b + (r * h) Uh)``.
     """
 
-    class_name = "GRU"
     gates = 3
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.reset_after = bool(self.get("reset_after", True))
-
-    def _bias_shape(self) -> tuple[int, ...]:
-        width = 3 * self.units
-        return (2, width) if self.reset_after else (width,)
 
     def _input_bias(self) -> Array:
         if self.bias is None:
@@ -335,7 +409,7 @@ class GRU(_RNN):
         u = self.units
         r_all = self.recurrent_kernel.value
         rec_bias = self.bias.value[1] if (self.bias is not None and self.reset_after) else None
-        h = xp.zeros((n, u), dtype=proj.dtype)
+        h = self._initial_state(0, n, proj.dtype)
         hs = xp.empty((t, n, u), dtype=proj.dtype)
         hprev = xp.empty((t, n, u), dtype=proj.dtype)
         zr_pre = xp.empty((t, n, 2 * u), dtype=proj.dtype)
@@ -373,6 +447,7 @@ class GRU(_RNN):
             "hh": hh_all,
             "inner_h": inner_h,
         }
+        self._keep_states(h)
         return hs
 
     def _back(self, dh: Array) -> Array:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from seqlint.layers import regularization as regularization_defs
 from seqlint.runtime.activations import SELU_ALPHA, SELU_SCALE
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 class _Noise(RuntimeLayer):
@@ -27,14 +28,11 @@ class _Noise(RuntimeLayer):
         return dy if self._factor is None else dy * self._factor
 
 
+@kernel(regularization_defs.Dropout)
 class Dropout(_Noise):
-    class_name = "Dropout"
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rate = float(self.get("rate"))
-        if not 0 <= self.rate <= 1:
-            raise ValueError(f"Invalid value received for argument `rate`: {self.rate}")
+        self.rate = float(self.get("rate"))  # in [0, 1]: the definition validated it
 
     def noise_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         ns = self.get("noise_shape")
@@ -54,9 +52,8 @@ class Dropout(_Noise):
         return x * self._factor
 
 
+@kernel(regularization_defs.SpatialDropout1D)
 class SpatialDropout1D(Dropout):
-    class_name = "SpatialDropout1D"
-
     def noise_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         return (shape[0], 1, shape[2])
 
@@ -68,17 +65,18 @@ class _SpatialDropoutND(Dropout):
         return (shape[0], *(1,) * (len(shape) - 2), shape[-1])
 
 
+@kernel(regularization_defs.SpatialDropout2D)
 class SpatialDropout2D(_SpatialDropoutND):
-    class_name = "SpatialDropout2D"
+    """Keras ``SpatialDropout2D``."""
 
 
+@kernel(regularization_defs.SpatialDropout3D)
 class SpatialDropout3D(_SpatialDropoutND):
-    class_name = "SpatialDropout3D"
+    """Keras ``SpatialDropout3D``."""
 
 
+@kernel(regularization_defs.GaussianNoise)
 class GaussianNoise(_Noise):
-    class_name = "GaussianNoise"
-
     def forward(self, x: Array, training: bool = False) -> Array:
         x = self.cast_input(x)
         self._factor = None
@@ -88,9 +86,8 @@ class GaussianNoise(_Noise):
         return x + (self.normal(x.shape) * stddev).astype(x.dtype)
 
 
+@kernel(regularization_defs.GaussianDropout)
 class GaussianDropout(_Noise):
-    class_name = "GaussianDropout"
-
     def forward(self, x: Array, training: bool = False) -> Array:
         x = self.cast_input(x)
         rate = float(self.get("rate"))
@@ -102,9 +99,8 @@ class GaussianDropout(_Noise):
         return x * self._factor
 
 
+@kernel(regularization_defs.AlphaDropout)
 class AlphaDropout(Dropout):
-    class_name = "AlphaDropout"
-
     def forward(self, x: Array, training: bool = False) -> Array:
         x = self.cast_input(x)
         rate = self.rate
@@ -117,3 +113,22 @@ class AlphaDropout(Dropout):
         b = -a * alpha_p * rate
         self._factor = keep * a
         return a * (x * keep + alpha_p * (1 - keep)) + b
+
+
+@kernel(regularization_defs.ActivityRegularization)
+class ActivityRegularization(RuntimeLayer):
+    """The identity, with ``L1L2(l1, l2)`` as its ``activity_regularizer``: the model adds
+    ``(l1 * sum|y| + l2 * sum y**2) / batch`` to the loss, as Keras does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from seqlint.runtime.regularizers import L1L2
+
+        l1, l2 = float(self.get("l1", 0.0)), float(self.get("l2", 0.0))
+        self.args.values["activity_regularizer"] = L1L2(l1=l1, l2=l2)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        return self.cast_input(x)
+
+    def backward(self, dy: Array) -> Array:
+        return dy

@@ -8,9 +8,10 @@ from typing import Any, ClassVar
 
 import numpy
 
+from seqlint.layers import reshaping as reshaping_defs
 from seqlint.layers._common import pair, pairs
 from seqlint.runtime.layers._windows import ints
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 class _Reshaping(RuntimeLayer):
@@ -19,10 +20,9 @@ class _Reshaping(RuntimeLayer):
         self._in_shape: tuple[int, ...] = ()
 
 
+@kernel(reshaping_defs.Flatten)
 class Flatten(_Reshaping):
     """C-order flattening of the non-batch axes (``channels_first`` moves channels last first)."""
-
-    class_name = "Flatten"
 
     def _moved(self, ndim: int) -> bool:
         return self.channels_first() and ndim > 2
@@ -42,9 +42,8 @@ class Flatten(_Reshaping):
         return dy.reshape(shape)
 
 
+@kernel(reshaping_defs.Reshape)
 class Reshape(_Reshaping):
-    class_name = "Reshape"
-
     def forward(self, x: Array, training: bool = False) -> Array:
         x = self.cast_input(x)
         self._in_shape = x.shape
@@ -54,10 +53,9 @@ class Reshape(_Reshaping):
         return dy.reshape(self._in_shape)
 
 
+@kernel(reshaping_defs.Permute)
 class Permute(_Reshaping):
     """``Permute(dims)``: 1-based, batch axis excluded."""
-
-    class_name = "Permute"
 
     def _perm(self) -> tuple[int, ...]:
         return (0, *(int(d) for d in self.get("dims")))
@@ -73,9 +71,8 @@ class Permute(_Reshaping):
         return self.xp.transpose(dy, inverse)
 
 
+@kernel(reshaping_defs.RepeatVector)
 class RepeatVector(_Reshaping):
-    class_name = "RepeatVector"
-
     def forward(self, x: Array, training: bool = False) -> Array:
         x = self.cast_input(x)
         n = int(self.get("n"))
@@ -123,18 +120,18 @@ class _ZeroPadding(_Spatial):
         return dy[index]
 
 
+@kernel(reshaping_defs.ZeroPadding1D)
 class ZeroPadding1D(_ZeroPadding):
-    class_name = "ZeroPadding1D"
     rank = 1
 
 
+@kernel(reshaping_defs.ZeroPadding2D)
 class ZeroPadding2D(_ZeroPadding):
-    class_name = "ZeroPadding2D"
     rank = 2
 
 
+@kernel(reshaping_defs.ZeroPadding3D)
 class ZeroPadding3D(_ZeroPadding):
-    class_name = "ZeroPadding3D"
     rank = 3
 
 
@@ -154,19 +151,19 @@ class _Cropping(_Spatial):
         return dx
 
 
+@kernel(reshaping_defs.Cropping1D)
 class Cropping1D(_Cropping):
-    class_name = "Cropping1D"
     rank = 1
     has_format = False
 
 
+@kernel(reshaping_defs.Cropping2D)
 class Cropping2D(_Cropping):
-    class_name = "Cropping2D"
     rank = 2
 
 
+@kernel(reshaping_defs.Cropping3D)
 class Cropping3D(_Cropping):
-    class_name = "Cropping3D"
     rank = 3
 
 
@@ -196,17 +193,18 @@ class _UpSampling(_Spatial):
         return dy.reshape(shape).sum(axis=tuple(sum_axes))
 
 
+@kernel(reshaping_defs.UpSampling1D)
 class UpSampling1D(_UpSampling):
-    class_name = "UpSampling1D"
     rank = 1
     has_format = False
 
 
+@kernel(reshaping_defs.UpSampling3D)
 class UpSampling3D(_UpSampling):
-    class_name = "UpSampling3D"
     rank = 3
 
 
+@kernel(reshaping_defs.UpSampling2D)
 class UpSampling2D(_UpSampling):
     """``interpolation="nearest"`` repeats; ``"bilinear"`` is ``tf.image.resize`` bilinear with
     half-pixel centres (``src = (dst + 0.5) * in / out - 0.5``, clamped to the edges).
@@ -217,7 +215,6 @@ class UpSampling2D(_UpSampling):
     ``out = top + (bottom - top) * y_lerp``; the gradient's float32 products are accumulated
     in the layer's dtype like TF's ResizeBilinearGrad."""
 
-    class_name = "UpSampling2D"
     rank = 2
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -229,66 +226,80 @@ class UpSampling2D(_UpSampling):
             )
         self._lerps: tuple[Any, Any] | None = None
 
-    def _positions(self, n_in: int, factor: int) -> tuple[Array, Array, Array]:
-        """Lower and upper source indices and the float32 lerp of each output row/column."""
-        xp = self.xp
-        f32 = numpy.float32
-        n_out = n_in * factor
-        scale = f32(n_in) / f32(n_out)
-        src = (xp.arange(n_out, dtype=f32) + f32(0.5)) * scale - f32(0.5)
-        floor = xp.floor(src)
-        lower = xp.maximum(floor, 0).astype(xp.int64)
-        upper = xp.minimum(xp.ceil(src), n_in - 1).astype(xp.int64)
-        return lower, upper, (src - floor).astype(f32)
-
     def forward(self, x: Array, training: bool = False) -> Array:
         if self.interpolation == "nearest":
             return super().forward(x, training)
-        xp = self.xp
         x = self.cast_input(x)
         self._in_shape = x.shape
-        if self.channels_first():
-            x = xp.moveaxis(x, 1, -1)
-        _, h, w, _ = x.shape
+        h, w = (x.shape[2], x.shape[3]) if self.channels_first() else x.shape[1:3]
         sh, sw = self._sizes()
-        rows, cols = self._positions(h, sh), self._positions(w, sw)
-        self._lerps = (rows, cols)
-        x32 = x.astype(numpy.float32)
-        top, bottom = x32[:, rows[0]], x32[:, rows[1]]
-        x_lerp = cols[2][None, None, :, None]
-        top = top[:, :, cols[0]] + (top[:, :, cols[1]] - top[:, :, cols[0]]) * x_lerp
-        bottom = bottom[:, :, cols[0]] + (bottom[:, :, cols[1]] - bottom[:, :, cols[0]]) * x_lerp
-        y = (top + (bottom - top) * rows[2][None, :, None, None]).astype(x.dtype)
-        return xp.moveaxis(y, -1, 1) if self.channels_first() else y
+        xp = self.xp
+        self._lerps = (resize_positions(xp, h, h * sh), resize_positions(xp, w, w * sw))
+        return bilinear_resize(xp, x, self._lerps, self.channels_first())
 
     def backward(self, dy: Array) -> Array:
         if self.interpolation == "nearest":
             return super().backward(dy)
-        xp = self.xp
         assert self._lerps is not None
-        rows, cols = self._lerps
-        dtype = dy.dtype
-        if self.channels_first():
-            dy = xp.moveaxis(dy, 1, -1)
-        g = dy.astype(numpy.float32)
-        y_lerp = rows[2][None, :, None, None]
-        x_lerp = cols[2][None, None, :, None]
-        one = numpy.float32(1)
-        in_shape = self._in_shape
-        h, w = (in_shape[2], in_shape[3]) if self.channels_first() else in_shape[1:3]
+        return bilinear_resize_grad(self.xp, dy, self._lerps, self._in_shape, self.channels_first())
 
-        def scatter(index: Array, size: int) -> Array:
-            """0/1 matrix adding each output row/column into its source one."""
-            m = xp.zeros((size, index.shape[0]), dtype=dtype)
-            m[index, xp.arange(index.shape[0])] = 1
-            return m
 
-        dx = None
-        for row_index, d in ((rows[0], (one - y_lerp) * g), (rows[1], y_lerp * g)):
-            for col_index, wx in ((cols[0], one - x_lerp), (cols[1], x_lerp)):
-                part = (d * wx).astype(dtype)  # float32 product, accumulated in the dtype
-                part = xp.einsum(
-                    "hy,nyxc,wx->nhwc", scatter(row_index, h), part, scatter(col_index, w)
-                )
-                dx = part if dx is None else dx + part
-        return xp.moveaxis(dx, -1, 1) if self.channels_first() else dx
+# ---- bilinear resizing, shared with Resizing ------------------------------------------------
+
+
+def resize_positions(xp: Any, n_in: int, n_out: int) -> tuple[Array, Array, Array]:
+    """Lower and upper source indices and the float32 lerp of each output row/column
+    (``tf.image.resize`` bilinear, half-pixel centres, clamped to the edges)."""
+    f32 = numpy.float32
+    scale = f32(n_in) / f32(n_out)
+    src = (xp.arange(n_out, dtype=f32) + f32(0.5)) * scale - f32(0.5)
+    floor = xp.floor(src)
+    lower = xp.maximum(floor, 0).astype(xp.int64)
+    upper = xp.minimum(xp.ceil(src), n_in - 1).astype(xp.int64)
+    return lower, upper, (src - floor).astype(f32)
+
+
+Lerps = tuple[tuple[Array, Array, Array], tuple[Array, Array, Array]]
+
+
+def bilinear_resize(xp: Any, x: Array, lerps: Lerps, channels_first: bool) -> Array:
+    """TF's ResizeBilinear in float32 operation by operation (see UpSampling2D)."""
+    if channels_first:
+        x = xp.moveaxis(x, 1, -1)
+    rows, cols = lerps
+    x32 = x.astype(numpy.float32)
+    top, bottom = x32[:, rows[0]], x32[:, rows[1]]
+    x_lerp = cols[2][None, None, :, None]
+    top = top[:, :, cols[0]] + (top[:, :, cols[1]] - top[:, :, cols[0]]) * x_lerp
+    bottom = bottom[:, :, cols[0]] + (bottom[:, :, cols[1]] - bottom[:, :, cols[0]]) * x_lerp
+    y = (top + (bottom - top) * rows[2][None, :, None, None]).astype(x.dtype)
+    return xp.moveaxis(y, -1, 1) if channels_first else y
+
+
+def bilinear_resize_grad(
+    xp: Any, dy: Array, lerps: Lerps, in_shape: tuple[int, ...], channels_first: bool
+) -> Array:
+    """TF's ResizeBilinearGrad: float32 products accumulated in the gradient's dtype."""
+    rows, cols = lerps
+    dtype = dy.dtype
+    if channels_first:
+        dy = xp.moveaxis(dy, 1, -1)
+    g = dy.astype(numpy.float32)
+    y_lerp = rows[2][None, :, None, None]
+    x_lerp = cols[2][None, None, :, None]
+    one = numpy.float32(1)
+    h, w = (in_shape[2], in_shape[3]) if channels_first else in_shape[1:3]
+
+    def scatter(index: Array, size: int) -> Array:
+        """0/1 matrix adding each output row/column into its source one."""
+        m = xp.zeros((size, index.shape[0]), dtype=dtype)
+        m[index, xp.arange(index.shape[0])] = 1
+        return m
+
+    dx = None
+    for row_index, d in ((rows[0], (one - y_lerp) * g), (rows[1], y_lerp * g)):
+        for col_index, wx in ((cols[0], one - x_lerp), (cols[1], x_lerp)):
+            part = (d * wx).astype(dtype)  # float32 product, accumulated in the dtype
+            part = xp.einsum("hy,nyxc,wx->nhwc", scatter(row_index, h), part, scatter(col_index, w))
+            dx = part if dx is None else dx + part
+    return xp.moveaxis(dx, -1, 1) if channels_first else dx

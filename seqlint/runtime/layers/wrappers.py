@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from seqlint.layers import recurrent as recurrent_defs
 from seqlint.layers.base import BoundArgs, LayerSpec, Shape
 from seqlint.runtime.backend import Backend
 from seqlint.runtime.core import Layer, Variable
-from seqlint.runtime.layers.base import Array, RuntimeLayer
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 def layer_spec(layer: Layer) -> LayerSpec:
@@ -81,9 +82,8 @@ def _wrapped(value: Any, what: str) -> RuntimeLayer:
     return value
 
 
+@kernel(recurrent_defs.Bidirectional)
 class Bidirectional(_Wrapper):
-    class_name = "Bidirectional"
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         layer = _wrapped(self.get("layer"), "Bidirectional's layer")
@@ -167,6 +167,7 @@ class Bidirectional(_Wrapper):
         return dxf + dxb
 
 
+@kernel(recurrent_defs.TimeDistributed)
 class TimeDistributed(_Wrapper):
     """Applies the wrapped layer to every step of axis 1.
 
@@ -175,8 +176,6 @@ class TimeDistributed(_Wrapper):
     run step by step (each step normalised with its own batch statistics, the moving statistics
     updated once per step). The stacked output carries no cached logits, so a final
     ``TimeDistributed(Dense(..., activation="softmax"))`` is not fused with the crossentropy."""
-
-    class_name = "TimeDistributed"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
