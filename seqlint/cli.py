@@ -23,7 +23,9 @@ from seqlint import __version__
 from seqlint.config import FAIL_ON
 from seqlint.diagnostics import SAFE_MARKER, UNSAFE_MARKER
 from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics, summary_line
+from seqlint.report.escape import visible
 from seqlint.report.output import write_atomic
+from seqlint.safepaths import UnsafePath, check_writable, refuse_overwriting
 
 if TYPE_CHECKING:
     from seqlint.config import Settings
@@ -80,7 +82,7 @@ def _warning(message: str) -> None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    return visible(" ".join(str(text).split()))
 
 
 def _use_color() -> bool:
@@ -188,7 +190,9 @@ def _check_source(src: SourceFile, settings: Settings, display: str, run: CheckR
     try:
         found = check_one(src, settings, display)
     except Exception as e:
-        click.echo(f"seqlint: internal error in {display}: {_parallel.describe(e)}", err=True)
+        click.echo(
+            f"seqlint: internal error in {visible(display)}: {_parallel.describe(e)}", err=True
+        )
         run.internal_errors += 1
         return
     if found:
@@ -268,7 +272,8 @@ def _fix_files(
             continue
         except Exception as e:
             click.echo(
-                f"seqlint: internal error while fixing {path}: {_parallel.describe(e)}", err=True
+                f"seqlint: internal error while fixing {visible(path)}: {_parallel.describe(e)}",
+                err=True,
             )
             out.errors += 1
             kept.extend(before)
@@ -290,9 +295,7 @@ def _fix_files(
             out.stdin_output = new
         else:
             try:
-                if read_bytes(path) != data:
-                    raise OSError("the file changed while it was being fixed")
-                fixer.write_bytes_atomic(path, new)
+                fixer.write_bytes_atomic(path, new, expected=data)
             except (OSError, _sources.SourceError) as e:
                 reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
                 _error(f"cannot write {path}: {reason}")
@@ -333,7 +336,7 @@ def _add_noqa_comments(run: CheckRun) -> tuple[int, int]:
             broken = _newly_broken(src, new.source(), {e.span.cell for e in edits})
             if broken:
                 raise fixer.FixError(f"the comments would break {broken}; nothing was written")
-            fixer.write_bytes_atomic(path, new.to_bytes())
+            fixer.write_bytes_atomic(path, new.to_bytes(), expected=data)
         except (OSError, _sources.SourceError, fixer.FixError, ValueError) as e:
             reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
             _error(f"{path}: cannot add noqa comments: {reason}")
@@ -566,6 +569,9 @@ def check(
         )
     except _files.MissingPathError as e:
         raise UsageError(str(e)) from None
+    if output_file is not None:
+        inputs = [*discovery.files, *file_paths, settings.config_path]
+        _safe(refuse_overwriting, output_file, "--output-file", inputs)
 
     run = CheckRun()
     stdin_data: tuple[str, bytes] | None = None
@@ -582,7 +588,9 @@ def check(
     cache = None if no_cache or not discovery.files else _cache.Cache(settings.root)
     for result in _parallel.check_files(discovery.files, settings, jobs=jobs, cache=cache):
         if result.error is not None:
-            click.echo(f"seqlint: internal error in {result.path}: {result.error}", err=True)
+            click.echo(
+                f"seqlint: internal error in {visible(result.path)}: {result.error}", err=True
+            )
             run.internal_errors += 1
         elif result.diagnostics:
             run.diagnostics.extend(result.diagnostics)
@@ -682,7 +690,7 @@ def summary(file: str, output_format: str, plot: str | None = None) -> int:
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR
     except Exception as e:
-        click.echo(f"seqlint: internal error in {file}: {_parallel.describe(e)}", err=True)
+        click.echo(f"seqlint: internal error in {visible(file)}: {_parallel.describe(e)}", err=True)
         return EXIT_ERROR
     if output_format == "json":
         click.echo(json.dumps(_summary.summary_json(file, models), indent=2))
@@ -705,7 +713,7 @@ def _plot_models(src: SourceFile, file: str, path: str) -> int:
         raise UsageError(str(e)) from None
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
-    click.echo(f"Wrote a picture of {_plural(count, 'model')} to {path}", err=True)
+    click.echo(f"Wrote a picture of {_plural(count, 'model')} to {visible(path)}", err=True)
     return EXIT_CLEAN
 
 
@@ -836,12 +844,53 @@ def _parse_shape(text: str | None) -> tuple[int, ...] | None:
     if text is None:
         return None
     try:
-        dims = tuple(int(part) for part in text.replace("x", ",").split(",") if part.strip())
+        dims = tuple(int(part) for part in text.replace("x", ",").split(","))
     except ValueError:
         raise UsageError(f"--input-shape takes integers like 28,28,1, got {text!r}") from None
     if not dims or any(d <= 0 for d in dims):
         raise UsageError(f"--input-shape takes positive integers like 28,28,1, got {text!r}")
     return dims
+
+
+#: What ``--plot`` can write: matplotlib's formats without extra packages.
+PLOT_SUFFIXES = (".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".ps", ".eps", ".webp")
+
+
+def _check_run_options(
+    file: str,
+    data: str | None,
+    save_weights: str | None,
+    plot: str | None,
+    time_budget: float,
+    learning_rate: float | None,
+) -> None:
+    """Usage errors that would otherwise surface only after training (or never)."""
+    import math
+
+    for name, value in (("--time-budget", time_budget), ("--learning-rate", learning_rate)):
+        if value is not None and not math.isfinite(value):
+            raise UsageError(f"{name} must be a finite number, got {value}")
+    if save_weights is not None:
+        if not save_weights.endswith(".npz"):
+            raise UsageError(
+                f"--save-weights writes a NumPy archive: {save_weights} must end in .npz"
+            )
+        _safe(refuse_overwriting, save_weights, "--save-weights", [file, data])
+        _safe(check_writable, save_weights, "--save-weights", makedirs=True)
+    if plot is not None:
+        if not plot.lower().endswith(PLOT_SUFFIXES):
+            raise UsageError(
+                f"--plot {plot}: the name must end in one of {', '.join(PLOT_SUFFIXES)}"
+            )
+        _safe(refuse_overwriting, plot, "--plot", [file, data, save_weights])
+        _safe(check_writable, plot, "--plot", makedirs=False)
+
+
+def _safe(check: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    try:
+        check(*args, **kwargs)
+    except UnsafePath as e:
+        raise UsageError(str(e)) from None
 
 
 @cli.command()
@@ -869,7 +918,7 @@ def _parse_shape(text: str | None) -> tuple[int, ...] | None:
 @click.option(
     "--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
 @click.option(
     "--verbose",
     type=click.IntRange(0, 2),
@@ -935,6 +984,8 @@ def run(
     train it on synthetic data of the file's task and say whether it learns.
     Exit 0 learns, 1 does not learn (or refused), 2 usage error, 3 inconclusive."""
     import contextlib
+
+    _check_run_options(file, data, save_weights, plot, time_budget, learning_rate)
 
     from seqlint import run as runner
 

@@ -268,7 +268,9 @@ class Interpreter:
             return False
         except Budget:
             reason = "it takes more steps than the analysis budget allows"
-        except (RecursionError, MemoryError):
+        except MemoryError:
+            raise  # an analysis that did not finish must fail loudly, never look clean
+        except RecursionError:
             reason = "it nests too deeply to be followed"
         except Exception as err:
             # Real-world code reaches corners we did not foresee; a linter must not crash on
@@ -1085,6 +1087,8 @@ class Interpreter:
             if not _small_operands(op, left, right):
                 return UNKNOWN
             return _PY_OPS[op](left, right)
+        except MemoryError:
+            raise  # out of memory: the whole analysis is void (see seqlint.parallel)
         except Exception:  # noqa: BLE001 - user arithmetic may fail any way; it is then unknown
             return UNKNOWN
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -393,6 +394,9 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         try:
             with os.fdopen(fd, "wb") as f:
                 numpy.savez(f, **arrays)
+                # mkstemp makes 0600; numpy.savez (and Keras) leave an existing file's mode
+                # and give a new one 0666 less the umask
+                os.fchmod(f.fileno(), _new_file_mode(filepath))
             os.replace(tmp, filepath)
         except BaseException:
             if os.path.exists(tmp):
@@ -806,3 +810,14 @@ __all__ = [
     "set_floatx",
     "set_random_seed",
 ]
+
+
+def _new_file_mode(path: str) -> int:
+    """The permission bits ``open(path, "wb")`` would leave: the existing file's, else
+    ``0o666`` less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
