@@ -169,7 +169,7 @@ def _run_rules(
     src: SourceFile, analysis: Analysis, select: Collection[str] | None
 ) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    seen: set[tuple[str, int | None, int]] = set()
+    seen: set[tuple[str, int | None, int, int]] = set()
     for rule in all_rules():
         if select is not None and rule.code not in select:
             continue
@@ -179,8 +179,8 @@ def _run_rules(
             diag.path = src.path
             if diag.fix is not None:
                 diag.fix = _user_fix(src, diag.fix)
-            key = (diag.code, diag.span.cell, diag.span.line)
-            if key in seen:  # at most one finding per (rule, line)
+            key = (diag.code, diag.span.cell, diag.span.line, diag.span.column)
+            if key in seen:  # at most one finding per (rule, place)
                 continue
             seen.add(key)
             found.append(diag)

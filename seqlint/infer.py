@@ -9,7 +9,7 @@ from typing import Any
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
 from seqlint.layers.base import UNKNOWN, BoundArgs, Shape, ShapeError
-from seqlint.layers.naming import snake_case
+from seqlint.vocab import format_shape, snake_case  # noqa: F401 - re-exported
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape")
 
@@ -290,10 +290,3 @@ def _auto_name(class_name: str, names: Counter[str]) -> str:
     n = names[base]
     names[base] += 1
     return base if n == 0 else f"{base}_{n}"
-
-
-def format_shape(shape: Shape | None) -> str:
-    if shape is None:
-        return "?"
-    inner = ", ".join("None" if d is None else str(d) for d in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"

@@ -43,6 +43,8 @@ class LayerCall:
     guarded: bool = False
     uid: int = field(default_factory=lambda: next(_uids))
     _bound: BoundArgs | None = None
+    # ``layer.trainable = value`` statements after construction: (value, loc, uncertain)
+    trainable_sets: list[tuple[Any, Loc, bool]] = field(default_factory=list)
 
     @property
     def definition(self) -> LayerDef | None:
@@ -102,6 +104,8 @@ class ArrayInfo:
     low: float | None = None  # value range, when known
     high: float | None = None
     loc: Loc = NOWHERE
+    # reordered on its own (np.random.shuffle / permutation): no longer paired with its partner
+    permuted: bool = False
 
     @property
     def ndim(self) -> int | None:

@@ -6,6 +6,7 @@ Only what is certain is kept: ``np.random.rand(100, 10)`` has shape ``(100, 10)`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -144,6 +145,35 @@ _DATASETS = {
 }
 
 
+# word-index datasets: (n_train, n_test, classes, highest word id without num_words)
+_TEXT_DATASETS = {"imdb": (25000, 25000, 2, 88587), "reuters": (8982, 2246, 46, 30981)}
+
+
+def _text_dataset(ds: str, kwargs: dict[str, Any]) -> Any:
+    """imdb / reuters: variable-length lists of word ids (1 = start, 2 = out of vocabulary)."""
+    n_train, n_test, n_classes, top = _TEXT_DATASETS[ds]
+    words = kwargs.get("num_words")
+    if words is not None and _int(words) is None:
+        return NOT_HANDLED
+    high = float(min(top, words - 1)) if words else float(top)
+
+    def part(n: int) -> tuple[ArrayInfo, ArrayInfo]:
+        xs = ArrayInfo(shape=(n, None), kind="int", low=1.0, high=high)
+        ys = ArrayInfo((n,), "int", "int", n_classes, 0.0, float(n_classes - 1))
+        return xs, ys
+
+    return (part(n_train), part(n_test))
+
+
+def pad_sequences(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``pad_sequences(seqs, maxlen=200)``: ids padded with 0 to a fixed length."""
+    seqs = args[0] if args else kwargs.get("sequences")
+    maxlen = _int(kwargs.get("maxlen", args[1] if len(args) > 1 else None))
+    n = seqs.shape[0] if isinstance(seqs, ArrayInfo) and seqs.shape else None
+    high = seqs.high if isinstance(seqs, ArrayInfo) else None
+    return ArrayInfo(shape=(n, maxlen), kind="int", low=0.0, high=high)
+
+
 def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """The value of calling a NumPy / Keras data function, or NOT_HANDLED."""
     q = qualname
@@ -153,7 +183,16 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             x, y, n_classes, xhigh, n_train, n_test = _DATASETS[ds]
             part = _dataset(x, y, n_classes, xhigh)
             return (part(n_train), part(n_test))
+        if ds in _TEXT_DATASETS and not args and set(kwargs) <= {"num_words", "maxlen"}:
+            return _text_dataset(ds, kwargs)
+        if ds == "boston_housing" and not args:
+            x13 = ArrayInfo(shape=(404, 13), kind="float", low=0.0, high=711.0)
+            test = ArrayInfo(shape=(102, 13), kind="float", low=0.0, high=711.0)
+            y = (ArrayInfo((404,), "float", low=5.0, high=50.0), ArrayInfo((102,), "float"))
+            return ((x13, y[0]), (test, ArrayInfo((102,), "float", low=5.0, high=50.0)))
         return NOT_HANDLED
+    if q.endswith(".pad_sequences") and q.startswith("keras."):
+        return pad_sequences(args, kwargs)
     if q.endswith("to_categorical") and (q.startswith("keras.") or q == "to_categorical"):
         return to_categorical(args, kwargs)
     if q == "keras.preprocessing.image.ImageDataGenerator":
@@ -163,6 +202,14 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if not q.startswith("numpy."):
         return NOT_HANDLED
     name = q[len("numpy.") :]
+    if name in ("random.shuffle", "random.permutation") and args:
+        arr = args[0]
+        if not isinstance(arr, ArrayInfo):
+            return NOT_HANDLED
+        if name == "random.shuffle":
+            arr.permuted = True  # in place
+            return None
+        return dataclasses.replace(arr, permuted=True)
     if name in ("random.rand",):
         return _float_array(tuple(_int(a) for a in args), 0.0, 1.0)
     if name in ("random.random", "random.random_sample", "random.sample"):
@@ -387,8 +434,8 @@ def _relabelled(a: ArrayInfo, shape: tuple[Any, ...] | None) -> ArrayInfo:
         and (a.encoding != "onehot" or (bool(shape) and shape[-1] == a.shape[-1]))
     )
     if not keep:
-        return ArrayInfo(shape=shape, kind=a.kind, low=a.low, high=a.high)
-    return ArrayInfo(shape, a.kind, a.encoding, a.n_classes, a.low, a.high)
+        return ArrayInfo(shape=shape, kind=a.kind, low=a.low, high=a.high, permuted=a.permuted)
+    return ArrayInfo(shape, a.kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted)
 
 
 def to_categorical(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -404,7 +451,13 @@ def to_categorical(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             base = base[:-1]
         shape = (*base, n_classes)
     return ArrayInfo(
-        shape=shape, kind="float", encoding="onehot", n_classes=n_classes, low=0.0, high=1.0
+        shape=shape,
+        kind="float",
+        encoding="onehot",
+        n_classes=n_classes,
+        low=0.0,
+        high=1.0,
+        permuted=isinstance(y, ArrayInfo) and y.permuted,
     )
 
 
@@ -445,8 +498,8 @@ def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any
             kind = "float"
         if a.kind == "bool" and kind in ("int", "float"):
             # ``(x > 0.5).astype("float32")``: still two classes, as 0.0 / 1.0
-            return ArrayInfo(a.shape, kind, "int", 2, 0.0, 1.0)
-        return ArrayInfo(a.shape, kind, a.encoding, a.n_classes, a.low, a.high)
+            return ArrayInfo(a.shape, kind, "int", 2, 0.0, 1.0, permuted=a.permuted)
+        return ArrayInfo(a.shape, kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted)
     if name in ("copy",):
         return a
     if name in ("flatten", "ravel"):
@@ -552,7 +605,9 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
     shape += list(a.shape[axis:])
     if not shape:
         return UNKNOWN  # a scalar element
-    return ArrayInfo(tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high)
+    return ArrayInfo(
+        tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted
+    )
 
 
 def broadcast(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> tuple[Any, ...] | None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from seqlint.check import LayerSummary, ModelSummary
+from seqlint.report.escape import visible
 
 BYTES_PER_PARAM = 4  # float32, Keras's default dtype
 HEADERS = ("Layer (type)", "Output Shape", "Param #")
@@ -48,7 +49,8 @@ def render_model_text(model: ModelSummary, path: str | None = None) -> str:
     """One model as Keras's ``model.summary()`` table (``path`` named when given)."""
     rows = [
         (
-            f"{layer.name} ({layer.class_name})" + (" (!)" if layer.rejected else ""),
+            visible(f"{layer.name} ({layer.class_name})")  # names may come from the file
+            + (" (!)" if layer.rejected else ""),
             format_shape(layer.output_shape),
             format_count(layer.params),
         )
@@ -63,7 +65,7 @@ def render_model_text(model: ModelSummary, path: str | None = None) -> str:
 
     var = f"{model.variable}, " if model.variable else ""
     where = f"{path}, {_where(model)}" if path else _where(model)
-    lines = [f'Model: "{model.name}"  ({var}{where})']
+    lines = [visible(f'Model: "{model.name}"  ({var}{where})')]
     guessed = getattr(model, "guessed_names", ())
     if guessed:
         lines.append(
@@ -81,7 +83,7 @@ def render_model_text(model: ModelSummary, path: str | None = None) -> str:
     lines.append("=" * total_width)
     lines.extend(row(r) for r in rows)
     for layer in rejected:
-        lines.append(f"(!) {layer.name} ({_where(layer)}): {layer.rejected}")
+        lines.append(visible(f"(!) {layer.name} ({_where(layer)}): {layer.rejected}"))
     if rejected:
         lines.append("(!) Keras raises at the first such layer: from it on, no layer is added")
     if not rows:
@@ -96,7 +98,7 @@ def render_model_text(model: ModelSummary, path: str | None = None) -> str:
 
 def render_summary_text(path: str, models: Sequence[ModelSummary]) -> str:
     if not models:
-        return f"No Sequential models found in {path}.\n"
+        return f"No Sequential models found in {visible(path)}.\n"
     return "\n".join(render_model_text(m) for m in models)
 
 
