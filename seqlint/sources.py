@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from seqlint.compile_checks import misplaced
 from seqlint.diagnostics import Span
 from seqlint.files import NotRegularFile, read_regular_file
 from seqlint.ipython_syntax import transform_cell
@@ -42,7 +43,10 @@ def compile_error(text: str, path: str = "<unknown>") -> CompileError | None:
     """CPython's verdict on ``text`` (None when it parses): the cheap, exact check for files
     nothing else needs to parse."""
     try:
-        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        tree = compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        problem = misplaced(tree)
+        if problem is not None:  # (what only the compiler refuses: `return` outside a function)
+            return CompileError(*problem)
     except SyntaxError as e:
         return CompileError(e.msg, max(e.lineno or 1, 1), max(e.offset or 1, 1))
     except (RecursionError, MemoryError):
