@@ -411,6 +411,7 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     inconclusive: str | None = None  # why the run could not decide (exit 3)
     model: Any = None  # the trained runtime model, for --save-weights / --plot
+    shown_notes: int = 0  # notes already echoed while the run went on
 
     @property
     def verdict(self) -> str | None:
@@ -680,7 +681,7 @@ def run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     """Build the chosen model in the runtime, run a forward pass and, with ``train``, the
     experiment on the file's task. Raises :class:`RunError` when it cannot be built or run."""
     try:
-        return _run_model(analysis, options)
+        result = _run_model(analysis, options)
     except NotImplementedError as exc:
         raise RunError(f"seqlint.runtime cannot run this model: {exc}") from None
     except MemoryError:
@@ -688,6 +689,9 @@ def run_model(analysis: Analysis, options: RunOptions) -> RunResult:
             "out of memory: lower --batch-size or --input-shape, or raise --memory-limit",
             usage=True,
         ) from None
+    for note in result.notes[result.shown_notes :]:  # learned during training
+        _echo(options, f"Note: {note}\n")
+    return result
 
 
 def _echo(options: RunOptions, text: str) -> None:
@@ -695,14 +699,18 @@ def _echo(options: RunOptions, text: str) -> None:
         options.echo(text)
 
 
-def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
+def build_runtime(
+    model: ModelIR,
+    shapes: ModelShapes,
+    input_shape: tuple[int, ...],
+    options: RunOptions,
+    seed: int,
+    notes: list[str],
+) -> tuple[list[tuple[LayerCall, Any, ModelIR]], Any]:
+    """The runtime model with initial weights drawn from ``seed``, frozen as the file says."""
     from seqlint.runtime import Input, Sequential, set_random_seed
 
-    notes: list[str] = []
-    model, shapes = select_model(analysis, options.model)
-    input_shape = resolve_input_shape(model, shapes, options.input_shape)
-    set_random_seed(options.seed)
-    rng = numpy.random.default_rng(options.seed)
+    set_random_seed(seed)
     built = runtime_layers(model, shapes.start, notes)
     if not built:
         raise RunError("the model has no layers")
@@ -717,6 +725,15 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     except RuntimeError as exc:  # e.g. CuPy missing for --device gpu
         raise RunError(str(exc), usage=True) from None
     notes += apply_trainable(built, model, rt)
+    return built, rt
+
+
+def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
+    notes: list[str] = []
+    model, shapes = select_model(analysis, options.model)
+    input_shape = resolve_input_shape(model, shapes, options.input_shape)
+    rng = numpy.random.default_rng(options.seed)
+    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, notes)
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         rt.summary()
@@ -743,6 +760,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     _echo(options, f"Forward pass: {list(result.input_shape)} -> {list(result.forward_shape)}\n")
     for note in notes:
         _echo(options, f"Note: {note}\n")
+    result.shown_notes = len(notes)
     if options.data and any("token 0" in n for n in notes):
         raise RunError(
             "mask_zero=True is not supported with --data (seqlint.runtime has no masking)",
@@ -799,24 +817,28 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         result.learns = False
         result.reasons.extend(causes)
         return result
-    rt.compile(
-        optimizer=_make_optimizer(choice, options.learning_rate),
-        loss=_fresh_loss(choice),
-        metrics=list(choice.metrics),
-    )
-    initial_weights = rt.get_weights()
-    try:
-        with numpy.errstate(all="ignore"):
-            dead = gradient_check(rt, x[: task.batch_size], y[: task.batch_size])
-            rt.set_weights(initial_weights)
-            initial_loss = _loss_of(rt.evaluate(x, y, batch_size=task.batch_size, verbose=0))
-            silent = not numpy.any(rt.predict(x, batch_size=task.batch_size, verbose=0))
-    except (ValueError, TypeError) as exc:
-        raise RunError(f"the data does not fit the model and loss: {exc}") from None
+    found = output_activation(shapes)
+    relu_head = found is not None and found[0] in ("relu", "relu6")
+    start = probe_start(rt, built, choice, options, x, y, task.batch_size, relu_head)
+    tries = 1
+    while not start.healthy and tries < INIT_TRIES:
+        # Keras draws a fresh initialisation on every run: a start that is dead by chance
+        # (a ReLU head at 0 for every sample) is a risk to report, not the model's verdict
+        seed = options.seed + INIT_SEED_STEP * tries
+        tries += 1
+        again_built, again = build_runtime(model, shapes, input_shape, options, seed, [])
+        retry = probe_start(again, again_built, choice, options, x, y, task.batch_size, relu_head)
+        if retry.healthy:
+            result.notes.append(
+                f"with --seed {options.seed} {start.problem} at initialisation; Keras can "
+                f"start like that too (a risk, not a verdict): trained from the initial "
+                f"weights of seed {seed} instead"
+            )
+            built, rt, start = again_built, again, retry
+            result.checks["init_seed"] = seed
+    start.tries = tries
+    dead, initial_loss = start.dead, start.initial_loss
     result.checks["all_layers_get_gradient"] = dead is None
-    if dead is not None:  # named by the file's line: runtime names count up per process
-        call = next((c for c, layer, _ in built if layer is dead), None)
-        dead = f"{dead.class_name}" + (f" (line {call.loc.line})" if call is not None else "")
     result.checks["initial_loss"] = initial_loss
     rt.compile(
         optimizer=_make_optimizer(choice, options.learning_rate),
@@ -850,9 +872,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     if dead is not None and outcome.learns:
         result.notes.append(f"{dead} received no gradient on the first batch")
     if not outcome.learns:
-        result.reasons.extend(
-            diagnose(shapes, choice, outcome, initial_loss, final, dead, yv, options, silent)
-        )
+        result.reasons.extend(diagnose(shapes, choice, outcome, start, final, yv, options))
         if task.labels_shuffled and not options.data:
             result.reasons.insert(
                 0,
@@ -860,6 +880,63 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
                 "permutation), so the labels no longer belong to the inputs",
             )
     return result
+
+
+INIT_TRIES = 4  # initialisations tried before a dead start is blamed on the model
+INIT_SEED_STEP = 7919
+
+
+@dataclass
+class Start:
+    """How the model starts before training: dead layers, a silent output, its loss."""
+
+    dead: str | None  # the first layer without gradient, named by the file's line
+    silent: bool  # the untrained model outputs 0 for every training sample
+    relu_head: bool
+    initial_loss: float
+    tries: int = 1
+
+    @property
+    def healthy(self) -> bool:
+        return self.dead is None and not (self.silent and self.relu_head)
+
+    @property
+    def problem(self) -> str:
+        if self.silent and self.relu_head:
+            return "the ReLU output was 0 for every training sample"
+        return f"{self.dead} received no gradient"
+
+
+def probe_start(
+    rt: Any,
+    built: list[tuple[LayerCall, Any, ModelIR]],
+    choice: CompileChoice,
+    options: RunOptions,
+    x: numpy.ndarray,
+    y: numpy.ndarray,
+    batch_size: int,
+    relu_head: bool,
+) -> Start:
+    """Compile ``rt`` and look at its untrained state; the weights are left as they were."""
+    rt.compile(
+        optimizer=_make_optimizer(choice, options.learning_rate),
+        loss=_fresh_loss(choice),
+        metrics=list(choice.metrics),
+    )
+    initial_weights = rt.get_weights()
+    try:
+        with numpy.errstate(all="ignore"):
+            dead_layer = gradient_check(rt, x[:batch_size], y[:batch_size])
+            rt.set_weights(initial_weights)
+            initial_loss = _loss_of(rt.evaluate(x, y, batch_size=batch_size, verbose=0))
+            silent = not numpy.any(rt.predict(x, batch_size=batch_size, verbose=0))
+    except (ValueError, TypeError) as exc:
+        raise RunError(f"the data does not fit the model and loss: {exc}") from None
+    dead = None
+    if dead_layer is not None:  # named by the file's line: runtime names count up per process
+        call = next((c for c, layer, _ in built if layer is dead_layer), None)
+        dead = dead_layer.class_name + (f" (line {call.loc.line})" if call is not None else "")
+    return Start(dead, silent, relu_head, initial_loss)
 
 
 def precheck(
@@ -897,16 +974,20 @@ def diagnose(
     shapes: ModelShapes,
     choice: CompileChoice,
     outcome: Outcome,
-    initial: float,
+    start: Start,
     final: float,
-    dead: str | None,
     yv: numpy.ndarray,
     options: RunOptions,
-    silent: bool = False,
 ) -> list[str]:
-    """Why a model that trained did not learn, most specific cause first. ``silent``: the
-    untrained model outputs 0 for every training sample."""
+    """Why a model that trained did not learn, most specific cause first. ``start``: how the
+    untrained model was, after ``start.tries`` initialisations."""
     causes: list[str] = []
+    initial = start.initial_loss
+    tried = (
+        f"with --seed {options.seed}"
+        if start.tries == 1
+        else f"for each of {start.tries} initialisations tried"
+    )
     epochs = outcome.checks.get("epochs", 0)
     nan = outcome.checks.get("nan_epoch")
     lr = _learning_rate(choice, options)
@@ -932,14 +1013,13 @@ def diagnose(
             causes.append(cause)
         elif found[0] == "softmax" and units == 1:
             causes.append("a softmax over a single unit always outputs 1.0")
-    if silent and found is not None and found[0] in ("relu", "relu6"):
+    if start.silent and start.relu_head:
         causes.append(
-            "the ReLU output is 0 for every sample from the start (dead at initialisation), "
-            "so no gradient reaches any layer; a linear output avoids it (with this --seed "
-            f"{options.seed}; others may train)"
+            "the ReLU output is 0 for every sample from the start (dead at initialisation "
+            f"{tried}), so no gradient reaches any layer; a linear output avoids it"
         )
-    elif dead is not None:
-        causes.append(f"{dead} never receives a gradient")
+    elif start.dead is not None:
+        causes.append(f"{start.dead} never receives a gradient ({tried})")
     if math.isfinite(initial) and abs(final - initial) <= 0.01 * max(abs(initial), 1e-12):
         causes.append(
             f"the loss did not change: {initial:.4g} -> {final:.4g} in {epochs} epochs"
