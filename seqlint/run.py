@@ -24,11 +24,11 @@ from seqlint.ir import InputDecl, LayerCall, ModelIR, ObjectCall, TensorCall
 from seqlint.layers.base import UNKNOWN, LayerSpec
 from seqlint.rules.common import compiled_loss, output_activation
 from seqlint.runcheck.task import (
-    MAX_EPOCHS,
     N_TRAIN,
     N_VAL,
     Task,
     embedding_vocab,
+    epoch_limit,
     read_task,
     synthesize,
 )
@@ -809,7 +809,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         if task.sources:
             result.data_source += f" ({'; '.join(task.sources)})"
     _echo(options, f"Compile: {result.compile_reason}\nData: {result.data_source}\n")
-    max_epochs = options.epochs or MAX_EPOCHS
+    max_epochs = options.epochs or epoch_limit(task.file_epochs)
     result.checks["max_epochs"] = max_epochs
     result.checks["batch_size"] = task.batch_size
     causes = precheck(model, built, rt, task, output_shape, x, vocab)

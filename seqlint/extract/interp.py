@@ -28,6 +28,7 @@ from seqlint.extract.values import (
     Instance,
     LambdaVal,
     ListVal,
+    PartialVal,
     Ref,
 )
 from seqlint.ir import (
@@ -1204,6 +1205,13 @@ class Interpreter:
     ) -> Any:
         from seqlint.extract.values import BoundMethod
 
+        if isinstance(func, Ref) and func.qualname == "functools.partial" and args:
+            return PartialVal(args[0], args[1:], kwargs, opaque)
+        if isinstance(func, PartialVal):
+            merged = {**func.kwargs, **kwargs}
+            return self.call(
+                func.func, func.args + args, merged, opaque or func.opaque, node, scope
+            )
         if isinstance(func, Ref):
             return self.call_ref(func, args, kwargs, opaque, node, scope)
         if isinstance(func, BoundMethod):

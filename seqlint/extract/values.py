@@ -59,6 +59,17 @@ class BoundMethod:
 
 
 @dataclass(eq=False)
+class PartialVal:
+    """``functools.partial(layers.Conv2D, kernel_size=3)``: calling it calls ``func`` with
+    these arguments first, as functools does (later keyword arguments win)."""
+
+    func: Any
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    opaque: bool = False
+
+
+@dataclass(eq=False)
 class FuncVal:
     """A function defined in the file; calling it interprets its body."""
 

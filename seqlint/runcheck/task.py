@@ -22,6 +22,7 @@ from seqlint.ir import ArrayInfo, InputDecl, LayerCall, ModelIR
 N_TRAIN = 256
 N_VAL = 128
 MAX_EPOCHS = 80
+FILE_EPOCH_CAP = 200  # a file's fit(epochs=...) can raise the limit up to this
 LARGE_INPUT = 8192  # inputs with more values than this get half the samples
 FACTORS = 4  # latent factors of a regression task
 
@@ -47,6 +48,13 @@ class Task:
     n_train: int = N_TRAIN
     n_val: int = N_VAL
     sources: list[str] = field(default_factory=list)
+
+
+def epoch_limit(file_epochs: int | None) -> int:
+    """Epochs the experiment may train: ``MAX_EPOCHS``, or more when the file's ``fit()`` asks
+    for more (a model its author knows to learn slowly), capped at ``FILE_EPOCH_CAP``. Fewer
+    never: the synthetic set is smaller than the file's data, so its epochs are shorter."""
+    return min(max(MAX_EPOCHS, file_epochs or 0), FILE_EPOCH_CAP)
 
 
 def _int(value: Any) -> int | None:
@@ -96,6 +104,11 @@ def read_task(
             task.sources.append(f"batch_size={bs} from fit() at line {fit.loc.line}")
         if epochs is not None and epochs > 0:
             task.file_epochs = epochs
+            if epochs > MAX_EPOCHS:
+                task.sources.append(
+                    f"up to {min(epochs, FILE_EPOCH_CAP)} epochs from fit(epochs={epochs}) at "
+                    f"line {fit.loc.line}"
+                )
     if batch_size is not None:
         task.batch_size = batch_size
     if math.prod(input_shape) > LARGE_INPUT:
