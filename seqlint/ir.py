@@ -45,6 +45,8 @@ class LayerCall:
     _bound: BoundArgs | None = None
     # ``layer.trainable = value`` statements after construction: (value, loc, uncertain)
     trainable_sets: list[tuple[Any, Loc, bool]] = field(default_factory=list)
+    # ``layer.adapt(data)`` calls (Normalization and friends): (data, loc, uncertain)
+    adapt_calls: list[tuple[Any, Loc, bool]] = field(default_factory=list)
 
     @property
     def definition(self) -> LayerDef | None:

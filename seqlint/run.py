@@ -812,6 +812,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     max_epochs = options.epochs or epoch_limit(task.file_epochs)
     result.checks["max_epochs"] = max_epochs
     result.checks["batch_size"] = task.batch_size
+    result.notes += adapt_layers(built, x)
     causes = precheck(model, built, rt, task, output_shape, x, vocab)
     if causes:
         result.learns = False
@@ -827,6 +828,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         seed = options.seed + INIT_SEED_STEP * tries
         tries += 1
         again_built, again = build_runtime(model, shapes, input_shape, options, seed, [])
+        adapt_layers(again_built, x)
         retry = probe_start(again, again_built, choice, options, x, y, task.batch_size, relu_head)
         if retry.healthy:
             result.notes.append(
@@ -937,6 +939,32 @@ def probe_start(
         call = next((c for c, layer, _ in built if layer is dead_layer), None)
         dead = dead_layer.class_name + (f" (line {call.loc.line})" if call is not None else "")
     return Start(dead, silent, relu_head, initial_loss)
+
+
+def adapt_layers(built: list[tuple[LayerCall, Any, ModelIR]], x: numpy.ndarray) -> list[str]:
+    """Follow the file's ``layer.adapt(data)`` on the run's own training inputs, for a layer
+    that receives the model's input (the usual ``Normalization`` first); notes say so."""
+    notes: list[str] = []
+    for index, (call, layer, _) in enumerate(built):
+        if not call.adapt_calls or not hasattr(layer, "adapt"):
+            continue
+        where = f"{call.class_name} (line {call.loc.line})"
+        line = call.adapt_calls[0][1].line
+        if index > 0:
+            notes.append(
+                f"{where}: adapt() at line {line} is followed only for the model's first "
+                "layer; this one keeps its initial statistics"
+            )
+            continue
+        try:
+            layer.adapt(x)
+        except (ValueError, TypeError, NotImplementedError) as exc:
+            raise RunError(f"{where}: adapt() on the run's inputs fails: {exc}") from None
+        notes.append(
+            f"{where} is adapted on the run's training inputs, as the file's adapt() at "
+            f"line {line} does with its data"
+        )
+    return notes
 
 
 def precheck(

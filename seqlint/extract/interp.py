@@ -833,7 +833,9 @@ class Interpreter:
         if isinstance(base, ArrayInfo):
             value = data.attribute(base, attr)
             return BoundMethod(base, attr) if value is data.NOT_HANDLED else value
-        if isinstance(base, (ListVal, DictVal, tuple, str)):
+        if isinstance(base, (ListVal, DictVal, tuple, str)) or (
+            isinstance(base, LayerCall) and attr == "adapt"
+        ):
             return BoundMethod(base, attr)
         if isinstance(base, ClassVal):
             if attr in base.methods:
@@ -1592,6 +1594,10 @@ class Interpreter:
                 return UNKNOWN
             return self.call_function(fn, (obj, *args), kwargs, opaque=opaque)
         loc = self.loc(node)
+        if isinstance(obj, LayerCall) and name == "adapt":
+            source = args[0] if args else kwargs.get("data", UNKNOWN)
+            obj.adapt_calls.append((source, loc, opaque or self.taint > 0))
+            return None
         if isinstance(obj, ModelIR):
             if name == "add":
                 if args and not opaque:
