@@ -19,11 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from seqlint.files import DEFAULT_EXCLUDES, matches_any, relative_parts
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 if TYPE_CHECKING:
     from seqlint.rules.base import Rule
 
@@ -159,6 +154,11 @@ def load_config(path: str | os.PathLike[str]) -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    # imported here: most runs have no config file to read (start-up time)
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)

@@ -16,14 +16,10 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
 
 from seqlint import check
-from seqlint.cache import Cache
-from seqlint.config import Settings
 from seqlint.diagnostics import Diagnostic, Span
 from seqlint.noqa import SYNTAX_ERROR_CODE, apply_noqa
 from seqlint.sources import (
@@ -33,6 +29,13 @@ from seqlint.sources import (
     read_bytes,
     source_from_bytes,
 )
+
+if TYPE_CHECKING:  # the pool and the cache are imported only when used (one file: neither)
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
+
+    from seqlint.cache import Cache
+    from seqlint.config import Settings
 
 #: Below this many bytes to analyse, a pool costs more (starting workers, sending the files)
 #: than it saves: libcst parses roughly 0.5 MB/s, so 200 KB is about 0.4 s of work.
@@ -123,9 +126,11 @@ def _analyse_batch(jobs: Sequence[Job], thaw: bool = True) -> list[FileResult]:
     A parse allocates hundreds of thousands of nodes, which would trigger collections that
     traverse every live object again and again (10-20 % of the time). So what lives before
     the batch is frozen (never traversed; :func:`gc.freeze`), the collector is off while a
-    file is analysed, and one explicit collection after each file frees that file's cyclic
-    garbage, cheaply since only its own objects are young. ``thaw`` unfreezes at the end
-    (workers keep the freeze: see :func:`_run_pool`).
+    file is analysed, and a collection of the youngest generation after each file frees that
+    file's cyclic garbage. Only generation 0: a full collection would also traverse what
+    survived earlier files (results, modules imported lazily by the first file) every time,
+    about 40 times the cost for the same garbage freed on /work/nb. ``thaw`` unfreezes at the
+    end (workers keep the freeze: see :func:`_run_pool`).
     """
     thaw = thaw and gc.get_freeze_count() == 0  # never thaw what someone else froze
     gc.freeze()
@@ -135,7 +140,7 @@ def _analyse_batch(jobs: Sequence[Job], thaw: bool = True) -> list[FileResult]:
         out = []
         for path, data, codes in jobs:
             out.append(_analyse_now(path, data, codes))
-            gc.collect()
+            gc.collect(0)
         return out
     finally:
         if enabled:
@@ -172,9 +177,7 @@ def check_files(
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
     workload = sum(len(t.data) for t in todo)
-    # workers that are not forked import seqlint afresh (a few tenths of a second each)
-    min_bytes = POOL_MIN_BYTES if _pool_context() is not None else 4 * POOL_MIN_BYTES
-    if jobs > 1 and len(todo) > 1 and workload >= min_bytes:
+    if jobs > 1 and len(todo) > 1 and workload >= POOL_MIN_BYTES and _pool_pays(workload):
         done = _run_pool(todo, min(jobs, len(todo)))
     else:
         done = _analyse_batch([(t.path, t.data, t.codes) for t in todo])
@@ -223,6 +226,12 @@ def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> 
     return _Task(index, path, data, codes, key)
 
 
+def _pool_pays(workload: int) -> bool:
+    """Whether ``workload`` bytes are worth a pool: workers that are not forked import
+    seqlint afresh (a few tenths of a second each), so they need four times as much."""
+    return workload >= (POOL_MIN_BYTES if _pool_context() is not None else 4 * POOL_MIN_BYTES)
+
+
 def _pool_context() -> BaseContext | None:
     import multiprocessing
 
@@ -233,6 +242,9 @@ def _pool_context() -> BaseContext | None:
 
 
 def _run_pool(todo: Sequence[_Task], jobs: int) -> list[FileResult]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     import seqlint.rules  # noqa: F401  (registered before forking, not once per worker)
     from seqlint import extract  # noqa: F401
 
@@ -278,6 +290,9 @@ def _run_pool(todo: Sequence[_Task], jobs: int) -> list[FileResult]:
 
 def _isolated(task: _Task) -> FileResult:
     """Re-check one file of a chunk whose worker died, alone in a fresh worker."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         with ProcessPoolExecutor(
             max_workers=1,

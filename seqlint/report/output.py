@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -12,6 +11,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     an atomic rename; missing parent directories are created. The file gets the usual
     permissions (``0o666`` less the umask). Raises :class:`OSError` on failure, leaving any
     previous file as it was."""
+    import tempfile  # only with --output-file (start-up time)
+
     target = os.path.abspath(os.fspath(path))
     directory = os.path.dirname(target)
     os.makedirs(directory, exist_ok=True)
