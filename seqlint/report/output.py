@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 
+from seqlint.safepaths import signals_as_interrupt
+
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same directory and
@@ -16,6 +18,11 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     target = os.path.abspath(os.fspath(path))
     directory = os.path.dirname(target)
     os.makedirs(directory, exist_ok=True)
+    with signals_as_interrupt():  # SIGTERM too leaves no temporary file behind
+        _write(target, directory, text)
+
+
+def _write(target: str, directory: str, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
