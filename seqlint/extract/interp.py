@@ -21,6 +21,7 @@ from seqlint.extract import data
 from seqlint.extract.names import canonical, classify, guess_keras_name
 from seqlint.extract.positions import Locator
 from seqlint.extract.values import (
+    BoundMethod,
     Builtin,
     ClassVal,
     DictVal,
@@ -331,7 +332,11 @@ class Interpreter:
             self.exec_stmt(stmt, scope)
 
     def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
-        self.tick()
+        # (the step count of :meth:`tick`, inlined: this and :meth:`ev` run a million times
+        # on /work/nb)
+        self.steps += 1
+        if self.steps > self.limit:
+            raise Budget
         handler = _STMT_HANDLERS.get(type(stmt))
         if handler is not None:
             handler(self, stmt, scope)
@@ -781,7 +786,9 @@ class Interpreter:
     def ev(self, node: ast.expr | None, scope: Scope) -> Any:
         if node is None:
             return None
-        self.tick()
+        self.steps += 1  # (tick, inlined)
+        if self.steps > self.limit:
+            raise Budget
         method = _EXPR_HANDLERS.get(type(node))
         if method is None:
             return UNKNOWN
@@ -819,8 +826,6 @@ class Interpreter:
         return self.get_attr(base, node.attr)
 
     def get_attr(self, base: Any, attr: str) -> Any:
-        from seqlint.extract.values import BoundMethod
-
         if isinstance(base, Ref):
             return base.attr(attr)
         if isinstance(base, ModelIR):
@@ -1202,8 +1207,6 @@ class Interpreter:
         node: ast.Call,
         scope: Scope,
     ) -> Any:
-        from seqlint.extract.values import BoundMethod
-
         if isinstance(func, Ref):
             return self.call_ref(func, args, kwargs, opaque, node, scope)
         if isinstance(func, BoundMethod):
@@ -1834,9 +1837,7 @@ def _self_attributes_set(node: ast.ClassDef) -> set[str]:
 
 
 def _shape_value(shape: Any) -> Any:
-    from seqlint.extract.values import ListVal as _LV
-
-    if isinstance(shape, _LV):
+    if isinstance(shape, ListVal):
         shape = tuple(shape.items)
     if isinstance(shape, tuple):
         return tuple(
