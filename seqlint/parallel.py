@@ -39,12 +39,14 @@ if TYPE_CHECKING:  # the pool and the cache are imported only when used (one fil
     from seqlint.config import Settings
 
 #: Below this many bytes to analyse, a pool costs more (starting workers, sending the files)
-#: than it saves: libcst parses roughly 0.5 MB/s, so 200 KB is about 0.4 s of work.
+#: than it saves: seqlint analyses roughly 0.5 MB/s, so 200 KB is about 0.4 s of work.
 POOL_MIN_BYTES = 200_000
 #: Chunks per worker: enough to balance uneven files, few enough to keep overhead low.
 CHUNKS_PER_JOB = 8
 
 SYNTAX_ERROR_NAME = "syntax-error"
+#: SEQ002 analysis-incomplete: always computed, to know what must not be cached
+INCOMPLETE_CODE = "SEQ002"
 OUT_OF_MEMORY = "ran out of memory while checking it, so nothing in it was checked"
 WORKER_DIED = (
     "the worker process checking it died (killed, or out of memory), so nothing in it was checked"
@@ -55,12 +57,14 @@ NO_RESULT = "no result came back for it, so nothing in it was checked"
 @dataclass
 class FileResult:
     """What checking one file gave: findings, the source (for code frames, only when there
-    are findings), or the one-line description of an internal error."""
+    are findings), or the one-line description of an internal error. ``complete`` is False
+    when a budget cut the analysis short (SEQ002): such a result is never cached."""
 
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: SourceFile | None = None
     error: str | None = None
+    complete: bool = True
 
 
 @dataclass
@@ -102,12 +106,21 @@ def source_error_diagnostic(path: str, err: SourceError) -> Diagnostic:
 def lint_source(src: SourceFile, codes: frozenset[str], display: str) -> list[Diagnostic]:
     """The findings for one readable source: the engine's, less unselected codes and noqa.
     Syntax errors are always reported, whatever the selection."""
-    found = check.check_source(src, codes | {SYNTAX_ERROR_CODE})
+    return lint_source_completely(src, codes, display)[0]
+
+
+def lint_source_completely(
+    src: SourceFile, codes: frozenset[str], display: str
+) -> tuple[list[Diagnostic], bool]:
+    """:func:`lint_source`, and whether the analysis finished (no SEQ002 cut, selected or
+    not): a result that depends on where a budget ran out must not be cached."""
+    found = check.check_source(src, codes | {SYNTAX_ERROR_CODE, INCOMPLETE_CODE})
+    complete = not any(d.code == INCOMPLETE_CODE for d in found)
     kept = [d for d in found if d.code in codes or d.code == SYNTAX_ERROR_CODE]
     kept = apply_noqa(src, kept)
     for d in kept:
         d.path = display
-    return kept
+    return kept, complete
 
 
 def _analyse_now(path: str, data: bytes, codes: frozenset[str]) -> FileResult:
@@ -117,8 +130,8 @@ def _analyse_now(path: str, data: bytes, codes: frozenset[str]) -> FileResult:
             src = source_from_bytes(path, data)
         except SourceError as e:
             return FileResult(path, [source_error_diagnostic(path, e)])
-        found = lint_source(src, codes, path)
-        return FileResult(path, found, src if found else None)
+        found, complete = lint_source_completely(src, codes, path)
+        return FileResult(path, found, src if found else None, complete=complete)
     except MemoryError:  # the analysis did not finish: an error (never cached), not "clean"
         return FileResult(path, error=OUT_OF_MEMORY)
     except Exception as e:  # one file's failure must not stop the run
@@ -192,7 +205,7 @@ def check_files(
 
     for task, result in zip(todo, done, strict=True):
         results[task.index] = result
-        if cache is not None and task.key is not None and result.error is None:
+        if cache is not None and task.key is not None and result.error is None and result.complete:
             cache.put(task.key, result.diagnostics)
     return [
         r if r is not None else FileResult(p, error=NO_RESULT)
@@ -246,7 +259,7 @@ def _pool_pays(workload: int) -> bool:
 def _pool_context() -> BaseContext | None:
     import multiprocessing
 
-    # fork shares the parent's imported modules (libcst, the rules): no start-up imports.
+    # fork shares the parent's imported modules (the engine, the rules): no start-up imports.
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None

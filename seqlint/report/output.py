@@ -13,8 +13,6 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     an atomic rename; missing parent directories are created. The file gets the usual
     permissions (``0o666`` less the umask). Raises :class:`OSError` on failure, leaving any
     previous file as it was."""
-    import tempfile  # only with --output-file (start-up time)
-
     target = os.path.abspath(os.fspath(path))
     directory = os.path.dirname(target)
     os.makedirs(directory, exist_ok=True)
@@ -23,6 +21,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
 
 
 def _write(target: str, directory: str, text: str) -> None:
+    import tempfile  # only with --output-file (start-up time)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
