@@ -39,6 +39,9 @@ class ModelSummary:
     uncertain: bool = False
     # names used without an import that were taken to be Keras's (a pasted snippet)
     guessed_names: tuple[str, ...] = ()
+    # made in a branch that may not run: what must hold, and where ("line 3", "cell 2, line
+    # 3"), outermost first
+    conditions: tuple[tuple[str, str], ...] = ()
 
 
 def relevant(text: str | bytes) -> bool:
@@ -197,6 +200,7 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
             guessed_names=tuple(sorted(analysis.file.guessed_names))
             if model.resolved_by_name
             else (),
+            conditions=tuple((text, _place(src, line)) for text, line in model.conditions),
         )
         for ls in shapes.layers:
             if ls.construct_error:
@@ -217,6 +221,11 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
             summary.total_params = _total(trainable, non_trainable)
         out.append(summary)
     return out
+
+
+def _place(src: SourceFile, line: int) -> str:
+    cell, local = src.locate(line)
+    return f"cell {cell}, line {local}" if cell is not None else f"line {local}"
 
 
 def _listed(shape: tuple[int | None, ...] | None) -> list[int | None] | None:

@@ -184,6 +184,9 @@ class Interpreter:
         self.scope = Scope()
         self.taint = 0
         self.guard = 0  # depth of ``try`` bodies (with handlers) being executed
+        # the branches being followed that may not run, innermost last: (what must hold, the
+        # ``if`` statement); rendered only when a model is made under them
+        self.branches: list[tuple[str, ast.If]] = []
         self.steps = 0
         self.limit = MAX_STATEMENT_STEPS
         self.depth = 0
@@ -323,8 +326,26 @@ class Interpreter:
         if self.steps > self.limit:
             raise Budget
 
+    def conditions(self) -> tuple[tuple[str, int], ...]:
+        """What must hold for the code being followed now to run (see :attr:`branches`):
+        "if" the test, "not" its negation, "none" no test of an if/elif chain; "dead-*" for
+        a branch that does not run here (followed only to check the model it builds)."""
+        out = []
+        for how, node in self.branches:
+            test = _short(ast.unparse(node.test))
+            dead = how.startswith("dead-")
+            how = how.removeprefix("dead-")
+            if how == "if":
+                text = test
+            elif how == "not":
+                text = f"not ({test})"
+            else:
+                text = f"none of the tests from {test} holds"
+            out.append((text + (", which does not hold here" if dead else ""), node.lineno))
+        return tuple(out)
+
     def new_model(self, loc: Loc) -> ModelIR:
-        model = ModelIR(loc=loc, taint_level=self.taint)
+        model = ModelIR(loc=loc, taint_level=self.taint, conditions=self.conditions())
         self.file.models.append(model)
         return model
 
@@ -467,7 +488,11 @@ class Interpreter:
             # survives, and the models that exist already are left as they are
             frame, returned = self.frame, self.frame.uncertain_return
             kept = [(m, list(m.entries), list(m.calls), m.uncertain) for m in self.file.models]
-            self.exec_sandboxed([other], scope)
+            self.branches.append(("dead-not" if test else "dead-if", node))
+            try:
+                self.exec_sandboxed([other], scope)
+            finally:
+                self.branches.pop()
             frame.uncertain_return = returned
             for model, entries, calls, uncertain in kept:
                 model.entries, model.calls, model.uncertain = entries, calls, uncertain
@@ -475,42 +500,56 @@ class Interpreter:
     def exec_branches(self, node: ast.If, scope: Scope) -> None:
         """Follow every branch of an if/elif chain whose tests are unknown; merge what they bind."""
         branches: list[list[Any]] = []
+        labels: list[tuple[str, ast.If]] = []
         current: ast.If | None = node
         has_else = False
         while current is not None:
             branches.append([current.body])
+            labels.append(("if", current))
             orelse = current.orelse
             if len(orelse) == 1 and isinstance(orelse[0], ast.If):
                 current = orelse[0]
             else:
                 if orelse:
                     branches.append([orelse])
+                    labels.append(("none", node) if len(labels) > 1 else ("not", node))
                     has_else = True
                 current = None
         if not has_else:
             branches.append([])  # the implicit "no branch taken"
+            labels.append(("none", node))
         # ``if keras.__version__ ...`` / ``if hasattr(model, "fit_generator")``: the branches are
         # compatibility code for other versions, so what fails in one of them is on purpose
         guard = 1 if _version_test(node) else 0
         self.guard += guard
         try:
-            self.exec_alternatives(branches, scope)
+            self.exec_alternatives(branches, scope, labels)
         finally:
             self.guard -= guard
 
-    def exec_alternatives(self, branches: list[list[Any]], scope: Scope) -> None:
+    def exec_alternatives(
+        self,
+        branches: list[list[Any]],
+        scope: Scope,
+        labels: Sequence[tuple[str, ast.If]] = (),
+    ) -> None:
         before = dict(scope.vars)
         results: list[dict[str, Any]] = []
         self.taint += 1
         try:
-            for bodies in branches:
+            for index, bodies in enumerate(branches):
                 scope.vars = dict(before)
+                if index < len(labels):
+                    self.branches.append(labels[index])
                 try:
                     for body in bodies:
                         self.exec_block(body, scope)
                 except (_Break, _Continue, _Return) as signal:
                     if isinstance(signal, _Return):
                         self.frame.uncertain_return = True
+                finally:
+                    if index < len(labels):
+                        self.branches.pop()
                 results.append(scope.vars)
         finally:
             self.taint -= 1
@@ -2044,6 +2083,11 @@ _EXPR_HANDLERS: dict[type[ast.AST], Any] = {
     for name in dir(Interpreter)
     if name.startswith("ev_")
 }
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _stored_names(node: ast.AST) -> set[str]:
