@@ -182,11 +182,40 @@ def _user_fix(src: SourceFile, fix: Fix) -> Fix | None:
     return Fix(fix.message, tuple(edits), fix.safe)
 
 
+@dataclass
+class Skipped:
+    """Code the summary could not follow: where ("line 3", "cell 2, line 3") and why."""
+
+    where: str
+    reason: str
+
+
 def summarize_source(src: SourceFile) -> list[ModelSummary]:
     """Static ``model.summary()`` for each Sequential model in the source, in Keras order."""
+    return summarize(src)[0]
+
+
+def summarize(src: SourceFile) -> tuple[list[ModelSummary], list[Skipped]]:
+    """:func:`summarize_source`, and what was skipped: notebook cells that do not parse (the
+    other cells are summarized, as ``check`` analyses them) and places where the analysis
+    was cut short (SEQ002). Raises :class:`SyntaxError` when nothing parses."""
     if not relevant(src.text):
-        return []
-    analysis = analyse(src)
+        return [], []
+    analysis, failures, src = analyse_cells(src)
+    if analysis is None:
+        analyse(src)  # raises the first SyntaxError
+        raise AssertionError("unreachable")  # pragma: no cover
+    skipped = [
+        Skipped(
+            f"cell {d.span.cell}, line {d.span.line}" if d.span.cell else f"line {d.span.line}",
+            d.message,
+        )
+        for d in failures
+    ]
+    skipped += [
+        Skipped(_place(src, cut.loc.line), f"analysis incomplete: {cut.reason}")
+        for cut in analysis.file.incomplete
+    ]
     out: list[ModelSummary] = []
     for model, shapes in analysis.models():
         line = src.locate(model.loc.line)[1]
@@ -220,7 +249,7 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
             summary.non_trainable_params = non_trainable
             summary.total_params = _total(trainable, non_trainable)
         out.append(summary)
-    return out
+    return out, skipped
 
 
 def _place(src: SourceFile, line: int) -> str:

@@ -684,7 +684,7 @@ def summary(file: str, output_format: str, plot: str | None = None) -> int:
         _error(f"{file}:{e.line}:{e.column}: {e.message}")
         return EXIT_ERROR
     try:
-        models = engine.summarize_source(src)
+        models, skipped = engine.summarize(src)
     except SyntaxError as e:
         diag = engine.syntax_error(src, e)
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
@@ -693,9 +693,9 @@ def summary(file: str, output_format: str, plot: str | None = None) -> int:
         click.echo(f"seqlint: internal error in {visible(file)}: {_parallel.describe(e)}", err=True)
         return EXIT_ERROR
     if output_format == "json":
-        click.echo(json.dumps(_summary.summary_json(file, models), indent=2))
+        click.echo(json.dumps(_summary.summary_json(file, models, skipped), indent=2))
     else:
-        click.echo(_summary.render_summary_text(file, models), nl=False)
+        click.echo(_summary.render_summary_text(file, models, skipped), nl=False)
     if plot:
         return _plot_models(src, file, plot)
     return EXIT_CLEAN

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from seqlint.check import LayerSummary, ModelSummary
+from seqlint.check import LayerSummary, ModelSummary, Skipped
 from seqlint.report.escape import visible
 
 BYTES_PER_PARAM = 4  # float32, Keras's default dtype
@@ -91,10 +91,19 @@ def render_model_text(model: ModelSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_summary_text(path: str, models: Sequence[ModelSummary]) -> str:
-    if not models:
-        return f"No Sequential models found in {visible(path)}.\n"
-    return "\n".join(render_model_text(m) for m in models)
+def render_summary_text(
+    path: str, models: Sequence[ModelSummary], skipped: Sequence[Skipped] = ()
+) -> str:
+    out = (
+        "\n".join(render_model_text(m) for m in models)
+        if models
+        else f"No Sequential models found in {visible(path)}.\n"
+    )
+    if skipped:  # a model made or changed there is missing or uncertain above
+        out += "\nNot followed:\n" + "".join(
+            visible(f"  {s.where}: {s.reason}") + "\n" for s in skipped
+        )
+    return out
 
 
 def _located(item: ModelSummary | LayerSummary, out: dict[str, Any]) -> dict[str, Any]:
@@ -142,6 +151,13 @@ def model_json(model: ModelSummary) -> dict[str, Any]:
     return out
 
 
-def summary_json(path: str, models: Sequence[ModelSummary]) -> dict[str, Any]:
-    """``{"path": ..., "models": [...]}``; lines are the user's (cell-relative in notebooks)."""
-    return {"path": path, "models": [model_json(m) for m in models]}
+def summary_json(
+    path: str, models: Sequence[ModelSummary], skipped: Sequence[Skipped] = ()
+) -> dict[str, Any]:
+    """``{"path": ..., "models": [...], "skipped": [...]}``; lines are the user's
+    (cell-relative in notebooks)."""
+    return {
+        "path": path,
+        "models": [model_json(m) for m in models],
+        "skipped": [{"where": s.where, "reason": s.reason} for s in skipped],
+    }
