@@ -27,7 +27,7 @@ from seqlint.runtime.layers.conv import (
     SeparableConv1D,
     SeparableConv2D,
 )
-from seqlint.runtime.layers.core import Activation, Dense, Embedding, Identity
+from seqlint.runtime.layers.core import Activation, Dense, Embedding, Identity, Masking
 from seqlint.runtime.layers.normalization import (
     BatchNormalization,
     GroupNormalization,
@@ -200,6 +200,7 @@ __all__ = [
     "LAYERS",
     "LSTM",
     "LayerNormalization",
+    "Masking",
     "LeakyReLU",
     "MaxPool1D",
     "MaxPool2D",

@@ -1,4 +1,4 @@
-"""Core layers: Dense, Activation, Embedding, Identity."""
+"""Core layers: Dense, Activation, Embedding, Masking, Identity."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 @kernel(core_defs.Dense)
 class Dense(RuntimeLayer):
     """``act(x @ kernel + bias)`` on the last axis; kernel ``(in, units)``."""
+
+    supports_masking = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,6 +53,8 @@ class Dense(RuntimeLayer):
 class Activation(RuntimeLayer):
     """``Activation("relu")``: applies ``keras.activations.<name>``."""
 
+    supports_masking = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_activation(self.get("activation"))
@@ -64,11 +68,35 @@ class Activation(RuntimeLayer):
 
 @kernel(core_defs.Identity)
 class Identity(RuntimeLayer):
+    supports_masking = True
+
     def forward(self, x: Array, training: bool = False) -> Array:
         return self.cast_input(x)
 
     def backward(self, dy: Array) -> Array:
         return dy
+
+
+@kernel(core_defs.Masking)
+class Masking(RuntimeLayer):
+    """Steps whose features all equal ``mask_value`` become zeros and are masked for the layers
+    after (an RNN keeps its previous state there), as Keras's ``Masking``."""
+
+    supports_masking = True
+
+    def _keep(self, x: Array) -> Array:
+        return (x != self.get("mask_value", 0.0)).any(axis=-1)
+
+    def compute_mask(self, x: Array, mask: Array) -> Array:
+        return self._keep(self.cast_input(x))
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        self._factor = self._keep(x)[..., None].astype(x.dtype)
+        return x * self._factor
+
+    def backward(self, dy: Array) -> Array:
+        return dy * self._factor
 
 
 @kernel(core_defs.Embedding)
@@ -86,6 +114,11 @@ class Embedding(RuntimeLayer):
             raise NotImplementedError("Embedding: quantization_config is not supported")
         self.embeddings: Variable | None = None
         self._idx: Array = None
+        self.mask_zero = bool(self.get("mask_zero"))
+
+    def compute_mask(self, x: Array, mask: Array) -> Array:
+        """``mask_zero=True``: id 0 is padding, masked in the layers after."""
+        return self.xp.asarray(x) != 0 if self.mask_zero else None
 
     def build(self, input_shape: Shape) -> None:
         self.build_weights(input_shape)  # embeddings (input_dim, output_dim)

@@ -17,7 +17,9 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
 * ``stateful=True`` starts each batch from the previous batch's final states (the gradient
   stops at the batch boundary, as in Keras) until :meth:`reset_states`; a batch of another
   size (which Keras refuses) starts from zeros.
-* ``return_state`` and masking are not supported.
+* A mask (``Embedding(mask_zero=True)``, ``Masking``) makes a masked step keep the previous
+  state and output, as Keras does; the output carries the mask on with ``return_sequences``.
+* ``return_state`` is not supported.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 class _RNN(RuntimeLayer):
     gates: ClassVar[int] = 1
+    supports_masking = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,6 +72,18 @@ class _RNN(RuntimeLayer):
             # last, smaller batch does not stop it
             return self.xp.zeros((n, self.units), dtype=dtype)
         return state.astype(dtype, copy=False)
+
+    def compute_mask(self, x: Array, mask: Array) -> Array:
+        return mask if self.return_sequences else None
+
+    def _step_mask(self, dtype: Any) -> Array:
+        """The input mask time-major as ``(time, batch, 1)`` floats in processing order."""
+        if self.mask is None:
+            return None
+        m = self.xp.asarray(self.mask)
+        if self.go_backwards:
+            m = m[:, ::-1]
+        return self.xp.ascontiguousarray(m.T)[:, :, None].astype(dtype)
 
     def _keep_states(self, *states: Array) -> None:
         if self.stateful:
@@ -146,8 +161,11 @@ class _RNN(RuntimeLayer):
                 rmask = self.dropout_mask((n, u), self.recurrent_dropout)
             elif per_gate:
                 rmask = self.dropout_mask((gates, n, u), self.recurrent_dropout)
-        hs = self._run(proj, rmask)
-        self._cache.update({"flat": flat, "mask": mask, "rmask": rmask, "shape": (n, t, f)})
+        steps = self._step_mask(proj.dtype)
+        hs = self._run(proj, rmask, steps)
+        self._cache.update(
+            {"flat": flat, "mask": mask, "rmask": rmask, "shape": (n, t, f), "steps": steps}
+        )
         if self.return_sequences:
             return hs.transpose(1, 0, 2)
         return hs[-1]
@@ -197,7 +215,8 @@ class _RNN(RuntimeLayer):
             lambda: hprev.reshape(t * n, u).T @ dpre.reshape(t * n, -1),
         )
 
-    def _run(self, proj: Array, rmask: Array) -> Array:
+    def _run(self, proj: Array, rmask: Array, steps: Array) -> Array:
+        """The states of all steps, time-major; ``steps`` (or ``None``) is the step mask."""
         raise NotImplementedError
 
     def _back(self, dh: Array) -> Array:
@@ -210,39 +229,44 @@ class SimpleRNN(_RNN):
 
     gates = 1
 
-    def _run(self, proj: Array, rmask: Array) -> Array:
+    def _run(self, proj: Array, rmask: Array, steps: Array) -> Array:
         assert self.recurrent_kernel is not None
         xp = self.xp
         t, n, u = proj.shape
         r = self.recurrent_kernel.value
         h = self._initial_state(0, n, proj.dtype)
         hs = xp.empty_like(proj)
+        cell = hs if steps is None else xp.empty_like(proj)  # the cell's own outputs
         zs = xp.empty_like(proj)
         hprev = xp.empty_like(proj)
         for i in range(t):
             hp = h if rmask is None else h * rmask
             hprev[i] = hp
             z = proj[i] + hp @ r
-            h = self.act(z)
-            zs[i], hs[i] = z, h
-        self._cache = {"zs": zs, "hs": hs, "hprev": hprev}
+            zs[i] = z
+            cell[i] = self.act(z)
+            h = cell[i] if steps is None else steps[i] * cell[i] + (1 - steps[i]) * h
+            hs[i] = h
+        self._cache = {"zs": zs, "hs": cell, "hprev": hprev}
         self._keep_states(h)
         return hs
 
     def _back(self, dh: Array) -> Array:
         assert self.recurrent_kernel is not None
         c = self._cache
-        zs, hs, rmask = c["zs"], c["hs"], c["rmask"]
+        zs, hs, rmask, steps = c["zs"], c["hs"], c["rmask"], c["steps"]
         r = self.recurrent_kernel.value
         dproj = self.xp.empty_like(zs)
         carry = None
         for i in range(zs.shape[0] - 1, -1, -1):
             g = dh[i] if carry is None else dh[i] + carry
-            dz = self.act.vjp(zs[i], hs[i], g)
+            dz = self.act.vjp(zs[i], hs[i], g if steps is None else g * steps[i])
             dproj[i] = dz
             carry = dz @ r.T
             if rmask is not None:
                 carry = carry * rmask
+            if steps is not None:  # a masked step passes the state's gradient on
+                carry = carry + g * (1 - steps[i])
         self._recurrent_grad(c["hprev"], dproj)
         return dproj
 
@@ -307,7 +331,7 @@ class LSTM(_RNN):
 
         return init
 
-    def _run(self, proj: Array, rmask: Array) -> Array:
+    def _run(self, proj: Array, rmask: Array, steps: Array) -> Array:
         assert self.recurrent_kernel is not None
         xp = self.xp
         t, n, _ = proj.shape
@@ -317,8 +341,8 @@ class LSTM(_RNN):
         c = self._initial_state(1, n, proj.dtype)
         zs = xp.empty_like(proj)
         acts = xp.empty_like(proj)
-        cs = xp.empty((t + 1, n, u), dtype=proj.dtype)
-        cs[0] = c
+        cs = xp.empty((t, n, u), dtype=proj.dtype)  # the cell state each step starts from
+        cnew = xp.empty((t, n, u), dtype=proj.dtype)  # the cell's new cell state
         tcs = xp.empty((t, n, u), dtype=proj.dtype)
         hs = xp.empty((t, n, u), dtype=proj.dtype)
         hprev = xp.empty((t, n, u), dtype=proj.dtype)
@@ -333,11 +357,24 @@ class LSTM(_RNN):
             o = ra(z[:, 3 * u :])
             acts[k, :, :u], acts[k, :, u : 2 * u] = i, f
             acts[k, :, 2 * u : 3 * u], acts[k, :, 3 * u :] = g, o
-            c = f * c + i * g
-            tc = act(c)
-            h = o * tc
-            cs[k + 1], tcs[k], hs[k] = c, tc, h
-        self._cache = {"zs": zs, "acts": acts, "cs": cs, "tcs": tcs, "hprev": hprev}
+            cs[k] = c
+            c_cell = f * c + i * g
+            tc = act(c_cell)
+            h_cell = o * tc
+            if steps is None:
+                c, h = c_cell, h_cell
+            else:
+                m = steps[k]
+                c, h = m * c_cell + (1 - m) * c, m * h_cell + (1 - m) * h
+            cnew[k], tcs[k], hs[k] = c_cell, tc, h
+        self._cache = {
+            "zs": zs,
+            "acts": acts,
+            "cs": cs,
+            "cnew": cnew,
+            "tcs": tcs,
+            "hprev": hprev,
+        }
         self._keep_states(h, c)
         return hs
 
@@ -346,6 +383,7 @@ class LSTM(_RNN):
         xp = self.xp
         cache = self._cache
         zs, acts, cs, tcs = cache["zs"], cache["acts"], cache["cs"], cache["tcs"]
+        cnew, steps = cache["cnew"], cache["steps"]
         u = self.units
         r = self.recurrent_kernel.value
         ra, act = self.rec_act, self.act
@@ -353,19 +391,26 @@ class LSTM(_RNN):
         dh_next = None
         dc_next = None
         for k in range(zs.shape[0] - 1, -1, -1):
-            g_h = dh[k] if dh_next is None else dh[k] + dh_next
+            g_all = dh[k] if dh_next is None else dh[k] + dh_next
+            m = None if steps is None else steps[k]
+            g_h = g_all if m is None else g_all * m
             z, a = zs[k], acts[k]
             i, f, g, o = a[:, :u], a[:, u : 2 * u], a[:, 2 * u : 3 * u], a[:, 3 * u :]
-            dc = act.vjp(cs[k + 1], tcs[k], g_h * o)
+            dc = act.vjp(cnew[k], tcs[k], g_h * o)
             if dc_next is not None:
-                dc = dc + dc_next
+                dc = dc + (dc_next if m is None else dc_next * m)
             dz = dproj[k]
             dz[:, :u] = ra.vjp(z[:, :u], i, dc * g)
             dz[:, u : 2 * u] = ra.vjp(z[:, u : 2 * u], f, dc * cs[k])
             dz[:, 2 * u : 3 * u] = act.vjp(z[:, 2 * u : 3 * u], g, dc * i)
             dz[:, 3 * u :] = ra.vjp(z[:, 3 * u :], o, g_h * tcs[k])
+            dc_in = dc_next
             dc_next = dc * f
             dh_next = self._recurrent_back(dz, r, cache.get("rmask"))
+            if m is not None:  # a masked step passes the states' gradients on
+                dh_next = dh_next + g_all * (1 - m)
+                if dc_in is not None:
+                    dc_next = dc_next + dc_in * (1 - m)
         self._recurrent_grad(cache["hprev"], dproj)
         return dproj
 
@@ -402,7 +447,7 @@ class GRU(_RNN):
             lambda: self.xp.stack([dproj.sum(axis=(0, 1)), dinner.sum(axis=(0, 1))]),
         )
 
-    def _run(self, proj: Array, rmask: Array) -> Array:
+    def _run(self, proj: Array, rmask: Array, steps: Array) -> Array:
         assert self.recurrent_kernel is not None
         xp = self.xp
         t, n, _ = proj.shape
@@ -437,7 +482,8 @@ class GRU(_RNN):
                 inner_h[k] = rh
                 a = proj[k, :, 2 * u :] + rh @ r_all[:, 2 * u :]
             hh = act(a)
-            h = z * h + (1 - z) * hh
+            h_cell = z * h + (1 - z) * hh
+            h = h_cell if steps is None else steps[k] * h_cell + (1 - steps[k]) * h
             zr_pre[k], zr[k], h_pre[k], hh_all[k], hs[k] = pre, gates, a, hh, h
         self._cache = {
             "hprev": hprev,
@@ -465,11 +511,13 @@ class GRU(_RNN):
         t, n, u = hprev.shape
         r_all = self.recurrent_kernel.value
         ra, act = self.rec_act, self.act
+        steps = c["steps"]
         dproj = xp.empty((t, n, 3 * u), dtype=dh.dtype)
         dinner = xp.empty((t, n, 3 * u), dtype=dh.dtype)  # gradient wrt h @ R (+ b_rec) parts
         carry = None
         for k in range(t - 1, -1, -1):
-            g = dh[k] if carry is None else dh[k] + carry
+            g_all = dh[k] if carry is None else dh[k] + carry
+            g = g_all if steps is None else g_all * steps[k]
             z, r = zr[k, :, :u], zr[k, :, u:]
             hh, hp = hh_all[k], hprev[k]
             dz = g * (hp - hh)
@@ -492,6 +540,8 @@ class GRU(_RNN):
                 carry = dprev + dinner[k] @ r_all.T
             else:
                 carry = dprev + dzr @ r_all[:, : 2 * u].T
+            if steps is not None:  # a masked step passes the state's gradient on
+                carry = carry + g_all * (1 - steps[k])
         if self.reset_after:
             self._recurrent_grad(hprev, dinner)
         else:
