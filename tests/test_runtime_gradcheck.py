@@ -78,6 +78,7 @@ def _cases() -> list[Case]:
     add("ELU", lambda: L.ELU(0.5, **F64), (3, 5))
     add("Softmax-axis1", lambda: L.Softmax(axis=1, **F64), (2, 3, 4))
     add("Identity", lambda: L.Identity(**F64), (2, 3))
+    add("Masking", lambda: L.Masking(mask_value=0.5, **F64), (2, 3, 4))
     add("Embedding", lambda: L.Embedding(7, 3, **F64), (2, 5), integer_input=7)
 
     # convolutions
