@@ -336,6 +336,15 @@ def _cases() -> list[Case]:
     add("UnitNormalization-axis1", lambda: L.UnitNormalization(axis=1, **F64), (2, 3, 4))
     add("CenterCrop", lambda: L.CenterCrop(2, 3, **F64), (2, 4, 5, 2))
     add("RandomFlip", lambda: L.RandomFlip(seed=3, **F64), (4, 3, 3, 2), training=True, seeded=True)
+    for name, make in (
+        ("RandomRotation", lambda: L.RandomRotation(0.2, seed=3, **F64)),
+        ("RandomZoom", lambda: L.RandomZoom(0.3, 0.2, seed=3, **F64)),
+        ("RandomTranslation", lambda: L.RandomTranslation(0.2, 0.3, seed=3, **F64)),
+        ("RandomContrast", lambda: L.RandomContrast(0.4, value_range=(-9, 9), seed=3, **F64)),
+        ("RandomBrightness", lambda: L.RandomBrightness(0.3, value_range=(-9, 9), seed=3, **F64)),
+        ("RandomCrop", lambda: L.RandomCrop(2, 2, seed=3, **F64)),
+    ):
+        add(name, make, (3, 4, 3, 2), training=True, seeded=True)
     add("ActivityRegularization", lambda: L.ActivityRegularization(l1=0.1, **F64), (2, 3))
     add("Resizing-nearest", lambda: L.Resizing(5, 2, interpolation="nearest", **F64), (2, 3, 4, 2))
     c.append(

@@ -14,6 +14,14 @@ from __future__ import annotations
 from seqlint.layers.base import LayerDef, all_layers, get_layer
 from seqlint.runtime.core import Layer
 from seqlint.runtime.layers.activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from seqlint.runtime.layers.augmentation import (
+    RandomBrightness,
+    RandomContrast,
+    RandomCrop,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from seqlint.runtime.layers.base import KERNELS, RuntimeLayer, kernel
 from seqlint.runtime.layers.conv import (
     Conv1D,
@@ -145,6 +153,12 @@ __all__ = [
     "Resizing",
     "UnitNormalization",
     "RandomFlip",
+    "RandomBrightness",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
     "Normalization",
     "CenterCrop",
     "ActivityRegularization",
