@@ -7,6 +7,7 @@ evaluations see the same mask.
 
 from __future__ import annotations
 
+import ast
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,6 +80,8 @@ def _cases() -> list[Case]:
     add("Softmax-axis1", lambda: L.Softmax(axis=1, **F64), (2, 3, 4))
     add("Identity", lambda: L.Identity(**F64), (2, 3))
     add("Masking", lambda: L.Masking(mask_value=0.5, **F64), (2, 3, 4))
+    square_mean = ast.parse("lambda t: ops.mean(t * t, axis=1)", mode="eval").body
+    add("Lambda", lambda: L.Lambda(square_mean, **F64), (2, 3, 4))
     add("Embedding", lambda: L.Embedding(7, 3, **F64), (2, 5), integer_input=7)
 
     # convolutions

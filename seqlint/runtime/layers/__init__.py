@@ -36,6 +36,7 @@ from seqlint.runtime.layers.conv import (
     SeparableConv2D,
 )
 from seqlint.runtime.layers.core import Activation, Dense, Embedding, Identity, Masking
+from seqlint.runtime.layers.function import Lambda
 from seqlint.runtime.layers.normalization import (
     BatchNormalization,
     GroupNormalization,
@@ -214,6 +215,7 @@ __all__ = [
     "LAYERS",
     "LSTM",
     "LayerNormalization",
+    "Lambda",
     "Masking",
     "LeakyReLU",
     "MaxPool1D",
