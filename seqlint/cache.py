@@ -26,6 +26,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -130,11 +131,13 @@ class Cache:
         return self.dir / key[:2] / f"{key[2:]}.json"
 
     def get(self, key: str) -> list[Diagnostic] | None:
-        """The cached findings (with empty paths), or None when absent or unreadable."""
-        try:
-            with open(self._entry(key), "rb") as f:
-                raw = f.read()
-        except OSError:
+        """The cached findings (with empty paths), or None when absent, unreadable or not
+        exactly what :meth:`put` writes (then the file is simply analysed again)."""
+        entry_path = self._entry(key)
+        if not self._safe_dirs(entry_path.parent):
+            return None
+        raw = _read_entry(entry_path)
+        if raw is None:
             return None
         try:
             entry = json.loads(raw)
@@ -143,9 +146,15 @@ class Cache:
             found = [_decode(item) for item in entry["diagnostics"]]
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return None
-        if not all(isinstance(d, Diagnostic) for d in found):
+        if not all(_valid(d) for d in found):
             return None
         return found
+
+    def _safe_dirs(self, subdir: Path) -> bool:
+        """Whether the cache's directories down to ``subdir`` are real directories: a
+        symlink planted in a checked-out ``.seqlint_cache`` must not lead reads or writes
+        anywhere else."""
+        return all(_is_real_dir(d) for d in (self.root, self.dir, subdir))
 
     def put(self, key: str, diagnostics: Iterable[Diagnostic]) -> None:
         if not self.writable:
@@ -163,7 +172,10 @@ class Cache:
         try:
             if not self._prepared:
                 self._prepare()
-            target.parent.mkdir(exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                target.parent.mkdir()
+            if not self._safe_dirs(target.parent):
+                raise NotADirectoryError(str(target.parent))
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -177,12 +189,93 @@ class Cache:
             self.writable = False  # a read-only tree: run on without a cache
 
     def _prepare(self) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        """Create the cache's directories and marker files, following no symlink: a
+        dangling ``.seqlint_cache/.gitignore`` link must not create a file elsewhere.
+        Raises :class:`OSError` when something in the way is not what it should be."""
+        for directory in (self.root, self.dir):
+            with contextlib.suppress(FileExistsError):
+                directory.mkdir(parents=directory is self.root)
+            if not _is_real_dir(directory):
+                raise NotADirectoryError(str(directory))
         for name, content in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-            path = self.root / name
-            if not path.exists():
-                path.write_text(content, encoding="utf-8")
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            try:
+                fd = os.open(self.root / name, flags, 0o644)
+            except FileExistsError:
+                continue  # already there (or a link we leave alone)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(content)
         self._prepared = True
+
+
+#: An entry holds a few findings; anything much bigger was not written by :meth:`Cache.put`.
+MAX_ENTRY_BYTES = 8 << 20
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes when it is a regular file (not a link, FIFO or device) of sane size."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    with open(fd, "rb") as f:
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+                return None
+            return f.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None
+
+
+def _is_int(value: Any, low: int) -> bool:
+    return type(value) is int and value >= low
+
+
+def _valid_span(span: Any) -> bool:
+    return (
+        isinstance(span, Span)
+        and all(_is_int(v, 1) for v in (span.line, span.column, span.end_line, span.end_column))
+        and (span.line, span.column) <= (span.end_line, span.end_column)
+        and (span.cell is None or _is_int(span.cell, 1))
+    )
+
+
+def _valid(d: Any) -> bool:
+    """Whether ``d`` is a finding every reporter and ``--fix`` can use as it is."""
+    if not isinstance(d, Diagnostic):
+        return False
+    if not all(type(v) is str for v in (d.code, d.name, d.message, d.path)):
+        return False
+    if d.severity not in ("error", "warning") or not _valid_span(d.span):
+        return False
+    if d.suggestion is not None and type(d.suggestion) is not str:
+        return False
+    if not isinstance(d.trace, list) or not all(
+        isinstance(t, tuple) and len(t) == 2 and all(type(x) is str for x in t) for t in d.trace
+    ):
+        return False
+    fix = d.fix
+    if fix is None:
+        return True
+    return (
+        isinstance(fix, Fix)
+        and type(fix.message) is str
+        and type(fix.safe) is bool
+        and isinstance(fix.edits, tuple)
+        and all(
+            isinstance(e, Edit) and _valid_span(e.span) and type(e.content) is str
+            for e in fix.edits
+        )
+    )
 
 
 def _encode(value: Any) -> Any:

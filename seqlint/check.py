@@ -37,6 +37,8 @@ class ModelSummary:
     built: bool = False
     # the stack depends on a condition or loop seqlint could not resolve
     uncertain: bool = False
+    # names used without an import that were taken to be Keras's (a pasted snippet)
+    guessed_names: tuple[str, ...] = ()
 
 
 def relevant(text: str | bytes) -> bool:
@@ -44,10 +46,11 @@ def relevant(text: str | bytes) -> bool:
     ``Sequential`` (every spelling of the import names it: ``keras``, ``tf.keras``,
     ``tensorflow.keras``, ``tf_keras``), so it is not parsed; PyTorch's ``nn.Sequential`` files
     are left alone. Works on decoded text and on a file's raw bytes (Python source encodings
-    are ASCII-compatible, so the word is the same bytes)."""
+    are ASCII-compatible, so the word is the same bytes). A snippet pasted without its imports
+    still names ``Sequential`` (its names are guessed, see ``names.guess_keras_name``)."""
     if isinstance(text, bytes):
-        return b"keras" in text
-    return "keras" in text
+        return b"keras" in text or (b"Sequential" in text and b"torch" not in text)
+    return "keras" in text or ("Sequential" in text and "torch" not in text)
 
 
 def analyse(src: SourceFile, lazy_positions: bool = False) -> Analysis:
@@ -142,7 +145,7 @@ def _run_rules(
     src: SourceFile, analysis: Analysis, select: Collection[str] | None
 ) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    seen: set[tuple[str, int | None, int]] = set()
+    seen: set[tuple[str, int | None, int, int]] = set()
     for rule in all_rules():
         if select is not None and rule.code not in select:
             continue
@@ -152,8 +155,8 @@ def _run_rules(
             diag.path = src.path
             if diag.fix is not None:
                 diag.fix = _user_fix(src, diag.fix)
-            key = (diag.code, diag.span.cell, diag.span.line)
-            if key in seen:  # at most one finding per (rule, line)
+            key = (diag.code, diag.span.cell, diag.span.line, diag.span.column)
+            if key in seen:  # at most one finding per (rule, place)
                 continue
             seen.add(key)
             found.append(diag)
@@ -191,6 +194,9 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
             input_shape=_listed(shapes.input_shape),
             built=shapes.built and not model.uncertain,
             uncertain=model.uncertain,
+            guessed_names=tuple(sorted(analysis.file.guessed_names))
+            if model.resolved_by_name
+            else (),
         )
         for ls in shapes.layers:
             if ls.construct_error:

@@ -23,7 +23,9 @@ from seqlint import __version__
 from seqlint.config import FAIL_ON
 from seqlint.diagnostics import SAFE_MARKER, UNSAFE_MARKER
 from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics, summary_line
+from seqlint.report.escape import visible
 from seqlint.report.output import write_atomic
+from seqlint.safepaths import UnsafePath, check_writable, refuse_overwriting
 
 if TYPE_CHECKING:
     from seqlint.config import Settings
@@ -80,7 +82,7 @@ def _warning(message: str) -> None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    return visible(" ".join(str(text).split()))
 
 
 def _use_color() -> bool:
@@ -188,7 +190,9 @@ def _check_source(src: SourceFile, settings: Settings, display: str, run: CheckR
     try:
         found = check_one(src, settings, display)
     except Exception as e:
-        click.echo(f"seqlint: internal error in {display}: {_parallel.describe(e)}", err=True)
+        click.echo(
+            f"seqlint: internal error in {visible(display)}: {_parallel.describe(e)}", err=True
+        )
         run.internal_errors += 1
         return
     if found:
@@ -268,7 +272,8 @@ def _fix_files(
             continue
         except Exception as e:
             click.echo(
-                f"seqlint: internal error while fixing {path}: {_parallel.describe(e)}", err=True
+                f"seqlint: internal error while fixing {visible(path)}: {_parallel.describe(e)}",
+                err=True,
             )
             out.errors += 1
             kept.extend(before)
@@ -290,9 +295,7 @@ def _fix_files(
             out.stdin_output = new
         else:
             try:
-                if read_bytes(path) != data:
-                    raise OSError("the file changed while it was being fixed")
-                fixer.write_bytes_atomic(path, new)
+                fixer.write_bytes_atomic(path, new, expected=data)
             except (OSError, _sources.SourceError) as e:
                 reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
                 _error(f"cannot write {path}: {reason}")
@@ -333,7 +336,7 @@ def _add_noqa_comments(run: CheckRun) -> tuple[int, int]:
             broken = _newly_broken(src, new.source(), {e.span.cell for e in edits})
             if broken:
                 raise fixer.FixError(f"the comments would break {broken}; nothing was written")
-            fixer.write_bytes_atomic(path, new.to_bytes())
+            fixer.write_bytes_atomic(path, new.to_bytes(), expected=data)
         except (OSError, _sources.SourceError, fixer.FixError, ValueError) as e:
             reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
             _error(f"{path}: cannot add noqa comments: {reason}")
@@ -566,6 +569,9 @@ def check(
         )
     except _files.MissingPathError as e:
         raise UsageError(str(e)) from None
+    if output_file is not None:
+        inputs = [*discovery.files, *file_paths, settings.config_path]
+        _safe(refuse_overwriting, output_file, "--output-file", inputs)
 
     run = CheckRun()
     stdin_data: tuple[str, bytes] | None = None
@@ -582,7 +588,9 @@ def check(
     cache = None if no_cache or not discovery.files else _cache.Cache(settings.root)
     for result in _parallel.check_files(discovery.files, settings, jobs=jobs, cache=cache):
         if result.error is not None:
-            click.echo(f"seqlint: internal error in {result.path}: {result.error}", err=True)
+            click.echo(
+                f"seqlint: internal error in {visible(result.path)}: {result.error}", err=True
+            )
             run.internal_errors += 1
         elif result.diagnostics:
             run.diagnostics.extend(result.diagnostics)
@@ -682,7 +690,7 @@ def summary(file: str, output_format: str, plot: str | None = None) -> int:
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR
     except Exception as e:
-        click.echo(f"seqlint: internal error in {file}: {_parallel.describe(e)}", err=True)
+        click.echo(f"seqlint: internal error in {visible(file)}: {_parallel.describe(e)}", err=True)
         return EXIT_ERROR
     if output_format == "json":
         click.echo(json.dumps(_summary.summary_json(file, models), indent=2))
@@ -705,7 +713,7 @@ def _plot_models(src: SourceFile, file: str, path: str) -> int:
         raise UsageError(str(e)) from None
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
-    click.echo(f"Wrote a picture of {_plural(count, 'model')} to {path}", err=True)
+    click.echo(f"Wrote a picture of {_plural(count, 'model')} to {visible(path)}", err=True)
     return EXIT_CLEAN
 
 
@@ -836,12 +844,53 @@ def _parse_shape(text: str | None) -> tuple[int, ...] | None:
     if text is None:
         return None
     try:
-        dims = tuple(int(part) for part in text.replace("x", ",").split(",") if part.strip())
+        dims = tuple(int(part) for part in text.replace("x", ",").split(","))
     except ValueError:
         raise UsageError(f"--input-shape takes integers like 28,28,1, got {text!r}") from None
     if not dims or any(d <= 0 for d in dims):
         raise UsageError(f"--input-shape takes positive integers like 28,28,1, got {text!r}")
     return dims
+
+
+#: What ``--plot`` can write: matplotlib's formats without extra packages.
+PLOT_SUFFIXES = (".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".ps", ".eps", ".webp")
+
+
+def _check_run_options(
+    file: str,
+    data: str | None,
+    save_weights: str | None,
+    plot: str | None,
+    time_budget: float,
+    learning_rate: float | None,
+) -> None:
+    """Usage errors that would otherwise surface only after training (or never)."""
+    import math
+
+    for name, value in (("--time-budget", time_budget), ("--learning-rate", learning_rate)):
+        if value is not None and not math.isfinite(value):
+            raise UsageError(f"{name} must be a finite number, got {value}")
+    if save_weights is not None:
+        if not save_weights.endswith(".npz"):
+            raise UsageError(
+                f"--save-weights writes a NumPy archive: {save_weights} must end in .npz"
+            )
+        _safe(refuse_overwriting, save_weights, "--save-weights", [file, data])
+        _safe(check_writable, save_weights, "--save-weights", makedirs=True)
+    if plot is not None:
+        if not plot.lower().endswith(PLOT_SUFFIXES):
+            raise UsageError(
+                f"--plot {plot}: the name must end in one of {', '.join(PLOT_SUFFIXES)}"
+            )
+        _safe(refuse_overwriting, plot, "--plot", [file, data, save_weights])
+        _safe(check_writable, plot, "--plot", makedirs=False)
+
+
+def _safe(check: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    try:
+        check(*args, **kwargs)
+    except UnsafePath as e:
+        raise UsageError(str(e)) from None
 
 
 @cli.command()
@@ -869,7 +918,7 @@ def _parse_shape(text: str | None) -> tuple[int, ...] | None:
 @click.option(
     "--dtype", type=click.Choice(["float32", "float64"]), default="float32", show_default=True
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
 @click.option(
     "--verbose",
     type=click.IntRange(0, 2),
@@ -897,9 +946,15 @@ def _parse_shape(text: str | None) -> tuple[int, ...] | None:
 @click.option(
     "--time-budget",
     type=click.FloatRange(min=1),
-    default=12.0,
+    default=60.0,
     show_default=True,
-    help="Seconds for the learning checks (without --epochs).",
+    help="Seconds of training; a run that has not decided by then is inconclusive (exit 3).",
+)
+@click.option(
+    "--memory-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="GB",
+    help="Refuse runs estimated to need more (default: half the RAM).",
 )
 @click.option(
     "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -922,19 +977,39 @@ def run(
     force: bool,
     threads: int,
     time_budget: float,
+    memory_limit: float | None,
     output_format: str,
 ) -> int:
     """Build a model of FILE in seqlint.runtime (never executing FILE) and, with --train,
-    train it and say whether it learns. Exit 0 learns, 1 does not (or refused), 2 usage."""
+    train it on synthetic data of the file's task and say whether it learns.
+    Exit 0 learns, 1 does not learn (or refused), 2 usage error, 3 inconclusive."""
     import contextlib
+
+    _check_run_options(file, data, save_weights, plot, time_budget, learning_rate)
 
     from seqlint import run as runner
 
+    if not train:
+        given = {
+            "--epochs": epochs,
+            "--batch-size": batch_size,
+            "--learning-rate": learning_rate,
+            "--data": data,
+            "--plot": plot,
+            "--save-weights": save_weights,
+        }
+        for flag, value in given.items():
+            if value is not None:
+                _warning(f"{flag} has no effect without --train")
+        plot = save_weights = None
     if plot:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
             raise UsageError("--plot needs matplotlib: pip install 'seqlint[plot]'") from None
+        _check_output_path(plot, "--plot", (".png", ".svg", ".pdf"))
+    if save_weights:
+        _check_output_path(save_weights, "--save-weights", (".npz", ".h5", ".weights.h5"))
     if not os.path.exists(file):
         raise UsageError(f"path does not exist: {file}")
     try:
@@ -970,6 +1045,8 @@ def run(
         seed=seed,
         verbose=verbose,
         time_budget=time_budget,
+        memory_limit=None if memory_limit is None else memory_limit * 2**30,
+        echo=None if as_json else (lambda text: click.echo(text, nl=False)),
     )
     from seqlint.runtime.backend import set_num_threads
 
@@ -981,62 +1058,81 @@ def run(
     except runner.RunError as e:
         _error(f"{file}: {e.message}")
         return EXIT_ERROR if e.usage else EXIT_FINDINGS
-    model = getattr(result, "_model", None)
+    model = result.model
     if save_weights and model is not None:
         model.save_weights(save_weights)
     if plot and result.history:
-        _plot_history(result.history, plot)
+        _plot_history(result.history, plot, f"{result.model_name}: {result.verdict}")
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
-    else:
-        click.echo(result.summary, nl=False)
-        click.echo(
-            f"Forward pass: {list(result.input_shape)} -> {list(result.forward_shape or ())}"
-        )
-        for note in result.notes:
-            click.echo(f"Note: {note}")
-        if train:
-            click.echo(f"Compile: {result.compile_reason}")
-            click.echo(f"Data: {result.data_source}")
-            checks = result.checks
-            if "initial_loss" in checks:
-                click.echo(
-                    f"Loss: {checks['initial_loss']:.4g} -> {checks['final_loss']:.4g} "
-                    f"in {checks['epochs']} epochs (trivial prediction: "
-                    f"{_fmt(checks['trivial_loss'])})"
-                )
+    elif train:
+        checks = result.checks
+        held = checks.get("held_out")
+        if held is not None:
+            click.echo(
+                f"Held-out {held['metric']}: {held['value']:.3f} after {checks['epochs']} "
+                f"epochs (goal {held['goal']:.3f}, chance {held['chance']:.3f})"
+            )
+        if result.verdict == "learns":
+            click.echo("Verdict: learns (held-out samples show it learned the task)")
+        elif result.verdict == "inconclusive":
+            click.echo(f"Verdict: inconclusive: {result.inconclusive}")
+        elif result.verdict is not None:
+            click.echo("Verdict: does not learn: " + "; ".join(result.reasons))
+    elif result.verdict == "does not learn":
+        click.echo("Verdict: does not learn: " + "; ".join(result.reasons))
+    if plot and result.history and not as_json:
+        click.echo(f"Plot: wrote {plot}")
+    if save_weights and model is not None and not as_json:
+        click.echo(f"Weights: wrote {save_weights}")
+    if result.verdict == "inconclusive":
+        return EXIT_INCONCLUSIVE
     if result.learns is None:
         return EXIT_CLEAN
-    if not as_json:
-        if result.learns:
-            click.echo(
-                "Verdict: learns (loss fell, beats the trivial prediction, overfits a small "
-                "batch, no NaN/Inf, every layer gets a gradient)"
-            )
-        else:
-            click.echo("Verdict: does not learn: " + "; ".join(result.reasons))
     return EXIT_CLEAN if result.learns else EXIT_FINDINGS
+
+
+EXIT_INCONCLUSIVE = 3  # seqlint run --train: the time budget ran out before a verdict
+
+
+def _check_output_path(path: str, flag: str, suffixes: tuple[str, ...]) -> None:
+    """Refuse an output path before training rather than after it."""
+    if not path.lower().endswith(suffixes):
+        raise UsageError(f"{flag} {path}: the file name must end with {' or '.join(suffixes)}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"{flag} {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise UsageError(f"{flag} {path}: is a folder")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{flag} {path}: the folder {folder} is not writable")
 
 
 def _fmt(value: float | None) -> str:
     return "?" if value is None else format(value, ".4g")
 
 
-def _plot_history(history: dict[str, list[float]], path: str) -> None:
+def _plot_history(history: dict[str, list[float]], path: str, title: str) -> None:
+    """Loss and metric curves, drawn with matplotlib's defaults on the Agg backend: a local
+    ``matplotlibrc`` (``text.usetex`` running latex, say) is ignored."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    keys = [k for k in history if not k.startswith("val_")]
-    fig, axes = plt.subplots(1, len(keys), figsize=(5 * len(keys), 3.5), squeeze=False)
-    for ax, key in zip(axes[0], keys, strict=True):
-        ax.plot(range(1, len(history[key]) + 1), history[key], label=key)
-        if f"val_{key}" in history:
-            ax.plot(range(1, len(history[key]) + 1), history[f"val_{key}"], label=f"val_{key}")
-        ax.set_xlabel("epoch")
-        ax.set_title(key)
-        ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    rc = dict(matplotlib.rcParamsDefault)
+    rc.update({"backend": "Agg", "text.usetex": False})
+    with matplotlib.rc_context(rc=rc):
+        keys = [k for k in history if not k.startswith("val_")] or list(history)
+        fig, axes = plt.subplots(1, len(keys), figsize=(5 * len(keys), 3.5), squeeze=False)
+        for ax, key in zip(axes[0], keys, strict=True):
+            ax.plot(range(1, len(history[key]) + 1), history[key], label=key)
+            if f"val_{key}" in history:
+                ax.plot(range(1, len(history[key]) + 1), history[f"val_{key}"], label=f"val_{key}")
+            ax.set_xlabel("epoch")
+            ax.set_title(key)
+            ax.legend()
+        fig.suptitle(title)
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seqlint.files import DEFAULT_EXCLUDES, matches_any, relative_parts
+from seqlint.files import (
+    DEFAULT_EXCLUDES,
+    clean_pattern,
+    compile_glob,
+    file_kind,
+    matches_any,
+    relative_parts,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -111,11 +118,11 @@ def find_config_file(start: str | os.PathLike[str] | None = None) -> Path | None
     not parse are skipped here; :func:`load_config` reports them when named explicitly.
     """
     here = Path(os.path.abspath(os.fspath(start) if start is not None else os.getcwd()))
-    if not here.is_dir():
+    if not os.path.isdir(here):  # (os.path never raises: a directory we may not enter)
         here = here.parent
     for directory in (here, *here.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             try:
                 data = _read_toml(candidate)
             except ConfigError:
@@ -137,7 +144,10 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     """Read settings from ``path``: a ``pyproject.toml`` (its ``[tool.seqlint]`` table) or a
     TOML file holding the settings at top level (or in a ``[tool.seqlint]`` table)."""
     p = Path(path)
-    if not p.is_file():
+    if not os.path.isfile(p):
+        if os.path.exists(p):  # never read a FIFO or a device: it may block or never end
+            kind = file_kind(os.stat(p).st_mode)
+            raise ConfigError(f"config file {p} is {kind}, not a regular file")
         raise ConfigError(f"config file not found: {p}")
     data = _read_toml(p)
     tool = data.get("tool")
@@ -164,6 +174,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except (RecursionError, MemoryError):  # tomllib recurses once per nested array or table
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
 
@@ -193,9 +205,9 @@ def parse_config(table: Mapping[str, Any], where: str = SECTION) -> Config:
             elif key == "extend-select":
                 cfg.extend_select = items
             elif key == "exclude":
-                cfg.exclude = items
+                cfg.exclude = _globs(items, f"{where}: {key!r}")
             else:
-                cfg.extend_exclude = items
+                cfg.extend_exclude = _globs(items, f"{where}: {key!r}")
         else:
             if not isinstance(value, dict):
                 raise ConfigError(
@@ -203,10 +215,21 @@ def parse_config(table: Mapping[str, Any], where: str = SECTION) -> Config:
                     f"got {_type_name(value)}"
                 )
             for pattern, codes in value.items():
+                _globs([pattern], f"{where}: 'per-file-ignores'")
                 cfg.per_file_ignores[pattern] = _string_list(
                     codes, f"{where}: per-file-ignores {pattern!r}"
                 )
     return cfg
+
+
+def _globs(patterns: list[str], what: str) -> list[str]:
+    """``patterns``, once each is known to compile (so matching files cannot fail later)."""
+    for pattern in patterns:
+        try:
+            compile_glob(clean_pattern(pattern))
+        except ValueError as e:
+            raise ConfigError(f"{what}: bad pattern {pattern!r}: {e}") from None
+    return patterns
 
 
 def _string_list(value: Any, what: str) -> list[str]:

@@ -12,12 +12,15 @@ the tests compare it with ``git ls-files`` on a tree of tricky patterns.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -51,6 +54,40 @@ class MissingPathError(Exception):
         self.path = path
 
 
+class NotRegularFile(OSError):
+    """A path that is a FIFO, a device or a socket: reading it could block or never end."""
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def read_regular_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a regular file. A FIFO, a device (``/dev/zero`` behind a symlink) or a
+    socket raises :class:`NotRegularFile` without being read: opening does not block
+    (``O_NONBLOCK``) and the open file itself is checked, so swapping the path after a check
+    cannot help. Raises :class:`OSError` otherwise."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, f"is {file_kind(mode)}, not a regular file")
+        return f.read()
+
+
 @dataclass
 class Discovery:
     """The files to check (display paths, sorted) and warnings about what was skipped."""
@@ -63,55 +100,196 @@ class Discovery:
 # Glob patterns
 
 
-@lru_cache(maxsize=512)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a glob: ``*`` and ``?`` stay within one path component, ``**`` crosses them,
-    ``[...]`` is a character class (``[!...]`` negated) and ``{a,b}`` is an alternative."""
-    i, n = 0, len(pattern)
-    out: list[str] = []
-    brace = 0
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            if pattern.startswith("**", i):
-                at_start = i == 0 or pattern[i - 1] == "/"
-                if at_start and pattern.startswith("**/", i):
-                    out.append("(?:.*/)?")
-                    i += 3
-                    continue
-                out.append(".*")
-                i += 2
-                continue
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            j = pattern.find("]", i + 2 if pattern.startswith("[!", i) else i + 1)
-            if j == -1:
-                out.append(re.escape(c))
-            else:
-                body = pattern[i + 1 : j]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = j + 1
-                continue
-        elif c == "{":
-            brace += 1
-            out.append("(?:")
-        elif c == "}" and brace:
-            brace -= 1
-            out.append(")")
-        elif c == "," and brace:
-            out.append("|")
+# A glob is compiled once to a token list. ``re`` backtracks, so a pattern with several
+# unbounded runs (``a*a*a*a*b``) can take exponential time on a name that almost matches; such
+# patterns are matched by simulating the token automaton (every live position at once, as
+# git's wildmatch effectively does): O(len(pattern) * len(text)) whatever the input. Patterns
+# with at most one unbounded run cannot blow up and keep the faster ``re`` path.
+_LIT, _ONE, _CLS, _STAR, _ALL, _DIRS = range(6)  # x, [^/], [...], [^/]*, .*, (?:.*/)?
+_Token = tuple[int, Any]
+#: The most alternatives ``{a,b}`` groups may expand to in one exclude pattern.
+MAX_BRACE_ALTERNATIVES = 1024
+
+
+class Glob:
+    """A compiled glob (or ``.gitignore`` pattern): :meth:`match` takes linear time."""
+
+    __slots__ = ("alternatives", "regex")
+
+    def __init__(self, alternatives: Sequence[Sequence[_Token]]) -> None:
+        self.alternatives = tuple(tuple(a) for a in alternatives)
+        #: the equivalent regex when it cannot backtrack badly (None: use the automaton)
+        self.regex: re.Pattern[str] | None = None
+        # (alternatives are tried one after the other: their costs add up)
+        if sum(map(_backtracking_bound, self.alternatives)) <= _REGEX_MAX_TRIES:
+            body = "|".join(_token_regex(a) for a in self.alternatives)
+            self.regex = re.compile(f"(?:{body})\\Z", re.DOTALL)
+
+    def match(self, text: str) -> bool:
+        """Does the whole of ``text`` match?"""
+        if self.regex is not None:
+            return self.regex.match(text) is not None
+        return any(_run_automaton(a, text) for a in self.alternatives)
+
+
+#: How many ways a run may be split up, at worst: ``[^/]*`` within one file name (at most 255
+#: characters), ``.*`` along a whole path, ``(?:.*/)?`` only at its slashes.
+_RUN_BOUND = {_STAR: 256, _ALL: 4096, _DIRS: 64}
+#: About a millisecond of ``re`` at worst; ``a*b*c`` stays a regex, ``a*b*c*d`` does not.
+_REGEX_MAX_TRIES = 1 << 20
+
+
+def _backtracking_bound(tokens: Sequence[_Token]) -> int:
+    """The product of the runs' bounds: what ``re`` may try in the worst case. A trailing
+    ``.*`` takes the rest of the path in one way (``**/node_modules/**`` is cheap)."""
+    bound = 1
+    for i, (kind, _) in enumerate(tokens):
+        if not (kind == _ALL and i == len(tokens) - 1):
+            bound *= _RUN_BOUND.get(kind, 1)
+    return bound
+
+
+def _token_regex(tokens: Sequence[_Token]) -> str:
+    out = []
+    for kind, value in tokens:
+        if kind == _LIT:
+            out.append(re.escape(value))
+        elif kind == _CLS:
+            out.append(value.pattern)
         else:
-            out.append(re.escape(c))
-        i += 1
-    out.extend(")" * brace)
-    return re.compile("".join(out) + r"\Z")
+            out.append(("", "[^/]", "", "[^/]*", ".*", "(?:.*/)?")[kind])
+    return "".join(out)
 
 
-def _clean_pattern(pattern: str) -> str:
+def _run_automaton(tokens: Sequence[_Token], text: str) -> bool:
+    """Simulate the pattern's automaton over ``text``. State ``i`` waits at token ``i``
+    (``n``: accepted); state ``n + 1 + i`` is inside the ``(?:.*/)?`` of token ``i``."""
+    n = len(tokens)
+
+    def closure(states: set[int]) -> set[int]:
+        todo = list(states)
+        while todo:
+            s = todo.pop()
+            if s >= n:
+                continue
+            kind = tokens[s][0]
+            follow = (s + 1, n + 1 + s) if kind == _DIRS else (s + 1,) if kind >= _STAR else ()
+            for t in follow:
+                if t not in states:
+                    states.add(t)
+                    todo.append(t)
+        return states
+
+    states = closure({0})
+    for ch in text:
+        nxt: set[int] = set()
+        for s in states:
+            if s > n:  # inside (?:.*/)?: any character, and a slash may end it
+                nxt.add(s)
+                if ch == "/":
+                    nxt.add(s - n)
+                continue
+            if s == n:
+                continue
+            kind, value = tokens[s]
+            if kind == _LIT:
+                if ch == value:
+                    nxt.add(s + 1)
+            elif kind == _ONE:
+                if ch != "/":
+                    nxt.add(s + 1)
+            elif kind == _CLS:
+                if value.match(ch):
+                    nxt.add(s + 1)
+            elif kind == _STAR:
+                if ch != "/":
+                    nxt.add(s)
+            elif kind == _ALL:
+                nxt.add(s)
+        if not nxt:
+            return False
+        states = closure(nxt)
+    return n in states
+
+
+def _class_token(body: str) -> _Token:
+    """A ``[...]`` token; raises :class:`ValueError` for a class no character can match
+    (a reversed range such as ``[z-a]``)."""
+    try:
+        return (_CLS, re.compile(body, re.DOTALL))
+    except re.error as e:
+        raise ValueError(f"invalid character class {body}: {e.msg}") from None
+
+
+def _expand_braces(pattern: str) -> list[str]:
+    """``{a,b}`` alternatives spelled out (an unclosed ``{`` runs to the end)."""
+
+    def parse(i: int, depth: int) -> tuple[list[str], int]:
+        options: list[str] = []
+        current = [""]
+        while i < len(pattern):
+            c = pattern[i]
+            if c == "{":
+                inner, i = parse(i + 1, depth + 1)
+                current = [a + b for a in current for b in inner]
+                if len(current) > MAX_BRACE_ALTERNATIVES:
+                    raise ValueError(f"more than {MAX_BRACE_ALTERNATIVES} {{...}} alternatives")
+                continue
+            if depth and c == "}":
+                return [*options, *current], i + 1
+            if depth and c == ",":
+                options += current
+                current = [""]
+            else:
+                current = [a + c for a in current]
+            i += 1
+        return [*options, *current], i
+
+    return parse(0, 0)[0]
+
+
+@lru_cache(maxsize=512)
+def compile_glob(pattern: str) -> Glob:
+    """Compile an exclude glob: ``*`` and ``?`` stay within one path component, ``**``
+    crosses them, ``[...]`` is a character class (``[!...]`` negated) and ``{a,b}`` is an
+    alternative. Raises :class:`ValueError` for a pattern that cannot match as written."""
+    alternatives = []
+    for alt in _expand_braces(pattern):
+        tokens: list[_Token] = []
+        i, n = 0, len(alt)
+        while i < n:
+            c = alt[i]
+            if c == "*":
+                if alt.startswith("**", i):
+                    at_start = i == 0 or alt[i - 1] == "/"
+                    if at_start and alt.startswith("**/", i):
+                        tokens.append((_DIRS, None))
+                        i += 3
+                        continue
+                    tokens.append((_ALL, None))
+                    i += 2
+                    continue
+                tokens.append((_STAR, None))
+            elif c == "?":
+                tokens.append((_ONE, None))
+            elif c == "[":
+                j = alt.find("]", i + 2 if alt.startswith("[!", i) else i + 1)
+                if j != -1:
+                    body = alt[i + 1 : j]
+                    if body.startswith("!"):
+                        body = "^" + body[1:]
+                    tokens.append(_class_token("[" + body.replace("\\", "\\\\") + "]"))
+                    i = j + 1
+                    continue
+                tokens.append((_LIT, c))
+            else:
+                tokens.append((_LIT, c))
+            i += 1
+        alternatives.append(tokens)
+    return Glob(alternatives)
+
+
+def clean_pattern(pattern: str) -> str:
     p = pattern.strip().replace("\\", "/") if os.sep == "\\" else pattern.strip()
     while p.startswith("./"):
         p = p[2:]
@@ -141,12 +319,12 @@ def entry_matches(pattern: str, parts: Sequence[str]) -> bool:
     """
     if not parts:
         return False
-    p = _clean_pattern(pattern)
+    p = clean_pattern(pattern)
     if not p:
         return False
     if "/" not in p:
-        return glob_regex(p).match(parts[-1]) is not None
-    return glob_regex(p.lstrip("/") if not _is_abs(p) else p).match(_join(parts, p)) is not None
+        return compile_glob(p).match(parts[-1])
+    return compile_glob(p.lstrip("/") if not _is_abs(p) else p).match(_join(parts, p))
 
 
 def path_matches(pattern: str, parts: Sequence[str]) -> bool:
@@ -183,21 +361,23 @@ class IgnoreRule:
     """One pattern line of a ``.gitignore``."""
 
     pattern: str  # as written (for messages and tests)
-    regex: re.Pattern[str]  # matched against the path relative to the file's directory
+    glob: Glob  # matched against the path relative to the file's directory
     negate: bool  # ``!pattern``: re-include
     dir_only: bool  # ``pattern/``: directories only
 
 
-def gitignore_regex(pattern: str, *, anchored: bool) -> str:
-    """The regular expression (without flags) for one ``.gitignore`` pattern body.
+def gitignore_glob(pattern: str, *, anchored: bool) -> Glob:
+    """The compiled form of one ``.gitignore`` pattern body (matched against the path
+    relative to the ``.gitignore``'s directory).
 
     Git's wildmatch rules: ``*`` and ``?`` stay within a path component, ``[...]`` is a
     class (``[!...]``/``[^...]`` negated, never matching ``/``), ``\\x`` is a literal ``x``,
     a leading ``**/`` matches any number of directories, ``/**/`` zero or more, a trailing
     ``/**`` everything inside; other runs of ``*`` are a plain ``*``. An unanchored pattern
-    (no ``/`` but a trailing one) matches at any depth.
+    (no ``/`` but a trailing one) matches at any depth. Raises :class:`ValueError` for a
+    class no character can match.
     """
-    out: list[str] = []
+    out: list[_Token] = [] if anchored else [(_DIRS, None)]
     i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
@@ -208,33 +388,32 @@ def gitignore_regex(pattern: str, *, anchored: bool) -> str:
             whole_component = (i == 0 or pattern[i - 1] == "/") and (j == n or pattern[j] == "/")
             if j - i >= 2 and whole_component:
                 if j == n:
-                    out.append(".*")
+                    out.append((_ALL, None))
                 else:
-                    out.append("(?:.*/)?")
+                    out.append((_DIRS, None))
                     j += 1  # the slash is part of the match
             else:
-                out.append("[^/]*")
+                out.append((_STAR, None))
             i = j
             continue
         if c == "?":
-            out.append("[^/]")
+            out.append((_ONE, None))
         elif c == "\\" and i + 1 < n:
-            out.append(re.escape(pattern[i + 1]))
+            out.append((_LIT, pattern[i + 1]))
             i += 2
             continue
         elif c == "[":
             parsed = _char_class(pattern, i)
             if parsed is None:
-                out.append(re.escape(c))
+                out.append((_LIT, c))
             else:
                 regex, i = parsed
-                out.append(regex)
+                out.append(_class_token(regex))
                 continue
         else:
-            out.append(re.escape(c))
+            out.append((_LIT, c))
         i += 1
-    body = "".join(out)
-    return body + r"\Z" if anchored else r"(?:.*/)?" + body + r"\Z"
+    return Glob([out])
 
 
 def _char_class(pattern: str, i: int) -> tuple[str, int] | None:
@@ -288,10 +467,10 @@ def parse_gitignore(text: str) -> list[IgnoreRule]:
         if not body:
             continue
         try:
-            regex = re.compile(gitignore_regex(body, anchored=anchored))
-        except re.error:
+            glob = gitignore_glob(body, anchored=anchored)
+        except ValueError:
             continue  # git would not match anything with it either
-        rules.append(IgnoreRule(raw, regex, negate, dir_only))
+        rules.append(IgnoreRule(raw, glob, negate, dir_only))
     return rules
 
 
@@ -302,14 +481,18 @@ class GitIgnore:
         self.base = base
         self.prefix = base if base.endswith(os.sep) else base + os.sep
         self.rules = tuple(rules)
-        # One pass over a combined pattern answers the common "nothing matches" case.
-        self.any = re.compile("|".join(f"(?:{r.regex.pattern})" for r in self.rules))
+        # One pass over a combined pattern answers the common "nothing matches" case, when
+        # every rule has a regex that cannot backtrack badly (see :class:`Glob`).
+        fast = [r.glob.regex.pattern for r in self.rules if r.glob.regex is not None]
+        self.any: re.Pattern[str] | None = None
+        if len(fast) == len(self.rules):
+            self.any = re.compile("|".join(f"(?:{p})" for p in fast), re.DOTALL)
 
     @classmethod
     def read(cls, base: str, path: str) -> GitIgnore | None:
         """The rules in ``path`` (None when the file has none). Raises :class:`OSError`."""
-        with open(path, encoding="utf-8", errors="surrogateescape") as f:
-            rules = parse_gitignore(f.read())
+        text = read_regular_file(path).decode("utf-8", errors="surrogateescape")
+        rules = parse_gitignore(text)
         return cls(base, rules) if rules else None
 
     def match(self, absolute: str, is_dir: bool) -> bool | None:
@@ -319,12 +502,12 @@ class GitIgnore:
         rel = absolute[len(self.prefix) :]
         if os.sep != "/":
             rel = rel.replace(os.sep, "/")
-        if not self.any.match(rel):
+        if self.any is not None and not self.any.match(rel):
             return None
         for rule in reversed(self.rules):
             if rule.dir_only and not is_dir:
                 continue
-            if rule.regex.match(rel):
+            if rule.glob.match(rel):
                 return not rule.negate
         return None
 
@@ -419,7 +602,7 @@ def discover_files(
     def read_ignore(base: str, path: str) -> GitIgnore | None:
         try:
             return GitIgnore.read(base, path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # (a worktree's .git is a file)
             return None
         except OSError as e:
             warn(f"cannot read {path}: {e.strerror or e}; its patterns are not applied")
@@ -497,11 +680,19 @@ def discover_files(
                 walk(path, ignores, active)
             elif is_file:
                 add(path)
+            elif os.path.exists(path):  # a FIFO, device or socket (maybe behind a symlink)
+                warn(f"{path} {_kind_of(path)}, not a regular file; skipped")
             elif entry.is_symlink():
                 warn(f"broken symlink {path}; skipped")
 
     for given in paths:
         raw = os.fspath(given)
+        try:
+            os.stat(raw)
+        except PermissionError as e:  # inside a directory we may not enter
+            raise MissingPathError(raw, f"cannot be read ({e.strerror})") from None
+        except OSError:
+            pass
         if not os.path.exists(raw):
             if os.path.islink(raw):
                 raise MissingPathError(raw, "is a broken symlink or a symlink loop")
@@ -511,11 +702,20 @@ def discover_files(
             continue
         if os.path.isdir(path):
             walk(path, outer_ignores(path), set())
-        else:
+        elif os.path.isfile(path):
             add(path)
+        else:  # never read: a FIFO blocks, /dev/zero never ends
+            raise MissingPathError(raw, f"{_kind_of(path)}, not a regular file")
 
     result.files = sorted(found, key=_sort_key)
     return result
+
+
+def _kind_of(path: str) -> str:
+    try:
+        return "is " + file_kind(os.stat(path).st_mode)
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
 
 
 def _sort_key(path: str) -> tuple[str, ...]:

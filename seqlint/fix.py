@@ -8,9 +8,11 @@ applied to the text as it is on disk: a Python file keeps its encoding and its l
 a notebook changes only the source of the code cells that were fixed, everything else in its
 JSON (outputs, metadata, ids, key order, indentation) staying as it was.
 
-Files are replaced atomically: the new bytes go to a temporary file in the same directory,
-which gets the original's permissions and is then renamed over it; on any failure the
-original is intact and the temporary file is removed.
+Files are replaced atomically (see :func:`write_bytes_atomic` for the exceptions: hard
+links and other users' files are written in place, as ruff does): the new bytes go to a
+temporary file in the same directory, which gets the original's permissions and owner and is
+renamed over it once the original is seen to be unchanged; on any failure, Ctrl-C or SIGTERM
+the original is intact and the temporary file is removed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import difflib
+import errno
 import json
 import os
 import re
@@ -30,6 +33,9 @@ from typing import Any
 import libcst as cst
 
 from seqlint.diagnostics import Diagnostic, Edit, Fix
+from seqlint.files import read_regular_file
+from seqlint.report.escape import visible
+from seqlint.safepaths import signals_as_interrupt
 from seqlint.sources import (
     SourceError,
     SourceFile,
@@ -355,8 +361,9 @@ def unified_diff(before: Document, after: Document) -> str:
         old_text = old.get(label, "")
         if old_text == new_text:
             continue
+        shown = visible(label)  # a file name must not add lines of its own to the diff
         lines = difflib.unified_diff(
-            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), label, label
+            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), shown, shown
         )
         for line in lines:
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
@@ -416,22 +423,90 @@ def fix_bytes(
 # Writing
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace the file ``path`` by ``data`` atomically, keeping its permission bits (through a
-    symlink, the file it points to is replaced). Raises :class:`OSError`; on failure the file
-    is as it was and no temporary file is left."""
+class FileChanged(OSError):
+    """The file is no longer what was read and fixed: writing would lose someone's edit."""
+
+    def __init__(self) -> None:
+        super().__init__(errno.ESTALE, "the file changed while it was being fixed")
+
+
+def write_bytes_atomic(
+    path: str | os.PathLike[str], data: bytes, expected: bytes | None = None
+) -> None:
+    """Replace the file ``path`` (through a symlink, the file it points to) by ``data``.
+
+    - ``expected``: what the file held when it was read and fixed. It is compared again
+      (content and ``stat``) right before the new bytes take its place, so an edit made
+      meanwhile raises :class:`FileChanged` instead of being lost.
+    - Like ruff, a file that the user may not write is not written (``Permission denied``;
+      root may write a read-only file, as with ruff).
+    - A file with one link is replaced atomically: the new bytes go to a temporary file in
+      the same directory that gets the original's permission bits and owner, then renamed
+      over it. A file with several hard links is written in place instead, as ruff does, so
+      that every link sees the fix, and so is a file owned by another user that a non-root
+      user may write (so its owner stays); those writes are not atomic.
+    - On failure, Ctrl-C or SIGTERM the file is as it was and no temporary file is left.
+
+    Raises :class:`OSError`.
+    """
     target = os.path.realpath(os.fspath(path))
+    before = os.stat(target)
+    if not stat.S_ISREG(before.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    if not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)")
+    # a user cannot give a new file someone else's owner: such a file is written in place
+    foreign = before.st_uid != os.geteuid() and os.geteuid() != 0
+    with signals_as_interrupt():
+        if before.st_nlink > 1 or foreign:
+            _write_in_place(target, data, expected, before)
+        else:
+            _replace(target, data, expected, before)
+
+
+def _unchanged(target: str, expected: bytes | None, before: os.stat_result) -> None:
+    """Raise :class:`FileChanged` unless ``target`` still holds ``expected``, same inode,
+    size and modification time as ``before``."""
+    if expected is None:
+        return
+    now = os.stat(target)
+    same = (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) == (
+        before.st_ino,
+        before.st_dev,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    if not same or read_regular_file(target) != expected:
+        raise FileChanged
+
+
+def _replace(target: str, data: bytes, expected: bytes | None, before: os.stat_result) -> None:
     directory = os.path.dirname(target) or "."
-    mode = stat.S_IMODE(os.stat(target).st_mode)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, mode)
+            if (before.st_uid, before.st_gid) != (os.geteuid(), os.getegid()):
+                # as root, keep the owner; as a user, keep the group where allowed
+                with contextlib.suppress(PermissionError):
+                    os.fchown(f.fileno(), before.st_uid, before.st_gid)
+            os.fchmod(f.fileno(), stat.S_IMODE(before.st_mode))
+        _unchanged(target, expected, before)  # the last look, just before the swap
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _write_in_place(
+    target: str, data: bytes, expected: bytes | None, before: os.stat_result
+) -> None:
+    with open(target, "r+b") as f:
+        _unchanged(target, expected, before)
+        f.write(data)
+        f.truncate()
+        f.flush()
+        os.fsync(f.fileno())

@@ -8,8 +8,8 @@ from typing import Any
 
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
-from seqlint.layers.base import UNKNOWN, Shape, ShapeError
-from seqlint.layers.naming import snake_case
+from seqlint.layers.base import UNKNOWN, BoundArgs, Shape, ShapeError
+from seqlint.vocab import format_shape, snake_case  # noqa: F401 - re-exported
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape")
 
@@ -97,7 +97,9 @@ def declared_input(model: ModelIR) -> tuple[Shape | None, str | None, int]:
         if given:
             if "input_shape" in given:
                 dims = _dims(first.kwargs["input_shape"])
-                return (None, *dims) if dims is not None else None, "kwarg", 0
+                if dims is None:
+                    return _rank_only(first), "kwarg", 0
+                return (None, *dims), "kwarg", 0
             if "input_dim" in given:
                 dim = first.kwargs["input_dim"]
                 known = isinstance(dim, int) and not isinstance(dim, bool)
@@ -114,6 +116,23 @@ def declared_input(model: ModelIR) -> tuple[Shape | None, str | None, int]:
         if shape is not UNKNOWN and shape is not None:
             return _dims(shape), "build", 0
     return None, None, 0
+
+
+_RNN_INPUTS = frozenset({"SimpleRNN", "LSTM", "GRU"})
+
+
+def _rank_only(first: LayerCall) -> Shape | None:
+    """An input of unknown size still has the rank its first layer requires (Conv2D: 4 axes
+    with the batch), which is enough to find a missing Flatten or a wrong rank later."""
+    definition = first.definition
+    if definition is None:
+        return None
+    rank = getattr(definition, "rank", 0)
+    if isinstance(rank, int) and rank > 0:
+        return (None,) * (rank + 2)
+    if definition.name in _RNN_INPUTS:
+        return (None, None, None)
+    return None
 
 
 def data_input(model: ModelIR) -> Shape | None:
@@ -152,6 +171,9 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     current: Shape | None = shape
     seen: set[int] = set()
     failed = False
+    # a layer was read the Keras 1/2 way: that code ran with a configured image data format
+    # seqlint cannot see (``"th"`` was common), so later size errors are not proven
+    legacy_read = False
     for entry in model.entries[start:]:
         item = entry.item
         if entry.uncertain:
@@ -175,8 +197,17 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
                 or any(bad_identifier(k, bound.values.get(k)) for k in ("activation", "padding"))
             )
             if ls.construct_error:
-                # Keras stops in the constructor; what the arguments would mean is a guess
-                failed = True
+                # Keras 3 stops in the constructor; a Keras 1/2 call still has a known meaning
+                # (read as Keras 2 did, so the rest of the stack is checked), others a guess
+                legacy = keras2_bound(item)
+                if legacy is not None and current is not None and not failed:
+                    legacy_read = True
+                    try:
+                        ls.output_shape = legacy[0].output_shape(legacy[1], current)
+                    except ShapeError:
+                        failed = True
+                else:
+                    failed = True
             elif definition is not None and definition.merge:
                 # needs several inputs: reported by branching-in-sequential, not as a rank error
                 ls.error = ("branching", f"{item.class_name} needs a list of inputs")
@@ -187,7 +218,8 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
                 try:
                     ls.output_shape = definition.output_shape(bound, current)
                 except ShapeError as err:
-                    ls.error = (err.kind, err.message)
+                    if not legacy_read:
+                        ls.error = (err.kind, err.message)
                     failed = True
                 else:
                     ls.trainable, ls.non_trainable = definition.count_params(bound, current)
@@ -219,6 +251,20 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     return result
 
 
+def keras2_bound(item: LayerCall) -> tuple[Any, BoundArgs] | None:
+    """``item``'s definition and its arguments read the Keras 1/2 way, when that binds."""
+    from seqlint.keras_api import keras2_arguments
+
+    definition = item.definition
+    if definition is None or item.opaque:
+        return None
+    translated = keras2_arguments(definition, item.args, item.kwargs)
+    if translated is None:
+        return None
+    bound = definition.bind(*translated)
+    return (definition, bound) if bound.ok else None
+
+
 def infer_nested(model: ModelIR, input_shape: Shape, names: Counter[str]) -> ModelShapes:
     """A Sequential used as a layer of another: its own Input (if any) is skipped."""
     _, _, start = declared_input(model)
@@ -244,10 +290,3 @@ def _auto_name(class_name: str, names: Counter[str]) -> str:
     n = names[base]
     names[base] += 1
     return base if n == 0 else f"{base}_{n}"
-
-
-def format_shape(shape: Shape | None) -> str:
-    if shape is None:
-        return "?"
-    inner = ", ".join("None" if d is None else str(d) for d in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"

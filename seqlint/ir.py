@@ -43,6 +43,8 @@ class LayerCall:
     guarded: bool = False
     uid: int = field(default_factory=lambda: next(_uids))
     _bound: BoundArgs | None = None
+    # ``layer.trainable = value`` statements after construction: (value, loc, uncertain)
+    trainable_sets: list[tuple[Any, Loc, bool]] = field(default_factory=list)
 
     @property
     def definition(self) -> LayerDef | None:
@@ -102,6 +104,8 @@ class ArrayInfo:
     low: float | None = None  # value range, when known
     high: float | None = None
     loc: Loc = NOWHERE
+    # reordered on its own (np.random.shuffle / permutation): no longer paired with its partner
+    permuted: bool = False
 
     @property
     def ndim(self) -> int | None:
@@ -172,6 +176,8 @@ class ModelIR:
     # how deep in unresolved branches/loops the model was created: only changes made at a
     # deeper level are uncertain (a model built wholly inside an ``except`` is itself certain)
     taint_level: int = 0
+    # built from names that were never imported (a pasted snippet): guessed to be Keras's
+    resolved_by_name: bool = False
     uid: int = field(default_factory=lambda: next(_uids))
 
     def calls_named(self, *methods: str) -> list[Call]:
@@ -228,6 +234,8 @@ class FileIR:
     keras_calls: list[ObjectCall] = field(default_factory=list)
     # where the analysis was cut short (reported as SEQ002 analysis-incomplete)
     incomplete: list[Incomplete] = field(default_factory=list)
+    # unbound names taken for Keras's own (``Sequential``, ``Dense`` in a pasted snippet)
+    guessed_names: set[str] = field(default_factory=set)
 
     def ordered_models(self) -> list[ModelIR]:
         """Models in Keras-summary order: first bound to module-level names, then the rest."""

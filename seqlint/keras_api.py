@@ -23,8 +23,11 @@ both as ``keras.X`` and through the ``tf.keras`` namespace (``keras._tf_keras.ke
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from seqlint.extract.names import LEGACY_LAYER_MODULES
@@ -799,7 +802,7 @@ def removed_module(module: str, standalone: bool) -> str | None:
         for table in tables:
             if prefix in table:
                 return table[prefix]
-    return None
+    return _derived_module(module) if standalone else None
 
 
 def removed_name(module: str, name: str, standalone: bool) -> str | None:
@@ -809,7 +812,45 @@ def removed_name(module: str, name: str, standalone: bool) -> str | None:
         found = STANDALONE_ONLY_NAMES.get(module, {}).get(name)
     if found is None:
         found = removed_module(f"{module}.{name}", standalone)
+    if found is None and standalone:
+        found = _derived_name(module, name)
     return found
+
+
+# Hints for the most used derived removals that have no same-named Keras 3 counterpart.
+_DERIVED_HINTS = {
+    "ImageDataGenerator": "`keras.utils.image_dataset_from_directory` with augmentation layers "
+    "(`keras.layers.RandomFlip`, `RandomRotation`, ...)",
+    "TimeseriesGenerator": "`keras.utils.timeseries_dataset_from_array`",
+    "model_from_config": "`keras.models.model_from_json` / `keras.saving.deserialize_keras_object`",
+}
+
+
+@functools.cache
+def _derived() -> dict[str, Any]:
+    """``seqlint/data/removed_api.json``, made by ``scripts/derive_removed_api.py`` by comparing
+    the Keras 2 (tf_keras) and Keras 3 public namespaces and importing each name under Keras 3."""
+    path = Path(__file__).with_name("data") / "removed_api.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _derived_name(module: str, name: str) -> str | None:
+    """A name Keras 2 had in ``module`` and standalone Keras 3 does not import from there."""
+    gone = _derived()["names"].get(module, {})
+    if name not in gone:
+        return None
+    replacement = gone[name]
+    if replacement is not None:
+        return f"`{replacement}`"
+    return _DERIVED_HINTS.get(name, f"remove it (Keras 3 has no `{name}` anywhere)")
+
+
+def _derived_module(module: str) -> str | None:
+    for gone in _derived()["modules"]:
+        if module == gone or module.startswith(gone + "."):
+            return "remove it (the whole module is gone from Keras 3)"
+    return None
 
 
 # Keras 2 reached on purpose: ``tf_keras`` (the Keras 2 package), TensorFlow's internal Keras 2
@@ -824,3 +865,60 @@ def uses_keras2(imports: Iterable[ImportInfo], text: str) -> bool:
     return any(
         imp.raw == p or imp.raw.startswith(p + ".") for imp in imports for p in _KERAS2_PREFIXES
     )
+
+
+# Keras 2's default pool size of the average-pooling layers (Keras 3 requires the argument).
+_KERAS2_POOL_DEFAULTS = {
+    "AveragePooling1D": 2,
+    "AveragePooling2D": (2, 2),
+    "AveragePooling3D": (2, 2, 2),
+}
+_DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
+
+
+def keras2_arguments(
+    definition: LayerDef, args: tuple[Any, ...], kwargs: Mapping[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """The arguments of a Keras 1/2 layer call as Keras 3 spells them, or None when nothing
+    was translated.
+
+    Keras 3 refuses ``Convolution2D(32, 3, 3, border_mode="same")``, ``Dense(output_dim=8)``
+    or ``AveragePooling2D()`` in the constructor; removed-api / unknown-argument report that,
+    while shape inference reads the call as Keras 2 did, so a missing Flatten further down the
+    stack is still found."""
+    changed = False
+    out = dict(kwargs)
+    accepted = layer_keywords(definition)
+    for key, value in kwargs.items():
+        if key in accepted:
+            continue
+        if key in ("nb_row", "nb_col") and "nb_row" in kwargs and "nb_col" in kwargs:
+            out.pop(key)
+            out["kernel_size"] = (kwargs["nb_row"], kwargs["nb_col"])
+            changed = True
+        elif key == "dim_ordering" and value in _DIM_ORDERING and "data_format" in accepted:
+            out.pop(key)
+            out["data_format"] = _DIM_ORDERING[value]
+            changed = True
+        else:
+            removed = removed_layer_keyword(definition, key)
+            if removed is not None and removed.new is not None:
+                out[removed.new] = out.pop(key)
+            elif removed is not None:
+                out.pop(key)  # (a keyword with no Keras 3 counterpart: no effect on shapes)
+            else:
+                continue
+            changed = True
+    positional = tuple(args)
+    spec = next((v for v in KERAS1_CONV_NAMES.values() if v[1] == definition.name), None)
+    if spec is not None and len(args) >= spec[0] + 1 and "kernel_size" not in out:
+        sizes = args[1 : spec[0] + 1]
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in sizes):
+            # (nb_filter, nb_row, nb_col): the sizes are one kernel_size
+            positional = (args[0], tuple(sizes), *args[spec[0] + 1 :])
+            changed = True
+    default = _KERAS2_POOL_DEFAULTS.get(definition.name)
+    if default is not None and not args and "pool_size" not in out:
+        out["pool_size"] = default
+        changed = True
+    return (positional, out) if changed else None

@@ -26,6 +26,7 @@ from seqlint.cache import Cache
 from seqlint.config import Settings
 from seqlint.diagnostics import Diagnostic, Span
 from seqlint.noqa import SYNTAX_ERROR_CODE, apply_noqa
+from seqlint.report.escape import visible
 from seqlint.sources import (
     SourceError,
     SourceFile,
@@ -41,6 +42,11 @@ POOL_MIN_BYTES = 200_000
 CHUNKS_PER_JOB = 8
 
 SYNTAX_ERROR_NAME = "syntax-error"
+OUT_OF_MEMORY = "ran out of memory while checking it, so nothing in it was checked"
+WORKER_DIED = (
+    "the worker process checking it died (killed, or out of memory), so nothing in it was checked"
+)
+NO_RESULT = "no result came back for it, so nothing in it was checked"
 
 
 @dataclass
@@ -74,7 +80,7 @@ def default_jobs() -> int:
 
 
 def describe(exc: BaseException) -> str:
-    msg = " ".join(str(exc).split())
+    msg = visible(" ".join(str(exc).split()))
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
@@ -110,6 +116,8 @@ def _analyse_now(path: str, data: bytes, codes: frozenset[str]) -> FileResult:
             return FileResult(path, [source_error_diagnostic(path, e)])
         found = lint_source(src, codes, path)
         return FileResult(path, found, src if found else None)
+    except MemoryError:  # the analysis did not finish: an error (never cached), not "clean"
+        return FileResult(path, error=OUT_OF_MEMORY)
     except Exception as e:  # one file's failure must not stop the run
         return FileResult(path, error=describe(e))
 
@@ -183,7 +191,10 @@ def check_files(
         results[task.index] = result
         if cache is not None and task.key is not None and result.error is None:
             cache.put(task.key, result.diagnostics)
-    return [r if r is not None else FileResult(p) for r, p in zip(results, paths, strict=True)]
+    return [
+        r if r is not None else FileResult(p, error=NO_RESULT)
+        for r, p in zip(results, paths, strict=True)
+    ]
 
 
 def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> FileResult | _Task:
@@ -273,7 +284,10 @@ def _run_pool(todo: Sequence[_Task], jobs: int) -> list[FileResult]:
             gc.unfreeze()
     for i in sorted(lost):
         out[i] = _isolated(todo[i])
-    return [r if r is not None else FileResult(t.path) for r, t in zip(out, todo, strict=True)]
+    return [
+        r if r is not None else FileResult(t.path, error=NO_RESULT)
+        for r, t in zip(out, todo, strict=True)
+    ]
 
 
 def _isolated(task: _Task) -> FileResult:
@@ -286,4 +300,4 @@ def _isolated(task: _Task) -> FileResult:
         ) as pool:
             return pool.submit(_analyse_chunk, [(task.path, task.data, task.codes)]).result()[0]
     except BrokenProcessPool:
-        return FileResult(task.path, error="the worker process checking it died")
+        return FileResult(task.path, error=WORKER_DIED)

@@ -6,8 +6,11 @@ extracted, every argument a plain value seqlint read statically.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
-import time
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +23,16 @@ from seqlint.infer import ModelShapes, format_shape
 from seqlint.ir import InputDecl, LayerCall, ModelIR, ObjectCall, TensorCall
 from seqlint.layers.base import UNKNOWN, LayerSpec
 from seqlint.rules.common import compiled_loss, output_activation
+from seqlint.runcheck.task import (
+    MAX_EPOCHS,
+    N_TRAIN,
+    N_VAL,
+    Task,
+    embedding_vocab,
+    read_task,
+    synthesize,
+)
+from seqlint.runcheck.verdict import Outcome, Score, describe_failure, output_range_cause, train
 
 # Arguments that only shape training (not the forward computation). When seqlint cannot read
 # them (``kernel_regularizer=l2(1e-4)`` built by a helper), the layer keeps Keras's default.
@@ -120,24 +133,49 @@ class _Unreadable(Exception):
     pass
 
 
-def plain(value: Any) -> Any:
-    """An IR value as the plain Python value a runtime constructor takes."""
+def plain(value: Any, notes: list[str] | None = None) -> Any:
+    """An IR value as the plain Python value a runtime constructor takes (notes on what the
+    runtime leaves out go to ``notes``)."""
     if value is UNKNOWN:
         raise _Unreadable
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     if isinstance(value, tuple):
-        return tuple(plain(v) for v in value)
+        return tuple(plain(v, notes) for v in value)
     if isinstance(value, ListVal):
-        return [plain(v) for v in value.items]
+        return [plain(v, notes) for v in value.items]
     if isinstance(value, Ref):
         name = value.activation_name
         if name is not None:
             return name
         raise _Unreadable
     if isinstance(value, (LayerCall, LayerSpec)):
-        return build_layer(value if isinstance(value, LayerCall) else None)
+        return build_layer(value if isinstance(value, LayerCall) else None, notes)
+    if isinstance(value, ObjectCall) and not value.opaque:
+        return _keras_object(value, notes)
     raise _Unreadable
+
+
+def _keras_object(call: ObjectCall, notes: list[str] | None) -> Any:
+    """``keras.initializers.Constant(-100.0)`` and friends as runtime objects, resolved only
+    through the runtime's tables of public Keras class names."""
+    from seqlint.runtime import constraints, initializers, regularizers
+
+    tables = {
+        "keras.initializers.": initializers._BY_NAME,
+        "keras.regularizers.": regularizers._BY_NAME,
+        "keras.constraints.": constraints._CLASSES,
+    }
+    table = next((t for prefix, t in tables.items() if call.qualname.startswith(prefix)), None)
+    cls = table.get(call.short_name) if table is not None else None
+    if cls is None:
+        raise _Unreadable
+    args = [plain(v, notes) for v in call.args]
+    kwargs = {k: plain(v, notes) for k, v in call.kwargs.items()}
+    try:
+        return cls(*args, **kwargs)
+    except (TypeError, ValueError):
+        raise _Unreadable from None
 
 
 # Arguments the runtime does not simulate but that do not decide whether a model can learn:
@@ -145,10 +183,8 @@ def plain(value: Any) -> Any:
 # which synthetic token data never does.
 _DROPPABLE = {"recurrent_dropout": "recurrent dropout", "mask_zero": "masking of token 0"}
 
-NOTES: list[str] = []
 
-
-def build_layer(call: LayerCall | None) -> Any:
+def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
     from seqlint.runtime import layers as rt_layers
 
     if call is None:
@@ -167,16 +203,21 @@ def build_layer(call: LayerCall | None) -> Any:
     for index, value in enumerate(call.args):
         key = names[index] if index < len(names) else f"#{index}"
         try:
-            kwargs[key] = plain(value)
+            kwargs[key] = plain(value, notes)
         except _Unreadable:
             raise RunError(
                 f"{call.class_name} (line {call.loc.line}): argument {key} is not known statically"
             ) from None
     for key, value in call.kwargs.items():
         try:
-            kwargs[key] = plain(value)
+            kwargs[key] = plain(value, notes)
         except _Unreadable:
             if key in _OPTIONAL_ARGS:
+                if notes is not None:
+                    notes.append(
+                        f"{call.class_name} (line {call.loc.line}): {key}= is not known "
+                        "statically; Keras's default is used"
+                    )
                 continue
             raise RunError(
                 f"{call.class_name} (line {call.loc.line}): {key}= is not known statically"
@@ -193,7 +234,8 @@ def build_layer(call: LayerCall | None) -> Any:
     for key, what in _DROPPABLE.items():
         if kwargs.get(key) not in (None, False, 0, 0.0):
             kwargs.pop(key)
-            NOTES.append(f"{call.class_name} (line {call.loc.line}): {what} is not simulated")
+            if notes is not None:
+                notes.append(f"{call.class_name} (line {call.loc.line}): {what} is not simulated")
     try:
         return cls(**kwargs)
     except NotImplementedError as exc:
@@ -202,17 +244,21 @@ def build_layer(call: LayerCall | None) -> Any:
         raise RunError(f"{call.class_name} (line {call.loc.line}): {exc}") from None
 
 
-def runtime_layers(model: ModelIR, start: int) -> list[Any]:
-    out: list[Any] = []
+def runtime_layers(
+    model: ModelIR, start: int, notes: list[str]
+) -> list[tuple[LayerCall, Any, ModelIR]]:
+    """(the call, its runtime layer, the model that holds it) in order; a nested Sequential
+    contributes its layers."""
+    out: list[tuple[LayerCall, Any, ModelIR]] = []
     for entry in model.entries[start:]:
         item = entry.item
         if isinstance(item, LayerCall):
-            out.append(build_layer(item))
+            out.append((item, build_layer(item, notes), model))
         elif isinstance(item, ModelIR):
             from seqlint.infer import declared_input
 
             _, _, inner_start = declared_input(item)
-            out.extend(runtime_layers(item, inner_start))  # a nested Sequential is its layers
+            out.extend(runtime_layers(item, inner_start, notes))
         elif isinstance(item, InputDecl):
             continue
         elif isinstance(item, TensorCall):
@@ -260,7 +306,9 @@ def _instantiate(module: Any, ident: Any) -> Any:
         return ident
     if isinstance(ident, tuple):
         name, args, config = ident
-        cls = getattr(module, name, None)
+        # only the public Keras class names of the runtime's table: a file never reaches
+        # dunders or other attributes of seqlint's modules (``optimizers.__delattr__("Adam")``)
+        cls = module._CLASSES.get(name)
         if cls is None:
             raise RunError(f"{name} is not available in seqlint.runtime")
         try:
@@ -325,152 +373,6 @@ def choose_compile(model: ModelIR, shapes: ModelShapes) -> CompileChoice:
     )
 
 
-# ---- data ----------------------------------------------------------------------------------
-
-
-def _first_embedding_vocab(model: ModelIR) -> int | None:
-    for entry in model.entries:
-        item = entry.item
-        if isinstance(item, InputDecl):
-            continue
-        if isinstance(item, LayerCall) and item.class_name == "Embedding" and item.bound:
-            vocab = item.bound.values.get("input_dim")
-            return vocab if isinstance(vocab, int) else None
-        return None
-    return None
-
-
-def synthetic_data(
-    rt_model: Any,
-    input_shape: tuple[int, ...],
-    choice: CompileChoice,
-    vocab: int | None,
-    rng: numpy.random.Generator,
-    n: int,
-) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """Inputs of the model's shape with targets that carry a learnable signal.
-
-    One label per sample (the usual classifier): each class gets its own input *prototype*
-    (a random pattern, or for token inputs a preferred part of the vocabulary) and samples are
-    noisy copies of it, so any sensible architecture can separate them. Otherwise (regression,
-    per-position outputs) the targets come from a fixed random *teacher*: the same
-    architecture with other weights, learnable by construction.
-    """
-    out_shape = tuple(rt_model.output_shape[1:])
-    kind = choice.loss_kind
-    k = out_shape[-1] if out_shape else 1
-    per_sample = len(out_shape) == 1
-    if per_sample and kind in ("categorical", "sparse", "binary"):
-        n_classes = 2 if kind == "binary" else max(int(k), 2)
-        labels = numpy.arange(n) % n_classes
-        rng.shuffle(labels)
-        x = _prototype_inputs(input_shape, labels, n_classes, vocab, rng, rt_model.dtype)
-        if kind == "sparse":
-            return x, labels
-        if kind == "categorical":
-            return x, numpy.eye(n_classes, dtype=rt_model.dtype)[labels]
-        y = labels.astype(rt_model.dtype).reshape(n, 1)
-        return x, numpy.repeat(y, k, axis=1) if k > 1 else y
-    if vocab is not None:
-        x = rng.integers(1, vocab, size=(n, *input_shape))  # 0 is the usual padding id
-    else:
-        x = rng.normal(size=(n, *input_shape)).astype(rt_model.dtype)
-    student = [w.copy() for w in rt_model.get_weights()]
-    teacher = []
-    for w in student:
-        if w.ndim >= 1 and w.size > 1 and numpy.issubdtype(w.dtype, numpy.floating):
-            scale = float(numpy.std(w)) or 0.1
-            teacher.append(rng.normal(scale=scale * 1.5, size=w.shape).astype(w.dtype))
-        else:
-            teacher.append(w)
-    rt_model.set_weights(teacher)
-    out = numpy.asarray(rt_model.predict(x, verbose=0), dtype=numpy.float64)
-    rt_model.set_weights(student)
-    if kind in ("categorical", "sparse"):
-        scores = numpy.log(numpy.clip(out, 1e-12, None)) if not choice.from_logits else out
-        scores = scores - scores.reshape(-1, k).mean(axis=0)  # balance the classes
-        labels = scores.argmax(axis=-1)
-        if kind == "sparse":
-            return x, labels
-        return x, numpy.eye(k, dtype=rt_model.dtype)[labels]
-    if kind == "binary":
-        return x, (out > numpy.median(out)).astype(rt_model.dtype)
-    centred = out - out.mean(axis=0)
-    return x, (centred / (centred.std() or 1.0)).astype(rt_model.dtype)
-
-
-def _prototype_inputs(
-    input_shape: tuple[int, ...],
-    labels: numpy.ndarray,
-    n_classes: int,
-    vocab: int | None,
-    rng: numpy.random.Generator,
-    dtype: Any,
-) -> numpy.ndarray:
-    n = len(labels)
-    if vocab is not None:
-        # each class draws most of its tokens from its own slice of the vocabulary
-        width = max(1, (vocab - 1) // n_classes)
-        own = 1 + labels.reshape(n, *([1] * len(input_shape))) * width
-        tokens = own + rng.integers(0, width, size=(n, *input_shape))
-        noise = rng.integers(1, vocab, size=(n, *input_shape))
-        keep = rng.random((n, *input_shape)) < 0.7
-        return numpy.where(keep, numpy.minimum(tokens, vocab - 1), noise)
-    # a random pattern per class, plus a per-class offset that survives global pooling
-    prototypes = rng.normal(size=(n_classes, *input_shape))
-    prototypes += rng.normal(size=(n_classes,) + (1,) * len(input_shape))
-    x = prototypes[labels] + 0.5 * rng.normal(size=(n, *input_shape))
-    return x.astype(dtype)
-
-
-def _synthetic_size(
-    rt: Any,
-    input_shape: tuple[int, ...],
-    vocab: int | None,
-    rng: numpy.random.Generator,
-    options: RunOptions,
-) -> int:
-    batch = options.batch_size or 32
-    probe = (
-        rng.integers(1, vocab, size=(batch, *input_shape))
-        if vocab is not None
-        else rng.normal(size=(batch, *input_shape)).astype(options.dtype)
-    )
-    rt.predict(probe, batch_size=batch, verbose=0)  # warm-up
-    start = time.perf_counter()
-    rt.predict(probe, batch_size=batch, verbose=0)
-    step = 3.0 * max(time.perf_counter() - start, 1e-5)  # a training step ~ 3 forward passes
-    steps = options.time_budget * FIT_SHARE / step
-    return int(min(256, max(64, steps * batch / 12)))
-
-
-FIT_SHARE = 0.6  # of the time budget; the small-batch overfit gets OVERFIT_SHARE
-OVERFIT_SHARE = 0.25
-
-
-def trivial_loss(choice: CompileChoice, y: numpy.ndarray) -> float | None:
-    """The loss of the best constant prediction: what learning must beat."""
-    if choice.loss_kind == "sparse":
-        counts = numpy.bincount(y.reshape(-1).astype(int))
-        p = counts[counts > 0] / counts.sum()
-        return float(-(p * numpy.log(p)).sum())
-    if choice.loss_kind == "categorical":
-        p = y.reshape(-1, y.shape[-1]).mean(axis=0)
-        p = p[p > 0]
-        return float(-(p * numpy.log(p)).sum())
-    if choice.loss_kind == "binary":
-        p = float(y.mean())
-        if p in (0.0, 1.0):
-            return 0.0
-        return float(-(p * math.log(p) + (1 - p) * math.log(1 - p)))
-    name = choice.loss if isinstance(choice.loss, str) else type(choice.loss).__name__
-    if name.lower() in ("mse", "mean_squared_error", "meansquarederror"):
-        return float(((y - y.mean(axis=0)) ** 2).mean())
-    if name.lower() in ("mae", "mean_absolute_error", "meanabsoluteerror"):
-        return float(numpy.abs(y - numpy.median(y, axis=0)).mean())
-    return None
-
-
 # ---- the run -------------------------------------------------------------------------------
 
 
@@ -487,7 +389,11 @@ class RunOptions:
     dtype: str = "float32"
     seed: int = 0
     verbose: int = 1
-    time_budget: float = 12.0  # seconds of training before the verdict is drawn
+    time_budget: float = 60.0  # seconds of training; past it the verdict is inconclusive
+    memory_limit: float | None = None  # bytes; None: half the machine's RAM
+    # called with each section of the text report as soon as it is known (summary, forward
+    # pass, data) so that the epochs' progress comes after them
+    echo: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -503,6 +409,16 @@ class RunResult:
     summary: str = ""
     forward_shape: tuple[int, ...] | None = None
     notes: list[str] = field(default_factory=list)
+    inconclusive: str | None = None  # why the run could not decide (exit 3)
+    model: Any = None  # the trained runtime model, for --save-weights / --plot
+
+    @property
+    def verdict(self) -> str | None:
+        if self.inconclusive is not None:
+            return "inconclusive"
+        if self.learns is None:
+            return None
+        return "learns" if self.learns else "does not learn"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -513,10 +429,8 @@ class RunResult:
             "forward_output_shape": list(self.forward_shape) if self.forward_shape else None,
             "history": self.history,
             "checks": self.checks,
-            "verdict": None
-            if self.learns is None
-            else ("learns" if self.learns else "does not learn"),
-            "reasons": self.reasons,
+            "verdict": self.verdict,
+            "reasons": [self.inconclusive] if self.inconclusive else self.reasons,
             "notes": self.notes,
         }
 
@@ -539,7 +453,13 @@ def resolve_input_shape(
     )
 
 
-def load_data(path: str, input_shape: tuple[int, ...]) -> dict[str, numpy.ndarray]:
+def load_data(
+    path: str, input_shape: tuple[int, ...], limit: float = math.inf
+) -> dict[str, numpy.ndarray]:
+    """The arrays of an ``.npz``, after checking its members' uncompressed sizes against
+    ``limit`` bytes (a small zip can expand to gigabytes)."""
+    import zipfile
+
     try:
         with open(path, "rb") as fh:
             magic = fh.read(4)
@@ -547,6 +467,17 @@ def load_data(path: str, input_shape: tuple[int, ...]) -> dict[str, numpy.ndarra
         raise RunError(f"{path}: cannot read ({exc.strerror or exc})", usage=True) from None
     if magic != b"PK\x03\x04":  # an .npz is a zip archive
         raise RunError(f"{path}: not a valid .npz file (save it with numpy.savez)", usage=True)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise RunError(f"{path}: not a valid .npz file ({exc})", usage=True) from None
+    if expanded > limit:
+        raise RunError(
+            f"{path}: expands to {_gb(expanded)}, over the memory limit of {_gb(limit)} "
+            "(raise it with --memory-limit GB)",
+            usage=True,
+        )
     try:
         with numpy.load(path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
@@ -584,10 +515,12 @@ def load_data(path: str, input_shape: tuple[int, ...]) -> dict[str, numpy.ndarra
             )
         if len(x) != len(y):
             raise RunError(f"{path}: {xk} has {len(x)} samples but {yk} has {len(y)}", usage=True)
+        if len(x) == 0:
+            raise RunError(f"{path}: {xk} has no samples", usage=True)
     return arrays
 
 
-def gradient_check(rt_model: Any, x: numpy.ndarray, y: numpy.ndarray) -> str | None:
+def gradient_check(rt_model: Any, x: numpy.ndarray, y: numpy.ndarray) -> Any:
     """The first trainable layer whose weights get an all-zero gradient on a batch, if any."""
     weights = rt_model.get_weights()
     rt_model.train_on_batch(x, y)
@@ -600,7 +533,7 @@ def gradient_check(rt_model: Any, x: numpy.ndarray, y: numpy.ndarray) -> str | N
             0.0 if v.grad is None else float(numpy.abs(_dense(v.grad)).sum()) for v in variables
         ]
         if all(n == 0.0 for n in norms):
-            dead = layer.name
+            dead = layer
             break
     rt_model.set_weights(weights)
     return dead
@@ -631,45 +564,150 @@ def _fresh_loss(choice: CompileChoice) -> Any:
     return loss.__class__.from_config(loss.get_config()) if hasattr(loss, "from_config") else loss
 
 
-class _TimeBudget:
-    """Stops ``fit`` once the time budget is spent (the verdict uses what was reached)."""
+def memory_limit(options: RunOptions) -> float:
+    """The bytes a run may use: ``--memory-limit``, else half the machine's RAM."""
+    if options.memory_limit is not None:
+        return options.memory_limit
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        total = 8 * 2**30
+    return total / 2
 
-    def __init__(self, seconds: float) -> None:
-        from seqlint.runtime.callbacks import Callback
 
-        budget = seconds
+def estimate_memory(layers: list[Any], input_shape: tuple[int, ...], batch: int, itemsize: int):
+    """(bytes, what) for weights, their gradients and two optimizer slots, plus one batch of
+    activations and their gradients; None when a shape cannot be computed up front."""
+    shape: tuple[Any, ...] = (None, *input_shape)
+    params = 0
+    activations = math.prod(input_shape)
+    for layer in layers:
+        try:
+            counted = layer.definition.count_params(layer.args, shape)
+            shape = tuple(layer.compute_output_shape(shape))
+        except Exception:  # noqa: BLE001 - the build reports the real error
+            return None
+        params += sum(c for c in counted if c)
+        activations += math.prod(d for d in shape[1:] if d is not None)
+    weight_bytes = 4 * params * itemsize
+    activation_bytes = 2 * batch * activations * itemsize
+    return weight_bytes + activation_bytes, (
+        f"{params:,} parameters (with gradients and optimizer slots {_gb(weight_bytes)}) and "
+        f"activations of a batch of {batch} ({_gb(activation_bytes)})"
+    )
 
-        class Stop(Callback):
-            def on_train_begin(self, logs: Any = None) -> None:
-                self.start = time.perf_counter()
 
-            def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-                if time.perf_counter() - self.start > budget:
-                    self.model.stop_training = True
+def _gb(n: float) -> str:
+    return f"{n / 2**30:.3g} GB" if n >= 2**30 else f"{n / 2**20:.3g} MB"
 
-        self.callback = Stop()
+
+def check_memory(
+    layers: list[Any], input_shape: tuple[int, ...], options: RunOptions, samples: int
+) -> None:
+    itemsize = numpy.dtype(options.dtype).itemsize
+    limit = memory_limit(options)
+    data_bytes = samples * math.prod(input_shape) * itemsize
+    if data_bytes > limit:
+        raise RunError(
+            f"{samples} samples of shape {input_shape} need {_gb(data_bytes)}, over the memory "
+            f"limit of {_gb(limit)} (raise it with --memory-limit GB)",
+            usage=True,
+        )
+    batch = min(options.batch_size or 32, samples)  # a batch never exceeds the data
+    found = estimate_memory(layers, input_shape, batch, itemsize)
+    if found is not None and found[0] + data_bytes > limit:
+        raise RunError(
+            f"the run would need about {_gb(found[0] + data_bytes)}: {found[1]}; that is over "
+            f"the memory limit of {_gb(limit)} (raise it with --memory-limit GB, or use a "
+            "smaller --batch-size / --input-shape)",
+            usage=True,
+        )
+
+
+def apply_trainable(
+    built: list[tuple[LayerCall, Any, ModelIR]], top: ModelIR, rt: Any
+) -> list[str]:
+    """Freeze what the file freezes before its compile(): ``layer.trainable = False``
+    (also through ``model.layers`` loops), ``base.trainable = False`` on a nested model, and
+    the ``trainable=`` argument. Returns notes on settings the run cannot follow."""
+    notes: list[str] = []
+    compile_call = top.compile_call
+    before = compile_call.loc.line if compile_call is not None else math.inf
+    frozen_models: dict[int, Any] = {}
+    for model in {id(m): m for _, _, m in built}.values():
+        for call in model.calls_named("trainable="):
+            value = call.args[0] if call.args else UNKNOWN
+            if call.loc.line > before:
+                notes.append(
+                    f"line {call.loc.line}: trainable is set after compile() and Keras only "
+                    "uses it once compile() runs again"
+                )
+            elif call.uncertain or not isinstance(value, bool):
+                notes.append(f"line {call.loc.line}: trainable = ... is not followed")
+            else:
+                frozen_models[id(model)] = value
+    for call in top.calls_named("trainable="):
+        value = call.args[0] if call.args else UNKNOWN
+        if not call.uncertain and isinstance(value, bool) and call.loc.line < before:
+            rt.trainable = value
+    for call, layer, model in built:
+        if model is not top and id(model) in frozen_models:
+            layer.trainable = frozen_models[id(model)]
+        for value, loc, uncertain in call.trainable_sets:
+            if uncertain or not isinstance(value, bool):
+                notes.append(f"line {loc.line}: {call.class_name}.trainable = ... is not followed")
+            elif loc.line > before:
+                notes.append(
+                    f"line {loc.line}: {call.class_name}.trainable is set after compile() "
+                    "and Keras only uses it once compile() runs again"
+                )
+            else:
+                layer.trainable = value
+    return notes
+
+
+def frozen_lines(built: list[tuple[LayerCall, Any, ModelIR]], top: ModelIR) -> list[int]:
+    lines = [
+        loc.line for call, _, _ in built for value, loc, _ in call.trainable_sets if value is False
+    ]
+    lines += [c.loc.line for _, _, m in built for c in m.calls_named("trainable=")]
+    lines += [c.loc.line for c in top.calls_named("trainable=")]
+    lines += [call.loc.line for call, _, _ in built if call.kwargs.get("trainable") is False]
+    return sorted(set(lines))
 
 
 def run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     """Build the chosen model in the runtime, run a forward pass and, with ``train``, the
-    learning checks. Raises :class:`RunError` when the model cannot be built or run."""
+    experiment on the file's task. Raises :class:`RunError` when it cannot be built or run."""
     try:
         return _run_model(analysis, options)
     except NotImplementedError as exc:
         raise RunError(f"seqlint.runtime cannot run this model: {exc}") from None
+    except MemoryError:
+        raise RunError(
+            "out of memory: lower --batch-size or --input-shape, or raise --memory-limit",
+            usage=True,
+        ) from None
+
+
+def _echo(options: RunOptions, text: str) -> None:
+    if options.echo is not None:
+        options.echo(text)
 
 
 def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     from seqlint.runtime import Input, Sequential, set_random_seed
 
-    NOTES.clear()
+    notes: list[str] = []
     model, shapes = select_model(analysis, options.model)
     input_shape = resolve_input_shape(model, shapes, options.input_shape)
     set_random_seed(options.seed)
     rng = numpy.random.default_rng(options.seed)
-    layers = runtime_layers(model, shapes.start)
-    if not layers:
+    built = runtime_layers(model, shapes.start, notes)
+    if not built:
         raise RunError("the model has no layers")
+    layers = [layer for _, layer, _ in built]
+    check_memory(layers, input_shape, options, 2 if not options.train else N_TRAIN + N_VAL)
     try:
         rt = Sequential(
             [Input(shape=input_shape), *layers], dtype=options.dtype, device=options.device
@@ -678,15 +716,13 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         raise RunError(f"the model cannot be built on input {input_shape}: {exc}") from None
     except RuntimeError as exc:  # e.g. CuPy missing for --device gpu
         raise RunError(str(exc), usage=True) from None
-    import contextlib
-    import io
-
+    notes += apply_trainable(built, model, rt)
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         rt.summary()
-    vocab = _first_embedding_vocab(model)
+    vocab = embedding_vocab(model)
     probe = (
-        rng.integers(0, vocab, size=(2, *input_shape))
+        rng.integers(1, vocab, size=(2, *input_shape))
         if vocab is not None
         else rng.normal(size=(2, *input_shape)).astype(options.dtype)
     )
@@ -701,9 +737,13 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         data_source="",
         summary=buffer.getvalue(),
         forward_shape=tuple(out.shape),
-        notes=list(NOTES),
+        notes=notes,
     )
-    if options.data and any("token 0" in n for n in NOTES):
+    _echo(options, result.summary)
+    _echo(options, f"Forward pass: {list(result.input_shape)} -> {list(result.forward_shape)}\n")
+    for note in notes:
+        _echo(options, f"Note: {note}\n")
+    if options.data and any("token 0" in n for n in notes):
         raise RunError(
             "mask_zero=True is not supported with --data (seqlint.runtime has no masking)",
             usage=True,
@@ -716,26 +756,49 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         return result
     choice = choose_compile(model, shapes)
     result.compile_reason = choice.reason
-    # data
+    output_shape = tuple(rt.output_shape)
+    task = read_task(model, input_shape, output_shape, choice.loss_kind, options.batch_size)
     if options.data:
-        arrays = load_data(options.data, input_shape)
+        arrays = load_data(options.data, input_shape, memory_limit(options))
         x, y = arrays["x"], arrays["y"]
-        validation = (arrays["x_val"], arrays["y_val"]) if "x_val" in arrays else None
-        result.data_source = options.data
-        prototypes = True  # real labels: accuracy must beat the majority class too
+        if "x_val" in arrays:
+            xv, yv = arrays["x_val"], arrays["y_val"]
+        else:  # hold out the last fifth to judge learning on samples it did not train on
+            cut = max(1, len(x) * 4 // 5)
+            x, y, xv, yv = (
+                x[:cut],
+                y[:cut],
+                x[cut:] if cut < len(x) else x,
+                y[cut:] if cut < len(y) else y,
+            )
+        task.n_train, task.n_val = len(x), len(xv)
+        task.batch_size = min(options.batch_size or 32, len(x))
+        task.per_step = len(output_shape) > 2
+        result.data_source = f"{options.data}: {len(x)} training and {len(xv)} held-out samples"
     else:
-        # few samples, many steps: what is checked is that the model can fit a learnable
-        # signal in seconds, not that it generalises; slow models get fewer samples so that
-        # they still see each one a dozen times within the budget
-        n = _synthetic_size(rt, input_shape, vocab, rng, options)
-        x, y = synthetic_data(rt, input_shape, choice, vocab, rng, n)
-        validation = None
-        out_rank = len(rt.output_shape) if rt.output_shape is not None else 0
-        prototypes = out_rank == 2 and choice.loss_kind != "regression"
-        how = "class prototypes plus noise" if prototypes else "a random teacher network"
-        result.data_source = f"synthetic: {n} samples, targets from {how}"
-    batch_size = options.batch_size or 32
-    # 1. every trainable layer gets a gradient
+        x, y, xv, yv = synthesize(task, output_shape, rng, options.dtype)
+        if choice.loss_kind in ("sparse", "categorical", "binary"):
+            how = f"{task.n_classes} classes, one input prototype per class plus noise"
+        elif task.autoencoder:
+            how = "the inputs themselves (fit(x, x))"
+        else:
+            how = "a smooth random function of latent factors that shape the inputs"
+        per = "per position" if task.per_step and not task.autoencoder else "per sample"
+        result.data_source = (
+            f"synthetic, {task.n_train} training + {task.n_val} held-out samples of "
+            f"{list((None, *input_shape))}; targets {per}: {how}"
+        )
+        if task.sources:
+            result.data_source += f" ({'; '.join(task.sources)})"
+    _echo(options, f"Compile: {result.compile_reason}\nData: {result.data_source}\n")
+    max_epochs = options.epochs or MAX_EPOCHS
+    result.checks["max_epochs"] = max_epochs
+    result.checks["batch_size"] = task.batch_size
+    causes = precheck(model, built, rt, task, output_shape, x, vocab)
+    if causes:
+        result.learns = False
+        result.reasons.extend(causes)
+        return result
     rt.compile(
         optimizer=_make_optimizer(choice, options.learning_rate),
         loss=_fresh_loss(choice),
@@ -743,121 +806,162 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     )
     initial_weights = rt.get_weights()
     try:
-        dead = gradient_check(rt, x[:batch_size], y[:batch_size])
+        with numpy.errstate(all="ignore"):
+            dead = gradient_check(rt, x[: task.batch_size], y[: task.batch_size])
+            rt.set_weights(initial_weights)
+            initial_loss = _loss_of(rt.evaluate(x, y, batch_size=task.batch_size, verbose=0))
+            silent = not numpy.any(rt.predict(x, batch_size=task.batch_size, verbose=0))
     except (ValueError, TypeError) as exc:
         raise RunError(f"the data does not fit the model and loss: {exc}") from None
     result.checks["all_layers_get_gradient"] = dead is None
-    if dead is not None:
-        result.reasons.append(f"layer {dead} received no gradient")
-    # 2. training
-    rt.set_weights(initial_weights)
+    if dead is not None:  # named by the file's line: runtime names count up per process
+        call = next((c for c, layer, _ in built if layer is dead), None)
+        dead = f"{dead.class_name}" + (f" (line {call.loc.line})" if call is not None else "")
+    result.checks["initial_loss"] = initial_loss
     rt.compile(
         optimizer=_make_optimizer(choice, options.learning_rate),
         loss=_fresh_loss(choice),
         metrics=list(choice.metrics),
     )
-    initial_loss = _loss_of(rt.evaluate(x, y, batch_size=batch_size, verbose=0))
-    # without --epochs, train until the time budget is spent (at most 200 epochs)
-    epochs = options.epochs or 200
-    history = rt.fit(
-        x,
-        y,
-        batch_size=batch_size,
-        epochs=epochs,
-        verbose=options.verbose,
-        validation_data=validation,
-        shuffle=True,
-        callbacks=[] if options.epochs else [_TimeBudget(options.time_budget * FIT_SHARE).callback],
-    )
-    result.history = {k: [float(v) for v in vs] for k, vs in history.history.items()}
-    losses = result.history.get("loss", [])
-    bad_epoch = next((i for i, v in enumerate(losses) if not math.isfinite(v)), None)
-    final_loss = _loss_of(rt.evaluate(x, y, batch_size=batch_size, verbose=0))
-    baseline = trivial_loss(choice, y)
-    trained_weights = rt.get_weights()
-    result.checks.update(
-        {
-            "initial_loss": initial_loss,
-            "final_loss": final_loss,
-            "trivial_loss": baseline,
-            "epochs": len(losses),
-        }
-    )
-    if bad_epoch is not None:
-        result.reasons.append(f"NaN in epoch {bad_epoch + 1}")
-    elif not math.isfinite(final_loss):
-        result.reasons.append("the loss is NaN/Inf after training")
-    else:
-        # thresholds are lenient on purpose: a model that cannot learn stays flat (or sits
-        # at the majority class); a slow learner must not be called broken
-        fell = final_loss <= 0.85 * initial_loss
-        beats = baseline is None or baseline <= 0 or final_loss < 0.95 * baseline
-        result.checks["loss_fell"] = fell
-        result.checks["beats_trivial_prediction"] = beats
-        if not fell:
-            result.reasons.append(
-                f"loss did not fall: {initial_loss:.4g} -> {final_loss:.4g} "
-                f"over {len(losses)} epochs"
+    try:
+        with numpy.errstate(all="ignore"):  # NaN and overflow are findings, not warnings
+            outcome = train(
+                rt,
+                task,
+                (x, y, xv, yv),
+                choice.from_logits,
+                max_epochs,
+                options.time_budget,
+                options.verbose,
+                early_stop=options.epochs is None,  # --epochs N trains N epochs
             )
-        elif not beats:
-            result.reasons.append(
-                f"loss {final_loss:.4g} is not below the trivial prediction's {baseline:.4g}"
+    except (ValueError, TypeError) as exc:
+        raise RunError(f"the data does not fit the model and loss: {exc}") from None
+    result.history = outcome.history
+    result.checks.update(outcome.checks)
+    losses = outcome.history.get("loss", [])
+    final = losses[-1] if losses else initial_loss
+    result.checks["final_loss"] = final
+    result.model = rt
+    if outcome.inconclusive is not None:
+        result.inconclusive = outcome.inconclusive
+        return result
+    result.learns = outcome.learns
+    if dead is not None and outcome.learns:
+        result.notes.append(f"{dead} received no gradient on the first batch")
+    if not outcome.learns:
+        result.reasons.extend(
+            diagnose(shapes, choice, outcome, initial_loss, final, dead, yv, options, silent)
+        )
+        if task.labels_shuffled and not options.data:
+            result.reasons.insert(
+                0,
+                "the file shuffles its inputs or its labels alone (np.random.shuffle / "
+                "permutation), so the labels no longer belong to the inputs",
             )
-    accuracy = _accuracy_check(result.history, choice, y) if prototypes else None
-    if accuracy is not None:
-        result.reasons.append(accuracy)
-    # 3. overfitting a small batch: a question about the architecture and the loss, so it
-    # uses Adam at 1e-3 whatever the file's optimizer (a tiny learning rate says nothing here)
-    from seqlint.runtime.optimizers import Adam
-
-    rt.set_weights(initial_weights)
-    rt.compile(optimizer=Adam(learning_rate=1e-3), loss=_fresh_loss(choice), metrics=[])
-    small_x, small_y = x[:16], y[:16]
-    first = _loss_of(rt.evaluate(small_x, small_y, verbose=0))
-    deadline = time.perf_counter() + options.time_budget * OVERFIT_SHARE
-    last = first
-    for step in range(1000):
-        last = _loss_of(rt.train_on_batch(small_x, small_y))
-        if not math.isfinite(last) or last <= 0.05 * first:
-            break
-        if step >= 30 and time.perf_counter() > deadline:
-            break  # 30 steps are always taken, so a slow machine gets the same verdict
-    last = _loss_of(rt.evaluate(small_x, small_y, verbose=0))
-    overfits = math.isfinite(last) and last <= 0.8 * first
-    result.checks["overfits_small_batch"] = overfits
-    result.checks["small_batch_loss"] = [first, last]
-    if not overfits and not result.reasons:
-        result.reasons.append(f"cannot overfit 16 samples: loss {first:.4g} -> {last:.4g}")
-    rt.set_weights(trained_weights)
-    result.learns = not result.reasons
-    result._model = rt  # type: ignore[attr-defined]  # for --save-weights / --plot
     return result
 
 
-def _accuracy_check(
-    history: dict[str, list[float]], choice: CompileChoice, y: numpy.ndarray
-) -> str | None:
-    """A falling loss is not enough when predictions stay constant (softmax over one unit
-    still lowers the fused loss): the accuracy must beat always answering the majority class."""
-    key = next((k for k in history if k.endswith("accuracy") and not k.startswith("val_")), None)
-    if (
-        key is None
-        or not history[key]
-        or choice.loss_kind not in ("sparse", "categorical", "binary")
-    ):
-        return None
-    if choice.loss_kind == "categorical":
-        labels = y.reshape(-1, y.shape[-1]).argmax(axis=-1)
-    else:
-        labels = numpy.rint(y.reshape(-1)).astype(int)
-    majority = float(numpy.bincount(labels).max() / labels.size)
-    final = history[key][-1]
-    if final < majority + 0.2 * (1.0 - majority) - 1e-9:
-        return (
-            f"{key} {final:.3f} is no better than always predicting the majority class "
-            f"({majority:.3f})"
+def precheck(
+    model: ModelIR,
+    built: list[tuple[LayerCall, Any, ModelIR]],
+    rt: Any,
+    task: Task,
+    output_shape: tuple[Any, ...],
+    x: numpy.ndarray,
+    vocab: int | None,
+) -> list[str]:
+    """Causes that are certain before any training: nothing to train, ids past the
+    vocabulary, one prediction per position against one label per sample."""
+    causes: list[str] = []
+    if not rt.trainable_weights and rt.weights:
+        lines = frozen_lines(built, model)
+        where = f" (line {', '.join(map(str, lines))})" if lines else ""
+        causes.append(f"every layer is frozen{where}: training changes nothing")
+    if vocab is not None and x.size and numpy.issubdtype(x.dtype, numpy.integer):
+        top = int(x.max())
+        if top >= vocab:
+            causes.append(f"token id {top} >= Embedding input_dim {vocab}: Keras fails on it")
+    if task.labels_per_sample and len(output_shape) > 2 and not task.autoencoder:
+        kind = "token" if task.tokens else "time step" if len(output_shape) == 3 else "position"
+        fit = model.fit_call
+        where = f" (line {fit.loc.line})" if fit is not None else ""
+        causes.append(
+            f"the output has one prediction per {kind} {format_shape(output_shape)} but the "
+            f"labels are one per sample{where}"
         )
-    return None
+    return causes
+
+
+def diagnose(
+    shapes: ModelShapes,
+    choice: CompileChoice,
+    outcome: Outcome,
+    initial: float,
+    final: float,
+    dead: str | None,
+    yv: numpy.ndarray,
+    options: RunOptions,
+    silent: bool = False,
+) -> list[str]:
+    """Why a model that trained did not learn, most specific cause first. ``silent``: the
+    untrained model outputs 0 for every training sample."""
+    causes: list[str] = []
+    epochs = outcome.checks.get("epochs", 0)
+    nan = outcome.checks.get("nan_epoch")
+    lr = _learning_rate(choice, options)
+    if nan is not None:
+        causes.append(
+            f"the loss became NaN in epoch {nan}"
+            + (f" (learning rate {lr:g})" if lr is not None else "")
+        )
+        return causes
+    losses = outcome.history.get("loss", [])
+    peak = max(losses, default=initial)
+    if math.isfinite(initial) and peak > 10 * max(initial, 1e-12):
+        at = losses.index(peak) + 1
+        causes.append(
+            f"the loss exploded: {initial:.4g} -> {peak:.4g} in epoch {at}"
+            + (f" (learning rate {lr:g})" if lr is not None else "")
+        )
+    found = output_activation(shapes)
+    units = shapes.output_shape[-1] if shapes.output_shape else None
+    if found is not None:  # the head itself cannot produce the targets
+        cause = output_range_cause(found[0], units, yv)
+        if cause is not None and choice.loss_kind not in ("sparse", "categorical"):
+            causes.append(cause)
+        elif found[0] == "softmax" and units == 1:
+            causes.append("a softmax over a single unit always outputs 1.0")
+    if silent and found is not None and found[0] in ("relu", "relu6"):
+        causes.append(
+            "the ReLU output is 0 for every sample from the start (dead at initialisation), "
+            "so no gradient reaches any layer; a linear output avoids it (with this --seed "
+            f"{options.seed}; others may train)"
+        )
+    elif dead is not None:
+        causes.append(f"{dead} never receives a gradient")
+    if math.isfinite(initial) and abs(final - initial) <= 0.01 * max(abs(initial), 1e-12):
+        causes.append(
+            f"the loss did not change: {initial:.4g} -> {final:.4g} in {epochs} epochs"
+            + (f" (learning rate {lr:g})" if lr is not None and lr < 1e-4 else "")
+        )
+    held = outcome.checks.get("held_out")
+    score = None
+    if held is not None:
+        score = Score(held["value"], held["goal"], held["chance"], held["metric"])
+    causes.append(describe_failure(score, epochs))
+    return causes
+
+
+def _learning_rate(choice: CompileChoice, options: RunOptions) -> float | None:
+    if options.learning_rate is not None:
+        return options.learning_rate
+    opt = choice.optimizer
+    rate = getattr(opt, "learning_rate", None)
+    try:
+        return float(rate) if rate is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _loss_of(value: Any) -> float:

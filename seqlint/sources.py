@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from seqlint.diagnostics import Span
+from seqlint.files import NotRegularFile, read_regular_file
 
 
 class SourceError(Exception):
@@ -138,8 +139,9 @@ def read_source(path: str | os.PathLike[str]) -> SourceFile:
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The raw bytes of a file; :class:`SourceError` (one line) when it cannot be read."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return read_regular_file(path)
+    except NotRegularFile as e:
+        raise SourceError(e.strerror or "not a regular file") from None
     except IsADirectoryError:
         raise SourceError("is a directory, not a file") from None
     except OSError as e:
@@ -278,6 +280,9 @@ def notebook_from_bytes(path: str, data: bytes) -> SourceFile:
     return notebook_from_json(path, text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def notebook_from_json(path: str, text: str) -> SourceFile:
     """Turn notebook JSON (nbformat 4, or 3) into a :class:`SourceFile` of its Python cells."""
     if text.startswith("\ufeff"):
@@ -288,6 +293,8 @@ def notebook_from_json(path: str, text: str) -> SourceFile:
         raise SourceError(f"invalid notebook JSON: {e.msg}", e.lineno, e.colno) from None
     except RecursionError:
         raise SourceError("invalid notebook JSON: nested too deeply") from None
+    except ValueError as e:  # an integer over Python's digit limit, as Jupyter's loader says
+        raise SourceError(f"invalid notebook JSON: {str(e).split(';')[0]}") from None
     if not isinstance(nb, dict):
         raise SourceError("not a Jupyter notebook: the JSON is not an object")
     cells = _notebook_cells(nb)
@@ -307,6 +314,10 @@ def notebook_from_json(path: str, text: str) -> SourceFile:
             continue
         key = "source" if "source" in cell else "input"
         source = _cell_source(cell.get(key), number)
+        surrogate = _SURROGATE.search(source)
+        if surrogate is not None:  # "\ud800" in the JSON: no Python (or UTF-8) can hold it
+            code = f"U+{ord(surrogate.group()):04X}"
+            raise SourceError(f"cell {number} holds a lone surrogate {code}, which is not text")
         source = source.replace("\r\n", "\n").replace("\r", "\n")
         cell_lines, removed = leading_indent(source.split("\n"))
         for i, prefix in removed.items():

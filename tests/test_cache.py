@@ -247,3 +247,77 @@ def test_keys_separate_what_matters(tmp_path: Path) -> None:
     assert base != cache.key(b"x = 1\n", "a.ipynb", {"SEQ101", "SEQ102"})
     assert base != cache.key(b"x = 1\n", "a.py", {"SEQ101"})
     assert base != Cache(tmp_path, fingerprint="other").key(b"x = 1\n", "a.py", {"SEQ101"})
+
+
+def _tamper(entry: Path, change: object) -> None:
+    data = json.loads(entry.read_text())
+    change(data["diagnostics"][0])  # type: ignore[operator]
+    entry.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["span"].update(line="13"),  # a string where a number belongs
+        lambda d: d["span"].update(line=True),
+        lambda d: d["span"].update(line=-4),
+        lambda d: d["span"].update(end_line=1),  # ends before it starts
+        lambda d: d.update(severity="fatal"),
+        lambda d: d.update(message=None),
+        lambda d: d.update(trace=[{"$tuple": ["Dense"]}]),
+        lambda d: d.update(fix={"$type": "Fix", "message": "m", "edits": 5, "safe": True}),
+    ],
+)
+def test_malformed_entries_are_recomputed(
+    project: Path, analysed: list[str], change: object
+) -> None:
+    """An entry of the right layout but wrong values (types, spans) is not used: the file
+    is analysed again and the report is the same, instead of an internal error."""
+    target = project / "fixtures" / "buggy" / "conv_without_flatten.py"
+    first = run("--output-format", "full", str(target))
+    (entry,) = entries(project)
+    _tamper(entry, change)
+    analysed.clear()
+    second = run("--output-format", "full", str(target))
+    assert (second.exit_code, second.stdout, second.stderr) == (
+        first.exit_code,
+        first.stdout,
+        first.stderr,
+    )
+    assert analysed == ["conv_without_flatten.py"]
+
+
+def test_a_dangling_gitignore_link_creates_nothing_outside(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "pwned"
+    (project / CACHE_DIR_NAME).mkdir()
+    (project / CACHE_DIR_NAME / ".gitignore").symlink_to(outside)
+    (project / CACHE_DIR_NAME / "CACHEDIR.TAG").symlink_to(outside.with_name("tag"))
+    result = run("--output-format", "concise", "fixtures")
+    assert result.exit_code == 1 and result.stderr == ""
+    assert not outside.exists() and not outside.with_name("tag").exists()
+    assert entries(project)  # the cache itself still works
+
+
+def test_a_cache_directory_that_is_a_link_is_not_used(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, analysed: list[str]
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (project / CACHE_DIR_NAME).symlink_to(elsewhere, target_is_directory=True)
+    first = run("--output-format", "concise", "fixtures")
+    assert list(elsewhere.iterdir()) == []
+    analysed.clear()
+    assert run("--output-format", "concise", "fixtures").stdout == first.stdout
+    assert len(analysed) == N_MODELS  # nothing was cached, so everything is analysed again
+
+
+def test_an_entry_that_links_to_a_device_is_not_read(project: Path, analysed: list[str]) -> None:
+    target = project / "fixtures" / "buggy" / "conv_without_flatten.py"
+    first = run("--output-format", "concise", str(target))
+    (entry,) = entries(project)
+    entry.unlink()
+    entry.symlink_to("/dev/zero" if os.path.exists("/dev/zero") else os.devnull)
+    analysed.clear()
+    assert run("--output-format", "concise", str(target)).stdout == first.stdout
+    assert analysed == ["conv_without_flatten.py"]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import builtins
 import json
 import os
 import shutil
@@ -331,14 +330,14 @@ def test_unreadable_file_is_a_finding_not_a_crash(
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "locked.py", BUGGY_PY)
     write(tmp_path, "model.py", BUGGY_PY)
-    real_open = builtins.open
+    real_read = seqlint.sources.read_regular_file
 
-    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+    def fake_read(file: Any) -> bytes:
         if os.path.basename(os.fspath(file)) == "locked.py":
             raise PermissionError(13, "Permission denied", file)
-        return real_open(file, *args, **kwargs)
+        return real_read(file)
 
-    monkeypatch.setattr(seqlint.sources, "open", fake_open, raising=False)
+    monkeypatch.setattr(seqlint.sources, "read_regular_file", fake_read)
     result = run("check", "--output-format", "json")
     assert result.exit_code == 1
     assert "Traceback" not in result.output

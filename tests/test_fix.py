@@ -790,3 +790,118 @@ def test_argument_position() -> None:
     assert fixes.argument_position(get_layer("Dense"), "activation") == 1
     assert fixes.argument_position(get_layer("Activation"), "activation") == 0
     assert fixes.argument_position(get_layer("Dropout"), "activation") is None
+
+
+# --- hostile timing, links, owners and permissions (issue 16, items 8, 9, 11) ---------------
+
+
+def test_an_edit_made_while_the_fix_is_written_is_kept(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The user saves the file after seqlint read it, while the temporary file is synced:
+    the last comparison, just before the rename, sees it; nothing is lost or claimed."""
+    path = write("model.py", SOFTMAX_BEFORE)
+    edited = SOFTMAX_BEFORE + "# the user's edit\n"
+    real_fsync = os.fsync
+
+    def edit_meanwhile(fd: int) -> None:
+        real_fsync(fd)
+        path.write_text(edited)
+
+    monkeypatch.setattr(os, "fsync", edit_meanwhile)
+    result = run("check", "--fix", "model.py")
+    assert path.read_text() == edited
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.py"]
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "seqlint: error: cannot write model.py: the file changed while it was being fixed\n"
+    )
+    assert "Fixed" not in result.stdout
+
+
+def test_sigterm_while_writing_leaves_no_temporary_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import signal
+
+    path = write("model.py", SOFTMAX_BEFORE)
+    before = signal.getsignal(signal.SIGTERM)
+    real_fsync = os.fsync
+
+    def terminated(fd: int) -> None:
+        real_fsync(fd)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(os, "fsync", terminated)
+    with pytest.raises(KeyboardInterrupt):
+        fixer.write_bytes_atomic(path, b"new\n", expected=SOFTMAX_BEFORE.encode())
+    assert path.read_text() == SOFTMAX_BEFORE
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.py"]
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_hard_links_are_fixed_in_place_and_every_link_sees_it() -> None:
+    """As ruff does: the file is written through its inode, so no link keeps the errors."""
+    path = write("model.py", SOFTMAX_BEFORE)
+    other = Path("also.py")
+    os.link(path, other)
+    inode = os.stat(path).st_ino
+    result = run("check", "--fix", "model.py")
+    assert result.exit_code == 0, result.output
+    assert "Fixed 1 error" in result.stdout
+    assert os.stat(path).st_ino == os.stat(other).st_ino == inode
+    assert "'sigmoid'" in other.read_text() and "'softmax'" not in other.read_text()
+    assert run("check", "also.py").exit_code == 0
+
+
+def test_hard_link_edited_meanwhile_is_not_overwritten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = write("model.py", SOFTMAX_BEFORE)
+    os.link(path, "also.py")
+    edited = SOFTMAX_BEFORE + "# edited\n"
+    real = fixer._unchanged
+
+    def edit_first(*args: object) -> None:
+        Path("also.py").write_text(edited)
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fixer, "_unchanged", edit_first)
+    result = run("check", "--fix", "model.py")
+    assert result.exit_code == 2 and "changed while it was being fixed" in result.stderr
+    assert path.read_text() == edited
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_fix_as_root_keeps_the_owner() -> None:
+    path = write("model.py", SOFTMAX_BEFORE)
+    os.chown(path, 65534, 65534)
+    assert run("check", "--fix", "model.py").exit_code == 0
+    st = os.stat(path)
+    assert (st.st_uid, st.st_gid) == (65534, 65534)
+    assert "'sigmoid'" in path.read_text()
+
+
+def test_read_only_file_is_refused_for_a_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ruff: a file the user may not write is not written (root may, as with ruff)."""
+    path = write("model.py", SOFTMAX_BEFORE)
+    os.chmod(path, 0o444)
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: mode != os.W_OK and real_access(p, mode)
+    )
+    result = run("check", "--fix", "model.py")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "seqlint: error: cannot write model.py: Permission denied (the file is read-only)\n"
+    )
+    assert path.read_text() == SOFTMAX_BEFORE
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_read_only_file_is_written_by_root_and_stays_read_only() -> None:
+    path = write("model.py", SOFTMAX_BEFORE)
+    os.chmod(path, 0o444)
+    assert run("check", "--fix", "model.py").exit_code == 0
+    assert "'sigmoid'" in path.read_text()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o444

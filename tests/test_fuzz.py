@@ -316,3 +316,171 @@ def test_stdlib_sample_without_the_prefilter(
     assert "internal error" not in result.stderr
     assert result.exit_code in (0, 1), result.stderr
     json.loads(result.stdout)
+
+
+# --- hostile shapes (issue 16): nesting, chains, growth loops, broken cells -------------------
+#
+# Each generated prefix is followed by a real bug (softmax on one unit). Whatever the prefix
+# does to the engine, the file must be checked without a crash, within a generous time
+# limit, and never pass silently: the bug is reported, or the file (or cell) is reported as
+# not parsed (SEQ001) or not fully analysed (SEQ002).
+
+HOSTILE_HEAD = "import keras\nfrom keras import layers\n"
+HOSTILE_BUG = (
+    "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1, activation='softmax')])\n"
+)
+LOUD = {"SEQ201", "SEQ001", "SEQ002"}
+#: Far above any correct run of these inputs (each is checked in well under a second).
+HANG_GUARD_S = 60
+
+
+@st.composite
+def nesting(draw: st.DrawFn) -> str:
+    depth = draw(st.integers(1, 150))
+    kind = draw(st.sampled_from(["()", "[]", "{}", "call", "lambda", "sub", "not", "if", "def"]))
+    if kind in ("()", "[]", "{}"):
+        return f"x = {kind[0] * depth}{kind[1] * depth}\n"
+    if kind == "call":
+        return "x = " + "f(" * depth + ")" * depth + "\n"
+    if kind == "lambda":
+        return "f = " + "lambda: " * depth + "1\n"
+    if kind == "sub":
+        return "x = " + "y[" * depth + "0" + "]" * depth + "\n"
+    if kind == "not":
+        return "x = " + "not " * depth + "1\n"
+    depth = min(depth, 60)  # CPython refuses more than 100 indentation levels
+    head = "if x:" if kind == "if" else "def f():"
+    return "".join("    " * i + head + "\n" for i in range(depth)) + "    " * depth + "pass\n"
+
+
+@st.composite
+def chain(draw: st.DrawFn) -> str:
+    n = draw(st.integers(1, 3000))
+    piece = draw(st.sampled_from([" and 1", " + 1", "[0]", ".a", "()", " < 1", " if 1 else 1"]))
+    return "x = 1" + piece * n + "\n"
+
+
+@st.composite
+def growth_loop(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["list", "int", "str", "add", "tuple"]))
+    if kind == "add":
+        n, m = draw(st.integers(1, 24)), draw(st.integers(1, 24))
+        return (
+            f"m = keras.Sequential()\nfor i in range({n}):\n    for j in range({m}):\n"
+            "        m.add(layers.Dense(2))\n"
+        )
+    n = draw(st.integers(1, {"list": 12, "int": 20, "str": 20, "tuple": 12}[kind]))
+    start = {"list": "[layers.Dense(1)]", "int": "3", "str": "'ab'", "tuple": "(1, 2)"}[kind]
+    op = draw(st.sampled_from(["x + x", "x * 2", "x * x"] if kind == "int" else ["x + x", "x * 2"]))
+    loop = draw(st.sampled_from(["for", "while"]))
+    if loop == "for":
+        return f"x = {start}\nfor i in range({n}):\n    x = {op}\n"
+    return f"x = {start}\ni = 0\nwhile i < {n}:\n    x = {op}\n    i += 1\n"
+
+
+@st.composite
+def broken_cells(draw: st.DrawFn) -> str:
+    """A notebook whose bug sits in a good cell among broken ones (which Jupyter would
+    still run around)."""
+    bad = st.sampled_from(
+        ["def (:\n", "x = (\n", "print 'py2'\n", "  indented = 1\n", "%%time\nx = (\n",
+         "\x00\n", "class:\n", "async = 1\n", "x = [" * 30 + "\n", "else:\n"]
+    )  # fmt: skip
+    cells = [HOSTILE_HEAD, *draw(st.lists(bad, min_size=1, max_size=4))]
+    cells.insert(draw(st.integers(1, len(cells))), HOSTILE_BUG)
+    nb = {
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(nb)
+
+
+HOSTILE = settings(
+    max_examples=int(os.environ.get("SEQLINT_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _never_silent(name: str, text: str) -> None:
+    import signal
+
+    def hang(signum: int, frame: object) -> None:
+        raise TimeoutError(f"checking took over {HANG_GUARD_S} s")
+
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(HANG_GUARD_S)
+    try:
+        try:
+            src = source_from_text(name, text)
+        except SourceError:
+            return  # the whole file is SEQ001 (tested on the command line)
+        codes = {d.code for d in check_source(src)}
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert codes & LOUD, f"silently clean: {sorted(codes)}"
+
+
+needs_alarm = pytest.mark.skipif(not hasattr(os, "fork"), reason="the hang guard uses SIGALRM")
+
+
+def _has_rule(code: str) -> bool:
+    from seqlint.rules import all_rules
+
+    return any(r.code == code for r in all_rules())
+
+
+needs_seq002 = pytest.mark.skipif(
+    not _has_rule("SEQ002"),
+    reason="needs the engine's analysis-incomplete finding (issue 16 item 6): without it a "
+    "deep chain or nesting cuts the analysis short silently",
+)
+
+
+def hostile(*parts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """1 to 3 hostile prefixes, then the bug."""
+    pieces = st.lists(st.one_of(*parts), min_size=1, max_size=3)
+    return pieces.map(lambda p: HOSTILE_HEAD + "".join(p) + HOSTILE_BUG)
+
+
+@needs_alarm
+@HOSTILE
+@given(hostile(growth_loop()))
+def test_growth_loops_are_never_silently_clean(text: str) -> None:
+    _never_silent("model.py", text)
+
+
+@needs_alarm
+@needs_seq002
+@HOSTILE
+@given(hostile(nesting(), chain(), growth_loop()))
+def test_nesting_and_chains_are_never_silently_clean(text: str) -> None:
+    _never_silent("model.py", text)
+
+
+@needs_alarm
+@HOSTILE
+@given(broken_cells())
+def test_broken_cells_never_hide_the_bug(text: str) -> None:
+    _never_silent("model.ipynb", text)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known: a cell holding `return` outside a function (a SyntaxError for that cell "
+    "alone in Jupyter) makes the interpreter give up on the whole notebook",
+)
+def test_a_cell_with_a_stray_return_does_not_hide_the_bug() -> None:
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "outputs": [], "source": src}
+            for src in (HOSTILE_HEAD, HOSTILE_BUG, "return 1\n")
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    _never_silent("model.ipynb", json.dumps(nb))

@@ -129,9 +129,7 @@ def test_a_worker_that_dies_takes_only_its_file(
     engine_that(monkeypatch, "DIE", lambda: os._exit(3))
     result = run("--jobs", "2", "--output-format", "json")
     assert pool_always == [2]
-    assert result.stderr == (
-        "seqlint: internal error in models/dies.py: the worker process checking it died\n"
-    )
+    assert result.stderr == (f"seqlint: internal error in models/dies.py: {parallel.WORKER_DIED}\n")
     assert result.exit_code == 2
     assert result.stdout == expected.stdout
 
@@ -217,3 +215,64 @@ def test_jobs_option_validates() -> None:
     assert result.exit_code == 2
     assert "--jobs" in result.stderr
     assert parallel.default_jobs() >= 1
+
+
+SOFTMAX_ON_ONE = (
+    "import keras\nfrom keras import layers\n"
+    "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1, activation='softmax')])\n"
+)
+
+
+def out_of_memory_on(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
+    """The interpreter runs out of memory computing ``marker * n`` (as it would on a huge
+    value under ``ulimit -v``); its broad handlers must not turn that into "clean"."""
+    import seqlint.extract.interp as interp
+
+    real = interp._PY_OPS["*"]
+
+    def times(a: Any, b: Any) -> Any:
+        if a == marker:
+            raise MemoryError
+        return real(a, b)
+
+    monkeypatch.setitem(interp._PY_OPS, "*", times)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_out_of_memory_is_an_error_never_clean_and_never_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool_always: list[int], jobs: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "big.py").write_text(SOFTMAX_ON_ONE + "s = 'BOOM' * 3\n")
+    (tmp_path / "other.py").write_text(SOFTMAX_ON_ONE)
+    out_of_memory_on(monkeypatch, "BOOM")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["check", "--jobs", jobs, "--output-format", "concise"])
+    assert first.exit_code == 2
+    assert f"seqlint: internal error in big.py: {parallel.OUT_OF_MEMORY}" in first.stderr
+    assert "other.py:3:" in first.stdout and "big.py" not in first.stdout
+    monkeypatch.undo()  # memory is back: the next run analyses the file again, from scratch
+    monkeypatch.chdir(tmp_path)
+    again = runner.invoke(cli, ["check", "--jobs", "1", "--output-format", "concise"])
+    assert again.exit_code == 1, again.stderr
+    assert "big.py:3:" in again.stdout and "SEQ201" in again.stdout
+
+
+@needs_fork
+def test_a_worker_killed_twice_is_an_error_and_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool_always: list[int]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text(SOFTMAX_ON_ONE + "# KILL\n")
+    (tmp_path / "b.py").write_text(SOFTMAX_ON_ONE)
+    engine_that(monkeypatch, "KILL", lambda: os.kill(os.getpid(), 9))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", "--jobs", "2", "--output-format", "concise"])
+    assert pool_always == [2]
+    assert result.exit_code == 2
+    assert f"internal error in a.py: {parallel.WORKER_DIED}" in result.stderr
+    assert "b.py:3:" in result.stdout
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    again = runner.invoke(cli, ["check", "--jobs", "1", "--output-format", "concise"])
+    assert "a.py:3:" in again.stdout, "a result of the killed run was cached"

@@ -180,7 +180,7 @@ def test_keras3_aliases_and_kept_modules_are_clean() -> None:
     code = (
         "import numpy as np\n"
         "from tensorflow.keras.preprocessing.text import Tokenizer\n"
-        "from keras.preprocessing.image import ImageDataGenerator\n"
+        "from keras.preprocessing.image import load_img\n"
         "from keras.preprocessing.sequence import pad_sequences\n"
         "from keras.optimizers.legacy import Adam as LegacyAdam\n"
         "from keras.layers import Convolution2D, MaxPool2D, AvgPool2D, LeakyReLU, InputLayer\n"
@@ -389,8 +389,10 @@ model = Sequential()
 model.add(Conv2D(24, 5, 5, subsample=(2, 2), input_shape=(66, 200, 3)))
 model.add(Conv2D(24, 5, 5, activation="relu"))
 """
-    (message,) = messages(code)
-    assert "`Conv2D(24, 5, 5)` is the Keras 1 signature" in message
+    first, second = messages(code)
+    assert "`Conv2D(24, 5, 5)` is the Keras 1 signature" in first
+    # no Keras 1 keyword shows it, but a repeated kernel size is the Keras 1 habit too
+    assert "in Keras 2/3 this means strides=5" in second
     # strides is already given positionally: renaming subsample= would pass it twice
     (use,) = [u for u in uses(code) if u.kind == "layer_keyword"]
     assert use.old == "subsample" and use.new is None
@@ -440,3 +442,64 @@ def test_short_loss_aliases_are_gone_from_standalone_keras_only() -> None:
     )
     assert found(code) == [("removed-api", 1), ("removed-api", 2)]
     assert "keras.losses.mean_squared_error" in messages(code)[0]
+
+
+def test_names_keras_3_dropped_from_modules_that_stay_come_from_the_derived_table() -> None:
+    """seqlint/data/removed_api.json (scripts/derive_removed_api.py): each was an ImportError
+    under Keras 3.15.1; a name that moved says where to."""
+    code = (
+        "from keras.preprocessing.image import ImageDataGenerator\n"
+        "from keras.optimizers.legacy import Adamax\n"
+        "from keras.preprocessing.image import load_img\n"
+        "from tensorflow.keras.preprocessing.image import ImageDataGenerator as TFGen\n"
+    )
+    diags = lint(code)
+    assert [(d.name, d.span.line) for d in diags] == [("removed-api", 1), ("removed-api", 2)]
+    assert "image_dataset_from_directory" in diags[0].message
+    assert "`keras.optimizers.Adamax`" in diags[1].message
+
+
+def test_a_repeated_kernel_size_reads_as_keras1_but_other_strides_do_not() -> None:
+    code = """
+from keras.layers import Conv1D, Conv2D
+from keras.models import Sequential
+model = Sequential()
+model.add(Conv2D(32, 3, 3, activation="relu", input_shape=(28, 28, 1)))
+model.add(Conv1D(8, 5, 5))
+model.add(Conv2D(32, 3, 2))
+model.add(Conv2D(32, 3, strides=3))
+model.add(Conv2D(32, 2, 2, padding="same"))
+"""
+    assert [u.loc.line for u in uses(code) if u.kind == "signature"] == [5, 6]
+
+
+def _fixed(code: str) -> tuple[str, bool] | None:
+    """The file after the removed-api fix of its one finding, and whether it is safe."""
+    from seqlint import fix as fixer
+
+    (diag,) = [d for d in lint(code) if d.name == "removed-api"]
+    if diag.fix is None:
+        return None
+    doc = fixer.PythonDocument("m.py", textwrap.dedent(code), "utf-8")
+    return doc.apply(list(diag.fix.edits)).text, diag.fix.safe
+
+
+def test_decay_becomes_an_inverse_time_decay_schedule_and_never_blocks_the_lr_rename() -> None:
+    with_keras = (
+        "import keras\n"
+        "from keras.optimizers import SGD\n"
+        "sgd = SGD(lr=0.01, momentum=0.9, decay=1e-6, nesterov=True)\n"
+    )
+    found = _fixed(with_keras)
+    assert found is not None
+    text, safe = found
+    assert not safe
+    assert text.endswith(
+        "sgd = SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, "
+        "decay_steps=1, decay_rate=1e-6), momentum=0.9, nesterov=True)\n"
+    )
+    # nothing in the file spells keras.optimizers.schedules: the lr= rename is still offered
+    bare = "from keras.optimizers import SGD\nsgd = SGD(lr=0.01, decay=1e-6)\n"
+    found = _fixed(bare)
+    assert found is not None
+    assert found[0].endswith("sgd = SGD(learning_rate=0.01, decay=1e-6)\n")

@@ -738,3 +738,48 @@ def test_steps_per_epoch_continues_through_the_data_like_keras() -> None:
     )
     assert seen[0] == pytest.approx((x[:4, 0] ** 2).mean())
     assert len(seen) == 3
+
+
+def test_config_mirrors_keras_config() -> None:
+    """``seqlint.runtime.config`` answers like ``keras.config`` and its settings take effect."""
+    from seqlint.runtime import Input, Sequential, config, layers, losses
+
+    assert (config.floatx(), config.epsilon(), config.image_data_format()) == (
+        "float32",
+        1e-7,
+        "channels_last",
+    )
+    try:
+        config.set_floatx("float64")
+        model = Sequential([Input(shape=(3,)), layers.Dense(2)])
+        assert model.dtype == "float64"
+        assert model.predict(np.ones((1, 3)), verbose=0).dtype == np.float64
+        config.set_epsilon(0.1)
+        # a probability of 0 is clipped to epsilon: -log(0.1)
+        loss = losses.get("binary_crossentropy")(np.array([[1.0]]), np.array([[0.0]]))
+        assert abs(float(loss) + np.log(0.1)) < 1e-3
+        with pytest.raises(ValueError, match="Unknown `floatx`"):
+            config.set_floatx("int8")
+        with pytest.raises(ValueError, match="data_format"):
+            config.set_image_data_format("channels_middle")
+    finally:
+        config.set_floatx("float32")
+        config.set_epsilon(1e-7)
+
+
+def test_summary_does_not_load_the_checker() -> None:
+    """The runtime shares only leaf modules with the checker (no libcst, rules, interpreter)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from seqlint.runtime import Input, Sequential, layers\n"
+        "Sequential([Input(shape=(3,)), layers.Dense(2)]).summary()\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'libcst' or m.startswith(\n"
+        "    ('seqlint.check', 'seqlint.rules', 'seqlint.extract', 'seqlint.report',\n"
+        "     'seqlint.infer'))]\n"
+        "print('LOADED', bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "LOADED []" in out.stdout, out.stdout

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from runtime_golden import close, entries, load, rel_err
 
-from seqlint.runtime import Input, Sequential, callbacks, layers, losses, optimizers
+from seqlint.runtime import Input, Sequential, callbacks, config, layers, losses, optimizers
 
 # golden/README.md: dense_1/bias feeds BatchNormalization, its exact gradient is 0 and Keras's
 # value is rounding noise (~1e-12): compare it with an absolute tolerance.
@@ -34,13 +34,13 @@ class Recorder(callbacks.Callback):
             self.first = self.model.get_weights()
 
 
-def build_model(entry: dict[str, Any]) -> Sequential:
+def build_model(entry: dict[str, Any], through_floatx: bool = False) -> Sequential:
     spec = entry["model"]
     input_dtype = "int32" if spec["input_dtype"].startswith("int") else None
     stack: list[Any] = [Input(shape=tuple(spec["input_shape"]), dtype=input_dtype)]
     for layer in spec["layers"]:
         stack.append(getattr(layers, layer["class"])(**layer["config"]))
-    return Sequential(stack, dtype=entry["dtype"])
+    return Sequential(stack, dtype=None if through_floatx else entry["dtype"])
 
 
 def _compile(model: Sequential, entry: dict[str, Any]) -> None:
@@ -64,11 +64,25 @@ def _check_weights(
             assert close(value, expected, rtol), (prefix, name, rel_err(value, expected))
 
 
+@pytest.fixture
+def floatx_default() -> Any:
+    """Restores ``floatx`` after a test that changes it."""
+    yield
+    config.set_floatx("float32")
+
+
+@pytest.mark.parametrize("through_floatx", [False, True], ids=["dtype", "set_floatx"])
 @pytest.mark.parametrize("entry", entries("training"))
-def test_golden_fit(entry: dict[str, Any]) -> None:
+def test_golden_fit(entry: dict[str, Any], through_floatx: bool, floatx_default: Any) -> None:
+    """Each case with the dtype passed to the model, and again with the dtype set through
+    ``seqlint.runtime.config.set_floatx`` (Keras code that calls ``keras.config.set_floatx``)."""
     data = load(entry)
     rtol = 1e-10 if entry["dtype"] == "float64" else 1e-4
-    model = build_model(entry)
+    if through_floatx:
+        config.set_floatx(entry["dtype"])
+        assert config.floatx() == entry["dtype"]
+    model = build_model(entry, through_floatx)
+    assert model.dtype == entry["dtype"]
     n_weights = len(entry["weights"])
     assert [w.name.split("/")[-1] for w in model.weights] == [
         path.split("/")[-1] for path in entry["weights"]

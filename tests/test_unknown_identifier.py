@@ -354,3 +354,20 @@ model = keras.Sequential([
 ])
 """
     assert lines(code) == [8]
+
+
+def test_two_layers_on_one_line_each_name_their_own_layer() -> None:
+    code = (
+        "model = keras.Sequential([keras.Input(shape=(4,)), "
+        'layers.Dense(4, activation="rleu"), '
+        'layers.Dense(1, kernel_initializer="glorot_uniformm")])\n'
+    )
+    diags = [d for d in lint(HEAD + code) if d.code == "SEQ301"]
+    assert [(d.span.line, d.span.column) for d in diags] == [(4, 52), (4, 88)]
+    first, second = (d.message for d in diags)
+    assert '"rleu"' in first and "Dense(4, ...)" in first and "glorot" not in first
+    assert '"glorot_uniformm"' in second and "Dense(1, ...)" in second and "rleu" not in second
+    assert [d.suggestion for d in diags] == [
+        'replace "rleu" with "relu"',
+        'replace "glorot_uniformm" with "glorot_uniform"',
+    ]

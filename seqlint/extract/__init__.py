@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from seqlint.extract.interp import Interpreter
+from seqlint.extract.names import mark_guessed
 from seqlint.extract.positions import Locator
 from seqlint.ir import FileIR
 
@@ -32,7 +33,7 @@ def extract(parsed: Parsed, lazy_positions: bool = False) -> FileIR:
 
     (``lazy_positions`` is accepted for compatibility: ``ast`` positions cost nothing.)
     """
-    return Interpreter(parsed.tree, Locator(parsed.text)).run()
+    return mark_guessed(Interpreter(parsed.tree, Locator(parsed.text)).run())
 
 
 def extract_text(text: str) -> FileIR:

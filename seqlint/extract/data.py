@@ -6,13 +6,82 @@ Only what is certain is kept: ``np.random.rand(100, 10)`` has shape ``(100, 10)`
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from seqlint.ir import ArrayInfo
 from seqlint.layers.base import UNKNOWN
 
 NOT_HANDLED: Any = object()
+
+
+@dataclass(eq=False)
+class Batches(ArrayInfo):
+    """What a Keras image generator or a ``tf.data`` pipeline feeds ``fit``: ``shape`` is a
+    batch of inputs (batch axis ``None``), ``targets`` the labels that reach the loss (None:
+    unknown, or none). An ``ImageDataGenerator`` itself, and a dataset not batched yet, have
+    ``shape`` None and keep what batching will give in ``pending``."""
+
+    targets: ArrayInfo | None = None
+    source: str = ""  # "ImageDataGenerator" | "tf.data" | "generator"
+    pending: tuple[Any, Any] | None = None  # (x, y) element arrays before .batch()
+
+
+# flow_from_directory(class_mode=...): the labels each batch carries (n: folders, unknown)
+_CLASS_MODES = {
+    "binary": lambda: ArrayInfo((None,), "float", "int", 2, 0.0, 1.0),
+    "sparse": lambda: ArrayInfo((None,), "float", "int", None, 0.0, None),
+    "categorical": lambda: ArrayInfo((None, None), "float", "onehot", None, 0.0, 1.0),
+}
+_CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
+# tf.data methods that keep what a dataset yields
+_DATASET_SAME = frozenset({"shuffle", "prefetch", "repeat", "cache", "take", "skip"})
+
+
+def _batched(a: Any) -> ArrayInfo | None:
+    """An element array (one sample, or a tensor sliced along its first axis) as a batch."""
+    if not isinstance(a, ArrayInfo) or a.shape is None:
+        return None
+    return ArrayInfo((None, *a.shape[1:]), a.kind, a.encoding, a.n_classes, a.low, a.high)
+
+
+def batches_method(b: Batches, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``datagen.flow_from_directory(...)``, ``datagen.flow(x, y)``, ``ds.batch(32)``, ..."""
+    if b.source == "ImageDataGenerator" and name == "flow_from_directory":
+        mode = kwargs.get("class_mode", "categorical")
+        size = shape_of(kwargs.get("target_size", (256, 256)))
+        color = kwargs.get("color_mode", "rgb")
+        channels = _CHANNELS.get(color) if isinstance(color, str) else None
+        x_shape = (None, *size, channels) if size is not None and channels else None
+        x = ArrayInfo(x_shape, "float")
+        if mode is None:
+            targets = None
+        elif mode == "input":
+            targets = x
+        elif isinstance(mode, str) and mode in _CLASS_MODES:
+            targets = _CLASS_MODES[mode]()
+        else:
+            return UNKNOWN
+        return Batches(x_shape, "float", targets=targets, source="generator")
+    if b.source == "ImageDataGenerator" and name == "flow":
+        x = args[0] if args else kwargs.get("x")
+        y = args[1] if len(args) > 1 else kwargs.get("y")
+        xb = _batched(x)
+        return Batches(
+            None if xb is None else xb.shape,
+            targets=_batched(y),
+            source="generator",
+        )
+    if b.source == "tf.data":
+        if name in _DATASET_SAME:
+            return b
+        if name == "batch" and b.pending is not None:
+            x, y = b.pending
+            xb = _batched(x)
+            return Batches(None if xb is None else xb.shape, targets=_batched(y), source="tf.data")
+    return UNKNOWN
 
 
 def _int(v: Any) -> int | None:
@@ -76,6 +145,35 @@ _DATASETS = {
 }
 
 
+# word-index datasets: (n_train, n_test, classes, highest word id without num_words)
+_TEXT_DATASETS = {"imdb": (25000, 25000, 2, 88587), "reuters": (8982, 2246, 46, 30981)}
+
+
+def _text_dataset(ds: str, kwargs: dict[str, Any]) -> Any:
+    """imdb / reuters: variable-length lists of word ids (1 = start, 2 = out of vocabulary)."""
+    n_train, n_test, n_classes, top = _TEXT_DATASETS[ds]
+    words = kwargs.get("num_words")
+    if words is not None and _int(words) is None:
+        return NOT_HANDLED
+    high = float(min(top, words - 1)) if words else float(top)
+
+    def part(n: int) -> tuple[ArrayInfo, ArrayInfo]:
+        xs = ArrayInfo(shape=(n, None), kind="int", low=1.0, high=high)
+        ys = ArrayInfo((n,), "int", "int", n_classes, 0.0, float(n_classes - 1))
+        return xs, ys
+
+    return (part(n_train), part(n_test))
+
+
+def pad_sequences(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``pad_sequences(seqs, maxlen=200)``: ids padded with 0 to a fixed length."""
+    seqs = args[0] if args else kwargs.get("sequences")
+    maxlen = _int(kwargs.get("maxlen", args[1] if len(args) > 1 else None))
+    n = seqs.shape[0] if isinstance(seqs, ArrayInfo) and seqs.shape else None
+    high = seqs.high if isinstance(seqs, ArrayInfo) else None
+    return ArrayInfo(shape=(n, maxlen), kind="int", low=0.0, high=high)
+
+
 def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """The value of calling a NumPy / Keras data function, or NOT_HANDLED."""
     q = qualname
@@ -85,14 +183,33 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             x, y, n_classes, xhigh, n_train, n_test = _DATASETS[ds]
             part = _dataset(x, y, n_classes, xhigh)
             return (part(n_train), part(n_test))
+        if ds in _TEXT_DATASETS and not args and set(kwargs) <= {"num_words", "maxlen"}:
+            return _text_dataset(ds, kwargs)
+        if ds == "boston_housing" and not args:
+            x13 = ArrayInfo(shape=(404, 13), kind="float", low=0.0, high=711.0)
+            test = ArrayInfo(shape=(102, 13), kind="float", low=0.0, high=711.0)
+            y = (ArrayInfo((404,), "float", low=5.0, high=50.0), ArrayInfo((102,), "float"))
+            return ((x13, y[0]), (test, ArrayInfo((102,), "float", low=5.0, high=50.0)))
         return NOT_HANDLED
+    if q.endswith(".pad_sequences") and q.startswith("keras."):
+        return pad_sequences(args, kwargs)
     if q.endswith("to_categorical") and (q.startswith("keras.") or q == "to_categorical"):
         return to_categorical(args, kwargs)
+    if q == "keras.preprocessing.image.ImageDataGenerator":
+        return Batches(None, source="ImageDataGenerator")
     if q.startswith("tensorflow."):
         return tf_call(q[len("tensorflow.") :], args, kwargs)
     if not q.startswith("numpy."):
         return NOT_HANDLED
     name = q[len("numpy.") :]
+    if name in ("random.shuffle", "random.permutation") and args:
+        arr = args[0]
+        if not isinstance(arr, ArrayInfo):
+            return NOT_HANDLED
+        if name == "random.shuffle":
+            arr.permuted = True  # in place
+            return None
+        return dataclasses.replace(arr, permuted=True)
     if name in ("random.rand",):
         return _float_array(tuple(_int(a) for a in args), 0.0, 1.0)
     if name in ("random.random", "random.random_sample", "random.sample"):
@@ -155,6 +272,18 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if name == "linspace":
         num = _int(kwargs.get("num", args[2] if len(args) > 2 else 50))
         return ArrayInfo(shape=(num,), kind="float")
+    if name == "random.permutation" and len(args) == 1 and not kwargs:
+        n = _int(args[0])
+        if n is not None:
+            return ArrayInfo((n,), "int", low=0.0, high=float(n - 1))
+        return args[0] if isinstance(args[0], ArrayInfo) else NOT_HANDLED
+    if name in ("vstack", "concatenate", "row_stack") and args:
+        axis = kwargs.get("axis", args[1] if len(args) > 1 else 0)
+        return stack_rows(args[0], vertical=name != "concatenate") if axis == 0 else NOT_HANDLED
+    if name in ("prod", "product") and len(args) == 1 and not kwargs:
+        # ``np.prod(shape)``: the element count of a known shape (Dense(np.prod(img_shape)))
+        values = _int_values(args[0])
+        return math.prod(values) if values is not None else NOT_HANDLED
     if name in ("array", "asarray"):
         return array_of(args[0]) if args else NOT_HANDLED
     if name == "expand_dims" and args and isinstance(args[0], ArrayInfo):
@@ -163,6 +292,37 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if name == "argmax" and args and isinstance(args[0], ArrayInfo):
         return argmax(args[0], kwargs.get("axis", args[1] if len(args) > 1 else None))
     return NOT_HANDLED
+
+
+def stack_rows(parts: Any, vertical: bool) -> Any:
+    """``np.vstack((a, b))`` / ``np.concatenate((a, b))`` along the first axis. Parts that are
+    each constant 0 or 1 (``np.zeros((n, 1))``, ``np.ones((n, 1))``) make two-class labels."""
+    from seqlint.extract.values import ListVal
+
+    items = parts.items if isinstance(parts, ListVal) else parts
+    if not isinstance(items, (tuple, list)) or not items:
+        return NOT_HANDLED
+    arrays = [array_of(p) for p in items]
+    if not all(isinstance(a, ArrayInfo) and a.shape is not None for a in arrays):
+        return ArrayInfo(shape=None)
+    shapes = [
+        (1, *a.shape) if vertical and a.shape is not None and len(a.shape) == 1 else a.shape
+        for a in arrays
+    ]
+    rest = {sh[1:] for sh in shapes if sh is not None}
+    if len(rest) != 1 or any(not sh for sh in shapes if sh is not None):
+        return ArrayInfo(shape=None)
+    firsts = [sh[0] if sh else None for sh in shapes]
+    n = None if any(f is None for f in firsts) else sum(f for f in firsts if f is not None)
+    shape = (n, *rest.pop())
+    lows, highs = [a.low for a in arrays], [a.high for a in arrays]
+    low = None if None in lows else min(x for x in lows if x is not None)
+    high = None if None in highs else max(x for x in highs if x is not None)
+    constants = {a.low for a in arrays if a.low is not None and a.low == a.high}
+    if len(constants) == 2 and constants == {0.0, 1.0} and all(a.low == a.high for a in arrays):
+        return ArrayInfo(shape, "float", "int", 2, 0.0, 1.0)
+    kinds = {a.kind for a in arrays}
+    return ArrayInfo(shape, kinds.pop() if len(kinds) == 1 else None, low=low, high=high)
 
 
 def argmax(a: ArrayInfo, axis: Any) -> ArrayInfo:
@@ -201,6 +361,13 @@ def tf_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             return _float_array(shape, low, high)
         value = {"zeros": 0.0, "ones": 1.0}.get(name)
         return ArrayInfo(shape=shape, kind="float", low=value, high=value)
+    if name == "data.Dataset.from_tensor_slices" and args:
+        # elements are slices along the first axis: batching restores a (free) batch axis
+        items = args[0]
+        x, y = (
+            (items[0], items[1]) if isinstance(items, tuple) and len(items) == 2 else (items, None)
+        )
+        return Batches(None, source="tf.data", pending=(x, y))
     if name == "one_hot":
         depth = _int(kwargs.get("depth", args[1] if len(args) > 1 else None))
         y = args[0] if args else kwargs.get("indices")
@@ -229,7 +396,16 @@ def array_of(value: Any) -> Any:
         if all(isinstance(a, ArrayInfo) and a.shape is not None for a in inner):
             first = inner[0].shape
             if all(a.shape == first for a in inner):
-                return ArrayInfo(shape=(len(items), *first))
+                # nested literals (``[[0], [1], [1], [0]]``) keep their kind and value range
+                lows = [a.low for a in inner]
+                highs = [a.high for a in inner]
+                kinds = {a.kind for a in inner}
+                return ArrayInfo(
+                    shape=(len(items), *first),
+                    kind=kinds.pop() if len(kinds) == 1 else None,
+                    low=None if None in lows else min(x for x in lows if x is not None),
+                    high=None if None in highs else max(x for x in highs if x is not None),
+                )
         return ArrayInfo(shape=None)
     return ArrayInfo(shape=None)
 
@@ -258,8 +434,8 @@ def _relabelled(a: ArrayInfo, shape: tuple[Any, ...] | None) -> ArrayInfo:
         and (a.encoding != "onehot" or (bool(shape) and shape[-1] == a.shape[-1]))
     )
     if not keep:
-        return ArrayInfo(shape=shape, kind=a.kind, low=a.low, high=a.high)
-    return ArrayInfo(shape, a.kind, a.encoding, a.n_classes, a.low, a.high)
+        return ArrayInfo(shape=shape, kind=a.kind, low=a.low, high=a.high, permuted=a.permuted)
+    return ArrayInfo(shape, a.kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted)
 
 
 def to_categorical(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -275,7 +451,13 @@ def to_categorical(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             base = base[:-1]
         shape = (*base, n_classes)
     return ArrayInfo(
-        shape=shape, kind="float", encoding="onehot", n_classes=n_classes, low=0.0, high=1.0
+        shape=shape,
+        kind="float",
+        encoding="onehot",
+        n_classes=n_classes,
+        low=0.0,
+        high=1.0,
+        permuted=isinstance(y, ArrayInfo) and y.permuted,
     )
 
 
@@ -298,6 +480,8 @@ def _size(shape: tuple[Any, ...] | None) -> int | None:
 
 
 def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if isinstance(a, Batches):
+        return batches_method(a, name, args, kwargs)
     if name == "reshape":
         return reshape(a, args)
     if name == "astype":
@@ -312,9 +496,10 @@ def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any
             kind = "int"
         elif "float" in dtype_name:
             kind = "float"
-        if a.kind == "bool" and kind == "int":
-            return ArrayInfo(a.shape, "int", "int", 2, 0.0, 1.0)
-        return ArrayInfo(a.shape, kind, a.encoding, a.n_classes, a.low, a.high)
+        if a.kind == "bool" and kind in ("int", "float"):
+            # ``(x > 0.5).astype("float32")``: still two classes, as 0.0 / 1.0
+            return ArrayInfo(a.shape, kind, "int", 2, 0.0, 1.0, permuted=a.permuted)
+        return ArrayInfo(a.shape, kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted)
     if name in ("copy",):
         return a
     if name in ("flatten", "ravel"):
@@ -335,6 +520,8 @@ def method(a: ArrayInfo, name: str, args: tuple[Any, ...], kwargs: dict[str, Any
 
 
 def attribute(a: ArrayInfo, name: str) -> Any:
+    if isinstance(a, Batches):
+        return NOT_HANDLED  # (its methods; it has no array attributes)
     if name == "shape":
         if a.shape is None:
             return UNKNOWN
@@ -368,6 +555,17 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
                 n_classes=a.n_classes,
                 low=0.0,
                 high=1.0,
+            )
+        if (
+            index.shape is not None
+            and len(index.shape) == 1
+            and index.kind == "int"
+            and a.shape is not None
+            and a.shape
+        ):
+            # a[np.random.permutation(n)]: rows picked (shuffled), values and labels kept
+            return ArrayInfo(
+                (index.shape[0], *a.shape[1:]), a.kind, a.encoding, a.n_classes, a.low, a.high
             )
         return ArrayInfo(shape=None, kind=a.kind)
     items = index if isinstance(index, tuple) else (index,)
@@ -407,7 +605,9 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
     shape += list(a.shape[axis:])
     if not shape:
         return UNKNOWN  # a scalar element
-    return ArrayInfo(tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high)
+    return ArrayInfo(
+        tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted
+    )
 
 
 def broadcast(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> tuple[Any, ...] | None:

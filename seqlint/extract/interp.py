@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from seqlint.extract import data
-from seqlint.extract.names import canonical, classify
+from seqlint.extract.names import canonical, classify, guess_keras_name
 from seqlint.extract.positions import Locator
 from seqlint.extract.values import (
     Builtin,
@@ -268,7 +268,9 @@ class Interpreter:
             return False
         except Budget:
             reason = "it takes more steps than the analysis budget allows"
-        except (RecursionError, MemoryError):
+        except MemoryError:
+            raise  # an analysis that did not finish must fail loudly, never look clean
+        except RecursionError:
             reason = "it nests too deeply to be followed"
         except Exception as err:
             # Real-world code reaches corners we did not foresee; a linter must not crash on
@@ -730,7 +732,15 @@ class Interpreter:
             if key:
                 self.assigned_attrs.add(target.attr)
                 scope.assign(key, value)
-            owner = self.ev(target.value, scope) if isinstance(target.value, ast.Name) else None
+            trainable = target.attr == "trainable"
+            simple = isinstance(target.value, ast.Name)
+            owner = self.ev(target.value, scope) if simple or trainable else None
+            if trainable and isinstance(owner, LayerCall):
+                owner.trainable_sets.append((value, self.loc(target), self.taint > 0))
+            elif trainable and isinstance(owner, ModelIR):  # seqlint run freezes what it says
+                owner.calls.append(
+                    Call("trainable=", (value,), {}, self.loc(target), uncertain=self.taint > 0)
+                )
             if isinstance(owner, Instance):
                 attr = target.attr
                 if self.taint > owner.level and owner.attrs.get(attr) is not value:
@@ -752,6 +762,8 @@ class Interpreter:
                 base.items.clear()
             elif isinstance(base, ListVal):
                 base.items[:] = [UNKNOWN] * len(base.items)
+            elif isinstance(base, ArrayInfo):  # x[i] = ...: values no longer in the known range
+                base.low = base.high = None
         elif isinstance(target, ast.Starred):
             self.assign(target.value, UNKNOWN, scope)
 
@@ -789,6 +801,10 @@ class Interpreter:
             kind = classify(f"{module}.{name}")
             if kind.kind != "other" and (kind.kind != "layer" or get_layer(name) is not None):
                 return Ref(f"{module}.{name}")
+        guess = guess_keras_name(name, self.file.imports)
+        if guess is not None:
+            self.file.guessed_names.add(name)
+            return Ref(guess)
         return UNKNOWN
 
     def ev_Attribute(self, node: ast.Attribute, scope: Scope) -> Any:
@@ -808,6 +824,10 @@ class Interpreter:
         if isinstance(base, Ref):
             return base.attr(attr)
         if isinstance(base, ModelIR):
+            if attr == "layers" and not base.uncertain:  # the layers added so far, in order
+                items = [e.item for e in base.entries if not isinstance(e.item, InputDecl)]
+                if all(isinstance(i, (LayerCall, ModelIR)) for i in items):
+                    return tuple(items)
             return BoundMethod(base, attr)
         if isinstance(base, ArrayInfo):
             value = data.attribute(base, attr)
@@ -1067,6 +1087,8 @@ class Interpreter:
             if not _small_operands(op, left, right):
                 return UNKNOWN
             return _PY_OPS[op](left, right)
+        except MemoryError:
+            raise  # out of memory: the whole analysis is void (see seqlint.parallel)
         except Exception:  # noqa: BLE001 - user arithmetic may fail any way; it is then unknown
             return UNKNOWN
 

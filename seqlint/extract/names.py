@@ -7,7 +7,14 @@ rules only ever see ``keras.layers.Dense``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from seqlint.layers.base import get_layer
+
+if TYPE_CHECKING:
+    from seqlint.ir import FileIR, ImportInfo
 
 _PREFIXES = (
     ("tensorflow.python.keras", "keras"),
@@ -128,3 +135,74 @@ def activation_name(qualname: str) -> str | None:
             if "." not in name:
                 return name
     return None
+
+
+# Top-level packages of other frameworks: once one is imported, an unbound ``Sequential`` or
+# ``Dense`` may be theirs (``from torch.nn import *``), so nothing is guessed.
+_OTHER_FRAMEWORKS = frozenset(
+    {
+        "chainer",
+        "dgl",
+        "equinox",
+        "flax",
+        "haiku",
+        "jax",
+        "jittor",
+        "lasagne",
+        "lightning",
+        "megengine",
+        "mindspore",
+        "mxnet",
+        "objax",
+        "oneflow",
+        "paddle",
+        "pytorch_lightning",
+        "sonnet",
+        "tflearn",
+        "torch",
+        "trax",
+    }
+)
+
+# Well-known Keras names besides the layer classes that a snippet uses unimported.
+_GUESSABLE = {
+    "Sequential": "keras.models.Sequential",
+    "Input": "keras.layers.Input",
+    "to_categorical": "keras.utils.to_categorical",
+    "Adam": "keras.optimizers.Adam",
+    "SGD": "keras.optimizers.SGD",
+    "RMSprop": "keras.optimizers.RMSprop",
+    "Adagrad": "keras.optimizers.Adagrad",
+    "Adadelta": "keras.optimizers.Adadelta",
+    "Adamax": "keras.optimizers.Adamax",
+    "Nadam": "keras.optimizers.Nadam",
+}
+
+
+def guess_keras_name(name: str, imports: Iterable[ImportInfo]) -> str | None:
+    """The Keras qualified name an unbound ``name`` stands for in a snippet, or None.
+
+    Code pasted from a Q&A site, or a notebook whose imports live in another notebook, uses
+    ``Sequential``/``Dense``/``Conv2D`` without importing them (Python would raise NameError;
+    the author clearly means Keras). Guessed only for Keras's own class names, and never once
+    another framework with layers of the same names is imported."""
+    if any(i.module.split(".", 1)[0] in _OTHER_FRAMEWORKS for i in imports):
+        return None
+    if name in _GUESSABLE:
+        return _GUESSABLE[name]
+    if name[:1].isupper() and name not in _NOT_LAYERS and get_layer(name) is not None:
+        return f"keras.layers.{name}"
+    return None
+
+
+def mark_guessed(file: FileIR) -> FileIR:
+    """Mark the models that guessed names built (see :func:`guess_keras_name`)."""
+    if not file.guessed_names:
+        return file
+    guessed = file.guessed_names
+    for model in file.models:
+        if "Sequential" in guessed or any(
+            getattr(e.item, "qualname", "").rsplit(".", 1)[-1] in guessed for e in model.entries
+        ):
+            model.resolved_by_name = True
+    return file

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 import click
 
 from seqlint.diagnostics import SEVERITY_COLORS, Diagnostic, fix_marker
+from seqlint.report.escape import visible
 
 
 def location(d: Diagnostic) -> str:
     """``path:line:col``, or ``path:cell N:line:col`` for a notebook."""
     cell = f"cell {d.span.cell}:" if d.span.cell is not None else ""
-    return f"{d.path}:{cell}{d.span.line}:{d.span.column}"
+    return f"{visible(d.path)}:{cell}{d.span.line}:{d.span.column}"
 
 
 def headline(d: Diagnostic, *, color: bool = False) -> str:
@@ -24,7 +25,7 @@ def headline(d: Diagnostic, *, color: bool = False) -> str:
         loc = click.style(loc, bold=True)
         code = click.style(code, fg=SEVERITY_COLORS.get(d.severity, "red"), bold=True)
     marker = fix_marker(d.fix)
-    return f"{loc}: {code}{' ' + marker if marker else ''} {d.message}"
+    return f"{loc}: {code}{' ' + marker if marker else ''} {visible(d.message)}"
 
 
 def render_concise(diagnostics: Sequence[Diagnostic], *, color: bool = False) -> str:

@@ -24,6 +24,7 @@ import click
 
 from seqlint.diagnostics import SEVERITY_COLORS, Diagnostic, Span
 from seqlint.report.concise import headline
+from seqlint.report.escape import visible
 from seqlint.sources import SourceFile
 
 CONTEXT = 2  # lines shown before and after the finding's line
@@ -47,11 +48,13 @@ def render_full(
         gutter = " " * (width + 1)
         if d.trace:
             out.append(f"{gutter}= {_style('trace:', color, fg='cyan', bold=True)}")
-            width = max(len(label) for label, _ in d.trace)
-            for label, shape in d.trace:
+            trace = [(visible(label), visible(shape)) for label, shape in d.trace]
+            width = max(len(label) for label, _ in trace)
+            for label, shape in trace:
                 out.append(f"{gutter}    {label.ljust(width)}  {shape}".rstrip())
         if d.suggestion:
-            out.append(f"{gutter}= {_style('help:', color, fg='cyan', bold=True)} {d.suggestion}")
+            help_ = _style("help:", color, fg="cyan", bold=True)
+            out.append(f"{gutter}= {help_} {visible(d.suggestion)}")
         out.append("")
     return "".join(line + "\n" for line in out)
 
@@ -91,7 +94,7 @@ def _frame(
     bar = _style("|", color, fg="blue", bold=True)
     out = [f"{' ' * (width + 1)}{bar}"]
     for n in range(lo, hi + 1):
-        text = src.display_line(n).expandtabs(TAB).rstrip()
+        text = _shown(src.display_line(n)).rstrip()
         number = _style(str(n - offset).rjust(width), color, fg="blue", bold=True)
         out.append(f"{number} {bar} {text}".rstrip())
         if n == start:
@@ -101,9 +104,14 @@ def _frame(
                 col1 = max(col0 + 1, min(span.end_column - 1, len(raw.rstrip())))
             else:
                 col1 = max(col0 + 1, len(raw.rstrip()))
-            pad = len(raw[:col0].expandtabs(TAB))
-            carets = len(raw[:col1].expandtabs(TAB)) - pad
+            pad = len(_shown(raw[:col0]))
+            carets = len(_shown(raw[:col1])) - pad
             marks = _style("^" * max(1, carets) + (f" {label}" if label else ""), color, fg=tint)
             out.append(f"{' ' * (width + 1)}{bar} {' ' * pad}{marks}")
     out.append(f"{' ' * (width + 1)}{bar}")
     return out, width
+
+
+def _shown(line: str) -> str:
+    """A source line as the frame prints it: tabs expanded, control characters escaped."""
+    return visible(line.expandtabs(TAB))

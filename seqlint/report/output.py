@@ -6,6 +6,8 @@ import contextlib
 import os
 import tempfile
 
+from seqlint.safepaths import signals_as_interrupt
+
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same directory and
@@ -15,6 +17,11 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     target = os.path.abspath(os.fspath(path))
     directory = os.path.dirname(target)
     os.makedirs(directory, exist_ok=True)
+    with signals_as_interrupt():  # SIGTERM too leaves no temporary file behind
+        _write(target, directory, text)
+
+
+def _write(target: str, directory: str, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

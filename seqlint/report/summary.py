@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from seqlint.check import LayerSummary, ModelSummary
+from seqlint.report.escape import visible
 
 BYTES_PER_PARAM = 4  # float32, Keras's default dtype
 HEADERS = ("Layer (type)", "Output Shape", "Param #")
@@ -48,7 +49,7 @@ def render_model_text(model: ModelSummary) -> str:
     """One model as Keras's ``model.summary()`` table."""
     rows = [
         (
-            f"{layer.name} ({layer.class_name})",
+            visible(f"{layer.name} ({layer.class_name})"),  # names may come from the file
             format_shape(layer.output_shape),
             format_count(layer.params),
         )
@@ -61,7 +62,12 @@ def render_model_text(model: ModelSummary) -> str:
         return (" " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))).rstrip()
 
     var = f"{model.variable}, " if model.variable else ""
-    lines = [f'Model: "{model.name}"  ({var}{_where(model)})']
+    lines = [visible(f'Model: "{model.name}"  ({var}{_where(model)})')]
+    guessed = getattr(model, "guessed_names", ())
+    if guessed:
+        lines.append(
+            f"(resolved by name: {', '.join(guessed)} never imported, taken to be Keras's)"
+        )
     if getattr(model, "uncertain", False):
         lines.append(
             "(uncertain: layers are added under a condition or loop seqlint cannot resolve, "
@@ -85,7 +91,7 @@ def render_model_text(model: ModelSummary) -> str:
 
 def render_summary_text(path: str, models: Sequence[ModelSummary]) -> str:
     if not models:
-        return f"No Sequential models found in {path}.\n"
+        return f"No Sequential models found in {visible(path)}.\n"
     return "\n".join(render_model_text(m) for m in models)
 
 
@@ -120,6 +126,7 @@ def model_json(model: ModelSummary) -> dict[str, Any]:
         {
             "built": model.built,
             "uncertain": getattr(model, "uncertain", False),
+            "resolved_by_name": list(getattr(model, "guessed_names", ())),
             "input_shape": list(model.input_shape) if model.input_shape is not None else None,
             "total_params": model.total_params,
             "trainable_params": model.trainable_params,

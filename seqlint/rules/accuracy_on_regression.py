@@ -10,7 +10,7 @@ from seqlint.diagnostics import Diagnostic
 from seqlint.extract.values import DictVal, ListVal, Ref
 from seqlint.ir import ObjectCall
 from seqlint.rules.base import Example, Rule, register
-from seqlint.rules.common import compiled_loss, fit_targets
+from seqlint.rules.common import binary_targets, compiled_loss, fit_targets, last_dim
 
 _ACCURACY_STRINGS = frozenset(
     {
@@ -63,7 +63,10 @@ class AccuracyOnRegression(Rule):
     code = "SEQ204"
     name = "accuracy-on-regression"
     summary = (
-        "An `accuracy` metric on a model trained with a regression loss (mse, mae, huber, ...)."
+        "An `accuracy` metric on a model trained with a regression loss (mse, mae, huber, ...). "
+        "Not reported when the targets are class labels (the loss is then the odd one), nor "
+        "for 0/1 targets on a one-unit output, where accuracy (thresholding at 0.5) is "
+        "meaningful."
     )
     why = (
         "Accuracy counts exact matches of class predictions. On continuous targets Keras "
@@ -95,6 +98,8 @@ class AccuracyOnRegression(Rule):
             y = fit_targets(model)
             if y is not None and y.encoding in ("onehot", "int"):
                 continue  # class labels: the metric is meaningful, the loss is the odd one
+            if binary_targets(y) and last_dim(_shapes) == 1:
+                continue  # 0/1 targets on one unit: accuracy thresholds at 0.5, meaningfully
             for key in ("metrics", "weighted_metrics"):
                 index = 3 if key == "metrics" else 4
                 found = accuracy_metric(call.arg(index, key, None))

@@ -4,7 +4,8 @@ from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
-from seqlint.ir import LayerCall, TensorCall
+from seqlint.ir import Entry, LayerCall, LayerShape, TensorCall
+from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import label
 
@@ -20,8 +21,11 @@ class BranchingInSequential(Rule):
     )
     why = (
         "A Sequential is a single chain. Merge layers need several inputs and fail to build; "
-        "`model.add(Dense(8)(x))` adds a tensor, not a layer; a layer used twice silently shares "
-        "its weights between both positions."
+        "`model.add(Dense(8)(x))` adds a tensor, not a layer. A layer instance used twice shares "
+        "its weights between both positions: when the widths match Keras builds it (deliberate "
+        "in some code, accidental in most), so it is a warning; when the instance was built "
+        "for another width Keras rejects the model, an error. A weightless layer (Dropout) "
+        "used twice is not reported."
     )
     fix_doc = (
         "Use the functional API (`keras.Model(inputs, outputs)`) for models that branch or "
@@ -46,7 +50,9 @@ class BranchingInSequential(Rule):
     )
 
     def check(self, analysis: Analysis) -> Iterator[Diagnostic]:
-        for model, _shapes in analysis.models():
+        for model, shapes in analysis.models():
+            by_entry = {id(ls.entry): ls for ls in shapes.layers}
+            first: dict[int, LayerShape | None] = {}
             seen: set[int] = set()
             for entry in model.entries:
                 item = entry.item
@@ -69,9 +75,42 @@ class BranchingInSequential(Rule):
                             "Sequential model: use the functional API",
                         )
                     elif item.uid in seen:
-                        yield self.diagnostic(
-                            entry.loc,
-                            f"the same {label(item)} instance is used twice in this Sequential, "
-                            "so both positions share weights: create a new layer for each",
-                        )
+                        diag = self._reused(item, entry, first[item.uid], by_entry.get(id(entry)))
+                        if diag is not None:
+                            yield diag
+                    if item.uid not in seen:
+                        first[item.uid] = by_entry.get(id(entry))
                     seen.add(item.uid)
+
+    def _reused(
+        self, item: LayerCall, entry: Entry, before: LayerShape | None, now: LayerShape | None
+    ) -> Diagnostic | None:
+        """A second use of one instance: an error when Keras rejects it (its weights were built
+        for another input width), a warning when it builds and shares them, nothing when the
+        layer has no weights to share (a Dropout used twice behaves as two Dropouts)."""
+        if before is not None and before.trainable == 0 and before.non_trainable == 0:
+            return None
+        old = _last_axis(before.input_shape if before is not None else None)
+        new = _last_axis(now.input_shape if now is not None else None)
+        if old is not None and new is not None and old != new:
+            return self.diagnostic(
+                entry.loc,
+                f"the same {label(item)} instance is used twice in this Sequential, but its "
+                f"weights were built for inputs of width {old} and here it receives width {new}, "
+                "which Keras rejects: create a new layer for this position",
+            )
+        diag = self.diagnostic(
+            entry.loc,
+            f"the same {label(item)} instance is used twice in this Sequential: Keras builds "
+            "it, and both positions share one set of weights (trained together). If two "
+            "layers were meant, create a new layer object for each position",
+        )
+        diag.severity = "warning"
+        return diag
+
+
+def _last_axis(shape: Shape | None) -> int | None:
+    if not shape:
+        return None
+    last = shape[-1]
+    return last if isinstance(last, int) else None

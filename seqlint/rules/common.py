@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from seqlint.extract.data import Batches
 from seqlint.extract.values import Ref
 from seqlint.infer import ModelShapes, format_shape
 from seqlint.ir import ArrayInfo, LayerCall, LayerShape, ModelIR, ObjectCall
@@ -84,14 +85,26 @@ def compiled_loss(model: ModelIR) -> LossInfo | None:
 
 
 def fit_targets(model: ModelIR) -> ArrayInfo | None:
-    """The ``y`` passed to the first fit, when its shape is statically known."""
+    """The ``y`` passed to the first fit, when its shape is statically known: given as an
+    array, or carried by the batches of ``flow_from_directory(class_mode=...)``,
+    ``datagen.flow(x, y)`` or a batched ``tf.data.Dataset.from_tensor_slices((x, y))``."""
     call = model.fit_call
-    if call is None or call.method != "fit":
+    if call is None or call.method not in ("fit", "fit_generator"):
         return None
-    y = call.arg(1, "y")
+    x = call.arg(0, "x" if call.method == "fit" else "generator")
+    y = call.arg(1, "y") if call.method == "fit" else None
+    if isinstance(x, Batches) and y is None:
+        y = x.targets
     if isinstance(y, ArrayInfo) and y.shape is not None:
         return y
     return None
+
+
+def binary_targets(y: ArrayInfo | None) -> bool:
+    """Targets known to hold only 0 and 1 (integer, boolean, or two classes cast to float)."""
+    if y is None or y.low is None or y.high is None or y.low < 0.0 or y.high > 1.0:
+        return False
+    return y.kind in ("int", "bool") or (y.encoding == "int" and y.n_classes == 2)
 
 
 def label(item: Any) -> str:

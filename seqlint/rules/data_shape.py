@@ -13,7 +13,9 @@ from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import label
 
-_DATA_METHODS = frozenset({"fit", "evaluate", "train_on_batch", "test_on_batch"})
+_DATA_METHODS = frozenset(
+    {"fit", "evaluate", "train_on_batch", "test_on_batch", "predict", "predict_on_batch"}
+)
 
 
 def _known(shape: tuple[object, ...] | None) -> bool:
@@ -36,8 +38,9 @@ class DataShapeMismatch(Rule):
     code = "SEQ205"
     name = "data-shape-mismatch"
     summary = (
-        "The arrays passed to `fit` / `evaluate` do not fit the model: the samples have another "
-        "shape than the declared input, or `x` and `y` hold different numbers of samples."
+        "The arrays passed to `fit` / `evaluate` / `predict` do not fit the model: the samples "
+        "have another shape than the declared input, `x` and `y` hold different numbers of "
+        "samples, or `predict` gets one sample without its batch axis (`predict(x[0])`)."
     )
     why = (
         "The model's weights were built for the declared input shape; data of another shape "
@@ -101,6 +104,13 @@ class DataShapeMismatch(Rule):
         declared = shapes.input_shape
         if shapes.input_source in (None, "data") or not shapes.built or declared is None:
             return None
+        if call.method.startswith("predict") and _one_sample(tuple(x.shape), declared):
+            return (
+                f"`{call.method}` gets one sample of shape {format_shape(tuple(x.shape))} "
+                f"without the batch axis, but the model expects {format_shape(declared)}: Keras "
+                f"reads its first axis as {x.shape[0]} samples; pass `x[i:i + 1]` or "
+                "`np.expand_dims(sample, 0)`"
+            )
         sample = _adjusted(tuple(x.shape[1:]), declared)
         if len(sample) == len(declared) - 1 and all(
             d is None or d == s for d, s in zip(declared[1:], sample, strict=True)
@@ -130,11 +140,29 @@ class DataShapeMismatch(Rule):
                 if a.trainable != d.trainable or a.non_trainable != d.non_trainable
             )
             where = f" ({label(bad.entry.item)} was built for another input)"
+        if call.method.startswith(("predict", "evaluate", "test")):
+            return (
+                f"`{call.method}` gets x of shape {format_shape(tuple(x.shape))} but the model "
+                f"takes samples of shape {format_shape(declared)}{where}: give it data shaped "
+                "like the training data"
+            )
         return (
             f"the model expects samples of shape {format_shape(declared)} but x has shape "
             f"{format_shape(tuple(x.shape))}{where}: declare keras.Input(shape="
             f"{format_shape(tuple(x.shape[1:]))}) or reshape the data"
         )
+
+
+def _one_sample(x: tuple[int, ...], declared: Shape) -> bool:
+    """``x`` is exactly one sample (the declared shape without its batch axis), which Keras
+    would read as a batch of its first axis: ``model.predict(x_test[0])``."""
+    sample = declared[1:]
+    return (
+        len(x) == len(sample)
+        and len(x) >= 1
+        and all(d is None or d == s for d, s in zip(sample, x, strict=True))
+        and _adjusted(x[1:], declared) != tuple(d for d in sample)
+    )
 
 
 def _stack(model: ModelIR, shapes: ModelShapes) -> ModelIR:

@@ -59,6 +59,9 @@ class LabelEncodingMismatch(Rule):
             fit = model.fit_call
             if loss is None or y is None or fit is None or y.shape is None:
                 continue
+            compiled = model.compile_call
+            if compiled is not None and model.calls.index(compiled) > model.calls.index(fit):
+                continue  # recompiled after that fit: the fit never met this loss
             message = None
             if loss.kind == "sparse" and y.encoding == "onehot":
                 message = (

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
-from seqlint.ir import LayerCall
+from seqlint.infer import ModelShapes
+from seqlint.ir import Entry, LayerCall
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import activation_of, computes, label, role_of
 
@@ -16,13 +17,30 @@ _AFTER = frozenset({"regularization", "normalization"})
 _PROBABILITIES = ("softmax", "sigmoid")
 
 
+def _width(shapes: ModelShapes, entry: Entry) -> int | None:
+    """The last axis of what ``entry`` outputs, when inferred."""
+    for ls in shapes.layers:
+        if ls.entry is entry and ls.output_shape:
+            last = ls.output_shape[-1]
+            return last if isinstance(last, int) else None
+    return None
+
+
+def _marks_output(act: str | None, width: int | None) -> bool:
+    """In an uncompiled fragment only the activation says which layer is the output: softmax
+    (a distribution over classes), or sigmoid on one unit (a binary probability). A sigmoid
+    on a wide Dense or an RNN (``LSTM(32, activation="sigmoid")``) may well be hidden."""
+    return act == "softmax" or (act == "sigmoid" and width == 1)
+
+
 @register
 class LayerAfterOutput(Rule):
     code = "SEQ108"
     name = "layer-after-output"
     summary = (
         "A Dropout, BatchNormalization or other layer placed after the final prediction layer "
-        "(the last Dense/conv/RNN of a compiled model, or a softmax/sigmoid output)."
+        "(the last Dense/conv/RNN of a compiled model; in an uncompiled fragment only a softmax "
+        "output, or a sigmoid output on one unit)."
     )
     why = (
         "The model's output is what that layer makes of the probabilities: Dropout zeroes "
@@ -56,7 +74,7 @@ class LayerAfterOutput(Rule):
     )
 
     def check(self, analysis: Analysis) -> Iterator[Diagnostic]:
-        for model, _shapes in analysis.models():
+        for model, shapes in analysis.models():
             # a stack used as a part of a bigger model has no "output" of its own
             if model.uncertain or model.nested or model.called_functionally:
                 continue
@@ -70,6 +88,7 @@ class LayerAfterOutput(Rule):
                 continue
             act = activation_of(items[last])
             compiled = model.compile_call is not None
+            width = _width(shapes, model.entries[last])
             for item in items[last + 1 :]:
                 assert isinstance(item, LayerCall)
                 if item.definition is None or item.custom:
@@ -79,7 +98,7 @@ class LayerAfterOutput(Rule):
                     continue
                 # the last Dense/conv/RNN is the prediction layer when its output is a
                 # probability, or when the model is trained on it (compiled with a loss)
-                if role_of(item) in _AFTER and (act in _PROBABILITIES or compiled):
+                if role_of(item) in _AFTER and (compiled or _marks_output(act, width)):
                     what = (
                         f"the {act} output of {label(items[last])}: the model no longer "
                         "outputs probabilities"

@@ -27,7 +27,7 @@ def _origin(layers: list[LayerShape], upto: int) -> tuple[str, LayerShape | None
             return "spatial", ls
         if ls.input_shape is not None and len(ls.input_shape) != len(ls.output_shape):
             return "other", None  # Reshape, RepeatVector, TimeDistributed...: on purpose
-    return "other", None  # the input itself has the extra axes
+    return "input", None  # the model input itself has the extra axes
 
 
 def _per_sample(y: ArrayInfo) -> bool:
@@ -74,8 +74,13 @@ class MissingFlatten(Rule):
     code = "SEQ102"
     name = "missing-flatten"
     summary = (
-        "A rank > 2 tensor (a conv/pool feature map, an Embedding or return_sequences RNN output) "
-        "goes into `Dense` with no `Flatten` or global pooling in between."
+        "A rank > 2 tensor (a conv/pool feature map, an Embedding or return_sequences RNN output, "
+        "or a rank > 2 model input) goes into `Dense` with no `Flatten` or global pooling in "
+        "between. A feature map is reported unless the targets visibly keep its extra axes; a "
+        "sequence or a rank > 2 model input only when the targets show one label per sample "
+        "(`(n,)`, `(n, 1)` or one-hot `(n, k)`). Shapes follow Keras 1/2 calls Keras 3 refuses "
+        "(`border_mode=`, `Convolution2D(32, 3, 3)`, `AveragePooling2D()` as 2x2), and the "
+        "rank survives unknown sizes."
     )
     why = (
         "`Dense` acts on the last axis only, so the model predicts one vector per position "
@@ -124,19 +129,21 @@ class MissingFlatten(Rule):
             found = self._find(shapes)
             if found is None:
                 continue
-            index, ls, origin = found
+            index, ls, origin, kind = found
             out = shapes.output_shape
             if out is None or len(out) <= 2 or shapes.error is not None:
                 continue  # the extra axes are gone by the output (or we cannot tell)
             if _spatial_after(shapes, index):
                 continue  # convolutions/RNNs come after it: a per-position Dense on purpose
             y = fit_targets(model)
-            if has_trait(origin.entry.item, "sequence_output"):
+            if origin is None or has_trait(origin.entry.item, "sequence_output"):
+                # a sequence, or a rank > 2 model input (Dense on images, on (steps,
+                # features) windows): per-position on purpose unless the targets say otherwise
                 if y is None or not _per_sample(y):
                     continue
             elif y is not None and _per_position(y, out):
                 continue
-            source = label(origin.entry.item)
+            source = "the model input" if origin is None else label(origin.entry.item)
             message = (
                 f"{label(ls.entry.item)} receives {format_shape(ls.input_shape)} from {source}: "
                 f"add Flatten() (or global pooling) before it; the model output is "
@@ -147,11 +154,12 @@ class MissingFlatten(Rule):
                 message,
                 trace=trace(shapes, index),
                 suggestion="insert `Flatten()` before this layer",
-                fix=_fix(analysis, model, ls),
+                # (before a first layer that declares the input, a Flatten would take its place)
+                fix=_fix(analysis, model, ls) if origin is not None else None,
             )
 
     @staticmethod
-    def _find(shapes: ModelShapes) -> tuple[int, LayerShape, LayerShape] | None:
+    def _find(shapes: ModelShapes) -> tuple[int, LayerShape, LayerShape | None, str] | None:
         for index, ls in enumerate(shapes.layers):
             item = ls.entry.item
             if not isinstance(item, LayerCall):
@@ -159,7 +167,9 @@ class MissingFlatten(Rule):
             if has_trait(item, "dense") and ls.input_shape is not None and len(ls.input_shape) > 2:
                 kind, origin = _origin(shapes.layers, index)
                 if kind in ("spatial", "sequence") and origin is not None:
-                    return index, ls, origin
+                    return index, ls, origin, kind
+                if kind == "input":
+                    return index, ls, None, kind
                 return None
         return None
 

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Fix
 from seqlint.fixes import argument_position, guarded, replace_string
-from seqlint.ir import LayerCall
+from seqlint.identifiers import ACTIVATIONS
+from seqlint.ir import ArrayInfo, LayerCall, ModelIR
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import (
     LossInfo,
@@ -17,6 +18,10 @@ from seqlint.rules.common import (
 )
 
 _CROSSENTROPY = ("binary", "categorical", "sparse")
+# Activations whose every output lies in [0, 1] (softmax and sparsemax: a distribution).
+_PROBABILITY = frozenset({"sigmoid", "softmax", "hard_sigmoid", "sparse_sigmoid", "sparsemax"})
+# Known activations whose outputs can leave [0, 1]: not probabilities.
+_NOT_PROBABILITY = ACTIVATIONS - _PROBABILITY
 
 
 def _always_binary_output(analysis: Analysis, item: LayerCall) -> bool:
@@ -64,15 +69,36 @@ def _sigmoid_fix(analysis: Analysis, item: object, loss: LossInfo | None) -> Fix
     return Fix('Use `activation="sigmoid"`', (edit,), safe=True)
 
 
+def _only_predicted(model: ModelIR) -> bool:
+    """The model is used for predictions and never trained or evaluated itself."""
+    methods = {c.method for c in model.calls}
+    return any(m.startswith("predict") for m in methods) and not any(
+        m.startswith(("fit", "train", "evaluate", "test")) for m in methods
+    )
+
+
+def _classification_loss(act: str, y: ArrayInfo) -> str:
+    """The cross-entropy that fits class-label targets ``y``."""
+    if y.encoding == "onehot":
+        return '"categorical_crossentropy"'
+    if act == "sigmoid" and y.n_classes is not None and y.n_classes <= 2:
+        return '"binary_crossentropy"'
+    return '"sparse_categorical_crossentropy"'
+
+
 @register
 class OutputActivationMismatch(Rule):
     code = "SEQ201"
     name = "output-activation-mismatch"
     summary = (
-        "The output activation does not fit the loss: softmax on one unit, sigmoid with "
-        "categorical cross-entropy, a linear output with a cross-entropy loss that expects "
-        "probabilities, `from_logits=True` after softmax/sigmoid, or softmax/sigmoid squashing "
-        "regression targets that lie outside [0, 1]."
+        "The output activation does not fit the loss: softmax on one unit; sigmoid with "
+        "categorical cross-entropy; an output that cannot be a probability (linear, relu, tanh, "
+        "elu, softplus, selu, ...) under a cross-entropy without `from_logits=True`; "
+        "`from_logits=True` after softmax/sigmoid; softmax/sigmoid with a regression loss when "
+        "the targets lie outside [0, 1] or are class labels (one-hot, or integers of more than "
+        "two classes). Binary 0/1 targets on one sigmoid unit with mse, and continuous targets "
+        "in [0, 1] (images, autoencoder outputs), are left alone, as is a model compiled only "
+        "to predict (its loss is never used)."
     )
     why = (
         "Keras trains these models without an error, but they cannot learn what is asked: a "
@@ -139,12 +165,24 @@ class OutputActivationMismatch(Rule):
                     f"{where} uses sigmoid with {loss.name}, which expects a probability "
                     "distribution over classes: use softmax"
                 )
+            elif _only_predicted(model):
+                continue  # compiled only to predict (a truncated feature extractor, a GAN
+                # generator trained through another model): its loss is never used
             elif act == "linear" and loss.kind in _CROSSENTROPY and loss.from_logits is False:
                 message = (
                     f"{where} has no activation (linear logits) but {loss.name} expects "
                     "probabilities: add "
                     f"{'sigmoid' if loss.kind == 'binary' else 'softmax'} or use the loss with "
                     "`from_logits=True`"
+                )
+            elif (
+                act in _NOT_PROBABILITY and loss.kind in _CROSSENTROPY and loss.from_logits is False
+            ):
+                message = (
+                    f"{where} ends with {act}, whose outputs are not probabilities, but "
+                    f"{loss.name} expects probabilities: use "
+                    f"{'sigmoid' if loss.kind == 'binary' else 'softmax'}, or no activation "
+                    "and the loss with `from_logits=True`"
                 )
             elif act in ("softmax", "sigmoid") and loss.kind == "regression":
                 y = fit_targets(model)
@@ -160,6 +198,22 @@ class OutputActivationMismatch(Rule):
                         f"{where} squashes the output into [0, 1] with {act}, but the "
                         f"regression targets range over [{y.low:g}, {y.high:g}]: use a "
                         "linear output"
+                    )
+                elif y is not None and (
+                    y.encoding == "onehot"
+                    or (y.encoding == "int" and y.n_classes is not None and y.n_classes > 2)
+                ):
+                    # binary 0/1 targets on a sigmoid unit with mse: a legitimate (textbook)
+                    # choice, left alone
+                    labels = (
+                        "one-hot class labels"
+                        if y.encoding == "onehot"
+                        else ("integer class labels")
+                    )
+                    message = (
+                        f"{where} outputs class probabilities with {act}, but the targets are "
+                        f"{labels} and the loss {loss.name} is a regression loss: use "
+                        f"{_classification_loss(act, y)}"
                     )
             if message:
                 yield self.diagnostic(ls.entry.loc, message, fix=fix)

@@ -4,6 +4,8 @@ from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
+from seqlint.ir import ArrayInfo
+from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import compiled_loss, fit_targets, label, last_dim, units_layer
 
@@ -14,8 +16,11 @@ class OutputUnitsMismatch(Rule):
     name = "output-units-mismatch"
     summary = (
         "The number of output units does not fit the loss or the labels: (sparse) categorical "
-        "cross-entropy on one unit, or a different number of units than the one-hot labels "
-        "have classes."
+        "cross-entropy on one unit, a different number of units than the one-hot labels "
+        "have classes, integer labels beyond the last unit, or (binary cross-entropy and "
+        "regression losses, rank-2 output) targets of another width than the output: `(n,)` "
+        "against `Dense(4)`, `(n, k)` against other units, two-column one-hot labels on one "
+        "sigmoid unit."
     )
     why = (
         "Categorical cross-entropy over a single unit is always 0, so nothing is learnt; with "
@@ -85,5 +90,31 @@ class OutputUnitsMismatch(Rule):
                     f"{where} has {units} units but the integer labels go up to "
                     f"{y.n_classes - 1}: use {y.n_classes} units"
                 )
+            elif loss.kind in ("binary", "regression") and y is not None:
+                message = _width_mismatch(where, units, y, shapes.output_shape, loss.kind)
             if message:
                 yield self.diagnostic(ls.entry.loc, message)
+
+
+def _width_mismatch(
+    where: str, units: int, y: ArrayInfo, out: Shape | None, kind: str
+) -> str | None:
+    """Targets with another width than the output, for binary cross-entropy and regression
+    losses (Keras broadcasts ``(n,)`` or ``(n, 2)`` against ``(n, 1)`` silently, or fails
+    inside ``fit`` on other widths)."""
+    if out is None or len(out) != 2 or y.shape is None or len(y.shape) not in (1, 2):
+        return None
+    width = 1 if len(y.shape) == 1 else y.shape[1]
+    if not isinstance(width, int) or width == units:
+        return None
+    if kind == "binary" and units == 1 and y.encoding == "onehot":
+        return (
+            f"{where} has 1 unit but the labels are one-hot with {width} columns: use "
+            f'Dense({width}, activation="softmax") with categorical_crossentropy, or give the '
+            "labels as one 0/1 column"
+        )
+    targets = "one value per sample" if width == 1 else f"{width} values per sample"
+    return (
+        f"{where} outputs {units} values per sample but the targets hold {targets}: "
+        f"use Dense({width}) (Keras fails inside `fit`, or silently broadcasts one column)"
+    )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from seqlint import fixes
 from seqlint import keras_api as api
 from seqlint.analysis import Analysis
-from seqlint.diagnostics import Diagnostic, Fix
-from seqlint.fixes import guarded, rename_keyword, rename_method
+from seqlint.diagnostics import Diagnostic, Edit, Fix
+from seqlint.fixes import guarded, keras_name, rename_keyword, rename_method
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
 
@@ -239,6 +241,19 @@ def _int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _repeated_size(layer: LayerCall) -> bool:
+    """Exactly three positional ints, the last two equal, and no keyword that names the
+    kernel size or the strides."""
+    args = layer.args
+    return (
+        not layer.opaque
+        and len(args) == 3
+        and all(_int(v) for v in args)
+        and args[1] == args[2]
+        and not {"kernel_size", "strides", "padding"} & set(layer.kwargs)
+    )
+
+
 def _keras1_signature(layer: LayerCall, name: str, keras1_call: bool) -> RemovedUse | None:
     """``Convolution2D(32, 3, 3)``: Keras 1's ``(nb_filter, nb_row, nb_col)``; also through the
     Keras 3 name when the call uses other Keras 1 keywords (``Conv2D(32, 3, 3,
@@ -247,6 +262,20 @@ def _keras1_signature(layer: LayerCall, name: str, keras1_call: bool) -> Removed
     if spec is None and keras1_call:
         spec = next(
             ((rank, new) for rank, new in api.KERAS1_CONV_NAMES.values() if new == name), None
+        )
+    if spec is None and name in ("Conv1D", "Conv2D") and _repeated_size(layer):
+        # ``Conv2D(32, 3, 3)`` / ``Conv1D(64, 5, 5)``: the Keras 1 habit of repeating the
+        # kernel size; in Keras 2/3 the third number is ``strides`` (a reviewer's decision)
+        return RemovedUse(
+            layer.loc,
+            "signature",
+            f"{name}({layer.args[0]!r}, {layer.args[1]}, {layer.args[2]})",
+            None,
+            f"`{name}({layer.args[0]!r}, {layer.args[1]}, {layer.args[2]})` looks like the "
+            f"Keras 1 signature `(nb_filter, nb_row, nb_col)`: in Keras 2/3 this means "
+            f"strides={layer.args[2]}; write `{name}({layer.args[0]!r}, {layer.args[1]})` for "
+            f"a {layer.args[1]}-wide kernel with stride 1, or `strides={layer.args[2]}` if the "
+            "stride is meant",
         )
     if spec is None or layer.opaque:
         return None
@@ -363,21 +392,28 @@ class RemovedApi(Rule):
         "are quieter: `decay=` on an optimizer is accepted and ignored, so the learning rate "
         "never decays, and `Convolution2D(32, 3, 3)` still runs but the third number, Keras 1's "
         "kernel width, is now the stride. Aliases Keras 3 still ships "
-        "(`Convolution2D(32, (3, 3))`, `MaxPool2D`, `keras.preprocessing.image`, "
+        "(`Convolution2D(32, (3, 3))`, `MaxPool2D`, `keras.preprocessing.image.load_img`, "
         "`keras.optimizers.legacy` imports) are not reported."
     )
     fix_doc = (
         "Use the Keras 3 name the message gives: `learning_rate=` for `lr=`, `epochs=` for "
         "`nb_epoch=`, `model.fit` for `fit_generator`, `kernel_initializer=` for `init=`, "
-        "`padding=` for `border_mode=`, `Conv2D(32, (3, 3))` for `Convolution2D(32, 3, 3)`, "
+        "`padding=` for `border_mode=`, `Conv2D(32, (3, 3))` for `Convolution2D(32, 3, 3)` "
+        "(and for `Conv2D(32, 3, 3)`, where Keras 2/3 read the last 3 as the stride), "
         "`from keras.utils import to_categorical` for `keras.utils.np_utils`, a "
-        "learning-rate schedule for `decay=`.\n\n"
+        "learning-rate schedule for `decay=`. Removed names and modules come from a table "
+        "derived by `scripts/derive_removed_api.py` (tf_keras 2.21 against Keras 3.15.1, each "
+        "verified by importing it; e.g. `from keras.preprocessing.image import "
+        "ImageDataGenerator`), plus hand-written tables for Keras 1 and internal paths.\n\n"
         "`--fix` renames what is a plain rename: `lr=` -> `learning_rate=`, `nb_epoch=` -> "
         "`epochs=`, `fit_generator`/`evaluate_generator`/`predict_generator` -> "
         "`fit`/`evaluate`/`predict`, and the Keras 1 layer keywords with a Keras 3 twin. A "
         "rename that alone would not give working Keras 3 code (e.g. `fit_generator` with "
-        "`workers=`) is offered under `--unsafe-fixes` only; imports, `decay=` and Keras 1 "
-        "signatures are left to you."
+        "`workers=`) is offered under `--unsafe-fixes` only. `decay=` becomes, under "
+        "`--unsafe-fixes`, `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, "
+        "decay_steps=1, decay_rate=decay)` (Keras 2's decay; unsafe, as the learning rate now "
+        "really decays) when the file spells `keras`; otherwise the `lr=` rename is still "
+        "offered. Imports and Keras 1 signatures are left to you."
     )
     fixable = True
     examples = (
@@ -436,19 +472,106 @@ class RemovedApi(Rule):
             message = uses[0].message
             if len(uses) > 1:
                 message += "; also " + "; ".join(u.message for u in uses[1:])
-            yield self.diagnostic(
-                loc, message, suggestion=_suggestion(uses), fix=_rename_fix(analysis.text, uses)
-            )
+            fix = _rename_fix(analysis.text, uses)
+            if fix is None and any(u.kind == "object_keyword" and u.old == "decay" for u in uses):
+                fix = _decay_fix(analysis.text, uses)
+            if fix is None:
+                # what cannot be fixed (decay=, ...) must not block the plain renames
+                fix = _rename_fix(
+                    analysis.text, [u for u in uses if u.new is not None], partial=True
+                )
+            yield self.diagnostic(loc, message, suggestion=_suggestion(uses), fix=fix)
 
 
 _RENAMES = frozenset({"method", "call_keyword", "object_keyword", "layer_keyword"})
 
 
+# Keras 3's default learning rates, for a ``decay=`` without ``lr=``.
+_DEFAULT_LR = {"SGD": "0.01"}
+_SCHEDULE = "keras.optimizers.schedules.InverseTimeDecay"
+
+
 @guarded
-def _rename_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
+def _decay_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
+    """``SGD(lr=0.01, decay=1e-6)`` -> ``SGD(learning_rate=InverseTimeDecay(0.01,
+    decay_steps=1, decay_rate=1e-6))``: Keras 2's ``decay`` as the schedule that does the same
+    per step. Unsafe: the schedule is what Keras 2 did, but the script's behaviour in Keras 3
+    terms changes (its learning rate now decays), and its other uses must all be renames."""
+    if any(u.new is None and not (u.kind == "object_keyword" and u.old == "decay") for u in uses):
+        return None
+    loc = uses[0].loc
+    snip = fixes._call(text, loc)
+    schedule = keras_name(text, _SCHEDULE, like=loc)
+    if (
+        snip is None
+        or schedule is None
+        or not isinstance(snip.node.func, (ast.Name, ast.Attribute))
+    ):
+        return None
+    call = snip.node
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    ):
+        return None
+    # (keyword or None, the whole argument, its value) in source order
+    args: list[tuple[str | None, ast.AST, ast.AST]] = [(None, a, a) for a in call.args]
+    args += [(k.arg, k, k.value) for k in call.keywords]
+    args.sort(key=lambda a: (a[1].lineno, a[1].col_offset))  # type: ignore[attr-defined]
+    keyed = {name: i for i, (name, _, _) in enumerate(args) if name is not None}
+    if "decay" not in keyed:
+        return None
+    d = keyed["decay"]
+    decay_src = text[snip.start(args[d][2]) : snip.end(args[d][2])]
+    lr = keyed.get("lr", keyed.get("learning_rate"))
+    func = call.func
+    callee = func.attr if isinstance(func, ast.Attribute) else func.id
+    if lr is None and call.args:
+        return None  # (a positional learning rate: left to the user)
+    if lr is not None:
+        lr_src = text[snip.start(args[lr][2]) : snip.end(args[lr][2])]
+    elif callee in _DEFAULT_LR:
+        lr_src = _DEFAULT_LR[callee]
+    else:
+        return None
+    new_arg = f"learning_rate={schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
+    edits: list[Edit] = []
+    if lr is None:
+        edits.append(fixes._edit(text, snip.start(args[d][1]), snip.end(args[d][1]), new_arg))
+    elif abs(lr - d) == 1:
+        first, last = sorted((lr, d))
+        edits.append(
+            fixes._edit(text, snip.start(args[first][1]), snip.end(args[last][1]), new_arg)
+        )
+    else:
+        edits.append(fixes._edit(text, snip.start(args[lr][1]), snip.end(args[lr][1]), new_arg))
+        start = snip.end(args[d - 1][1]) if d > 0 else snip.start(args[d][1])
+        end = snip.end(args[d][1]) if d > 0 else snip.start(args[d + 1][1])
+        edits.append(fixes._edit(text, start, end, ""))
+    for use in uses:  # other renames of the same call (``nb_epoch``-style keywords)
+        if use.kind == "object_keyword" and use.old in ("decay", "lr"):
+            continue
+        if use.new is None or use.kind not in _RENAMES:
+            return None
+        edit = rename_keyword(text, use.loc, use.old, use.new)
+        if edit is None:
+            return None
+        edits.append(edit)
+    return Fix(
+        "Replace `decay=` by an `InverseTimeDecay` learning-rate schedule (what Keras 2's "
+        "decay did)",
+        tuple(edits),
+        safe=False,
+    )
+
+
+@guarded
+def _rename_fix(text: str, uses: list[RemovedUse], partial: bool = False) -> Fix | None:
     """Apply the plain renames (`lr=` -> `learning_rate=`, `fit_generator` -> `fit`, ...) of
-    one call; offered only when they resolve every removed use of that call. Safe when each
-    rename alone gives working Keras 3 code."""
+    one call; offered only when they resolve every removed use of that call (``partial``: the
+    renames among them, the rest left to the user). Safe when each rename alone gives working
+    Keras 3 code."""
+    if not uses:
+        return None
     edits = []
     for use in uses:
         if use.new is None or use.kind not in _RENAMES:

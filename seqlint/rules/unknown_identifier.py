@@ -329,10 +329,13 @@ class UnknownIdentifierRule(Rule):
     )
 
     def check(self, analysis: Analysis) -> Iterator[Diagnostic]:
-        by_line: dict[int, list[UnknownIdentifier]] = {}
+        # one finding per call (not per line: two layers on one line each name their own)
+        by_call: dict[tuple[int, int, int, int], list[UnknownIdentifier]] = {}
         for found in find_unknown_identifiers(analysis):
-            by_line.setdefault(found.loc.line, []).append(found)
-        for group in by_line.values():
+            loc = found.loc
+            key = (loc.line, loc.column, loc.end_line, loc.end_column)
+            by_call.setdefault(key, []).append(found)
+        for group in by_call.values():
             help_text = group[0].help if len(group) == 1 else None
             if len(group) > 1:
                 fixes = [f"{_q(f.old)} -> {_q(f.new)}" for f in group if f.new is not None]

@@ -12,6 +12,7 @@
 
 from seqlint.runtime import (
     callbacks,
+    config,
     constraints,
     layers,
     losses,
@@ -35,6 +36,7 @@ __all__ = [
     "InputLayer",
     "Sequential",
     "callbacks",
+    "config",
     "constraints",
     "floatx",
     "layers",

@@ -128,7 +128,7 @@ class Layer:
         if error is not None:  # the definition holds Keras's constructor checks
             raise ValueError(error)
         self.args: BoundArgs = bound
-        from seqlint.layers.naming import snake_case
+        from seqlint.vocab import snake_case
 
         name = bound.values.get("name")
         self.name: str = name if isinstance(name, str) else unique_name(snake_case(self.class_name))

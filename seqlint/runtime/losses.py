@@ -26,7 +26,15 @@ import numpy
 
 from seqlint.runtime.backend import get_array_module
 
-EPSILON = 1e-7  # keras.config.epsilon()
+EPSILON = 1e-7  # keras.config.epsilon()'s default
+
+
+def _eps() -> float:
+    """``keras.config.epsilon()``: set with ``seqlint.runtime.config.set_epsilon``."""
+    from seqlint.runtime import config
+
+    return config.epsilon()
+
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -271,7 +279,7 @@ class BinaryCrossentropy(_Crossentropy):
             elem = xp.maximum(z, 0) - z * y_true + xp.log1p(xp.exp(-xp.abs(z)))
             d = _sigmoid(xp, z) - y_true
         else:
-            lo, hi = EPSILON, 1.0 - EPSILON
+            lo, hi = _eps(), 1.0 - _eps()
             p = xp.clip(y_pred, lo, hi)
             elem = -(y_true * xp.log(p) + (1 - y_true) * xp.log(1 - p))
             d = xp.where(_in_range(y_pred, lo, hi), (1 - y_true) / (1 - p) - y_true / p, 0)
@@ -316,7 +324,7 @@ class CategoricalCrossentropy(_Crossentropy):
             return values, _softmax(xp, z, ax) - y_true
         s = y_pred.sum(axis=ax, keepdims=True)
         q = y_pred / s
-        lo, hi = EPSILON, 1.0 - EPSILON
+        lo, hi = _eps(), 1.0 - _eps()
         c = xp.clip(q, lo, hi)
         values = -(y_true * xp.log(c)).sum(axis=ax)
         g = xp.where(_in_range(q, lo, hi), -y_true / c, 0)  # d values / d q
@@ -375,7 +383,7 @@ class SparseCategoricalCrossentropy(_Crossentropy):
             z = y_pred
             mask: Any = None
         else:
-            lo, hi = EPSILON, 1 - EPSILON
+            lo, hi = _eps(), 1 - _eps()
             c = xp.clip(y_pred, lo, hi)
             z = xp.log(c)
             mask = _in_range(y_pred, lo, hi)
@@ -431,7 +439,7 @@ class MeanAbsolutePercentageError(_Elementwise):
 
     def elementwise(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         xp = get_array_module(y_pred)
-        den = xp.maximum(xp.abs(y_true), EPSILON)
+        den = xp.maximum(xp.abs(y_true), _eps())
         r = (y_true - y_pred) / den
         return 100.0 * xp.abs(r), -100.0 * xp.sign(r) / den
 
@@ -441,7 +449,7 @@ class MeanSquaredLogarithmicError(_Elementwise):
 
     def elementwise(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         xp = get_array_module(y_pred)
-        eps = _f32(EPSILON)  # keras converts epsilon to a float32 tensor here
+        eps = _f32(_eps())  # keras converts epsilon to a float32 tensor here
         a = xp.maximum(y_pred, eps) + 1.0
         diff = xp.log(a) - xp.log(xp.maximum(y_true, eps) + 1.0)
         return diff * diff, xp.where(y_pred >= eps, 2 * diff / a, 0)
@@ -489,7 +497,7 @@ class Poisson(_Elementwise):
 
     def elementwise(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         xp = get_array_module(y_pred)
-        p = y_pred + EPSILON
+        p = y_pred + _eps()
         return y_pred - y_true * xp.log(p), 1 - y_true / p
 
 
@@ -541,10 +549,10 @@ class KLDivergence(Loss):
     def compute(self, y_true: Any, y_pred: Any) -> tuple[Any, Any]:
         xp = get_array_module(y_pred)
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true.astype(y_pred.dtype), y_pred)
-        y = xp.clip(y_true, EPSILON, 1)
-        p = xp.clip(y_pred, EPSILON, 1)
+        y = xp.clip(y_true, _eps(), 1)
+        p = xp.clip(y_pred, _eps(), 1)
         values = (y * xp.log(y / p)).sum(axis=-1)
-        return values, xp.where(_in_range(y_pred, EPSILON, 1), -y / p, 0)
+        return values, xp.where(_in_range(y_pred, _eps(), 1), -y / p, 0)
 
 
 class CosineSimilarity(Loss):
@@ -567,7 +575,7 @@ class CosineSimilarity(Loss):
         xp = get_array_module(y_pred)
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true.astype(y_pred.dtype), y_pred)
         ax = self.axis
-        cap = 1.0 / EPSILON
+        cap = 1.0 / _eps()
 
         def inv_norm(v: Any) -> tuple[Any, Any]:
             s = (v * v).sum(axis=ax, keepdims=True)

@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import os
+import stat
 import tempfile
-import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy
@@ -38,10 +37,12 @@ from seqlint.runtime import metrics as metrics_module
 from seqlint.runtime import optimizers as optimizers_module
 from seqlint.runtime import regularizers as regularizers_module
 from seqlint.runtime.backend import Backend, get_backend
+from seqlint.runtime.compile_utils import CompiledLossMetrics
+from seqlint.runtime.config import floatx, set_floatx
 from seqlint.runtime.core import IndexedSlices, Layer, Variable, unique_name
+from seqlint.runtime.summary import Summary
+from seqlint.runtime.trainer import Trainer, _as_array
 
-_FLOATX = "float32"
-_FLOAT_TYPES = ("float16", "float32", "float64")
 _RNG: numpy.random.Generator = numpy.random.default_rng()
 _SEEDED = False
 
@@ -65,20 +66,6 @@ _NOISE_RATES = {
     "GaussianDropout": "rate",
     "GaussianNoise": "stddev",
 }
-
-
-def floatx() -> str:
-    """The default float type of new models (``"float32"`` like Keras)."""
-    return _FLOATX
-
-
-def set_floatx(value: str) -> None:
-    """Keras's ``keras.config.set_floatx``: the dtype of models created afterwards."""
-    global _FLOATX
-    name = numpy.dtype(value).name
-    if name not in _FLOAT_TYPES:
-        raise ValueError(f"Unknown `floatx` value: {value}. Expected one of {_FLOAT_TYPES}")
-    _FLOATX = name
 
 
 def set_random_seed(seed: int) -> None:
@@ -168,74 +155,7 @@ def Input(  # noqa: N802 - Keras's name
     return InputLayer(shape, batch_size, dtype, sparse, batch_shape, name, tensor, optional)
 
 
-def _as_array(value: Any, what: str) -> numpy.ndarray:
-    if value is None:
-        raise ValueError(f"{what} is None")
-    if isinstance(value, (list, tuple)) and len(value) == 1 and hasattr(value[0], "shape"):
-        value = value[0]
-    if isinstance(value, dict):
-        if len(value) != 1:
-            raise ValueError(f"a Sequential model takes one {what} array, got keys {list(value)}")
-        value = next(iter(value.values()))
-    arr = numpy.asarray(value) if not hasattr(value, "__cuda_array_interface__") else value
-    if arr.ndim == 0:
-        raise ValueError(f"{what} must have a batch axis, got a scalar")
-    return arr  # type: ignore[no-any-return]
-
-
-def _default_batch_size(n: int, steps: int | None, batch_size: int | None = None) -> int:
-    """Keras's array adapter: the given batch size, else ``ceil(n / steps)`` when ``steps`` is
-    given, else 32."""
-    if batch_size:
-        return int(batch_size)
-    return int(math.ceil(n / int(steps))) if steps else 32
-
-
-class _Batches:
-    """The training batches of ``fit`` like Keras's ``EpochIterator`` on arrays: consecutive
-    slices (a permutation per pass when shuffling). With ``steps_per_epoch``, an epoch takes the
-    next ``steps_per_epoch`` batches and the position carries over to the next epoch; a pass
-    that runs out of batches ends the epoch early and the next epoch starts a new pass."""
-
-    def __init__(self, n: int, batch_size: int, steps_per_epoch: int | None) -> None:
-        self.n = n
-        self.batch_size = batch_size
-        self.num_batches = math.ceil(n / batch_size)
-        self.steps_per_epoch = None if steps_per_epoch is None else int(steps_per_epoch)
-        self._seen: int | None = None
-        self._order: Any = None
-
-    def epoch(self, rng: numpy.random.Generator | None) -> Iterable[tuple[int, Any]]:
-        """``(step, index)`` for each batch of one epoch (``rng`` shuffles each new pass)."""
-        if self._seen is None or self.steps_per_epoch is None:
-            self._seen = 0
-            self._order = None if rng is None else rng.permutation(self.n)
-        for step in range(self.steps_per_epoch or self.num_batches):
-            if self._seen >= self.num_batches:
-                warnings.warn(
-                    "Your input ran out of data; interrupting training. Make sure that your "
-                    "dataset or generator can generate at least `steps_per_epoch * epochs` "
-                    "batches.",
-                    stacklevel=3,
-                )
-                break
-            lo = self._seen * self.batch_size
-            hi = min(lo + self.batch_size, self.n)
-            self._seen += 1
-            yield step, (slice(lo, hi) if self._order is None else self._order[lo:hi])
-        if self._seen >= self.num_batches:
-            self._seen = None
-
-
-def _take(arr: Any, index: Any) -> Any:
-    return None if arr is None else arr[index]
-
-
-def _float(value: Any) -> float:
-    return float(value)
-
-
-class Sequential:
+class Sequential(Trainer, CompiledLossMetrics, Summary):
     """A linear stack of layers: ``Sequential([Input(shape=(8,)), layers.Dense(4)])``."""
 
     def __init__(
@@ -469,6 +389,9 @@ class Sequential:
         try:
             with os.fdopen(fd, "wb") as f:
                 numpy.savez(f, **arrays)
+                # mkstemp makes 0600; numpy.savez (and Keras) leave an existing file's mode
+                # and give a new one 0666 less the umask
+                os.fchmod(f.fileno(), _new_file_mode(filepath))
             os.replace(tmp, filepath)
         except BaseException:
             if os.path.exists(tmp):
@@ -607,127 +530,6 @@ class Sequential:
         return model
 
     # ---- compile ---------------------------------------------------------------------------
-
-    def compile(
-        self,
-        optimizer: Any = "rmsprop",
-        loss: Any = None,
-        loss_weights: Any = None,
-        metrics: Any = None,
-        weighted_metrics: Any = None,
-        run_eagerly: bool = False,
-        steps_per_execution: int = 1,
-        jit_compile: Any = "auto",
-        auto_scale_loss: bool = True,
-    ) -> None:
-        """Set the optimizer, loss and metrics (strings or objects, like Keras)."""
-        self.optimizer = optimizers_module.get(optimizer)
-        loss = self._single(loss, "loss")
-        self.loss = None if loss is None else losses_module.get(loss)
-        lw = self._single(loss_weights, "loss_weights")
-        self.loss_weight = 1.0 if lw is None else float(lw)
-        self._metric_ids = self._metric_list(metrics, "metrics")
-        self._weighted_metric_ids = self._metric_list(weighted_metrics, "weighted_metrics")
-        self._metrics = None
-        self._weighted_metrics = None
-        self._loss_tracker = metrics_module.Mean(name="loss", dtype=self.dtype)
-        self.compiled = True
-
-    @staticmethod
-    def _single(value: Any, what: str) -> Any:
-        if isinstance(value, (list, tuple)):
-            if len(value) != 1:
-                raise ValueError(f"a Sequential model has one output: `{what}` needs one entry")
-            return value[0]
-        if isinstance(value, dict):
-            if len(value) != 1:
-                raise ValueError(f"a Sequential model has one output: `{what}` needs one entry")
-            return next(iter(value.values()))
-        return value
-
-    @staticmethod
-    def _metric_list(value: Any, what: str) -> list[Any]:
-        if value is None:
-            return []
-        if isinstance(value, dict):
-            if len(value) != 1:
-                raise ValueError(f"a Sequential model has one output: `{what}` needs one entry")
-            value = next(iter(value.values()))
-        if isinstance(value, (str, metrics_module.Metric)) or callable(value):
-            value = [value]
-        out = list(value)
-        if len(out) == 1 and isinstance(out[0], (list, tuple)):
-            out = list(out[0])
-        return out
-
-    def _resolve_metrics(self, y: Any, y_pred: Any) -> None:
-        if self._metrics is not None:
-            return
-        resolved: list[metrics_module.Metric] = []
-        weighted: list[metrics_module.Metric] = []
-        for ids, out in ((self._metric_ids, resolved), (self._weighted_metric_ids, weighted)):
-            for identifier in ids:
-                metric = metrics_module.get_compiled(identifier, y, y_pred)
-                if isinstance(identifier, str):
-                    metric.name = identifier
-                if metric._dtype is None:
-                    metric.dtype = self.dtype
-                out.append(metric)
-        # Keras's log keys for repeated names: "acc", "acc_1", ... among the metrics;
-        # "weighted_acc", "weighted_acc_1", ... for a weighted metric whose name is taken
-        counters: dict[str, int] = {}
-        for metric, is_weighted in [(m, False) for m in resolved] + [(m, True) for m in weighted]:
-            name = metric.name
-            if name == "loss":
-                raise ValueError("a compiled metric cannot be named 'loss'")
-            if name in counters and is_weighted:
-                name = f"weighted_{name}"
-            if name in counters:
-                counters[name] += 1
-                metric.name = f"{name}_{counters[name] - 1}"
-            else:
-                counters[name] = 1
-                metric.name = name
-        self._metrics = resolved
-        self._weighted_metrics = weighted
-
-    @property
-    def metrics(self) -> list[metrics_module.Metric]:
-        """The loss tracker, then the compiled metrics (once resolved on data)."""
-        out: list[metrics_module.Metric] = []
-        if self._loss_tracker is not None:
-            out.append(self._loss_tracker)
-        out.extend(self._metrics or [])
-        out.extend(self._weighted_metrics or [])
-        return out
-
-    @property
-    def metrics_names(self) -> list[str]:
-        return [m.name for m in self.metrics]
-
-    def reset_metrics(self) -> None:
-        for m in self.metrics:
-            m.reset_state()
-
-    def _metrics_result(self) -> dict[str, float]:
-        logs = {m.name: _float(m.result()) for m in self.metrics}
-        return dict(sorted(logs.items()))
-
-    def _flatten_in_order(self, logs: dict[str, float]) -> float | list[float]:
-        names = self.metrics_names
-        results = [logs[n] for n in names if n in logs]
-        results += [logs[k] for k in sorted(logs) if k not in names]
-        return results[0] if len(results) == 1 else results
-
-    def _assert_compiled(self, method: str) -> None:
-        if not self.compiled or self.optimizer is None:
-            raise ValueError(f"You must call `compile()` before calling `{method}()`.")
-        if self.loss is None:
-            raise ValueError(
-                f"You must call `compile()` with a `loss` before calling `{method}()`."
-            )
-
-    # ---- computation -----------------------------------------------------------------------
 
     def _to_device(self, arr: Any, dtype: Any = None) -> Any:
         return None if arr is None else self.backend.asarray(arr, dtype=dtype)
@@ -985,381 +787,6 @@ class Sequential:
         if rows.shape[0] == idx.shape[0]:
             table.grad = IndexedSlices(rows, idx, table.shape)
 
-    def _update_metrics(self, y: Any, y_pred: Any, sample_weight: Any) -> None:
-        y_h = self.backend.to_numpy(y)
-        p_h = self.backend.to_numpy(y_pred)
-        self._resolve_metrics(y_h, p_h)
-        sw = None if sample_weight is None else self.backend.to_numpy(sample_weight)
-        for m in self._metrics or []:
-            m.update_state(y_h, p_h)
-        for m in self._weighted_metrics or []:
-            m.update_state(y_h, p_h, sample_weight=sw)
-
-    def _train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, float]:
-        assert self.optimizer is not None and self._loss_tracker is not None
-        y_pred = self._forward(x, training=True)
-        y_d = self._to_device(y)
-        sw = self._to_device(sample_weight)
-        value, grad, fused = self._loss_value_and_grad(y_d, y_pred, sw, need_grad=True)
-        if self.loss_weight != 1.0:
-            value, grad = value * self.loss_weight, grad * self.loss_weight
-        self._backward(grad, fused)
-        value = self._regularization(value, with_grad=True)
-        variables = self.trainable_weights
-        self.optimizer.apply([v.grad for v in variables], variables)
-        for var, constraint in self._weight_constraints():
-            var.value[...] = constraint(var.value)
-        self._loss_tracker.update_state(self.backend.to_numpy(value), sample_weight=len(x))
-        self._update_metrics(y_d, y_pred, sw)
-        return self._metrics_result()
-
-    def _test_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, float]:
-        assert self._loss_tracker is not None
-        y_pred = self._forward(x, training=False)
-        y_d = self._to_device(y)
-        sw = self._to_device(sample_weight)
-        value, _, _ = self._loss_value_and_grad(y_d, y_pred, sw, need_grad=False)
-        value = self._regularization(value * self.loss_weight, with_grad=False)
-        self._loss_tracker.update_state(self.backend.to_numpy(value), sample_weight=len(x))
-        self._update_metrics(y_d, y_pred, sw)
-        return self._metrics_result()
-
-    # ---- data ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _class_weights(y: Any, class_weight: dict[int, float] | None, sw: Any) -> Any:
-        if not class_weight:
-            return sw
-        if sw is not None:
-            raise ValueError("You cannot `class_weight` and `sample_weight` at the same time.")
-        y = numpy.asarray(y)
-        if y.ndim > 1 and y.shape[-1] > 1:
-            labels = numpy.argmax(y, axis=-1)
-        else:
-            labels = numpy.round(y.reshape(len(y), -1)[:, 0]).astype(numpy.int64)
-        return numpy.array([float(class_weight.get(int(c), 1.0)) for c in labels])
-
-    @staticmethod
-    def _check_lengths(x: Any, y: Any, sw: Any) -> None:
-        n = len(x)
-        if y is not None and len(y) != n:
-            raise ValueError(
-                f"Data cardinality is ambiguous: x has {n} samples but y has {len(y)} samples. "
-                "Make sure all arrays contain the same number of samples."
-            )
-        if sw is not None and len(sw) != n:
-            raise ValueError(f"sample_weight has {len(sw)} entries but x has {n} samples")
-
-    # ---- fit / evaluate / predict ----------------------------------------------------------
-
-    def fit(
-        self,
-        x: Any = None,
-        y: Any = None,
-        batch_size: int | None = None,
-        epochs: int = 1,
-        verbose: int | str = "auto",
-        callbacks: Iterable[callbacks_module.Callback] | None = None,
-        validation_split: float = 0.0,
-        validation_data: Any = None,
-        shuffle: bool | str = True,
-        class_weight: dict[int, float] | None = None,
-        sample_weight: Any = None,
-        initial_epoch: int = 0,
-        steps_per_epoch: int | None = None,
-        validation_steps: int | None = None,
-        validation_batch_size: int | None = None,
-        validation_freq: int = 1,
-    ) -> callbacks_module.History:
-        """Train for ``epochs`` epochs; returns the :class:`History` (Keras's logs per epoch)."""
-        self._assert_compiled("fit")
-        x = _as_array(x, "x")
-        if y is None:
-            raise ValueError("fit() needs targets `y` (seqlint.runtime models are supervised)")
-        y = _as_array(y, "y")
-        sw = None if sample_weight is None else numpy.asarray(sample_weight)
-        self._check_lengths(x, y, sw)
-        if batch_size is not None:
-            batch_size = int(batch_size)
-            if batch_size <= 0:
-                raise ValueError(f"batch_size must be positive, got {batch_size}")
-        batch_arg = batch_size
-        val: tuple[Any, Any, Any] | None = None
-        if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-                raise ValueError(
-                    "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
-                    f"val_sample_weight), got {type(validation_data).__name__}"
-                )
-            xv = _as_array(validation_data[0], "validation x")
-            yv = _as_array(validation_data[1], "validation y")
-            swv = None if len(validation_data) < 3 else validation_data[2]
-            self._check_lengths(xv, yv, swv)
-            val = (xv, yv, swv)
-        elif validation_split:
-            if not 0.0 < validation_split < 1.0:
-                raise ValueError(f"validation_split must be in (0, 1), got {validation_split}")
-            split_at = int(math.floor(len(x) * (1.0 - validation_split)))
-            if split_at == 0 or split_at == len(x):
-                raise ValueError(
-                    f"validation_split={validation_split} leaves no training or no validation "
-                    f"samples out of {len(x)}"
-                )
-            val = (x[split_at:], y[split_at:], None if sw is None else sw[split_at:])
-            x, y = x[:split_at], y[:split_at]
-            sw = None if sw is None else sw[:split_at]
-        # class weights become the training samples' weights (Keras: after the validation split,
-        # so the held-out samples are not class-weighted)
-        sw = self._class_weights(y, class_weight, sw)
-        n = len(x)
-        if n == 0:
-            raise ValueError("fit() got no training samples")
-        self._ensure_built_for(self._cast_input(x[:1]))
-        if batch_size is None:
-            batch_size = _default_batch_size(n, steps_per_epoch)
-        batches = _Batches(n, batch_size, steps_per_epoch)
-        steps = min(batches.num_batches, int(steps_per_epoch or batches.num_batches))
-        verbose_level = 1 if verbose == "auto" else int(verbose)
-        cbs = callbacks_module.CallbackList(
-            callbacks,
-            add_history=True,
-            add_progbar=verbose_level != 0,
-            model=self,
-            verbose=verbose_level,
-            epochs=epochs,
-            steps=steps,
-        )
-        self.stop_training = False
-        cbs.on_train_begin()
-        epoch_logs: dict[str, Any] = {}
-        for epoch in range(initial_epoch, epochs):
-            self.reset_metrics()
-            cbs.on_epoch_begin(epoch)
-            for step, index in batches.epoch(self._rng if shuffle else None):
-                cbs.on_train_batch_begin(step)
-                logs = self._train_step(x[index], y[index], _take(sw, index))
-                cbs.on_train_batch_end(step, logs)
-                if self.stop_training:
-                    break
-            epoch_logs = self._metrics_result()
-            if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_arrays(
-                    *val,
-                    batch_size=validation_batch_size
-                    or _default_batch_size(len(val[0]), validation_steps, batch_arg),
-                    steps=validation_steps,
-                    callbacks=cbs,
-                )
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
-            cbs.on_epoch_end(epoch, epoch_logs)
-            if self.stop_training:
-                break
-        cbs.on_train_end(epoch_logs)
-        assert cbs.history is not None
-        self.history = cbs.history
-        return cbs.history
-
-    def _evaluate_arrays(
-        self,
-        x: Any,
-        y: Any,
-        sample_weight: Any,
-        batch_size: int,
-        steps: int | None,
-        callbacks: callbacks_module.CallbackList,
-    ) -> dict[str, float]:
-        self.reset_metrics()
-        n = len(x)
-        n_steps = math.ceil(n / batch_size)
-        if steps is not None:
-            n_steps = min(n_steps, int(steps))
-        callbacks.on_test_begin()
-        logs: dict[str, float] = {}
-        for step in range(n_steps):
-            index = slice(step * batch_size, min((step + 1) * batch_size, n))
-            callbacks.on_test_batch_begin(step)
-            logs = self._test_step(x[index], y[index], _take(sample_weight, index))
-            callbacks.on_test_batch_end(step, logs)
-        logs = self._metrics_result()
-        callbacks.on_test_end(logs)
-        return logs
-
-    def evaluate(
-        self,
-        x: Any = None,
-        y: Any = None,
-        batch_size: int | None = None,
-        verbose: int | str = "auto",
-        sample_weight: Any = None,
-        steps: int | None = None,
-        callbacks: Iterable[callbacks_module.Callback] | None = None,
-        return_dict: bool = False,
-    ) -> Any:
-        """The loss (and metrics) on ``x, y`` with ``training=False``: a float, a list
-        ``[loss, *metrics]`` in ``metrics_names`` order, or a dict (``return_dict=True``)."""
-        self._assert_compiled("evaluate")
-        x = _as_array(x, "x")
-        if y is None:
-            raise ValueError("evaluate() needs targets `y`")
-        y = _as_array(y, "y")
-        sw = None if sample_weight is None else numpy.asarray(sample_weight)
-        self._check_lengths(x, y, sw)
-        if len(x) == 0:
-            raise ValueError("evaluate() got no samples")
-        self._ensure_built_for(self._cast_input(x[:1]))
-        batch_size = _default_batch_size(len(x), steps, batch_size)
-        verbose_level = 1 if verbose == "auto" else int(verbose)
-        cbs = callbacks_module.CallbackList(callbacks, model=self, verbose=verbose_level)
-        bar = callbacks_module.Progbar(math.ceil(len(x) / batch_size), verbose=verbose_level)
-        logs = self._evaluate_arrays(x, y, sw, batch_size, steps, cbs)
-        if verbose_level:
-            bar.update(bar.target or 0, logs, finalize=True)
-        return logs if return_dict else self._flatten_in_order(logs)
-
-    def predict(
-        self,
-        x: Any,
-        batch_size: int | None = None,
-        verbose: int | str = "auto",
-        steps: int | None = None,
-        callbacks: Iterable[callbacks_module.Callback] | None = None,
-    ) -> numpy.ndarray:
-        """The model's outputs on ``x`` (``training=False``), batch by batch, as NumPy."""
-        x = _as_array(x, "x")
-        n = len(x)
-        batch_size = _default_batch_size(n, steps, batch_size)
-        n_steps = math.ceil(n / batch_size)
-        if steps is not None:
-            n_steps = min(n_steps, int(steps))
-        cbs = callbacks_module.CallbackList(callbacks, model=self)
-        bar = callbacks_module.Progbar(n_steps, verbose=1 if verbose == "auto" else int(verbose))
-        cbs.on_predict_begin()
-        outputs = []
-        for step in range(n_steps):
-            index = slice(step * batch_size, min((step + 1) * batch_size, n))
-            cbs.on_predict_batch_begin(step)
-            out = self.backend.to_numpy(self._forward(x[index], training=False))
-            outputs.append(out)
-            cbs.on_predict_batch_end(step, {"outputs": out})
-        cbs.on_predict_end()
-        if not outputs:
-            self._ensure_built_for(self._cast_input(x[:1]) if n else x)
-            shape = (0, *(d or 0 for d in (self.output_shape or (None,))[1:]))
-            return numpy.zeros(shape, dtype=self.dtype)
-        bar.update(n_steps, finalize=True)
-        return numpy.concatenate(outputs, axis=0)
-
-    def train_on_batch(
-        self,
-        x: Any,
-        y: Any = None,
-        sample_weight: Any = None,
-        class_weight: dict[int, float] | None = None,
-        return_dict: bool = False,
-    ) -> Any:
-        """One optimizer step on one batch; the metrics are reset first (Keras 3 calls
-        ``reset_metrics()`` in ``train_on_batch``), so the logs describe this batch only."""
-        self._assert_compiled("train_on_batch")
-        x = _as_array(x, "x")
-        y = _as_array(y, "y")
-        sw = None if sample_weight is None else numpy.asarray(sample_weight)
-        self._check_lengths(x, y, sw)
-        sw = self._class_weights(y, class_weight, sw)
-        self.reset_metrics()
-        logs = self._train_step(x, y, sw)
-        return logs if return_dict else self._flatten_in_order(logs)
-
-    def test_on_batch(
-        self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
-    ) -> Any:
-        self._assert_compiled("test_on_batch")
-        x = _as_array(x, "x")
-        y = _as_array(y, "y")
-        sw = None if sample_weight is None else numpy.asarray(sample_weight)
-        self._check_lengths(x, y, sw)
-        self.reset_metrics()
-        logs = self._test_step(x, y, sw)
-        return logs if return_dict else self._flatten_in_order(logs)
-
-    def predict_on_batch(self, x: Any) -> numpy.ndarray:
-        return self.backend.to_numpy(self._forward(_as_array(x, "x"), training=False))
-
-    # ---- summary ---------------------------------------------------------------------------
-
-    def summary(
-        self,
-        line_length: int | None = None,
-        positions: Sequence[float] | None = None,
-        print_fn: Callable[..., Any] | None = None,
-        expand_nested: bool = False,
-        show_trainable: bool = False,
-        layer_range: Any = None,
-    ) -> None:
-        """Print Keras 3's table: layer (type), output shape, parameter count, totals."""
-        from seqlint.report.summary import format_shape, readable_size
-
-        if self._input is not None and not self.built and self._layers:
-            self._try_build()
-        headers = ["Layer (type)", "Output Shape", "Param #"]
-        if show_trainable:
-            headers.append("Trainable")
-        rows: list[list[str]] = []
-        for layer in self._layers:
-            shape = format_shape(layer.output_shape) if layer.built else "?"
-            params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
-            row = [f"{layer.name} ({layer.class_name})", shape, params]
-            if show_trainable:
-                row.append("Y" if layer.trainable else "N")
-            rows.append(row)
-        widths = [
-            max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-            for i, h in enumerate(headers)
-        ]
-        widths = [max(w, m) for w, m in zip(widths, (31, 22, 13, 9), strict=False)]
-        if line_length is not None:
-            extra = line_length - (sum(widths) + 3 * len(widths) + 1)
-            if extra > 0:
-                widths[0] += extra
-
-        def border(left: str, mid: str, right: str, fill: str) -> str:
-            return left + mid.join(fill * (w + 2) for w in widths) + right
-
-        def line(cells: Sequence[str], sep: str) -> str:
-            parts = []
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True)):
-                parts.append(" " + (c.rjust(w) if i == 2 else c.ljust(w)) + " ")
-            return sep + sep.join(parts) + sep
-
-        out = [f'Model: "{self.name}"']
-        out.append(border("┏", "┳", "┓", "━"))
-        out.append(line(headers, "┃"))
-        out.append(border("┡", "╇", "┩", "━"))
-        for i, row in enumerate(rows):
-            out.append(line(row, "│"))
-            if i < len(rows) - 1:
-                out.append(border("├", "┼", "┤", "─"))
-        out.append(border("└", "┴", "┘", "─"))
-
-        def size(variables: Sequence[Variable]) -> tuple[int, float]:
-            count = sum(int(numpy.prod(v.shape)) for v in variables)
-            nbytes = sum(int(numpy.prod(v.shape)) * v.value.dtype.itemsize for v in variables)
-            return count, float(nbytes)
-
-        built = all(layer.built for layer in self._layers)
-        total = size(self.weights) if built else (0, 0.0)
-        trainable = size(self.trainable_weights) if built else (0, 0.0)
-        non_trainable = size(self.non_trainable_weights) if built else (0, 0.0)
-        out.append(f" Total params: {total[0]:,} ({readable_size(total[1])})")
-        out.append(f" Trainable params: {trainable[0]:,} ({readable_size(trainable[1])})")
-        out.append(
-            f" Non-trainable params: {non_trainable[0]:,} ({readable_size(non_trainable[1])})"
-        )
-        if self.optimizer is not None and self.optimizer.built:
-            opt = size(self.optimizer.variables)
-            out.append(f" Optimizer params: {opt[0]:,} ({readable_size(opt[1])})")
-        emit = print_fn or print
-        emit("\n".join(out))
-
     def __repr__(self) -> str:
         return f"<Sequential name={self.name}, built={self.built}>"
 
@@ -1388,3 +815,14 @@ __all__ = [
     "set_floatx",
     "set_random_seed",
 ]
+
+
+def _new_file_mode(path: str) -> int:
+    """The permission bits ``open(path, "wb")`` would leave: the existing file's, else
+    ``0o666`` less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -1,0 +1,292 @@
+"""The file's own task, as ``seqlint run --train`` rebuilds it: data shapes, value ranges, label
+kinds and training settings read from the IR, and synthetic data of that task.
+
+The targets are made by a *generator of the task*, never by the model's architecture: each
+sample mixes a few latent factors, each factor has its own input prototype (a pattern for real
+inputs, a slice of the vocabulary for token ids), and the target is the dominant factor
+(classifiers) or a smooth function of the factors (regression). Any sensible model of the task
+can learn that; a model that cannot learn it has a problem the user can act on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy
+
+from seqlint.ir import ArrayInfo, InputDecl, LayerCall, ModelIR
+
+# The experiment's size never depends on speed: the same file and seed give the same data.
+N_TRAIN = 256
+N_VAL = 128
+MAX_EPOCHS = 80
+LARGE_INPUT = 8192  # inputs with more values than this get half the samples
+FACTORS = 4  # latent factors of a regression task
+
+
+@dataclass
+class Task:
+    """What the run trains on; ``sources`` says where each part came from."""
+
+    input_shape: tuple[int, ...]
+    loss_kind: str  # binary | categorical | sparse | regression | other
+    n_classes: int | None = None
+    tokens: bool = False  # integer ids into an Embedding
+    x_low: float | None = None
+    x_high: float | None = None
+    y_low: float | None = None
+    y_high: float | None = None
+    per_step: bool = False  # one target per position of the output
+    autoencoder: bool = False  # fit(x, x)
+    labels_per_sample: bool | None = None  # what the file's labels are, when known
+    labels_shuffled: bool = False  # the file shuffles x or y alone: pairs are broken
+    batch_size: int = 32
+    file_epochs: int | None = None
+    n_train: int = N_TRAIN
+    n_val: int = N_VAL
+    sources: list[str] = field(default_factory=list)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def first_embedding(model: ModelIR) -> LayerCall | None:
+    """The Embedding the input goes into first (ids), if the model starts with one."""
+    for entry in model.entries:
+        item = entry.item
+        if isinstance(item, InputDecl) or (
+            isinstance(item, LayerCall) and item.class_name == "InputLayer"
+        ):
+            continue
+        if isinstance(item, ModelIR):
+            return first_embedding(item)
+        if isinstance(item, LayerCall) and item.class_name == "Embedding":
+            return item
+        return None
+    return None
+
+
+def embedding_vocab(model: ModelIR) -> int | None:
+    call = first_embedding(model)
+    if call is None or call.bound is None:
+        return None
+    return _int(call.bound.values.get("input_dim"))
+
+
+def read_task(
+    model: ModelIR,
+    input_shape: tuple[int, ...],
+    output_shape: tuple[int | None, ...],
+    loss_kind: str,
+    batch_size: int | None,
+) -> Task:
+    """The task the file trains ``model`` on, as far as the IR says."""
+    task = Task(input_shape=input_shape, loss_kind=loss_kind)
+    fit = model.fit_call
+    x = y = None
+    if fit is not None and fit.method == "fit" and not fit.opaque:
+        x, y = fit.arg(0, "x"), fit.arg(1, "y")
+        bs = _int(fit.arg(2, "batch_size"))
+        epochs = _int(fit.arg(3, "epochs"))
+        if bs is not None and bs > 0:
+            task.batch_size = bs
+            task.sources.append(f"batch_size={bs} from fit() at line {fit.loc.line}")
+        if epochs is not None and epochs > 0:
+            task.file_epochs = epochs
+    if batch_size is not None:
+        task.batch_size = batch_size
+    if math.prod(input_shape) > LARGE_INPUT:
+        task.n_train, task.n_val = N_TRAIN // 2, N_VAL // 2
+    task.batch_size = max(1, min(task.batch_size, task.n_train // 4))
+    vocab = embedding_vocab(model)
+    task.tokens = vocab is not None
+    # a single value (np.zeros) is what arrays filled in later start as: no range at all
+    if isinstance(x, ArrayInfo) and x.low != x.high:
+        task.x_low, task.x_high = x.low, x.high
+        if x.low is not None and x.high is not None and fit is not None:
+            where = x.loc.line or fit.loc.line
+            task.sources.append(f"inputs in [{_num(x.low)}, {_num(x.high)}] (line {where})")
+    if task.tokens:
+        if task.x_high is None or task.x_low is None:
+            task.x_low, task.x_high = 1.0, float(vocab - 1)  # type: ignore[operator]
+        task.x_low = max(task.x_low, 1.0)  # 0 is the padding id
+        task.x_high = max(task.x_high, task.x_low)
+    out_rank = len(output_shape) - 1
+    if isinstance(y, ArrayInfo) and x is not None and y is x:
+        task.autoencoder = True
+    if isinstance(x, ArrayInfo) and isinstance(y, ArrayInfo) and x.permuted != y.permuted:
+        task.labels_shuffled = True
+    if isinstance(y, ArrayInfo):
+        if y.low != y.high:
+            task.y_low, task.y_high = y.low, y.high
+        if y.n_classes is not None and loss_kind in ("sparse", "categorical"):
+            task.n_classes = y.n_classes
+        if y.shape is not None:
+            label_rank = len(y.shape) - 1
+            if loss_kind == "categorical" or (y.encoding == "onehot"):
+                label_rank -= 1  # the class axis
+            elif label_rank >= 1 and y.shape[-1] == 1:
+                label_rank -= 1  # (n, 1): one label per sample
+            if out_rank == 1:
+                label_rank = 0  # (n, k) targets of a k-unit head are per sample
+            task.labels_per_sample = label_rank == 0
+    if loss_kind in ("sparse", "categorical") and task.n_classes is None:
+        task.n_classes = max(int(output_shape[-1] or 2), 2)
+    if loss_kind == "binary":
+        task.n_classes = 2
+    if task.autoencoder:
+        task.per_step = True
+    elif task.labels_per_sample is None:
+        task.per_step = out_rank >= 2  # the targets follow the model when the file hides them
+    else:
+        task.per_step = not task.labels_per_sample
+    return task
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else format(v, ".4g")
+
+
+# ---- synthesis ----------------------------------------------------------------------------
+
+
+def synthesize(
+    task: Task,
+    output_shape: tuple[int | None, ...],
+    rng: numpy.random.Generator,
+    dtype: Any,
+) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """(x, y, x_val, y_val) of the task: train and validation come from one generator."""
+    n = task.n_train + task.n_val
+    out = tuple(int(d) for d in output_shape[1:])  # type: ignore[arg-type]
+    classifier = task.loss_kind in ("sparse", "categorical", "binary")
+    k = (task.n_classes or 2) if classifier else FACTORS
+    if classifier:
+        # balanced in training and in held-out samples alike
+        parts = [numpy.arange(m) % k for m in (task.n_train, task.n_val)]
+        for part in parts:
+            rng.shuffle(part)
+        labels = numpy.concatenate(parts)
+        weights = numpy.eye(k)[labels]
+    else:
+        labels = None
+        # mostly one factor per sample: targets vary across samples as much as inputs do
+        weights = rng.dirichlet(numpy.ones(k) * 0.2, size=n)
+    x = _inputs(task, weights, rng, dtype)
+    if task.autoencoder:
+        y = x.astype(dtype)
+    elif task.per_step:
+        y = _per_step_targets(task, x, out, rng, dtype)
+    elif classifier:
+        assert labels is not None
+        y = _labels(task, labels, out, dtype)
+    else:
+        mix = rng.normal(size=(k, out[-1] if out else 1))
+        raw = weights @ mix + 0.3 * numpy.sin(3.0 * weights @ rng.normal(size=(k, mix.shape[1])))
+        y = _scaled(raw, task).reshape(n, *out).astype(dtype)
+    t = task.n_train
+    if task.labels_shuffled:  # as the file does: the targets no longer belong to the inputs
+        y = numpy.concatenate([rng.permutation(y[:t]), rng.permutation(y[t:])])
+    return x[:t], y[:t], x[t:], y[t:]
+
+
+def _inputs(
+    task: Task, weights: numpy.ndarray, rng: numpy.random.Generator, dtype: Any
+) -> numpy.ndarray:
+    n, k = weights.shape
+    shape = task.input_shape
+    if task.tokens:
+        low, high = int(task.x_low or 1), int(task.x_high or 1)
+        width = max(1, (high - low + 1) // k)
+        # each position picks a factor by its weight, then a token from that factor's slice
+        cum = weights.cumsum(axis=1)
+        pick = (rng.random((n, *shape, 1)) > cum.reshape(n, *([1] * len(shape)), k)).sum(-1)
+        pick = numpy.minimum(pick, k - 1)
+        tokens = low + pick * width + rng.integers(0, width, size=(n, *shape))
+        noise = rng.integers(low, high + 1, size=(n, *shape))
+        keep = rng.random((n, *shape)) < 0.7
+        return numpy.where(keep, numpy.minimum(tokens, high), noise)
+    prototypes = _smooth(rng.normal(size=(k, *shape)), rng)
+    # an offset per class and channel survives global pooling
+    offsets = rng.normal(size=(k,) + (1,) * (len(shape) - 1) + (shape[-1],))
+    prototypes += 1.5 * offsets
+    noise = 0.1 if task.autoencoder else 0.5
+    z = numpy.tensordot(weights, prototypes, axes=1) + noise * rng.normal(size=(n, *shape))
+    low, high = task.x_low, task.x_high
+    if low is not None and high is not None and high > low:
+        z = low + (high - low) / (1.0 + numpy.exp(-z))  # inside the file's value range
+    return z.astype(dtype)
+
+
+def _smooth(patterns: numpy.ndarray, rng: numpy.random.Generator) -> numpy.ndarray:
+    """Patterns that vary slowly along the spatial/time axes (all but the first and the last),
+    like images and signals do: drawn on a grid 4 times coarser and repeated."""
+    spatial = patterns.shape[1:-1]
+    if not spatial or min(spatial) < 8:
+        return patterns
+    coarse = rng.normal(
+        size=(patterns.shape[0], *(-(-d // 4) for d in spatial), patterns.shape[-1])
+    )
+    for axis, size in enumerate(spatial, start=1):
+        coarse = numpy.repeat(coarse, 4, axis=axis).take(range(size), axis=axis)
+    return 0.7 * coarse + 0.3 * patterns
+
+
+def _labels(task: Task, labels: numpy.ndarray, out: tuple[int, ...], dtype: Any) -> numpy.ndarray:
+    n = len(labels)
+    if task.loss_kind == "sparse":
+        return labels.reshape(n, *([1] * (len(out) - 1))) if len(out) > 1 else labels
+    if task.loss_kind == "categorical":
+        return numpy.eye(out[-1], dtype=dtype)[labels % out[-1]]
+    y = labels.astype(dtype).reshape(n, 1)
+    return numpy.repeat(y, out[-1], axis=1) if out and out[-1] > 1 else y
+
+
+def _per_step_targets(
+    task: Task,
+    x: numpy.ndarray,
+    out: tuple[int, ...],
+    rng: numpy.random.Generator,
+    dtype: Any,
+) -> numpy.ndarray:
+    """A target per position: a fixed function of the input at that position."""
+    n = len(x)
+    positions = out[:-1]
+    feats = x.astype(numpy.float64)
+    if task.tokens:
+        width = max(1.0, ((task.x_high or 1) - (task.x_low or 0) + 1) / 8)
+        feats = numpy.eye(8)[((feats - (task.x_low or 0)) // width).astype(int) % 8]
+    elif feats.ndim == 2:
+        feats = feats[..., None]
+    if tuple(feats.shape[1:-1]) != positions:
+        # positions differ from the input's: every position carries the sample's summary
+        summary = feats.reshape(n, -1, feats.shape[-1]).mean(axis=1)
+        feats = numpy.broadcast_to(
+            summary.reshape(n, *([1] * len(positions)), -1), (n, *positions, summary.shape[-1])
+        )
+    feats = (feats - feats.mean()) / (feats.std() or 1.0)
+    units = out[-1]
+    if task.loss_kind in ("sparse", "categorical"):
+        classes = task.n_classes or units
+        scores = feats @ rng.normal(size=(feats.shape[-1], classes))
+        labels = scores.argmax(axis=-1)
+        if task.loss_kind == "sparse":
+            return labels
+        return numpy.eye(units, dtype=dtype)[labels % units]
+    scores = numpy.tanh(feats @ rng.normal(size=(feats.shape[-1], units)))
+    if task.loss_kind == "binary":
+        return (scores > numpy.median(scores)).astype(dtype)
+    return _scaled(scores, task).astype(dtype)
+
+
+def _scaled(raw: numpy.ndarray, task: Task) -> numpy.ndarray:
+    """Targets standardised, or spread over the file's target range when it is known."""
+    centred = (raw - raw.mean()) / (raw.std() or 1.0)
+    low, high = task.y_low, task.y_high
+    if low is not None and high is not None and high > low:
+        span = (centred - centred.min()) / ((centred.max() - centred.min()) or 1.0)
+        return low + (high - low) * span
+    return centred

@@ -1,0 +1,16 @@
+# expect: does not learn: never receives a gradient
+import numpy as np
+from tensorflow import keras
+from tensorflow.keras import layers
+
+x = np.random.rand(512, 20).astype("float32")
+y = np.random.randint(0, 3, size=(512,))
+model = keras.Sequential(
+    [
+        keras.Input(shape=(20,)),
+        layers.Dense(32, activation="relu", kernel_initializer="zeros"),
+        layers.Dense(3, activation="softmax", kernel_initializer="zeros"),
+    ]
+)
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.fit(x, y, epochs=5, batch_size=32)

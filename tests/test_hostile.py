@@ -1,0 +1,261 @@
+"""Hostile input (issue 16): patterns, files and names an attacker controls must not hang,
+crash, mislead the report or lose data. Hang guards run seqlint in a subprocess with a
+timeout that no correct run comes near."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seqlint.files import _run_automaton, _token_regex, compile_glob, discover_files
+
+#: Far above what any of these runs needs (well under a second each when correct).
+HANG_GUARD_S = 60
+
+
+def seqlint(*args: str, cwd: Path | None = None, **kw: object) -> subprocess.CompletedProcess[str]:
+    """``python -m seqlint ARGS`` in a fresh process, killed after :data:`HANG_GUARD_S`."""
+    env = {**os.environ, "SEQLINT_NO_CACHE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "seqlint", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD_S,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+# --- item 4: glob patterns in linear time ----------------------------------------------------
+
+STARS = "a*" * 14 + "b"
+
+
+def test_gitignore_with_many_stars_does_not_hang(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text(STARS + "\n")
+    deep = tmp_path / ("a" * 40) / ("a" * 40)
+    deep.mkdir(parents=True)
+    (deep / ("a" * 40 + ".py")).write_text("import keras\n")
+    (tmp_path / ("a" * 30 + "b")).mkdir()
+    (tmp_path / ("a" * 30 + "b") / "m.py").write_text("import keras\n")
+    proc = seqlint("check", "--output-format", "concise", ".", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    found = discover_files([tmp_path], root=tmp_path).files
+    assert [Path(f).name for f in found] == ["a" * 40 + ".py"]  # the a..ab directory is ignored
+
+
+def test_exclude_with_many_stars_does_not_hang(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(f'[tool.seqlint]\nextend-exclude = ["{STARS}"]\n')
+    (tmp_path / ("a" * 40 + ".py")).write_text("import keras\n")
+    proc = seqlint("check", ".", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+PIECES = ["a", "b", "/", "*", "**", "?", "[ab]", "[!a]", "**/", "/**", "{a,b*}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=7).map("".join),
+    st.lists(st.text("ab/", max_size=8), min_size=1, max_size=5),
+)
+def test_automaton_agrees_with_the_regex(pattern: str, texts: list[str]) -> None:
+    """The automaton (used for patterns that could backtrack badly) means what the regex
+    means, on inputs short enough for the regex to be safe."""
+    glob = compile_glob(pattern)
+    for alternative in glob.alternatives:
+        regex = re.compile(_token_regex(alternative) + r"\Z", re.DOTALL)
+        for text in texts:
+            assert _run_automaton(alternative, text) == (regex.match(text) is not None)
+
+
+def test_reversed_range_in_exclude_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.seqlint]\nextend-exclude = ["[z-a]"]\n')
+    (tmp_path / "m.py").write_text("import keras\n")
+    proc = seqlint("check", ".", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "[z-a]" in proc.stderr, proc.stderr
+
+
+# --- item 5: FIFOs and devices are refused, never read ---------------------------------------
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+
+
+@needs_fifo
+def test_fifo_and_device_named_on_the_command_line_are_refused(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zero.py").symlink_to(os.devnull)  # a character device, like /dev/zero
+    for name, kind in (("pipe.py", "a FIFO"), ("zero.py", "a character device")):
+        proc = seqlint("check", name, cwd=tmp_path)
+        assert proc.returncode == 2
+        assert proc.stderr == f"seqlint: error: path is {kind}, not a regular file: {name}\n"
+
+
+@needs_fifo
+def test_fifo_and_device_in_a_walk_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zero.py").symlink_to(os.devnull)
+    (tmp_path / ".gitignore").symlink_to(os.devnull)
+    (tmp_path / "m.py").write_text("import keras\nx = 1\n")
+    proc = seqlint("check", ".", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert "pipe.py is a FIFO, not a regular file; skipped" in proc.stderr
+    assert "zero.py is a character device, not a regular file; skipped" in proc.stderr
+    assert ".gitignore: is a character device" in proc.stderr
+
+
+@needs_fifo
+def test_fifo_swapped_in_after_discovery_is_a_finding_not_a_hang(tmp_path: Path) -> None:
+    from seqlint.sources import SourceError, read_bytes
+
+    os.mkfifo(tmp_path / "pipe.py")
+    with pytest.raises(SourceError, match="is a FIFO, not a regular file"):
+        read_bytes(tmp_path / "pipe.py")  # opened without blocking, refused before reading
+
+
+# --- item 15: names and messages cannot inject lines ------------------------------------------
+
+EVIL = "evil\n::warning file=INJECTED::pwned\n.py"
+BUGGY = (
+    "import keras\nfrom keras import layers\n"
+    "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1, activation='softmax'),"
+    " layers.Dense(2, activation='x\\n::warning file=B::pwned\\x1b[2J')])\n"
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no newlines in Windows file names")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--output-format", "full"],
+        ["--output-format", "concise"],
+        ["--output-format", "github"],
+        ["--output-format", "junit"],
+        ["--statistics"],
+        ["--diff"],
+        ["--fix"],
+    ],
+)
+def test_a_hostile_file_name_prints_no_standalone_command(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / EVIL).write_text(BUGGY)
+    proc = seqlint("check", *args, ".", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    for line in (proc.stdout + proc.stderr).splitlines():
+        assert not line.lstrip().startswith("::warning"), line
+        assert "\x1b" not in line
+    if args[-1] in ("full", "concise"):
+        assert "evil\\n::warning file=INJECTED::pwned\\n.py:3:" in proc.stdout
+        assert "::warning file=B::pwned" in proc.stdout  # quoted inside its message line
+
+
+def test_a_hostile_name_in_an_error_line_is_escaped(tmp_path: Path) -> None:
+    (tmp_path / EVIL).mkdir()
+    proc = seqlint("check", str(tmp_path / EVIL / "missing.py"), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "::warning file=INJECTED" in proc.stderr
+
+
+# --- the benchmark builds what it says ------------------------------------------------------
+
+
+def _hostile_bench() -> object:
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("hostile", ROOT / "benchmarks" / "hostile.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["hostile"] = bench  # (its dataclasses look their module up)
+    spec.loader.exec_module(bench)
+    return bench
+
+
+def test_every_benchmark_input_is_at_most_1_mb_and_holds_the_bug(tmp_path: Path) -> None:
+    bench: object = _hostile_bench()
+    cases = bench.cases()  # type: ignore[attr-defined]
+    kinds = {c.kind for c in cases}
+    assert {"nesting", "chains", "growth", "literals", "globs", "notebooks"} <= kinds
+    for i, case in enumerate(cases):
+        (tmp_path / str(i)).mkdir()
+        target = case.build(tmp_path / str(i))
+        assert 0 < bench._size(target) <= bench.MAX_BYTES, case.name  # type: ignore[attr-defined]
+        text = "".join(
+            p.read_text() for p in ([target] if target.is_file() else target.rglob("m.py"))
+        )
+        assert "activation='softmax'" in text, case.name
+
+
+def test_the_benchmark_prints_its_table(capsys: pytest.CaptureFixture[str]) -> None:
+    bench: object = _hostile_bench()
+    status = bench.main(["--only", "4,000-digit", "--timeout", "60"])  # type: ignore[attr-defined]
+    out = capsys.readouterr().out
+    assert "| plain model file (baseline) |" in out and "| literal: 4,000-digit integer |" in out
+    assert "SEQ201" in out and status in (0, 1)  # the verdict depends on the machine's load
+
+
+def test_model_and_layer_names_cannot_inject_lines_into_a_summary(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        "import keras\nfrom keras import layers\n"
+        "model = keras.Sequential([keras.Input(shape=(4,)), "
+        "layers.Dense(1, name='a\\n::warning::x')], name='m\\n::warning::pwned')\n"
+    )
+    proc = seqlint("summary", "m.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert not any(line.startswith("::") for line in proc.stdout.splitlines())
+    assert (
+        'Model: "m\\n::warning::pwned"' in proc.stdout and "a\\n::warning::x (Dense)" in proc.stdout
+    )
+
+
+# --- item 7: out of memory for real (ulimit -v) ------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS as on Linux")
+def test_out_of_memory_under_ulimit_is_an_error_and_not_cached(tmp_path: Path) -> None:
+    """Doubling a string 36 times needs 64 GB: under an 800 MB address-space limit the
+    analysis fails. That must be an error for the file, and nothing may be cached, so the
+    next run (with memory) is not told "clean"."""
+    import resource
+
+    lines = ["import keras", "from keras import layers", 's = "x"', *["s = s + s"] * 36]
+    (tmp_path / "m.py").write_text("\n".join(lines) + "\n" + HOSTILE_MODEL)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (800 << 20, 800 << 20))
+
+    env = {k: v for k, v in os.environ.items() if k != "SEQLINT_NO_CACHE"}
+    cmd = [sys.executable, "-m", "seqlint", "check", "--output-format", "concise", "m.py"]
+    proc = subprocess.run(
+        cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S,
+        preexec_fn=limit,
+    )  # fmt: skip
+    if proc.returncode == 1:
+        pytest.skip("the engine bounds the string before memory runs out (nothing to test)")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "internal error in m.py: ran out of memory" in proc.stderr
+    assert "All checks passed" not in proc.stdout
+    assert not list(tmp_path.glob(".seqlint_cache/*/*/*.json"))
+
+
+HOSTILE_MODEL = (
+    "model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1, activation='softmax')])\n"
+)
+
+
+@needs_fifo
+def test_a_fifo_as_config_is_refused_without_reading_it(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "seqlint.toml")
+    (tmp_path / "m.py").write_text("import keras\n")
+    proc = seqlint("check", "--config", "seqlint.toml", "m.py", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == "seqlint: error: config file seqlint.toml is a FIFO, not a regular file\n"
