@@ -402,7 +402,7 @@ def test_training_options_warn_without_train(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("curves.txt", "must end with .png"), ("missing/curves.png", "does not exist")],
+    [("curves.txt", "must end in one of .png"), ("missing/curves.png", "does not exist")],
 )
 def test_plot_path_is_checked_before_training(tmp_path: Path, name: str, message: str) -> None:
     pytest.importorskip("matplotlib")
