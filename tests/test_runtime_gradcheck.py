@@ -199,6 +199,16 @@ def _cases() -> list[Case]:
         seeded=True,
     )
     add("GRU-seq", lambda: L.GRU(3, return_sequences=True, **F64), (2, 4, 3))
+    for after in (True, False):
+        add(
+            f"GRU-recurrent-dropout-reset-after-{after}",
+            lambda after=after: L.GRU(
+                3, dropout=0.3, recurrent_dropout=0.4, reset_after=after, seed=2, **F64
+            ),
+            (2, 4, 3),
+            training=True,
+            seeded=True,
+        )
     add("GRU-reset-before", lambda: L.GRU(3, reset_after=False, **F64), (2, 4, 3))
     add(
         "GRU-reset-before-back",

@@ -11,9 +11,7 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
   ``recurrent_dropout`` masks the state fed to the recurrent matmul for SimpleRNN. For LSTM and
   GRU, Keras 3 switches to ``implementation=1`` when ``recurrent_dropout > 0`` and then draws one
   input mask and one state mask *per gate*: the LSTM does the same (each gate's slice of the
-  kernels sees its own masked copy of the input and of the state). For the GRU that is not
-  implemented, so training it with ``recurrent_dropout`` (or with ``implementation=1`` and
-  ``dropout``) raises ``NotImplementedError`` instead of silently using a single mask.
+  kernels sees its own masked copy of the input and of the state), and so does the GRU.
 * ``stateful=True`` starts each batch from the previous batch's final states (the gradient
   stops at the batch boundary, as in Keras) until :meth:`reset_states`; a batch of another
   size (which Keras refuses) starts from zeros.
@@ -106,31 +104,33 @@ class _RNN(RuntimeLayer):
     # ---- forward / backward ------------------------------------------------------------------
 
     def _per_gate(self) -> bool:
-        """Whether Keras draws one dropout mask per gate (LSTM with ``implementation=1``, which
-        ``recurrent_dropout`` forces)."""
-        return False
+        """Whether Keras draws one dropout mask per gate (LSTM/GRU with ``implementation=1``,
+        which ``recurrent_dropout`` forces)."""
+        if self.class_name == "SimpleRNN":
+            return False
+        return self.get("implementation") == 1 or self.recurrent_dropout != 0.0
 
-    def _check_per_gate_dropout(self, training: bool) -> None:
-        """Keras's GRU uses per-gate dropout masks with ``recurrent_dropout`` (which forces
-        ``implementation=1``) or with ``implementation=1``: not implemented here."""
-        if not training or self.class_name != "GRU":
-            return
-        if 0.0 < self.recurrent_dropout < 1.0:
-            raise NotImplementedError(
-                f"{self.class_name}: recurrent_dropout in training is not supported (Keras "
-                "applies separate dropout masks per gate)"
-            )
-        per_gate = self.get("implementation") == 1 or self.recurrent_dropout != 0.0
-        if per_gate and 0.0 < self.dropout < 1.0:
-            raise NotImplementedError(
-                f"{self.class_name}: dropout with implementation=1 in training is not supported "
-                "(Keras applies separate dropout masks per gate)"
-            )
+    def _gate_cols(self) -> list[slice]:
+        u = self.units
+        return [slice(g * u, (g + 1) * u) for g in range(self.gates)]
+
+    def _recurrent_in(self, h: Array, r: Array, rmask: Array) -> Array:
+        """``h U``, or with per-gate recurrent dropout ``(h * m_g) U_g`` for each gate."""
+        if rmask is None:
+            return h @ r
+        return self.xp.concatenate(
+            [(h * rmask[g]) @ r[:, c] for g, c in enumerate(self._gate_cols())], axis=1
+        )
+
+    def _recurrent_back(self, dz: Array, r: Array, rmask: Array) -> Array:
+        """The state's gradient through :meth:`_recurrent_in`."""
+        if rmask is None:
+            return dz @ r.T
+        return sum((dz[:, c] @ r[:, c].T) * rmask[g] for g, c in enumerate(self._gate_cols()))
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.kernel is not None
         xp = self.xp
-        self._check_per_gate_dropout(training)
         x = self.cast_input(x)
         if self.go_backwards:
             x = x[:, ::-1]
@@ -210,9 +210,23 @@ class _RNN(RuntimeLayer):
 
     def _recurrent_grad(self, hprev: Array, dpre: Array) -> None:
         t, n, u = hprev.shape
+        rmask = self._cache.get("rmask") if self.gates > 1 else None
+        if rmask is None:
+            self.set_grad(
+                self.recurrent_kernel,
+                lambda: hprev.reshape(t * n, u).T @ dpre.reshape(t * n, -1),
+            )
+            return
+        d2 = dpre.reshape(t * n, -1)
         self.set_grad(
             self.recurrent_kernel,
-            lambda: hprev.reshape(t * n, u).T @ dpre.reshape(t * n, -1),
+            lambda: self.xp.concatenate(
+                [
+                    (hprev * rmask[g]).reshape(t * n, u).T @ d2[:, c]
+                    for g, c in enumerate(self._gate_cols())
+                ],
+                axis=1,
+            ),
         )
 
     def _run(self, proj: Array, rmask: Array, steps: Array) -> Array:
@@ -277,42 +291,6 @@ class LSTM(_RNN):
     ``c = f * c + i * act(zc)``, ``h = o * act(c)``."""
 
     gates = 4
-
-    def _per_gate(self) -> bool:
-        return self.get("implementation") == 1 or self.recurrent_dropout != 0.0
-
-    def _recurrent_in(self, h: Array, r: Array, rmask: Array) -> Array:
-        """``h U``, or with per-gate recurrent dropout ``(h * m_g) U_g`` for each gate."""
-        if rmask is None:
-            return h @ r
-        u = self.units
-        blocks = [(h * rmask[g]) @ r[:, g * u : (g + 1) * u] for g in range(4)]
-        return self.xp.concatenate(blocks, axis=1)
-
-    def _recurrent_back(self, dz: Array, r: Array, rmask: Array) -> Array:
-        if rmask is None:
-            return dz @ r.T
-        u = self.units
-        cols = [slice(g * u, (g + 1) * u) for g in range(4)]
-        return sum((dz[:, c] @ r[:, c].T) * rmask[g] for g, c in enumerate(cols))
-
-    def _recurrent_grad(self, hprev: Array, dpre: Array) -> None:
-        rmask = self._cache.get("rmask")
-        if rmask is None:
-            super()._recurrent_grad(hprev, dpre)
-            return
-        t, n, u = hprev.shape
-        d2 = dpre.reshape(t * n, -1)
-        self.set_grad(
-            self.recurrent_kernel,
-            lambda: self.xp.concatenate(
-                [
-                    (hprev * rmask[g]).reshape(t * n, u).T @ d2[:, g * u : (g + 1) * u]
-                    for g in range(4)
-                ],
-                axis=1,
-            ),
-        )
 
     def _bias_initializer(self) -> Any:
         base = initializers.get(self.get("bias_initializer"))
@@ -466,11 +444,15 @@ class GRU(_RNN):
         for k in range(t):
             hprev[k] = h
             if self.reset_after:
-                inner = h @ r_all
+                inner = self._recurrent_in(h, r_all, rmask)
                 if rec_bias is not None:
                     inner = inner + rec_bias
-            else:
+            elif rmask is None:
                 inner = h @ r_all[:, : 2 * u]
+            else:  # per-gate recurrent dropout
+                inner = xp.concatenate(
+                    [(h * rmask[0]) @ r_all[:, :u], (h * rmask[1]) @ r_all[:, u : 2 * u]], axis=1
+                )
             pre = proj[k, :, : 2 * u] + inner[:, : 2 * u]
             gates = ra(pre)
             z, r = gates[:, :u], gates[:, u:]
@@ -478,7 +460,7 @@ class GRU(_RNN):
                 inner_h[k] = inner[:, 2 * u :]
                 a = proj[k, :, 2 * u :] + r * inner[:, 2 * u :]
             else:
-                rh = r * h
+                rh = r * (h if rmask is None else h * rmask[2])
                 inner_h[k] = rh
                 a = proj[k, :, 2 * u :] + rh @ r_all[:, 2 * u :]
             hh = act(a)
@@ -511,7 +493,7 @@ class GRU(_RNN):
         t, n, u = hprev.shape
         r_all = self.recurrent_kernel.value
         ra, act = self.rec_act, self.act
-        steps = c["steps"]
+        steps, rmask = c["steps"], c.get("rmask")
         dproj = xp.empty((t, n, 3 * u), dtype=dh.dtype)
         dinner = xp.empty((t, n, 3 * u), dtype=dh.dtype)  # gradient wrt h @ R (+ b_rec) parts
         carry = None
@@ -531,15 +513,25 @@ class GRU(_RNN):
             else:
                 drh = da @ r_all[:, 2 * u :].T
                 dinner[k, :, 2 * u :] = da  # wrt (r*h) @ Uh: kernel grad uses r*h
-                dr = drh * hp
-                dprev = dprev + drh * r
+                if rmask is None:
+                    dr = drh * hp
+                    dprev = dprev + drh * r
+                else:
+                    dr = drh * hp * rmask[2]
+                    dprev = dprev + drh * r * rmask[2]
             dzr = ra.vjp(zr_pre[k], zr[k], xp.concatenate([dz, dr], axis=1))
             dproj[k, :, : 2 * u] = dzr
             dinner[k, :, : 2 * u] = dzr
             if self.reset_after:
-                carry = dprev + dinner[k] @ r_all.T
-            else:
+                carry = dprev + self._recurrent_back(dinner[k], r_all, rmask)
+            elif rmask is None:
                 carry = dprev + dzr @ r_all[:, : 2 * u].T
+            else:
+                carry = (
+                    dprev
+                    + (dzr[:, :u] @ r_all[:, :u].T) * rmask[0]
+                    + (dzr[:, u:] @ r_all[:, u : 2 * u].T) * rmask[1]
+                )
             if steps is not None:  # a masked step passes the state's gradient on
                 carry = carry + g_all * (1 - steps[k])
         if self.reset_after:
@@ -548,7 +540,17 @@ class GRU(_RNN):
             tn = t * n
 
             def grad() -> Array:
-                zr_part = hprev.reshape(tn, u).T @ dinner[:, :, : 2 * u].reshape(tn, 2 * u)
+                if rmask is None:
+                    zr_part = hprev.reshape(tn, u).T @ dinner[:, :, : 2 * u].reshape(tn, 2 * u)
+                else:
+                    zr_part = xp.concatenate(
+                        [
+                            (hprev * rmask[g]).reshape(tn, u).T
+                            @ dinner[:, :, g * u : (g + 1) * u].reshape(tn, u)
+                            for g in range(2)
+                        ],
+                        axis=1,
+                    )
                 h_part = inner_h.reshape(tn, u).T @ dinner[:, :, 2 * u :].reshape(tn, u)
                 return xp.concatenate([zr_part, h_part], axis=1)
 
