@@ -65,6 +65,12 @@ def _cases() -> list[Case]:
     add("Dense-tanh", lambda: L.Dense(3, activation="tanh", **F64), (2, 4))
     add("Dense-rank3-relu", lambda: L.Dense(3, activation="relu", **F64), (2, 3, 4))
     add(
+        "EinsumDense-bias-de",
+        lambda: L.EinsumDense("abc,cde->abde", (None, 2, 3), "tanh", "de", **F64),
+        (2, 3, 4),
+    )
+    add("EinsumDense-ellipsis", lambda: L.EinsumDense("...b,bc->...c", (5,), **F64), (2, 3, 4))
+    add(
         "Dense-nobias-softmax",
         lambda: L.Dense(3, use_bias=False, activation="softmax", **F64),
         (2, 4),

@@ -35,7 +35,14 @@ from seqlint.runtime.layers.conv import (
     SeparableConv1D,
     SeparableConv2D,
 )
-from seqlint.runtime.layers.core import Activation, Dense, Embedding, Identity, Masking
+from seqlint.runtime.layers.core import (
+    Activation,
+    Dense,
+    EinsumDense,
+    Embedding,
+    Identity,
+    Masking,
+)
 from seqlint.runtime.layers.function import Lambda
 from seqlint.runtime.layers.normalization import (
     BatchNormalization,
@@ -193,6 +200,7 @@ __all__ = [
     "DepthwiseConv2D",
     "Dropout",
     "ELU",
+    "EinsumDense",
     "Embedding",
     "Flatten",
     "GRU",
