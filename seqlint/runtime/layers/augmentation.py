@@ -168,9 +168,14 @@ class _Affine(RuntimeLayer):
         dx = xp.zeros((n * h * w, c), dtype=dy.dtype)
         base = (xp.arange(n) * (h * w))[:, None]
         for idx, wt in self._taps:
-            xp.add.at(
-                dx, (idx + base).reshape(-1), (wt[..., None] * g).reshape(-1, c).astype(dy.dtype)
-            )
+            rows = (idx + base).reshape(-1)
+            vals = (wt[..., None] * g).reshape(-1, c).astype(dy.dtype)
+            if hasattr(xp, "add") and hasattr(xp.add, "at"):
+                xp.add.at(dx, rows, vals)
+            else:  # pragma: no cover - older CuPy
+                import cupyx  # type: ignore[import-not-found]
+
+                cupyx.scatter_add(dx, rows, vals)
         return self._restore(dx.reshape(n, h, w, c), ndim)
 
     def _uniform(self, n: int, lo: float, hi: float) -> Array:

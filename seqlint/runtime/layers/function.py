@@ -302,7 +302,7 @@ class Lambda(RuntimeLayer):
         return (input_shape[0], *y.shape[1:])
 
     def forward(self, x: Array, training: bool = False) -> Array:
-        x = numpy.asarray(self.cast_input(x))
+        x = self.backend.to_numpy(self.cast_input(x))  # the evaluator computes on the host
         with numpy.errstate(divide="ignore", invalid="ignore"):
             y, self._vjp = _Evaluator(self._param, x).ev(self._body)
         y = numpy.asarray(y)
@@ -314,4 +314,4 @@ class Lambda(RuntimeLayer):
     def backward(self, dy: Array) -> Array:
         if self._vjp is None:  # the body does not depend on its input
             return self.xp.zeros(self._in_shape, dtype=dy.dtype)
-        return self.xp.asarray(self._vjp(numpy.asarray(dy)))
+        return self.xp.asarray(self._vjp(self.backend.to_numpy(dy)))
