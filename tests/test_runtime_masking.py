@@ -54,6 +54,33 @@ KERAS_OUTPUTS: list[tuple[str, Callable[[], list[Any]], list[float]]] = [
         lambda: [L.Masking(), L.GRU(3, reset_after=False), L.Dense(1)],
         [0.311519, 0.226119, 0.45136],
     ),
+    (
+        "masking-bigru_last_sum",
+        lambda: [L.Masking(), L.Bidirectional(L.GRU(2), merge_mode="sum"), L.Dense(1)],
+        [-0.69536, -0.95871, -0.68133],
+    ),
+    (
+        "masking-rnn_backwards-timedistributed-layernorm-dropout-lstm",
+        lambda: [
+            L.Masking(),
+            L.SimpleRNN(2, go_backwards=True, return_sequences=True),
+            L.TimeDistributed(L.Dense(2)),
+            L.LayerNormalization(),
+            L.Dropout(0.3),
+            L.LSTM(2),
+        ],
+        [-0.2919, -0.00261, -0.31455, -0.07356, -0.33028, -0.02268],
+    ),
+    (
+        "masking-batchnorm-lstm_seq-gap",
+        lambda: [
+            L.Masking(),
+            L.BatchNormalization(),
+            L.LSTM(3, return_sequences=True),
+            L.GlobalAveragePooling1D(),
+        ],
+        [-0.15068, 0.29198, -0.01464, -0.07835, 0.33844, 0.00789, -0.05552, 0.25308, -0.00159],
+    ),
 ]
 
 
