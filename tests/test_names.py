@@ -8,7 +8,9 @@ from helpers import lint, shapes
 def test_models_built_from_keras_src_are_extracted() -> None:
     code = """
         from keras.src import layers, models
-        model = models.Sequential([layers.Input((8,)), layers.Dense(4), layers.Dense(1, activation="softmax")])
+        model = models.Sequential(
+            [layers.Input((8,)), layers.Dense(4), layers.Dense(1, activation="softmax")]
+        )
         model.compile(loss="binary_crossentropy")
     """
     assert shapes(code) == [("Dense", [None, 4], 36), ("Dense", [None, 1], 5)]
