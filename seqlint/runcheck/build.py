@@ -1,0 +1,290 @@
+"""From the IR to runtime layers: plain argument values, freezing and ``adapt()`` as the
+file says, and :class:`RunError` for what cannot be rebuilt."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy
+
+from seqlint.extract.values import ListVal, Ref
+from seqlint.identifiers import bad_identifier
+from seqlint.ir import InputDecl, LayerCall, ModelIR, ObjectCall, TensorCall
+from seqlint.layers.base import UNKNOWN, LayerSpec
+
+# Arguments that only shape training (not the forward computation). When seqlint cannot read
+# them (``kernel_regularizer=l2(1e-4)`` built by a helper), the layer keeps Keras's default.
+_OPTIONAL_ARGS = frozenset(
+    {
+        "kernel_initializer",
+        "bias_initializer",
+        "recurrent_initializer",
+        "embeddings_initializer",
+        "depthwise_initializer",
+        "pointwise_initializer",
+        "gamma_initializer",
+        "beta_initializer",
+        "moving_mean_initializer",
+        "moving_variance_initializer",
+        "alpha_initializer",
+        "kernel_regularizer",
+        "bias_regularizer",
+        "recurrent_regularizer",
+        "activity_regularizer",
+        "embeddings_regularizer",
+        "depthwise_regularizer",
+        "pointwise_regularizer",
+        "gamma_regularizer",
+        "beta_regularizer",
+        "alpha_regularizer",
+        "kernel_constraint",
+        "bias_constraint",
+        "recurrent_constraint",
+        "embeddings_constraint",
+        "depthwise_constraint",
+        "pointwise_constraint",
+        "gamma_constraint",
+        "beta_constraint",
+        "alpha_constraint",
+        "name",
+        "dtype",
+        "trainable",
+        "seed",
+        "input_length",
+        "mask_zero",
+        "input_shape",
+        "input_dim",
+        "batch_input_shape",
+    }
+)
+
+
+class RunError(Exception):
+    """The model cannot be run: ``message`` says what is missing. ``usage`` marks user errors
+    (exit 2) as opposed to models seqlint cannot build (exit 1)."""
+
+    def __init__(self, message: str, usage: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+# ---- from IR values to runtime arguments ---------------------------------------------------
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def plain(value: Any, notes: list[str] | None = None) -> Any:
+    """An IR value as the plain Python value a runtime constructor takes (notes on what the
+    runtime leaves out go to ``notes``)."""
+    if value is UNKNOWN:
+        raise _Unreadable
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if isinstance(value, tuple):
+        return tuple(plain(v, notes) for v in value)
+    if isinstance(value, ListVal):
+        return [plain(v, notes) for v in value.items]
+    if isinstance(value, Ref):
+        name = value.activation_name
+        if name is not None:
+            return name
+        raise _Unreadable
+    if isinstance(value, (LayerCall, LayerSpec)):
+        return build_layer(value if isinstance(value, LayerCall) else None, notes)
+    if isinstance(value, ObjectCall) and not value.opaque:
+        return _keras_object(value, notes)
+    raise _Unreadable
+
+
+def _keras_object(call: ObjectCall, notes: list[str] | None) -> Any:
+    """``keras.initializers.Constant(-100.0)`` and friends as runtime objects, resolved only
+    through the runtime's tables of public Keras class names."""
+    from seqlint.runtime import constraints, initializers, regularizers
+
+    tables = {
+        "keras.initializers.": initializers._BY_NAME,
+        "keras.regularizers.": regularizers._BY_NAME,
+        "keras.constraints.": constraints._CLASSES,
+    }
+    table = next((t for prefix, t in tables.items() if call.qualname.startswith(prefix)), None)
+    cls = table.get(call.short_name) if table is not None else None
+    if cls is None:
+        raise _Unreadable
+    args = [plain(v, notes) for v in call.args]
+    kwargs = {k: plain(v, notes) for k, v in call.kwargs.items()}
+    try:
+        return cls(*args, **kwargs)
+    except (TypeError, ValueError):
+        raise _Unreadable from None
+
+
+# Arguments the runtime does not simulate but that do not decide whether a model can learn:
+# they are dropped with a note. mask_zero only matters when inputs contain the padding id 0,
+# which synthetic token data never does.
+_DROPPABLE = {"recurrent_dropout": "recurrent dropout", "mask_zero": "masking of token 0"}
+
+
+def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
+    from seqlint.runtime import layers as rt_layers
+
+    if call is None:
+        raise RunError("a wrapped layer could not be read statically")
+    cls = None if call.custom else rt_layers.get(call.class_name)
+    if cls is None:
+        what = "a custom layer" if call.custom else "a layer seqlint.runtime does not implement"
+        raise RunError(f"{call.class_name} (line {call.loc.line}) is {what}")
+    if call.opaque:
+        raise RunError(
+            f"{call.class_name} (line {call.loc.line}) takes *args/**kwargs seqlint cannot read"
+        )
+    definition = call.definition
+    names = [p.name for p in definition.params if not p.keyword_only] if definition else []
+    kwargs: dict[str, Any] = {}
+    for index, value in enumerate(call.args):
+        key = names[index] if index < len(names) else f"#{index}"
+        try:
+            kwargs[key] = plain(value, notes)
+        except _Unreadable:
+            raise RunError(
+                f"{call.class_name} (line {call.loc.line}): argument {key} is not known statically"
+            ) from None
+    for key, value in call.kwargs.items():
+        try:
+            kwargs[key] = plain(value, notes)
+        except _Unreadable:
+            if key in _OPTIONAL_ARGS:
+                if notes is not None:
+                    notes.append(
+                        f"{call.class_name} (line {call.loc.line}): {key}= is not known "
+                        "statically; Keras's default is used"
+                    )
+                continue
+            raise RunError(
+                f"{call.class_name} (line {call.loc.line}): {key}= is not known statically"
+            ) from None
+    for key, value in kwargs.items():
+        if bad_identifier(key, value):
+            raise RunError(
+                f"{call.class_name} (line {call.loc.line}): Keras does not know {key}={value!r}"
+            )
+    own = {p.name for p in definition.params} if definition else set()
+    for key in ("input_shape", "input_dim", "batch_input_shape"):
+        if key not in own:
+            kwargs.pop(key, None)  # the runtime model gets its input explicitly
+    for key, what in _DROPPABLE.items():
+        if kwargs.get(key) not in (None, False, 0, 0.0):
+            kwargs.pop(key)
+            if notes is not None:
+                notes.append(f"{call.class_name} (line {call.loc.line}): {what} is not simulated")
+    try:
+        return cls(**kwargs)
+    except NotImplementedError as exc:
+        raise RunError(f"{call.class_name} (line {call.loc.line}): {exc}") from None
+    except (TypeError, ValueError) as exc:
+        raise RunError(f"{call.class_name} (line {call.loc.line}): {exc}") from None
+
+
+def runtime_layers(
+    model: ModelIR, start: int, notes: list[str]
+) -> list[tuple[LayerCall, Any, ModelIR]]:
+    """(the call, its runtime layer, the model that holds it) in order; a nested Sequential
+    contributes its layers."""
+    out: list[tuple[LayerCall, Any, ModelIR]] = []
+    for entry in model.entries[start:]:
+        item = entry.item
+        if isinstance(item, LayerCall):
+            out.append((item, build_layer(item, notes), model))
+        elif isinstance(item, ModelIR):
+            from seqlint.infer import declared_input
+
+            _, _, inner_start = declared_input(item)
+            out.extend(runtime_layers(item, inner_start, notes))
+        elif isinstance(item, InputDecl):
+            continue
+        elif isinstance(item, TensorCall):
+            raise RunError(f"line {entry.loc.line} adds a tensor, not a layer")
+        else:
+            raise RunError(f"the layer at line {entry.loc.line} could not be read statically")
+    return out
+
+
+def apply_trainable(
+    built: list[tuple[LayerCall, Any, ModelIR]], top: ModelIR, rt: Any
+) -> list[str]:
+    """Freeze what the file freezes before its compile(): ``layer.trainable = False``
+    (also through ``model.layers`` loops), ``base.trainable = False`` on a nested model, and
+    the ``trainable=`` argument. Returns notes on settings the run cannot follow."""
+    notes: list[str] = []
+    compile_call = top.compile_call
+    before = compile_call.loc.line if compile_call is not None else math.inf
+    frozen_models: dict[int, Any] = {}
+    for model in {id(m): m for _, _, m in built}.values():
+        for call in model.calls_named("trainable="):
+            value = call.args[0] if call.args else UNKNOWN
+            if call.loc.line > before:
+                notes.append(
+                    f"line {call.loc.line}: trainable is set after compile() and Keras only "
+                    "uses it once compile() runs again"
+                )
+            elif call.uncertain or not isinstance(value, bool):
+                notes.append(f"line {call.loc.line}: trainable = ... is not followed")
+            else:
+                frozen_models[id(model)] = value
+    for call in top.calls_named("trainable="):
+        value = call.args[0] if call.args else UNKNOWN
+        if not call.uncertain and isinstance(value, bool) and call.loc.line < before:
+            rt.trainable = value
+    for call, layer, model in built:
+        if model is not top and id(model) in frozen_models:
+            layer.trainable = frozen_models[id(model)]
+        for value, loc, uncertain in call.trainable_sets:
+            if uncertain or not isinstance(value, bool):
+                notes.append(f"line {loc.line}: {call.class_name}.trainable = ... is not followed")
+            elif loc.line > before:
+                notes.append(
+                    f"line {loc.line}: {call.class_name}.trainable is set after compile() "
+                    "and Keras only uses it once compile() runs again"
+                )
+            else:
+                layer.trainable = value
+    return notes
+
+
+def frozen_lines(built: list[tuple[LayerCall, Any, ModelIR]], top: ModelIR) -> list[int]:
+    lines = [
+        loc.line for call, _, _ in built for value, loc, _ in call.trainable_sets if value is False
+    ]
+    lines += [c.loc.line for _, _, m in built for c in m.calls_named("trainable=")]
+    lines += [c.loc.line for c in top.calls_named("trainable=")]
+    lines += [call.loc.line for call, _, _ in built if call.kwargs.get("trainable") is False]
+    return sorted(set(lines))
+
+
+def adapt_layers(built: list[tuple[LayerCall, Any, ModelIR]], x: numpy.ndarray) -> list[str]:
+    """Follow the file's ``layer.adapt(data)`` on the run's own training inputs, for a layer
+    that receives the model's input (the usual ``Normalization`` first); notes say so."""
+    notes: list[str] = []
+    for index, (call, layer, _) in enumerate(built):
+        if not call.adapt_calls or not hasattr(layer, "adapt"):
+            continue
+        where = f"{call.class_name} (line {call.loc.line})"
+        line = call.adapt_calls[0][1].line
+        if index > 0:
+            notes.append(
+                f"{where}: adapt() at line {line} is followed only for the model's first "
+                "layer; this one keeps its initial statistics"
+            )
+            continue
+        try:
+            layer.adapt(x)
+        except (ValueError, TypeError, NotImplementedError) as exc:
+            raise RunError(f"{where}: adapt() on the run's inputs fails: {exc}") from None
+        notes.append(
+            f"{where} is adapted on the run's training inputs, as the file's adapt() at "
+            f"line {line} does with its data"
+        )
+    return notes
