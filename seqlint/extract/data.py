@@ -202,10 +202,8 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if not q.startswith("numpy."):
         return NOT_HANDLED
     name = q[len("numpy.") :]
-    if name in ("random.shuffle", "random.permutation") and args:
+    if name in ("random.shuffle", "random.permutation") and args and isinstance(args[0], ArrayInfo):
         arr = args[0]
-        if not isinstance(arr, ArrayInfo):
-            return NOT_HANDLED
         if name == "random.shuffle":
             arr.permuted = True  # in place
             return None

@@ -1,0 +1,35 @@
+"""False alarms found by reading seqlint's findings on public Keras repositories, each
+rewritten as a small variant: the quiet version must stay quiet, the buggy one still caught."""
+
+from __future__ import annotations
+
+from tests.helpers import findings
+
+HEAD = "import numpy as np\nimport keras\n"
+
+
+def codes(code: str) -> list[str]:
+    return [name for name, _line in findings(HEAD + code)]
+
+
+# Targets shuffled by ``np.random.permutation(n)`` keep their values: a one-unit output on
+# shuffled 0/1 targets with mse may report accuracy (issue 14), continuous ones may not.
+SHUFFLED = """
+half = 200
+x = np.random.rand(2 * half, 3)
+y = {targets}
+order = np.random.permutation(2 * half)
+model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+model.compile(optimizer="sgd", loss="mse", metrics=["binary_accuracy"])
+model.fit(x[order], y[order], epochs=1)
+"""
+
+
+def test_accuracy_on_shuffled_binary_targets_is_quiet() -> None:
+    targets = "np.concatenate([np.zeros(half), np.ones(half)])"
+    assert "accuracy-on-regression" not in codes(SHUFFLED.format(targets=targets))
+
+
+def test_accuracy_on_shuffled_continuous_targets_is_still_reported() -> None:
+    targets = "np.random.rand(2 * half) * 50.0"
+    assert "accuracy-on-regression" in codes(SHUFFLED.format(targets=targets))
