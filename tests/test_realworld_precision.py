@@ -33,3 +33,25 @@ def test_accuracy_on_shuffled_binary_targets_is_quiet() -> None:
 def test_accuracy_on_shuffled_continuous_targets_is_still_reported() -> None:
     targets = "np.random.rand(2 * half) * 50.0"
     assert "accuracy-on-regression" in codes(SHUFFLED.format(targets=targets))
+
+
+# ``input_shape`` on a later layer is the model's input in a configuration where the layers
+# before it are not added (a script with a "static embeddings" switch).
+SWITCH = """
+variant = "{variant}"
+model = keras.Sequential()
+if variant != "static":
+    model.add(keras.layers.Embedding(1000, 16))
+model.add(keras.layers.Dropout(0.2, input_shape=(40, 16)))
+model.add(keras.layers.Conv1D(8, 3))
+"""
+
+
+def test_input_shape_after_a_conditional_layer_is_quiet() -> None:
+    for variant in ("trainable", "static"):
+        assert "input-shape-not-first" not in codes(SWITCH.format(variant=variant))
+
+
+def test_input_shape_after_an_unconditional_layer_is_still_reported() -> None:
+    code = SWITCH.format(variant="x").replace('if variant != "static":\n    ', "")
+    assert "input-shape-not-first" in codes(code)
