@@ -3,7 +3,7 @@ rewritten as a small variant: the quiet version must stay quiet, the buggy one s
 
 from __future__ import annotations
 
-from tests.helpers import findings
+from tests.helpers import findings, lint
 
 HEAD = "import numpy as np\nimport keras\n"
 
@@ -55,3 +55,21 @@ def test_input_shape_after_a_conditional_layer_is_quiet() -> None:
 def test_input_shape_after_an_unconditional_layer_is_still_reported() -> None:
     code = SWITCH.format(variant="x").replace('if variant != "static":\n    ', "")
     assert "input-shape-not-first" in codes(code)
+
+
+def test_one_shared_instance_is_reported_once() -> None:
+    code = """
+block = keras.layers.Dense(16, activation="relu")
+model = keras.Sequential([keras.Input(shape=(16,)), block, block, block, block])
+"""
+    found = [c for c in codes(code) if c == "branching-in-sequential"]
+    assert found == ["branching-in-sequential"]
+
+
+def test_each_rejected_reuse_is_still_an_error() -> None:
+    code = """
+block = keras.layers.Dense(16)
+model = keras.Sequential([keras.Input(shape=(4,)), block, block, block])
+"""
+    found = [d.severity for d in lint(HEAD + code) if d.name == "branching-in-sequential"]
+    assert found == ["error", "error"]
