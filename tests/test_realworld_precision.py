@@ -73,3 +73,12 @@ model = keras.Sequential([keras.Input(shape=(4,)), block, block, block])
 """
     found = [d.severity for d in lint(HEAD + code) if d.name == "branching-in-sequential"]
     assert found == ["error", "error"]
+
+
+def test_removed_estimator_module_message_reads_as_a_sentence() -> None:
+    [diag] = [
+        d
+        for d in lint("from tensorflow import keras\nkeras.estimator.model_to_estimator(m)\n")
+        if d.name == "removed-api"
+    ]
+    assert diag.message.endswith("use `model.fit` (Keras 3 has no estimators)")
