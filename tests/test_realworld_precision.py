@@ -82,3 +82,24 @@ def test_removed_estimator_module_message_reads_as_a_sentence() -> None:
         if d.name == "removed-api"
     ]
     assert diag.message.endswith("use `model.fit` (Keras 3 has no estimators)")
+
+
+# Two Gaussian clouds labelled 0 and 1, shuffled by a permutation of the sample count.
+CLOUDS = """
+per_class = 300
+reds = np.random.multivariate_normal(mean=[1, -1], cov=[[1, 0], [0, 1]], size=per_class)
+blues = np.random.multivariate_normal([-1, 1], [[1, 0], [0, 1]], per_class)
+points = np.vstack((reds, blues)).astype(np.float32)
+labels = np.vstack((np.zeros((per_class, 1)), np.ones((per_class, 1))))
+mix = np.random.permutation(len(points))
+model = keras.Sequential([keras.layers.Dense(1)])
+model.compile(optimizer="rmsprop", loss="mse", metrics=["binary_accuracy"])
+model.fit(points[mix], labels[mix], epochs=1)
+"""
+
+
+def test_gaussian_clouds_with_binary_labels_keep_their_shapes_and_values() -> None:
+    found = lint(HEAD + CLOUDS)
+    assert "accuracy-on-regression" not in {d.name for d in found}
+    [missing] = [d for d in found if d.name == "missing-input-shape"]
+    assert "keras.Input(shape=(2,))" in missing.message
