@@ -103,3 +103,23 @@ def test_gaussian_clouds_with_binary_labels_keep_their_shapes_and_values() -> No
     assert "accuracy-on-regression" not in {d.name for d in found}
     [missing] = [d for d in found if d.name == "missing-input-shape"]
     assert "keras.Input(shape=(2,))" in missing.message
+
+
+# A preprocessing Sequential applied inside ``Dataset.map(lambda ...)`` is built by that call.
+MAPPED = """
+import tensorflow as tf
+augment = keras.Sequential([keras.layers.Rescaling(1.0 / 255)])
+{extra}
+ds = tf.data.Dataset.from_tensor_slices((np.zeros((8, 32, 32, 3)), np.zeros(8)))
+ds = ds.map(lambda images, labels: ({use}, labels))
+"""
+
+
+def test_model_called_in_a_map_lambda_is_built() -> None:
+    code = MAPPED.format(extra="", use="augment(images)")
+    assert "missing-input-shape" not in codes(code)
+
+
+def test_model_not_called_in_the_lambda_still_lacks_its_input() -> None:
+    code = MAPPED.format(extra="augment.summary()", use="images * 2")
+    assert "missing-input-shape" in codes(code)
