@@ -522,6 +522,29 @@ def is_ignored(stack: Sequence[GitIgnore], absolute: str, is_dir: bool) -> bool:
     return False
 
 
+def info_exclude(root: str) -> str:
+    """The ``info/exclude`` file git reads for the work tree at ``root``. In a linked worktree or
+    a submodule ``.git`` is a file (``gitdir: PATH``), and git reads the exclude file of the
+    repository's common directory."""
+    dot_git = os.path.join(root, ".git")
+    if not os.path.isfile(dot_git):
+        return os.path.join(dot_git, "info", "exclude")
+    try:
+        with open(dot_git, encoding="utf-8", errors="replace") as f:
+            first = f.readline(4096).strip()
+        if not first.startswith("gitdir:"):
+            return os.path.join(dot_git, "info", "exclude")
+        gitdir = os.path.join(root, first[len("gitdir:") :].strip())
+        common = gitdir
+        commondir = os.path.join(gitdir, "commondir")
+        if os.path.isfile(commondir):
+            with open(commondir, encoding="utf-8", errors="replace") as f:
+                common = os.path.join(gitdir, f.readline(4096).strip())
+        return os.path.join(os.path.normpath(common), "info", "exclude")
+    except OSError:
+        return os.path.join(dot_git, "info", "exclude")
+
+
 def git_root(directory: str) -> str | None:
     """The work tree containing ``directory`` (the nearest ancestor holding ``.git``)."""
     here = os.path.abspath(directory)
@@ -617,7 +640,7 @@ def discover_files(
         if top is None or top == absolute:
             return []  # a walk that starts at a work tree's root reads its files itself
         stack: list[GitIgnore] = []
-        info = read_ignore(top, os.path.join(top, ".git", "info", "exclude"))
+        info = read_ignore(top, info_exclude(top))
         if info is not None:
             stack.append(info)
         rel = os.path.relpath(absolute, top)
@@ -653,7 +676,7 @@ def discover_files(
             names = {e.name for e in entries}
             if ".git" in names:
                 ignores = []  # a work tree's root: its own rules only
-                info = read_ignore(absolute, os.path.join(absolute, ".git", "info", "exclude"))
+                info = read_ignore(absolute, info_exclude(absolute))
                 if info is not None:
                     ignores.append(info)
             if ".gitignore" in names:

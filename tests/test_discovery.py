@@ -365,3 +365,25 @@ def test_chmod_000_file_and_directory(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 1
     assert result.stdout.startswith("locked.py:1:1: SEQ001")
     assert "cannot read directory closed" in result.stderr
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_a_linked_worktree_reads_the_exclude_file_of_its_repository(tmp_path: Path) -> None:
+    # in a `git worktree add` checkout (and a submodule) `.git` is a file naming the git dir;
+    # git applies the common directory's info/exclude there, and seqlint must not warn
+    repo = tmp_path / "repo"
+    write(repo, "model.py")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "init")
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "exclude").write_text("scratch_*.py\n")
+    git(repo, "worktree", "add", "-q", str(tmp_path / "wt"))
+    wt = tmp_path / "wt"
+    write(wt, "scratch_1.py")
+    write(wt, "sub/scratch_2.py")
+    assert found(wt, root=wt) == ["model.py"]
+    assert found(wt / "sub", root=wt) == []
+    result = run("check", "--no-cache", str(wt))
+    assert "warning" not in (result.stderr or "")
+    assert git(wt, "ls-files", "--others", "--exclude-standard") == ""

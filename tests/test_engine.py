@@ -215,3 +215,31 @@ def test_the_global_image_data_format_set_before_the_model_governs_its_shapes(
     ]
     (default,) = summary(HEADER + build + "model = build()\n")
     assert default.layers[0].output_shape is None or default.layers[0].output_shape[-1] != 26
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("x = 1\nif x:\n    return x\n", "'return' outside function"),
+        ("for i in range(2):\n    pass\nelse:\n    break\n", "'break' outside loop"),
+        ("while True:\n    def f():\n        continue\n", "'continue' not properly in loop"),
+        ("class A:\n    yield 1\n", "'yield' outside function"),
+    ],
+)
+def test_what_only_the_compiler_refuses_is_a_syntax_error(code: str, message: str) -> None:
+    # ast.parse accepts these, CPython's compile (and IPython, cell by cell) does not
+    with pytest.raises(SyntaxError):
+        compile(code, "m.py", "exec")
+    text = "import keras\nm = keras.Sequential([keras.layers.Dense(1)])\n" + code
+    found = [d for d in lint(text) if d.code == "SEQ001"]
+    assert [d.message for d in found] == [f"cannot parse the file as Python 3: {message}"]
+
+
+def test_a_function_or_loop_keeps_its_statements_valid() -> None:
+    code = (
+        "import keras\n"
+        "def f():\n    for i in range(2):\n        if i:\n            continue\n    return 1\n"
+        "while True:\n    try:\n        break\n    finally:\n        pass\n"
+        "m = keras.Sequential([keras.layers.Dense(1)])\n"
+    )
+    assert [d.code for d in lint(code) if d.code == "SEQ001"] == []
