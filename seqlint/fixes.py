@@ -648,3 +648,78 @@ def import_keras_name(
                 return None
             return short, _edit(text, at, at, f", {short}")
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Import statements and names, for rewriting removed modules
+
+
+def statement_at(text: str, loc: Loc) -> ast.Import | ast.ImportFrom | None:
+    """The import statement that spans exactly ``loc``."""
+    mod = _module(text) if _valid(loc) else None
+    if mod is None:
+        return None
+    for node in ast.walk(mod.tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _at(mod, node, loc):
+            return node
+    return None
+
+
+def node_offsets(text: str, node: ast.AST) -> tuple[int, int] | None:
+    """Text offsets of a node of the whole-text parse (an import alias, an expression)."""
+    mod = _module(text)
+    line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    if mod is None or line is None or col is None or end_line is None or end_col is None:
+        return None
+    start = offset(text, line, _column(mod, line, col))
+    end = offset(text, end_line, _column(mod, end_line, end_col))
+    return None if start is None or end is None else (start, end)
+
+
+def replace_node(text: str, node: ast.AST, content: str) -> Edit | None:
+    """Replace the source of ``node`` (of the whole-text parse) by ``content``."""
+    found = node_offsets(text, node)
+    return None if found is None else _edit(text, found[0], found[1], content)
+
+
+_FROM = re.compile(r"from[ \t]+")
+
+
+def replace_from_module(text: str, stmt: ast.ImportFrom, module: str) -> Edit | None:
+    """``from old import x`` -> ``from module import x``: only the module's text changes
+    (None when it is not written plainly, e.g. split over lines)."""
+    found = node_offsets(text, stmt)
+    if found is None or not stmt.module:
+        return None
+    start = found[0]
+    match = _FROM.match(text, start)
+    if match is None or not text.startswith(stmt.module, match.end()):
+        return None
+    after = match.end() + len(stmt.module)
+    if after >= len(text) or text[after] not in " \t":
+        return None
+    return _edit(text, match.end(), after, module)
+
+
+def attributes_read(text: str, name: str) -> frozenset[str] | None:
+    """The attributes read on the bare name ``name`` anywhere in the module (``np_utils.
+    to_categorical`` -> ``to_categorical``); None when ``name`` is also used otherwise than
+    by attribute (passed, rebound, deleted), so its uses cannot all be judged."""
+    mod = _module(text)
+    if mod is None:
+        return None
+    attrs: set[str] = set()
+    by_attribute: set[int] = set()
+    for node in ast.walk(mod.tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+        ):
+            attrs.add(node.attr)
+            by_attribute.add(id(node.value))
+    for node in ast.walk(mod.tree):
+        if isinstance(node, ast.Name) and node.id == name and id(node) not in by_attribute:
+            return None
+    return frozenset(attrs)

@@ -11,6 +11,7 @@ from seqlint import fixes
 from seqlint import keras_api as api
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
+from seqlint.extract.names import canonical
 from seqlint.fixes import guarded, keras_name, rename_keyword, rename_method
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
@@ -475,12 +476,119 @@ class RemovedApi(Rule):
             fix = _rename_fix(analysis.text, uses)
             if fix is None and any(u.kind == "object_keyword" and u.old == "decay" for u in uses):
                 fix = _decay_fix(analysis.text, uses)
+            if fix is None and all(u.kind == "import" for u in uses):
+                fix = _import_fix(analysis.text, uses)
+            if fix is None and len(uses) == 1 and uses[0].kind == "module":
+                fix = _attribute_fix(analysis.text, uses[0])
             if fix is None:
                 # what cannot be fixed (decay=, ...) must not block the plain renames
                 fix = _rename_fix(
                     analysis.text, [u for u in uses if u.new is not None], partial=True
                 )
             yield self.diagnostic(loc, message, suggestion=_suggestion(uses), fix=fix)
+
+
+def _respell(raw: str, module: str, target: str) -> str | None:
+    """``target`` (canonical) spelled with the prefix the file wrote ``module`` with:
+    ``tensorflow.keras.layers.core`` -> ``tensorflow.keras.layers``."""
+    suffix = module[len("keras") :]
+    if not module.startswith("keras") or not raw.endswith(suffix):
+        return None
+    return raw[: len(raw) - len(suffix)] + target[len("keras") :]
+
+
+@guarded
+def _import_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
+    """Point an import at the Keras 3 module its names moved to: ``from keras.layers.core
+    import Dense`` -> ``from keras.layers import Dense``, ``from keras.utils import np_utils``
+    -> ``from keras import utils as np_utils`` (when every ``np_utils.X`` the file reads is
+    in ``keras.utils``), ``from keras.optimizers import adam`` -> ``... import Adam as adam``.
+    Safe: each name is the same object in Keras 3. None when a name has no Keras 3 home."""
+    stmt = fixes.statement_at(text, uses[0].loc)
+    if stmt is None:
+        return None
+    if isinstance(stmt, ast.Import):
+        if len(stmt.names) != 1 or not stmt.names[0].asname:
+            return None
+        alias = stmt.names[0]
+        new = _module_as(text, alias.name, canonical(alias.name), alias.asname or "")
+        return None if new is None else _import_edit(text, stmt, new)
+    if stmt.level or not stmt.module:
+        return None
+    raw, module = stmt.module, canonical(stmt.module)
+    if len(uses) == 1 and uses[0].old == module:  # the module itself is gone
+        names = [a.name for a in stmt.names if a.name != "*"]
+        if not names and len(api.MOVED_MODULES.get(module, ("", ""))) > 1:
+            return None  # (``import *`` of a module whose names went to several places)
+        target = api.moved_to(module, names)
+        spelled = None if target is None else _respell(raw, module, target)
+        edit = None if spelled is None else fixes.replace_from_module(text, stmt, spelled)
+        if edit is None:
+            return None
+        return Fix(f"import from `{spelled}`", (edit,), safe=True)
+    gone = {u.old for u in uses}
+    edits = []
+    for alias in stmt.names:
+        if f"{module}.{alias.name}" not in gone:
+            continue
+        bound = alias.asname or alias.name
+        renamed = api.RENAMED_NAMES.get((module, alias.name))
+        if renamed is not None:
+            edit = fixes.replace_node(text, alias, f"{renamed} as {bound}")
+            if edit is None:
+                return None
+            edits.append(edit)
+            continue
+        if len(stmt.names) != 1:
+            return None
+        new = _module_as(text, f"{raw}.{alias.name}", f"{module}.{alias.name}", bound)
+        return None if new is None else _import_edit(text, stmt, new)
+    if len(edits) != len(gone):
+        return None
+    return Fix("import the Keras 3 name under the old one", tuple(edits), safe=True)
+
+
+def _module_as(text: str, raw: str, module: str, bound: str) -> str | None:
+    """``from keras import utils as np_utils`` for a removed module bound to ``bound``, when
+    every attribute the file reads on ``bound`` is in the Keras 3 module."""
+    attrs = fixes.attributes_read(text, bound)
+    target = None if attrs is None else api.moved_to(module, attrs)
+    spelled = None if target is None else _respell(raw, module, target)
+    if spelled is None or "." not in spelled:
+        return None
+    parent, _, last = spelled.rpartition(".")
+    return f"from {parent} import {last} as {bound}"
+
+
+def _import_edit(text: str, stmt: ast.stmt, new: str) -> Fix | None:
+    edit = fixes.replace_node(text, stmt, new)
+    return None if edit is None else Fix(f"replace by `{new}`", (edit,), safe=True)
+
+
+@guarded
+def _attribute_fix(text: str, use: RemovedUse) -> Fix | None:
+    """A call reached through a removed module or name: ``keras.layers.core.Dense(...)`` ->
+    ``keras.layers.Dense(...)``, ``keras.optimizers.adam(...)`` -> ``keras.optimizers.Adam``."""
+    snip = fixes._call(text, use.loc)
+    if snip is None or not isinstance(snip.node.func, ast.Attribute):
+        return None
+    func = snip.node.func
+    name = func.attr
+    if use.old.endswith("." + name):  # a name gone from a module that stays
+        renamed = api.RENAMED_NAMES.get((use.old.rpartition(".")[0], name))
+        edit = None if renamed is None else rename_method(text, use.loc, name, renamed)
+        return None if edit is None else Fix(f"use `{renamed}`", (edit,), safe=True)
+    target = api.moved_to(use.old, [name])
+    source = fixes._dotted(func)
+    if target is None or source is None or not use.old.startswith(target + "."):
+        return None
+    drop = use.old[len(target) + 1 :].split(".")
+    parts = source.split(".")
+    if parts[-len(drop) - 1 : -1] != drop or len(parts) <= len(drop) + 1:
+        return None
+    new = ".".join(parts[: -len(drop) - 1] + [name])
+    edit = fixes._edit(text, snip.start(func), snip.end(func), new)
+    return Fix(f"use `{new}`", (edit,), safe=True)
 
 
 _RENAMES = frozenset({"method", "call_keyword", "object_keyword", "layer_keyword"})
