@@ -723,3 +723,35 @@ def attributes_read(text: str, name: str) -> frozenset[str] | None:
         if isinstance(node, ast.Name) and node.id == name and id(node) not in by_attribute:
             return None
     return frozenset(attrs)
+
+
+def call_arguments(text: str, call: Loc) -> tuple[_Snippet, list[ast.AST]] | None:
+    """The call at ``call`` and its arguments (positional ones, then keywords) in source
+    order; None when it passes ``*args`` / ``**kwargs``."""
+    snip = _call(text, call)
+    if snip is None:
+        return None
+    node = snip.node
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords
+    ):
+        return None
+    args: list[ast.AST] = [*node.args, *node.keywords]
+    args.sort(key=lambda a: (a.lineno, a.col_offset))  # type: ignore[attr-defined]
+    return snip, args
+
+
+def delete_argument(text: str, snip: _Snippet, args: list[ast.AST], index: int) -> Edit:
+    """Remove ``args[index]`` and the comma that separates it from its neighbour."""
+    if index > 0:
+        start, end = snip.end(args[index - 1]), snip.end(args[index])
+    elif len(args) > 1:
+        start, end = snip.start(args[0]), snip.start(args[1])
+    else:
+        start, end = snip.start(args[0]), snip.end(args[0])
+    return _edit(text, start, end, "")
+
+
+def replace_in_call(text: str, snip: _Snippet, first: ast.AST, last: ast.AST, new: str) -> Edit:
+    """Replace the source from ``first`` to ``last`` (arguments of the call) by ``new``."""
+    return _edit(text, snip.start(first), snip.end(last), new)

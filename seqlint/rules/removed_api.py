@@ -36,6 +36,9 @@ class RemovedUse:
     new: str | None
     message: str
     rename_safe: bool = False
+    # the Keras 3 keyword, when a positional argument of the Keras 1 signature already takes
+    # it (``Convolution2D(24, 5, 5, subsample=(2, 2))``: renamed once the sizes are a tuple)
+    blocked_new: str | None = None
 
 
 def removed_uses(analysis: Analysis) -> list[RemovedUse]:
@@ -229,6 +232,7 @@ def _layer_uses(
             new,
             _rejected(key, f"`{name}`", removed),
             rename_safe=new is not None and new not in layer.kwargs,
+            blocked_new=removed.new if new is None else None,
         )
 
 
@@ -476,6 +480,8 @@ class RemovedApi(Rule):
             fix = _rename_fix(analysis.text, uses)
             if fix is None and any(u.kind == "object_keyword" and u.old == "decay" for u in uses):
                 fix = _decay_fix(analysis.text, uses)
+            if fix is None and all(u.kind in _ARGUMENTS for u in uses):
+                fix = _arguments_fix(analysis.text, uses)
             if fix is None and all(u.kind == "import" for u in uses):
                 fix = _import_fix(analysis.text, uses)
             if fix is None and len(uses) == 1 and uses[0].kind == "module":
@@ -589,6 +595,131 @@ def _attribute_fix(text: str, use: RemovedUse) -> Fix | None:
     new = ".".join(parts[: -len(drop) - 1] + [name])
     edit = fixes._edit(text, snip.start(func), snip.end(func), new)
     return Fix(f"use `{new}`", (edit,), safe=True)
+
+
+_ARGUMENTS = frozenset({"signature", "layer_keyword", "call_keyword", "object_keyword"})
+
+# Keras 1 class names (and the Keras 3 ones, for ``Conv2D(32, 3, 3)``) -> kernel rank.
+_RANKS = {
+    "Convolution2D": 2,
+    "SeparableConvolution2D": 2,
+    "Convolution3D": 3,
+    "Conv2D": 2,
+    "SeparableConv2D": 2,
+    "Conv3D": 3,
+    "Conv1D": 1,
+}
+
+# Removed keywords that can simply be dropped: None, for any value (they only tuned speed or
+# logging), else the literal values for which Keras 3 behaves the same without them.
+_DROP: dict[str, tuple[Any, ...] | None] = {
+    "consume_less": None,
+    "fused": None,
+    "forget_bias_init": ("one",),
+    "mode": (0,),
+    "time_major": (False,),
+    "show_accuracy": None,
+    "max_queue_size": None,
+    "workers": None,
+    "use_multiprocessing": None,
+    "experimental_run_tf_function": None,
+    "class_mode": None,
+    "pss_evaluation_shards": None,
+    "sample_weight_mode": (None,),
+    "jit_compile": None,
+    "write_grads": None,
+    "embeddings_layer_names": None,
+    "embeddings_data": None,
+}
+_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
+
+
+@guarded
+def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
+    """Rewrite a Keras 1/2 call's arguments into Keras 3's: the Keras 1 signature
+    ``Convolution2D(32, 3, 3, border_mode="same")`` -> ``Convolution2D(32, (3, 3),
+    padding="same")`` (Keras 3 keeps the alias), ``nb_row=3, nb_col=3`` -> ``kernel_size=(3,
+    3)``, ``dim_ordering="th"`` -> ``data_format="channels_first"``, keywords that only tuned
+    speed or logging dropped. Every removed use of the call must be handled. Unsafe when the
+    call runs in Keras 3 as written (``Convolution2D(32, 3, 3)`` strides by 3 there: the fix
+    changes what it does) or when the meaning of ``Conv2D(32, 3, 3)`` is a guess."""
+    found = fixes.call_arguments(text, uses[0].loc)
+    if found is None:
+        return None
+    snip, args = found
+    call = snip.node
+    keyed = {k.arg: i for i, k in enumerate(args) if isinstance(k, ast.keyword)}
+    edits: list[Edit] = []
+    safe = True
+    positional_taken = True
+    handled: set[str] = set()
+    for use in uses:
+        if use.kind != "signature":
+            continue
+        func = call.func
+        callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        rank = _RANKS.get(callee)
+        sizes = call.args[1 : (rank or 0) + 1]
+        if (
+            rank is None
+            or len(call.args) != rank + 1
+            or not all(isinstance(v, ast.Constant) and _int(v.value) for v in sizes)
+        ):
+            return None
+        parts = [snip.source(v) for v in sizes]
+        new = parts[0] if rank == 1 else "(" + ", ".join(parts) + ")"
+        edits.append(fixes.replace_in_call(text, snip, call.args[1], call.args[-1], new))
+        keras1_keywords = any(u.kind == "layer_keyword" for u in uses)
+        safe = safe and keras1_keywords  # (else it runs in Keras 3, striding by the size)
+        positional_taken = False
+        handled.add(use.old)
+    for use in uses:
+        if use.kind == "signature" or use.old in handled:
+            continue
+        new = use.new if use.new is not None else (None if positional_taken else use.blocked_new)
+        if use.old in ("nb_row", "nb_col"):
+            if "nb_row" not in keyed or "nb_col" not in keyed or "kernel_size" in keyed:
+                return None
+            row, col = (args[keyed[k]] for k in ("nb_row", "nb_col"))
+            sizes_src = f"({snip.source(row.value)}, {snip.source(col.value)})"  # type: ignore[attr-defined]
+            edits.append(fixes.replace_in_call(text, snip, row, row, f"kernel_size={sizes_src}"))
+            edits.append(fixes.delete_argument(text, snip, args, keyed["nb_col"]))
+            handled.update(("nb_row", "nb_col"))
+            continue
+        if use.old not in keyed:
+            return None
+        node = args[keyed[use.old]]
+        value = node.value  # type: ignore[attr-defined]
+        if new is not None:
+            if new in keyed:
+                return None
+            edit = rename_keyword(text, use.loc, use.old, new)
+            if edit is None:
+                return None
+            edits.append(edit)
+            safe = safe and (use.rename_safe or use.blocked_new is not None)
+        elif use.old == "dim_ordering":
+            literal = isinstance(value, ast.Constant) and value.value in _ORDERINGS
+            if not literal or "data_format" in keyed:
+                return None
+            source = snip.source(value)
+            quoted = source.replace(value.value, _ORDERINGS[value.value])
+            edits.append(fixes.replace_in_call(text, snip, node, node, f"data_format={quoted}"))
+        elif use.old in _DROP:
+            values = _DROP[use.old]
+            if values is not None and not (
+                isinstance(value, ast.Constant)
+                and any(value.value == v and type(value.value) is type(v) for v in values)
+            ):
+                return None
+            edits.append(fixes.delete_argument(text, snip, args, keyed[use.old]))
+        else:
+            return None
+        handled.add(use.old)
+    spans = sorted((e.span.line, e.span.column, e.span.end_line, e.span.end_column) for e in edits)
+    if not edits or any(a[2:] > b[:2] for a, b in zip(spans, spans[1:], strict=False)):
+        return None
+    return Fix("rewrite the Keras 1/2 arguments as Keras 3 spells them", tuple(edits), safe=safe)
 
 
 _RENAMES = frozenset({"method", "call_keyword", "object_keyword", "layer_keyword"})
