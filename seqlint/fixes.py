@@ -755,3 +755,42 @@ def delete_argument(text: str, snip: _Snippet, args: list[ast.AST], index: int) 
 def replace_in_call(text: str, snip: _Snippet, first: ast.AST, last: ast.AST, new: str) -> Edit:
     """Replace the source from ``first`` to ``last`` (arguments of the call) by ``new``."""
     return _edit(text, snip.start(first), snip.end(last), new)
+
+
+def comparison_with(text: str, call: Loc) -> ast.expr | None:
+    """The other operand of ``call == X`` / ``X != call`` (a one-operator comparison whose
+    one side is the call at ``call``), else None."""
+    mod = _module(text) if _valid(call) else None
+    if mod is None:
+        return None
+    for node in ast.walk(mod.tree):
+        if (
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and isinstance(node.ops[0], (ast.Eq, ast.NotEq))
+        ):
+            left, right = node.left, node.comparators[0]
+            if _at(mod, left, call):
+                return right
+            if _at(mod, right, call):
+                return left
+    return None
+
+
+def literal_with(
+    text: str, node: ast.Constant, value: str, snip: _Snippet | None = None
+) -> Edit | None:
+    """Replace the string literal ``node`` (of the whole-text parse, or of ``snip``) by
+    ``value`` in the same quotes."""
+    if snip is not None:
+        start, end = snip.start(node), snip.end(node)
+    else:
+        found = node_offsets(text, node)
+        if found is None:
+            return None
+        start, end = found
+    style = _literal(text[start:end])
+    if style is None:
+        return None
+    literal = _requote(style[0], style[1], value)
+    return None if literal is None else _edit(text, start, end, literal)

@@ -484,6 +484,8 @@ class RemovedApi(Rule):
                 fix = _arguments_fix(analysis.text, uses)
             if fix is None and all(u.kind == "import" for u in uses):
                 fix = _import_fix(analysis.text, uses)
+            if fix is None and len(uses) == 1 and uses[0].kind == "legacy_optimizer":
+                fix = _legacy_fix(analysis.text, uses[0])
             if fix is None and len(uses) == 1 and uses[0].kind == "module":
                 fix = _attribute_fix(analysis.text, uses[0])
             if fix is None:
@@ -580,6 +582,8 @@ def _attribute_fix(text: str, use: RemovedUse) -> Fix | None:
         return None
     func = snip.node.func
     name = func.attr
+    if name in ("image_dim_ordering", "set_image_dim_ordering"):
+        return _dim_ordering_fix(text, use, snip)
     if use.old.endswith("." + name):  # a name gone from a module that stays
         renamed = api.RENAMED_NAMES.get((use.old.rpartition(".")[0], name))
         edit = None if renamed is None else rename_method(text, use.loc, name, renamed)
@@ -595,6 +599,60 @@ def _attribute_fix(text: str, use: RemovedUse) -> Fix | None:
     new = ".".join(parts[: -len(drop) - 1] + [name])
     edit = fixes._edit(text, snip.start(func), snip.end(func), new)
     return Fix(f"use `{new}`", (edit,), safe=True)
+
+
+@guarded
+def _legacy_fix(text: str, use: RemovedUse) -> Fix | None:
+    """``keras.optimizers.legacy.Adam(...)`` -> ``keras.optimizers.Adam(...)``: the same
+    algorithm and defaults; Keras 2 keywords it still has (``lr=``, ``decay=``) are reported,
+    and fixed, on the next pass."""
+    snip = fixes._call(text, use.loc)
+    func = None if snip is None else snip.node.func
+    if snip is None or not isinstance(func, ast.Attribute):
+        return None
+    source = fixes._dotted(func)
+    parts = [] if source is None else source.split(".")
+    if len(parts) < 3 or parts[-2] != "legacy" or parts[-3] != "optimizers":
+        return None
+    new = ".".join(parts[:-2] + parts[-1:])
+    edit = fixes._edit(text, snip.start(func), snip.end(func), new)
+    return Fix(f"use `{new}`", (edit,), safe=True)
+
+
+def _dim_ordering_fix(text: str, use: RemovedUse, snip: fixes._Snippet) -> Fix | None:
+    """``K.set_image_dim_ordering("th")`` -> ``K.set_image_data_format("channels_first")``;
+    ``K.image_dim_ordering() == "th"`` -> ``K.image_data_format() == "channels_first"``.
+    A bare ``K.image_dim_ordering()`` is renamed under ``--unsafe-fixes`` only: it returned
+    ``"th"`` / ``"tf"``, its Keras 3 twin returns ``"channels_first"`` / ``"channels_last"``."""
+    call = snip.node
+    setter = use.old.endswith(".set_image_dim_ordering")
+    new_name = "set_image_data_format" if setter else "image_data_format"
+    old_name = "set_image_dim_ordering" if setter else "image_dim_ordering"
+    rename = rename_method(text, use.loc, old_name, new_name)
+    if rename is None:
+        return None
+    literal: ast.expr | None = None
+    if setter:
+        if len(call.args) != 1 or call.keywords:
+            return None
+        literal = call.args[0]
+    else:
+        compare = fixes.comparison_with(text, use.loc)
+        literal = compare
+    if not (isinstance(literal, ast.Constant) and literal.value in _ORDERINGS):
+        if setter:
+            return None
+        return Fix(
+            f"use `{new_name}` (it returns `channels_first`/`channels_last`)", (rename,), safe=False
+        )
+    new_literal = fixes.literal_with(
+        text, literal, _ORDERINGS[literal.value], snip if setter else None
+    )
+    if new_literal is None:
+        return None
+    return Fix(
+        f"use `{new_name}` with `{_ORDERINGS[literal.value]}`", (rename, new_literal), safe=True
+    )
 
 
 _ARGUMENTS = frozenset({"signature", "layer_keyword", "call_keyword", "object_keyword"})
@@ -764,15 +822,21 @@ def _decay_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
     lr = keyed.get("lr", keyed.get("learning_rate"))
     func = call.func
     callee = func.attr if isinstance(func, ast.Attribute) else func.id
-    if lr is None and call.args:
-        return None  # (a positional learning rate: left to the user)
-    if lr is not None:
+    positional = lr is None and len(call.args) == 1  # ``Adam(1e-3, decay=1e-4)``
+    if lr is None and call.args and not positional:
+        return None
+    if positional:
+        lr = 0
+        lr_src = text[snip.start(args[0][2]) : snip.end(args[0][2])]
+        new_arg = f"{schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
+    elif lr is not None:
         lr_src = text[snip.start(args[lr][2]) : snip.end(args[lr][2])]
     elif callee in _DEFAULT_LR:
         lr_src = _DEFAULT_LR[callee]
     else:
         return None
-    new_arg = f"learning_rate={schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
+    if not positional:
+        new_arg = f"learning_rate={schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
     edits: list[Edit] = []
     if lr is None:
         edits.append(fixes._edit(text, snip.start(args[d][1]), snip.end(args[d][1]), new_arg))
