@@ -351,7 +351,7 @@ class Removed:
 
 def advice(hint: str) -> str:
     """``use <hint>``, or the hint itself when it says to remove something."""
-    return hint if hint.startswith("remove") else f"use {hint}"
+    return hint if hint.startswith(("remove", "it has no")) else f"use {hint}"
 
 
 @dataclass(frozen=True)
@@ -818,11 +818,13 @@ def removed_name(module: str, name: str, standalone: bool) -> str | None:
 
 
 # Hints for the most used derived removals that have no same-named Keras 3 counterpart.
+_NO_TWIN = "it has no drop-in Keras 3 equivalent (so no automatic fix); rewrite with "
 _DERIVED_HINTS = {
-    "ImageDataGenerator": "`keras.utils.image_dataset_from_directory` with augmentation layers "
-    "(`keras.layers.RandomFlip`, `RandomRotation`, ...)",
-    "TimeseriesGenerator": "`keras.utils.timeseries_dataset_from_array`",
-    "model_from_config": "`keras.models.model_from_json` / `keras.saving.deserialize_keras_object`",
+    "ImageDataGenerator": _NO_TWIN + "`keras.utils.image_dataset_from_directory` and "
+    "augmentation layers (`keras.layers.RandomFlip`, `RandomRotation`, ...)",
+    "TimeseriesGenerator": _NO_TWIN + "`keras.utils.timeseries_dataset_from_array`",
+    "model_from_config": _NO_TWIN
+    + "`keras.models.model_from_json` / `keras.saving.deserialize_keras_object`",
 }
 
 

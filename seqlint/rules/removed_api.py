@@ -717,10 +717,12 @@ def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         func = call.func
         callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         rank = _RANKS.get(callee)
-        sizes = call.args[1 : (rank or 0) + 1]
+        # (``Conv1D(64, 5, 5)``: the size repeated, as Keras 1 wrote a 2-D kernel)
+        count = 2 if rank == 1 else (rank or 0)
+        sizes = call.args[1 : count + 1]
         if (
             rank is None
-            or len(call.args) != rank + 1
+            or len(call.args) != count + 1
             or not all(isinstance(v, ast.Constant) and _int(v.value) for v in sizes)
         ):
             return None
