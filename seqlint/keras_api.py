@@ -673,6 +673,14 @@ KERAS1_CONV_NAMES: dict[str, tuple[int, str]] = {
     "Convolution3D": (3, "Conv3D"),
 }
 
+# Kernel rank of the convolutions whose Keras 1 signature removed-api rewrites (the Keras 3
+# names too: ``Conv2D(32, 3, 3, border_mode="same")``, ``Conv1D(64, 5, 5)``).
+CONV_RANKS: dict[str, int] = {
+    **{old: rank for old, (rank, _) in KERAS1_CONV_NAMES.items()},
+    **{new: rank for rank, new in KERAS1_CONV_NAMES.values()},
+    "Conv1D": 1,
+}
+
 _LAYERS = "`keras.layers` (e.g. `from keras.layers import Dense`)"
 
 # Modules Keras 3 dropped (the module and everything under it), with their replacement.

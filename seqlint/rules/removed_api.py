@@ -657,16 +657,6 @@ def _dim_ordering_fix(text: str, use: RemovedUse, snip: fixes._Snippet) -> Fix |
 
 _ARGUMENTS = frozenset({"signature", "layer_keyword", "call_keyword", "object_keyword"})
 
-# Keras 1 class names (and the Keras 3 ones, for ``Conv2D(32, 3, 3)``) -> kernel rank.
-_RANKS = {
-    "Convolution2D": 2,
-    "SeparableConvolution2D": 2,
-    "Convolution3D": 3,
-    "Conv2D": 2,
-    "SeparableConv2D": 2,
-    "Conv3D": 3,
-    "Conv1D": 1,
-}
 
 # Removed keywords that can simply be dropped: None, for any value (they only tuned speed or
 # logging), else the literal values for which Keras 3 behaves the same without them.
@@ -716,7 +706,7 @@ def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
             continue
         func = call.func
         callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        rank = _RANKS.get(callee)
+        rank = api.CONV_RANKS.get(callee)
         # (``Conv1D(64, 5, 5)``: the size repeated, as Keras 1 wrote a 2-D kernel)
         count = 2 if rank == 1 else (rank or 0)
         sizes = call.args[1 : count + 1]
