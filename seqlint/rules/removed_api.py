@@ -418,7 +418,23 @@ class RemovedApi(Rule):
         "`--unsafe-fixes`, `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, "
         "decay_steps=1, decay_rate=decay)` (Keras 2's decay; unsafe, as the learning rate now "
         "really decays) when the file spells `keras`; otherwise the `lr=` rename is still "
-        "offered. Imports and Keras 1 signatures are left to you."
+        "offered (also next to a positional learning rate: `Adam(1e-3, decay=1e-4)`).\n\n"
+        "Imports of removed modules point at the Keras 3 module the names moved to "
+        "(`from keras.layers.core import Dense` -> `from keras.layers import Dense`, "
+        "`from keras.utils import np_utils` -> `from keras import utils as np_utils`, "
+        "`from keras.optimizers import adam` -> `... import Adam as adam`, "
+        "`keras.layers.core.Dense(...)` -> `keras.layers.Dense(...)`), safe and offered only "
+        "when every name used is in that Keras 3 module. Keras 1 arguments become Keras 3's: "
+        '`Convolution2D(32, 3, 3, border_mode="same")` -> `Convolution2D(32, (3, 3), '
+        'padding="same")` (safe: the original fails in Keras 3; unsafe for a bare '
+        "`Convolution2D(32, 3, 3)` or `Conv2D(32, 3, 3)`, which run there with strides 3), "
+        '`nb_row=`/`nb_col=` -> `kernel_size=`, `dim_ordering="th"` -> '
+        '`data_format="channels_first"`, and keywords that only tuned speed or logging '
+        "(`show_accuracy=`, `workers=`, `consume_less=`, `class_mode=` in `compile`) are "
+        'dropped. `K.image_dim_ordering() == "th"` -> `K.image_data_format() == '
+        '"channels_first"`, `keras.optimizers.legacy.Adam` -> `keras.optimizers.Adam`. Names '
+        "with no Keras 3 equivalent (`ImageDataGenerator`, `Merge`) get no fix; the message "
+        "says what to rewrite them with."
     )
     fixable = True
     examples = (
