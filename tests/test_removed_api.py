@@ -679,3 +679,27 @@ def test_a_name_with_no_keras3_equivalent_says_so_and_has_no_fix() -> None:
     code = "from keras.preprocessing.image import ImageDataGenerator\n"
     (diag,) = lint(code, select={"SEQ401"})
     assert diag.fix is None and "no drop-in Keras 3 equivalent" in diag.message
+
+
+def test_notebook_import_fix_reads_the_uses_in_every_cell() -> None:
+    import json
+
+    from seqlint import fix as fixer
+    from seqlint.check import check_source
+
+    def cell(src: str) -> dict[str, object]:
+        return {"cell_type": "code", "metadata": {}, "outputs": [], "source": src}
+
+    def notebook(second: str) -> bytes:
+        cells = [cell("from keras.utils import np_utils\n"), cell(second)]
+        return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}).encode()
+
+    def run(src: SourceFile) -> list[Diagnostic]:
+        return check_source(src, {"SEQ401"})
+
+    ok = fixer.fix_bytes("m.ipynb", notebook("y = np_utils.to_categorical([0, 1], 2)\n"), run)
+    assert ok.data is not None and ok.remaining == []
+    assert "from keras import utils as np_utils" in ok.data.decode()
+    # a use in another cell that Keras 3's keras.utils lacks: no fix at all
+    kept = fixer.fix_bytes("m.ipynb", notebook("n = np_utils.conv_output_length\n"), run)
+    assert kept.data is None and len(kept.remaining) == 1
