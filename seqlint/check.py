@@ -45,6 +45,9 @@ class ModelSummary:
     cell: int | None = None  # the notebook cell of ``line``
     # names used without an import that were taken to be Keras's (a pasted snippet)
     guessed_names: tuple[str, ...] = ()
+    # made in a branch that may not run: what must hold, and where ("line 3", "cell 2, line
+    # 3"), outermost first
+    conditions: tuple[tuple[str, str], ...] = ()
 
 
 def relevant(text: str | bytes) -> bool:
@@ -246,6 +249,7 @@ def _summaries(src: SourceFile, analysis: Analysis) -> list[ModelSummary]:
             guessed_names=tuple(sorted(analysis.file.guessed_names))
             if model.resolved_by_name
             else (),
+            conditions=tuple((text, _place(src, line)) for text, line in model.conditions),
         )
         for ls in shapes.layers:
             cell, line = src.locate(ls.entry.loc.line)
@@ -267,6 +271,11 @@ def _summaries(src: SourceFile, analysis: Analysis) -> list[ModelSummary]:
             summary.total_params = _total(trainable, non_trainable)
         out.append(summary)
     return out
+
+
+def _place(src: SourceFile, line: int) -> str:
+    cell, local = src.locate(line)
+    return f"cell {cell}, line {local}" if cell is not None else f"line {local}"
 
 
 def _rejection(ls: LayerShape) -> str:

@@ -217,6 +217,42 @@ def test_the_global_image_data_format_set_before_the_model_governs_its_shapes(
     assert default.layers[0].output_shape is None or default.layers[0].output_shape[-1] != 26
 
 
+def _steps(text: str) -> int:
+    import ast
+
+    from seqlint.extract.interp import Interpreter
+    from seqlint.extract.positions import Locator
+
+    interp = Interpreter(ast.parse(text), Locator(text))
+    interp.run()
+    return interp.steps
+
+
+def test_a_loop_that_changes_no_model_is_widened_early() -> None:
+    # a training loop: concrete iterations would only compute numbers nobody checks, so it
+    # stops at the quiet cap (and its body is followed once more, widened), not LOOP_STEPS
+    from seqlint.extract.interp import LOOP_STEPS, QUIET_LOOP_STEPS
+
+    loop = "for epoch in range(400):\n    total = 0\n    for k in range(20):\n        total += k\n"
+    text = HEADER + SOFTMAX_ONE_UNIT + loop
+    assert _steps(text) < 2 * QUIET_LOOP_STEPS + 300 < LOOP_STEPS
+    assert "SEQ201" in codes(text) and "SEQ002" not in codes(text)
+
+
+def test_a_loop_that_grows_a_model_past_the_quiet_cap_is_followed_exactly() -> None:
+    from seqlint.extract.interp import LOOP_STEPS, QUIET_LOOP_STEPS
+
+    text = (
+        HEADER
+        + "model = keras.Sequential([keras.Input((4,))])\n"
+        + "for i in range(150):\n    model.add(layers.Dense(4))\n"
+    )
+    assert QUIET_LOOP_STEPS < _steps(text) < LOOP_STEPS
+    (model,) = summary(text)
+    assert not model.uncertain and len(model.layers) == 150
+    assert "SEQ002" not in codes(text)
+
+
 @pytest.mark.parametrize(
     ("code", "message"),
     [

@@ -71,6 +71,8 @@ def render_model_text(model: ModelSummary, path: str | None = None) -> str:
         lines.append(
             f"(resolved by name: {', '.join(guessed)} never imported, taken to be Keras's)"
         )
+    for test, where in getattr(model, "conditions", ()):
+        lines.append(visible(f"(made only if {test}: the branch at {where})"))
     if getattr(model, "uncertain", False):
         lines.append(
             "(uncertain: layers are added under a condition or loop seqlint cannot resolve, "
@@ -145,6 +147,9 @@ def model_json(model: ModelSummary) -> dict[str, Any]:
             "built": model.built,
             "uncertain": getattr(model, "uncertain", False),
             "resolved_by_name": list(getattr(model, "guessed_names", ())),
+            "conditions": [
+                {"test": test, "where": where} for test, where in getattr(model, "conditions", ())
+            ],
             "input_shape": list(model.input_shape) if model.input_shape is not None else None,
             "total_params": model.total_params,
             "trainable_params": model.trainable_params,
