@@ -1210,6 +1210,14 @@ class Interpreter:
         return a if a is b or _same_const(a, b) else UNKNOWN
 
     def ev_Lambda(self, node: ast.Lambda, scope: Scope) -> Any:
+        # the body is not run, but ``ds.map(lambda x, y: (model(x), y))`` builds ``model``
+        params = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+        for call in ast.walk(node.body):
+            named = isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            if named and call.func.id not in params:  # type: ignore[attr-defined]
+                callee = scope.lookup(call.func.id)  # type: ignore[attr-defined]
+                if isinstance(callee, ModelIR):
+                    callee.called_functionally = True
         return LambdaVal(node)  # kept for Lambda layers whose shape an elementwise body keeps
 
     def ev_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> Any:
