@@ -304,7 +304,8 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     result.shown_notes = len(notes)
     if options.data and any("token 0" in n for n in notes):
         raise RunError(
-            "mask_zero=True is not supported with --data (seqlint.runtime has no masking)",
+            "mask_zero=True is not supported with --data (seqlint run does not leave masked "
+            "steps out of the loss)",
             usage=True,
         )
     if not numpy.all(numpy.isfinite(out)):

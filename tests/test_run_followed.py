@@ -168,3 +168,27 @@ def test_normalization_adapt_is_followed_on_the_runs_inputs(tmp_path: Path) -> N
     assert not any("adapted" in n for n in raw["notes"])
     # standardised inputs instead of values up to 1000: a far smaller first loss
     assert adapted["checks"]["initial_loss"] * 10 < raw["checks"]["initial_loss"]
+
+
+def test_a_lambda_the_runtime_understands_is_run_and_learns(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        import numpy as np
+        import keras
+        from keras import layers
+
+        x = np.random.rand(256, 20).astype("float32")
+        y = np.random.randint(0, 3, size=(256,))
+        model = keras.Sequential([
+            keras.Input(shape=(20,)),
+            layers.Lambda(lambda t: t * 2.0),
+            layers.Dense(16, activation="relu"),
+            layers.Dense(3, activation="softmax"),
+        ])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(x, y, epochs=5)
+        """,
+    )
+    code, data = run_json(path)
+    assert (code, data["verdict"]) == (0, "learns"), data["reasons"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy
 
-from seqlint.extract.values import ListVal, Ref
+from seqlint.extract.values import LambdaVal, ListVal, Ref
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import InputDecl, LayerCall, ModelIR, ObjectCall, TensorCall
 from seqlint.layers.base import UNKNOWN, LayerSpec
@@ -97,6 +97,10 @@ def plain(value: Any, notes: list[str] | None = None) -> Any:
         return build_layer(value if isinstance(value, LayerCall) else None, notes)
     if isinstance(value, ObjectCall) and not value.opaque:
         return _keras_object(value, notes)
+    if isinstance(value, LambdaVal):
+        # the runtime's Lambda evaluates the bodies it understands from the syntax tree, and
+        # refuses others: the user's code is never called
+        return value.node
     raise _Unreadable
 
 
