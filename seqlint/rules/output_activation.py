@@ -10,8 +10,9 @@ from seqlint.ir import ArrayInfo, LayerCall, ModelIR
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import (
     LossInfo,
+    binary_targets,
     compiled_loss,
-    fit_targets,
+    fit_labels,
     label,
     last_dim,
     output_activation,
@@ -84,6 +85,49 @@ def _classification_loss(act: str, y: ArrayInfo) -> str:
     if act == "sigmoid" and y.n_classes is not None and y.n_classes <= 2:
         return '"binary_crossentropy"'
     return '"sparse_categorical_crossentropy"'
+
+
+def _regression_on_labels(where: str, act: str, loss: LossInfo, y: ArrayInfo | None) -> str | None:
+    """What is wrong with an output trained with a regression loss on targets ``y``, if known.
+
+    Squashed outputs (sigmoid, softmax) cannot reach targets outside [0, 1]; on class labels
+    the loss is the mistake (softmax/sigmoid, or a linear output on one-hot labels). Binary
+    0/1 targets under sigmoid with mse (any width: one unit, or one per cell) and continuous
+    targets in [0, 1] are legitimate and left alone; integer targets on a linear output may
+    be an ordinal regression."""
+    if y is None:
+        return None
+    squashed = act in ("softmax", "sigmoid")
+    if squashed and y.low is not None and y.high is not None and (y.low < 0.0 or y.high > 1.0):
+        return (
+            f"{where} squashes the output into [0, 1] with {act}, but the regression targets "
+            f"range over [{y.low:g}, {y.high:g}]: use a linear output"
+        )
+    if y.encoding == "onehot" and (squashed or act in _NOT_PROBABILITY):
+        what = f"outputs class probabilities with {act}" if squashed else f"ends with {act}"
+        fix = (
+            _classification_loss(act, y) if squashed else 'softmax with "categorical_crossentropy"'
+        )
+        return (
+            f"{where} {what}, but the targets are one-hot class labels and the loss "
+            f"{loss.name} is a regression loss: use {fix}"
+        )
+    if squashed and y.encoding == "int" and y.n_classes is not None and y.n_classes > 2:
+        fix = _classification_loss(act, y)
+        return (
+            f"{where} outputs class probabilities with {act}, but the targets are integer class "
+            f"labels and the loss {loss.name} is a regression loss: use {fix}"
+        )
+    width = y.shape[-1] if y.shape is not None and len(y.shape) >= 2 else None
+    if act == "softmax" and binary_targets(y) and isinstance(width, int) and width > 1:
+        # 0/1 label vectors (multi-label indicators): a softmax sums to 1 and cannot fit them
+        return (
+            f"{where} outputs a softmax distribution, but the targets are 0/1 label vectors and "
+            f"the loss {loss.name} is a regression loss: use sigmoid with "
+            '"binary_crossentropy" (several labels per sample) or "categorical_crossentropy" '
+            "(one label per sample)"
+        )
+    return None
 
 
 @register
@@ -184,36 +228,7 @@ class OutputActivationMismatch(Rule):
                     f"{'sigmoid' if loss.kind == 'binary' else 'softmax'}, or no activation "
                     "and the loss with `from_logits=True`"
                 )
-            elif act in ("softmax", "sigmoid") and loss.kind == "regression":
-                y = fit_targets(model)
-                outside = (
-                    y is not None
-                    and y.low is not None
-                    and y.high is not None
-                    and (y.low < 0.0 or y.high > 1.0)
-                )
-                if outside:
-                    assert y is not None
-                    message = (
-                        f"{where} squashes the output into [0, 1] with {act}, but the "
-                        f"regression targets range over [{y.low:g}, {y.high:g}]: use a "
-                        "linear output"
-                    )
-                elif y is not None and (
-                    y.encoding == "onehot"
-                    or (y.encoding == "int" and y.n_classes is not None and y.n_classes > 2)
-                ):
-                    # binary 0/1 targets on a sigmoid unit with mse: a legitimate (textbook)
-                    # choice, left alone
-                    labels = (
-                        "one-hot class labels"
-                        if y.encoding == "onehot"
-                        else ("integer class labels")
-                    )
-                    message = (
-                        f"{where} outputs class probabilities with {act}, but the targets are "
-                        f"{labels} and the loss {loss.name} is a regression loss: use "
-                        f"{_classification_loss(act, y)}"
-                    )
+            elif loss.kind == "regression":
+                message = _regression_on_labels(where, act, loss, fit_labels(model))
             if message:
                 yield self.diagnostic(ls.entry.loc, message, fix=fix)
