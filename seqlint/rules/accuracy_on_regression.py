@@ -67,8 +67,8 @@ class AccuracyOnRegression(Rule):
     summary = (
         "An `accuracy` metric on a model trained with a regression loss (mse, mae, huber, ...). "
         "Not reported when the targets are class labels (the loss is then the odd one), nor "
-        "for 0/1 targets on a one-unit output, where accuracy (thresholding at 0.5) is "
-        "meaningful."
+        "for 0/1 targets of any width, where accuracy (thresholding at 0.5) is meaningful, "
+        "nor for targets of unknown values under a sigmoid/softmax output (most likely labels)."
     )
     why = (
         "Accuracy counts exact matches of class predictions. On continuous targets Keras "

@@ -140,9 +140,11 @@ class OutputActivationMismatch(Rule):
         "elu, softplus, selu, ...) under a cross-entropy without `from_logits=True`; "
         "`from_logits=True` after softmax/sigmoid; softmax/sigmoid with a regression loss when "
         "the targets lie outside [0, 1] or are class labels (one-hot, or integers of more than "
-        "two classes). Binary 0/1 targets on one sigmoid unit with mse, and continuous targets "
-        "in [0, 1] (images, autoencoder outputs), are left alone, as is a model compiled only "
-        "to predict (its loss is never used)."
+        "two classes); any other output with a regression loss on one-hot labels; softmax with "
+        "a regression loss on 0/1 label vectors. Binary 0/1 targets under sigmoid with mse, "
+        "integer targets on a linear output (ordinal regression), and continuous targets in "
+        "[0, 1] (images, autoencoder outputs) are left alone, as is a model compiled only to "
+        "predict (its loss is never used)."
     )
     why = (
         "Keras trains these models without an error, but they cannot learn what is asked: a "
