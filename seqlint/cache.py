@@ -7,8 +7,9 @@ per-file ignores and ``# noqa``. Its key is a hash of everything the findings de
 - the file's bytes and whether it is read as a notebook (``.ipynb``),
 - the rule codes in effect for that file (selection less its per-file ignores),
 - seqlint's version and a fingerprint of its own source files (so an edited checkout never
-  serves results of the old code), the Python version (syntax error messages come from
-  CPython) and libcst's version (the parser).
+  serves results of the old code) and the Python version (CPython's ``ast`` is the parser,
+  and syntax error messages come from it). libcst is not in the key: it only applies fixes,
+  which are never cached (the fixes in findings are computed with ``ast``).
 
 A stale result is therefore impossible: any change gives another key, and the old entry is
 simply never read again. Entries are written atomically (a temporary file renamed into
@@ -23,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import importlib.util
 import json
 import os
 import stat
@@ -72,35 +72,12 @@ def _package_fingerprint() -> bytes:
     return "\n".join(parts).encode()
 
 
-def _libcst_fingerprint() -> bytes:
-    """libcst's version without importing it (that costs more than a warm run)."""
-    try:
-        spec = importlib.util.find_spec("libcst")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.submodule_search_locations:
-        return b"libcst?"
-    out = []
-    for location in spec.submodule_search_locations:
-        try:
-            with open(os.path.join(location, "_version.py"), "rb") as f:
-                out.append(f.read())
-            for entry in sorted(os.scandir(location), key=lambda e: e.name):
-                if entry.name.startswith("native"):
-                    st = entry.stat()
-                    out.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-        except OSError:
-            out.append(location.encode())
-    return b"\n".join(out)
-
-
 def code_fingerprint() -> str:
     """A hash of everything besides a file and its settings that findings depend on."""
     h = hashlib.blake2b(digest_size=16)
     for part in (
         f"seqlint {__version__} format {_FORMAT}".encode(),
         f"{sys.implementation.name} {sys.version_info[:3]}".encode(),
-        _libcst_fingerprint(),
         _package_fingerprint(),
     ):
         h.update(part)

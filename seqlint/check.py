@@ -11,8 +11,11 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract import extract, parse
 from seqlint.extract.positions import PositionsUnavailable
+from seqlint.identifiers import bad_identifier
+from seqlint.ir import LayerShape
+from seqlint.noqa import apply_noqa
 from seqlint.rules import all_rules
-from seqlint.sources import SourceFile
+from seqlint.sources import CellError, SourceFile
 
 
 @dataclass
@@ -22,6 +25,8 @@ class LayerSummary:
     output_shape: list[int | None] | None  # None when unknown; items None for batch/unknown dims
     params: int | None
     line: int
+    cell: int | None = None  # the notebook cell of ``line``
+    rejected: str | None = None  # why Keras 3 refuses to construct this layer
 
 
 @dataclass
@@ -37,8 +42,12 @@ class ModelSummary:
     built: bool = False
     # the stack depends on a condition or loop seqlint could not resolve
     uncertain: bool = False
+    cell: int | None = None  # the notebook cell of ``line``
     # names used without an import that were taken to be Keras's (a pasted snippet)
     guessed_names: tuple[str, ...] = ()
+    # made in a branch that may not run: what must hold, and where ("line 3", "cell 2, line
+    # 3"), outermost first
+    conditions: tuple[tuple[str, str], ...] = ()
 
 
 def relevant(text: str | bytes) -> bool:
@@ -85,22 +94,22 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     A file that does not parse yields one ``syntax-error`` diagnostic. noqa comments are not
     applied here (see :mod:`seqlint.noqa`).
     """
+    # the files that %%writefile cells write are checked as files, located in those cells
+    written = [d for sub in src.written for d in _check_written(sub, select)]
     if not relevant(src.text):
-        return []
+        return sorted(written, key=Diagnostic.sort_key)
     analysis, failures, src = analyse_cells(src)
     errors = [e for e in failures if select is None or "SEQ001" in select]
     if analysis is None:
-        return errors
+        return sorted([*errors, *written], key=Diagnostic.sort_key)
     try:
         found = _run_rules(src, analysis, select)
     except PositionsUnavailable:
         # code nested too deeply for the position pass: nothing can be located, so nothing
         # is reported (as when the positions are computed before extracting)
         found = []
-    if errors:
-        for diag in found:  # the notebook as a whole does not parse: no fix could be checked
-            diag.fix = None
-        found = sorted([*errors, *found], key=Diagnostic.sort_key)
+    if errors or written:
+        found = sorted([*errors, *found, *written], key=Diagnostic.sort_key)
     return found
 
 
@@ -108,20 +117,38 @@ _MAX_BROKEN_CELLS = 50
 
 
 def analyse_cells(src: SourceFile) -> tuple[Analysis | None, list[Diagnostic], SourceFile]:
-    """Analyse ``src``; in a notebook, a cell that does not parse is blanked (it fails alone
-    when the notebook runs) and the others are analysed. Returns the analysis (None when
-    nothing parses), one SEQ001 per cell that does not parse, and the source analysed."""
+    """Analyse ``src``. In a notebook each cell is compiled alone, as IPython does: a cell that
+    does not compile gets one SEQ001, in that cell, and is blanked (it fails alone when the
+    notebook runs), and the other cells are analysed. Returns the analysis (None when nothing
+    parses), those SEQ001s, and the source analysed."""
     errors: list[Diagnostic] = []
     for broken in itertools.count(1):
         try:
             return analyse(src), errors, src
         except SyntaxError as err:
+            cells = src.cell_errors() if broken == 1 else []
+            if cells:
+                errors.extend(_cell_syntax_error(src, c) for c in cells)
+                src = src.without_cells([c.cell for c in cells])
+                continue
+            # (cells that compile alone but not joined)
             errors.append(syntax_error(src, err))
             rest = _without_cell_at(src, _error_line(err), broken)
             if rest is None:
                 return None, errors, src
             src = rest
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _cell_syntax_error(src: SourceFile, err: CellError) -> Diagnostic:
+    message = f"cannot parse this cell as Python 3: {err.message}"
+    return Diagnostic("SEQ001", "syntax-error", message, "error", err.span, src.path)
+
+
+def _check_written(src: SourceFile, select: Collection[str] | None) -> list[Diagnostic]:
+    """Findings in a file a notebook writes, less those its own noqa comments suppress (the
+    notebook's text does not hold that file's lines)."""
+    return apply_noqa(src, check_source(src, select))
 
 
 def _without_cell_at(src: SourceFile, line: int, broken: int) -> SourceFile | None:
@@ -179,14 +206,38 @@ def _user_fix(src: SourceFile, fix: Fix) -> Fix | None:
     return Fix(fix.message, tuple(edits), fix.safe)
 
 
-def summarize_source(src: SourceFile) -> list[ModelSummary]:
-    """Static ``model.summary()`` for each Sequential model in the source, in Keras order."""
+def summarize(src: SourceFile) -> tuple[list[ModelSummary], list[Diagnostic]]:
+    """(models, SEQ001s) of a source: :func:`summarize_source` that does not raise. A notebook
+    cell that does not compile is reported and left out, as when the notebook runs; the models
+    of the files its ``%%writefile`` cells write come first."""
+    models: list[ModelSummary] = []
+    errors: list[Diagnostic] = []
+    for sub in src.written:
+        got, failed = summarize(sub)
+        models.extend(got)
+        errors.extend(failed)
     if not relevant(src.text):
-        return []
-    analysis = analyse(src)
+        return models, errors
+    analysis, failures, src = analyse_cells(src)
+    if analysis is not None:
+        models.extend(_summaries(src, analysis))
+    return models, [*errors, *failures]
+
+
+def summarize_source(src: SourceFile) -> list[ModelSummary]:
+    """Static ``model.summary()`` for each Sequential model in the source, in Keras order
+    (those of the files a notebook's ``%%writefile`` cells write first); raises when the
+    source does not parse (see :func:`summarize`)."""
+    out = [m for sub in src.written for m in summarize_source(sub)]
+    if not relevant(src.text):
+        return out
+    return [*out, *_summaries(src, analyse(src))]
+
+
+def _summaries(src: SourceFile, analysis: Analysis) -> list[ModelSummary]:
     out: list[ModelSummary] = []
     for model, shapes in analysis.models():
-        line = src.locate(model.loc.line)[1]
+        cell, line = src.locate(model.loc.line)
         summary = ModelSummary(
             name=shapes.name,
             variable=model.variable,
@@ -194,20 +245,23 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
             input_shape=_listed(shapes.input_shape),
             built=shapes.built and not model.uncertain,
             uncertain=model.uncertain,
+            cell=cell,
             guessed_names=tuple(sorted(analysis.file.guessed_names))
             if model.resolved_by_name
             else (),
+            conditions=tuple((text, _place(src, line)) for text, line in model.conditions),
         )
         for ls in shapes.layers:
-            if ls.construct_error:
-                break  # Keras stops at the constructor: the layer never reaches the model
+            cell, line = src.locate(ls.entry.loc.line)
             summary.layers.append(
                 LayerSummary(
                     class_name=ls.class_name,
                     name=ls.name,
                     output_shape=_listed(ls.output_shape),
                     params=_total(ls.trainable, ls.non_trainable),
-                    line=src.locate(ls.entry.loc.line)[1],
+                    line=line,
+                    cell=cell,
+                    rejected=_rejection(ls) if ls.construct_error else None,
                 )
             )
         if shapes.built:
@@ -217,6 +271,30 @@ def summarize_source(src: SourceFile) -> list[ModelSummary]:
             summary.total_params = _total(trainable, non_trainable)
         out.append(summary)
     return out
+
+
+def _place(src: SourceFile, line: int) -> str:
+    cell, local = src.locate(line)
+    return f"cell {cell}, line {local}" if cell is not None else f"line {local}"
+
+
+def _rejection(ls: LayerShape) -> str:
+    """Why Keras stops in this layer's constructor (the layers after it never get added)."""
+    item = ls.entry.item
+    bound = getattr(item, "bound", None)
+    if bound is not None and bound.unknown_keywords:
+        names = ", ".join(f"`{k}=`" for k in bound.unknown_keywords)
+        return f"Keras 3 rejects {names}"
+    if bound is not None and bound.missing:
+        return "missing " + ", ".join(f"`{k}`" for k in bound.missing)
+    if bound is not None and bound.too_many_positional:
+        return "too many positional arguments"
+    kwargs = getattr(item, "kwargs", {})
+    values = {**(bound.values if bound is not None else {}), **kwargs}
+    for key, value in values.items():
+        if bad_identifier(key, value):
+            return f"Keras 3 rejects {key}={value!r}"
+    return "Keras 3 rejects its arguments"
 
 
 def _listed(shape: tuple[int | None, ...] | None) -> list[int | None] | None:

@@ -657,48 +657,112 @@ def check(
 
 
 @cli.command()
-@click.argument("file", type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, file_okay=True, allow_dash=True))
 @click.option(
     "--output-format",
     type=click.Choice(("text", "json")),
     default="text",
     show_default=True,
-    help="A Keras-like table, or JSON.",
+    help="A Keras-like table, or JSON (one object for one file, else a list of them).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="A TOML file with the settings (instead of the nearest pyproject.toml).",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=True,
+    show_default=True,
+    help="Skip files and directories that .gitignore files ignore (when walking directories).",
 )
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False),
     metavar="PATH",
-    help="Also draw the models to PATH (.svg, or .png with seqlint[plot]), findings in red.",
+    help="Also draw the models to PATH (.svg, or .png with seqlint[plot]), findings in red "
+    "(one file only).",
 )
-def summary(file: str, output_format: str, plot: str | None = None) -> int:
-    """Print a static model.summary() of each Sequential model in FILE."""
+def summary(
+    paths: tuple[str, ...],
+    output_format: str,
+    config_file: str | None,
+    respect_gitignore: bool,
+    plot: str | None = None,
+) -> int:
+    """Print a static model.summary() of each Sequential model in files, directories and
+    notebooks, found as `check` finds them (default: the current directory).
+
+    Exit 0, 1 when a file (or notebook cell) cannot be read or parsed (reported on stderr,
+    as `check` reports it), 2 for usage and internal errors.
+    """
+    if paths.count(STDIN) > 1:
+        raise UsageError("'-' (stdin) given more than once")
+    file_paths = [p for p in paths if p != STDIN] or ([] if STDIN in paths else ["."])
     try:
-        if file == STDIN:
-            src = _sources.source_from_bytes(STDIN, _stdin_bytes())
-        elif not os.path.exists(file):
-            raise UsageError(f"path does not exist: {file}")
-        else:
-            src = _sources.read_source(file)
-    except _sources.SourceError as e:
-        _error(f"{file}:{e.line}:{e.column}: {e.message}")
-        return EXIT_ERROR
-    try:
-        models = engine.summarize_source(src)
-    except SyntaxError as e:
-        diag = engine.syntax_error(src, e)
-        _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
-        return EXIT_ERROR
-    except Exception as e:
-        click.echo(f"seqlint: internal error in {visible(file)}: {_parallel.describe(e)}", err=True)
-        return EXIT_ERROR
+        settings = _config.load_settings(file_paths or ["."], config_file=config_file)
+        found = _files.discover_files(
+            file_paths,
+            exclude=settings.exclude,
+            root=settings.root,
+            respect_gitignore=respect_gitignore,
+            on_warning=_warning,
+        ).files
+    except (_config.ConfigError, _files.MissingPathError) as e:
+        raise UsageError(str(e)) from None
+    todo: list[str] = [STDIN] if STDIN in paths else []
+    todo += found
+    single = len(paths) == 1 and len(todo) == 1 and not os.path.isdir(paths[0])
+    results: list[tuple[str, list[engine.ModelSummary]]] = []
+    errors: list[Diagnostic] = []
+    sources: dict[str, SourceFile] = {}
+    internal = 0
+    last: SourceFile | None = None  # the source read last (``--plot`` draws it)
+    for path in todo:
+        try:
+            src = (
+                _sources.source_from_bytes(STDIN, _stdin_bytes())
+                if path == STDIN
+                else _sources.read_source(path)
+            )
+            last = src
+        except _sources.SourceError as e:
+            errors.append(_parallel.source_error_diagnostic(path, e))
+            continue
+        try:
+            models, broken = engine.summarize(src)
+        except Exception as e:
+            click.echo(
+                f"seqlint: internal error in {visible(path)}: {_parallel.describe(e)}", err=True
+            )
+            internal += 1
+            continue
+        if broken:
+            errors.extend(broken)
+            sources[path] = src
+        if models or single:
+            results.append((path, models))
+    if errors:
+        click.echo(render("concise", errors, sources, summary=False), nl=False, err=True)
+    if not todo:
+        _warning("no Python files found under the given paths")
     if output_format == "json":
-        click.echo(json.dumps(_summary.summary_json(file, models), indent=2))
+        objects = [_summary.summary_json(path, models) for path, models in results]
+        click.echo(json.dumps(objects[0] if single and objects else objects, indent=2))
+    elif single:
+        click.echo(_summary.render_summary_text(*results[0]) if results else "", nl=False)
     else:
-        click.echo(_summary.render_summary_text(file, models), nl=False)
+        click.echo(_summary.render_summaries_text(results, len(todo)), nl=False)
+    if internal:
+        return EXIT_ERROR
     if plot:
-        return _plot_models(src, file, plot)
-    return EXIT_CLEAN
+        if not single or last is None:
+            raise UsageError("--plot draws the models of one file: name exactly one")
+        code = _plot_models(last, todo[0], plot)
+        if code != EXIT_CLEAN:
+            return code
+    return EXIT_FINDINGS if errors else EXIT_CLEAN
 
 
 def _plot_models(src: SourceFile, file: str, path: str) -> int:

@@ -9,7 +9,6 @@ name (``missing-flatten``). Selection starts from the rules that are on by defau
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,11 +24,6 @@ from seqlint.files import (
     matches_any,
     relative_parts,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     from seqlint.rules.base import Rule
@@ -169,6 +163,11 @@ def load_config(path: str | os.PathLike[str]) -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    # imported here: most runs have no config file to read (start-up time)
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)
@@ -185,6 +184,8 @@ def parse_config(table: Mapping[str, Any], where: str = SECTION) -> Config:
     cfg = Config()
     for key, value in table.items():
         if key not in KNOWN_KEYS:
+            import difflib  # only for a mistake (start-up time)
+
             hint = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
             raise ConfigError(f"{where}: unknown key {key!r}{did_you_mean}")
@@ -274,6 +275,8 @@ def resolve_selector(selector: str, rules: Sequence[Rule], where: str = "") -> t
     if codes:
         return len(up), codes
     where_text = f" in {where}" if where else ""
+    import difflib  # only for a mistake (start-up time)
+
     hint = difflib.get_close_matches(
         s, [r.code for r in rules] + [r.name for r in rules], n=1, cutoff=0.75
     )

@@ -5,8 +5,8 @@ lint the result again, and repeat until no fix applies (at most :data:`MAX_PASSE
 Every pass must leave code that parses, else nothing of the file is changed. Edits carry
 user coordinates (cell-relative in notebooks, see :class:`~seqlint.diagnostics.Span`) and are
 applied to the text as it is on disk: a Python file keeps its encoding and its line endings,
-a notebook changes only the source of the code cells that were fixed, everything else in its
-JSON (outputs, metadata, ids, key order, indentation) staying as it was.
+in a notebook only the JSON strings of the fixed source lines are replaced in the original
+text, so every other byte (outputs, metadata, escapes, numbers, indentation) stays as it was.
 
 Files are replaced atomically (see :func:`write_bytes_atomic` for the exceptions: hard
 links and other users' files are written in place, as ruff does): the new bytes go to a
@@ -18,7 +18,6 @@ the original is intact and the temporary file is removed.
 from __future__ import annotations
 
 import contextlib
-import copy
 import difflib
 import errno
 import json
@@ -43,6 +42,7 @@ from seqlint.sources import (
     _newline_style,
     _notebook_cells,
     _python_source,
+    compile_error,
     decode_python,
     is_notebook_path,
     notebook_from_json,
@@ -158,52 +158,16 @@ class PythonDocument(Document):
         return [(self.path, self.source().text)]
 
 
-@dataclass(frozen=True)
-class _JsonStyle:
-    indent: int | str | None
-    separators: tuple[str, str]
-    ensure_ascii: bool
-    trailing: str  # what follows the closing brace (a newline, usually)
-
-    def dump(self, value: Any) -> str:
-        text = json.dumps(
-            value, indent=self.indent, separators=self.separators, ensure_ascii=self.ensure_ascii
-        )
-        return text + self.trailing
-
-
-def _json_style(raw: str, value: Any) -> _JsonStyle:
-    """The ``json.dumps`` settings that reproduce ``raw``, the closest ones if none does."""
-    body = raw.rstrip()
-    trailing = raw[len(body) :]
-    m = re.match(r"[\[{][ \t]*\r?\n([ \t]*)\S", body)
-    indents: list[int | str | None]
-    if m is None:
-        indents = [None]
-    else:
-        ws = m.group(1)
-        indents = [ws if "\t" in ws else len(ws)]
-    ascii_first = body.isascii()
-    candidates = []
-    for indent in indents:
-        item = "," if indent is not None else ", "
-        for seps in ((item, ": "), (",", ":"), (", ", ": ")):
-            for ensure_ascii in (ascii_first, not ascii_first):
-                candidates.append(_JsonStyle(indent, seps, ensure_ascii, trailing))
-    for style in candidates:
-        try:
-            if style.dump(value) == raw:
-                return style
-        except (TypeError, ValueError, RecursionError):
-            break
-    return candidates[0]
-
-
 class NotebookDocument(Document):
-    def __init__(self, path: str, nb: dict[str, Any], style: _JsonStyle, bom: bool) -> None:
+    """A notebook as its JSON text; an edit replaces only the JSON tokens of the edited cells'
+    ``source`` (of the edited lines, when it is a list of lines), so every other byte (line
+    endings, escapes such as ``\\u00e9`` or ``\\/``, number spellings, indentation, duplicated
+    keys) stays as it was."""
+
+    def __init__(self, path: str, raw: str, nb: dict[str, Any], bom: bool) -> None:
         self.path = path
+        self.raw = raw  # the JSON text, without a BOM
         self.nb = nb
-        self.style = style
         self.bom = bom
 
     @classmethod
@@ -211,21 +175,15 @@ class NotebookDocument(Document):
         try:
             raw = data.decode("utf-8-sig")
             nb = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # (JSON errors, huge ints)
             raise FixError("the notebook cannot be read back") from None
         if not isinstance(nb, dict):
             raise FixError("the notebook cannot be read back")
-        return cls(path, nb, _json_style(raw, nb), data.startswith(b"\xef\xbb\xbf"))
-
-    def _dump(self) -> str:
-        try:
-            return self.style.dump(self.nb)
-        except (TypeError, ValueError, RecursionError) as e:
-            raise FixError(f"the notebook cannot be written: {e}") from None
+        return cls(path, raw, nb, data.startswith(b"\xef\xbb\xbf"))
 
     def source(self) -> SourceFile:
         try:
-            return notebook_from_json(self.path, self._dump())
+            return notebook_from_json(self.path, self.raw)
         except SourceError as e:
             raise FixError(e.message) from None
 
@@ -241,24 +199,39 @@ class NotebookDocument(Document):
             if e.span.cell is None:
                 raise FixError("a fix in a notebook names no cell")
             by_cell.setdefault(e.span.cell, []).append(e)
-        nb = copy.deepcopy(self.nb)
-        cells = self._cells(nb)
+        cells = self._cells(self.nb)
+        try:
+            tokens = _source_tokens(self.raw)
+        except (ValueError, RecursionError):
+            raise FixError("the notebook cannot be read back") from None
+        ascii_only = self.raw.isascii()
+        splices: list[tuple[int, int, str]] = []
         for number, cell_edits in by_cell.items():
             if not 1 <= number <= len(cells) or not isinstance(cells[number - 1], dict):
                 raise FixError(f"a fix names cell {number}, which is not a code cell")
+            if number - 1 >= len(tokens) or tokens[number - 1] is None:
+                raise FixError(f"the source of cell {number} cannot be located in the notebook")
             cell = cells[number - 1]
-            key = "source" if "source" in cell else "input"
-            old = cell.get(key)
+            old = cell.get("source" if "source" in cell else "input")
             try:
                 text = _cell_source(old, number)
             except SourceError as e:
                 raise FixError(e.message) from None
             new = _apply_to(text, cell_edits, _newline_style(text))
-            cell[key] = _split_lines(new) if isinstance(old, list) else new
-        return NotebookDocument(self.path, nb, self.style, self.bom)
+            token = tokens[number - 1]
+            assert token is not None
+            splices.append((token.start, token.end, token.render(self.raw, new, ascii_only)))
+        raw = self.raw
+        for start, end, text in sorted(splices, reverse=True):
+            raw = raw[:start] + text + raw[end:]
+        try:
+            nb = json.loads(raw)
+        except (json.JSONDecodeError, RecursionError):  # pragma: no cover - splices are JSON
+            raise FixError("the fixed notebook is not valid JSON") from None
+        return NotebookDocument(self.path, raw, nb, self.bom)
 
     def to_bytes(self) -> bytes:
-        return (b"\xef\xbb\xbf" if self.bom else b"") + self._dump().encode("utf-8")
+        return (b"\xef\xbb\xbf" if self.bom else b"") + self.raw.encode("utf-8")
 
     def parts(self) -> list[tuple[str, str]]:
         src = self.source()
@@ -275,6 +248,180 @@ class NotebookDocument(Document):
 def _split_lines(text: str) -> list[str]:
     """A cell source as nbformat stores it: lines that keep their line endings."""
     return [line for line in re.split(r"(?<=\n)", text) if line]
+
+
+# --------------------------------------------------------------------------------------------
+# Where each cell's source is in the notebook's JSON text
+
+
+@dataclass
+class _SourceToken:
+    """The JSON value of one cell's source: a string, or an array of strings (``items`` are
+    the spans of its elements)."""
+
+    start: int
+    end: int
+    items: list[tuple[int, int]] | None  # None for a string
+
+    def render(self, raw: str, new: str, ascii_only: bool) -> str:
+        """JSON for ``new`` in this token's style: unchanged lines keep their original text."""
+
+        def encode(value: str) -> str:
+            # (a lone surrogate has no UTF-8: only its escape can be written)
+            escape = ascii_only or any("\ud800" <= c <= "\udfff" for c in value)
+            return json.dumps(value, ensure_ascii=escape)
+
+        if self.items is None:
+            return encode(new)
+        old = [raw[a:b] for a, b in self.items]
+        old_values = [json.loads(t) for t in old]
+        lines = _split_lines(new)
+        if not old:
+            return "[" + ", ".join(encode(line) for line in lines) + "]"
+        head = raw[self.start : self.items[0][0]]
+        tail = raw[self.items[-1][1] : self.end]
+        # with one element, what follows "[" is also what goes between two elements
+        sep = raw[self.items[0][1] : self.items[1][0]] if len(self.items) > 1 else "," + head[1:]
+        out: list[str] = []
+        matcher = difflib.SequenceMatcher(None, old_values, lines, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                out.extend(old[i1:i2])
+            else:
+                out.extend(encode(line) for line in lines[j1:j2])
+        if not out:
+            return "[]"
+        return head + sep.join(out) + tail
+
+
+_WS = re.compile(r"[ \t\r\n]*")
+_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+
+
+def _source_tokens(raw: str) -> list[_SourceToken | None]:
+    """For each cell of the notebook (in :func:`_notebook_cells` order), where its ``source``
+    (``input`` in nbformat 3) value is in ``raw``; None where it is not a string or a list of
+    strings. The last of duplicated keys wins, as in :func:`json.loads`."""
+    scanner = _JsonScanner(raw)
+    top = scanner.value(want=("cells", "worksheets"))
+    if not isinstance(top, dict):
+        raise ValueError("not an object")
+    cells = top.get("cells")
+    if isinstance(cells, list):
+        return [_token_of(c) for c in cells]
+    out: list[_SourceToken | None] = []
+    worksheets = top.get("worksheets")
+    if isinstance(worksheets, list):
+        for ws in worksheets:
+            if isinstance(ws, dict) and isinstance(ws.get("cells"), list):
+                out.extend(_token_of(c) for c in ws["cells"])
+    return out
+
+
+def _token_of(cell: Any) -> _SourceToken | None:
+    if not isinstance(cell, dict):
+        return None
+    found = cell.get("source") if "source" in cell else cell.get("input")
+    return found if isinstance(found, _SourceToken) else None
+
+
+class _JsonScanner:
+    """A JSON reader that keeps only the structure leading to cells' sources, with positions:
+    objects and arrays on that path, and a :class:`_SourceToken` for each source value."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.pos = 0
+
+    def skip_ws(self) -> None:
+        m = _WS.match(self.raw, self.pos)
+        self.pos = m.end() if m else self.pos
+
+    def value(self, want: tuple[str, ...] | None, source: bool = False) -> Any:
+        """The value at ``pos``: a dict of the keys in ``want`` (None: keep no structure), a
+        list for arrays on the path, a :class:`_SourceToken` when ``source``."""
+        self.skip_ws()
+        raw, start = self.raw, self.pos
+        c = raw[start : start + 1]
+        if c == "{":
+            return self.object(want)
+        if c == "[":
+            items = self.array(want, source)
+            if source:
+                spans = items if all(isinstance(i, tuple) for i in items) else None
+                return _SourceToken(start, self.pos, spans) if spans is not None else None
+            return items
+        if c == '"':
+            _, self.pos = json.decoder.scanstring(raw, start + 1)
+            return _SourceToken(start, self.pos, None) if source else (start, self.pos)
+        m = _SCALAR.match(raw, start)
+        if m is None:
+            raise ValueError(f"invalid JSON at {start}")
+        self.pos = m.end()
+        return None
+
+    def object(self, want: tuple[str, ...] | None) -> dict[str, Any] | None:
+        raw = self.raw
+        self.pos += 1
+        out: dict[str, Any] = {}
+        self.skip_ws()
+        if raw.startswith("}", self.pos):
+            self.pos += 1
+            return out if want is not None else None
+        while True:
+            self.skip_ws()
+            if not raw.startswith('"', self.pos):
+                raise ValueError(f"invalid JSON at {self.pos}")
+            key, self.pos = json.decoder.scanstring(raw, self.pos + 1)
+            self.skip_ws()
+            if not raw.startswith(":", self.pos):
+                raise ValueError(f"invalid JSON at {self.pos}")
+            self.pos += 1
+            if want is not None and key in want:
+                out[key] = self.value(*_CHILD[key])
+            else:
+                self.value(None)
+            self.skip_ws()
+            c = raw[self.pos : self.pos + 1]
+            self.pos += 1
+            if c == "}":
+                return out if want is not None else None
+            if c != ",":
+                raise ValueError(f"invalid JSON at {self.pos - 1}")
+
+    def array(self, want: tuple[str, ...] | None, source: bool) -> list[Any]:
+        raw = self.raw
+        self.pos += 1
+        out: list[Any] = []
+        self.skip_ws()
+        if raw.startswith("]", self.pos):
+            self.pos += 1
+            return out
+        while True:
+            out.append(self.value(want) if not source else self._element())
+            self.skip_ws()
+            c = raw[self.pos : self.pos + 1]
+            self.pos += 1
+            if c == "]":
+                return out
+            if c != ",":
+                raise ValueError(f"invalid JSON at {self.pos - 1}")
+
+    def _element(self) -> Any:
+        self.skip_ws()
+        start = self.pos
+        got = self.value(None)
+        return (start, self.pos) if isinstance(got, tuple) else got
+
+
+# which keys are kept below each key on the way to a source: (want, source)
+_CELL_KEYS = ("source", "input")
+_CHILD: dict[str, tuple[tuple[str, ...] | None, bool]] = {
+    "cells": (_CELL_KEYS, False),
+    "worksheets": (("cells",), False),
+    "source": (None, True),
+    "input": (None, True),
+}
 
 
 def document(path: str, data: bytes) -> Document:
@@ -393,7 +540,7 @@ def fix_bytes(
             nxt = current.apply([e for d in chosen if d.fix for e in d.fix.edits])
             nxt_src = nxt.source()
             try:
-                cst.parse_module(nxt_src.text)
+                cst.parse_module(_parsed_part(current_src, nxt_src))
             except cst.ParserSyntaxError as e:
                 codes = ", ".join(sorted({d.code for d in chosen}))
                 raise FixError(
@@ -417,6 +564,16 @@ def fix_bytes(
     else:
         result.fixed = 0
     return result
+
+
+def _parsed_part(before: SourceFile, after: SourceFile) -> str:
+    """The text a fix must leave parsable: all of it, less the notebook cells that did not
+    compile before the fix either (they fail alone when the notebook runs)."""
+    if not after.is_notebook or compile_error(after.text) is None:
+        return after.text
+    broken = {c.cell for c in before.cell_errors()}
+    still = {c.cell for c in after.cell_errors()}
+    return after.without_cells(still).text if still <= broken else after.text
 
 
 # --------------------------------------------------------------------------------------------

@@ -178,6 +178,9 @@ class ModelIR:
     taint_level: int = 0
     # built from names that were never imported (a pasted snippet): guessed to be Keras's
     resolved_by_name: bool = False
+    # made in a branch that may not run: its conditions, innermost last, as
+    # ``(text, line)`` (``summary`` shows them: the model may never exist)
+    conditions: tuple[tuple[str, int], ...] = ()
     uid: int = field(default_factory=lambda: next(_uids))
 
     def calls_named(self, *methods: str) -> list[Call]:

@@ -712,7 +712,7 @@ MODULES: dict[str, str] = {
     "keras.mixed_precision.experimental": "`keras.mixed_precision` (`set_global_policy`)",
     "keras.experimental": "`keras.optimizers.schedules` (learning-rate schedules)",
     "keras.premade": "a model built from `keras.layers`",
-    "keras.estimator": "`tf.estimator` is gone: train with `model.fit`",
+    "keras.estimator": "`model.fit` (Keras 3 has no estimators)",
 }
 
 # Modules gone from standalone ``keras`` only (``tf.keras`` keeps them).

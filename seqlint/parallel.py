@@ -16,14 +16,10 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
 
 from seqlint import check
-from seqlint.cache import Cache
-from seqlint.config import Settings
 from seqlint.diagnostics import Diagnostic, Span
 from seqlint.noqa import SYNTAX_ERROR_CODE, apply_noqa
 from seqlint.report.escape import visible
@@ -35,13 +31,22 @@ from seqlint.sources import (
     source_from_bytes,
 )
 
+if TYPE_CHECKING:  # the pool and the cache are imported only when used (one file: neither)
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
+
+    from seqlint.cache import Cache
+    from seqlint.config import Settings
+
 #: Below this many bytes to analyse, a pool costs more (starting workers, sending the files)
-#: than it saves: libcst parses roughly 0.5 MB/s, so 200 KB is about 0.4 s of work.
+#: than it saves: seqlint analyses roughly 0.5 MB/s, so 200 KB is about 0.4 s of work.
 POOL_MIN_BYTES = 200_000
 #: Chunks per worker: enough to balance uneven files, few enough to keep overhead low.
 CHUNKS_PER_JOB = 8
 
 SYNTAX_ERROR_NAME = "syntax-error"
+#: SEQ002 analysis-incomplete: always computed, to know what must not be cached
+INCOMPLETE_CODE = "SEQ002"
 OUT_OF_MEMORY = "ran out of memory while checking it, so nothing in it was checked"
 WORKER_DIED = (
     "the worker process checking it died (killed, or out of memory), so nothing in it was checked"
@@ -52,12 +57,14 @@ NO_RESULT = "no result came back for it, so nothing in it was checked"
 @dataclass
 class FileResult:
     """What checking one file gave: findings, the source (for code frames, only when there
-    are findings), or the one-line description of an internal error."""
+    are findings), or the one-line description of an internal error. ``complete`` is False
+    when a budget cut the analysis short (SEQ002): such a result is never cached."""
 
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: SourceFile | None = None
     error: str | None = None
+    complete: bool = True
 
 
 @dataclass
@@ -99,12 +106,21 @@ def source_error_diagnostic(path: str, err: SourceError) -> Diagnostic:
 def lint_source(src: SourceFile, codes: frozenset[str], display: str) -> list[Diagnostic]:
     """The findings for one readable source: the engine's, less unselected codes and noqa.
     Syntax errors are always reported, whatever the selection."""
-    found = check.check_source(src, codes | {SYNTAX_ERROR_CODE})
+    return lint_source_completely(src, codes, display)[0]
+
+
+def lint_source_completely(
+    src: SourceFile, codes: frozenset[str], display: str
+) -> tuple[list[Diagnostic], bool]:
+    """:func:`lint_source`, and whether the analysis finished (no SEQ002 cut, selected or
+    not): a result that depends on where a budget ran out must not be cached."""
+    found = check.check_source(src, codes | {SYNTAX_ERROR_CODE, INCOMPLETE_CODE})
+    complete = not any(d.code == INCOMPLETE_CODE for d in found)
     kept = [d for d in found if d.code in codes or d.code == SYNTAX_ERROR_CODE]
     kept = apply_noqa(src, kept)
     for d in kept:
         d.path = display
-    return kept
+    return kept, complete
 
 
 def _analyse_now(path: str, data: bytes, codes: frozenset[str]) -> FileResult:
@@ -114,8 +130,8 @@ def _analyse_now(path: str, data: bytes, codes: frozenset[str]) -> FileResult:
             src = source_from_bytes(path, data)
         except SourceError as e:
             return FileResult(path, [source_error_diagnostic(path, e)])
-        found = lint_source(src, codes, path)
-        return FileResult(path, found, src if found else None)
+        found, complete = lint_source_completely(src, codes, path)
+        return FileResult(path, found, src if found else None, complete=complete)
     except MemoryError:  # the analysis did not finish: an error (never cached), not "clean"
         return FileResult(path, error=OUT_OF_MEMORY)
     except Exception as e:  # one file's failure must not stop the run
@@ -131,9 +147,11 @@ def _analyse_batch(jobs: Sequence[Job], thaw: bool = True) -> list[FileResult]:
     A parse allocates hundreds of thousands of nodes, which would trigger collections that
     traverse every live object again and again (10-20 % of the time). So what lives before
     the batch is frozen (never traversed; :func:`gc.freeze`), the collector is off while a
-    file is analysed, and one explicit collection after each file frees that file's cyclic
-    garbage, cheaply since only its own objects are young. ``thaw`` unfreezes at the end
-    (workers keep the freeze: see :func:`_run_pool`).
+    file is analysed, and a collection of the youngest generation after each file frees that
+    file's cyclic garbage. Only generation 0: a full collection would also traverse what
+    survived earlier files (results, modules imported lazily by the first file) every time,
+    about 40 times the cost for the same garbage freed on /work/nb. ``thaw`` unfreezes at the
+    end (workers keep the freeze: see :func:`_run_pool`).
     """
     thaw = thaw and gc.get_freeze_count() == 0  # never thaw what someone else froze
     gc.freeze()
@@ -143,7 +161,7 @@ def _analyse_batch(jobs: Sequence[Job], thaw: bool = True) -> list[FileResult]:
         out = []
         for path, data, codes in jobs:
             out.append(_analyse_now(path, data, codes))
-            gc.collect()
+            gc.collect(0)
         return out
     finally:
         if enabled:
@@ -180,16 +198,14 @@ def check_files(
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
     workload = sum(len(t.data) for t in todo)
-    # workers that are not forked import seqlint afresh (a few tenths of a second each)
-    min_bytes = POOL_MIN_BYTES if _pool_context() is not None else 4 * POOL_MIN_BYTES
-    if jobs > 1 and len(todo) > 1 and workload >= min_bytes:
+    if jobs > 1 and len(todo) > 1 and workload >= POOL_MIN_BYTES and _pool_pays(workload):
         done = _run_pool(todo, min(jobs, len(todo)))
     else:
         done = _analyse_batch([(t.path, t.data, t.codes) for t in todo])
 
     for task, result in zip(todo, done, strict=True):
         results[task.index] = result
-        if cache is not None and task.key is not None and result.error is None:
+        if cache is not None and task.key is not None and result.error is None and result.complete:
             cache.put(task.key, result.diagnostics)
     return [
         r if r is not None else FileResult(p, error=NO_RESULT)
@@ -234,16 +250,25 @@ def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> 
     return _Task(index, path, data, codes, key)
 
 
+def _pool_pays(workload: int) -> bool:
+    """Whether ``workload`` bytes are worth a pool: workers that are not forked import
+    seqlint afresh (a few tenths of a second each), so they need four times as much."""
+    return workload >= (POOL_MIN_BYTES if _pool_context() is not None else 4 * POOL_MIN_BYTES)
+
+
 def _pool_context() -> BaseContext | None:
     import multiprocessing
 
-    # fork shares the parent's imported modules (libcst, the rules): no start-up imports.
+    # fork shares the parent's imported modules (the engine, the rules): no start-up imports.
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
 
 
 def _run_pool(todo: Sequence[_Task], jobs: int) -> list[FileResult]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     import seqlint.rules  # noqa: F401  (registered before forking, not once per worker)
     from seqlint import extract  # noqa: F401
 
@@ -292,6 +317,9 @@ def _run_pool(todo: Sequence[_Task], jobs: int) -> list[FileResult]:
 
 def _isolated(task: _Task) -> FileResult:
     """Re-check one file of a chunk whose worker died, alone in a fresh worker."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         with ProcessPoolExecutor(
             max_workers=1,

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import io
 import json
 import os
 import re
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from seqlint.compile_checks import misplaced
 from seqlint.diagnostics import Span
 from seqlint.files import NotRegularFile, read_regular_file
+from seqlint.ipython_syntax import transform_cell
 
 
 class SourceError(Exception):
@@ -24,6 +28,41 @@ class SourceError(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+
+@dataclass(frozen=True)
+class CompileError:
+    """What CPython says about code it cannot compile: message and 1-based line/column."""
+
+    message: str
+    line: int
+    column: int
+
+
+def compile_error(text: str, path: str = "<unknown>") -> CompileError | None:
+    """CPython's verdict on ``text`` (None when it parses): the cheap, exact check for files
+    nothing else needs to parse."""
+    try:
+        tree = compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        problem = misplaced(tree)
+        if problem is not None:  # (what only the compiler refuses: `return` outside a function)
+            return CompileError(*problem)
+    except SyntaxError as e:
+        return CompileError(e.msg, max(e.lineno or 1, 1), max(e.offset or 1, 1))
+    except (RecursionError, MemoryError):
+        return CompileError("too deeply nested", 1, 1)
+    except ValueError as e:
+        return CompileError(str(e), 1, 1)
+    return None
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A notebook cell that does not compile: its number, where (user coordinates), why."""
+
+    cell: int
+    span: Span
+    message: str
 
 
 @dataclass
@@ -45,9 +84,14 @@ class SourceFile:
     cell_numbers: list[int] | None = None
     encoding: str = "utf-8"
     newline: str = "\n"
-    # notebook lines IPython runs dedented (a cell whose first line is indented): line of
-    # ``text`` -> the whitespace removed, given back in user-facing columns and code frames
+    # notebook lines IPython runs without a prefix (the first line's indentation, a prompt):
+    # line of ``text`` -> the prefix removed, given back in user-facing columns
     shifted: dict[int, str] = field(default_factory=dict)
+    # notebook lines whose ``text`` differs from what the user wrote (magics made no-ops,
+    # prefixes removed): line of ``text`` -> the user's line, for code frames
+    display: dict[int, str] = field(default_factory=dict)
+    # the Python files that ``%%writefile`` cells write, each located in its cells
+    written: list[SourceFile] = field(default_factory=list)
 
     @property
     def is_notebook(self) -> bool:
@@ -111,8 +155,34 @@ class SourceFile:
         return start, max(start, end)
 
     def display_line(self, n: int) -> str:
-        """Line ``n`` of ``text`` as the user wrote it (indentation IPython strips kept)."""
-        return self.shifted.get(n, "") + self.lines[n - 1]
+        """Line ``n`` of ``text`` as the user wrote it (magics, prefixes IPython strips)."""
+        shown = self.display.get(n)
+        return shown if shown is not None else self.lines[n - 1]
+
+    def cell_errors(self) -> list[CellError]:
+        """The code cells that do not compile on their own, as IPython compiles each cell
+        (after its transformations), with CPython's message and position."""
+        if not self.cell_starts or not self.cell_numbers:
+            return []
+        out = []
+        lines = self.lines
+        for number in self.cell_numbers:
+            first, last = self.cell_lines(number)
+            text = "\n".join(lines[first - 1 : last])
+            err = compile_error(text, self.path)
+            if err is not None:
+                line = min(first + err.line - 1, last)
+                span = self.span(line, err.column, line, err.column)
+                out.append(CellError(number, span, err.message))
+        return out
+
+    def without_cells(self, numbers: Collection[int]) -> SourceFile:
+        """This notebook with the cells ``numbers`` blanked (a cell that fails, fails alone)."""
+        lines = list(self.lines)
+        for number in numbers:
+            first, last = self.cell_lines(number)
+            lines[first - 1 : last] = [""] * (last - first + 1)
+        return dataclasses.replace(self, text="\n".join(lines))
 
     def line_text(self, line: int, cell: int | None = None) -> str:
         """The text of a user-facing (cell, line) location; ``""`` when out of range."""
@@ -264,9 +334,6 @@ def _encoding_message(msg: str) -> str:
 
 _PYTHON_LANGS = {"python", "python2", "python3", "ipython", "ipython2", "ipython3", "py"}
 
-# Cell magics whose body is Python run in the notebook's namespace: keep the body.
-_PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
-
 
 def notebook_from_bytes(path: str, data: bytes) -> SourceFile:
     if b"\x00" in data:
@@ -300,11 +367,7 @@ def notebook_from_json(path: str, text: str) -> SourceFile:
     cells = _notebook_cells(nb)
     python_notebook = _is_python_language(_notebook_language(nb))
 
-    chunks: list[str] = []
-    starts: list[int] = []
-    numbers: list[int] = []
-    shifted: dict[int, str] = {}
-    line = 1
+    sources: list[tuple[int, str]] = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
             raise SourceError(f"not a Jupyter notebook: cell {number} is not an object")
@@ -318,34 +381,84 @@ def notebook_from_json(path: str, text: str) -> SourceFile:
         if surrogate is not None:  # "\ud800" in the JSON: no Python (or UTF-8) can hold it
             code = f"U+{ord(surrogate.group()):04X}"
             raise SourceError(f"cell {number} holds a lone surrogate {code}, which is not text")
-        source = source.replace("\r\n", "\n").replace("\r", "\n")
-        cell_lines, removed = leading_indent(source.split("\n"))
-        for i, prefix in removed.items():
+        sources.append((number, source.replace("\r\n", "\n").replace("\r", "\n")))
+    return _notebook_source(path, sources)
+
+
+def _notebook_source(path: str, sources: list[tuple[int, str]]) -> SourceFile:
+    """The :class:`SourceFile` of code cells given as (cell number, source with ``\\n``)."""
+    shadowed = _Bindings([s for _, s in sources])
+    chunks: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    shifted: dict[int, str] = {}
+    display: dict[int, str] = {}
+    written: dict[str, list[tuple[int, str]]] = {}
+    line = 1
+    for number, source in sources:
+        raw = source.split("\n")
+        cell = transform_cell(raw, shadowed)
+        for i, prefix in cell.removed.items():
             shifted[line + i] = prefix
-        body = "\n".join(blank_magics(cell_lines))
-        chunks.append(body)
+        if cell.writefile is not None:
+            magic = next(i for i, ln in enumerate(raw) if ln and not ln.isspace())
+            chunk = (number, "\n".join(["" for _ in raw[: magic + 1]] + raw[magic + 1 :]))
+            if cell.append and cell.writefile in written:
+                written[cell.writefile].append(chunk)
+            else:
+                written[cell.writefile] = [chunk]
+        for i, (before, after) in enumerate(zip(raw, cell.lines, strict=True)):
+            if before != after:
+                display[line + i] = before
+        body_text = "\n".join(cell.lines)
+        chunks.append(body_text)
         starts.append(line)
         numbers.append(number)
-        line += body.count("\n") + 1
+        line += body_text.count("\n") + 1
     joined = "\n".join(chunks) + "\n" if chunks else ""
     return SourceFile(
-        path=path, text=joined, cell_starts=starts, cell_numbers=numbers, shifted=shifted
+        path=path,
+        text=joined,
+        cell_starts=starts,
+        cell_numbers=numbers,
+        shifted=shifted,
+        display=display,
+        written=[_written_source(path, parts) for parts in written.values()],
     )
 
 
-_INDENT = re.compile(r"^[ \t]+")
+def _written_source(path: str, parts: list[tuple[int, str]]) -> SourceFile:
+    """The file that ``%%writefile`` cells write, located in those cells (the magic line of
+    each is blank, so lines count as in the cell)."""
+    starts, numbers, chunks = [], [], []
+    line = 1
+    for number, text in parts:
+        starts.append(line)
+        numbers.append(number)
+        chunks.append(text)
+        line += text.count("\n") + 1
+    return SourceFile(
+        path=path, text="\n".join(chunks) + "\n", cell_starts=starts, cell_numbers=numbers
+    )
 
 
-def leading_indent(lines: list[str]) -> tuple[list[str], dict[int, str]]:
-    """IPython's cell cleanup: when a cell's first line is indented, that whitespace is removed
-    from every line that starts with it (`` from keras import layers`` runs). Returns the
-    lines and, per 0-based line index, what was removed."""
-    m = _INDENT.match(lines[0]) if lines else None
-    if m is None:
-        return lines, {}
-    space = m.group(0)
-    removed = {i: space for i, ln in enumerate(lines) if ln.startswith(space)}
-    return [ln[len(space) :] if i in removed else ln for i, ln in enumerate(lines)], removed
+class _Bindings:
+    """Whether a notebook binds a name (``import time``, ``ls = ...``): IPython's automagic
+    does not take a magic whose name the user has bound."""
+
+    def __init__(self, sources: list[str]) -> None:
+        self.sources = sources
+        self.text: str | None = None
+
+    def __call__(self, name: str) -> bool:
+        if self.text is None:
+            self.text = "\n".join(self.sources)
+        n = re.escape(name)
+        pattern = (
+            rf"(?m)^\s*(?:from\s+\S+\s+)?import\s[^\n#]*\b{n}\b|\b(?:as|def|class)\s+{n}\b"
+            rf"|^\s*{n}\s*=(?!=)|\bfor\s+{n}\s+in\b"
+        )
+        return re.search(pattern, self.text) is not None
 
 
 def _notebook_cells(nb: dict[str, Any]) -> list[Any]:
@@ -403,99 +516,3 @@ def _cell_source(value: Any, number: int) -> str:
     raise SourceError(
         f"not a Jupyter notebook: cell {number} 'source' is not a string or a list of strings"
     )
-
-
-_MAGIC_START = re.compile(r"^\s*[%!]")
-_MAGIC_ASSIGN = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[%!]")
-_HELP = re.compile(r"^\s*(?:\?{1,2}\s*[\w.]+|[\w.]+\s*\?{1,2})\s*$")
-_CELL_MAGIC = re.compile(r"^\s*%%([\w.-]*)")
-# IPython's automagic: a line magic or shell alias written without ``%``/``!`` (``pip install
-# keras``, ``cd /content``, ``matplotlib inline``). Only the unindented ``name word`` form,
-# which is never valid Python, is taken (``time = 3`` or ``ls(x)`` stay code).
-_AUTOMAGIC = re.compile(
-    r"^(?:pip3?|conda|mamba|cd|matplotlib|load_ext|reload_ext|autoreload|pylab|timeit|env"
-    r"|ls|ll|cat|cp|mv|rm|rmdir|mkdir)[ \t]+(?!(?:if|else|in|is|not|and|or|for|lambda)\b)"
-    r"(?:[A-Za-z_/~\"']|-[A-Za-z-])"
-)
-
-
-def blank_magics(lines: Sequence[str]) -> list[str]:
-    """Replace IPython magics, shell escapes and help lines by empty lines (count kept).
-
-    A cell whose first non-blank line is a cell magic (``%%...``) is blanked whole, unless
-    its body is Python that runs in the notebook (``%%time``, ``%%capture``, ...), in which
-    case only the magic line goes. Line magics count only where a statement can start (not
-    inside brackets, strings or after a backslash), so ``% args`` continuing an expression
-    stays.
-    """
-    out = list(lines)
-    first = next((i for i, ln in enumerate(out) if ln.strip()), None)
-    if first is not None:
-        m = _CELL_MAGIC.match(out[first])
-        if m:
-            if m.group(1) not in _PYTHON_CELL_MAGICS:
-                return ["" for _ in out]
-            out[first] = ""
-    scanner = _LineScanner()
-    magic_continues = False
-    for i, line in enumerate(out):
-        if magic_continues:
-            magic_continues = line.rstrip().endswith("\\")
-            out[i] = ""
-            continue
-        if scanner.at_statement_start and (
-            _MAGIC_START.match(line)
-            or _MAGIC_ASSIGN.match(line)
-            or _HELP.match(line)
-            or _AUTOMAGIC.match(line)
-        ):
-            magic_continues = line.rstrip().endswith("\\")
-            out[i] = ""
-            continue
-        scanner.feed(line)
-    return out
-
-
-class _LineScanner:
-    """Tracks brackets, strings and backslash continuations across physical lines."""
-
-    def __init__(self) -> None:
-        self.depth = 0
-        self.quote: str | None = None
-        self.continued = False
-
-    @property
-    def at_statement_start(self) -> bool:
-        return self.depth == 0 and self.quote is None and not self.continued
-
-    def feed(self, line: str) -> None:
-        i, n = 0, len(line)
-        comment = False
-        while i < n:
-            c = line[i]
-            if self.quote is not None:
-                if c == "\\":
-                    i += 2
-                    continue
-                if line.startswith(self.quote, i):
-                    i += len(self.quote)
-                    self.quote = None
-                    continue
-                i += 1
-                continue
-            if c == "#":
-                comment = True
-                break
-            if c in "'\"":
-                self.quote = c * 3 if line.startswith(c * 3, i) else c
-                i += len(self.quote)
-                continue
-            if c in "([{":
-                self.depth += 1
-            elif c in ")]}":
-                self.depth = max(0, self.depth - 1)
-            i += 1
-        ends_backslash = not comment and line.endswith("\\")
-        if self.quote is not None and len(self.quote) == 1 and not ends_backslash:
-            self.quote = None  # an unterminated one-line string: a syntax error, move on
-        self.continued = ends_backslash and self.quote is None

@@ -321,3 +321,29 @@ def test_an_entry_that_links_to_a_device_is_not_read(project: Path, analysed: li
     analysed.clear()
     assert run("--output-format", "concise", str(target)).stdout == first.stdout
     assert analysed == ["conv_without_flatten.py"]
+
+
+CUT_SHORT = (
+    "import keras\n\nmodel = keras.Sequential([keras.Input((4,))])\n"
+    "for i in range(500):\n    model.add(keras.layers.Dense(4 + i % 3))\n"
+)
+
+
+@pytest.mark.parametrize("ignore", [[], ["--ignore", "SEQ002"]])
+def test_an_analysis_cut_short_is_never_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, analysed: list[str], ignore: list[str]
+) -> None:
+    """Where a budget ran out is not a property of the file alone (memory, recursion), so the
+    next run analyses such a file again, whether SEQ002 is reported or not."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEQLINT_NO_CACHE", raising=False)
+    (tmp_path / "cut.py").write_text(CUT_SHORT)
+    (tmp_path / "whole.py").write_text(CUT_SHORT.replace("range(500)", "range(2)"))
+    first = run("--output-format", "concise", *ignore)
+    assert ("SEQ002" in first.stdout) == (not ignore)
+    assert sorted(analysed) == ["cut.py", "whole.py"]
+    analysed.clear()
+    second = run("--output-format", "concise", *ignore)
+    assert analysed == ["cut.py"]  # whole.py came from the cache
+    assert second.stdout == first.stdout
+    assert len(entries(tmp_path)) == 1

@@ -54,6 +54,7 @@ def fake_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
     monkeypatch.setattr(rules_base, "_RULES", registry)
     monkeypatch.setattr(seqlint.check, "check_source", fake_check)
     monkeypatch.setattr(seqlint.check, "summarize_source", fake_summary)
+    monkeypatch.setattr(seqlint.check, "summarize", lambda src: (fake_summary(src), []))
     # the fake engine sees every file (the real one's keyword pre-filter would skip them),
     # and its results must not outlive a test in the cache
     monkeypatch.setattr(seqlint.check, "relevant", lambda text: True)
@@ -445,12 +446,13 @@ def test_summary_json() -> None:
     assert model["layers"][2]["output_shape"] is None
 
 
-def test_summary_errors_exit_2() -> None:
+def test_summary_exit_codes_are_check_s() -> None:
+    """2 for usage errors only; a file that cannot be read is reported as check does, exit 1."""
     assert run("summary", "missing.py").exit_code == 2
     Path("bin.py").write_bytes(b"\x00")
     result = run("summary", "bin.py")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("seqlint: error: bin.py:1:1: binary file")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("bin.py:1:1: SEQ001 binary file")
 
 
 def test_rules_text_and_json() -> None:

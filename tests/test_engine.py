@@ -215,3 +215,67 @@ def test_the_global_image_data_format_set_before_the_model_governs_its_shapes(
     ]
     (default,) = summary(HEADER + build + "model = build()\n")
     assert default.layers[0].output_shape is None or default.layers[0].output_shape[-1] != 26
+
+
+def _steps(text: str) -> int:
+    import ast
+
+    from seqlint.extract.interp import Interpreter
+    from seqlint.extract.positions import Locator
+
+    interp = Interpreter(ast.parse(text), Locator(text))
+    interp.run()
+    return interp.steps
+
+
+def test_a_loop_that_changes_no_model_is_widened_early() -> None:
+    # a training loop: concrete iterations would only compute numbers nobody checks, so it
+    # stops at the quiet cap (and its body is followed once more, widened), not LOOP_STEPS
+    from seqlint.extract.interp import LOOP_STEPS, QUIET_LOOP_STEPS
+
+    loop = "for epoch in range(400):\n    total = 0\n    for k in range(20):\n        total += k\n"
+    text = HEADER + SOFTMAX_ONE_UNIT + loop
+    assert _steps(text) < 2 * QUIET_LOOP_STEPS + 300 < LOOP_STEPS
+    assert "SEQ201" in codes(text) and "SEQ002" not in codes(text)
+
+
+def test_a_loop_that_grows_a_model_past_the_quiet_cap_is_followed_exactly() -> None:
+    from seqlint.extract.interp import LOOP_STEPS, QUIET_LOOP_STEPS
+
+    text = (
+        HEADER
+        + "model = keras.Sequential([keras.Input((4,))])\n"
+        + "for i in range(150):\n    model.add(layers.Dense(4))\n"
+    )
+    assert QUIET_LOOP_STEPS < _steps(text) < LOOP_STEPS
+    (model,) = summary(text)
+    assert not model.uncertain and len(model.layers) == 150
+    assert "SEQ002" not in codes(text)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("x = 1\nif x:\n    return x\n", "'return' outside function"),
+        ("for i in range(2):\n    pass\nelse:\n    break\n", "'break' outside loop"),
+        ("while True:\n    def f():\n        continue\n", "'continue' not properly in loop"),
+        ("class A:\n    yield 1\n", "'yield' outside function"),
+    ],
+)
+def test_what_only_the_compiler_refuses_is_a_syntax_error(code: str, message: str) -> None:
+    # ast.parse accepts these, CPython's compile (and IPython, cell by cell) does not
+    with pytest.raises(SyntaxError):
+        compile(code, "m.py", "exec")
+    text = "import keras\nm = keras.Sequential([keras.layers.Dense(1)])\n" + code
+    found = [d for d in lint(text) if d.code == "SEQ001"]
+    assert [d.message for d in found] == [f"cannot parse the file as Python 3: {message}"]
+
+
+def test_a_function_or_loop_keeps_its_statements_valid() -> None:
+    code = (
+        "import keras\n"
+        "def f():\n    for i in range(2):\n        if i:\n            continue\n    return 1\n"
+        "while True:\n    try:\n        break\n    finally:\n        pass\n"
+        "m = keras.Sequential([keras.layers.Dense(1)])\n"
+    )
+    assert [d.code for d in lint(code) if d.code == "SEQ001"] == []

@@ -369,3 +369,31 @@ kept = keras.Sequential([
 """
     assert shapes(code)[1:] == [("Lambda", [None, 16], 0), ("Dense", [None, 16], 272)]
     assert shapes(code, model=1) == [("Lambda", [None, 10, 1], 0), ("Lambda", None, 0)]
+
+
+def test_summary_marks_models_made_under_a_condition() -> None:
+    models = summary(
+        """
+        import sys
+        import keras
+
+        STATELESS = False
+        if len(sys.argv) > 1:
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        elif sys.argv[0] == "x":
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+        else:
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4)])
+        if STATELESS:
+            other = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5)])
+        plain = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        """
+    )
+    by_units = {m.layers[-1].output_shape[-1]: m.conditions for m in models}
+    assert by_units == {
+        2: (("len(sys.argv) > 1", "line 6"),),
+        3: (("sys.argv[0] == 'x'", "line 8"),),
+        4: (("none of the tests from len(sys.argv) > 1 holds", "line 6"),),
+        5: (("STATELESS, which does not hold here", "line 12"),),
+        1: (),
+    }

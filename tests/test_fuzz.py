@@ -468,11 +468,6 @@ def test_broken_cells_never_hide_the_bug(text: str) -> None:
     _never_silent("model.ipynb", text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: a cell holding `return` outside a function (a SyntaxError for that cell "
-    "alone in Jupyter) makes the interpreter give up on the whole notebook",
-)
 def test_a_cell_with_a_stray_return_does_not_hide_the_bug() -> None:
     nb = {
         "cells": [

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import importlib.util
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -140,7 +142,7 @@ def test_small_runs_stay_in_process(
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a pool was started")
 
-    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     os.chdir(ROOT / "fixtures")
     result = run("--jobs", "8")
     assert result.exit_code == 1 and result.stderr == ""
@@ -215,6 +217,27 @@ def test_jobs_option_validates() -> None:
     assert result.exit_code == 2
     assert "--jobs" in result.stderr
     assert parallel.default_jobs() >= 1
+
+
+def test_one_file_starts_no_pool_machinery(tmp_path: Path) -> None:
+    """Checking one file must not pay for importing the pool or the cache (start-up time)."""
+    (tmp_path / "m.py").write_text(
+        "from keras import Sequential, layers\nm = Sequential([layers.Dense(3)])\n"
+    )
+    probe = (
+        "import sys\n"
+        "from seqlint.cli import main\n"
+        "try:\n"
+        "    main(['check', '--no-cache', '--exit-zero', 'm.py'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "mods = ('concurrent.futures', 'multiprocessing', 'hashlib')\n"
+        "print(sorted(m for m in mods if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 SOFTMAX_ON_ONE = (

@@ -20,7 +20,10 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
-from seqlint.config import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
 
 BUGGY_PY = "fixtures/buggy/conv_without_flatten.py"
 BUGGY_NB = "fixtures/buggy/notebook_sequence_into_dense.ipynb"

@@ -68,14 +68,21 @@ model = Sequential([Dense(128, input_dim=100), Dense(np.prod(img_shape)), Reshap
     assert shapes(code)[1] == ("Dense", [None, 784], 101136)
 
 
-def test_keras1_calls_keep_the_shapes_going_but_summary_stops_where_keras_3_does() -> None:
-    """Convolution2D(32, 3, 3, border_mode=...) is read the Keras 2 way for the rules, while
-    the summary, like Keras 3, ends before the constructor that raises."""
+def test_keras1_calls_keep_the_shapes_going_and_summary_marks_where_keras_3_stops() -> None:
+    """Convolution2D(32, 3, 3, border_mode=...) is read the Keras 2 way for the rules; the
+    summary lists every layer and marks the constructor Keras 3 raises in."""
     from helpers import summary
 
     code = (VARIANTS / "missing_flatten" / "keras1_convolution_bad.py").read_text()
     (model,) = summary(code)
-    assert model.layers == []
+    # every layer is listed, the one Keras 3 raises on marked with why (issue 13 item 5)
+    assert [layer.class_name for layer in model.layers] == ["Conv2D", "MaxPooling2D", "Dense"]
+    assert [layer.rejected for layer in model.layers] == [
+        "Keras 3 rejects `border_mode=`",
+        None,
+        None,
+    ]
+    assert model.total_params is None
 
 
 def test_sklearn_sample_generators_give_shapes_and_labels() -> None:

@@ -7,6 +7,7 @@ evaluations see the same mask.
 
 from __future__ import annotations
 
+import ast
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,12 @@ def _cases() -> list[Case]:
     add("Dense-tanh", lambda: L.Dense(3, activation="tanh", **F64), (2, 4))
     add("Dense-rank3-relu", lambda: L.Dense(3, activation="relu", **F64), (2, 3, 4))
     add(
+        "EinsumDense-bias-de",
+        lambda: L.EinsumDense("abc,cde->abde", (None, 2, 3), "tanh", "de", **F64),
+        (2, 3, 4),
+    )
+    add("EinsumDense-ellipsis", lambda: L.EinsumDense("...b,bc->...c", (5,), **F64), (2, 3, 4))
+    add(
         "Dense-nobias-softmax",
         lambda: L.Dense(3, use_bias=False, activation="softmax", **F64),
         (2, 4),
@@ -78,6 +85,9 @@ def _cases() -> list[Case]:
     add("ELU", lambda: L.ELU(0.5, **F64), (3, 5))
     add("Softmax-axis1", lambda: L.Softmax(axis=1, **F64), (2, 3, 4))
     add("Identity", lambda: L.Identity(**F64), (2, 3))
+    add("Masking", lambda: L.Masking(mask_value=0.5, **F64), (2, 3, 4))
+    square_mean = ast.parse("lambda t: ops.mean(t * t, axis=1)", mode="eval").body
+    add("Lambda", lambda: L.Lambda(square_mean, **F64), (2, 3, 4))
     add("Embedding", lambda: L.Embedding(7, 3, **F64), (2, 5), integer_input=7)
 
     # convolutions
@@ -195,6 +205,16 @@ def _cases() -> list[Case]:
         seeded=True,
     )
     add("GRU-seq", lambda: L.GRU(3, return_sequences=True, **F64), (2, 4, 3))
+    for after in (True, False):
+        add(
+            f"GRU-recurrent-dropout-reset-after-{after}",
+            lambda after=after: L.GRU(
+                3, dropout=0.3, recurrent_dropout=0.4, reset_after=after, seed=2, **F64
+            ),
+            (2, 4, 3),
+            training=True,
+            seeded=True,
+        )
     add("GRU-reset-before", lambda: L.GRU(3, reset_after=False, **F64), (2, 4, 3))
     add(
         "GRU-reset-before-back",
@@ -335,6 +355,15 @@ def _cases() -> list[Case]:
     add("UnitNormalization-axis1", lambda: L.UnitNormalization(axis=1, **F64), (2, 3, 4))
     add("CenterCrop", lambda: L.CenterCrop(2, 3, **F64), (2, 4, 5, 2))
     add("RandomFlip", lambda: L.RandomFlip(seed=3, **F64), (4, 3, 3, 2), training=True, seeded=True)
+    for name, make in (
+        ("RandomRotation", lambda: L.RandomRotation(0.2, seed=3, **F64)),
+        ("RandomZoom", lambda: L.RandomZoom(0.3, 0.2, seed=3, **F64)),
+        ("RandomTranslation", lambda: L.RandomTranslation(0.2, 0.3, seed=3, **F64)),
+        ("RandomContrast", lambda: L.RandomContrast(0.4, value_range=(-9, 9), seed=3, **F64)),
+        ("RandomBrightness", lambda: L.RandomBrightness(0.3, value_range=(-9, 9), seed=3, **F64)),
+        ("RandomCrop", lambda: L.RandomCrop(2, 2, seed=3, **F64)),
+    ):
+        add(name, make, (3, 4, 3, 2), training=True, seeded=True)
     add("ActivityRegularization", lambda: L.ActivityRegularization(l1=0.1, **F64), (2, 3))
     add("Resizing-nearest", lambda: L.Resizing(5, 2, interpolation="nearest", **F64), (2, 3, 4, 2))
     c.append(

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from seqlint.ipython_syntax import transform_cell
 from seqlint.sources import (
     SourceError,
-    blank_magics,
     notebook_from_json,
     read_source,
     source_from_bytes,
@@ -158,10 +158,10 @@ def test_notebook_magics_keep_line_numbers() -> None:
     )
     src = notebook_from_json("nb.ipynb", json.dumps(nb))
     assert src.text.split("\n") == [
-        *["", "", "import keras", "", ""],
+        *["pass", "pass", "import keras", "files = get_ipython()", ""],
         *["", "", "", ""],
         *["", "model.fit(x, y)", ""],
-        *["", "", "y = (a", "     % b)", "z = (c", "  != d)", ""],
+        *["pass", "pass", "y = (a", "     % b)", "z = (c", "  != d)", ""],
         "",
     ]
     assert src.cell_starts == [1, 6, 10, 13]
@@ -170,7 +170,7 @@ def test_notebook_magics_keep_line_numbers() -> None:
 
 def test_magic_continuation_and_strings() -> None:
     lines = ["!echo a \\", "  b", 'doc = """', "%not a magic", '"""', "%magic"]
-    assert blank_magics(lines) == ["", "", 'doc = """', "%not a magic", '"""', ""]
+    assert transform_cell(lines).lines == ["pass", "", 'doc = """', "%not a magic", '"""', "pass"]
 
 
 def test_notebook_skips_non_python_cells_and_kernels() -> None:
@@ -242,10 +242,14 @@ def test_cell_locations_round_trip(cells: list[list[str]]) -> None:
 
 def test_automagic_lines_are_magics_but_python_using_the_same_names_is_not() -> None:
     """IPython runs ``pip install keras`` (no ``!``) as the ``%pip`` magic in notebooks."""
-    magics = ["pip install keras", "cd /content/drive", "matplotlib inline", "ls -la"]
-    assert blank_magics(magics) == ["", "", "", ""]
-    code = ["time = 3", "ls(x)", "cat if x else y", "rm = 2", "print x", "    pip install y"]
-    assert blank_magics(code) == code
+    for magic in ["pip install keras", "cd /content/drive", "matplotlib inline", "ls -la"]:
+        assert transform_cell([magic, ""]).lines == ["pass", ""]
+    # only a cell of one line is automagic (IPython's prefilter), and never an assignment
+    for code in (["x = 1", "ls ./data/"], ["time = 3"], ["rm , 2"], ["print(x)"]):
+        assert transform_cell(code).lines == code
+    assert transform_cell(["ls ./data/"], shadowed=lambda name: name == "ls").lines == [
+        "ls ./data/"
+    ]
 
 
 def test_a_cell_ipython_dedents_is_analysed_with_the_user_s_columns_and_no_fix() -> None:
@@ -298,8 +302,18 @@ def test_a_notebook_cell_that_does_not_parse_hides_only_itself() -> None:
         ("SEQ001", 3, 1),
         ("SEQ401", 4, 1),
     ]
-    assert all(d.fix is None for d in got)  # the notebook as a whole still does not parse
     assert got[1].message.startswith("cannot parse this cell as Python 3")
+    # the other cells keep their fixes, and --fix applies them around the broken cell
+    assert got[2].fix is not None
+    from seqlint.fix import fix_bytes
+
+    result = fix_bytes(
+        "nb.ipynb", json.dumps(nb).encode(), lambda s: check_source(s, select={"SEQ401"})
+    )
+    assert result.error is None and result.fixed == 1
+    fixed = json.loads(result.data or b"")
+    assert "".join(fixed["cells"][3]["source"]) == "model.fit(x, y, epochs=3)\n"
+    assert "".join(fixed["cells"][2]["source"]) == "print 'done'\n"
     # a plain file stays one syntax error
     plain = "import keras\nprint 'x'\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
     assert [d.code for d in check_source(source_from_bytes("a.py", plain.encode()))] == ["SEQ001"]

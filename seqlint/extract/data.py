@@ -204,10 +204,8 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if not q.startswith("numpy."):
         return NOT_HANDLED
     name = q[len("numpy.") :]
-    if name in ("random.shuffle", "random.permutation") and args:
+    if name in ("random.shuffle", "random.permutation") and args and isinstance(args[0], ArrayInfo):
         arr = args[0]
-        if not isinstance(arr, ArrayInfo):
-            return NOT_HANDLED
         if name == "random.shuffle":
             arr.permuted = True  # in place
             return None
@@ -232,6 +230,15 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
                 shape, "int", "int", max(values) + 1, float(min(values)), float(max(values))
             )
         return ArrayInfo(shape=shape)
+    if name == "random.multivariate_normal":
+        # (mean, cov, size): samples of len(mean) values each (fchollet's two-class toy data)
+        mean = kwargs.get("mean", args[0] if args else None)
+        size = kwargs.get("size", args[2] if len(args) > 2 else None)
+        from seqlint.extract.values import ListVal
+
+        width = len(mean.items) if isinstance(mean, ListVal) else None
+        rows = () if size is None else shape_of(size)
+        return _float_array(None if rows is None else (*rows, width), None, None)
     if name in ("random.normal", "random.uniform", "random.standard_normal"):
         size = kwargs.get("size", args[2] if len(args) > 2 else None)
         if name == "random.standard_normal":

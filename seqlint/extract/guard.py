@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 
+from seqlint.compile_checks import misplaced
+
 #: what a file nested deeper than CPython's parser accepts is reported with
 TOO_DEEP = "too deeply nested for CPython's parser (it stops with a MemoryError)"
 
@@ -18,7 +20,7 @@ TOO_DEEP = "too deeply nested for CPython's parser (it stops with a MemoryError)
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse(text)``; raises :class:`SyntaxError` for everything CPython refuses."""
     try:
-        return ast.parse(text, filename)
+        tree = ast.parse(text, filename)
     except SyntaxError:
         raise
     except (MemoryError, RecursionError) as err:
@@ -27,3 +29,8 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
         raise SyntaxError(str(err) or TOO_DEEP, (filename, 1, 1, None)) from err
     except ValueError as err:  # e.g. "source code string cannot contain null bytes"
         raise SyntaxError(str(err), (filename, 1, 1, None)) from err
+    problem = misplaced(tree)
+    if problem is not None:
+        message, line, column = problem
+        raise SyntaxError(message, (filename, line, column, None))
+    return tree

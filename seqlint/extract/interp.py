@@ -21,6 +21,7 @@ from seqlint.extract import data
 from seqlint.extract.names import canonical, classify, guess_keras_name
 from seqlint.extract.positions import Locator
 from seqlint.extract.values import (
+    BoundMethod,
     Builtin,
     ClassVal,
     DictVal,
@@ -58,6 +59,9 @@ SMALL_STEPS = 200
 #: steps a loop over known items runs concretely before the rest of it is widened (its body
 #: followed once more with the loop variable unknown, what it changes uncertain)
 LOOP_STEPS = 4_000
+#: the same for a loop that has not changed any model in those steps (a training loop, data
+#: preparation): 40 % of all steps on /work/nb went to such loops, with the cap at LOOP_STEPS
+QUIET_LOOP_STEPS = 1_000
 MAX_DEPTH = 12
 MAX_RECURSION = 2  # calls of one function active at once
 MAX_UNROLL = 512
@@ -180,6 +184,9 @@ class Interpreter:
         self.scope = Scope()
         self.taint = 0
         self.guard = 0  # depth of ``try`` bodies (with handlers) being executed
+        # the branches being followed that may not run, innermost last: (what must hold, the
+        # ``if`` statement); rendered only when a model is made under them
+        self.branches: list[tuple[str, ast.If]] = []
         self.steps = 0
         self.limit = MAX_STATEMENT_STEPS
         self.depth = 0
@@ -319,8 +326,26 @@ class Interpreter:
         if self.steps > self.limit:
             raise Budget
 
+    def conditions(self) -> tuple[tuple[str, int], ...]:
+        """What must hold for the code being followed now to run (see :attr:`branches`):
+        "if" the test, "not" its negation, "none" no test of an if/elif chain; "dead-*" for
+        a branch that does not run here (followed only to check the model it builds)."""
+        out = []
+        for how, node in self.branches:
+            test = _short(ast.unparse(node.test))
+            dead = how.startswith("dead-")
+            how = how.removeprefix("dead-")
+            if how == "if":
+                text = test
+            elif how == "not":
+                text = f"not ({test})"
+            else:
+                text = f"none of the tests from {test} holds"
+            out.append((text + (", which does not hold here" if dead else ""), node.lineno))
+        return tuple(out)
+
     def new_model(self, loc: Loc) -> ModelIR:
-        model = ModelIR(loc=loc, taint_level=self.taint)
+        model = ModelIR(loc=loc, taint_level=self.taint, conditions=self.conditions())
         self.file.models.append(model)
         return model
 
@@ -331,7 +356,11 @@ class Interpreter:
             self.exec_stmt(stmt, scope)
 
     def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
-        self.tick()
+        # (the step count of :meth:`tick`, inlined: this and :meth:`ev` run a million times
+        # on /work/nb)
+        self.steps += 1
+        if self.steps > self.limit:
+            raise Budget
         handler = _STMT_HANDLERS.get(type(stmt))
         if handler is not None:
             handler(self, stmt, scope)
@@ -459,7 +488,11 @@ class Interpreter:
             # survives, and the models that exist already are left as they are
             frame, returned = self.frame, self.frame.uncertain_return
             kept = [(m, list(m.entries), list(m.calls), m.uncertain) for m in self.file.models]
-            self.exec_sandboxed([other], scope)
+            self.branches.append(("dead-not" if test else "dead-if", node))
+            try:
+                self.exec_sandboxed([other], scope)
+            finally:
+                self.branches.pop()
             frame.uncertain_return = returned
             for model, entries, calls, uncertain in kept:
                 model.entries, model.calls, model.uncertain = entries, calls, uncertain
@@ -467,42 +500,56 @@ class Interpreter:
     def exec_branches(self, node: ast.If, scope: Scope) -> None:
         """Follow every branch of an if/elif chain whose tests are unknown; merge what they bind."""
         branches: list[list[Any]] = []
+        labels: list[tuple[str, ast.If]] = []
         current: ast.If | None = node
         has_else = False
         while current is not None:
             branches.append([current.body])
+            labels.append(("if", current))
             orelse = current.orelse
             if len(orelse) == 1 and isinstance(orelse[0], ast.If):
                 current = orelse[0]
             else:
                 if orelse:
                     branches.append([orelse])
+                    labels.append(("none", node) if len(labels) > 1 else ("not", node))
                     has_else = True
                 current = None
         if not has_else:
             branches.append([])  # the implicit "no branch taken"
+            labels.append(("none", node))
         # ``if keras.__version__ ...`` / ``if hasattr(model, "fit_generator")``: the branches are
         # compatibility code for other versions, so what fails in one of them is on purpose
         guard = 1 if _version_test(node) else 0
         self.guard += guard
         try:
-            self.exec_alternatives(branches, scope)
+            self.exec_alternatives(branches, scope, labels)
         finally:
             self.guard -= guard
 
-    def exec_alternatives(self, branches: list[list[Any]], scope: Scope) -> None:
+    def exec_alternatives(
+        self,
+        branches: list[list[Any]],
+        scope: Scope,
+        labels: Sequence[tuple[str, ast.If]] = (),
+    ) -> None:
         before = dict(scope.vars)
         results: list[dict[str, Any]] = []
         self.taint += 1
         try:
-            for bodies in branches:
+            for index, bodies in enumerate(branches):
                 scope.vars = dict(before)
+                if index < len(labels):
+                    self.branches.append(labels[index])
                 try:
                     for body in bodies:
                         self.exec_block(body, scope)
                 except (_Break, _Continue, _Return) as signal:
                     if isinstance(signal, _Return):
                         self.frame.uncertain_return = True
+                finally:
+                    if index < len(labels):
+                        self.branches.pop()
                 results.append(scope.vars)
         finally:
             self.taint -= 1
@@ -548,9 +595,15 @@ class Interpreter:
             self.widen(node, scope)
             return
         start = self.steps
+        shape = self.models_shape()
         broke = False
         for index, item in enumerate(items):
-            if index and self.steps - start > LOOP_STEPS:
+            spent = self.steps - start
+            if (
+                index
+                and spent > QUIET_LOOP_STEPS
+                and (spent > LOOP_STEPS or self.models_shape() == shape)
+            ):
                 # long enough: what further iterations do is followed once, as unknown
                 self.widen(node, scope, followed=index, total=len(items))
                 return
@@ -564,6 +617,11 @@ class Interpreter:
                 break
         if not broke and node.orelse:
             self.exec_block(node.orelse, scope)
+
+    def models_shape(self) -> tuple[int, int]:
+        """How many models there are and how many layers and calls they hold, all told: a
+        loop that leaves this unchanged has not (yet) built or changed a model."""
+        return len(self.file.models), sum(len(m.entries) + len(m.calls) for m in self.file.models)
 
     def widen(
         self, node: ast.For | ast.AsyncFor, scope: Scope, followed: int = 0, total: int = 0
@@ -781,7 +839,9 @@ class Interpreter:
     def ev(self, node: ast.expr | None, scope: Scope) -> Any:
         if node is None:
             return None
-        self.tick()
+        self.steps += 1  # (tick, inlined)
+        if self.steps > self.limit:
+            raise Budget
         method = _EXPR_HANDLERS.get(type(node))
         if method is None:
             return UNKNOWN
@@ -819,8 +879,6 @@ class Interpreter:
         return self.get_attr(base, node.attr)
 
     def get_attr(self, base: Any, attr: str) -> Any:
-        from seqlint.extract.values import BoundMethod
-
         if isinstance(base, Ref):
             return base.attr(attr)
         if isinstance(base, ModelIR):
@@ -1149,6 +1207,14 @@ class Interpreter:
         return a if a is b or _same_const(a, b) else UNKNOWN
 
     def ev_Lambda(self, node: ast.Lambda, scope: Scope) -> Any:
+        # the body is not run, but ``ds.map(lambda x, y: (model(x), y))`` builds ``model``
+        params = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+        for call in ast.walk(node.body):
+            named = isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            if named and call.func.id not in params:  # type: ignore[attr-defined]
+                callee = scope.lookup(call.func.id)  # type: ignore[attr-defined]
+                if isinstance(callee, ModelIR):
+                    callee.called_functionally = True
         return LambdaVal(node)  # kept for Lambda layers whose shape an elementwise body keeps
 
     def ev_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> Any:
@@ -1202,8 +1268,6 @@ class Interpreter:
         node: ast.Call,
         scope: Scope,
     ) -> Any:
-        from seqlint.extract.values import BoundMethod
-
         if isinstance(func, Ref):
             return self.call_ref(func, args, kwargs, opaque, node, scope)
         if isinstance(func, BoundMethod):
@@ -1834,9 +1898,7 @@ def _self_attributes_set(node: ast.ClassDef) -> set[str]:
 
 
 def _shape_value(shape: Any) -> Any:
-    from seqlint.extract.values import ListVal as _LV
-
-    if isinstance(shape, _LV):
+    if isinstance(shape, ListVal):
         shape = tuple(shape.items)
     if isinstance(shape, tuple):
         return tuple(
@@ -2029,6 +2091,11 @@ _EXPR_HANDLERS: dict[type[ast.AST], Any] = {
     for name in dir(Interpreter)
     if name.startswith("ev_")
 }
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _stored_names(node: ast.AST) -> set[str]:

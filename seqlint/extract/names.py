@@ -94,6 +94,11 @@ class Kind:
 
 def classify(qualname: str) -> Kind:
     q = qualname
+    if q.startswith("keras.src."):
+        # Keras 3's implementation package (``from keras.src import layers, models``): what it
+        # builds models with is what the public names are; its other modules are no API
+        public = classify("keras." + q[len("keras.src.") :])
+        return public if public.kind != "other" else Kind("other")
     if q in _SEQUENTIAL:
         return Kind("sequential", "Sequential")
     if q in _INPUT_FUNCS:

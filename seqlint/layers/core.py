@@ -213,6 +213,19 @@ class EinsumDense(LayerDef):
         )
         return None if res is None else tuple(res[2])
 
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """``kernel`` (the equation's second operand), then ``bias`` over ``bias_axes``."""
+        res = _einsum_analysis(
+            args["equation"], args["bias_axes"], input_shape, args["output_shape"]
+        )
+        if res is None or lora(args) != 0:
+            return None
+        kernel, bias, _ = res
+        specs = [WeightSpec("kernel", tuple(kernel), args["kernel_initializer"])]
+        if bias is not None:
+            specs.append(WeightSpec("bias", tuple(bias), args["bias_initializer"]))
+        return specs
+
     def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
         res = _einsum_analysis(
             args["equation"], args["bias_axes"], input_shape, args["output_shape"]

@@ -9,7 +9,6 @@ finding (``name="seqlint.SEQ102"``, ``classname`` the path without its suffix, `
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from itertools import groupby
 from pathlib import PurePath
@@ -33,6 +32,8 @@ def _classname(path: str) -> str:
 
 def render_junit(diagnostics: Sequence[Diagnostic]) -> str:
     """The findings as a JUnit XML report, newline-terminated."""
+    import xml.etree.ElementTree as ET  # only for this format (start-up time)
+
     ordered = sorted(diagnostics, key=lambda d: d.sort_key())
     root = ET.Element(
         "testsuites",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 
 from seqlint.safepaths import signals_as_interrupt
 
@@ -22,6 +21,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
 
 
 def _write(target: str, directory: str, text: str) -> None:
+    import tempfile  # only with --output-file (start-up time)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

@@ -45,16 +45,18 @@ def _where(item: ModelSummary | LayerSummary) -> str:
     return f"cell {cell}, line {item.line}" if cell is not None else f"line {item.line}"
 
 
-def render_model_text(model: ModelSummary) -> str:
-    """One model as Keras's ``model.summary()`` table."""
+def render_model_text(model: ModelSummary, path: str | None = None) -> str:
+    """One model as Keras's ``model.summary()`` table (``path`` named when given)."""
     rows = [
         (
-            visible(f"{layer.name} ({layer.class_name})"),  # names may come from the file
+            visible(f"{layer.name} ({layer.class_name})")  # names may come from the file
+            + (" (!)" if layer.rejected else ""),
             format_shape(layer.output_shape),
             format_count(layer.params),
         )
         for layer in model.layers
     ]
+    rejected = [layer for layer in model.layers if layer.rejected]
     widths = [max([MIN_WIDTHS[i], len(HEADERS[i]), *(len(r[i]) for r in rows)]) for i in range(3)]
     total_width = sum(widths) + 2 * 2 + 1
 
@@ -62,12 +64,15 @@ def render_model_text(model: ModelSummary) -> str:
         return (" " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))).rstrip()
 
     var = f"{model.variable}, " if model.variable else ""
-    lines = [visible(f'Model: "{model.name}"  ({var}{_where(model)})')]
+    where = f"{path}, {_where(model)}" if path else _where(model)
+    lines = [visible(f'Model: "{model.name}"  ({var}{where})')]
     guessed = getattr(model, "guessed_names", ())
     if guessed:
         lines.append(
             f"(resolved by name: {', '.join(guessed)} never imported, taken to be Keras's)"
         )
+    for test, where in getattr(model, "conditions", ()):
+        lines.append(visible(f"(made only if {test}: the branch at {where})"))
     if getattr(model, "uncertain", False):
         lines.append(
             "(uncertain: layers are added under a condition or loop seqlint cannot resolve, "
@@ -79,6 +84,10 @@ def render_model_text(model: ModelSummary) -> str:
     lines.append(row(HEADERS))
     lines.append("=" * total_width)
     lines.extend(row(r) for r in rows)
+    for layer in rejected:
+        lines.append(visible(f"(!) {layer.name} ({_where(layer)}): {layer.rejected}"))
+    if rejected:
+        lines.append("(!) Keras raises at the first such layer: from it on, no layer is added")
     if not rows:
         lines.append(" (no layers)")
     lines.append("=" * total_width)
@@ -93,6 +102,16 @@ def render_summary_text(path: str, models: Sequence[ModelSummary]) -> str:
     if not models:
         return f"No Sequential models found in {visible(path)}.\n"
     return "\n".join(render_model_text(m) for m in models)
+
+
+def render_summaries_text(results: Sequence[tuple[str, Sequence[ModelSummary]]], files: int) -> str:
+    """The models of several files, each titled with its path, and a count at the end."""
+    parts = [render_model_text(m, path) for path, models in results for m in models]
+    n = sum(len(models) for _, models in results)
+    with_models = sum(1 for _, models in results if models)
+    plural = "" if n == 1 else "s"
+    parts.append(f"{n} Sequential model{plural} in {with_models} of {files} files.\n")
+    return "\n".join(parts)
 
 
 def _located(item: ModelSummary | LayerSummary, out: dict[str, Any]) -> dict[str, Any]:
@@ -113,6 +132,7 @@ def layer_json(layer: LayerSummary) -> dict[str, Any]:
             "name": layer.name,
             "output_shape": list(layer.output_shape) if layer.output_shape is not None else None,
             "params": layer.params,
+            **({"rejected": layer.rejected} if layer.rejected else {}),
         },
     )
 
@@ -127,6 +147,9 @@ def model_json(model: ModelSummary) -> dict[str, Any]:
             "built": model.built,
             "uncertain": getattr(model, "uncertain", False),
             "resolved_by_name": list(getattr(model, "guessed_names", ())),
+            "conditions": [
+                {"test": test, "where": where} for test, where in getattr(model, "conditions", ())
+            ],
             "input_shape": list(model.input_shape) if model.input_shape is not None else None,
             "total_params": model.total_params,
             "trainable_params": model.trainable_params,

@@ -54,6 +54,7 @@ class BranchingInSequential(Rule):
             by_entry = {id(ls.entry): ls for ls in shapes.layers}
             first: dict[int, LayerShape | None] = {}
             seen: set[int] = set()
+            shared: set[int] = set()
             for entry in model.entries:
                 item = entry.item
                 if isinstance(item, TensorCall):
@@ -76,8 +77,13 @@ class BranchingInSequential(Rule):
                         )
                     elif item.uid in seen:
                         diag = self._reused(item, entry, first[item.uid], by_entry.get(id(entry)))
-                        if diag is not None:
+                        # weight sharing is said once per instance (ageron's `block1` x 4)
+                        if diag is not None and not (
+                            diag.severity == "warning" and item.uid in shared
+                        ):
                             yield diag
+                        if diag is not None and diag.severity == "warning":
+                            shared.add(item.uid)
                     if item.uid not in seen:
                         first[item.uid] = by_entry.get(id(entry))
                     seen.add(item.uid)

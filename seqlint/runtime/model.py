@@ -220,11 +220,6 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
                 "Only instances of `keras.Layer` can be added to a Sequential model. "
                 f"Received: {layer!r} (of type {type(layer)})"
             )
-        if layer.args.values.get("mask_zero"):
-            raise NotImplementedError(
-                f"{layer.class_name}(mask_zero=True): masking is not supported by seqlint.runtime "
-                "(Keras would skip the masked steps in later layers and in the loss)"
-            )
         if any(existing.name == layer.name for existing in self._layers):
             raise ValueError(
                 "All layers added to a Sequential model should have unique names. Name "
@@ -555,16 +550,21 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         pairs = self._relu_before_max_pool()
         for i in pairs:
             self._layers[i].defer_relu = self._layers[i + 1].relu_after = True  # type: ignore[attr-defined]
+        mask = None  # Keras's mask (mask_zero, Masking), handed from layer to layer
         try:
             for i, layer in enumerate(self._layers):
                 if training and layer.class_name in _LOOKUP_LAYERS:
                     self._lookup_inputs[i] = x
+                layer.mask = mask  # type: ignore[attr-defined]
+                x_in = x
                 x = layer.forward(x, training=training)
+                mask = layer.compute_mask(x_in, mask)  # type: ignore[attr-defined]
                 if i in activity:
                     self._activity_outputs[i] = x
         finally:
             for i in pairs:
                 self._layers[i].defer_relu = self._layers[i + 1].relu_after = False  # type: ignore[attr-defined]
+        self._output_mask = mask
         return x
 
     def _relu_before_max_pool(self) -> list[int]:
@@ -664,6 +664,11 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         self, y: Any, y_pred: Any, sample_weight: Any, need_grad: bool
     ) -> tuple[Any, Any, bool]:
         assert self.loss is not None
+        if getattr(self, "_output_mask", None) is not None:
+            raise NotImplementedError(
+                "a loss on a masked output (Keras leaves the masked steps out of the loss and "
+                "the metrics) is not supported by seqlint.runtime"
+            )
         fused = self._fused_loss()
         if fused is not None:
             j = self._logits_layer()

@@ -14,6 +14,14 @@ from __future__ import annotations
 from seqlint.layers.base import LayerDef, all_layers, get_layer
 from seqlint.runtime.core import Layer
 from seqlint.runtime.layers.activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from seqlint.runtime.layers.augmentation import (
+    RandomBrightness,
+    RandomContrast,
+    RandomCrop,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from seqlint.runtime.layers.base import KERNELS, RuntimeLayer, kernel
 from seqlint.runtime.layers.conv import (
     Conv1D,
@@ -27,7 +35,15 @@ from seqlint.runtime.layers.conv import (
     SeparableConv1D,
     SeparableConv2D,
 )
-from seqlint.runtime.layers.core import Activation, Dense, Embedding, Identity
+from seqlint.runtime.layers.core import (
+    Activation,
+    Dense,
+    EinsumDense,
+    Embedding,
+    Identity,
+    Masking,
+)
+from seqlint.runtime.layers.function import Lambda
 from seqlint.runtime.layers.normalization import (
     BatchNormalization,
     GroupNormalization,
@@ -145,6 +161,12 @@ __all__ = [
     "Resizing",
     "UnitNormalization",
     "RandomFlip",
+    "RandomBrightness",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
     "Normalization",
     "CenterCrop",
     "ActivityRegularization",
@@ -178,6 +200,7 @@ __all__ = [
     "DepthwiseConv2D",
     "Dropout",
     "ELU",
+    "EinsumDense",
     "Embedding",
     "Flatten",
     "GRU",
@@ -200,6 +223,8 @@ __all__ = [
     "LAYERS",
     "LSTM",
     "LayerNormalization",
+    "Lambda",
+    "Masking",
     "LeakyReLU",
     "MaxPool1D",
     "MaxPool2D",

@@ -13,6 +13,8 @@ from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
 class _ActivationLayer(RuntimeLayer):
+    supports_masking = True
+
     def forward(self, x: Array, training: bool = False) -> Array:
         return self.activate(self.cast_input(x))
 
@@ -68,11 +70,20 @@ class Softmax(_ActivationLayer):
             axis = tuple(axis) if len(axis) > 1 else axis[0]
         self.activation = activations.get("softmax", axis=axis)
 
+    def forward(self, x: Array, training: bool = False) -> Array:
+        if self.mask is not None:
+            # Keras fills masked positions with -1e9 and zeroes them afterwards, but a
+            # (batch, time) mask only broadcasts to some input shapes
+            raise NotImplementedError("Softmax: an input mask is not supported")
+        return super().forward(x, training)
+
 
 @kernel(activations_defs.PReLU)
 class PReLU(RuntimeLayer):
     """``y = relu(x) - alpha * relu(-x)``; ``alpha`` has the non-batch input shape with 1 on
     ``shared_axes`` (1-based, batch excluded)."""
+
+    supports_masking = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ the logits of a final softmax/sigmoid, see ``golden/README.md``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy
 
@@ -82,7 +82,14 @@ def kernel(definition: type[LayerDef]) -> Callable[[_K], _K]:
 
 
 class RuntimeLayer(Layer):
-    """Base of the runtime layers (see the module doc)."""
+    """Base of the runtime layers (see the module doc).
+
+    Masks (``Embedding(mask_zero=True)``, ``Masking``) follow Keras: the model sets
+    :attr:`mask` (boolean ``(batch, time)``, or ``None``) before each ``forward`` and asks
+    :meth:`compute_mask` for the mask of the output. A layer with ``supports_masking`` passes
+    the mask on unchanged; any other layer drops it (Keras warns and drops it too)."""
+
+    supports_masking: ClassVar[bool] = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,6 +105,13 @@ class RuntimeLayer(Layer):
         self._relu_deferred = False
         self._noise: numpy.random.Generator | None = None
         self._shape_cache: dict[Shape, Shape] = {}
+        self.mask: Array = None  # the input's mask for the current forward (set by the model)
+
+    # ---- masks -----------------------------------------------------------------------------
+
+    def compute_mask(self, x: Array, mask: Array) -> Array:
+        """The mask of this layer's output for input ``x`` carrying ``mask``."""
+        return mask if self.supports_masking else None
 
     # ---- inputs and shapes -------------------------------------------------------------------
 

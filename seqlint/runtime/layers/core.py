@@ -1,4 +1,4 @@
-"""Core layers: Dense, Activation, Embedding, Identity."""
+"""Core layers: Dense, EinsumDense, Activation, Embedding, Masking, Identity."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 @kernel(core_defs.Dense)
 class Dense(RuntimeLayer):
     """``act(x @ kernel + bias)`` on the last axis; kernel ``(in, units)``."""
+
+    supports_masking = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,9 +49,81 @@ class Dense(RuntimeLayer):
         return dz @ self.kernel.value.T if self.input_grad_needed else None
 
 
+@kernel(core_defs.EinsumDense)
+class EinsumDense(RuntimeLayer):
+    """``act(einsum(equation, x, kernel) + bias)``; the gradients are the two other einsums of
+    the same equation. An input index that neither the kernel nor the output has (summed over
+    the input alone) is not supported."""
+
+    supports_masking = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_activation(self.get("activation"))
+        if self.get("lora_rank"):
+            raise NotImplementedError("EinsumDense: lora_rank is not supported")
+        if self.get("quantization_config") is not None:
+            raise NotImplementedError("EinsumDense: quantization_config is not supported")
+        equation = str(self.get("equation")).replace(" ", "")
+        operands, _, out = equation.partition("->")
+        x_spec, _, w_spec = operands.partition(",")
+        letters = set(x_spec) - {"."}
+        if letters - set(w_spec) - set(out):
+            raise NotImplementedError(
+                f"EinsumDense: {equation!r} sums an input axis the kernel does not use"
+            )
+        self.specs = (x_spec, w_spec, out)
+        self.kernel: Variable | None = None
+        self.bias: Variable | None = None
+
+    def build(self, input_shape: Shape) -> None:
+        self.build_weights(input_shape)
+
+    def _explicit(self, ndim: int) -> tuple[str, str, str]:
+        """The equation with ``...`` spelt out as letters for an input of rank ``ndim`` (NumPy
+        cannot sum over an ellipsis, which the kernel's gradient needs)."""
+        x_spec, w_spec, out = self.specs
+        if "..." not in x_spec:
+            return x_spec, w_spec, out
+        used = set(x_spec + w_spec + out)
+        free = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used]
+        fill = "".join(free[: ndim - (len(x_spec) - 3)])
+        return x_spec.replace("...", fill), w_spec, out.replace("...", fill)
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        assert self.kernel is not None
+        x = self.cast_input(x)
+        x_spec, w_spec, out = self._specs = self._explicit(x.ndim)
+        self._x = x
+        z = self.xp.einsum(f"{x_spec},{w_spec}->{out}", x, self.kernel.value)
+        if self.bias is not None:
+            z = z + self.bias.value
+        return self.activate(z)
+
+    def backward_from_logits(self, dz: Array) -> Array:
+        assert self.kernel is not None
+        x_spec, w_spec, out = self._specs
+        x, xp, k = self._x, self.xp, self.kernel.value
+        self.set_grad(self.kernel, lambda: xp.einsum(f"{x_spec},{out}->{w_spec}", x, dz))
+        if self.bias is not None:
+            shape = self.bias.shape
+
+            def bias_grad() -> Array:
+                g = dz.sum(axis=tuple(range(dz.ndim - len(shape))))
+                axes = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
+                return g.sum(axis=axes, keepdims=True)
+
+            self.set_grad(self.bias, bias_grad)
+        if not self.input_grad_needed:
+            return None
+        return xp.einsum(f"{out},{w_spec}->{x_spec}", dz, k)
+
+
 @kernel(core_defs.Activation)
 class Activation(RuntimeLayer):
     """``Activation("relu")``: applies ``keras.activations.<name>``."""
+
+    supports_masking = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,11 +138,35 @@ class Activation(RuntimeLayer):
 
 @kernel(core_defs.Identity)
 class Identity(RuntimeLayer):
+    supports_masking = True
+
     def forward(self, x: Array, training: bool = False) -> Array:
         return self.cast_input(x)
 
     def backward(self, dy: Array) -> Array:
         return dy
+
+
+@kernel(core_defs.Masking)
+class Masking(RuntimeLayer):
+    """Steps whose features all equal ``mask_value`` become zeros and are masked for the layers
+    after (an RNN keeps its previous state there), as Keras's ``Masking``."""
+
+    supports_masking = True
+
+    def _keep(self, x: Array) -> Array:
+        return (x != self.get("mask_value", 0.0)).any(axis=-1)
+
+    def compute_mask(self, x: Array, mask: Array) -> Array:
+        return self._keep(self.cast_input(x))
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        self._factor = self._keep(x)[..., None].astype(x.dtype)
+        return x * self._factor
+
+    def backward(self, dy: Array) -> Array:
+        return dy * self._factor
 
 
 @kernel(core_defs.Embedding)
@@ -86,6 +184,11 @@ class Embedding(RuntimeLayer):
             raise NotImplementedError("Embedding: quantization_config is not supported")
         self.embeddings: Variable | None = None
         self._idx: Array = None
+        self.mask_zero = bool(self.get("mask_zero"))
+
+    def compute_mask(self, x: Array, mask: Array) -> Array:
+        """``mask_zero=True``: id 0 is padding, masked in the layers after."""
+        return self.xp.asarray(x) != 0 if self.mask_zero else None
 
     def build(self, input_shape: Shape) -> None:
         self.build_weights(input_shape)  # embeddings (input_dim, output_dim)

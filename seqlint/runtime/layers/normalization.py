@@ -25,6 +25,8 @@ def _axes(value: Any, ndim: int) -> list[int]:
 
 @kernel(normalization_defs.BatchNormalization)
 class BatchNormalization(RuntimeLayer):
+    supports_masking = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.get("renorm"):
@@ -53,6 +55,11 @@ class BatchNormalization(RuntimeLayer):
         x = self.cast_input(x)
         axis = self._axis(x.ndim)
         reduce = tuple(i for i in range(x.ndim) if i != axis)
+        if training and self.mask is not None and self.trainable:
+            raise NotImplementedError(
+                "BatchNormalization: training on a masked input is not supported (Keras takes "
+                "the batch statistics over the unmasked steps only)"
+            )
         bshape = [1] * x.ndim
         bshape[axis] = x.shape[axis]
         train = bool(training) and self.trainable
@@ -96,6 +103,8 @@ class BatchNormalization(RuntimeLayer):
 @kernel(normalization_defs.LayerNormalization)
 class LayerNormalization(RuntimeLayer):
     """Normalises over ``axis`` (an int or a list); gamma/beta have the shape of those axes."""
+
+    supports_masking = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,6 +163,8 @@ class UnitNormalization(RuntimeLayer):
     """``x * min(1 / sqrt(sum(x ** 2)), 1e12)`` over ``axis`` (Keras's ``ops.normalize`` with
     ``epsilon=1e-12``); no weights."""
 
+    supports_masking = True
+
     def forward(self, x: Array, training: bool = False) -> Array:
         x = self.cast_input(x)
         axis = self.get("axis", -1)
@@ -209,6 +220,8 @@ class GroupNormalization(RuntimeLayer):
     """The channels (last axis) split into ``groups``; each sample's group is normalised over
     its positions and channels (``(x - mean) * rsqrt(var + epsilon)``), then scaled by gamma and
     shifted by beta per channel, as Keras computes it. Only ``axis=-1``."""
+
+    supports_masking = True  # Keras passes the mask on and ignores it
 
     gamma: Variable | None = None
     beta: Variable | None = None

@@ -245,10 +245,23 @@ class _GlobalAverage(_GlobalPooling):
     def forward(self, x: Array, training: bool = False) -> Array:
         x = self.cast_input(x)
         self._in_shape = x.shape
+        self._weights_of_steps = None
+        if self.mask is not None and self.rank == 1:
+            # Keras averages the unmasked steps only (all steps masked: 0 / 0)
+            axis = 2 if self.channels_first() else 1
+            m = self.xp.expand_dims(self.mask, 1 if self.channels_first() else 2).astype(x.dtype)
+            with numpy.errstate(invalid="ignore", divide="ignore"):
+                w = m / m.sum(axis=axis, keepdims=True)
+            self._weights_of_steps = w
+            return (x * w).sum(axis=axis, keepdims=self._keep())
         return x.mean(axis=self._axes(), keepdims=self._keep())
 
     def backward(self, dy: Array) -> Array:
         axes = self._axes()
+        w = self._weights_of_steps
+        if w is not None:
+            keep = [1 if i in axes else d for i, d in enumerate(self._in_shape)]
+            return dy.reshape(keep) * w
         shape = list(self._in_shape)
         keep = [1 if i in axes else d for i, d in enumerate(shape)]
         count = prod([shape[a] for a in axes])

@@ -24,6 +24,8 @@ def _through_float32(xp: Any, value: Any, dtype: Any) -> Any:
 
 @kernel(preprocessing_defs.Rescaling)
 class Rescaling(RuntimeLayer):
+    supports_masking = True
+
     def _constants(self) -> tuple[Any, Any]:
         return (
             _through_float32(self.xp, self.get("scale"), self.dtype),

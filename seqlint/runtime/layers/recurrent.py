@@ -11,13 +11,13 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
   ``recurrent_dropout`` masks the state fed to the recurrent matmul for SimpleRNN. For LSTM and
   GRU, Keras 3 switches to ``implementation=1`` when ``recurrent_dropout > 0`` and then draws one
   input mask and one state mask *per gate*: the LSTM does the same (each gate's slice of the
-  kernels sees its own masked copy of the input and of the state). For the GRU that is not
-  implemented, so training it with ``recurrent_dropout`` (or with ``implementation=1`` and
-  ``dropout``) raises ``NotImplementedError`` instead of silently using a single mask.
+  kernels sees its own masked copy of the input and of the state), and so does the GRU.
 * ``stateful=True`` starts each batch from the previous batch's final states (the gradient
   stops at the batch boundary, as in Keras) until :meth:`reset_states`; a batch of another
   size (which Keras refuses) starts from zeros.
-* ``return_state`` and masking are not supported.
+* A mask (``Embedding(mask_zero=True)``, ``Masking``) makes a masked step keep the previous
+  state and output, as Keras does; the output carries the mask on with ``return_sequences``.
+* ``return_state`` is not supported.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 class _RNN(RuntimeLayer):
     gates: ClassVar[int] = 1
+    supports_masking = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +71,18 @@ class _RNN(RuntimeLayer):
             return self.xp.zeros((n, self.units), dtype=dtype)
         return state.astype(dtype, copy=False)
 
+    def compute_mask(self, x: Array, mask: Array) -> Array:
+        return mask if self.return_sequences else None
+
+    def _step_mask(self, dtype: Any) -> Array:
+        """The input mask time-major as ``(time, batch, 1)`` floats in processing order."""
+        if self.mask is None:
+            return None
+        m = self.xp.asarray(self.mask)
+        if self.go_backwards:
+            m = m[:, ::-1]
+        return self.xp.ascontiguousarray(m.T)[:, :, None].astype(dtype)
+
     def _keep_states(self, *states: Array) -> None:
         if self.stateful:
             self.states = [s.copy() for s in states]
@@ -91,31 +104,33 @@ class _RNN(RuntimeLayer):
     # ---- forward / backward ------------------------------------------------------------------
 
     def _per_gate(self) -> bool:
-        """Whether Keras draws one dropout mask per gate (LSTM with ``implementation=1``, which
-        ``recurrent_dropout`` forces)."""
-        return False
+        """Whether Keras draws one dropout mask per gate (LSTM/GRU with ``implementation=1``,
+        which ``recurrent_dropout`` forces)."""
+        if self.class_name == "SimpleRNN":
+            return False
+        return self.get("implementation") == 1 or self.recurrent_dropout != 0.0
 
-    def _check_per_gate_dropout(self, training: bool) -> None:
-        """Keras's GRU uses per-gate dropout masks with ``recurrent_dropout`` (which forces
-        ``implementation=1``) or with ``implementation=1``: not implemented here."""
-        if not training or self.class_name != "GRU":
-            return
-        if 0.0 < self.recurrent_dropout < 1.0:
-            raise NotImplementedError(
-                f"{self.class_name}: recurrent_dropout in training is not supported (Keras "
-                "applies separate dropout masks per gate)"
-            )
-        per_gate = self.get("implementation") == 1 or self.recurrent_dropout != 0.0
-        if per_gate and 0.0 < self.dropout < 1.0:
-            raise NotImplementedError(
-                f"{self.class_name}: dropout with implementation=1 in training is not supported "
-                "(Keras applies separate dropout masks per gate)"
-            )
+    def _gate_cols(self) -> list[slice]:
+        u = self.units
+        return [slice(g * u, (g + 1) * u) for g in range(self.gates)]
+
+    def _recurrent_in(self, h: Array, r: Array, rmask: Array) -> Array:
+        """``h U``, or with per-gate recurrent dropout ``(h * m_g) U_g`` for each gate."""
+        if rmask is None:
+            return h @ r
+        return self.xp.concatenate(
+            [(h * rmask[g]) @ r[:, c] for g, c in enumerate(self._gate_cols())], axis=1
+        )
+
+    def _recurrent_back(self, dz: Array, r: Array, rmask: Array) -> Array:
+        """The state's gradient through :meth:`_recurrent_in`."""
+        if rmask is None:
+            return dz @ r.T
+        return sum((dz[:, c] @ r[:, c].T) * rmask[g] for g, c in enumerate(self._gate_cols()))
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.kernel is not None
         xp = self.xp
-        self._check_per_gate_dropout(training)
         x = self.cast_input(x)
         if self.go_backwards:
             x = x[:, ::-1]
@@ -146,8 +161,11 @@ class _RNN(RuntimeLayer):
                 rmask = self.dropout_mask((n, u), self.recurrent_dropout)
             elif per_gate:
                 rmask = self.dropout_mask((gates, n, u), self.recurrent_dropout)
-        hs = self._run(proj, rmask)
-        self._cache.update({"flat": flat, "mask": mask, "rmask": rmask, "shape": (n, t, f)})
+        steps = self._step_mask(proj.dtype)
+        hs = self._run(proj, rmask, steps)
+        self._cache.update(
+            {"flat": flat, "mask": mask, "rmask": rmask, "shape": (n, t, f), "steps": steps}
+        )
         if self.return_sequences:
             return hs.transpose(1, 0, 2)
         return hs[-1]
@@ -192,12 +210,27 @@ class _RNN(RuntimeLayer):
 
     def _recurrent_grad(self, hprev: Array, dpre: Array) -> None:
         t, n, u = hprev.shape
+        rmask = self._cache.get("rmask") if self.gates > 1 else None
+        if rmask is None:
+            self.set_grad(
+                self.recurrent_kernel,
+                lambda: hprev.reshape(t * n, u).T @ dpre.reshape(t * n, -1),
+            )
+            return
+        d2 = dpre.reshape(t * n, -1)
         self.set_grad(
             self.recurrent_kernel,
-            lambda: hprev.reshape(t * n, u).T @ dpre.reshape(t * n, -1),
+            lambda: self.xp.concatenate(
+                [
+                    (hprev * rmask[g]).reshape(t * n, u).T @ d2[:, c]
+                    for g, c in enumerate(self._gate_cols())
+                ],
+                axis=1,
+            ),
         )
 
-    def _run(self, proj: Array, rmask: Array) -> Array:
+    def _run(self, proj: Array, rmask: Array, steps: Array) -> Array:
+        """The states of all steps, time-major; ``steps`` (or ``None``) is the step mask."""
         raise NotImplementedError
 
     def _back(self, dh: Array) -> Array:
@@ -210,39 +243,44 @@ class SimpleRNN(_RNN):
 
     gates = 1
 
-    def _run(self, proj: Array, rmask: Array) -> Array:
+    def _run(self, proj: Array, rmask: Array, steps: Array) -> Array:
         assert self.recurrent_kernel is not None
         xp = self.xp
         t, n, u = proj.shape
         r = self.recurrent_kernel.value
         h = self._initial_state(0, n, proj.dtype)
         hs = xp.empty_like(proj)
+        cell = hs if steps is None else xp.empty_like(proj)  # the cell's own outputs
         zs = xp.empty_like(proj)
         hprev = xp.empty_like(proj)
         for i in range(t):
             hp = h if rmask is None else h * rmask
             hprev[i] = hp
             z = proj[i] + hp @ r
-            h = self.act(z)
-            zs[i], hs[i] = z, h
-        self._cache = {"zs": zs, "hs": hs, "hprev": hprev}
+            zs[i] = z
+            cell[i] = self.act(z)
+            h = cell[i] if steps is None else steps[i] * cell[i] + (1 - steps[i]) * h
+            hs[i] = h
+        self._cache = {"zs": zs, "hs": cell, "hprev": hprev}
         self._keep_states(h)
         return hs
 
     def _back(self, dh: Array) -> Array:
         assert self.recurrent_kernel is not None
         c = self._cache
-        zs, hs, rmask = c["zs"], c["hs"], c["rmask"]
+        zs, hs, rmask, steps = c["zs"], c["hs"], c["rmask"], c["steps"]
         r = self.recurrent_kernel.value
         dproj = self.xp.empty_like(zs)
         carry = None
         for i in range(zs.shape[0] - 1, -1, -1):
             g = dh[i] if carry is None else dh[i] + carry
-            dz = self.act.vjp(zs[i], hs[i], g)
+            dz = self.act.vjp(zs[i], hs[i], g if steps is None else g * steps[i])
             dproj[i] = dz
             carry = dz @ r.T
             if rmask is not None:
                 carry = carry * rmask
+            if steps is not None:  # a masked step passes the state's gradient on
+                carry = carry + g * (1 - steps[i])
         self._recurrent_grad(c["hprev"], dproj)
         return dproj
 
@@ -253,42 +291,6 @@ class LSTM(_RNN):
     ``c = f * c + i * act(zc)``, ``h = o * act(c)``."""
 
     gates = 4
-
-    def _per_gate(self) -> bool:
-        return self.get("implementation") == 1 or self.recurrent_dropout != 0.0
-
-    def _recurrent_in(self, h: Array, r: Array, rmask: Array) -> Array:
-        """``h U``, or with per-gate recurrent dropout ``(h * m_g) U_g`` for each gate."""
-        if rmask is None:
-            return h @ r
-        u = self.units
-        blocks = [(h * rmask[g]) @ r[:, g * u : (g + 1) * u] for g in range(4)]
-        return self.xp.concatenate(blocks, axis=1)
-
-    def _recurrent_back(self, dz: Array, r: Array, rmask: Array) -> Array:
-        if rmask is None:
-            return dz @ r.T
-        u = self.units
-        cols = [slice(g * u, (g + 1) * u) for g in range(4)]
-        return sum((dz[:, c] @ r[:, c].T) * rmask[g] for g, c in enumerate(cols))
-
-    def _recurrent_grad(self, hprev: Array, dpre: Array) -> None:
-        rmask = self._cache.get("rmask")
-        if rmask is None:
-            super()._recurrent_grad(hprev, dpre)
-            return
-        t, n, u = hprev.shape
-        d2 = dpre.reshape(t * n, -1)
-        self.set_grad(
-            self.recurrent_kernel,
-            lambda: self.xp.concatenate(
-                [
-                    (hprev * rmask[g]).reshape(t * n, u).T @ d2[:, g * u : (g + 1) * u]
-                    for g in range(4)
-                ],
-                axis=1,
-            ),
-        )
 
     def _bias_initializer(self) -> Any:
         base = initializers.get(self.get("bias_initializer"))
@@ -307,7 +309,7 @@ class LSTM(_RNN):
 
         return init
 
-    def _run(self, proj: Array, rmask: Array) -> Array:
+    def _run(self, proj: Array, rmask: Array, steps: Array) -> Array:
         assert self.recurrent_kernel is not None
         xp = self.xp
         t, n, _ = proj.shape
@@ -317,8 +319,8 @@ class LSTM(_RNN):
         c = self._initial_state(1, n, proj.dtype)
         zs = xp.empty_like(proj)
         acts = xp.empty_like(proj)
-        cs = xp.empty((t + 1, n, u), dtype=proj.dtype)
-        cs[0] = c
+        cs = xp.empty((t, n, u), dtype=proj.dtype)  # the cell state each step starts from
+        cnew = xp.empty((t, n, u), dtype=proj.dtype)  # the cell's new cell state
         tcs = xp.empty((t, n, u), dtype=proj.dtype)
         hs = xp.empty((t, n, u), dtype=proj.dtype)
         hprev = xp.empty((t, n, u), dtype=proj.dtype)
@@ -333,11 +335,24 @@ class LSTM(_RNN):
             o = ra(z[:, 3 * u :])
             acts[k, :, :u], acts[k, :, u : 2 * u] = i, f
             acts[k, :, 2 * u : 3 * u], acts[k, :, 3 * u :] = g, o
-            c = f * c + i * g
-            tc = act(c)
-            h = o * tc
-            cs[k + 1], tcs[k], hs[k] = c, tc, h
-        self._cache = {"zs": zs, "acts": acts, "cs": cs, "tcs": tcs, "hprev": hprev}
+            cs[k] = c
+            c_cell = f * c + i * g
+            tc = act(c_cell)
+            h_cell = o * tc
+            if steps is None:
+                c, h = c_cell, h_cell
+            else:
+                m = steps[k]
+                c, h = m * c_cell + (1 - m) * c, m * h_cell + (1 - m) * h
+            cnew[k], tcs[k], hs[k] = c_cell, tc, h
+        self._cache = {
+            "zs": zs,
+            "acts": acts,
+            "cs": cs,
+            "cnew": cnew,
+            "tcs": tcs,
+            "hprev": hprev,
+        }
         self._keep_states(h, c)
         return hs
 
@@ -346,6 +361,7 @@ class LSTM(_RNN):
         xp = self.xp
         cache = self._cache
         zs, acts, cs, tcs = cache["zs"], cache["acts"], cache["cs"], cache["tcs"]
+        cnew, steps = cache["cnew"], cache["steps"]
         u = self.units
         r = self.recurrent_kernel.value
         ra, act = self.rec_act, self.act
@@ -353,19 +369,26 @@ class LSTM(_RNN):
         dh_next = None
         dc_next = None
         for k in range(zs.shape[0] - 1, -1, -1):
-            g_h = dh[k] if dh_next is None else dh[k] + dh_next
+            g_all = dh[k] if dh_next is None else dh[k] + dh_next
+            m = None if steps is None else steps[k]
+            g_h = g_all if m is None else g_all * m
             z, a = zs[k], acts[k]
             i, f, g, o = a[:, :u], a[:, u : 2 * u], a[:, 2 * u : 3 * u], a[:, 3 * u :]
-            dc = act.vjp(cs[k + 1], tcs[k], g_h * o)
+            dc = act.vjp(cnew[k], tcs[k], g_h * o)
             if dc_next is not None:
-                dc = dc + dc_next
+                dc = dc + (dc_next if m is None else dc_next * m)
             dz = dproj[k]
             dz[:, :u] = ra.vjp(z[:, :u], i, dc * g)
             dz[:, u : 2 * u] = ra.vjp(z[:, u : 2 * u], f, dc * cs[k])
             dz[:, 2 * u : 3 * u] = act.vjp(z[:, 2 * u : 3 * u], g, dc * i)
             dz[:, 3 * u :] = ra.vjp(z[:, 3 * u :], o, g_h * tcs[k])
+            dc_in = dc_next
             dc_next = dc * f
             dh_next = self._recurrent_back(dz, r, cache.get("rmask"))
+            if m is not None:  # a masked step passes the states' gradients on
+                dh_next = dh_next + g_all * (1 - m)
+                if dc_in is not None:
+                    dc_next = dc_next + dc_in * (1 - m)
         self._recurrent_grad(cache["hprev"], dproj)
         return dproj
 
@@ -402,7 +425,7 @@ class GRU(_RNN):
             lambda: self.xp.stack([dproj.sum(axis=(0, 1)), dinner.sum(axis=(0, 1))]),
         )
 
-    def _run(self, proj: Array, rmask: Array) -> Array:
+    def _run(self, proj: Array, rmask: Array, steps: Array) -> Array:
         assert self.recurrent_kernel is not None
         xp = self.xp
         t, n, _ = proj.shape
@@ -421,11 +444,15 @@ class GRU(_RNN):
         for k in range(t):
             hprev[k] = h
             if self.reset_after:
-                inner = h @ r_all
+                inner = self._recurrent_in(h, r_all, rmask)
                 if rec_bias is not None:
                     inner = inner + rec_bias
-            else:
+            elif rmask is None:
                 inner = h @ r_all[:, : 2 * u]
+            else:  # per-gate recurrent dropout
+                inner = xp.concatenate(
+                    [(h * rmask[0]) @ r_all[:, :u], (h * rmask[1]) @ r_all[:, u : 2 * u]], axis=1
+                )
             pre = proj[k, :, : 2 * u] + inner[:, : 2 * u]
             gates = ra(pre)
             z, r = gates[:, :u], gates[:, u:]
@@ -433,11 +460,12 @@ class GRU(_RNN):
                 inner_h[k] = inner[:, 2 * u :]
                 a = proj[k, :, 2 * u :] + r * inner[:, 2 * u :]
             else:
-                rh = r * h
+                rh = r * (h if rmask is None else h * rmask[2])
                 inner_h[k] = rh
                 a = proj[k, :, 2 * u :] + rh @ r_all[:, 2 * u :]
             hh = act(a)
-            h = z * h + (1 - z) * hh
+            h_cell = z * h + (1 - z) * hh
+            h = h_cell if steps is None else steps[k] * h_cell + (1 - steps[k]) * h
             zr_pre[k], zr[k], h_pre[k], hh_all[k], hs[k] = pre, gates, a, hh, h
         self._cache = {
             "hprev": hprev,
@@ -465,11 +493,13 @@ class GRU(_RNN):
         t, n, u = hprev.shape
         r_all = self.recurrent_kernel.value
         ra, act = self.rec_act, self.act
+        steps, rmask = c["steps"], c.get("rmask")
         dproj = xp.empty((t, n, 3 * u), dtype=dh.dtype)
         dinner = xp.empty((t, n, 3 * u), dtype=dh.dtype)  # gradient wrt h @ R (+ b_rec) parts
         carry = None
         for k in range(t - 1, -1, -1):
-            g = dh[k] if carry is None else dh[k] + carry
+            g_all = dh[k] if carry is None else dh[k] + carry
+            g = g_all if steps is None else g_all * steps[k]
             z, r = zr[k, :, :u], zr[k, :, u:]
             hh, hp = hh_all[k], hprev[k]
             dz = g * (hp - hh)
@@ -483,22 +513,44 @@ class GRU(_RNN):
             else:
                 drh = da @ r_all[:, 2 * u :].T
                 dinner[k, :, 2 * u :] = da  # wrt (r*h) @ Uh: kernel grad uses r*h
-                dr = drh * hp
-                dprev = dprev + drh * r
+                if rmask is None:
+                    dr = drh * hp
+                    dprev = dprev + drh * r
+                else:
+                    dr = drh * hp * rmask[2]
+                    dprev = dprev + drh * r * rmask[2]
             dzr = ra.vjp(zr_pre[k], zr[k], xp.concatenate([dz, dr], axis=1))
             dproj[k, :, : 2 * u] = dzr
             dinner[k, :, : 2 * u] = dzr
             if self.reset_after:
-                carry = dprev + dinner[k] @ r_all.T
-            else:
+                carry = dprev + self._recurrent_back(dinner[k], r_all, rmask)
+            elif rmask is None:
                 carry = dprev + dzr @ r_all[:, : 2 * u].T
+            else:
+                carry = (
+                    dprev
+                    + (dzr[:, :u] @ r_all[:, :u].T) * rmask[0]
+                    + (dzr[:, u:] @ r_all[:, u : 2 * u].T) * rmask[1]
+                )
+            if steps is not None:  # a masked step passes the state's gradient on
+                carry = carry + g_all * (1 - steps[k])
         if self.reset_after:
             self._recurrent_grad(hprev, dinner)
         else:
             tn = t * n
 
             def grad() -> Array:
-                zr_part = hprev.reshape(tn, u).T @ dinner[:, :, : 2 * u].reshape(tn, 2 * u)
+                if rmask is None:
+                    zr_part = hprev.reshape(tn, u).T @ dinner[:, :, : 2 * u].reshape(tn, 2 * u)
+                else:
+                    zr_part = xp.concatenate(
+                        [
+                            (hprev * rmask[g]).reshape(tn, u).T
+                            @ dinner[:, :, g * u : (g + 1) * u].reshape(tn, u)
+                            for g in range(2)
+                        ],
+                        axis=1,
+                    )
                 h_part = inner_h.reshape(tn, u).T @ dinner[:, :, 2 * u :].reshape(tn, u)
                 return xp.concatenate([zr_part, h_part], axis=1)
 

@@ -20,6 +20,8 @@ from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 class _Noise(RuntimeLayer):
     """Keeps the multiplicative factor of the last training forward (``None`` = identity)."""
 
+    supports_masking = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._factor: Array = None
@@ -119,6 +121,8 @@ class AlphaDropout(Dropout):
 class ActivityRegularization(RuntimeLayer):
     """The identity, with ``L1L2(l1, l2)`` as its ``activity_regularizer``: the model adds
     ``(l1 * sum|y| + l2 * sum y**2) / batch`` to the loss, as Keras does."""
+
+    supports_masking = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -132,7 +132,13 @@ class Bidirectional(_Wrapper):
         if initial is not None:
             self.set_weights(initial)
 
+    supports_masking = True
+
+    def compute_mask(self, x: Array, mask: Array) -> Array:
+        return mask if self.return_sequences else None
+
     def forward(self, x: Array, training: bool = False) -> Array:
+        self.forward_layer.mask = self.backward_layer.mask = self.mask
         yf = self.forward_layer.forward(x, training=training)
         yb = self.backward_layer.forward(x, training=training)
         if self.return_sequences:
@@ -195,7 +201,13 @@ class TimeDistributed(_Wrapper):
         layer = self.layer
         return bool(training) and layer.class_name == "BatchNormalization" and layer.trainable
 
+    supports_masking = True  # the mask passes on; the wrapped layer sees none
+
     def forward(self, x: Array, training: bool = False) -> Array:
+        if self.mask is not None and self._per_step(training):
+            raise NotImplementedError(
+                f"TimeDistributed({self.layer.class_name}): a masked input is not supported"
+            )
         n, t = x.shape[0], x.shape[1]
         self._lead = (n, t)
         self._step_caches = None

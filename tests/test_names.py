@@ -1,0 +1,27 @@
+"""Import paths: Keras 3's implementation package ``keras.src`` builds the same models."""
+
+from __future__ import annotations
+
+from helpers import lint, shapes
+
+
+def test_models_built_from_keras_src_are_extracted() -> None:
+    code = """
+        from keras.src import layers, models
+        model = models.Sequential(
+            [layers.Input((8,)), layers.Dense(4), layers.Dense(1, activation="softmax")]
+        )
+        model.compile(loss="binary_crossentropy")
+    """
+    assert shapes(code) == [("Dense", [None, 4], 36), ("Dense", [None, 1], 5)]
+    assert "SEQ201" in {d.code for d in lint(code)}
+
+
+def test_keras_src_internals_are_not_reported_as_removed_api() -> None:
+    # keras.src.backend.common is no public API, so it is no removed one either
+    code = """
+        from keras.src.backend.common import global_state
+        from keras.src import models, layers
+        model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
+    """
+    assert [d.code for d in lint(code)] == []
