@@ -7,6 +7,7 @@ from seqlint.diagnostics import Diagnostic, Fix
 from seqlint.fixes import argument_position, guarded, replace_string
 from seqlint.identifiers import ACTIVATIONS
 from seqlint.ir import ArrayInfo, LayerCall, ModelIR
+from seqlint.rules.accuracy_on_regression import accuracy_metric
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import (
     LossInfo,
@@ -87,14 +88,18 @@ def _classification_loss(act: str, y: ArrayInfo) -> str:
     return '"sparse_categorical_crossentropy"'
 
 
-def _regression_on_labels(where: str, act: str, loss: LossInfo, y: ArrayInfo | None) -> str | None:
+def _regression_on_labels(
+    where: str, act: str, loss: LossInfo, y: ArrayInfo | None, scored_as_classes: bool
+) -> str | None:
     """What is wrong with an output trained with a regression loss on targets ``y``, if known.
 
     Squashed outputs (sigmoid, softmax) cannot reach targets outside [0, 1]; on class labels
     the loss is the mistake (softmax/sigmoid, or a linear output on one-hot labels). Binary
     0/1 targets under sigmoid with mse (any width: one unit, or one per cell) and continuous
     targets in [0, 1] are legitimate and left alone; integer targets on a linear output may
-    be an ordinal regression."""
+    be an ordinal regression. A linear output on one-hot labels is reported only when the
+    model is scored as a classifier (an accuracy metric): Keras's own tests train one on
+    purpose to make the loss diverge."""
     if y is None:
         return None
     squashed = act in ("softmax", "sigmoid")
@@ -103,7 +108,7 @@ def _regression_on_labels(where: str, act: str, loss: LossInfo, y: ArrayInfo | N
             f"{where} squashes the output into [0, 1] with {act}, but the regression targets "
             f"range over [{y.low:g}, {y.high:g}]: use a linear output"
         )
-    if y.encoding == "onehot" and (squashed or act in _NOT_PROBABILITY):
+    if y.encoding == "onehot" and (squashed or (act in _NOT_PROBABILITY and scored_as_classes)):
         what = f"outputs class probabilities with {act}" if squashed else f"ends with {act}"
         fix = (
             _classification_loss(act, y) if squashed else 'softmax with "categorical_crossentropy"'
@@ -140,7 +145,8 @@ class OutputActivationMismatch(Rule):
         "elu, softplus, selu, ...) under a cross-entropy without `from_logits=True`; "
         "`from_logits=True` after softmax/sigmoid; softmax/sigmoid with a regression loss when "
         "the targets lie outside [0, 1] or are class labels (one-hot, or integers of more than "
-        "two classes); any other output with a regression loss on one-hot labels; softmax with "
+        "two classes); any other output with a regression loss on one-hot labels and an "
+        "accuracy metric; softmax with "
         "a regression loss on 0/1 label vectors. Binary 0/1 targets under sigmoid with mse, "
         "integer targets on a linear output (ordinal regression), and continuous targets in "
         "[0, 1] (images, autoencoder outputs) are left alone, as is a model compiled only to "
@@ -231,6 +237,10 @@ class OutputActivationMismatch(Rule):
                     "and the loss with `from_logits=True`"
                 )
             elif loss.kind == "regression":
-                message = _regression_on_labels(where, act, loss, fit_labels(model))
+                scored = model.compile_call is not None and any(
+                    accuracy_metric(model.compile_call.arg(i, key, None))
+                    for i, key in ((3, "metrics"), (4, "weighted_metrics"))
+                )
+                message = _regression_on_labels(where, act, loss, fit_labels(model), scored)
             if message:
                 yield self.diagnostic(ls.entry.loc, message, fix=fix)

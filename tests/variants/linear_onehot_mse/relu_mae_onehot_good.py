@@ -13,5 +13,9 @@ model = tf.keras.Sequential(
         tf.keras.layers.Dense(3),
     ]
 )
-model.compile(optimizer="adam", loss=tf.keras.losses.CategoricalCrossentropy(from_logits=True))
+model.compile(
+    optimizer="adam",
+    loss=tf.keras.losses.CategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
 model.fit(features, onehot, epochs=1, verbose=0)
