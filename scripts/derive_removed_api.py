@@ -8,6 +8,10 @@ never in seqlint's own environment:
     python scripts/derive_removed_api.py dump keras._tf_keras.keras > tf_keras3.json
     python scripts/derive_removed_api.py diff keras2.json keras3.json > removed.json
     python scripts/derive_removed_api.py verify removed.json > seqlint/data/removed_api.json
+    python scripts/derive_removed_api.py targets keras3.json > seqlint/data/keras3_names.json
+
+``targets`` keeps the Keras 3 names of the modules that removed-api's fixes rewrite imports to
+(``keras.layers.core`` -> ``keras.layers`` is safe only when every imported name is there).
 
 ``dump`` walks a package's public modules (names not starting with ``_``) and lists each
 module's public names, with the package renamed to ``keras``. ``diff`` keeps the Keras 2 modules
@@ -96,6 +100,31 @@ def verify(result: dict[str, Any]) -> dict[str, Any]:
     return {**result, "modules": modules, "names": names}
 
 
+# Keras 3 modules that removed-api's import fixes point to.
+TARGETS = (
+    "keras",
+    "keras.layers",
+    "keras.utils",
+    "keras.losses",
+    "keras.metrics",
+    "keras.initializers",
+    "keras.callbacks",
+    "keras.optimizers",
+    "keras.models",
+    "keras.constraints",
+    "keras.backend",
+    "keras.regularizers",
+    "keras.activations",
+)
+
+
+def targets(keras3: dict[str, list[str]]) -> dict[str, Any]:
+    return {
+        "derived_by": "scripts/derive_removed_api.py targets (keras 3.15.1)",
+        "modules": {m: keras3[m] for m in TARGETS if m in keras3},
+    }
+
+
 def main(argv: list[str]) -> int:
     if len(argv) >= 2 and argv[0] == "dump":
         json.dump(dump(argv[1]), sys.stdout, indent=1)
@@ -111,6 +140,11 @@ def main(argv: list[str]) -> int:
         return 0
     if len(argv) == 2 and argv[0] == "verify":
         json.dump(verify(json.load(open(argv[1]))), sys.stdout, indent=1, sort_keys=True)  # noqa: SIM115
+        sys.stdout.write("\n")
+        return 0
+    if len(argv) == 2 and argv[0] == "targets":
+        keras3 = json.load(open(argv[1]))  # noqa: SIM115
+        json.dump(targets(keras3), sys.stdout, indent=1, sort_keys=True)
         sys.stdout.write("\n")
         return 0
     sys.stderr.write(__doc__ or "")

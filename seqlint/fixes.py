@@ -648,3 +648,149 @@ def import_keras_name(
                 return None
             return short, _edit(text, at, at, f", {short}")
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Import statements and names, for rewriting removed modules
+
+
+def statement_at(text: str, loc: Loc) -> ast.Import | ast.ImportFrom | None:
+    """The import statement that spans exactly ``loc``."""
+    mod = _module(text) if _valid(loc) else None
+    if mod is None:
+        return None
+    for node in ast.walk(mod.tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _at(mod, node, loc):
+            return node
+    return None
+
+
+def node_offsets(text: str, node: ast.AST) -> tuple[int, int] | None:
+    """Text offsets of a node of the whole-text parse (an import alias, an expression)."""
+    mod = _module(text)
+    line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    if mod is None or line is None or col is None or end_line is None or end_col is None:
+        return None
+    start = offset(text, line, _column(mod, line, col))
+    end = offset(text, end_line, _column(mod, end_line, end_col))
+    return None if start is None or end is None else (start, end)
+
+
+def replace_node(text: str, node: ast.AST, content: str) -> Edit | None:
+    """Replace the source of ``node`` (of the whole-text parse) by ``content``."""
+    found = node_offsets(text, node)
+    return None if found is None else _edit(text, found[0], found[1], content)
+
+
+_FROM = re.compile(r"from[ \t]+")
+
+
+def replace_from_module(text: str, stmt: ast.ImportFrom, module: str) -> Edit | None:
+    """``from old import x`` -> ``from module import x``: only the module's text changes
+    (None when it is not written plainly, e.g. split over lines)."""
+    found = node_offsets(text, stmt)
+    if found is None or not stmt.module:
+        return None
+    start = found[0]
+    match = _FROM.match(text, start)
+    if match is None or not text.startswith(stmt.module, match.end()):
+        return None
+    after = match.end() + len(stmt.module)
+    if after >= len(text) or text[after] not in " \t":
+        return None
+    return _edit(text, match.end(), after, module)
+
+
+def attributes_read(text: str, name: str) -> frozenset[str] | None:
+    """The attributes read on the bare name ``name`` anywhere in the module (``np_utils.
+    to_categorical`` -> ``to_categorical``); None when ``name`` is also used otherwise than
+    by attribute (passed, rebound, deleted), so its uses cannot all be judged."""
+    mod = _module(text)
+    if mod is None:
+        return None
+    attrs: set[str] = set()
+    by_attribute: set[int] = set()
+    for node in ast.walk(mod.tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+        ):
+            attrs.add(node.attr)
+            by_attribute.add(id(node.value))
+    for node in ast.walk(mod.tree):
+        if isinstance(node, ast.Name) and node.id == name and id(node) not in by_attribute:
+            return None
+    return frozenset(attrs)
+
+
+def call_arguments(text: str, call: Loc) -> tuple[_Snippet, list[ast.AST]] | None:
+    """The call at ``call`` and its arguments (positional ones, then keywords) in source
+    order; None when it passes ``*args`` / ``**kwargs``."""
+    snip = _call(text, call)
+    if snip is None:
+        return None
+    node = snip.node
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords
+    ):
+        return None
+    args: list[ast.AST] = [*node.args, *node.keywords]
+    args.sort(key=lambda a: (a.lineno, a.col_offset))  # type: ignore[attr-defined]
+    return snip, args
+
+
+def delete_argument(text: str, snip: _Snippet, args: list[ast.AST], index: int) -> Edit:
+    """Remove ``args[index]`` and the comma that separates it from its neighbour."""
+    if index > 0:
+        start, end = snip.end(args[index - 1]), snip.end(args[index])
+    elif len(args) > 1:
+        start, end = snip.start(args[0]), snip.start(args[1])
+    else:
+        start, end = snip.start(args[0]), snip.end(args[0])
+    return _edit(text, start, end, "")
+
+
+def replace_in_call(text: str, snip: _Snippet, first: ast.AST, last: ast.AST, new: str) -> Edit:
+    """Replace the source from ``first`` to ``last`` (arguments of the call) by ``new``."""
+    return _edit(text, snip.start(first), snip.end(last), new)
+
+
+def comparison_with(text: str, call: Loc) -> ast.expr | None:
+    """The other operand of ``call == X`` / ``X != call`` (a one-operator comparison whose
+    one side is the call at ``call``), else None."""
+    mod = _module(text) if _valid(call) else None
+    if mod is None:
+        return None
+    for node in ast.walk(mod.tree):
+        if (
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and isinstance(node.ops[0], (ast.Eq, ast.NotEq))
+        ):
+            left, right = node.left, node.comparators[0]
+            if _at(mod, left, call):
+                return right
+            if _at(mod, right, call):
+                return left
+    return None
+
+
+def literal_with(
+    text: str, node: ast.Constant, value: str, snip: _Snippet | None = None
+) -> Edit | None:
+    """Replace the string literal ``node`` (of the whole-text parse, or of ``snip``) by
+    ``value`` in the same quotes."""
+    if snip is not None:
+        start, end = snip.start(node), snip.end(node)
+    else:
+        found = node_offsets(text, node)
+        if found is None:
+            return None
+        start, end = found
+    style = _literal(text[start:end])
+    if style is None:
+        return None
+    literal = _requote(style[0], style[1], value)
+    return None if literal is None else _edit(text, start, end, literal)

@@ -351,7 +351,7 @@ class Removed:
 
 def advice(hint: str) -> str:
     """``use <hint>``, or the hint itself when it says to remove something."""
-    return hint if hint.startswith("remove") else f"use {hint}"
+    return hint if hint.startswith(("remove", "it has no")) else f"use {hint}"
 
 
 @dataclass(frozen=True)
@@ -673,6 +673,14 @@ KERAS1_CONV_NAMES: dict[str, tuple[int, str]] = {
     "Convolution3D": (3, "Conv3D"),
 }
 
+# Kernel rank of the convolutions whose Keras 1 signature removed-api rewrites (the Keras 3
+# names too: ``Conv2D(32, 3, 3, border_mode="same")``, ``Conv1D(64, 5, 5)``).
+CONV_RANKS: dict[str, int] = {
+    **{old: rank for old, (rank, _) in KERAS1_CONV_NAMES.items()},
+    **{new: rank for rank, new in KERAS1_CONV_NAMES.values()},
+    "Conv1D": 1,
+}
+
 _LAYERS = "`keras.layers` (e.g. `from keras.layers import Dense`)"
 
 # Modules Keras 3 dropped (the module and everything under it), with their replacement.
@@ -818,11 +826,13 @@ def removed_name(module: str, name: str, standalone: bool) -> str | None:
 
 
 # Hints for the most used derived removals that have no same-named Keras 3 counterpart.
+_NO_TWIN = "it has no drop-in Keras 3 equivalent (so no automatic fix); rewrite with "
 _DERIVED_HINTS = {
-    "ImageDataGenerator": "`keras.utils.image_dataset_from_directory` with augmentation layers "
-    "(`keras.layers.RandomFlip`, `RandomRotation`, ...)",
-    "TimeseriesGenerator": "`keras.utils.timeseries_dataset_from_array`",
-    "model_from_config": "`keras.models.model_from_json` / `keras.saving.deserialize_keras_object`",
+    "ImageDataGenerator": _NO_TWIN + "`keras.utils.image_dataset_from_directory` and "
+    "augmentation layers (`keras.layers.RandomFlip`, `RandomRotation`, ...)",
+    "TimeseriesGenerator": _NO_TWIN + "`keras.utils.timeseries_dataset_from_array`",
+    "model_from_config": _NO_TWIN
+    + "`keras.models.model_from_json` / `keras.saving.deserialize_keras_object`",
 }
 
 
@@ -922,3 +932,64 @@ def keras2_arguments(
         out["pool_size"] = default
         changed = True
     return (positional, out) if changed else None
+
+
+# --------------------------------------------------------------------------------------------
+# Where removed modules' names live in Keras 3 (for removed-api's import fixes)
+
+# A removed module (or one under it) -> the Keras 3 modules its names may have moved to, in
+# order of preference. The fix is offered only when every imported name is in one of them.
+MOVED_MODULES: dict[str, tuple[str, ...]] = {
+    "keras.layers": ("keras.layers",),  # keras.layers.core, .convolutional, .experimental, ...
+    "keras.legacy.layers": ("keras.layers",),
+    "keras.utils": ("keras.utils",),  # keras.utils.np_utils, .generic_utils, .vis_utils, ...
+    "keras.optimizers": ("keras.optimizers",),  # keras.optimizers.optimizer_v2.adam, ...
+    "keras.optimizer_v2": ("keras.optimizers",),
+    "keras.optimizer_v1": ("keras.optimizers",),
+    "keras.objectives": ("keras.losses",),
+    "keras.initializations": ("keras.initializers",),
+    "keras.callbacks": ("keras.callbacks",),
+    "keras.engine": ("keras.layers", "keras", "keras.models"),
+    "keras.legacy.models": ("keras.models",),
+}
+
+# Names renamed within a module that stays: (module, old) -> new, the same object in Keras 2.
+RENAMED_NAMES: dict[tuple[str, str], str] = {
+    **{
+        ("keras.optimizers", name.lower()): name
+        for name in ("SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam")
+    },
+    ("keras.constraints", "maxnorm"): "MaxNorm",
+    ("keras.constraints", "nonneg"): "NonNeg",
+    ("keras.constraints", "unitnorm"): "UnitNorm",
+    **{
+        (f"keras.{module}", short): name
+        for module in ("losses", "metrics")
+        for short, name in _SHORT_LOSSES.items()
+    },
+}
+
+
+@functools.cache
+def keras3_names(module: str) -> frozenset[str]:
+    """The public names of a Keras 3 module (``seqlint/data/keras3_names.json``, made by
+    ``scripts/derive_removed_api.py targets``); empty for modules it does not list."""
+    path = Path(__file__).with_name("data") / "keras3_names.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(data["modules"].get(module, ()))
+
+
+def moved_to(module: str, names: Iterable[str]) -> str | None:
+    """The Keras 3 module that has every one of ``names`` of the removed ``module``
+    (``keras.layers.core`` with ``Dense, Dropout`` -> ``keras.layers``), else None."""
+    wanted = set(names)
+    parts = module.split(".")
+    for n in range(len(parts), 1, -1):
+        candidates = MOVED_MODULES.get(".".join(parts[:n]))
+        if candidates is None:
+            continue
+        for target in candidates:
+            if target != module and wanted <= keras3_names(target):
+                return target
+        return None
+    return None

@@ -8,9 +8,11 @@ from helpers import lint
 
 from seqlint import keras_api as api
 from seqlint.analysis import Analysis
+from seqlint.diagnostics import Diagnostic
 from seqlint.extract import extract, parse
 from seqlint.layers import get_layer
 from seqlint.rules.removed_api import removed_uses
+from seqlint.sources import SourceFile
 
 CODES = {"SEQ302", "SEQ401"}
 
@@ -503,3 +505,201 @@ def test_decay_becomes_an_inverse_time_decay_schedule_and_never_blocks_the_lr_re
     found = _fixed(bare)
     assert found is not None
     assert found[0].endswith("sgd = SGD(learning_rate=0.01, decay=1e-6)\n")
+
+
+def _fix_all(code: str, unsafe: bool = False) -> tuple[str, list[str]]:
+    """The file after ``--fix`` (``--unsafe-fixes``), and the removed-api findings left."""
+    from seqlint import fix as fixer
+    from seqlint.check import check_source
+
+    def run(src: SourceFile) -> list[Diagnostic]:
+        return check_source(src, {"SEQ401"})
+
+    result = fixer.fix_bytes("m.py", textwrap.dedent(code).encode(), run, unsafe=unsafe)
+    assert result.error is None and result.converged
+    text = (result.data or textwrap.dedent(code).encode()).decode()
+    return text, [d.message for d in result.remaining]
+
+
+def test_imports_of_removed_modules_point_at_the_keras3_module() -> None:
+    code = """\
+    import tensorflow as tf
+    from keras.layers.core import Dense, Dropout
+    from keras.layers.convolutional import Conv2D, MaxPooling2D
+    from tensorflow.keras.layers.experimental.preprocessing import Rescaling
+    from keras.utils.np_utils import to_categorical
+    from keras.engine.topology import Layer
+    """
+    text, left = _fix_all(code)
+    assert left == []
+    assert text == textwrap.dedent("""\
+    import tensorflow as tf
+    from keras.layers import Dense, Dropout
+    from keras.layers import Conv2D, MaxPooling2D
+    from tensorflow.keras.layers import Rescaling
+    from keras.utils import to_categorical
+    from keras.layers import Layer
+    """)
+
+
+def test_a_name_keras3_lacks_blocks_the_import_fix_and_keeps_the_finding() -> None:
+    # Merge and Highway have no Keras 3 home: rewriting the module would still fail
+    code = "from keras.layers.core import Dense, Highway\nfrom keras.utils.np_utils import x\n"
+    text, left = _fix_all(code, unsafe=True)
+    assert text == code and len(left) == 2
+
+
+def test_a_removed_module_imported_as_a_name_is_bound_to_its_keras3_twin() -> None:
+    code = """\
+    from keras.utils import np_utils
+    import keras.layers.core as core
+    y = np_utils.to_categorical([0, 1], 2)
+    d = core.Dense(3)
+    """
+    text, left = _fix_all(code)
+    assert left == []
+    assert text.startswith(
+        "from keras import utils as np_utils\nfrom keras import layers as core\n"
+    )
+    # an attribute Keras 3's module lacks: no fix
+    code = "from keras.utils import np_utils\nf = np_utils.conv_output_length\n"
+    assert _fix_all(code, unsafe=True)[0] == code
+
+
+def test_renamed_names_keep_their_old_binding() -> None:
+    code = """\
+    import keras
+    from keras.optimizers import adam, sgd as S
+    from keras.constraints import maxnorm
+    opt = adam(learning_rate=0.1)
+    model = keras.Sequential([keras.layers.core.Dense(3, kernel_constraint=maxnorm(2))])
+    other = keras.optimizers.rmsprop()
+    """
+    text, left = _fix_all(code)
+    assert left == []
+    assert "from keras.optimizers import Adam as adam, SGD as S\n" in text
+    assert "from keras.constraints import MaxNorm as maxnorm\n" in text
+    assert "model = keras.Sequential([keras.layers.Dense(3," in text
+    assert "other = keras.optimizers.RMSprop()" in text
+
+
+def test_keras1_convolution_signature_and_keywords_become_keras3_arguments() -> None:
+    code = """\
+    from keras.layers import Convolution2D, Conv1D, Dense, BatchNormalization
+    from keras.models import Sequential
+    m = Sequential()
+    m.add(Convolution2D(32, 3, 3, border_mode="same", init="he_normal"))
+    m.add(Convolution2D(24, 5, 5, subsample=(2, 2), dim_ordering='th'))
+    m.add(Convolution2D(nb_filter=8, nb_row=3, nb_col=3))
+    m.add(BatchNormalization(mode=0))
+    m.add(Dense(output_dim=10))
+    """
+    text, left = _fix_all(code)
+    assert left == []
+    assert text.splitlines()[3:] == [
+        'm.add(Convolution2D(32, (3, 3), padding="same", kernel_initializer="he_normal"))',
+        "m.add(Convolution2D(24, (5, 5), strides=(2, 2), data_format='channels_first'))",
+        "m.add(Convolution2D(filters=8, kernel_size=(3, 3)))",
+        "m.add(BatchNormalization())",
+        "m.add(Dense(units=10))",
+    ]
+
+
+def test_a_signature_that_runs_in_keras3_is_rewritten_only_as_unsafe() -> None:
+    # Convolution2D(32, 3, 3) runs in Keras 3 with strides=3: the fix changes what it does
+    code = """\
+    from keras.layers import Convolution2D, Conv1D
+    from keras.models import Sequential
+    m = Sequential()
+    m.add(Convolution2D(32, 3, 3))
+    m.add(Conv1D(64, 5, 5))
+    m.add(Convolution2D(32, 3, 3, 'same'))
+    """
+    code = textwrap.dedent(code)
+    assert _fix_all(code)[0] == code
+    text, left = _fix_all(code, unsafe=True)
+    assert text.splitlines()[3:] == [
+        "m.add(Convolution2D(32, (3, 3)))",
+        "m.add(Conv1D(64, 5))",
+        "m.add(Convolution2D(32, 3, 3, 'same'))",  # a fourth positional: left to the user
+    ]
+    assert len(left) == 1
+
+
+def test_keywords_that_only_tuned_speed_or_logging_are_dropped() -> None:
+    code = """\
+    from keras.layers import Dense
+    from keras.models import Sequential
+    model = Sequential([Dense(1, input_shape=(3,))])
+    model.compile(optimizer="adam", loss="mse", class_mode="binary")
+    model.fit(x, y, nb_epoch=2, show_accuracy=True, workers=4)
+    """
+    text, left = _fix_all(code)
+    assert left == []
+    assert 'model.compile(optimizer="adam", loss="mse")\n' in text
+    assert "model.fit(x, y, epochs=2)\n" in text
+    # a value that changes behaviour is not dropped
+    code = "import keras\nm = keras.Sequential([keras.layers.LSTM(4, time_major=True)])\n"
+    assert _fix_all(code, unsafe=True)[0] == code
+
+
+def test_image_dim_ordering_becomes_image_data_format_with_its_values() -> None:
+    code = """\
+    from keras import backend as K
+    K.set_image_dim_ordering("th")
+    if K.image_dim_ordering() == 'tf':
+        pass
+    mode = K.image_dim_ordering()
+    """
+    text, left = _fix_all(code)
+    assert 'K.set_image_data_format("channels_first")' in text
+    assert "if K.image_data_format() == 'channels_last':" in text
+    assert len(left) == 1  # the bare call returns other values now: unsafe
+    text, left = _fix_all(code, unsafe=True)
+    assert "mode = K.image_data_format()" in text and left == []
+
+
+def test_legacy_optimizer_and_positional_learning_rate_with_decay() -> None:
+    code = """\
+    import keras
+    from keras.optimizers import Adam
+    a = keras.optimizers.legacy.SGD(lr=0.1)
+    b = Adam(1e-3, decay=1e-4)
+    """
+    text, left = _fix_all(code, unsafe=True)
+    assert left == []
+    assert "a = keras.optimizers.SGD(learning_rate=0.1)" in text
+    assert (
+        "b = Adam(keras.optimizers.schedules.InverseTimeDecay(1e-3, decay_steps=1, "
+        "decay_rate=1e-4))" in text
+    )
+
+
+def test_a_name_with_no_keras3_equivalent_says_so_and_has_no_fix() -> None:
+    code = "from keras.preprocessing.image import ImageDataGenerator\n"
+    (diag,) = lint(code, select={"SEQ401"})
+    assert diag.fix is None and "no drop-in Keras 3 equivalent" in diag.message
+
+
+def test_notebook_import_fix_reads_the_uses_in_every_cell() -> None:
+    import json
+
+    from seqlint import fix as fixer
+    from seqlint.check import check_source
+
+    def cell(src: str) -> dict[str, object]:
+        return {"cell_type": "code", "metadata": {}, "outputs": [], "source": src}
+
+    def notebook(second: str) -> bytes:
+        cells = [cell("from keras.utils import np_utils\n"), cell(second)]
+        return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}).encode()
+
+    def run(src: SourceFile) -> list[Diagnostic]:
+        return check_source(src, {"SEQ401"})
+
+    ok = fixer.fix_bytes("m.ipynb", notebook("y = np_utils.to_categorical([0, 1], 2)\n"), run)
+    assert ok.data is not None and ok.remaining == []
+    assert "from keras import utils as np_utils" in ok.data.decode()
+    # a use in another cell that Keras 3's keras.utils lacks: no fix at all
+    kept = fixer.fix_bytes("m.ipynb", notebook("n = np_utils.conv_output_length\n"), run)
+    assert kept.data is None and len(kept.remaining) == 1

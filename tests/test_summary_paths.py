@@ -77,8 +77,14 @@ def test_every_layer_is_listed_when_keras_3_rejects_a_keyword(tmp_path: Path) ->
     assert "dense (Dense) (!)" in out and "dropout (Dropout)" in out and "dense_1 (Dense)" in out
     assert "(!) dense (line 4): Keras 3 rejects `init=`" in out
     data = json.loads(run(str(tmp_path / "old.py"), "--output-format", "json").stdout)
-    layers = data["models"][0]["layers"]
-    assert [layer.get("rejected") for layer in layers] == ["Keras 3 rejects `init=`", None, None]
+    # JSON "layers" is what Keras adds before the refusal (nothing here), "not_added" the rest
+    model = data["models"][0]
+    assert model["layers"] == []
+    assert [layer.get("rejected") for layer in model["not_added"]] == [
+        "Keras 3 rejects `init=`",
+        None,
+        None,
+    ]
 
 
 def test_writefile_models_are_summarised_in_their_cell(tmp_path: Path) -> None:

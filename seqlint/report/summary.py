@@ -138,6 +138,8 @@ def layer_json(layer: LayerSummary) -> dict[str, Any]:
 
 
 def model_json(model: ModelSummary) -> dict[str, Any]:
+    first_refused = next((i for i, la in enumerate(model.layers) if la.rejected), None)
+    added = model.layers if first_refused is None else model.layers[:first_refused]
     out = _located(
         model,
         {"name": model.name, "variable": model.variable},
@@ -154,7 +156,10 @@ def model_json(model: ModelSummary) -> dict[str, Any]:
             "total_params": model.total_params,
             "trainable_params": model.trainable_params,
             "non_trainable_params": model.non_trainable_params,
-            "layers": [layer_json(layer) for layer in model.layers],
+            # what Keras adds before a constructor refuses a layer (as model.summary() shows
+            # it); the refused layer and those after it are listed apart, marked with why
+            "layers": [layer_json(layer) for layer in added],
+            "not_added": [layer_json(layer) for layer in model.layers[len(added) :]],
         }
     )
     return out

@@ -11,6 +11,7 @@ from seqlint import fixes
 from seqlint import keras_api as api
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
+from seqlint.extract.names import canonical
 from seqlint.fixes import guarded, keras_name, rename_keyword, rename_method
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
@@ -35,6 +36,9 @@ class RemovedUse:
     new: str | None
     message: str
     rename_safe: bool = False
+    # the Keras 3 keyword, when a positional argument of the Keras 1 signature already takes
+    # it (``Convolution2D(24, 5, 5, subsample=(2, 2))``: renamed once the sizes are a tuple)
+    blocked_new: str | None = None
 
 
 def removed_uses(analysis: Analysis) -> list[RemovedUse]:
@@ -228,6 +232,7 @@ def _layer_uses(
             new,
             _rejected(key, f"`{name}`", removed),
             rename_safe=new is not None and new not in layer.kwargs,
+            blocked_new=removed.new if new is None else None,
         )
 
 
@@ -413,7 +418,23 @@ class RemovedApi(Rule):
         "`--unsafe-fixes`, `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, "
         "decay_steps=1, decay_rate=decay)` (Keras 2's decay; unsafe, as the learning rate now "
         "really decays) when the file spells `keras`; otherwise the `lr=` rename is still "
-        "offered. Imports and Keras 1 signatures are left to you."
+        "offered (also next to a positional learning rate: `Adam(1e-3, decay=1e-4)`).\n\n"
+        "Imports of removed modules point at the Keras 3 module the names moved to "
+        "(`from keras.layers.core import Dense` -> `from keras.layers import Dense`, "
+        "`from keras.utils import np_utils` -> `from keras import utils as np_utils`, "
+        "`from keras.optimizers import adam` -> `... import Adam as adam`, "
+        "`keras.layers.core.Dense(...)` -> `keras.layers.Dense(...)`), safe and offered only "
+        "when every name used is in that Keras 3 module. Keras 1 arguments become Keras 3's: "
+        '`Convolution2D(32, 3, 3, border_mode="same")` -> `Convolution2D(32, (3, 3), '
+        'padding="same")` (safe: the original fails in Keras 3; unsafe for a bare '
+        "`Convolution2D(32, 3, 3)` or `Conv2D(32, 3, 3)`, which run there with strides 3), "
+        '`nb_row=`/`nb_col=` -> `kernel_size=`, `dim_ordering="th"` -> '
+        '`data_format="channels_first"`, and keywords that only tuned speed or logging '
+        "(`show_accuracy=`, `workers=`, `consume_less=`, `class_mode=` in `compile`) are "
+        'dropped. `K.image_dim_ordering() == "th"` -> `K.image_data_format() == '
+        '"channels_first"`, `keras.optimizers.legacy.Adam` -> `keras.optimizers.Adam`. Names '
+        "with no Keras 3 equivalent (`ImageDataGenerator`, `Merge`) get no fix; the message "
+        "says what to rewrite them with."
     )
     fixable = True
     examples = (
@@ -475,12 +496,296 @@ class RemovedApi(Rule):
             fix = _rename_fix(analysis.text, uses)
             if fix is None and any(u.kind == "object_keyword" and u.old == "decay" for u in uses):
                 fix = _decay_fix(analysis.text, uses)
+            if fix is None and all(u.kind in _ARGUMENTS for u in uses):
+                fix = _arguments_fix(analysis.text, uses)
+            if fix is None and all(u.kind == "import" for u in uses):
+                fix = _import_fix(analysis.text, uses)
+            if fix is None and len(uses) == 1 and uses[0].kind == "legacy_optimizer":
+                fix = _legacy_fix(analysis.text, uses[0])
+            if fix is None and len(uses) == 1 and uses[0].kind == "module":
+                fix = _attribute_fix(analysis.text, uses[0])
             if fix is None:
                 # what cannot be fixed (decay=, ...) must not block the plain renames
                 fix = _rename_fix(
                     analysis.text, [u for u in uses if u.new is not None], partial=True
                 )
             yield self.diagnostic(loc, message, suggestion=_suggestion(uses), fix=fix)
+
+
+def _respell(raw: str, module: str, target: str) -> str | None:
+    """``target`` (canonical) spelled with the prefix the file wrote ``module`` with:
+    ``tensorflow.keras.layers.core`` -> ``tensorflow.keras.layers``."""
+    suffix = module[len("keras") :]
+    if not module.startswith("keras") or not raw.endswith(suffix):
+        return None
+    return raw[: len(raw) - len(suffix)] + target[len("keras") :]
+
+
+@guarded
+def _import_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
+    """Point an import at the Keras 3 module its names moved to: ``from keras.layers.core
+    import Dense`` -> ``from keras.layers import Dense``, ``from keras.utils import np_utils``
+    -> ``from keras import utils as np_utils`` (when every ``np_utils.X`` the file reads is
+    in ``keras.utils``), ``from keras.optimizers import adam`` -> ``... import Adam as adam``.
+    Safe: each name is the same object in Keras 3. None when a name has no Keras 3 home."""
+    stmt = fixes.statement_at(text, uses[0].loc)
+    if stmt is None:
+        return None
+    if isinstance(stmt, ast.Import):
+        if len(stmt.names) != 1 or not stmt.names[0].asname:
+            return None
+        alias = stmt.names[0]
+        new = _module_as(text, alias.name, canonical(alias.name), alias.asname or "")
+        return None if new is None else _import_edit(text, stmt, new)
+    if stmt.level or not stmt.module:
+        return None
+    raw, module = stmt.module, canonical(stmt.module)
+    if len(uses) == 1 and uses[0].old == module:  # the module itself is gone
+        names = [a.name for a in stmt.names if a.name != "*"]
+        if not names and len(api.MOVED_MODULES.get(module, ("", ""))) > 1:
+            return None  # (``import *`` of a module whose names went to several places)
+        target = api.moved_to(module, names)
+        spelled = None if target is None else _respell(raw, module, target)
+        edit = None if spelled is None else fixes.replace_from_module(text, stmt, spelled)
+        if edit is None:
+            return None
+        return Fix(f"import from `{spelled}`", (edit,), safe=True)
+    gone = {u.old for u in uses}
+    edits = []
+    for alias in stmt.names:
+        if f"{module}.{alias.name}" not in gone:
+            continue
+        bound = alias.asname or alias.name
+        renamed = api.RENAMED_NAMES.get((module, alias.name))
+        if renamed is not None:
+            edit = fixes.replace_node(text, alias, f"{renamed} as {bound}")
+            if edit is None:
+                return None
+            edits.append(edit)
+            continue
+        if len(stmt.names) != 1:
+            return None
+        new = _module_as(text, f"{raw}.{alias.name}", f"{module}.{alias.name}", bound)
+        return None if new is None else _import_edit(text, stmt, new)
+    if len(edits) != len(gone):
+        return None
+    return Fix("import the Keras 3 name under the old one", tuple(edits), safe=True)
+
+
+def _module_as(text: str, raw: str, module: str, bound: str) -> str | None:
+    """``from keras import utils as np_utils`` for a removed module bound to ``bound``, when
+    every attribute the file reads on ``bound`` is in the Keras 3 module."""
+    attrs = fixes.attributes_read(text, bound)
+    target = None if attrs is None else api.moved_to(module, attrs)
+    spelled = None if target is None else _respell(raw, module, target)
+    if spelled is None or "." not in spelled:
+        return None
+    parent, _, last = spelled.rpartition(".")
+    return f"from {parent} import {last} as {bound}"
+
+
+def _import_edit(text: str, stmt: ast.stmt, new: str) -> Fix | None:
+    edit = fixes.replace_node(text, stmt, new)
+    return None if edit is None else Fix(f"replace by `{new}`", (edit,), safe=True)
+
+
+@guarded
+def _attribute_fix(text: str, use: RemovedUse) -> Fix | None:
+    """A call reached through a removed module or name: ``keras.layers.core.Dense(...)`` ->
+    ``keras.layers.Dense(...)``, ``keras.optimizers.adam(...)`` -> ``keras.optimizers.Adam``."""
+    snip = fixes._call(text, use.loc)
+    if snip is None or not isinstance(snip.node.func, ast.Attribute):
+        return None
+    func = snip.node.func
+    name = func.attr
+    if name in ("image_dim_ordering", "set_image_dim_ordering"):
+        return _dim_ordering_fix(text, use, snip)
+    if use.old.endswith("." + name):  # a name gone from a module that stays
+        renamed = api.RENAMED_NAMES.get((use.old.rpartition(".")[0], name))
+        edit = None if renamed is None else rename_method(text, use.loc, name, renamed)
+        return None if edit is None else Fix(f"use `{renamed}`", (edit,), safe=True)
+    target = api.moved_to(use.old, [name])
+    source = fixes._dotted(func)
+    if target is None or source is None or not use.old.startswith(target + "."):
+        return None
+    drop = use.old[len(target) + 1 :].split(".")
+    parts = source.split(".")
+    if parts[-len(drop) - 1 : -1] != drop or len(parts) <= len(drop) + 1:
+        return None
+    new = ".".join(parts[: -len(drop) - 1] + [name])
+    edit = fixes._edit(text, snip.start(func), snip.end(func), new)
+    return Fix(f"use `{new}`", (edit,), safe=True)
+
+
+@guarded
+def _legacy_fix(text: str, use: RemovedUse) -> Fix | None:
+    """``keras.optimizers.legacy.Adam(...)`` -> ``keras.optimizers.Adam(...)``: the same
+    algorithm and defaults; Keras 2 keywords it still has (``lr=``, ``decay=``) are reported,
+    and fixed, on the next pass."""
+    snip = fixes._call(text, use.loc)
+    func = None if snip is None else snip.node.func
+    if snip is None or not isinstance(func, ast.Attribute):
+        return None
+    source = fixes._dotted(func)
+    parts = [] if source is None else source.split(".")
+    if len(parts) < 3 or parts[-2] != "legacy" or parts[-3] != "optimizers":
+        return None
+    new = ".".join(parts[:-2] + parts[-1:])
+    edit = fixes._edit(text, snip.start(func), snip.end(func), new)
+    return Fix(f"use `{new}`", (edit,), safe=True)
+
+
+def _dim_ordering_fix(text: str, use: RemovedUse, snip: fixes._Snippet) -> Fix | None:
+    """``K.set_image_dim_ordering("th")`` -> ``K.set_image_data_format("channels_first")``;
+    ``K.image_dim_ordering() == "th"`` -> ``K.image_data_format() == "channels_first"``.
+    A bare ``K.image_dim_ordering()`` is renamed under ``--unsafe-fixes`` only: it returned
+    ``"th"`` / ``"tf"``, its Keras 3 twin returns ``"channels_first"`` / ``"channels_last"``."""
+    call = snip.node
+    setter = use.old.endswith(".set_image_dim_ordering")
+    new_name = "set_image_data_format" if setter else "image_data_format"
+    old_name = "set_image_dim_ordering" if setter else "image_dim_ordering"
+    rename = rename_method(text, use.loc, old_name, new_name)
+    if rename is None:
+        return None
+    literal: ast.expr | None = None
+    if setter:
+        if len(call.args) != 1 or call.keywords:
+            return None
+        literal = call.args[0]
+    else:
+        compare = fixes.comparison_with(text, use.loc)
+        literal = compare
+    if not (isinstance(literal, ast.Constant) and literal.value in _ORDERINGS):
+        if setter:
+            return None
+        return Fix(
+            f"use `{new_name}` (it returns `channels_first`/`channels_last`)", (rename,), safe=False
+        )
+    new_literal = fixes.literal_with(
+        text, literal, _ORDERINGS[literal.value], snip if setter else None
+    )
+    if new_literal is None:
+        return None
+    return Fix(
+        f"use `{new_name}` with `{_ORDERINGS[literal.value]}`", (rename, new_literal), safe=True
+    )
+
+
+_ARGUMENTS = frozenset({"signature", "layer_keyword", "call_keyword", "object_keyword"})
+
+
+# Removed keywords that can simply be dropped: None, for any value (they only tuned speed or
+# logging), else the literal values for which Keras 3 behaves the same without them.
+_DROP: dict[str, tuple[Any, ...] | None] = {
+    "consume_less": None,
+    "fused": None,
+    "forget_bias_init": ("one",),
+    "mode": (0,),
+    "time_major": (False,),
+    "show_accuracy": None,
+    "max_queue_size": None,
+    "workers": None,
+    "use_multiprocessing": None,
+    "experimental_run_tf_function": None,
+    "class_mode": None,
+    "pss_evaluation_shards": None,
+    "sample_weight_mode": (None,),
+    "jit_compile": None,
+    "write_grads": None,
+    "embeddings_layer_names": None,
+    "embeddings_data": None,
+}
+_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
+
+
+@guarded
+def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
+    """Rewrite a Keras 1/2 call's arguments into Keras 3's: the Keras 1 signature
+    ``Convolution2D(32, 3, 3, border_mode="same")`` -> ``Convolution2D(32, (3, 3),
+    padding="same")`` (Keras 3 keeps the alias), ``nb_row=3, nb_col=3`` -> ``kernel_size=(3,
+    3)``, ``dim_ordering="th"`` -> ``data_format="channels_first"``, keywords that only tuned
+    speed or logging dropped. Every removed use of the call must be handled. Unsafe when the
+    call runs in Keras 3 as written (``Convolution2D(32, 3, 3)`` strides by 3 there: the fix
+    changes what it does) or when the meaning of ``Conv2D(32, 3, 3)`` is a guess."""
+    found = fixes.call_arguments(text, uses[0].loc)
+    if found is None:
+        return None
+    snip, args = found
+    call = snip.node
+    keyed = {k.arg: i for i, k in enumerate(args) if isinstance(k, ast.keyword)}
+    edits: list[Edit] = []
+    safe = True
+    positional_taken = True
+    handled: set[str] = set()
+    for use in uses:
+        if use.kind != "signature":
+            continue
+        func = call.func
+        callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        rank = api.CONV_RANKS.get(callee)
+        # (``Conv1D(64, 5, 5)``: the size repeated, as Keras 1 wrote a 2-D kernel)
+        count = 2 if rank == 1 else (rank or 0)
+        sizes = call.args[1 : count + 1]
+        if (
+            rank is None
+            or len(call.args) != count + 1
+            or not all(isinstance(v, ast.Constant) and _int(v.value) for v in sizes)
+        ):
+            return None
+        parts = [snip.source(v) for v in sizes]
+        new = parts[0] if rank == 1 else "(" + ", ".join(parts) + ")"
+        edits.append(fixes.replace_in_call(text, snip, call.args[1], call.args[-1], new))
+        keras1_keywords = any(u.kind == "layer_keyword" for u in uses)
+        safe = safe and keras1_keywords  # (else it runs in Keras 3, striding by the size)
+        positional_taken = False
+        handled.add(use.old)
+    for use in uses:
+        if use.kind == "signature" or use.old in handled:
+            continue
+        new = use.new if use.new is not None else (None if positional_taken else use.blocked_new)
+        if use.old in ("nb_row", "nb_col"):
+            if "nb_row" not in keyed or "nb_col" not in keyed or "kernel_size" in keyed:
+                return None
+            row, col = (args[keyed[k]] for k in ("nb_row", "nb_col"))
+            sizes_src = f"({snip.source(row.value)}, {snip.source(col.value)})"  # type: ignore[attr-defined]
+            edits.append(fixes.replace_in_call(text, snip, row, row, f"kernel_size={sizes_src}"))
+            edits.append(fixes.delete_argument(text, snip, args, keyed["nb_col"]))
+            handled.update(("nb_row", "nb_col"))
+            continue
+        if use.old not in keyed:
+            return None
+        node = args[keyed[use.old]]
+        value = node.value  # type: ignore[attr-defined]
+        if new is not None:
+            if new in keyed:
+                return None
+            edit = rename_keyword(text, use.loc, use.old, new)
+            if edit is None:
+                return None
+            edits.append(edit)
+            safe = safe and (use.rename_safe or use.blocked_new is not None)
+        elif use.old == "dim_ordering":
+            literal = isinstance(value, ast.Constant) and value.value in _ORDERINGS
+            if not literal or "data_format" in keyed:
+                return None
+            source = snip.source(value)
+            quoted = source.replace(value.value, _ORDERINGS[value.value])
+            edits.append(fixes.replace_in_call(text, snip, node, node, f"data_format={quoted}"))
+        elif use.old in _DROP:
+            values = _DROP[use.old]
+            if values is not None and not (
+                isinstance(value, ast.Constant)
+                and any(value.value == v and type(value.value) is type(v) for v in values)
+            ):
+                return None
+            edits.append(fixes.delete_argument(text, snip, args, keyed[use.old]))
+        else:
+            return None
+        handled.add(use.old)
+    spans = sorted((e.span.line, e.span.column, e.span.end_line, e.span.end_column) for e in edits)
+    if not edits or any(a[2:] > b[:2] for a, b in zip(spans, spans[1:], strict=False)):
+        return None
+    return Fix("rewrite the Keras 1/2 arguments as Keras 3 spells them", tuple(edits), safe=safe)
 
 
 _RENAMES = frozenset({"method", "call_keyword", "object_keyword", "layer_keyword"})
@@ -525,15 +830,21 @@ def _decay_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
     lr = keyed.get("lr", keyed.get("learning_rate"))
     func = call.func
     callee = func.attr if isinstance(func, ast.Attribute) else func.id
-    if lr is None and call.args:
-        return None  # (a positional learning rate: left to the user)
-    if lr is not None:
+    positional = lr is None and len(call.args) == 1  # ``Adam(1e-3, decay=1e-4)``
+    if lr is None and call.args and not positional:
+        return None
+    if positional:
+        lr = 0
+        lr_src = text[snip.start(args[0][2]) : snip.end(args[0][2])]
+        new_arg = f"{schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
+    elif lr is not None:
         lr_src = text[snip.start(args[lr][2]) : snip.end(args[lr][2])]
     elif callee in _DEFAULT_LR:
         lr_src = _DEFAULT_LR[callee]
     else:
         return None
-    new_arg = f"learning_rate={schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
+    if not positional:
+        new_arg = f"learning_rate={schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
     edits: list[Edit] = []
     if lr is None:
         edits.append(fixes._edit(text, snip.start(args[d][1]), snip.end(args[d][1]), new_arg))
