@@ -788,6 +788,10 @@ def summary(
             sources[path] = src
         if models or single:
             results.append((path, models))
+            if output_format != "json" and path != STDIN:
+                # what the static summary could not follow (budgets, unknown code, guesses)
+                for note in _analysis_notes(path):
+                    click.echo(f"seqlint: note: {visible(path)}: {visible(note)}", err=True)
     if errors:
         click.echo(render("concise", errors, sources, summary=False), nl=False, err=True)
     if not todo:
