@@ -44,6 +44,7 @@ from seqlint.runtime.layers.core import (
     Masking,
 )
 from seqlint.runtime.layers.function import Lambda
+from seqlint.runtime.layers.lookup import IntegerLookup, StringLookup
 from seqlint.runtime.layers.normalization import (
     BatchNormalization,
     GroupNormalization,
@@ -219,6 +220,7 @@ __all__ = [
     "GlobalMaxPooling2D",
     "GlobalMaxPooling3D",
     "Identity",
+    "IntegerLookup",
     "KERNELS",
     "LAYERS",
     "LSTM",
@@ -245,6 +247,7 @@ __all__ = [
     "SeparableConvolution2D",
     "SimpleRNN",
     "Softmax",
+    "StringLookup",
     "SpatialDropout1D",
     "SpatialDropout2D",
     "SpatialDropout3D",
