@@ -35,6 +35,7 @@ from seqlint.runtime.layers.conv import (
     SeparableConv1D,
     SeparableConv2D,
 )
+from seqlint.runtime.layers.convlstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from seqlint.runtime.layers.core import (
     Activation,
     Dense,
@@ -187,6 +188,9 @@ __all__ = [
     "Conv2DTranspose",
     "Conv3D",
     "Conv3DTranspose",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "Convolution1D",
     "Convolution1DTranspose",
     "Convolution2D",
