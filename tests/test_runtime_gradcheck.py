@@ -350,6 +350,9 @@ def _cases() -> list[Case]:
         (3, 2),
         integer_input=3,
     )
+    add("ConvLSTM1D", lambda: L.ConvLSTM1D(2, 2, return_sequences=True, **F64), (2, 3, 4, 2))
+    add("ConvLSTM2D", lambda: L.ConvLSTM2D(2, 2, padding="same", **F64), (2, 3, 3, 3, 1))
+    add("ConvLSTM3D", lambda: L.ConvLSTM3D(1, 2, **F64), (1, 2, 3, 3, 3, 1))
     add("IntegerLookup", lambda: L.IntegerLookup(vocabulary=[2, 0], **F64), (3, 2), integer_input=4)
     add(
         "StringLookup",

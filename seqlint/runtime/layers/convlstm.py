@@ -80,7 +80,7 @@ class _ConvLSTM(RuntimeLayer):
         padding: str,
         out: tuple[int, ...],
     ) -> tuple[Array, dict[str, Any]]:
-        """``x`` ``(N, *spatial, C)`` convolved with ``w`` ``(*k, C, O)``; and the backward cache."""
+        """``x`` ``(N, *spatial, C)`` convolved with ``w`` ``(*k, C, O)``, and its cache."""
         xp, k = self.xp, self.kernel_size
         pads = pad_amounts(x.shape[1:-1], out, k, s, d, padding)
         xpad = pad(xp, x, pads)
