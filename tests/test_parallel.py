@@ -223,6 +223,7 @@ def test_one_file_starts_no_pool_machinery(tmp_path: Path) -> None:
     """Checking one file must not pay for importing the pool or the cache (start-up time)."""
     (tmp_path / "m.py").write_text(
         "from keras import Sequential, layers\nm = Sequential([layers.Dense(3)])\n"
+        "from keras.optimizers import SGD\nopt = SGD(lr=0.1)\n"  # a finding with a fix
     )
     probe = (
         "import sys\n"
@@ -231,7 +232,8 @@ def test_one_file_starts_no_pool_machinery(tmp_path: Path) -> None:
         "    main(['check', '--no-cache', '--exit-zero', 'm.py'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "mods = ('concurrent.futures', 'multiprocessing', 'hashlib')\n"
+        # libcst only applies fixes: reporting that a fix exists must not load it
+        "mods = ('concurrent.futures', 'multiprocessing', 'hashlib', 'libcst')\n"
         "print(sorted(m for m in mods if m in sys.modules))\n"
     )
     out = subprocess.run(

@@ -83,3 +83,29 @@ def test_keras1_calls_keep_the_shapes_going_and_summary_marks_where_keras_3_stop
         None,
     ]
     assert model.total_params is None
+
+
+def test_sklearn_sample_generators_give_shapes_and_labels() -> None:
+    """make_classification's labels run to n_classes - 1 and make_blobs' X has n_features
+    columns (both checked under Keras: label 2 of 3 overflows Dense(2); a 2-wide X misses
+    Input(shape=(3,))); an old positional signature is left unknown."""
+    from helpers import findings
+
+    code = """
+from keras import Input
+from keras.layers import Dense
+from keras.models import Sequential
+from sklearn.datasets import make_blobs, make_classification
+
+x, y = make_classification(n_samples=200, n_features=6, n_informative=4, n_classes=3)
+m = Sequential([Input(shape=(6,)), Dense(2, activation="softmax")])
+m.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+m.fit(x, y)
+x2, y2 = make_blobs(300)
+m2 = Sequential([Input(shape=(3,)), Dense(3, activation="softmax")])
+m2.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+m2.fit(x2, y2)
+"""
+    assert findings(code) == [("output-units-mismatch", 8), ("data-shape-mismatch", 14)]
+    old = code.replace("n_samples=200, n_features=6, n_informative=4", "200, 6, 4")
+    assert findings(old) == [("data-shape-mismatch", 14)]

@@ -191,6 +191,8 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             y = (ArrayInfo((404,), "float", low=5.0, high=50.0), ArrayInfo((102,), "float"))
             return ((x13, y[0]), (test, ArrayInfo((102,), "float", low=5.0, high=50.0)))
         return NOT_HANDLED
+    if q.startswith("sklearn.datasets.") and q.rsplit(".", 1)[-1] in _SKLEARN_MAKERS:
+        return sklearn_samples(q.rsplit(".", 1)[-1], args, kwargs)
     if q.endswith(".pad_sequences") and q.startswith("keras."):
         return pad_sequences(args, kwargs)
     if q.endswith("to_categorical") and (q.startswith("keras.") or q == "to_categorical"):
@@ -299,6 +301,62 @@ def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if name == "argmax" and args and isinstance(args[0], ArrayInfo):
         return argmax(args[0], kwargs.get("axis", args[1] if len(args) > 1 else None))
     return NOT_HANDLED
+
+
+# sklearn.datasets sample generators: (parameter names in positional order, defaults)
+_SKLEARN_MAKERS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "make_classification": (("n_samples", "n_features"), {"n_features": 20, "n_classes": 2}),
+    "make_multilabel_classification": (
+        ("n_samples", "n_features"),
+        {"n_features": 20, "n_classes": 5},
+    ),
+    "make_blobs": (("n_samples", "n_features"), {"n_features": 2, "centers": None}),
+    "make_moons": (("n_samples",), {}),
+    "make_circles": (("n_samples",), {}),
+}
+# keywords that change what comes back (sparse matrices, label lists, extra outputs)
+_SKLEARN_RESHAPING = {
+    "sparse": False,
+    "return_indicator": "dense",
+    "return_distributions": False,
+    "return_centers": False,
+    "return_X_y": True,
+}
+
+
+def sklearn_samples(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``X, y = make_classification(...)`` and friends: X is float ``(n, n_features)``, y holds
+    class indices, or (multi-label) a 0/1 indicator matrix ``(n, n_classes)``."""
+    order, defaults = _SKLEARN_MAKERS[name]
+    if len(args) > len(order):
+        return NOT_HANDLED  # old positional signatures: not worth guessing
+    given = {**defaults, **dict(zip(order, args, strict=False)), **kwargs}
+    for key, value in _SKLEARN_RESHAPING.items():
+        if (
+            key in given
+            and given[key] != value
+            and not (key == "return_indicator" and given[key] is True)
+        ):
+            return NOT_HANDLED
+    n = _int(given.get("n_samples", 100))
+    features = 2 if name in ("make_moons", "make_circles") else _int(given["n_features"])
+    classes: int | None = 2
+    if name in ("make_classification", "make_multilabel_classification"):
+        classes = _int(given["n_classes"])
+    elif name == "make_blobs":
+        centers = given["centers"]
+        classes = _int(centers)
+        if centers is None:
+            # three centres, unless n_samples counts the samples of each centre
+            classes = 3 if n is not None else None
+        if classes is None and centers is not None:
+            return NOT_HANDLED  # centers given as coordinates: as many classes as rows
+    x = ArrayInfo((n, features), "float")
+    if name == "make_multilabel_classification":
+        # a 0/1 indicator per class (several may be set): not one-hot, not class indices
+        return (x, ArrayInfo((n, classes), "int", low=0.0, high=1.0))
+    high = None if classes is None else float(classes - 1)
+    return (x, ArrayInfo((n,), "int", "int", classes, 0.0, high))
 
 
 def stack_rows(parts: Any, vertical: bool) -> Any:

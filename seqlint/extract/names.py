@@ -181,6 +181,7 @@ _GUESSABLE = {
     "Adadelta": "keras.optimizers.Adadelta",
     "Adamax": "keras.optimizers.Adamax",
     "Nadam": "keras.optimizers.Nadam",
+    "tf": "tensorflow",  # ``tf.keras.layers.LSTM(...)`` pasted without ``import tensorflow``
 }
 
 
@@ -206,7 +207,7 @@ def mark_guessed(file: FileIR) -> FileIR:
         return file
     guessed = file.guessed_names
     for model in file.models:
-        if "Sequential" in guessed or any(
+        if {"Sequential", "tf"} & guessed or any(
             getattr(e.item, "qualname", "").rsplit(".", 1)[-1] in guessed for e in model.entries
         ):
             model.resolved_by_name = True

@@ -10,7 +10,7 @@ from seqlint.diagnostics import Diagnostic
 from seqlint.extract.values import DictVal, ListVal, Ref
 from seqlint.ir import ObjectCall
 from seqlint.rules.base import Example, Rule, register
-from seqlint.rules.common import binary_targets, compiled_loss, fit_targets, last_dim
+from seqlint.rules.common import binary_targets, compiled_loss, fit_labels, output_activation
 
 _ACCURACY_STRINGS = frozenset(
     {
@@ -23,6 +23,8 @@ _ACCURACY_STRINGS = frozenset(
         "sparse_top_k_categorical_accuracy",
     }
 )
+# outputs in [0, 1]: trained with mse on unknown targets, these are usually labels
+_SQUASHED = frozenset({"sigmoid", "softmax", "hard_sigmoid"})
 _ACCURACY_CLASSES = frozenset(
     {
         "Accuracy",
@@ -65,8 +67,8 @@ class AccuracyOnRegression(Rule):
     summary = (
         "An `accuracy` metric on a model trained with a regression loss (mse, mae, huber, ...). "
         "Not reported when the targets are class labels (the loss is then the odd one), nor "
-        "for 0/1 targets on a one-unit output, where accuracy (thresholding at 0.5) is "
-        "meaningful."
+        "for 0/1 targets of any width, where accuracy (thresholding at 0.5) is meaningful, "
+        "nor for targets of unknown values under a sigmoid/softmax output (most likely labels)."
     )
     why = (
         "Accuracy counts exact matches of class predictions. On continuous targets Keras "
@@ -90,16 +92,22 @@ class AccuracyOnRegression(Rule):
     )
 
     def check(self, analysis: Analysis) -> Iterator[Diagnostic]:
-        for model, _shapes in analysis.models():
+        for model, shapes in analysis.models():
             call = model.compile_call
             loss = compiled_loss(model)
             if call is None or loss is None or loss.kind != "regression":
                 continue
-            y = fit_targets(model)
+            y = fit_labels(model)
             if y is not None and y.encoding in ("onehot", "int"):
                 continue  # class labels: the metric is meaningful, the loss is the odd one
-            if binary_targets(y) and last_dim(_shapes) == 1:
-                continue  # 0/1 targets on one unit: accuracy thresholds at 0.5, meaningfully
+            if binary_targets(y):
+                continue  # 0/1 targets: accuracy thresholds at 0.5 (or argmax), meaningfully
+            found_act = output_activation(shapes)
+            unknown = y is None or y.low is None or y.high is None
+            if unknown and found_act is not None and found_act[0] in _SQUASHED:
+                # targets of unknown values under a probability output: most likely labels
+                # (0/1 cells under a sigmoid, classes under a softmax): accuracy means something
+                continue
             for key in ("metrics", "weighted_metrics"):
                 index = 3 if key == "metrics" else 4
                 found = accuracy_metric(call.arg(index, key, None))

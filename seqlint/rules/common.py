@@ -88,6 +88,13 @@ def fit_targets(model: ModelIR) -> ArrayInfo | None:
     """The ``y`` passed to the first fit, when its shape is statically known: given as an
     array, or carried by the batches of ``flow_from_directory(class_mode=...)``,
     ``datagen.flow(x, y)`` or a batched ``tf.data.Dataset.from_tensor_slices((x, y))``."""
+    y = fit_labels(model)
+    return y if y is not None and y.shape is not None else None
+
+
+def fit_labels(model: ModelIR) -> ArrayInfo | None:
+    """Like :func:`fit_targets`, but also when only the kind of labels is known, not their
+    shape: ``to_categorical(encoder.transform(y))`` is one-hot whatever its width."""
     call = model.fit_call
     if call is None or call.method not in ("fit", "fit_generator"):
         return None
@@ -95,9 +102,7 @@ def fit_targets(model: ModelIR) -> ArrayInfo | None:
     y = call.arg(1, "y") if call.method == "fit" else None
     if isinstance(x, Batches) and y is None:
         y = x.targets
-    if isinstance(y, ArrayInfo) and y.shape is not None:
-        return y
-    return None
+    return y if isinstance(y, ArrayInfo) else None
 
 
 def binary_targets(y: ArrayInfo | None) -> bool:

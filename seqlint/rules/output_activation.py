@@ -7,11 +7,13 @@ from seqlint.diagnostics import Diagnostic, Fix
 from seqlint.fixes import argument_position, guarded, replace_string
 from seqlint.identifiers import ACTIVATIONS
 from seqlint.ir import ArrayInfo, LayerCall, ModelIR
+from seqlint.rules.accuracy_on_regression import accuracy_metric
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import (
     LossInfo,
+    binary_targets,
     compiled_loss,
-    fit_targets,
+    fit_labels,
     label,
     last_dim,
     output_activation,
@@ -86,6 +88,53 @@ def _classification_loss(act: str, y: ArrayInfo) -> str:
     return '"sparse_categorical_crossentropy"'
 
 
+def _regression_on_labels(
+    where: str, act: str, loss: LossInfo, y: ArrayInfo | None, scored_as_classes: bool
+) -> str | None:
+    """What is wrong with an output trained with a regression loss on targets ``y``, if known.
+
+    Squashed outputs (sigmoid, softmax) cannot reach targets outside [0, 1]; on class labels
+    the loss is the mistake (softmax/sigmoid, or a linear output on one-hot labels). Binary
+    0/1 targets under sigmoid with mse (any width: one unit, or one per cell) and continuous
+    targets in [0, 1] are legitimate and left alone; integer targets on a linear output may
+    be an ordinal regression. A linear output on one-hot labels is reported only when the
+    model is scored as a classifier (an accuracy metric): Keras's own tests train one on
+    purpose to make the loss diverge."""
+    if y is None:
+        return None
+    squashed = act in ("softmax", "sigmoid")
+    if squashed and y.low is not None and y.high is not None and (y.low < 0.0 or y.high > 1.0):
+        return (
+            f"{where} squashes the output into [0, 1] with {act}, but the regression targets "
+            f"range over [{y.low:g}, {y.high:g}]: use a linear output"
+        )
+    if y.encoding == "onehot" and (squashed or (act in _NOT_PROBABILITY and scored_as_classes)):
+        what = f"outputs class probabilities with {act}" if squashed else f"ends with {act}"
+        fix = (
+            _classification_loss(act, y) if squashed else 'softmax with "categorical_crossentropy"'
+        )
+        return (
+            f"{where} {what}, but the targets are one-hot class labels and the loss "
+            f"{loss.name} is a regression loss: use {fix}"
+        )
+    if squashed and y.encoding == "int" and y.n_classes is not None and y.n_classes > 2:
+        fix = _classification_loss(act, y)
+        return (
+            f"{where} outputs class probabilities with {act}, but the targets are integer class "
+            f"labels and the loss {loss.name} is a regression loss: use {fix}"
+        )
+    width = y.shape[-1] if y.shape is not None and len(y.shape) >= 2 else None
+    if act == "softmax" and binary_targets(y) and isinstance(width, int) and width > 1:
+        # 0/1 label vectors (multi-label indicators): a softmax sums to 1 and cannot fit them
+        return (
+            f"{where} outputs a softmax distribution, but the targets are 0/1 label vectors and "
+            f"the loss {loss.name} is a regression loss: use sigmoid with "
+            '"binary_crossentropy" (several labels per sample) or "categorical_crossentropy" '
+            "(one label per sample)"
+        )
+    return None
+
+
 @register
 class OutputActivationMismatch(Rule):
     code = "SEQ201"
@@ -96,9 +145,12 @@ class OutputActivationMismatch(Rule):
         "elu, softplus, selu, ...) under a cross-entropy without `from_logits=True`; "
         "`from_logits=True` after softmax/sigmoid; softmax/sigmoid with a regression loss when "
         "the targets lie outside [0, 1] or are class labels (one-hot, or integers of more than "
-        "two classes). Binary 0/1 targets on one sigmoid unit with mse, and continuous targets "
-        "in [0, 1] (images, autoencoder outputs), are left alone, as is a model compiled only "
-        "to predict (its loss is never used)."
+        "two classes); any other output with a regression loss on one-hot labels and an "
+        "accuracy metric; softmax with "
+        "a regression loss on 0/1 label vectors. Binary 0/1 targets under sigmoid with mse, "
+        "integer targets on a linear output (ordinal regression), and continuous targets in "
+        "[0, 1] (images, autoencoder outputs) are left alone, as is a model compiled only to "
+        "predict (its loss is never used)."
     )
     why = (
         "Keras trains these models without an error, but they cannot learn what is asked: a "
@@ -184,36 +236,11 @@ class OutputActivationMismatch(Rule):
                     f"{'sigmoid' if loss.kind == 'binary' else 'softmax'}, or no activation "
                     "and the loss with `from_logits=True`"
                 )
-            elif act in ("softmax", "sigmoid") and loss.kind == "regression":
-                y = fit_targets(model)
-                outside = (
-                    y is not None
-                    and y.low is not None
-                    and y.high is not None
-                    and (y.low < 0.0 or y.high > 1.0)
+            elif loss.kind == "regression":
+                scored = model.compile_call is not None and any(
+                    accuracy_metric(model.compile_call.arg(i, key, None))
+                    for i, key in ((3, "metrics"), (4, "weighted_metrics"))
                 )
-                if outside:
-                    assert y is not None
-                    message = (
-                        f"{where} squashes the output into [0, 1] with {act}, but the "
-                        f"regression targets range over [{y.low:g}, {y.high:g}]: use a "
-                        "linear output"
-                    )
-                elif y is not None and (
-                    y.encoding == "onehot"
-                    or (y.encoding == "int" and y.n_classes is not None and y.n_classes > 2)
-                ):
-                    # binary 0/1 targets on a sigmoid unit with mse: a legitimate (textbook)
-                    # choice, left alone
-                    labels = (
-                        "one-hot class labels"
-                        if y.encoding == "onehot"
-                        else ("integer class labels")
-                    )
-                    message = (
-                        f"{where} outputs class probabilities with {act}, but the targets are "
-                        f"{labels} and the loss {loss.name} is a regression loss: use "
-                        f"{_classification_loss(act, y)}"
-                    )
+                message = _regression_on_labels(where, act, loss, fit_labels(model), scored)
             if message:
                 yield self.diagnostic(ls.entry.loc, message, fix=fix)

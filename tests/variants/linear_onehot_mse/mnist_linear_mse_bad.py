@@ -1,0 +1,13 @@
+# expect: output-activation-mismatch@11
+import numpy as np
+from keras.layers import Dense
+from keras.models import Sequential
+from keras.utils import to_categorical
+
+x = np.random.rand(200, 784).astype("float32")
+y = to_categorical(np.random.randint(0, 10, 200), 10)
+model = Sequential()
+model.add(Dense(30, input_shape=(784,), activation="sigmoid"))
+model.add(Dense(10))
+model.compile(optimizer="sgd", loss="mean_squared_error", metrics=["accuracy"])
+model.fit(x, y, batch_size=10, epochs=1, verbose=0)
