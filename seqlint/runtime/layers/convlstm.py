@@ -23,11 +23,13 @@ class _ConvLSTM(RuntimeLayer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        r, name = self.rank, self.class_name
+        name = self.class_name
         self.filters = int(self.get("filters"))
-        self.kernel_size = ints(self.get("kernel_size"), r, "kernel_size")
-        self.strides = ints(self.get("strides", 1), r, "strides")
-        self.dilation_rate = ints(self.get("dilation_rate", 1), r, "dilation_rate")
+        # the geometry is read in build: the layer definition does not validate it yet, and
+        # run must not refuse at construction what check lets through
+        self.kernel_size: tuple[int, ...] = ()
+        self.strides: tuple[int, ...] = ()
+        self.dilation_rate: tuple[int, ...] = ()
         self.padding = str(self.get("padding", "valid")).lower()
         self.act = activations.get(self.get("activation", "tanh"))
         self.rec_act = activations.get(self.get("recurrent_activation", "sigmoid"))
@@ -48,6 +50,10 @@ class _ConvLSTM(RuntimeLayer):
         channels = input_shape[-1]
         if channels is None:
             raise ValueError(f"{self.class_name} needs a known channel dimension")
+        r = self.rank
+        self.kernel_size = ints(self.get("kernel_size"), r, "kernel_size")
+        self.strides = ints(self.get("strides", 1), r, "strides")
+        self.dilation_rate = ints(self.get("dilation_rate", 1), r, "dilation_rate")
         f, k = self.filters, self.kernel_size
         self.kernel = self.add_weight(
             "kernel", (*k, int(channels), 4 * f), self.get("kernel_initializer", "glorot_uniform")
