@@ -19,6 +19,7 @@ Exit status 0 when every case is within the budget, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import resource
 import json
 import os
 import subprocess
@@ -274,6 +275,68 @@ def measure(case: Case, root: Path, timeout: float) -> Row:
     return Row(case, _size(target), seconds, usage.ru_maxrss / 1024, code, codes)
 
 
+# ``seqlint run`` on models and data sized to exhaust memory: each must be refused in one line
+# before it allocates (or, for a batch larger than the data, capped), and its peak RSS stay
+# under the --memory-limit it was given.
+RUN_LIMIT_GB = 1.0
+RUN_MODEL = HEAD + "model = keras.Sequential([keras.Input(shape=(30000,)), layers.Dense(30000)])\n"
+SMALL_MODEL = HEAD + "model = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(1)])\n"
+
+
+def _zip_bomb(root: Path) -> str:
+    """An .npz of a few MB that expands to about 3.4 GB of zeros."""
+    import zipfile
+
+    import numpy as np
+
+    header = np.lib.format.header_data_from_array_1_0(np.zeros(1, dtype=np.float32))
+    header["shape"] = (850_000_000,)
+    path = root / "bomb.npz"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("x.npy", "w", force_zip64=True) as fh:
+            np.lib.format.write_array_header_1_0(fh, header)
+            chunk = bytes(1 << 24)
+            for _ in range(3_400_000_000 // len(chunk)):
+                fh.write(chunk)
+    return str(path)
+
+
+def run_cases() -> list[tuple[str, str, Callable[[Path], list[str]]]]:
+    return [
+        ("Dense 30000x30000", RUN_MODEL, lambda root: []),
+        ("--input-shape 10^12", SMALL_MODEL, lambda root: ["--input-shape", "1000000000000"]),
+        ("--batch-size 10^8", SMALL_MODEL, lambda root: ["--batch-size", "100000000"]),
+        ("zip bomb --data", SMALL_MODEL, lambda root: ["--data", _zip_bomb(root)]),
+    ]
+
+
+def measure_run(root: Path, timeout: float) -> list[tuple[str, float, float, int | None, str]]:
+    """``seqlint run --train --memory-limit 1`` on each case: time, peak RSS, exit, last line."""
+    rows = []
+    for name, model, extra in run_cases():
+        work = root / ("run_" + str(abs(hash(name))))
+        work.mkdir(parents=True)
+        (work / "m.py").write_text(model)
+        cmd = [sys.executable, "-m", "seqlint", "run", "m.py", "--train", "--verbose", "0"]
+        cmd += ["--memory-limit", str(RUN_LIMIT_GB), *extra(work)]
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            _out, err = proc.communicate(timeout=timeout)
+            code: int | None = proc.returncode
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _out, err = proc.communicate()
+            code = None
+        seconds = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        last = (err or "").strip().splitlines()[-1:] or [""]
+        rows.append((name, seconds, peak, code, last[0][:90]))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
@@ -299,7 +362,24 @@ def main(argv: list[str] | None = None) -> int:
         )
     bad = [r for r in rows if not r.ok]
     print(f"\n{len(rows) - len(bad)} of {len(rows)} within budget")
-    return 1 if bad else 0
+    if args.only:
+        return 1 if bad else 0
+    with tempfile.TemporaryDirectory(prefix="seqlint-hostile-run-") as tmp:
+        runs = measure_run(Path(tmp), args.timeout)
+    print(f"\n`seqlint run --train --memory-limit {RUN_LIMIT_GB:g}`: never over its memory limit")
+    print("| input | time | peak RSS (children so far) | exit | message | verdict |")
+    print("|---|---:|---:|---:|---|---|")
+    over = 0
+    for name, seconds, peak, code, message in runs:
+        # refused in one line, or (a batch larger than the data) capped as Keras does
+        fine = code in (0, 1, 2) and peak <= RUN_LIMIT_GB * 1024 and "Traceback" not in message
+        over += not fine
+        shown = "killed" if code is None else str(code)
+        print(
+            f"| {name} | {seconds:.2f} s | {peak:,.0f} MB | {shown} | {message} "
+            f"| {'ok' if fine else 'OVER'} |"
+        )
+    return 1 if bad or over else 0
 
 
 if __name__ == "__main__":
