@@ -411,6 +411,39 @@ def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unc
     return "".join(line + "\n" for line in lines)
 
 
+def _analysis_notes(path: str) -> list[str]:
+    """What the engine guessed or could not follow in one file (for ``check --verbose``): the
+    file is analysed again, which only a verbose run pays for."""
+    from seqlint import check as engine
+
+    try:
+        src = _sources.read_source(path)
+    except _sources.SourceError:
+        return []  # reported as SEQ001 already
+    if not engine.relevant(src.text):
+        return ["skipped: it never mentions keras (the pre-filter)"]
+    analysis, _, src = engine.analyse_cells(src)
+    if analysis is None:
+        return []  # (reported as SEQ001: nothing of it parses)
+    notes: list[str] = []
+    if analysis.file.guessed_names:
+        names = ", ".join(sorted(analysis.file.guessed_names))
+        notes.append(f"{names}: never imported, taken to be Keras's (a pasted snippet?)")
+    for cut in analysis.file.incomplete:
+        cell, line = src.locate(cut.loc.line)
+        where = f"cell {cell}, line {line}" if cell is not None else f"line {line}"
+        notes.append(f"{where}: not followed to the end ({cut.reason})")
+    for model in analysis.file.models:
+        if model.uncertain:
+            cell, line = src.locate(model.loc.line)
+            where = f"cell {cell}, line {line}" if cell is not None else f"line {line}"
+            notes.append(
+                f"{where}: the model's layers depend on code seqlint cannot follow, so the "
+                "rules that need its exact layers stay silent"
+            )
+    return notes
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, file_okay=True, allow_dash=True))
 @click.option(
@@ -507,6 +540,12 @@ def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unc
     is_flag=True,
     help="Add `# noqa: CODES` comments for every finding reported now (exit 0).",
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also say, on stderr, what the analysis guessed or could not follow in each file.",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -527,6 +566,7 @@ def check(
     unsafe_fixes: bool = False,
     diff: bool = False,
     add_noqa: bool = False,
+    verbose: bool = False,
 ) -> int:
     """Check files and directories (default: the current directory)."""
     use_stdin = STDIN in paths or (stdin_filename is not None and not paths)
@@ -597,6 +637,11 @@ def check(
             run.diagnostics.extend(result.diagnostics)
             if result.source is not None:
                 run.sources[result.path] = result.source
+
+    if verbose:
+        for path in discovery.files:
+            for note in _analysis_notes(path):
+                click.echo(f"seqlint: note: {visible(path)}: {visible(note)}", err=True)
 
     if add_noqa:
         added, failed = _add_noqa_comments(run)
@@ -744,6 +789,10 @@ def summary(
             sources[path] = src
         if models or single:
             results.append((path, models))
+            if output_format != "json" and path != STDIN:
+                # what the static summary could not follow (budgets, unknown code, guesses)
+                for note in _analysis_notes(path):
+                    click.echo(f"seqlint: note: {visible(path)}: {visible(note)}", err=True)
     if errors:
         click.echo(render("concise", errors, sources, summary=False), nl=False, err=True)
     if not todo:

@@ -25,3 +25,33 @@ def test_keras_src_internals_are_not_reported_as_removed_api() -> None:
         model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
     """
     assert [d.code for d in lint(code)] == []
+
+
+def test_check_verbose_says_which_names_were_guessed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from seqlint.cli import cli
+
+    path = tmp_path / "snippet.py"
+    path.write_text(
+        "model = Sequential()\n"
+        "model.add(Dense(32, input_dim=8, activation='relu'))\n"
+        "model.add(Dense(1, activation='softmax'))\n"
+    )
+    quiet = CliRunner().invoke(cli, ["check", "--no-cache", str(path)])
+    loud = CliRunner().invoke(cli, ["check", "--no-cache", "--verbose", str(path)])
+    assert "SEQ201" in quiet.stdout and "never imported" not in quiet.stderr
+    assert quiet.exit_code == loud.exit_code == 1
+    assert "Dense, Sequential: never imported, taken to be Keras's" in loud.stderr
+
+
+def test_summary_says_which_names_were_guessed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from seqlint.cli import cli
+
+    path = tmp_path / "snippet.py"
+    path.write_text("model = Sequential([Dense(4, input_dim=3), Dense(1)])\n")
+    result = CliRunner().invoke(cli, ["summary", str(path)])
+    assert result.exit_code == 0 and "dense_1 (Dense)" in result.stdout
+    assert "Dense, Sequential: never imported, taken to be Keras's" in result.stderr

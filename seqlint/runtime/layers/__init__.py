@@ -35,6 +35,7 @@ from seqlint.runtime.layers.conv import (
     SeparableConv1D,
     SeparableConv2D,
 )
+from seqlint.runtime.layers.convlstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from seqlint.runtime.layers.core import (
     Activation,
     Dense,
@@ -44,6 +45,7 @@ from seqlint.runtime.layers.core import (
     Masking,
 )
 from seqlint.runtime.layers.function import Lambda
+from seqlint.runtime.layers.lookup import IntegerLookup, StringLookup
 from seqlint.runtime.layers.normalization import (
     BatchNormalization,
     GroupNormalization,
@@ -186,6 +188,9 @@ __all__ = [
     "Conv2DTranspose",
     "Conv3D",
     "Conv3DTranspose",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "Convolution1D",
     "Convolution1DTranspose",
     "Convolution2D",
@@ -219,6 +224,7 @@ __all__ = [
     "GlobalMaxPooling2D",
     "GlobalMaxPooling3D",
     "Identity",
+    "IntegerLookup",
     "KERNELS",
     "LAYERS",
     "LSTM",
@@ -245,6 +251,7 @@ __all__ = [
     "SeparableConvolution2D",
     "SimpleRNN",
     "Softmax",
+    "StringLookup",
     "SpatialDropout1D",
     "SpatialDropout2D",
     "SpatialDropout3D",
