@@ -141,8 +141,14 @@ def resolve_input_shape(
     dims = shapes.input_shape[1:] if shapes.input_shape is not None else None
     if dims is not None and all(d is not None for d in dims):
         return tuple(int(d) for d in dims)  # type: ignore[arg-type]
-    if dims is not None and len(dims) == 2 and dims[0] is None and dims[1] is not None:
-        return (DEFAULT_TIMESTEPS, int(dims[1]))  # a variable-length sequence
+    if (
+        dims is not None
+        and len(dims) >= 2
+        and dims[0] is None
+        and all(d is not None for d in dims[1:])
+    ):
+        # a variable-length sequence (of vectors, or of frames for ConvLSTM)
+        return (DEFAULT_TIMESTEPS, *(int(d) for d in dims[1:]))  # type: ignore[arg-type]
     known = "unknown" if shapes.input_shape is None else format_shape(shapes.input_shape)
     raise RunError(
         f"the model's input shape is {known} statically: give it with --input-shape "

@@ -124,6 +124,22 @@ def test_check_reports_what_the_runtime_refuses(name: str, arg: str, value: Any)
 
 # (layer, keyword arguments, Keras 3.15.1's message; None when Keras accepts them)
 KERAS = [
+    # ConvLSTMCell (checked under Keras 3.15.1): sizes and dilations > 0, strides may be 0,
+    # any number of filters
+    (
+        "ConvLSTM2D",
+        {"filters": 4, "kernel_size": 0},
+        "The `kernel_size` argument must be a tuple of 2 integers. Received kernel_size=0, "
+        "including values {0} that do not satisfy `value > 0`",
+    ),
+    (
+        "ConvLSTM2D",
+        {"filters": 4, "kernel_size": 3, "strides": 2, "dilation_rate": 2},
+        "Specifying `strides > 1` is not compatible with `dilation_rate > 1`. Please provide "
+        "`strides=1` or `dilation_rate=1`. Received: strides=(2, 2) and dilation_rate=(2, 2)",
+    ),
+    ("ConvLSTM2D", {"filters": 0, "kernel_size": 3}, None),
+    ("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "strides": 0}, None),
     (
         "Dense",
         {"units": 0},

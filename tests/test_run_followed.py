@@ -192,3 +192,23 @@ def test_a_lambda_the_runtime_understands_is_run_and_learns(tmp_path: Path) -> N
     )
     code, data = run_json(path)
     assert (code, data["verdict"]) == (0, "learns"), data["reasons"]
+
+
+def test_a_none_time_axis_of_frames_gets_a_default_length(tmp_path: Path) -> None:
+    # Keras accepts any number of frames: Input(shape=(None, 8, 8, 1)) into a ConvLSTM2D
+    path = write(
+        tmp_path,
+        """
+        import keras
+        from keras import layers
+        model = keras.Sequential([
+            keras.Input(shape=(None, 8, 8, 1)),
+            layers.ConvLSTM2D(4, 3, padding="same"),
+            layers.GlobalAveragePooling2D(),
+            layers.Dense(3, activation="softmax"),
+        ])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        """,
+    )
+    code, data = run_json(path)
+    assert (code, data["verdict"]) == (0, "learns"), data["reasons"]

@@ -26,6 +26,7 @@ from seqlint.layers._common import (
     require_ndim,
     scale_counts,
     spec_counts,
+    tuple_error,
 )
 from seqlint.layers.base import (
     BoundArgs,
@@ -219,6 +220,30 @@ class _ConvLSTM(LayerDef):
     traits = frozenset({"spatial_output"})
     learns = True
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        """Keras's ConvLSTMCell checks: positive kernel sizes and dilations (strides may be
+        0, and any number of filters is accepted), no strides > 1 with dilation > 1."""
+        for name in ("kernel_size", "dilation_rate"):
+            error = tuple_error(args[name], self.rank, name)
+            if error is not None:
+                return error
+        strides = int_tuple(args["strides"], self.rank, allow_zero=True)
+        dilation = int_tuple(args["dilation_rate"], self.rank)
+        if (
+            strides is not None
+            and dilation is not None
+            and None not in strides
+            and None not in dilation
+            and max(s or 0 for s in strides) > 1
+            and max(d or 0 for d in dilation) > 1
+        ):
+            return (
+                "Specifying `strides > 1` is not compatible with `dilation_rate > 1`. Please "
+                f"provide `strides=1` or `dilation_rate=1`. Received: strides={strides} and "
+                f"dilation_rate={dilation}"
+            )
+        return None
 
     def _step(self, args: BoundArgs, input_shape: Shape) -> tuple[str | None, tuple[Dim, ...], Dim]:
         require_ndim(self.name, input_shape, self.rank + 3)
