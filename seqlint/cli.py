@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
@@ -28,9 +28,10 @@ from seqlint.report.output import write_atomic
 from seqlint.safepaths import UnsafePath, check_writable, refuse_overwriting
 
 if TYPE_CHECKING:
+    from seqlint.check import ModelSummary
     from seqlint.config import Settings
     from seqlint.diagnostics import Diagnostic
-    from seqlint.sources import SourceFile
+    from seqlint.sources import SourceError, SourceFile
 
 
 def _lazy(name: str) -> Any:
@@ -208,12 +209,12 @@ def _stdin_bytes() -> bytes:
     return stream.read().encode("utf-8")
 
 
-def _read_stdin(filename: str | None) -> tuple[str, SourceFile | _sources.SourceError]:
+def _read_stdin(filename: str | None) -> tuple[str, SourceFile | SourceError]:
     display, _, got = _read_stdin_data(filename)
     return display, got
 
 
-def _read_stdin_data(filename: str | None) -> tuple[str, bytes, SourceFile | _sources.SourceError]:
+def _read_stdin_data(filename: str | None) -> tuple[str, bytes, SourceFile | SourceError]:
     """(display name, raw bytes, source or why it cannot be read) of standard input."""
     display = filename or STDIN
     data = _stdin_bytes()
@@ -620,8 +621,8 @@ def check(
         stdin_data = (display, data)
         if isinstance(got, _sources.SourceError):
             run.diagnostics.append(_parallel.source_error_diagnostic(display, got))
-        else:
-            _check_source(got, settings, display, run)
+        else:  # (the lazy module's isinstance does not narrow for mypy)
+            _check_source(cast("SourceFile", got), settings, display, run)
     elif not discovery.files:
         _warning("no Python files found under the given paths")
 
@@ -759,7 +760,7 @@ def summary(
     todo: list[str] = [STDIN] if STDIN in paths else []
     todo += found
     single = len(paths) == 1 and len(todo) == 1 and not os.path.isdir(paths[0])
-    results: list[tuple[str, list[engine.ModelSummary]]] = []
+    results: list[tuple[str, list[ModelSummary]]] = []
     errors: list[Diagnostic] = []
     sources: dict[str, SourceFile] = {}
     internal = 0

@@ -352,7 +352,8 @@ class _JsonScanner:
                 return _SourceToken(start, self.pos, spans) if spans is not None else None
             return items
         if c == '"':
-            _, self.pos = json.decoder.scanstring(raw, start + 1)
+            # typeshed leaves out json.decoder.scanstring, which the json module has always had
+            _, self.pos = json.decoder.scanstring(raw, start + 1)  # type: ignore[attr-defined]
             return _SourceToken(start, self.pos, None) if source else (start, self.pos)
         m = _SCALAR.match(raw, start)
         if m is None:
@@ -372,7 +373,7 @@ class _JsonScanner:
             self.skip_ws()
             if not raw.startswith('"', self.pos):
                 raise ValueError(f"invalid JSON at {self.pos}")
-            key, self.pos = json.decoder.scanstring(raw, self.pos + 1)
+            key, self.pos = json.decoder.scanstring(raw, self.pos + 1)  # type: ignore[attr-defined]
             self.skip_ws()
             if not raw.startswith(":", self.pos):
                 raise ValueError(f"invalid JSON at {self.pos}")

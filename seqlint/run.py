@@ -304,6 +304,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         notes=notes,
     )
     _echo(options, result.summary)
+    assert result.forward_shape is not None  # set just above
     _echo(options, f"Forward pass: {list(result.input_shape)} -> {list(result.forward_shape)}\n")
     for note in notes:
         _echo(options, f"Note: {note}\n")

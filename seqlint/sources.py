@@ -12,7 +12,7 @@ import tokenize
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from seqlint.compile_checks import misplaced
 from seqlint.diagnostics import Span
@@ -44,7 +44,7 @@ def compile_error(text: str, path: str = "<unknown>") -> CompileError | None:
     nothing else needs to parse."""
     try:
         tree = compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-        problem = misplaced(tree)
+        problem = misplaced(cast(ast.Module, tree))  # mode 'exec' makes a Module
         if problem is not None:  # (what only the compiler refuses: `return` outside a function)
             return CompileError(*problem)
     except SyntaxError as e:

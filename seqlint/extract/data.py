@@ -49,6 +49,7 @@ def _batched(a: Any) -> ArrayInfo | None:
 
 def batches_method(b: Batches, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """``datagen.flow_from_directory(...)``, ``datagen.flow(x, y)``, ``ds.batch(32)``, ..."""
+    x: Any  # an ArrayInfo made here, or the argument a call passed
     if b.source == "ImageDataGenerator" and name == "flow_from_directory":
         mode = kwargs.get("class_mode", "categorical")
         size = shape_of(kwargs.get("target_size", (256, 256)))
@@ -176,6 +177,7 @@ def pad_sequences(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
 
 def call(qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """The value of calling a NumPy / Keras data function, or NOT_HANDLED."""
+    y: Any  # a dataset table's entry, or the arrays a loader returns
     q = qualname
     if q.startswith("keras.datasets.") and q.endswith(".load_data"):
         ds = q[len("keras.datasets.") : -len(".load_data")]

@@ -14,8 +14,9 @@ import ast
 import contextlib
 import itertools
 import os
+import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seqlint.extract import data
 from seqlint.extract.names import canonical, classify, guess_keras_name
@@ -48,6 +49,14 @@ from seqlint.ir import (
 )
 from seqlint.layers import get_layer
 from seqlint.layers.base import UNKNOWN
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    if sys.version_info >= (3, 11):
+        _AnyTry: TypeAlias = ast.Try | ast.TryStar  # ``except*`` is 3.11+
+    else:
+        _AnyTry: TypeAlias = ast.Try
 
 MISSING: Any = object()
 #: evaluation steps one top-level statement (or one function run because nobody calls it)
@@ -672,7 +681,7 @@ class Interpreter:
                 return True
         return False
 
-    def exec_Try(self, node: ast.Try | ast.TryStar, scope: Scope) -> None:
+    def exec_Try(self, node: _AnyTry, scope: Scope) -> None:
         guard = 1 if _may_handle_api_errors(node) else 0
         self.guard += guard
         try:
@@ -1777,7 +1786,7 @@ _UNRELATED_EXCEPTIONS = frozenset(
 )
 
 
-def _may_handle_api_errors(node: ast.Try | ast.TryStar) -> bool:
+def _may_handle_api_errors(node: _AnyTry) -> bool:
     """Whether a ``try`` may catch what a removed / misused Keras API raises (ImportError,
     AttributeError, TypeError, ValueError, or anything broader or unknown)."""
     for handler in node.handlers:

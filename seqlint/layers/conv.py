@@ -7,7 +7,7 @@ Output sizes follow Keras's ``compute_conv_output_shape`` (``valid``:
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from seqlint.layers._common import (
     UNKNOWN_COUNTS,
@@ -599,8 +599,8 @@ def conv_argument_error(
         and dilation is not None
         and None not in strides
         and None not in dilation
-        and max(strides) > 1  # type: ignore[type-var]
-        and max(dilation) > 1  # type: ignore[type-var]
+        and max(cast("tuple[int, ...]", strides)) > 1  # no None, checked above
+        and max(cast("tuple[int, ...]", dilation)) > 1
     ):
         return (
             "`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "

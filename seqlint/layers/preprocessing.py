@@ -9,7 +9,7 @@ Image layers follow Keras's ``compute_output_shape`` literally, quirks included:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seqlint.layers._common import (
     UNKNOWN_COUNTS,
@@ -526,6 +526,14 @@ def _register_augmentations() -> None:
 
 
 _register_augmentations()
+
+if TYPE_CHECKING:  # made by _register_augmentations(); the ones the runtime names
+    RandomFlip: type[_Augmentation]
+    RandomRotation: type[_Augmentation]
+    RandomZoom: type[_Augmentation]
+    RandomTranslation: type[_Augmentation]
+    RandomContrast: type[_Augmentation]
+    RandomBrightness: type[_Augmentation]
 
 
 # ---- categorical ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from seqlint import fixes
 from seqlint import keras_api as api
@@ -733,6 +733,7 @@ def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         ):
             return None
         parts = [snip.source(v) for v in sizes]
+        new: str | None  # here a size; below a use's new name, or None
         new = parts[0] if rank == 1 else "(" + ", ".join(parts) + ")"
         edits.append(fixes.replace_in_call(text, snip, call.args[1], call.args[-1], new))
         keras1_keywords = any(u.kind == "layer_keyword" for u in uses)
@@ -829,7 +830,7 @@ def _decay_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
     decay_src = text[snip.start(args[d][2]) : snip.end(args[d][2])]
     lr = keyed.get("lr", keyed.get("learning_rate"))
     func = call.func
-    callee = func.attr if isinstance(func, ast.Attribute) else func.id
+    callee = func.attr if isinstance(func, ast.Attribute) else cast(ast.Name, func).id
     positional = lr is None and len(call.args) == 1  # ``Adam(1e-3, decay=1e-4)``
     if lr is None and call.args and not positional:
         return None

@@ -4,13 +4,14 @@ file says, and :class:`RunError` for what cannot be rebuilt."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy
 
 from seqlint.extract.values import LambdaVal, ListVal, Ref
 from seqlint.identifiers import bad_identifier
-from seqlint.ir import InputDecl, LayerCall, ModelIR, ObjectCall, TensorCall
+from seqlint.ir import Call, InputDecl, LayerCall, ModelIR, ObjectCall, TensorCall
 from seqlint.layers.base import UNKNOWN, LayerSpec
 
 # Arguments that only shape training (not the forward computation). When seqlint cannot read
@@ -109,7 +110,7 @@ def _keras_object(call: ObjectCall, notes: list[str] | None) -> Any:
     through the runtime's tables of public Keras class names."""
     from seqlint.runtime import constraints, initializers, regularizers
 
-    tables = {
+    tables: dict[str, Mapping[str, type]] = {
         "keras.initializers.": initializers._BY_NAME,
         "keras.regularizers.": regularizers._BY_NAME,
         "keras.constraints.": constraints._CLASSES,
@@ -226,6 +227,7 @@ def apply_trainable(
     compile_call = top.compile_call
     before = compile_call.loc.line if compile_call is not None else math.inf
     frozen_models: dict[int, Any] = {}
+    call: Call | LayerCall  # a ``trainable=`` call, then a built layer's call
     for model in {id(m): m for _, _, m in built}.values():
         for call in model.calls_named("trainable="):
             value = call.args[0] if call.args else UNKNOWN

@@ -211,6 +211,10 @@ def _inputs(
 ) -> numpy.ndarray:
     n, k = weights.shape
     shape = task.input_shape
+    # each name holds a token-branch value or a float-branch value
+    low: float | None
+    high: float | None
+    noise: numpy.ndarray | float
     if task.tokens:
         low, high = int(task.x_low or 1), int(task.x_high or 1)
         width = max(1, (high - low + 1) // k)

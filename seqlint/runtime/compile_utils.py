@@ -3,16 +3,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seqlint.runtime import losses as losses_module
 from seqlint.runtime import metrics as metrics_module
 from seqlint.runtime import optimizers as optimizers_module
 from seqlint.runtime.trainer import _float
 
+if TYPE_CHECKING:
+    from seqlint.runtime.backend import Backend
+
 
 class CompiledLossMetrics:
     """``compile`` and metric bookkeeping; mixed into ``Sequential``."""
+
+    # Attributes this mixin shares with the ``Sequential`` it is mixed into, declared for the
+    # type checker only.
+    backend: Backend
+    dtype: str
+    optimizer: optimizers_module.Optimizer | None
+    _metrics: list[metrics_module.Metric] | None
+    _weighted_metrics: list[metrics_module.Metric] | None
+    _loss_tracker: metrics_module.Mean | None
 
     def compile(
         self,

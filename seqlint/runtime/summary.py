@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy
 
-from seqlint.runtime.core import Variable
+from seqlint.runtime.core import Layer, Variable
+
+if TYPE_CHECKING:
+    from seqlint.runtime.model import InputLayer
+    from seqlint.runtime.optimizers import Optimizer
 
 
 class Summary:
     """``summary()``; mixed into ``Sequential``."""
+
+    # What this mixin uses of the ``Sequential`` it is mixed into, declared for the type
+    # checker only.
+    name: str
+    built: bool
+    optimizer: Optimizer | None
+    _layers: list[Layer]
+    _input: InputLayer | None
+
+    if TYPE_CHECKING:
+
+        @property
+        def weights(self) -> list[Variable]: ...
+        @property
+        def trainable_weights(self) -> list[Variable]: ...
+        @property
+        def non_trainable_weights(self) -> list[Variable]: ...
+        def _try_build(self) -> None: ...
 
     def summary(
         self,

@@ -6,11 +6,18 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy
 
 from seqlint.runtime import callbacks as callbacks_module
+
+if TYPE_CHECKING:
+    from seqlint.runtime.backend import Backend
+    from seqlint.runtime.constraints import Constraint
+    from seqlint.runtime.core import Variable
+    from seqlint.runtime.metrics import Mean
+    from seqlint.runtime.optimizers import Optimizer
 
 
 def _as_array(value: Any, what: str) -> numpy.ndarray:
@@ -82,6 +89,38 @@ def _float(value: Any) -> float:
 
 class Trainer:
     """fit/evaluate/predict and their batch steps; mixed into ``Sequential``."""
+
+    # What this mixin uses of the ``Sequential`` / ``CompiledLossMetrics`` it is mixed into,
+    # declared for the type checker only.
+    backend: Backend
+    dtype: str
+    optimizer: Optimizer | None
+    loss_weight: float
+    history: callbacks_module.History | None
+    _loss_tracker: Mean | None
+    _rng: numpy.random.Generator
+
+    if TYPE_CHECKING:
+
+        @property
+        def output_shape(self) -> tuple[int | None, ...] | None: ...
+        @property
+        def trainable_weights(self) -> list[Variable]: ...
+        def reset_metrics(self) -> None: ...
+        def _metrics_result(self) -> dict[str, float]: ...
+        def _flatten_in_order(self, logs: dict[str, float]) -> float | list[float]: ...
+        def _assert_compiled(self, method: str) -> None: ...
+        def _update_metrics(self, y: Any, y_pred: Any, sample_weight: Any) -> None: ...
+        def _to_device(self, arr: Any, dtype: Any = None) -> Any: ...
+        def _cast_input(self, x: Any) -> Any: ...
+        def _ensure_built_for(self, x: Any) -> None: ...
+        def _forward(self, x: Any, training: bool) -> Any: ...
+        def _backward(self, grad: Any, from_logits: bool) -> None: ...
+        def _regularization(self, value: Any, with_grad: bool) -> Any: ...
+        def _weight_constraints(self) -> list[tuple[Variable, Constraint]]: ...
+        def _loss_value_and_grad(
+            self, y: Any, y_pred: Any, sample_weight: Any, need_grad: bool
+        ) -> tuple[Any, Any, bool]: ...
 
     def _train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, float]:
         assert self.optimizer is not None and self._loss_tracker is not None

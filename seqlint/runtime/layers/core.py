@@ -194,6 +194,7 @@ class Embedding(RuntimeLayer):
         self.build_weights(input_shape)  # embeddings (input_dim, output_dim)
         weights = self.get("weights")
         if weights is not None:
+            assert self.embeddings is not None  # build_weights set it
             self.embeddings.assign(self.xp.asarray(weights[0], dtype=self.dtype))
 
     def cast_input(self, x: Array) -> Array:

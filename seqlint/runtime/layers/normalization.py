@@ -189,6 +189,8 @@ class RMSNormalization(RuntimeLayer):
     """``x * rsqrt(mean(x ** 2) + epsilon) * scale`` over the trailing ``axis`` (Keras's
     ``ops.rms_normalization``); other axes are not supported."""
 
+    scale: Variable  # set by build_weights
+
     def build(self, input_shape: Shape) -> None:
         axis = self.get("axis", -1)
         axes = sorted(

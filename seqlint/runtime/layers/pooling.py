@@ -333,12 +333,13 @@ class _Adaptive(RuntimeLayer):
         for cell in itertools.product(*(range(len(w)) for w in windows)):
             box = (slice(None), *(slice(*windows[a][i]) for a, i in enumerate(cell)))
             part = x[box].reshape(x.shape[0], -1, x.shape[-1])
+            at = (slice(None), *cell)  # a name: mypy misreads ``out[(a, *b)]`` as 3.11 syntax
             if self.mode == "max":
                 idx = part.argmax(axis=1)
                 self._argmax[cell] = idx
-                out[(slice(None), *cell)] = xp.take_along_axis(part, idx[:, None], axis=1)[:, 0]
+                out[at] = xp.take_along_axis(part, idx[:, None], axis=1)[:, 0]
             else:
-                out[(slice(None), *cell)] = part.mean(axis=1)
+                out[at] = part.mean(axis=1)
         return xp.moveaxis(out, -1, 1) if self.channels_first() else out
 
     def backward(self, dy: Array) -> Array:
@@ -350,7 +351,8 @@ class _Adaptive(RuntimeLayer):
         for cell in itertools.product(*(range(len(w)) for w in self._windows)):
             spans = [self._windows[a][i] for a, i in enumerate(cell)]
             box = (slice(None), *(slice(*s) for s in spans))
-            g = dy[(slice(None), *cell)]
+            at = (slice(None), *cell)
+            g = dy[at]
             if self.mode == "max":
                 shape = tuple(b - a for a, b in spans)
                 flat = xp.zeros((n, int(numpy.prod(shape)), c), dtype=dy.dtype)

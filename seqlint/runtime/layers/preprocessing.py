@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy
 
@@ -14,6 +14,9 @@ from seqlint.runtime.layers.reshaping import (
     bilinear_resize_grad,
     resize_positions,
 )
+
+if TYPE_CHECKING:
+    from seqlint.runtime.core import Variable
 
 
 def _through_float32(xp: Any, value: Any, dtype: Any) -> Any:
@@ -50,6 +53,10 @@ class Normalization(RuntimeLayer):
     until :meth:`adapt` sets them from data."""
 
     epsilon = 1e-7  # keras.config.epsilon()
+    # Set by build_weights when the statistics are adapted, not given.
+    mean: Variable
+    variance: Variable
+    count: Variable
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -366,8 +366,8 @@ class LSTM(_RNN):
         r = self.recurrent_kernel.value
         ra, act = self.rec_act, self.act
         dproj = xp.empty_like(zs)
-        dh_next = None
-        dc_next = None
+        dh_next: Array | None = None
+        dc_next: Array | None = None
         for k in range(zs.shape[0] - 1, -1, -1):
             g_all = dh[k] if dh_next is None else dh[k] + dh_next
             m = None if steps is None else steps[k]
