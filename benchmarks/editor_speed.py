@@ -167,9 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"editor change -> diagnostics (warm server, {len(editor)} edits): median {e * 1000:.1f} ms"
     )
-    print(
-        f"  min {min(editor) * 1000:.1f} ms, max {max(editor) * 1000:.1f} ms"
-    )
+    print(f"  min {min(editor) * 1000:.1f} ms, max {max(editor) * 1000:.1f} ms")
     print(f"CLI seqlint check FILE --no-cache ({len(cli)} runs): median {c * 1000:.1f} ms")
     print(f"CLI / editor: {c / e:.1f}x")
     return 0

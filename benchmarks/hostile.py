@@ -19,9 +19,9 @@ Exit status 0 when every case is within the budget, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import resource
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -292,12 +292,14 @@ def _zip_bomb(root: Path) -> str:
     header = np.lib.format.header_data_from_array_1_0(np.zeros(1, dtype=np.float32))
     header["shape"] = (850_000_000,)
     path = root / "bomb.npz"
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("x.npy", "w", force_zip64=True) as fh:
-            np.lib.format.write_array_header_1_0(fh, header)
-            chunk = bytes(1 << 24)
-            for _ in range(3_400_000_000 // len(chunk)):
-                fh.write(chunk)
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+        zf.open("x.npy", "w", force_zip64=True) as fh,
+    ):
+        np.lib.format.write_array_header_1_0(fh, header)
+        chunk = bytes(1 << 24)
+        for _ in range(3_400_000_000 // len(chunk)):
+            fh.write(chunk)
     return str(path)
 
 
