@@ -464,8 +464,10 @@ def test_a_stale_version_is_never_published(server: Server, tmp_path: Path) -> N
         mine = [p for p in s.published if p.uri == uri]
         assert [p.version for p in mine][-1] == 5
         assert all(p.version is not None for p in mine)
+        # never an older version after a newer one: version 1 may only be published if its
+        # analysis ended before version 2 reached the server (a loaded machine can delay the
+        # client's edits that long), never after
         assert [p.version for p in mine] == sorted(p.version or 0 for p in mine)
-        assert 1 not in [p.version for p in mine]  # outdated when its analysis ended
         assert [d.code for d in last.diagnostics] == ["SEQ102"]
 
     server.run(scenario)
