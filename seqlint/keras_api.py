@@ -959,6 +959,10 @@ RENAMED_NAMES: dict[tuple[str, str], str] = {
         ("keras.optimizers", name.lower()): name
         for name in ("SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam")
     },
+    # Keras 2's cuDNN-only layers compute what the plain layers compute with their defaults
+    # (Keras 3's LSTM/GRU pick the cuDNN kernel by themselves on a GPU)
+    ("keras.layers", "CuDNNLSTM"): "LSTM",
+    ("keras.layers", "CuDNNGRU"): "GRU",
     ("keras.constraints", "maxnorm"): "MaxNorm",
     ("keras.constraints", "nonneg"): "NonNeg",
     ("keras.constraints", "unitnorm"): "UnitNorm",

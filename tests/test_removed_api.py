@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from helpers import lint
 
 from seqlint import keras_api as api
@@ -703,3 +704,15 @@ def test_notebook_import_fix_reads_the_uses_in_every_cell() -> None:
     # a use in another cell that Keras 3's keras.utils lacks: no fix at all
     kept = fixer.fix_bytes("m.ipynb", notebook("n = np_utils.conv_output_length\n"), run)
     assert kept.data is None and len(kept.remaining) == 1
+
+
+@pytest.mark.parametrize(("old", "new"), [("CuDNNLSTM", "LSTM"), ("CuDNNGRU", "GRU")])
+def test_cudnn_layers_import_the_plain_layer_under_their_old_name(old: str, new: str) -> None:
+    # Keras 3's LSTM/GRU use cuDNN by themselves; with their defaults they compute what the
+    # cuDNN-only layers did, and the rewritten file builds under Keras 3.15.1
+    code = f"import keras\nfrom keras.layers import {old}\nm = keras.Sequential([{old}(8)])\n"
+    found = _fixed(code)
+    assert found is not None
+    text, safe = found
+    assert safe
+    assert f"from keras.layers import {new} as {old}\n" in text
