@@ -206,14 +206,17 @@ def _user_fix(src: SourceFile, fix: Fix) -> Fix | None:
     return Fix(fix.message, tuple(edits), fix.safe)
 
 
-def summarize(src: SourceFile) -> tuple[list[ModelSummary], list[Diagnostic]]:
+def summarize(
+    src: SourceFile, notes: list[str] | None = None
+) -> tuple[list[ModelSummary], list[Diagnostic]]:
     """(models, SEQ001s) of a source: :func:`summarize_source` that does not raise. A notebook
     cell that does not compile is reported and left out, as when the notebook runs; the models
-    of the files its ``%%writefile`` cells write come first."""
+    of the files its ``%%writefile`` cells write come first. ``notes`` gets what the analysis
+    guessed or could not follow (see :func:`analysis_notes`)."""
     models: list[ModelSummary] = []
     errors: list[Diagnostic] = []
     for sub in src.written:
-        got, failed = summarize(sub)
+        got, failed = summarize(sub, notes)
         models.extend(got)
         errors.extend(failed)
     if not relevant(src.text):
@@ -221,7 +224,28 @@ def summarize(src: SourceFile) -> tuple[list[ModelSummary], list[Diagnostic]]:
     analysis, failures, src = analyse_cells(src)
     if analysis is not None:
         models.extend(_summaries(src, analysis))
+        if notes is not None:
+            notes.extend(analysis_notes(src, analysis))
     return models, [*errors, *failures]
+
+
+def analysis_notes(src: SourceFile, analysis: Analysis) -> list[str]:
+    """What a user should know the analysis of ``src`` guessed or could not follow: names a
+    snippet never imported, code cut short by a budget, models whose layers depend on code
+    seqlint cannot follow (the rules that need exact layers are silent there)."""
+    notes: list[str] = []
+    if analysis.file.guessed_names:
+        names = ", ".join(sorted(analysis.file.guessed_names))
+        notes.append(f"{names}: never imported, taken to be Keras's (a pasted snippet?)")
+    for cut in analysis.file.incomplete:
+        notes.append(f"{_place(src, cut.loc.line)}: not followed to the end ({cut.reason})")
+    for model in analysis.file.models:
+        if model.uncertain:
+            notes.append(
+                f"{_place(src, model.loc.line)}: the model's layers depend on code seqlint "
+                "cannot follow, so the rules that need its exact layers stay silent"
+            )
+    return notes
 
 
 def summarize_source(src: SourceFile) -> list[ModelSummary]:

@@ -422,25 +422,8 @@ def _analysis_notes(path: str) -> list[str]:
         return []  # reported as SEQ001 already
     if not engine.relevant(src.text):
         return ["skipped: it never mentions keras (the pre-filter)"]
-    analysis, _, src = engine.analyse_cells(src)
-    if analysis is None:
-        return []  # (reported as SEQ001: nothing of it parses)
     notes: list[str] = []
-    if analysis.file.guessed_names:
-        names = ", ".join(sorted(analysis.file.guessed_names))
-        notes.append(f"{names}: never imported, taken to be Keras's (a pasted snippet?)")
-    for cut in analysis.file.incomplete:
-        cell, line = src.locate(cut.loc.line)
-        where = f"cell {cell}, line {line}" if cell is not None else f"line {line}"
-        notes.append(f"{where}: not followed to the end ({cut.reason})")
-    for model in analysis.file.models:
-        if model.uncertain:
-            cell, line = src.locate(model.loc.line)
-            where = f"cell {cell}, line {line}" if cell is not None else f"line {line}"
-            notes.append(
-                f"{where}: the model's layers depend on code seqlint cannot follow, so the "
-                "rules that need its exact layers stay silent"
-            )
+    engine.summarize(src, notes)
     return notes
 
 
@@ -776,8 +759,9 @@ def summary(
         except _sources.SourceError as e:
             errors.append(_parallel.source_error_diagnostic(path, e))
             continue
+        notes: list[str] = []
         try:
-            models, broken = engine.summarize(src)
+            models, broken = engine.summarize(src, notes)
         except Exception as e:
             click.echo(
                 f"seqlint: internal error in {visible(path)}: {_parallel.describe(e)}", err=True
@@ -789,9 +773,9 @@ def summary(
             sources[path] = src
         if models or single:
             results.append((path, models))
-            if output_format != "json" and path != STDIN:
+            if output_format != "json":
                 # what the static summary could not follow (budgets, unknown code, guesses)
-                for note in _analysis_notes(path):
+                for note in notes:
                     click.echo(f"seqlint: note: {visible(path)}: {visible(note)}", err=True)
     if errors:
         click.echo(render("concise", errors, sources, summary=False), nl=False, err=True)

@@ -54,7 +54,7 @@ def fake_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
     monkeypatch.setattr(rules_base, "_RULES", registry)
     monkeypatch.setattr(seqlint.check, "check_source", fake_check)
     monkeypatch.setattr(seqlint.check, "summarize_source", fake_summary)
-    monkeypatch.setattr(seqlint.check, "summarize", lambda src: (fake_summary(src), []))
+    monkeypatch.setattr(seqlint.check, "summarize", lambda src, notes=None: (fake_summary(src), []))
     # the fake engine sees every file (the real one's keyword pre-filter would skip them),
     # and its results must not outlive a test in the cache
     monkeypatch.setattr(seqlint.check, "relevant", lambda text: True)
