@@ -18,9 +18,24 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from seqlint.extract import data
+from seqlint.extract import data, handlers, registry
+from seqlint.extract.data import Batches
+from seqlint.extract.handlers.keras_model import settled
+from seqlint.extract.limits import (
+    LOOP_STEPS,
+    MAX_DEPTH,
+    MAX_FILE_STEPS,
+    MAX_INT_BITS,
+    MAX_ITEMS,
+    MAX_RECURSION,
+    MAX_STATEMENT_STEPS,
+    MAX_UNROLL,
+    QUIET_LOOP_STEPS,
+    SMALL_STEPS,
+)
 from seqlint.extract.names import canonical, classify, guess_keras_name
 from seqlint.extract.positions import Locator
+from seqlint.extract.registry import NOT_HANDLED, Site
 from seqlint.extract.values import (
     BoundMethod,
     Builtin,
@@ -30,13 +45,13 @@ from seqlint.extract.values import (
     Instance,
     LambdaVal,
     ListVal,
+    Maybe,
     PartialVal,
     Ref,
 )
 from seqlint.ir import (
     ArrayInfo,
     Call,
-    Entry,
     FileIR,
     ImportInfo,
     Incomplete,
@@ -59,26 +74,13 @@ if TYPE_CHECKING:
         _AnyTry: TypeAlias = ast.Try
 
 MISSING: Any = object()
-#: evaluation steps one top-level statement (or one function run because nobody calls it)
-#: may take before it is cut short and reported (SEQ002)
-MAX_STATEMENT_STEPS = 100_000
-#: steps for the whole file; past them each further statement gets only SMALL_STEPS, so the
-#: simple statements that build models are still followed, and hostile files stay fast
-MAX_FILE_STEPS = 600_000
-SMALL_STEPS = 200
-#: steps a loop over known items runs concretely before the rest of it is widened (its body
-#: followed once more with the loop variable unknown, what it changes uncertain)
-LOOP_STEPS = 4_000
-#: the same for a loop that has not changed any model in those steps (a training loop, data
-#: preparation): 40 % of all steps on /work/nb went to such loops, with the cap at LOOP_STEPS
-QUIET_LOOP_STEPS = 1_000
-MAX_DEPTH = 12
-MAX_RECURSION = 2  # calls of one function active at once
-MAX_UNROLL = 512
-#: the size past which an abstract value becomes UNKNOWN: items of a list, tuple, dict or
-#: characters of a string, and bits of an integer
-MAX_ITEMS = 10_000
-MAX_INT_BITS = 4_096
+__all__ = [  # the bounds, as tests and benchmarks read them here
+    "LOOP_STEPS",
+    "MAX_FILE_STEPS",
+    "MAX_STATEMENT_STEPS",
+    "QUIET_LOOP_STEPS",
+    "Interpreter",
+]
 
 
 class _KerasSelf:
@@ -114,27 +116,7 @@ _BUILTINS = frozenset(
     }
 )
 _HARMLESS_PREFIXES = ("keras.", "numpy.", "tensorflow.", "matplotlib.", "sklearn.", "pandas.")
-_MODEL_METHODS_RECORDED = frozenset(
-    {
-        "compile",
-        "fit",
-        "fit_generator",
-        "evaluate",
-        "evaluate_generator",
-        "predict",
-        "predict_generator",
-        "predict_classes",
-        "predict_proba",
-        "predict_on_batch",
-        "train_on_batch",
-        "test_on_batch",
-        "build",
-        "summary",
-        "save",
-        "save_weights",
-        "load_weights",
-    }
-)
+assert handlers  # (imported for its registrations)
 
 
 class Budget(Exception):
@@ -397,7 +379,7 @@ class Interpreter:
             if items is not None and len(current.items) + len(items) > MAX_ITEMS:
                 items = None
             if items is None or self.taint > current.level:
-                current.items.append(_Maybe(UNKNOWN))
+                current.items.append(Maybe(UNKNOWN))
             else:
                 current.items.extend(items)
             result = current
@@ -1084,7 +1066,7 @@ class Interpreter:
                     None if isinstance(i, Ref) and i.qualname == "numpy.newaxis" else i for i in idx
                 )
             return data.subscript(base, idx)
-        if isinstance(base, ListVal) and any(isinstance(i, _Maybe) for i in base.items):
+        if isinstance(base, ListVal) and any(isinstance(i, Maybe) for i in base.items):
             return UNKNOWN
         seq = base.items if isinstance(base, ListVal) else base if isinstance(base, tuple) else None
         if seq is not None:
@@ -1310,7 +1292,10 @@ class Interpreter:
                 self.call_function(init, (instance, *args), kwargs, opaque=opaque)
             return instance
         if isinstance(func, Builtin):
-            return self.call_builtin(func.name, args, kwargs, opaque)
+            handler = registry.REGISTRY.get(f"builtins.{func.name}")
+            if handler is None:
+                return UNKNOWN
+            return handler(Site(self, handler.name, args, kwargs, opaque, node, scope))
         if isinstance(func, (LayerCall, ModelIR)):
             if isinstance(func, ModelIR):
                 func.called_functionally = True
@@ -1320,90 +1305,15 @@ class Interpreter:
         # plots, analyses it), it does not add layers Keras would then ignore until a new
         # compile.
         for value in (*args, *kwargs.values()):
-            if isinstance(value, ModelIR) and not _settled(value):
+            if isinstance(value, ModelIR) and not settled(value):
                 value.uncertain = True
-        return UNKNOWN
-
-    def call_builtin(
-        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], opaque: bool
-    ) -> Any:
-        if opaque:
-            return UNKNOWN
-        if name == "range":
-            if (
-                args
-                and all(isinstance(a, int) and not isinstance(a, bool) for a in args)
-                and len(args) <= 3
-            ):
-                try:
-                    r = range(*args)
-                    return tuple(r) if len(r) <= MAX_UNROLL else UNKNOWN
-                except (ValueError, OverflowError):
-                    return UNKNOWN
-            return UNKNOWN
-        if name == "len" and len(args) == 1:
-            a = args[0]
-            if isinstance(a, ArrayInfo):
-                return data.length(a)
-            if isinstance(a, (tuple, str)):
-                return len(a)
-            if isinstance(a, ListVal):
-                return UNKNOWN if any(isinstance(i, _Maybe) for i in a.items) else len(a.items)
-            if isinstance(a, DictVal):
-                return len(a.items)
-            return UNKNOWN
-        if (
-            name in ("int", "float", "str", "bool", "abs", "round")
-            and len(args) == 1
-            and _const(args[0])
-        ):
-            convert: Any = _CONVERSIONS[name]
-            try:
-                return convert(args[0])
-            except (TypeError, ValueError, OverflowError):
-                return UNKNOWN
-        if name in ("tuple", "list", "sorted", "reversed") and len(args) == 1:
-            items = self.iterate(args[0])
-            if items is None:
-                return UNKNOWN
-            if name == "sorted":
-                try:
-                    items = sorted(items)
-                except TypeError:
-                    return UNKNOWN
-            if name == "reversed":
-                items = list(reversed(items))
-            return ListVal(list(items), level=self.taint) if name == "list" else tuple(items)
-        if name in ("min", "max", "sum") and args:
-            items = self.iterate(args[0]) if len(args) == 1 else list(args)
-            if items and all(
-                isinstance(i, (int, float)) and not isinstance(i, bool) for i in items
-            ):
-                reduce: Any = _REDUCTIONS[name]
-                return reduce(items)
-            return UNKNOWN
-        if name == "enumerate" and args:
-            items = self.iterate(args[0])
-            start = kwargs.get("start", args[1] if len(args) > 1 else 0)
-            if items is None or not isinstance(start, int):
-                return UNKNOWN
-            return tuple((i + start, v) for i, v in enumerate(items))
-        if name == "zip" and args:
-            seqs = [self.iterate(a) for a in args]
-            if any(s is None for s in seqs):
-                return UNKNOWN
-            return tuple(zip(*seqs, strict=False))  # type: ignore[misc]
-        if name == "print":
-            return None
-        if name == "dict":
-            return DictVal(dict(kwargs)) if not args else UNKNOWN
         return UNKNOWN
 
     def iterate(self, value: Any) -> list[Any] | None:
         if isinstance(value, tuple):
             return list(value)
         if isinstance(value, ListVal):
-            if any(isinstance(i, _Maybe) for i in value.items):
+            if any(isinstance(i, Maybe) for i in value.items):
                 return None
             return list(value.items)
         if isinstance(value, str):
@@ -1492,276 +1402,60 @@ class Interpreter:
         node: ast.Call,
         scope: Scope,
     ) -> Any:
-        kind = classify(func.qualname)
-        k = kind.kind
-        if k == "sequential":
-            return self.make_sequential(args, kwargs, opaque, node, scope)
-        if k == "input":
-            shape = args[0] if args else kwargs.get("shape", MISSING)
-            if shape is MISSING and "batch_shape" in kwargs:
-                bs = kwargs["batch_shape"]
-                shape = tuple(bs[1:]) if isinstance(bs, tuple) else UNKNOWN
-            if shape is MISSING or opaque:
-                shape = UNKNOWN
-            return InputDecl(shape=_shape_value(shape), loc=self.loc(node), class_name="InputLayer")
-        if k == "input_layer":
-            shape = args[0] if args else kwargs.get("shape", kwargs.get("input_shape", MISSING))
-            if shape is MISSING:
-                for key in ("batch_shape", "batch_input_shape"):
-                    if key in kwargs:
-                        bs = kwargs[key]
-                        shape = tuple(bs[1:]) if isinstance(bs, tuple) else UNKNOWN
-            if shape is MISSING or opaque:
-                shape = UNKNOWN
-            return InputDecl(shape=_shape_value(shape), loc=self.loc(node), class_name="InputLayer")
-        if k == "layer":
-            definition = get_layer(kind.name)
-            class_name = definition.name if definition is not None else kind.name
-            layer_kwargs = {key: _frozen(v) for key, v in kwargs.items()}
-            if self.image_format != "channels_last" and definition is not None:
-                names = [p.name for p in definition.params]
-                if (
-                    "data_format" in names
-                    and "data_format" not in kwargs
-                    and not opaque
-                    and len(args) <= names.index("data_format")
-                ):
-                    # the global image data format set earlier in the file
-                    layer_kwargs["data_format"] = self.image_format
-            return LayerCall(
-                class_name,
-                tuple(_frozen(a) for a in args),
-                layer_kwargs,
-                self.loc(node),
-                qualname=func.qualname,
-                opaque=opaque,
-                guarded=self.guard > 0,
-            )
-        if k in ("optimizer", "loss", "metric", "callback"):
-            obj = ObjectCall(
-                func.qualname, args, kwargs, self.loc(node), opaque=opaque, guarded=self.guard > 0
-            )
-            self.file.objects.append(obj)
-            return obj
-        if func.qualname.startswith("keras.initializers."):
-            # ``Zeros()``, ``Constant(0.1)``: kept as values for rules about initializers
-            return ObjectCall(func.qualname, args, kwargs, self.loc(node), opaque=opaque)
-        if (
-            func.qualname == "keras.models.clone_model"
-            and len(args) == 1
-            and not kwargs
-            and not opaque
-            and isinstance(args[0], ModelIR)
-        ):
-            # the same stack with fresh weights; Keras compiles the clone the way the original
-            # is compiled at this point (compile_from_config), or leaves it uncompiled
-            base = args[0]
-            clone = self.new_model(self.loc(node))
-            clone.entries = [Entry(e.item, e.loc, e.uncertain) for e in base.entries]
-            clone.calls = [c for c in base.calls if c.method == "compile"]
-            clone.uncertain = base.uncertain
-            return clone
-        if func.qualname.startswith("keras.") and func.qualname.rsplit(".", 1)[-1] in (
-            "set_image_data_format",
-            "set_image_dim_ordering",
-        ):
-            # ``K.set_image_dim_ordering("th")``: the layers built from now on default to it
-            value = args[0] if len(args) == 1 and not kwargs and not opaque else UNKNOWN
-            fmt = _IMAGE_FORMATS.get(value) if isinstance(value, str) else None
-            self.image_format = fmt if fmt is not None and not self.taint else UNKNOWN
-        if func.qualname.startswith("keras."):
-            # other Keras calls (``keras.utils.np_utils.to_categorical(...)``): kept for rules
-            # about the path they are reached by
+        """Call a name from outside the file: a Keras constructor's handler sees every call;
+        other Keras calls are recorded for the rules about the path they are reached by; a
+        handler bound to the callee's signature gives its value; an unknown helper handed a
+        model may change it."""
+        q = func.qualname
+        handler = registry.lookup(q)
+        site = Site(self, q, args, kwargs, opaque, node, scope)
+        if handler is not None and handler.raw:
+            value = handler(site)
+            if value is not NOT_HANDLED:
+                return value
+        if q.startswith("keras."):
+            # (``keras.utils.np_utils.to_categorical(...)``: kept for rules about the path)
             self.file.keras_calls.append(
-                ObjectCall(
-                    func.qualname,
-                    args,
-                    kwargs,
-                    self.loc(node),
-                    opaque=opaque,
-                    guarded=self.guard > 0,
-                )
+                ObjectCall(q, args, kwargs, site.loc, opaque=opaque, guarded=self.guard > 0)
             )
-        # np.zeros(*shape): arguments of unknown content say nothing about the result
-        value = data.NOT_HANDLED if opaque else data.call(func.qualname, args, kwargs)
-        if value is not data.NOT_HANDLED:
+        if handler is not None and not handler.raw:
+            value = handler(site)
+            if value is NOT_HANDLED:
+                return UNKNOWN
             if isinstance(value, ArrayInfo):
-                value.loc = self.loc(node)
+                value.loc = site.loc
             return value
-        if func.qualname.endswith("train_test_split"):
-            return _train_test_split(args)
-        if not func.qualname.startswith(_HARMLESS_PREFIXES):
+        if not q.startswith(_HARMLESS_PREFIXES):
             for value in (*args, *kwargs.values()):
                 # a compiled model handed to a helper (plotting, saving, reporting) was
                 # built as seen; before compile, the helper may change it
-                if isinstance(value, ModelIR) and not _settled(value):
+                if isinstance(value, ModelIR) and not settled(value):
                     value.uncertain = True
         return UNKNOWN
 
-    def make_sequential(
-        self,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        opaque: bool,
-        node: ast.Call,
-        scope: Scope,
-    ) -> ModelIR:
-        model = self.new_model(self.loc(node))
-        name = kwargs.get("name")
-        model.name = name if isinstance(name, str) else None
-        layers_node: ast.expr | None = None
-        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
-        if positional:
-            layers_node = positional[0]
-        else:
-            layers_node = next((k.value for k in node.keywords if k.arg == "layers"), None)
-        layers_value = args[0] if args else kwargs.get("layers")
-        if opaque and layers_value is None:
-            model.uncertain = True
-        if layers_value is None:
-            return model
-        if isinstance(layers_node, (ast.List, ast.Tuple)):
-            # re-evaluating a literal would create new layer objects: use its element nodes
-            # only for their locations
-            listed = self.iterate(layers_value) or []
-            locs = _element_locs(layers_node, listed, self)
-            for item, item_loc in zip(listed, locs, strict=False):
-                self.add_entry(model, item, item_loc)
-            if len(locs) != len(listed):
-                model.uncertain = True
-            return model
-        items = self.iterate(layers_value)
-        if items is None:
-            model.uncertain = True
-            return model
-        written = self.locs_of(layers_value)
-        for i, item in enumerate(items):
-            own = getattr(item, "loc", None)
-            loc = own if isinstance(own, Loc) else self.loc(node)
-            if written is not None and any(prev is item for prev in items[:i]):
-                loc = written[i]  # a layer listed again: reported where it is listed again
-            self.add_entry(model, item, loc)
-        return model
-
-    def add_entry(self, model: ModelIR, item: Any, loc: Loc) -> None:
-        if isinstance(item, ModelIR):
-            item.nested = True
-        deeper = self.taint > model.taint_level
-        model.entries.append(Entry(item=item, loc=loc, uncertain=deeper))
-        if deeper:
-            model.uncertain = True
-
     def call_method(
         self,
-        method: Any,
+        method: BoundMethod,
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         opaque: bool,
         node: ast.Call,
         scope: Scope,
     ) -> Any:
+        """Call a method of a value: a method of a class of the file is interpreted; the
+        methods of models, layers, arrays and containers are handled by their qualified
+        names (``keras.Sequential.add``, ``numpy.ndarray.reshape``, ``builtins.list.append``)."""
         obj, name = method.obj, method.name
         if isinstance(obj, Instance):
             fn = obj.cls.methods.get(name)
             if fn is None:
                 return UNKNOWN
             return self.call_function(fn, (obj, *args), kwargs, opaque=opaque)
-        loc = self.loc(node)
-        if isinstance(obj, LayerCall) and name == "adapt":
-            source = args[0] if args else kwargs.get("data", UNKNOWN)
-            obj.adapt_calls.append((source, loc, opaque or self.taint > 0))
-            return None
-        if isinstance(obj, ModelIR):
-            if name == "add":
-                if args and not opaque:
-                    item = args[0]
-                    arg_node = next((a for a in node.args if not isinstance(a, ast.Starred)), None)
-                    placed = [e.item for e in obj.entries]
-                    item_loc = (
-                        _made_at(arg_node, [*placed, item], self) if arg_node is not None else loc
-                    )
-                    self.add_entry(obj, item, item_loc)
-                else:
-                    obj.uncertain = True
-                return None
-            if name == "pop":
-                if obj.entries and self.taint <= obj.taint_level:
-                    obj.entries.pop()
-                else:
-                    obj.uncertain = True
-                return UNKNOWN
-            if name in _MODEL_METHODS_RECORDED or name.startswith(("fit", "evaluate", "predict")):
-                obj.calls.append(
-                    Call(
-                        name,
-                        args,
-                        kwargs,
-                        loc,
-                        opaque=opaque,
-                        uncertain=self.taint > obj.taint_level,
-                        guarded=self.guard > 0,
-                    )
-                )
+        receiver = _receiver(obj)
+        if receiver is None:
             return UNKNOWN
-        if isinstance(obj, ListVal):
-            if opaque:
-                obj.items[:] = [UNKNOWN] * len(obj.items)
-                return UNKNOWN
-            unsure = self.taint > obj.level
-            if len(obj.items) >= MAX_ITEMS and name in ("append", "extend", "insert"):
-                obj.items[:] = [_Maybe(UNKNOWN)]  # grown past the bound: unknown
-                return None
-            if name == "append" and len(args) == 1:
-                if unsure:
-                    # an append under an unknown condition: the list's contents are unknown
-                    obj.items.append(_Maybe(args[0]))
-                else:
-                    obj.items.append(args[0])
-                return None
-            if name == "extend" and len(args) == 1:
-                items = self.iterate(args[0])
-                if items is None or unsure:
-                    obj.items.append(_Maybe(UNKNOWN))
-                else:
-                    obj.items.extend(items)
-                return None
-            if unsure and name in ("insert", "pop", "remove", "clear", "sort", "reverse"):
-                obj.items.append(_Maybe(UNKNOWN))  # changed under an unknown condition
-                return UNKNOWN
-            if name == "insert" and len(args) == 2 and isinstance(args[0], int):
-                obj.items.insert(args[0], args[1])
-                return None
-            if name == "pop":
-                if any(isinstance(i, _Maybe) for i in obj.items):
-                    return UNKNOWN
-                return obj.items.pop() if obj.items and not args else UNKNOWN
-            if name == "copy":
-                return ListVal(list(obj.items), level=self.taint)
-            return UNKNOWN
-        if isinstance(obj, ArrayInfo):
-            if opaque:  # x.reshape(*unknown, 1): the arguments themselves are not known
-                return ArrayInfo(shape=None, kind=obj.kind)
-            return data.method(obj, name, args, kwargs)
-        if isinstance(obj, str):
-            if name in ("lower", "upper", "strip") and not args:
-                return getattr(obj, name)()
-            if name == "format":
-                return UNKNOWN
-            return UNKNOWN
-        if isinstance(obj, DictVal):
-            if name == "get" and args and _hashable_const(args[0]):
-                return obj.items.get(args[0], args[1] if len(args) > 1 else None)
-            if name in ("keys", "values", "items"):
-                return {
-                    "keys": tuple(obj.items),
-                    "values": tuple(obj.items.values()),
-                    "items": tuple(obj.items.items()),
-                }[name]
-            if name == "update":
-                obj.items.clear()
-                return None
-            return UNKNOWN
-        return UNKNOWN
+        site = Site(self, receiver, args, kwargs, opaque, node, scope)
+        return registry.method(receiver, obj, name, site)
 
 
 # Exceptions a failing Keras call or import never raises: a ``try`` that only catches these
@@ -1819,78 +1513,6 @@ def _full_name(node: ast.AST) -> str | None:
             return None
 
 
-class _Maybe:
-    """A list item that may or may not be there (appended under an unknown condition)."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-def _element_locs(node: ast.List | ast.Tuple, items: list[Any], interp: Interpreter) -> list[Loc]:
-    locs: list[Loc] = []
-    elements = node.elts
-    for position, el in enumerate(elements):
-        if isinstance(el, ast.Starred):
-            # items spread from *helper(): each keeps its own location when it has one
-            start = len(locs)
-            remaining, written = interp.spreads.get(id(el), (None, None))
-            if remaining is None:
-                remaining = (
-                    len(items)
-                    - start
-                    - sum(1 for e in elements[position + 1 :] if not isinstance(e, ast.Starred))
-                )
-            for index in range(start, start + max(remaining, 0)):
-                item = items[index]
-                item_loc = getattr(item, "loc", None)
-                # a layer already placed (``*[block] * 3``) is used again here, at the spread,
-                # or where the spread list itself lists it again (``[proj, drop, proj]``)
-                again = any(prev is item for prev in items[:index])
-                if isinstance(item_loc, Loc) and not again:
-                    locs.append(item_loc)
-                elif (
-                    written is not None
-                    and len(written) == remaining
-                    and any(prev is item for prev in items[start:index])
-                ):
-                    locs.append(written[index - start])
-                else:
-                    locs.append(interp.loc(el))
-        else:
-            locs.append(_made_at(el, items[: len(locs) + 1], interp))
-    return locs
-
-
-def _made_at(node: ast.expr, items: list[Any], interp: Interpreter) -> Loc:
-    """Where the layer ``items[-1]``, placed by the expression ``node``, is reported: at its
-    constructor when a helper of the file made it (``output_layer(n)`` -> the
-    ``layers.Dense(1)`` inside), else at ``node``. A layer placed before is reported at its
-    new place (a reuse)."""
-    if isinstance(node, ast.Call) and len(items) >= 1:
-        item = items[-1]
-        own = getattr(item, "loc", None)
-        if (
-            isinstance(item, LayerCall)
-            and isinstance(own, Loc)
-            and not any(prev is item for prev in items[:-1])
-        ):
-            return own
-    return interp.loc(node)
-
-
-def _frozen(value: Any, depth: int = 0) -> Any:
-    """A layer argument as Keras reads it: lists become tuples (``kernel_size=[3, 3]``,
-    ``Reshape([-1, 3])``, ``ZeroPadding2D([[1, 1], [2, 0]])``), as the layer copies them when
-    it is made; a list with items added under an unknown condition is unknown."""
-    if isinstance(value, ListVal):
-        if depth > 4 or any(isinstance(item, _Maybe) for item in value.items):
-            return UNKNOWN
-        return tuple(_frozen(item, depth + 1) for item in value.items)
-    if isinstance(value, tuple) and depth <= 4:
-        return tuple(_frozen(item, depth + 1) for item in value)
-    return value
-
-
 def _decorated(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:
     """A decorated function (``@staticmethod``, ``@property``, ``@tf.function``...): its
     first parameter may not be ``self``."""
@@ -1918,29 +1540,6 @@ def _self_attributes_set(node: ast.ClassDef) -> set[str]:
                 elif isinstance(sub, (ast.AugAssign, ast.AnnAssign)):
                     note(sub.target)
     return found
-
-
-def _shape_value(shape: Any) -> Any:
-    if isinstance(shape, ListVal):
-        shape = tuple(shape.items)
-    if isinstance(shape, tuple):
-        return tuple(
-            UNKNOWN if not (v is None or (isinstance(v, int) and not isinstance(v, bool))) else v
-            for v in shape
-        )
-    return UNKNOWN
-
-
-def _train_test_split(args: tuple[Any, ...]) -> Any:
-    out: list[Any] = []
-    for a in args:
-        if isinstance(a, ArrayInfo):
-            shape = None if a.shape is None else (None, *a.shape[1:])
-            part = ArrayInfo(shape, a.kind, a.encoding, a.n_classes, a.low, a.high)
-            out += [part, part]
-        else:
-            out += [UNKNOWN, UNKNOWN]
-    return tuple(out) if out else UNKNOWN
 
 
 def _const(v: Any) -> bool:
@@ -1994,16 +1593,6 @@ def _compare(op: str, left: Any, right: Any) -> Any:
     except Exception:  # noqa: BLE001
         return UNKNOWN
 
-
-_IMAGE_FORMATS = {
-    "channels_last": "channels_last",
-    "channels_first": "channels_first",
-    "tf": "channels_last",
-    "th": "channels_first",
-}
-
-_CONVERSIONS = {"int": int, "float": float, "str": str, "bool": bool, "abs": abs, "round": round}
-_REDUCTIONS = {"min": min, "max": max, "sum": sum}
 
 _ORDERING = frozenset({"Lt", "Gt", "LtE", "GtE", "Eq", "NotEq"})
 
@@ -2067,18 +1656,27 @@ def _mentions_version(node: Any) -> bool:
     return False
 
 
-def _settled(model: ModelIR) -> bool:
-    """The model's layers are what they will be: it was compiled or trained (certainly)
-    before this point. Code that receives it now looks at it rather than changes it."""
-    return _trained(model) or any(c.method == "compile" and not c.uncertain for c in model.calls)
+# the type name (as registered in :mod:`.registry`) of values whose methods have handlers
+_RECEIVERS: dict[type, str] = {
+    ModelIR: "keras.Sequential",
+    LayerCall: "keras.layers.Layer",
+    ArrayInfo: "numpy.ndarray",
+    ListVal: "builtins.list",
+    DictVal: "builtins.dict",
+    str: "builtins.str",
+}
+# a batch source by where it comes from
+_BATCHES = {
+    "ImageDataGenerator": "keras.preprocessing.image.ImageDataGenerator",
+    "generator": "keras.preprocessing.image.Iterator",
+    "tf.data": "tensorflow.data.Dataset",
+}
 
 
-def _trained(model: ModelIR) -> bool:
-    """The model has been trained (a certain ``fit``-like call) before this point."""
-    return any(
-        c.method in ("fit", "fit_generator", "train_on_batch") and not c.uncertain
-        for c in model.calls
-    )
+def _receiver(obj: Any) -> str | None:
+    if isinstance(obj, Batches):
+        return _BATCHES.get(obj.source)
+    return _RECEIVERS.get(type(obj))
 
 
 # Dispatch tables: one dictionary lookup per node instead of a chain of isinstance tests.

@@ -45,6 +45,15 @@ class ListVal:
     level: int = 0  # taint level where it was created: deeper appends are uncertain
 
 
+class Maybe:
+    """A list item that may or may not be there (appended under an unknown condition)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 @dataclass(eq=False)
 class DictVal:
     items: dict[Any, Any]
