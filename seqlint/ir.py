@@ -78,21 +78,26 @@ class LayerCall:
         return self.kwargs.get(name, default)
 
 
-@dataclass(eq=False)
 class InputDecl:
     """``keras.Input(shape=...)`` / ``InputLayer(...)``: the model input (batch excluded)."""
 
-    shape: Any  # tuple of ints/None/UNKNOWN items, or UNKNOWN
-    loc: Loc
-    class_name: str = "InputLayer"
+    __slots__ = ("shape", "loc", "class_name")
+
+    def __init__(self, shape: Any, loc: Loc, class_name: str = "InputLayer") -> None:
+        self.shape = shape  # tuple of ints/None/UNKNOWN items, or UNKNOWN
+        self.loc = loc
+        self.class_name = class_name
 
 
-@dataclass(eq=False)
 class TensorCall:
-    """A layer or model *called* on a tensor (``Dense(8)(x)``): functional API, not a layer."""
+    """A layer or model *called* on a tensor (``Dense(8)(x)``): functional API, not a layer.
+    (Plain classes here and below: a dataclass costs ~0.3 ms at every start-up.)"""
 
-    callee: Any
-    loc: Loc
+    __slots__ = ("callee", "loc")
+
+    def __init__(self, callee: Any, loc: Loc) -> None:
+        self.callee = callee
+        self.loc = loc
 
 
 @dataclass(eq=False)
@@ -132,13 +137,15 @@ class ObjectCall:
         return self.qualname.rsplit(".", 1)[-1]
 
 
-@dataclass(eq=False)
 class Entry:
     """One position of a Sequential stack: what was put there, and where."""
 
-    item: Any  # LayerCall | InputDecl | TensorCall | ModelIR | UNKNOWN
-    loc: Loc  # the list element or the argument of add()
-    uncertain: bool = False  # added under a condition / loop whose outcome is not known
+    __slots__ = ("item", "loc", "uncertain")
+
+    def __init__(self, item: Any, loc: Loc, uncertain: bool = False) -> None:
+        self.item = item  # LayerCall | InputDecl | TensorCall | ModelIR | UNKNOWN
+        self.loc = loc  # the list element or the argument of add()
+        self.uncertain = uncertain  # added under a condition / loop not followed
 
 
 @dataclass(eq=False)
@@ -204,17 +211,26 @@ class ModelIR:
         return found[0]
 
 
-@dataclass(eq=False)
 class ImportInfo:
     """An import statement, kept for rules about removed modules."""
 
-    module: str  # canonical dotted name imported from (or imported)
-    names: tuple[str, ...]
-    loc: Loc
-    raw: str = ""  # the module as written (``tensorflow.keras.utils``), before canonicalisation
-    # under an unknown condition, in a ``try`` body with handlers, or in a handler: a failing
-    # import there is expected (version fallbacks)
-    guarded: bool = False
+    __slots__ = ("module", "names", "loc", "raw", "guarded")
+
+    def __init__(
+        self,
+        module: str,
+        names: tuple[str, ...],
+        loc: Loc,
+        raw: str = "",
+        guarded: bool = False,
+    ) -> None:
+        self.module = module  # canonical dotted name imported from (or imported)
+        self.names = names
+        self.loc = loc
+        self.raw = raw  # the module as written (``tensorflow.keras.utils``)
+        # under an unknown condition, in a ``try`` body with handlers, or in a handler: a
+        # failing import there is expected (version fallbacks)
+        self.guarded = guarded
 
 
 @dataclass(frozen=True)

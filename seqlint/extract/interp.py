@@ -3,29 +3,37 @@ running code.
 
 It walks a module in source order, keeping an environment of abstract values: constants,
 references to imported names, layer calls, models, arrays. Functions are interpreted when called
-(with the values passed) and, if never called, once with their parameters unknown. Loops over
-known iterables are unrolled; branches whose condition is unknown are both followed and what they
-change is marked uncertain. Nothing of the user's code is imported or executed.
+(with the values passed) and, if never called, once with their parameters unknown. Nothing of
+the user's code is imported or executed.
+
+The core is here: scopes, statements, expressions, step budgets, calls. The rest sits beside it:
+
+- :mod:`.flow` branches and loops (unknown tests run every branch, long loops are widened);
+- :mod:`.assign` assignment targets; :mod:`.definitions` ``def``/``class`` and argument binding;
+- :mod:`.ops` operators on abstract values; :mod:`.scope` scopes, frames, control signals;
+- :mod:`.registry` + :mod:`.handlers`: what calling a name from outside the file does
+  (``keras.Sequential``, ``keras.Sequential.add``, ``numpy.random.randint``...), one handler per
+  qualified name, bound to the callee's real signature.
 """
 
 from __future__ import annotations
 
 import ast
-import contextlib
 import itertools
 import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from seqlint.extract import data, handlers, registry
+from seqlint.extract import data, definitions, handlers, registry
+from seqlint.extract.assign import Assignments
 from seqlint.extract.data import Batches
+from seqlint.extract.flow import Flow, full_name, stored_names
 from seqlint.extract.handlers.keras_model import settled
 from seqlint.extract.limits import (
     LOOP_STEPS,
     MAX_DEPTH,
     MAX_FILE_STEPS,
-    MAX_INT_BITS,
     MAX_ITEMS,
     MAX_RECURSION,
     MAX_STATEMENT_STEPS,
@@ -34,8 +42,24 @@ from seqlint.extract.limits import (
     SMALL_STEPS,
 )
 from seqlint.extract.names import canonical, classify, guess_keras_name
+from seqlint.extract.ops import (
+    BINOPS,
+    MISSING,
+    ORDERING,
+    PY_OPS,
+    Written,
+    binop,
+    bounded,
+    compare,
+    is_hashable_const,
+    iterate,
+    same_const,
+    subscript,
+    truth,
+)
 from seqlint.extract.positions import Locator
 from seqlint.extract.registry import NOT_HANDLED, Site
+from seqlint.extract.scope import KERAS_SELF, Break, Budget, Continue, Frame, Return, Scope
 from seqlint.extract.values import (
     BoundMethod,
     Builtin,
@@ -45,13 +69,11 @@ from seqlint.extract.values import (
     Instance,
     LambdaVal,
     ListVal,
-    Maybe,
     PartialVal,
     Ref,
 )
 from seqlint.ir import (
     ArrayInfo,
-    Call,
     FileIR,
     ImportInfo,
     Incomplete,
@@ -73,7 +95,7 @@ if TYPE_CHECKING:
     else:
         _AnyTry: TypeAlias = ast.Try
 
-MISSING: Any = object()
+_PY_OPS = PY_OPS  # (the same table: tests patch it here)
 __all__ = [  # the bounds, as tests and benchmarks read them here
     "LOOP_STEPS",
     "MAX_FILE_STEPS",
@@ -82,13 +104,6 @@ __all__ = [  # the bounds, as tests and benchmarks read them here
     "Interpreter",
 ]
 
-
-class _KerasSelf:
-    """``self`` in the methods of a Keras Layer/Model subclass: a Sequential stored on it is a
-    sub-model its ``call`` applies to tensors (``self.encoder = Sequential([...])``)."""
-
-
-KERAS_SELF = _KerasSelf()
 
 _BUILTINS = frozenset(
     {
@@ -119,56 +134,7 @@ _HARMLESS_PREFIXES = ("keras.", "numpy.", "tensorflow.", "matplotlib.", "sklearn
 assert handlers  # (imported for its registrations)
 
 
-class Budget(Exception):
-    """The step budget ran out: stop interpreting, keep what was found."""
-
-
-class _Return(Exception):
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-class _Break(Exception):
-    pass
-
-
-class _Continue(Exception):
-    pass
-
-
-class Scope:
-    def __init__(self, parent: Scope | None = None, module: Scope | None = None) -> None:
-        self.vars: dict[str, Any] = {}
-        self.parent = parent
-        self.module = module or self
-        self.globals: set[str] = set()
-
-    @property
-    def is_module(self) -> bool:
-        return self.module is self
-
-    def lookup(self, name: str) -> Any:
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.vars:
-                return scope.vars[name]
-            scope = scope.parent
-        return MISSING
-
-    def assign(self, name: str, value: Any) -> None:
-        target = self.module if name in self.globals else self
-        target.vars[name] = value
-
-
-class Frame:
-    """Per-call state: whether a return happened under an unknown condition."""
-
-    def __init__(self, taint: int = 0) -> None:
-        self.uncertain_return = False
-        self.taint = taint  # the caller's: a call made in an unsure loop still returns surely
-
-
-class Interpreter:
+class Interpreter(Assignments, Flow):
     def __init__(self, module: ast.Module, locator: Locator) -> None:
         self.module = module
         self.locator = locator
@@ -194,11 +160,7 @@ class Interpreter:
         self.star_modules: list[str] = []
         self._binding = itertools.count()
         self.frame = Frame()
-        # id(a ``*x`` element node) -> (how many items it spread the last time it was
-        # evaluated, where they were written when known)
-        self.spreads: dict[int, tuple[int, list[Loc] | None]] = {}
-        # id(a list) -> (the list, its items' ids then, where each item was written)
-        self.list_locs: dict[int, tuple[ListVal, tuple[int, ...], list[Loc | ast.expr]]] = {}
+        self.written = Written(self.loc)  # where list items were written
 
     # ---- entry point -----------------------------------------------------------------------
 
@@ -232,13 +194,12 @@ class Interpreter:
                 fn.owner.methods.clear()
         self.functions.clear()
         self.scope.vars.clear()
-        self.list_locs.clear()
-        self.spreads.clear()
+        self.written.clear()
 
     def run_uncalled(self, fn: FuncVal) -> None:
         if fn.called:
             return
-        if fn.owner is None or _decorated(fn.node):
+        if fn.owner is None or definitions.decorated(fn.node):
             self.call_function(fn, (), {}, uncalled=True)
         elif fn.owner.kind != "plain":
             self.call_function(fn, (KERAS_SELF,), {}, uncalled=True, bound_taint=0)
@@ -259,7 +220,7 @@ class Interpreter:
         try:
             step()
             return True
-        except (_Return, _Break, _Continue):
+        except (Return, Break, Continue):
             # (a return/break outside any function or loop: ast parses it, CPython's
             # compiler refuses the file, e.g. a notebook function body split over cells)
             for m in self.file.models:
@@ -284,7 +245,7 @@ class Interpreter:
             if before.get(m.uid) != (len(m.entries), len(m.calls)):
                 m.uncertain = touched = True
         if binds:  # (a function run because nobody calls it binds nothing outside it)
-            for name in _stored_names(node):
+            for name in stored_names(node):
                 self.scope.vars[name] = UNKNOWN
         # reported where it may hide something: a model it touched, or one it may build
         if touched or "Sequential" in self.locator.source(node):
@@ -298,7 +259,7 @@ class Interpreter:
         instance = Instance(cls, level=0)
         cls.instances.append(instance)
         init = cls.methods.get("__init__")
-        if init is not None and not init.called and not _decorated(init.node):
+        if init is not None and not init.called and not definitions.decorated(init.node):
             init.called = True
             self.call_function(init, (instance,), {}, uncalled=True, bound_taint=0)
         return instance
@@ -317,24 +278,6 @@ class Interpreter:
         self.steps += 1
         if self.steps > self.limit:
             raise Budget
-
-    def conditions(self) -> tuple[tuple[str, int], ...]:
-        """What must hold for the code being followed now to run (see :attr:`branches`):
-        "if" the test, "not" its negation, "none" no test of an if/elif chain; "dead-*" for
-        a branch that does not run here (followed only to check the model it builds)."""
-        out = []
-        for how, node in self.branches:
-            test = _short(ast.unparse(node.test))
-            dead = how.startswith("dead-")
-            how = how.removeprefix("dead-")
-            if how == "if":
-                text = test
-            elif how == "not":
-                text = f"not ({test})"
-            else:
-                text = f"none of the tests from {test} holds"
-            out.append((text + (", which does not hold here" if dead else ""), node.lineno))
-        return tuple(out)
 
     def new_model(self, loc: Loc) -> ModelIR:
         model = ModelIR(loc=loc, taint_level=self.taint, conditions=self.conditions())
@@ -360,54 +303,20 @@ class Interpreter:
     def exec_Expr(self, node: ast.Expr, scope: Scope) -> None:
         self.ev(node.value, scope)
 
-    def exec_Assign(self, node: ast.Assign, scope: Scope) -> None:
-        value = self.ev(node.value, scope)
-        for target in node.targets:
-            self.assign(target, value, scope)
-
-    def exec_AnnAssign(self, node: ast.AnnAssign, scope: Scope) -> None:
-        if node.value is not None:
-            self.assign(node.target, self.ev(node.value, scope), scope)
-
-    def exec_AugAssign(self, node: ast.AugAssign, scope: Scope) -> None:
-        current = self.ev(node.target, scope)
-        value = self.ev(node.value, scope)
-        op = _BINOPS.get(type(node.op))
-        result = self.binop(op, current, value) if op else UNKNOWN
-        if isinstance(current, ListVal) and op == "+":
-            items = self.iterate(value)
-            if items is not None and len(current.items) + len(items) > MAX_ITEMS:
-                items = None
-            if items is None or self.taint > current.level:
-                current.items.append(Maybe(UNKNOWN))
-            else:
-                current.items.extend(items)
-            result = current
-        self.assign(node.target, result, scope)
-
     def exec_Return(self, node: ast.Return, scope: Scope) -> None:
         value = self.ev(node.value, scope) if node.value is not None else None
         if self.taint > self.frame.taint:
             self.frame.uncertain_return = True
-        raise _Return(value)
+        raise Return(value)
 
     def exec_Break(self, node: ast.Break, scope: Scope) -> None:
-        raise _Break
+        raise Break
 
     def exec_Continue(self, node: ast.Continue, scope: Scope) -> None:
-        raise _Continue
+        raise Continue
 
     def exec_Global(self, node: ast.Global, scope: Scope) -> None:
         scope.globals.update(node.names)
-
-    def exec_Delete(self, node: ast.Delete, scope: Scope) -> None:
-        for target in node.targets:
-            self.delete(target, scope)
-
-    def exec_While(self, node: ast.While, scope: Scope) -> None:
-        self.exec_uncertain([node.body], scope, loop=True)
-        if node.orelse:
-            self.exec_uncertain([node.orelse], scope)
 
     def exec_With(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
         for item in node.items:
@@ -415,20 +324,6 @@ class Interpreter:
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, UNKNOWN, scope)
         self.exec_block(node.body, scope)
-
-    def exec_Match(self, node: ast.Match, scope: Scope) -> None:
-        self.exec_uncertain([case.body for case in node.cases], scope)
-
-    def delete(self, target: ast.expr, scope: Scope) -> None:
-        if isinstance(target, ast.Name):
-            scope.vars.pop(target.id, None)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for el in target.elts:
-                self.delete(el, scope)
-        elif isinstance(target, ast.Subscript):
-            base = self.ev(target.value, scope)
-            if isinstance(base, ModelIR):
-                base.uncertain = True
 
     def exec_Import(self, node: ast.Import, scope: Scope) -> None:
         for alias in node.names:
@@ -467,366 +362,22 @@ class Interpreter:
                 ImportInfo(module, tuple(names), self.loc(node), raw=raw, guarded=self.guarded)
             )
 
-    def exec_If(self, node: ast.If, scope: Scope) -> None:
-        test = self.truth(self.ev(node.test, scope))
-        if test is None:
-            self.exec_branches(node, scope)
-            return
-        taken, other = (node.body, node.orelse) if test else (node.orelse, node.body)
-        self.exec_block(taken, scope)  # an ``elif`` is an If alone in ``orelse``
-        if other and any("Sequential" in self.locator.source(stmt) for stmt in other):
-            # ``if STATELESS: model = ... else: model = ...``: the model the branch not taken
-            # builds is extracted too (with its own findings); nothing it binds or returns
-            # survives, and the models that exist already are left as they are
-            frame, returned = self.frame, self.frame.uncertain_return
-            kept = [(m, list(m.entries), list(m.calls), m.uncertain) for m in self.file.models]
-            self.branches.append(("dead-not" if test else "dead-if", node))
-            try:
-                self.exec_sandboxed([other], scope)
-            finally:
-                self.branches.pop()
-            frame.uncertain_return = returned
-            for model, entries, calls, uncertain in kept:
-                model.entries, model.calls, model.uncertain = entries, calls, uncertain
-
-    def exec_branches(self, node: ast.If, scope: Scope) -> None:
-        """Follow every branch of an if/elif chain whose tests are unknown; merge what they bind."""
-        branches: list[list[Any]] = []
-        labels: list[tuple[str, ast.If]] = []
-        current: ast.If | None = node
-        has_else = False
-        while current is not None:
-            branches.append([current.body])
-            labels.append(("if", current))
-            orelse = current.orelse
-            if len(orelse) == 1 and isinstance(orelse[0], ast.If):
-                current = orelse[0]
-            else:
-                if orelse:
-                    branches.append([orelse])
-                    labels.append(("none", node) if len(labels) > 1 else ("not", node))
-                    has_else = True
-                current = None
-        if not has_else:
-            branches.append([])  # the implicit "no branch taken"
-            labels.append(("none", node))
-        # ``if keras.__version__ ...`` / ``if hasattr(model, "fit_generator")``: the branches are
-        # compatibility code for other versions, so what fails in one of them is on purpose
-        guard = 1 if _version_test(node) else 0
-        self.guard += guard
-        try:
-            self.exec_alternatives(branches, scope, labels)
-        finally:
-            self.guard -= guard
-
-    def exec_alternatives(
-        self,
-        branches: list[list[Any]],
-        scope: Scope,
-        labels: Sequence[tuple[str, ast.If]] = (),
-    ) -> None:
-        before = dict(scope.vars)
-        results: list[dict[str, Any]] = []
-        self.taint += 1
-        try:
-            for index, bodies in enumerate(branches):
-                scope.vars = dict(before)
-                if index < len(labels):
-                    self.branches.append(labels[index])
-                try:
-                    for body in bodies:
-                        self.exec_block(body, scope)
-                except (_Break, _Continue, _Return) as signal:
-                    if isinstance(signal, _Return):
-                        self.frame.uncertain_return = True
-                finally:
-                    if index < len(labels):
-                        self.branches.pop()
-                results.append(scope.vars)
-        finally:
-            self.taint -= 1
-        merged: dict[str, Any] = {}
-        keys = set().union(*results) if results else set(before)
-        for key in keys:
-            values = [r.get(key, MISSING) for r in results]
-            first = values[0]
-            if all(
-                v is first or _same_const(v, first) or (isinstance(v, Ref) and v == first)
-                for v in values
-            ):
-                if first is not MISSING:
-                    merged[key] = first
-            else:
-                merged[key] = UNKNOWN
-        scope.vars = merged
-
-    def exec_sandboxed(self, bodies: list[list[ast.stmt]], scope: Scope) -> None:
-        """Run bodies that only happen on a path we do not follow (``except`` handlers): models
-        they build are found, but nothing they bind survives."""
-        before = dict(scope.vars)
-        self.taint += 1
-        try:
-            for body in bodies:
-                scope.vars = dict(before)
-                with contextlib.suppress(_Break, _Continue, _Return):
-                    self.exec_block(body, scope)
-        finally:
-            self.taint -= 1
-            scope.vars = before
-
-    def exec_uncertain(
-        self, bodies: list[list[ast.stmt]], scope: Scope, loop: bool = False
-    ) -> None:
-        """Run bodies once (an unknown loop, a while, a match) and forget what they bind."""
-        self.exec_alternatives([[b] for b in bodies] + [[]], scope)
-
-    def exec_For(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
-        iterable = self.ev(node.iter, scope)
-        items = self.iterate(iterable)
-        if items is None or len(items) > MAX_UNROLL:
-            self.widen(node, scope)
-            return
-        start = self.steps
-        shape = self.models_shape()
-        broke = False
-        for index, item in enumerate(items):
-            spent = self.steps - start
-            if (
-                index
-                and spent > QUIET_LOOP_STEPS
-                and (spent > LOOP_STEPS or self.models_shape() == shape)
-            ):
-                # long enough: what further iterations do is followed once, as unknown
-                self.widen(node, scope, followed=index, total=len(items))
-                return
-            self.assign(node.target, item, scope)
-            try:
-                self.exec_block(node.body, scope)
-            except _Continue:
-                continue
-            except _Break:
-                broke = True
-                break
-        if not broke and node.orelse:
-            self.exec_block(node.orelse, scope)
-
-    def models_shape(self) -> tuple[int, int]:
-        """How many models there are and how many layers and calls they hold, all told: a
-        loop that leaves this unchanged has not (yet) built or changed a model."""
-        return len(self.file.models), sum(len(m.entries) + len(m.calls) for m in self.file.models)
-
-    def widen(
-        self, node: ast.For | ast.AsyncFor, scope: Scope, followed: int = 0, total: int = 0
-    ) -> None:
-        """Follow a loop's body once with its variable unknown: what it binds becomes
-        unknown, what it adds to models is uncertain. A body that cannot touch a model, a
-        layer, a function or class of the file or data is not even followed."""
-        if not self.relevant(node, scope):
-            for name in _stored_names(node):
-                scope.assign(name, UNKNOWN)
-            return
-        before = dict(scope.vars)
-        sizes = {m.uid: len(m.entries) for m in self.file.models} if followed else {}
-        self.taint += 1
-        try:
-            self.assign(node.target, UNKNOWN, scope)
-            try:
-                self.exec_block(node.body, scope)
-            except (_Break, _Continue):
-                pass
-            except _Return:
-                self.frame.uncertain_return = True
-        finally:
-            self.taint -= 1
-        for key, value in list(scope.vars.items()):
-            if before.get(key, MISSING) is not value:
-                scope.vars[key] = UNKNOWN
-        if followed and any(sizes.get(m.uid, 0) != len(m.entries) for m in self.file.models):
-            reason = (
-                f"a loop that changes a model's layers was followed for {followed} of its "
-                f"{total} iterations"
-            )
-            self.file.incomplete.append(Incomplete(self.locator.head(node), reason))
-
-    def relevant(self, node: ast.AST, scope: Scope) -> bool:
-        """Whether code may touch what the analysis follows: a model, a layer, a Keras or
-        NumPy name, data, a function or class of the file (by the names it reads)."""
-        names = self.read_names.get(id(node))
-        if names is None:
-            names = self.read_names[id(node)] = _read_names(node)
-        for name in names:
-            value = scope.lookup(name)
-            if value is MISSING:
-                if self.star_modules or name[:1].isupper():
-                    return True  # a name from ``import *``, or a snippet's unimported class
-            elif _interesting(value):
-                return True
-        return False
-
-    def exec_Try(self, node: _AnyTry, scope: Scope) -> None:
-        guard = 1 if _may_handle_api_errors(node) else 0
-        self.guard += guard
-        try:
-            self.exec_block(node.body, scope)
-        except (_Break, _Continue, _Return):
-            raise
-        finally:
-            self.guard -= guard
-        for handler in node.handlers:
-            # ``except ImportError: from tensorflow import keras`` style fallbacks: take the
-            # imports of a handler only for names the try body did not bind.
-            for stmt in handler.body:
-                if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                    tmp = Scope()
-                    self.guard += 1
-                    try:
-                        self.exec_stmt(stmt, tmp)
-                    finally:
-                        self.guard -= 1
-                    for k, v in tmp.vars.items():
-                        if scope.lookup(k) is MISSING:
-                            scope.assign(k, v)
-        self.exec_sandboxed([handler.body for handler in node.handlers], scope)
-        if node.orelse:
-            self.exec_block(node.orelse, scope)
-        if node.finalbody:
-            self.exec_block(node.finalbody, scope)
-
     def exec_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         self.define_function(node, scope)
 
     def define_function(
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, method: bool = False
     ) -> FuncVal:
-        defaults: dict[str, Any] = {}
-        params = node.args
-        positional = [*params.posonlyargs, *params.args]
-        for p, default in zip(
-            positional[len(positional) - len(params.defaults) :], params.defaults, strict=True
-        ):
-            defaults[p.arg] = self.ev(default, scope)
-        for p, kw_default in zip(params.kwonlyargs, params.kw_defaults, strict=False):
-            if kw_default is not None:
-                defaults[p.arg] = self.ev(kw_default, scope)
-        fn = FuncVal(node=node, scope=scope, defaults=defaults, is_method=method)
-        fn.qualname = node.name
+        fn = definitions.function(node, scope, method, self.ev)
         self.functions.append(fn)
         if not method:
             scope.assign(node.name, fn)
         return fn
 
     def exec_ClassDef(self, node: ast.ClassDef, scope: Scope) -> None:
-        kind = "plain"
-        for base in node.bases:
-            value = self.ev(base, scope)
-            if isinstance(value, Ref):
-                k = classify(value.qualname).kind
-                if k in ("layer", "layer_base"):
-                    kind = "layer"
-                elif k in ("sequential", "model_base"):
-                    kind = "model"
-            elif isinstance(value, ClassVal) and value.kind != "plain":
-                kind = value.kind
-        cls = ClassVal(name=node.name, kind=kind)
-        body = Scope(parent=scope, module=scope.module)  # what the class body binds
-        for stmt in node.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                fn = self.define_function(stmt, scope, method=True)
-                fn.owner = cls
-                cls.methods[stmt.name] = fn
-            elif (
-                isinstance(stmt, ast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], ast.Name)
-            ):
-                body.assign(stmt.targets[0].id, self.ev(stmt.value, body))
-            elif (
-                isinstance(stmt, ast.AnnAssign)
-                and stmt.value is not None
-                and isinstance(stmt.target, ast.Name)
-            ):
-                body.assign(stmt.target.id, self.ev(stmt.value, body))
-        if body.vars:
-            rebound = _self_attributes_set(node)
-            cls.attrs = {k: v for k, v in body.vars.items() if k not in rebound}
-            cls.plain_instances = not (node.decorator_list or node.keywords) and all(
-                (isinstance(b, ast.Name) and b.id == "object")
-                or isinstance(self.ev(b, scope), ClassVal)
-                for b in node.bases
-            )
-        scope.assign(node.name, cls)
-
-    # ---- assignment ------------------------------------------------------------------------
-
-    def assign(self, target: ast.expr, value: Any, scope: Scope) -> None:
-        if isinstance(target, ast.Name):
-            name = target.id
-            if isinstance(value, ModelIR):
-                if value.variable is None:
-                    value.variable = name
-                if scope.is_module and value.module_binding is None and not self.taint:
-                    value.module_binding = next(self._binding)
-            scope.assign(name, value)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            elements = target.elts
-            items = self.iterate(value)
-            starred = any(isinstance(e, ast.Starred) for e in elements)
-            if items is not None and not starred and len(items) == len(elements):
-                for el, item in zip(elements, items, strict=True):
-                    self.assign(el, item, scope)
-            else:
-                for el in elements:
-                    self.assign(el, UNKNOWN, scope)
-        elif isinstance(target, ast.Attribute):
-            key = _full_name(target)
-            if key:
-                self.assigned_attrs.add(target.attr)
-                scope.assign(key, value)
-            trainable = target.attr == "trainable"
-            simple = isinstance(target.value, ast.Name)
-            owner = self.ev(target.value, scope) if simple or trainable else None
-            if trainable and isinstance(owner, LayerCall):
-                owner.trainable_sets.append((value, self.loc(target), self.taint > 0))
-            elif trainable and isinstance(owner, ModelIR):  # seqlint run freezes what it says
-                owner.calls.append(
-                    Call("trainable=", (value,), {}, self.loc(target), uncertain=self.taint > 0)
-                )
-            if isinstance(owner, Instance):
-                attr = target.attr
-                if self.taint > owner.level and owner.attrs.get(attr) is not value:
-                    owner.attrs[attr] = UNKNOWN  # set under a condition we cannot resolve
-                else:
-                    owner.attrs[attr] = value
-            elif isinstance(owner, ClassVal):
-                owner.attrs[target.attr] = UNKNOWN  # ``Config.lr = ...`` from outside
-            elif owner is KERAS_SELF and isinstance(value, ModelIR):
-                value.called_functionally = True
-        elif isinstance(target, ast.Subscript):
-            base = self.ev(target.value, scope)
-            if isinstance(base, DictVal):
-                if not isinstance(target.slice, (ast.Slice, ast.Tuple)):
-                    key = self.ev(target.slice, scope)
-                    if _hashable_const(key):
-                        base.items[key] = UNKNOWN if self.taint else value
-                        return
-                base.items.clear()
-            elif isinstance(base, ListVal):
-                base.items[:] = [UNKNOWN] * len(base.items)
-            elif isinstance(base, ArrayInfo):  # x[i] = ...: values no longer in the known range
-                base.low = base.high = None
-        elif isinstance(target, ast.Starred):
-            self.assign(target.value, UNKNOWN, scope)
+        scope.assign(node.name, definitions.klass(node, scope, self.ev, self.define_function))
 
     # ---- expressions -----------------------------------------------------------------------
-
-    def truth(self, value: Any) -> bool | None:
-        if value is UNKNOWN or value is MISSING:
-            return None
-        if isinstance(value, (bool, int, float, str, tuple, type(None))):
-            return bool(value)
-        if isinstance(value, ListVal):
-            return bool(value.items)
-        return None
 
     def ev(self, node: ast.expr | None, scope: Scope) -> Any:
         if node is None:
@@ -862,7 +413,7 @@ class Interpreter:
     def ev_Attribute(self, node: ast.Attribute, scope: Scope) -> Any:
         # (``a.b = value`` stores the value under the key "a.b": only looked up for attribute
         # names some assignment used)
-        key = _full_name(node) if node.attr in self.assigned_attrs else None
+        key = full_name(node) if node.attr in self.assigned_attrs else None
         if key and "." in key:
             stored = scope.lookup(key)
             if stored is not MISSING:
@@ -920,11 +471,11 @@ class Interpreter:
         for el in elements:
             if isinstance(el, ast.Starred):
                 spread_value = self.ev(el.value, scope)
-                spread = self.iterate(spread_value)
+                spread = iterate(spread_value)
                 if spread is None:
                     ok = False
                     continue
-                self.spreads[id(el)] = (len(spread), self.locs_of(spread_value))
+                self.written.spreads[id(el)] = (len(spread), self.written.locs(spread_value))
                 for item in spread:
                     item_loc = getattr(item, "loc", None)
                     out.append((item, item_loc if isinstance(item_loc, Loc) else el))
@@ -945,33 +496,8 @@ class Interpreter:
         if items is None:
             return UNKNOWN
         value = ListVal([v for v, _ in items], level=self.taint)
-        self.note_locs(value, [loc for _, loc in items])
+        self.written.note(value, [loc for _, loc in items])
         return value
-
-    def note_locs(self, value: ListVal, locs: list[Loc | ast.expr]) -> None:
-        """Remember where each item of a list display was written (a layer listed twice by a
-        helper is reported at its second place)."""
-        self.list_locs[id(value)] = (value, tuple(map(id, value.items)), locs)
-
-    def locs_of(self, value: Any) -> list[Loc] | None:
-        """The item locations of a list built by a display (or ``+`` of two), while its items
-        are still those; None once it changed or for other values."""
-        found = self.list_locs.get(id(value)) if isinstance(value, ListVal) else None
-        if found is None or found[0] is not value:
-            return None
-        if found[1] != tuple(map(id, value.items)):
-            return None
-        locs = found[2]
-        if not all(isinstance(x, Loc) for x in locs):
-            locs[:] = [x if isinstance(x, Loc) else self.loc(x) for x in locs]
-        return locs  # type: ignore[return-value]
-
-    def _written(self, value: ListVal) -> list[Loc | ast.expr] | None:
-        """Like :meth:`locs_of`, without locating the nodes yet."""
-        found = self.list_locs.get(id(value))
-        if found is None or found[0] is not value or found[1] != tuple(map(id, value.items)):
-            return None
-        return found[2]
 
     def ev_Set(self, node: ast.Set, scope: Scope) -> Any:
         self.elements(node.elts, scope)
@@ -985,7 +511,7 @@ class Interpreter:
             if key_node is not None:
                 key = self.ev(key_node, scope)
                 value = self.ev(value_node, scope)
-                if _hashable_const(key):
+                if is_hashable_const(key):
                     out[key] = value
             else:
                 spread = self.ev(value_node, scope)
@@ -1021,12 +547,12 @@ class Interpreter:
         """Run the ``for`` clause ``level`` of a comprehension (a method, not a closure: a
         recursive closure is a reference cycle that keeps the whole tree alive)."""
         c = generators[level]
-        items = self.iterate(self.ev(c.iter, inner))
+        items = iterate(self.ev(c.iter, inner))
         if items is None or len(items) > MAX_UNROLL:
             return False
         for item in items:
             self.assign(c.target, item, inner)
-            conds = [self.truth(self.ev(test, inner)) for test in c.ifs]
+            conds = [truth(self.ev(test, inner)) for test in c.ifs]
             if any(cond is None for cond in conds):
                 return False
             if not all(conds):
@@ -1055,101 +581,19 @@ class Interpreter:
             idx: Any = tuple(self.index(e, scope) for e in s.elts)
         else:
             idx = self.index(s, scope)
-        return self.subscript(base, idx)
-
-    def subscript(self, base: Any, idx: Any) -> Any:
-        if isinstance(base, ArrayInfo):
-            if isinstance(idx, Ref) and idx.qualname == "numpy.newaxis":
-                idx = None
-            if isinstance(idx, tuple):
-                idx = tuple(
-                    None if isinstance(i, Ref) and i.qualname == "numpy.newaxis" else i for i in idx
-                )
-            return data.subscript(base, idx)
-        if isinstance(base, ListVal) and any(isinstance(i, Maybe) for i in base.items):
-            return UNKNOWN
-        seq = base.items if isinstance(base, ListVal) else base if isinstance(base, tuple) else None
-        if seq is not None:
-            if isinstance(idx, int) and not isinstance(idx, bool):
-                return seq[idx] if -len(seq) <= idx < len(seq) else UNKNOWN
-            if isinstance(idx, slice):
-                try:
-                    part = seq[idx]
-                except (TypeError, ValueError):
-                    return UNKNOWN
-                return (
-                    ListVal(list(part), level=self.taint)
-                    if isinstance(base, ListVal)
-                    else tuple(part)
-                )
-            return UNKNOWN
-        if isinstance(base, DictVal) and _hashable_const(idx):
-            return base.items.get(idx, UNKNOWN)
-        if isinstance(base, str) and isinstance(idx, (int, slice)):
-            try:
-                return base[idx]
-            except (IndexError, TypeError, ValueError):
-                return UNKNOWN
-        return UNKNOWN
+        return subscript(base, idx, self.taint)
 
     def ev_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
         left = self.ev(node.left, scope)
         right = self.ev(node.right, scope)
-        return _bounded(self.binop(_BINOPS.get(type(node.op)), left, right))
-
-    def binop(self, op: str | None, left: Any, right: Any) -> Any:
-        if op is None or left is UNKNOWN or right is UNKNOWN:
-            return UNKNOWN
-        if isinstance(left, ArrayInfo) or isinstance(right, ArrayInfo):
-            if isinstance(left, (ArrayInfo, int, float)) and isinstance(
-                right, (ArrayInfo, int, float)
-            ):
-                return data.binop(op, left, right)
-            return UNKNOWN
-        if isinstance(left, ListVal) and isinstance(right, ListVal) and op == "+":
-            if len(left.items) + len(right.items) > MAX_ITEMS:
-                return UNKNOWN
-            joined = ListVal(left.items + right.items, level=self.taint)
-            lo, ro = self._written(left), self._written(right)
-            if lo is not None and ro is not None:
-                self.note_locs(joined, [*lo, *ro])
-            return joined
-        if (
-            isinstance(left, ListVal)
-            and isinstance(right, int)
-            and op == "*"
-            and 0 <= right <= MAX_UNROLL
-            and len(left.items) * right <= MAX_ITEMS
-        ):
-            return ListVal(left.items * right, level=self.taint)
-        if not (_const(left) and _const(right)):
-            return UNKNOWN
-        if isinstance(left, tuple) and UNKNOWN in left and op != "+":
-            return UNKNOWN
-        try:
-            if (
-                op == "*"
-                and isinstance(left, (str, tuple))
-                and isinstance(right, int)
-                and right > MAX_UNROLL
-            ):
-                return UNKNOWN
-            if op == "**" and isinstance(right, (int, float)) and abs(right) > 64:
-                return UNKNOWN
-            if not _small_operands(op, left, right):
-                return UNKNOWN
-            return _PY_OPS[op](left, right)
-        except MemoryError:
-            raise  # out of memory: the whole analysis is void (see seqlint.parallel)
-        except Exception:  # noqa: BLE001 - user arithmetic may fail any way; it is then unknown
-            return UNKNOWN
+        return bounded(binop(BINOPS.get(type(node.op)), left, right, self.taint, self.written))
 
     def ev_UnaryOp(self, node: ast.UnaryOp, scope: Scope) -> Any:
         value = self.ev(node.operand, scope)
         op = node.op
         if isinstance(op, ast.Not):
-            truth = self.truth(value)
-            return UNKNOWN if truth is None else not truth
+            known = truth(value)
+            return UNKNOWN if known is None else not known
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if isinstance(op, ast.USub):
                 return -value
@@ -1163,12 +607,12 @@ class Interpreter:
         value = self.ev(node.values[0], scope)
         rest = node.values[1:]
         for i, right in enumerate(rest):
-            truth = self.truth(value)
-            if truth is None:
+            known = truth(value)
+            if known is None:
                 for later in rest[i:]:
                     self.ev(later, scope)
                 return UNKNOWN
-            if truth is not is_and:  # ``and`` stops at a false value, ``or`` at a true one
+            if known is not is_and:  # ``and`` stops at a false value, ``or`` at a true one
                 return value
             value = self.ev(right, scope)
         return value
@@ -1180,10 +624,10 @@ class Interpreter:
             right = self.ev(comparator, scope)
             op = type(operator).__name__
             if isinstance(left, ArrayInfo) or isinstance(right, ArrayInfo):
-                if len(node.ops) == 1 and op in _ORDERING:
+                if len(node.ops) == 1 and op in ORDERING:
                     return data.compare(left, right)
                 return UNKNOWN
-            outcome = _compare(op, left, right)
+            outcome = compare(op, left, right)
             if outcome is UNKNOWN:
                 result = UNKNOWN
             elif outcome is False and result is not UNKNOWN:
@@ -1192,13 +636,13 @@ class Interpreter:
         return result
 
     def ev_IfExp(self, node: ast.IfExp, scope: Scope) -> Any:
-        test = self.truth(self.ev(node.test, scope))
+        test = truth(self.ev(node.test, scope))
         if test is True:
             return self.ev(node.body, scope)
         if test is False:
             return self.ev(node.orelse, scope)
         a, b = self.ev(node.body, scope), self.ev(node.orelse, scope)
-        return a if a is b or _same_const(a, b) else UNKNOWN
+        return a if a is b or same_const(a, b) else UNKNOWN
 
     def ev_Lambda(self, node: ast.Lambda, scope: Scope) -> Any:
         # the body is not run, but ``ds.map(lambda x, y: (model(x), y))`` builds ``model``
@@ -1230,7 +674,7 @@ class Interpreter:
         opaque = False
         for arg in call.args:
             if isinstance(arg, ast.Starred):
-                items = self.iterate(self.ev(arg.value, scope))
+                items = iterate(self.ev(arg.value, scope))
                 if items is None:
                     opaque = True
                 else:
@@ -1276,21 +720,7 @@ class Interpreter:
         if isinstance(func, FuncVal):
             return self.call_function(func, args, kwargs, opaque=opaque)
         if isinstance(func, ClassVal):
-            if func.kind == "layer":
-                return LayerCall(
-                    func.name, args, kwargs, self.loc(node), opaque=opaque, custom=True
-                )
-            if func.kind == "model":
-                init = func.methods.get("__init__")
-                if init is not None:
-                    self.call_function(init, (KERAS_SELF, *args), kwargs, opaque=opaque)
-                return UNKNOWN
-            instance = Instance(func, level=self.taint)
-            func.instances.append(instance)
-            init = func.methods.get("__init__")
-            if init is not None:
-                self.call_function(init, (instance, *args), kwargs, opaque=opaque)
-            return instance
+            return self.instantiate(func, args, kwargs, opaque, node)
         if isinstance(func, Builtin):
             handler = registry.REGISTRY.get(f"builtins.{func.name}")
             if handler is None:
@@ -1309,18 +739,29 @@ class Interpreter:
                 value.uncertain = True
         return UNKNOWN
 
-    def iterate(self, value: Any) -> list[Any] | None:
-        if isinstance(value, tuple):
-            return list(value)
-        if isinstance(value, ListVal):
-            if any(isinstance(i, Maybe) for i in value.items):
-                return None
-            return list(value.items)
-        if isinstance(value, str):
-            return list(value)
-        if isinstance(value, DictVal):
-            return list(value.items)
-        return None
+    def instantiate(
+        self,
+        cls: ClassVal,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        opaque: bool,
+        node: ast.Call,
+    ) -> Any:
+        """Call a class of the file: a custom layer is a layer call; a Model subclass runs its
+        ``__init__`` (Sequentials it builds are sub-models); a plain class gives an instance
+        its ``__init__`` ran on."""
+        init = cls.methods.get("__init__")
+        if cls.kind == "layer":
+            return LayerCall(cls.name, args, kwargs, self.loc(node), opaque=opaque, custom=True)
+        if cls.kind == "model":
+            if init is not None:
+                self.call_function(init, (KERAS_SELF, *args), kwargs, opaque=opaque)
+            return UNKNOWN
+        instance = Instance(cls, level=self.taint)
+        cls.instances.append(instance)
+        if init is not None:
+            self.call_function(init, (instance, *args), kwargs, opaque=opaque)
+        return instance
 
     def call_function(
         self,
@@ -1341,36 +782,8 @@ class Interpreter:
         if self.active.get(id(fn), 0) >= MAX_RECURSION:
             return UNKNOWN  # recursion: each level would multiply the work
         node = fn.node
-        local = Scope(parent=fn.scope, module=fn.scope.module)
-        params = node.args
-        positional = [*params.posonlyargs, *params.args]
-        rest = list(args)
-        if fn.is_method and uncalled and bound_taint is None:
-            rest = []
-        for p in positional:
-            name = p.arg
-            if rest:
-                local.vars[name] = rest.pop(0)
-            elif name in kwargs:
-                local.vars[name] = kwargs[name]
-            elif uncalled or opaque:
-                default = fn.defaults.get(name, UNKNOWN)
-                local.vars[name] = UNKNOWN if (default is None or opaque) else default
-            else:
-                local.vars[name] = fn.defaults.get(name, UNKNOWN)
-        for p in params.kwonlyargs:
-            name = p.arg
-            if name in kwargs:
-                local.vars[name] = kwargs[name]
-            else:
-                default = fn.defaults.get(name, UNKNOWN)
-                local.vars[name] = UNKNOWN if (uncalled and default is None) else default
-        if params.vararg is not None:
-            local.vars[params.vararg.arg] = tuple(rest) if not opaque else UNKNOWN
-        if params.kwarg is not None:
-            names = {p.arg for p in (*positional, *params.kwonlyargs)}
-            extra = {k: v for k, v in kwargs.items() if k not in names}
-            local.vars[params.kwarg.arg] = DictVal(extra) if not opaque else UNKNOWN
+        drop = fn.is_method and uncalled and bound_taint is None
+        local = definitions.bind(fn, () if drop else args, kwargs, opaque, uncalled)
         saved_frame, saved_taint = self.frame, self.taint
         self.depth += 1
         self.active[id(fn)] = self.active.get(id(fn), 0) + 1
@@ -1380,9 +793,9 @@ class Interpreter:
         try:
             self.exec_block(node.body, local)
             result: Any = None
-        except _Return as ret:
+        except Return as ret:
             result = ret.value
-        except (_Break, _Continue):
+        except (Break, Continue):
             result = UNKNOWN
         finally:
             self.depth -= 1
@@ -1458,205 +871,6 @@ class Interpreter:
         return registry.method(receiver, obj, name, site)
 
 
-# Exceptions a failing Keras call or import never raises: a ``try`` that only catches these
-# (``except KeyboardInterrupt`` around training) does not make its body's failures expected.
-_UNRELATED_EXCEPTIONS = frozenset(
-    {
-        "KeyboardInterrupt",
-        "SystemExit",
-        "GeneratorExit",
-        "StopIteration",
-        "OSError",
-        "IOError",
-        "FileNotFoundError",
-        "FileExistsError",
-        "PermissionError",
-        "KeyError",
-        "IndexError",
-        "ZeroDivisionError",
-        "UnicodeDecodeError",
-        "UnicodeEncodeError",
-    }
-)
-
-
-def _may_handle_api_errors(node: _AnyTry) -> bool:
-    """Whether a ``try`` may catch what a removed / misused Keras API raises (ImportError,
-    AttributeError, TypeError, ValueError, or anything broader or unknown)."""
-    for handler in node.handlers:
-        if handler.type is None:
-            return True
-        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-        for t in types:
-            name = _full_name(t) or ""
-            if name.rsplit(".", 1)[-1] not in _UNRELATED_EXCEPTIONS:
-                return True
-    return False
-
-
-def _full_name(node: ast.AST) -> str | None:
-    """The dotted name of ``a.b.c`` (also through calls and subscripts, ``a().b`` is
-    ``a.b``, as the names of attribute targets are keyed); None for anything else."""
-    parts: list[str] = []
-    while True:
-        if isinstance(node, ast.Name):
-            parts.append(node.id)
-            return ".".join(reversed(parts))
-        if isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Call):
-            node = node.func
-        elif isinstance(node, ast.Subscript):
-            node = node.value
-        else:
-            return None
-
-
-def _decorated(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:
-    """A decorated function (``@staticmethod``, ``@property``, ``@tf.function``...): its
-    first parameter may not be ``self``."""
-    return not isinstance(node, ast.Lambda) and bool(node.decorator_list)
-
-
-def _self_attributes_set(node: ast.ClassDef) -> set[str]:
-    """Names the class's methods assign as attributes of anything (``self.lr = ...``): a
-    class attribute of that name may be shadowed on the instance."""
-    found: set[str] = set()
-
-    def note(target: ast.expr) -> None:
-        if isinstance(target, (ast.Tuple, ast.List)):
-            for sub in target.elts:
-                note(sub)
-        elif isinstance(target, ast.Attribute):
-            found.add(target.attr)
-
-    for stmt in node.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for sub in ast.walk(stmt):
-                if isinstance(sub, ast.Assign):
-                    for target in sub.targets:
-                        note(target)
-                elif isinstance(sub, (ast.AugAssign, ast.AnnAssign)):
-                    note(sub.target)
-    return found
-
-
-def _const(v: Any) -> bool:
-    if isinstance(v, (int, float, str, bool, type(None))):
-        return True
-    if isinstance(v, tuple):
-        return all(_const(i) or i is UNKNOWN for i in v)
-    return False
-
-
-def _hashable_const(v: Any) -> bool:
-    return isinstance(v, (int, float, str, bool, type(None))) or (
-        isinstance(v, tuple) and all(_const(i) for i in v)
-    )
-
-
-def _same_const(a: Any, b: Any) -> bool:
-    if a is MISSING or b is MISSING:
-        return a is b
-    if _const(a) and _const(b) and type(a) is type(b):
-        try:
-            return bool(a == b)
-        except Exception:  # noqa: BLE001
-            return False
-    return False
-
-
-def _compare(op: str, left: Any, right: Any) -> Any:
-    if op in ("Is", "IsNot"):
-        if left is None or right is None:
-            if left is UNKNOWN or right is UNKNOWN:
-                return UNKNOWN
-            same = left is right
-            return same if op == "Is" else not same
-        return UNKNOWN
-    if not (_const(left) and _const(right)):
-        return UNKNOWN
-    if isinstance(left, tuple) and UNKNOWN in left or isinstance(right, tuple) and UNKNOWN in right:
-        return UNKNOWN
-    try:
-        return {
-            "Eq": lambda a, b: a == b,
-            "NotEq": lambda a, b: a != b,
-            "Lt": lambda a, b: a < b,
-            "Gt": lambda a, b: a > b,
-            "LtE": lambda a, b: a <= b,
-            "GtE": lambda a, b: a >= b,
-            "In": lambda a, b: a in b,
-            "NotIn": lambda a, b: a not in b,
-        }[op](left, right)
-    except Exception:  # noqa: BLE001
-        return UNKNOWN
-
-
-_ORDERING = frozenset({"Lt", "Gt", "LtE", "GtE", "Eq", "NotEq"})
-
-_BINOPS: dict[type[ast.operator], str] = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.Div: "/",
-    ast.FloorDiv: "//",
-    ast.Mod: "%",
-    ast.Pow: "**",
-    ast.MatMult: "@",
-}
-
-_PY_OPS = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-    "//": lambda a, b: a // b,
-    "%": lambda a, b: a % b,
-    "**": lambda a, b: a**b,
-}
-
-
-def _version_test(node: ast.If) -> bool:
-    """Whether a test of the if/elif chain reads a version or probes for an attribute."""
-    current: Any = node
-    while isinstance(current, ast.If):
-        if _mentions_version(current.test):
-            return True
-        current = current.orelse[0] if len(current.orelse) == 1 else None
-    return False
-
-
-def _mentions_version(node: Any) -> bool:
-    """``keras.__version__``, ``tf_version``, ``hasattr(...)`` in a test expression. Only the
-    expression kinds tests are made of are visited."""
-    if isinstance(node, ast.Name):
-        return "version" in node.id.lower()
-    if isinstance(node, ast.Attribute):
-        return "version" in node.attr.lower() or _mentions_version(node.value)
-    if isinstance(node, ast.Call):
-        if isinstance(node.func, ast.Name) and node.func.id == "hasattr":
-            return True
-        return (
-            _mentions_version(node.func)
-            or any(
-                _mentions_version(a.value if isinstance(a, ast.Starred) else a) for a in node.args
-            )
-            or any(_mentions_version(k.value) for k in node.keywords)
-        )
-    if isinstance(node, ast.Compare):
-        return _mentions_version(node.left) or any(_mentions_version(c) for c in node.comparators)
-    if isinstance(node, ast.BoolOp):
-        return any(_mentions_version(v) for v in node.values)
-    if isinstance(node, ast.UnaryOp):
-        return _mentions_version(node.operand)
-    if isinstance(node, ast.Subscript):
-        return _mentions_version(node.value)
-    return False
-
-
-# the type name (as registered in :mod:`.registry`) of values whose methods have handlers
 _RECEIVERS: dict[type, str] = {
     ModelIR: "keras.Sequential",
     LayerCall: "keras.layers.Layer",
@@ -1712,72 +926,3 @@ _EXPR_HANDLERS: dict[type[ast.AST], Any] = {
     for name in dir(Interpreter)
     if name.startswith("ev_")
 }
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _stored_names(node: ast.AST) -> set[str]:
-    """The names a statement may bind (assignments, loop targets, imports, definitions),
-    including those of nested functions (harmless: they become unknown too)."""
-    found: set[str] = set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
-            found.add(sub.id)
-        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.add(sub.name)
-        elif isinstance(sub, ast.alias):
-            found.add((sub.asname or sub.name).split(".", 1)[0])
-    return found
-
-
-def _read_names(node: ast.AST) -> frozenset[str]:
-    return frozenset(
-        sub.id
-        for sub in ast.walk(node)
-        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)
-    )
-
-
-#: what a loop that only reads these may compute is nothing the rules look at
-_PLAIN = (bool, int, float, str, bytes, type(None), Builtin)
-_FOLLOWED_MODULES = ("keras", "tensorflow", "tf_keras", "numpy")
-
-
-def _interesting(value: Any, depth: int = 0) -> bool:
-    if value is UNKNOWN or isinstance(value, _PLAIN):
-        return False
-    if isinstance(value, Ref):
-        return value.qualname.split(".", 1)[0] in _FOLLOWED_MODULES
-    if isinstance(value, tuple):
-        return depth < 2 and any(_interesting(v, depth + 1) for v in value[:32])
-    return True  # models, layers, lists, arrays, functions and classes of the file
-
-
-def _bounded(value: Any) -> Any:
-    """``value``, or UNKNOWN when it is too big to follow (see :data:`MAX_ITEMS`)."""
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        return UNKNOWN
-    if isinstance(value, (str, tuple)) and len(value) > MAX_ITEMS:
-        return UNKNOWN
-    if isinstance(value, ListVal) and len(value.items) > MAX_ITEMS:
-        return UNKNOWN
-    return value
-
-
-def _small_operands(op: str, left: Any, right: Any) -> bool:
-    """Whether ``left op right`` stays within the value bounds (checked before computing
-    it: ``x * x`` repeated would take minutes and gigabytes)."""
-    if op == "*":
-        if isinstance(left, int) and isinstance(right, int):
-            return left.bit_length() + right.bit_length() <= MAX_INT_BITS
-        for seq, count in ((left, right), (right, left)):
-            if isinstance(seq, (str, tuple)) and isinstance(count, int):
-                return len(seq) * max(count, 0) <= MAX_ITEMS
-    if op == "**" and isinstance(left, int) and isinstance(right, int):
-        return left.bit_length() * abs(right) <= MAX_INT_BITS
-    if op == "+" and isinstance(left, (str, tuple)) and isinstance(right, (str, tuple)):
-        return len(left) + len(right) <= MAX_ITEMS
-    return True

@@ -70,24 +70,35 @@ class Handler:
     """A registered handler: the call's arguments bound to its signature, or (``raw``) the
     :class:`Site` alone, for handlers that must see every call."""
 
-    __slots__ = ("name", "func", "signature", "site", "raw")
+    __slots__ = ("name", "func", "_signature", "site", "raw")
 
     def __init__(self, name: str, func: Callable[..., Any], site: bool, raw: bool) -> None:
         self.name = name
         self.func = func
         self.site = site
         self.raw = raw
-        self.signature = None if raw else inspect.signature(func)
+        # (computed on the first call: most handlers of a run are never called, and
+        # inspect.signature for all of them would be paid by every ``check`` at import)
+        self._signature: inspect.Signature | None = None
+
+    @property
+    def signature(self) -> inspect.Signature | None:
+        """The handler's signature, which calls are bound to (None for ``raw`` handlers)."""
+        if self._signature is None and not self.raw:
+            self._signature = inspect.signature(self.func)
+        return self._signature
 
     def __call__(self, site: Site, *receiver: Any) -> Any:
         """The handler's value for this call: UNKNOWN when its arguments do not bind."""
-        if self.signature is None:
+        if self.raw:
             return self.func(site, *receiver)
         if site.opaque:
             return UNKNOWN  # arguments of unknown content say nothing about the result
         lead = (site, *receiver) if self.site else receiver
+        signature = self._signature or self.signature
+        assert signature is not None
         try:
-            bound = self.signature.bind(*lead, *site.args, **site.kwargs)
+            bound = signature.bind(*lead, *site.args, **site.kwargs)
         except TypeError:
             return UNKNOWN  # a call Python itself would refuse
         return self.func(*bound.args, **bound.kwargs)

@@ -9,17 +9,29 @@ values too.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from typing import Any
 
 from seqlint.extract.names import activation_name, canonical
 
 
-@dataclass(frozen=True)
 class Ref:
-    """A name from outside the file (a module, class or function), canonicalised."""
+    """A name from outside the file (a module, class or function), canonicalised; equal to
+    any other Ref to the same name. (Plain classes here: a dataclass costs ~0.3 ms at every
+    start-up.)"""
 
-    qualname: str
+    __slots__ = ("qualname",)
+
+    def __init__(self, qualname: str) -> None:
+        self.qualname = qualname
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Ref and other.qualname == self.qualname
+
+    def __hash__(self) -> int:
+        return hash((self.qualname,))
+
+    def __repr__(self) -> str:
+        return f"Ref(qualname={self.qualname!r})"
 
     def attr(self, name: str) -> Ref:
         key = (self.qualname, name)
@@ -39,10 +51,14 @@ class Ref:
 _ATTRS: dict[tuple[str, str], Ref] = {}
 
 
-@dataclass(eq=False)
 class ListVal:
-    items: list[Any]
-    level: int = 0  # taint level where it was created: deeper appends are uncertain
+    """A list (mutable, so ``append`` changes it where it is referenced)."""
+
+    __slots__ = ("items", "level")
+
+    def __init__(self, items: list[Any], level: int = 0) -> None:
+        self.items = items
+        self.level = level  # taint level where it was created: deeper appends are uncertain
 
 
 class Maybe:
@@ -54,48 +70,68 @@ class Maybe:
         self.value = value
 
 
-@dataclass(eq=False)
 class DictVal:
-    items: dict[Any, Any]
+    """A dict with constant keys."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: dict[Any, Any]) -> None:
+        self.items = items
 
 
-@dataclass(eq=False)
 class BoundMethod:
     """``obj.method`` before it is called (``model.add``, ``layers.append``, ``x.reshape``)."""
 
-    obj: Any
-    name: str
+    __slots__ = ("obj", "name")
+
+    def __init__(self, obj: Any, name: str) -> None:
+        self.obj = obj
+        self.name = name
 
 
-@dataclass(eq=False)
 class PartialVal:
     """``functools.partial(layers.Conv2D, kernel_size=3)``: calling it calls ``func`` with
     these arguments first, as functools does (later keyword arguments win)."""
 
-    func: Any
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
-    opaque: bool = False
+    __slots__ = ("func", "args", "kwargs", "opaque")
+
+    def __init__(
+        self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any], opaque: bool = False
+    ) -> None:
+        self.func = func
+        self.args = args
+        self.kwargs = kwargs
+        self.opaque = opaque
 
 
-@dataclass(eq=False)
 class FuncVal:
     """A function defined in the file; calling it interprets its body."""
 
-    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-    scope: Any  # the Scope it was defined in
-    defaults: dict[str, Any] = field(default_factory=dict)
-    called: bool = False
-    is_method: bool = False
-    qualname: str = ""
-    owner: Any = None  # the ClassVal of a plain method
+    __slots__ = ("node", "scope", "defaults", "called", "is_method", "qualname", "owner")
+
+    def __init__(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+        scope: Any,  # the Scope it was defined in
+        defaults: dict[str, Any] | None = None,
+        is_method: bool = False,
+    ) -> None:
+        self.node = node
+        self.scope = scope
+        self.defaults = {} if defaults is None else defaults
+        self.called = False
+        self.is_method = is_method
+        self.qualname = ""
+        self.owner: Any = None  # the ClassVal of a plain method
 
 
-@dataclass(eq=False)
 class LambdaVal:
     """A ``lambda`` expression (not interpreted when called: its value is unknown)."""
 
-    node: ast.Lambda
+    __slots__ = ("node",)
+
+    def __init__(self, node: ast.Lambda) -> None:
+        self.node = node
 
     def _param(self, strict: bool) -> str | None:
         """The name of the lambda's single plain parameter (None when it has others)."""
@@ -172,35 +208,52 @@ def _int_literal(node: ast.expr) -> int | None:
     return None
 
 
-@dataclass(eq=False)
 class ClassVal:
     """A class defined in the file. ``kind``: "layer" (subclasses a Keras layer), "model"
     (subclasses keras.Model/Sequential) or "plain"."""
 
-    name: str
-    kind: str
-    methods: dict[str, FuncVal] = field(default_factory=dict)
-    # class-level ``NAME = value`` assignments no method rebinds on ``self``
-    attrs: dict[str, Any] = field(default_factory=dict)
-    # whether instances see ``attrs`` as they are: not for dataclasses, NamedTuples and other
-    # decorated classes or bases that turn class attributes into constructor fields
-    plain_instances: bool = True
-    instances: list[Any] = field(default_factory=list)  # Instance objects made of it
+    __slots__ = ("name", "kind", "methods", "attrs", "plain_instances", "instances")
+
+    def __init__(self, name: str, kind: str) -> None:
+        self.name = name
+        self.kind = kind
+        self.methods: dict[str, FuncVal] = {}
+        # class-level ``NAME = value`` assignments no method rebinds on ``self``
+        self.attrs: dict[str, Any] = {}
+        # whether instances see ``attrs`` as they are: not for dataclasses, NamedTuples and
+        # other decorated classes or bases that turn class attributes into constructor fields
+        self.plain_instances = True
+        self.instances: list[Any] = []  # Instance objects made of it
 
 
-@dataclass(frozen=True)
 class Builtin:
-    name: str
+    """A Python builtin (``range``, ``len``...), called through its handler."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Builtin and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash((self.name,))
+
+    def __repr__(self) -> str:
+        return f"Builtin(name={self.name!r})"
 
 
-@dataclass(eq=False)
 class Instance:
     """An object of a class defined in the file, with the attributes its methods set
     (``self.model = Sequential(...)`` in ``__init__``, read back in ``train``)."""
 
-    cls: ClassVal
-    attrs: dict[str, Any] = field(default_factory=dict)
-    level: int = 0  # taint level it was created at: deeper attribute writes are uncertain
+    __slots__ = ("cls", "attrs", "level")
+
+    def __init__(self, cls: ClassVal, level: int = 0) -> None:
+        self.cls = cls
+        self.attrs: dict[str, Any] = {}
+        self.level = level  # taint level it was created at: deeper attribute writes are unsure
 
 
 # Functions (by last name) that act on each element on their own, as tf.math / keras.ops /

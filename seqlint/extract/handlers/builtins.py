@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from seqlint.extract.limits import MAX_ITEMS, MAX_UNROLL
+from seqlint.extract.ops import is_const, is_hashable_const, iterate
 from seqlint.extract.registry import NOT_HANDLED, Site, guard, handles
 from seqlint.extract.values import DictVal, ListVal, Maybe
 from seqlint.layers.base import UNKNOWN
@@ -20,20 +21,6 @@ _NO: Any = object()  # an argument not given
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _const(v: Any) -> bool:
-    if isinstance(v, (int, float, str, bool, type(None))):
-        return True
-    if isinstance(v, tuple):
-        return all(_const(i) or i is UNKNOWN for i in v)
-    return False
-
-
-def _hashable_const(v: Any) -> bool:
-    return isinstance(v, (int, float, str, bool, type(None))) or (
-        isinstance(v, tuple) and all(_const(i) for i in v)
-    )
 
 
 # ---- functions ------------------------------------------------------------------------------
@@ -71,7 +58,7 @@ def len_(obj: Any, /) -> Any:
 
 def _conversion(function: Any) -> Any:
     def convert(x: Any, /) -> Any:
-        if not _const(x):
+        if not is_const(x):
             return UNKNOWN
         try:
             return function(x)
@@ -89,7 +76,7 @@ for _function in (int, float, str, bool, abs, round):
 @handles("builtins.tuple", "builtins.list", "builtins.reversed", site=True)
 def sequence(site: Site, iterable: Any, /) -> Any:
     """A known iterable's items, as a tuple (a ListVal for ``list``)."""
-    items = site.interp.iterate(iterable)
+    items = iterate(iterable)
     if items is None:
         return UNKNOWN
     if site.qualname == "builtins.reversed":
@@ -102,7 +89,7 @@ def sequence(site: Site, iterable: Any, /) -> Any:
 @handles("builtins.sorted", site=True)
 def sorted_(site: Site, iterable: Any, /, *, key: Any = None, reverse: Any = False) -> Any:
     """The sorted items of a known iterable of comparable constants (no ``key``)."""
-    items = site.interp.iterate(iterable)
+    items = iterate(iterable)
     if items is None or key is not None or not isinstance(reverse, bool):
         return UNKNOWN
     try:
@@ -113,7 +100,7 @@ def sorted_(site: Site, iterable: Any, /, *, key: Any = None, reverse: Any = Fal
 
 def _extreme(function: Any) -> Any:
     def extreme(site: Site, *args: Any, key: Any = None, default: Any = _NO) -> Any:
-        items = site.interp.iterate(args[0]) if len(args) == 1 else list(args)
+        items = iterate(args[0]) if len(args) == 1 else list(args)
         if key is not None or not items or not all(_number(i) for i in items):
             return UNKNOWN
         return function(items)
@@ -129,7 +116,7 @@ handles("builtins.max", site=True)(_extreme(max))
 @handles("builtins.sum", site=True)
 def sum_(site: Site, iterable: Any, /, start: Any = 0) -> Any:
     """The sum of known numbers."""
-    items = site.interp.iterate(iterable)
+    items = iterate(iterable)
     if not items or not all(_number(i) for i in items) or not _number(start):
         return UNKNOWN
     return sum(items, start)
@@ -138,7 +125,7 @@ def sum_(site: Site, iterable: Any, /, start: Any = 0) -> Any:
 @handles("builtins.enumerate", site=True)
 def enumerate_(site: Site, iterable: Any, start: Any = 0) -> Any:
     """``(index, item)`` pairs of a known iterable."""
-    items = site.interp.iterate(iterable)
+    items = iterate(iterable)
     if items is None or not isinstance(start, int):
         return UNKNOWN
     return tuple((i + start, v) for i, v in enumerate(items))
@@ -147,7 +134,7 @@ def enumerate_(site: Site, iterable: Any, start: Any = 0) -> Any:
 @handles("builtins.zip", site=True)
 def zip_(site: Site, *iterables: Any, strict: Any = False) -> Any:
     """The tuples of known iterables, up to the shortest."""
-    seqs = [site.interp.iterate(a) for a in iterables]
+    seqs = [iterate(a) for a in iterables]
     if not seqs or any(s is None for s in seqs):
         return UNKNOWN
     return tuple(zip(*seqs, strict=False))  # type: ignore[misc]
@@ -200,7 +187,7 @@ def append(site: Site, lst: ListVal, item: Any, /) -> None:
 @handles("builtins.list.extend", site=True)
 def extend(site: Site, lst: ListVal, iterable: Any, /) -> None:
     """The items of a known iterable, at the end."""
-    items = site.interp.iterate(iterable)
+    items = iterate(iterable)
     if items is None or site.interp.taint > lst.level:
         lst.items.append(Maybe(UNKNOWN))
     else:
@@ -254,7 +241,7 @@ def copy(site: Site, lst: ListVal, /) -> Any:
 @handles("builtins.dict.get")
 def get(d: DictVal, key: Any, default: Any = None, /) -> Any:
     """The value of a constant key (the default when the dict does not hold it)."""
-    return d.items.get(key, default) if _hashable_const(key) else UNKNOWN
+    return d.items.get(key, default) if is_hashable_const(key) else UNKNOWN
 
 
 @handles("builtins.dict.keys", "builtins.dict.values", "builtins.dict.items", site=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from seqlint.extract.ops import iterate
 from seqlint.extract.registry import Site, fallback, handles
 from seqlint.ir import Call, Entry, LayerCall, Loc, ModelIR
 from seqlint.layers.base import UNKNOWN
@@ -120,18 +121,18 @@ def make_sequential(site: Site) -> ModelIR:
     if isinstance(layers_node, (ast.List, ast.Tuple)):
         # re-evaluating a literal would create new layer objects: use its element nodes
         # only for their locations
-        listed = interp.iterate(layers_value) or []
+        listed = iterate(layers_value) or []
         locs = _element_locs(layers_node, listed, interp)
         for item, item_loc in zip(listed, locs, strict=False):
             add_entry(interp, model, item, item_loc)
         if len(locs) != len(listed):
             model.uncertain = True
         return model
-    items = interp.iterate(layers_value)
+    items = iterate(layers_value)
     if items is None:
         model.uncertain = True
         return model
-    written = interp.locs_of(layers_value)
+    written = interp.written.locs(layers_value)
     for i, item in enumerate(items):
         own = getattr(item, "loc", None)
         loc = own if isinstance(own, Loc) else site.loc
@@ -158,7 +159,7 @@ def _element_locs(node: ast.List | ast.Tuple, items: list[Any], interp: Interpre
         if isinstance(el, ast.Starred):
             # items spread from *helper(): each keeps its own location when it has one
             start = len(locs)
-            remaining, written = interp.spreads.get(id(el), (None, None))
+            remaining, written = interp.written.spreads.get(id(el), (None, None))
             if remaining is None:
                 remaining = (
                     len(items)
