@@ -415,3 +415,52 @@ def binop(op: str, left: Any, right: Any) -> Any:
         return ArrayInfo(shape=shape, kind="float")
     kind = arr.kind if op in "+-*" and isinstance(num, int) else "float"
     return ArrayInfo(shape=shape, kind=kind, low=lo, high=hi)
+
+
+def element(a: Any) -> Any:
+    """One slice of ``a`` along its first axis (a sample of a dataset), labels kept."""
+    if not isinstance(a, ArrayInfo) or a.shape is None or not a.shape:
+        return UNKNOWN if a is not None else None
+    return ArrayInfo(a.shape[1:], a.kind, a.encoding, a.n_classes, a.low, a.high)
+
+
+def stacked(a: Any) -> Any:
+    """Samples ``a`` stacked along a new first axis of unknown size (what ``.batch()``
+    slices them back from)."""
+    if not isinstance(a, ArrayInfo) or a.shape is None:
+        return a if a is None else ArrayInfo(None)
+    return ArrayInfo((None, *a.shape), a.kind, a.encoding, a.n_classes, a.low, a.high)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if not (isinstance(a, ArrayInfo) and isinstance(b, ArrayInfo)):
+        return False
+    return (a.shape, a.kind, a.encoding, a.n_classes) == (b.shape, b.kind, b.encoding, b.n_classes)
+
+
+def generator_batches(yielded: list[Any]) -> Batches:
+    """A generator object, from what its ``yield`` statements gave: ``(x, y)`` (or ``(x, y,
+    weights)``) batches, the same at every yield, else nothing known. ``pending`` keeps the
+    yields as elements, for ``tf.data.Dataset.from_generator``."""
+    pairs: list[tuple[Any, Any]] = []
+    for value in yielded:
+        if isinstance(value, tuple) and len(value) in (2, 3):
+            pairs.append((value[0], value[1]))
+        elif isinstance(value, ArrayInfo):
+            pairs.append((value, None))
+        else:
+            return Batches(None, source="generator")
+    if not pairs or any(
+        not (_same(x, pairs[0][0]) and _same(y, pairs[0][1])) for x, y in pairs[1:]
+    ):
+        return Batches(None, source="generator")
+    x, y = pairs[0]
+    xb = batched(x)
+    return Batches(
+        None if xb is None else xb.shape,
+        targets=batched(y),
+        source="generator",
+        pending=(stacked(x), stacked(y)),
+    )

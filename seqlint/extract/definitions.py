@@ -126,6 +126,20 @@ def bind(
     return local
 
 
+def is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether ``def`` makes a generator function (a ``yield`` in its own body, not in a
+    nested function or lambda)."""
+    pending: list[ast.AST] = list(node.body)
+    answer = False
+    while pending and not answer:
+        sub = pending.pop()
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            answer = True
+        elif not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending.extend(ast.iter_child_nodes(sub))
+    return answer
+
+
 def decorated(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> bool:
     """A decorated function (``@staticmethod``, ``@property``, ``@tf.function``...): its
     first parameter may not be ``self``."""

@@ -161,6 +161,8 @@ class Interpreter(Assignments, Flow):
         self._binding = itertools.count()
         self.frame = Frame()
         self.written = Written(self.loc)  # where list items were written
+        self.yields: list[list[Any]] = []  # what each generator being run yielded
+        self.generators: dict[int, bool] = {}  # id(a def of this module) -> has a yield
 
     # ---- entry point -----------------------------------------------------------------------
 
@@ -653,7 +655,36 @@ class Interpreter(Assignments, Flow):
                 callee = scope.lookup(call.func.id)  # type: ignore[attr-defined]
                 if isinstance(callee, ModelIR):
                     callee.called_functionally = True
-        return LambdaVal(node)  # kept for Lambda layers whose shape an elementwise body keeps
+        return LambdaVal(node, scope)  # (Lambda layers whose shape an elementwise body keeps)
+
+    def ev_Yield(self, node: ast.Yield, scope: Scope) -> Any:
+        """What a generator yields is what it feeds ``fit`` (see :meth:`call_function`)."""
+        value = self.ev(node.value, scope)
+        if self.yields:
+            self.yields[-1].append(value)
+        return UNKNOWN  # (what the caller sends in)
+
+    def ev_YieldFrom(self, node: ast.YieldFrom, scope: Scope) -> Any:
+        self.ev(node.value, scope)
+        if self.yields:
+            self.yields[-1].append(UNKNOWN)
+        return UNKNOWN
+
+    def apply(self, func: Any, args: tuple[Any, ...]) -> Any:
+        """Call a function or lambda of the file with ``args`` on behalf of a handler
+        (``ds.map(f)``); a lambda's body is evaluated with its parameters bound."""
+        if isinstance(func, FuncVal):
+            return self.call_function(func, args, {})
+        if isinstance(func, LambdaVal) and isinstance(func.scope, Scope):
+            params = func.node.args
+            plain = [*params.posonlyargs, *params.args]
+            if len(plain) != len(args) or params.vararg or params.kwonlyargs or params.kwarg:
+                return UNKNOWN
+            local = Scope(parent=func.scope, module=func.scope.module)
+            for param, value in zip(plain, args, strict=True):
+                local.vars[param.arg] = value
+            return self.ev(func.node.body, local)
+        return UNKNOWN
 
     def ev_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> Any:
         value = self.ev(node.value, scope)
@@ -790,6 +821,11 @@ class Interpreter(Assignments, Flow):
         if uncalled:
             self.taint = 0 if bound_taint is None else bound_taint
         self.frame = Frame(self.taint)
+        generator = self.generators.get(id(node))
+        if generator is None:
+            generator = self.generators[id(node)] = definitions.is_generator(node)
+        if generator:
+            self.yields.append([])
         try:
             self.exec_block(node.body, local)
             result: Any = None
@@ -802,6 +838,9 @@ class Interpreter(Assignments, Flow):
             self.active[id(fn)] -= 1
             uncertain = self.frame.uncertain_return
             self.frame, self.taint = saved_frame, saved_taint
+            yielded = self.yields.pop() if generator else []
+        if generator:  # a generator object: batches of what it yields
+            return data.generator_batches(yielded)
         if uncertain:
             return UNKNOWN
         return result

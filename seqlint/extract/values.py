@@ -126,12 +126,14 @@ class FuncVal:
 
 
 class LambdaVal:
-    """A ``lambda`` expression (not interpreted when called: its value is unknown)."""
+    """A ``lambda`` expression: calling it is unknown, except where a handler applies it to
+    values (``ds.map(lambda x, y: (x, tf.one_hot(y, 10)))``), in the scope it was made in."""
 
-    __slots__ = ("node",)
+    __slots__ = ("node", "scope")
 
-    def __init__(self, node: ast.Lambda) -> None:
+    def __init__(self, node: ast.Lambda, scope: Any = None) -> None:
         self.node = node
+        self.scope = scope
 
     def _param(self, strict: bool) -> str | None:
         """The name of the lambda's single plain parameter (None when it has others)."""
