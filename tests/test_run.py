@@ -532,3 +532,45 @@ def test_zeros_filled_in_later_are_not_constant_inputs(tmp_path: Path) -> None:
     code, out, _ = run(path, "--train", "--verbose", "0")
     assert code == 0, out
     assert "inputs in [0, 0]" not in out
+
+
+def _notebook(tmp_path: Path, *cells: str) -> str:
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": c, "outputs": []} for c in cells
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    return str(path)
+
+
+NB_IMPORTS = "import keras\nfrom keras import layers\n"
+NB_SMALL = "small = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n"
+NB_WIDE = "wide = keras.Sequential([keras.Input((4,)), layers.Dense(8), layers.Dense(2)])\n"
+
+
+def test_run_names_notebook_models_by_cell_and_line(tmp_path: Path) -> None:
+    """``summary`` shows a notebook model's cell and line; ``--model CELL:LINE`` picks it and
+    the list of candidates uses the same places."""
+    path = _notebook(tmp_path, NB_IMPORTS, "x = 1\n" + NB_SMALL, NB_WIDE)
+    code, out, err = run(path, *FAST)
+    assert code == 2
+    assert "small (cell 2, line 2, 2 layers)" in err and "wide (cell 3, line 1, 3 layers)" in err
+    code, out, _ = run(path, "--model", "3:1", *FAST)
+    assert code == 0 and "Total params: 58 " in out  # the three-layer model
+    assert run(path, "--model", "2:1", *FAST)[0] == 2  # no model there
+
+
+def test_run_sees_what_check_sees_in_notebooks(tmp_path: Path) -> None:
+    """A cell that does not parse is left out, as check leaves it out, and a model in a
+    ``%%writefile`` cell is found in the file that cell writes."""
+    broken = _notebook(tmp_path, NB_IMPORTS, "def broken(:\n", NB_SMALL)
+    code, out, _ = run(broken, *FAST)
+    assert code == 0 and "Forward pass" in out
+    written = _notebook(tmp_path, "%%writefile train.py\n" + NB_IMPORTS + NB_WIDE)
+    code, out, _ = run(written, *FAST)
+    assert code == 0 and "Total params: 58 " in out
