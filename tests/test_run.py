@@ -536,9 +536,7 @@ def test_zeros_filled_in_later_are_not_constant_inputs(tmp_path: Path) -> None:
 
 def _notebook(tmp_path: Path, *cells: str) -> str:
     nb = {
-        "cells": [
-            {"cell_type": "code", "metadata": {}, "source": c, "outputs": []} for c in cells
-        ],
+        "cells": [{"cell_type": "code", "metadata": {}, "source": c, "outputs": []} for c in cells],
         "metadata": {},
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -574,3 +572,23 @@ def test_run_sees_what_check_sees_in_notebooks(tmp_path: Path) -> None:
     written = _notebook(tmp_path, "%%writefile train.py\n" + NB_IMPORTS + NB_WIDE)
     code, out, _ = run(written, *FAST)
     assert code == 0 and "Total params: 58 " in out
+
+
+@pytest.mark.parametrize("features", [1, 2, 3])
+def test_few_feature_regressions_get_targets_their_inputs_explain(
+    tmp_path: Path, features: int
+) -> None:
+    """A regression on one to three features gets no more latent factors than it has inputs, so
+    a linear model learns it (with four factors behind one input, nothing could)."""
+    path = write(
+        tmp_path,
+        f"""
+        import keras
+        model = keras.Sequential([keras.Input(({features},)), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+        """,
+    )
+    for seed in ("0", "1", "2"):
+        code, out, _ = run(path, "--train", "--seed", seed, *FAST)
+        assert code == 0, out
+        assert "Verdict: learns" in out
