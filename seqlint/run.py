@@ -198,6 +198,32 @@ def resolve_input_shape(
     )
 
 
+# When the file leaves the input shape to its data (``input_dim=x.shape[1]`` of a CSV, a model
+# built by ``fit`` on a dataset), the run assumes one, says so, and uses the first the model
+# accepts: the rank (features; steps x features; an image; frames of images), then the size.
+ASSUMED_SIZES = (32, 64, 128, 224)
+_RANKS = ((None,), (None, None), (None, None, None), (None, None, None, None))
+
+
+def assumed_input_shapes(shapes: ModelShapes) -> list[tuple[int, ...]]:
+    """Input shapes to try, in order, for a model whose input shape is not fully known
+    statically: its known axes kept, an unknown channel axis of an image (rank >= 3) given 3
+    channels, the other unknown axes each size of :data:`ASSUMED_SIZES` in turn."""
+    known = shapes.input_shape[1:] if shapes.input_shape is not None else None
+    templates = [tuple(known)] if known is not None else list(_RANKS)
+    out: list[tuple[int, ...]] = []
+    for dims in templates:
+        for size in ASSUMED_SIZES:
+            last = len(dims) - 1
+            filled = tuple(
+                int(d) if d is not None else (3 if i == last and last >= 2 else size)
+                for i, d in enumerate(dims)
+            )
+            if filled not in out:
+                out.append(filled)
+    return out
+
+
 def load_data(
     path: str, input_shape: tuple[int, ...], limit: float = math.inf
 ) -> dict[str, numpy.ndarray]:
@@ -316,15 +342,17 @@ def build_runtime(
     return built, rt
 
 
-def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
-    notes: list[str] = []
-    model, shapes = select_model(analysis, options.model, options.locate)
-    input_shape = resolve_input_shape(model, shapes, options.input_shape)
-    rng = numpy.random.default_rng(options.seed)
-    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, notes)
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        rt.summary()
+def _built_and_probed(
+    model: ModelIR,
+    shapes: ModelShapes,
+    input_shape: tuple[int, ...],
+    options: RunOptions,
+    notes: list[str],
+    rng: numpy.random.Generator,
+) -> tuple[Any, Any, numpy.ndarray]:
+    """The runtime model on ``input_shape`` and its output on two samples."""
+    tried: list[str] = []
+    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, tried)
     vocab = embedding_vocab(model)
     probe = (
         rng.integers(1, vocab, size=(2, *input_shape))
@@ -335,6 +363,44 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         out = rt.predict(probe, verbose=0)
     except (ValueError, TypeError, ArithmeticError, NotImplementedError) as exc:
         raise RunError(f"the forward pass fails on input {input_shape}: {exc}") from None
+    notes += tried
+    return built, rt, out
+
+
+def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
+    notes: list[str] = []
+    model, shapes = select_model(analysis, options.model, options.locate)
+    rng = numpy.random.default_rng(options.seed)
+    vocab = embedding_vocab(model)
+    try:
+        input_shape = resolve_input_shape(model, shapes, options.input_shape)
+    except RunError as unknown:
+        first: RunError | None = None
+        for tried in assumed_input_shapes(shapes):
+            try:
+                built, rt, out = _built_and_probed(model, shapes, tried, options, notes, rng)
+            except RunError as exc:
+                if exc.usage:
+                    raise
+                first = first or exc
+                continue
+            input_shape = tried
+            notes.insert(
+                0,
+                f"the file does not give the input shape statically: the run assumes "
+                f"{format_shape((None, *tried))}, the first the model accepts (give the real "
+                "one with --input-shape)",
+            )
+            break
+        else:
+            if first is None:
+                raise unknown from None
+            raise RunError(f"{unknown.message}; on the assumed one: {first.message}") from None
+    else:
+        built, rt, out = _built_and_probed(model, shapes, input_shape, options, notes, rng)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        rt.summary()
     result = RunResult(
         model_name=model.variable or model.name or "sequential",
         input_shape=(None, *input_shape),

@@ -137,18 +137,55 @@ def test_several_models_need_model_option(tmp_path: Path) -> None:
     assert code == 0 and "-> [2, 5]" in out
 
 
-def test_unknown_input_shape_asks_for_it(tmp_path: Path) -> None:
+def test_unknown_input_shape_is_assumed_and_said(tmp_path: Path) -> None:
+    """A model whose input comes from data the file loads (``input_dim=x.shape[1]`` of a CSV,
+    a model built by ``fit``) runs on an assumed shape, the first it accepts, and says so."""
     path = write(
         tmp_path,
         """
         import keras
-        model = keras.Sequential([keras.layers.Dense(4), keras.layers.Dense(1)])
+        import pandas as pd
+        x = pd.read_csv("data.csv").values
+        model = keras.Sequential([keras.layers.Dense(4, input_dim=x.shape[1]),
+                                  keras.layers.Dense(1)])
+        """,
+    )
+    code, out, _ = run(path)
+    assert code == 0 and "-> [2, 1]" in out
+    assert "assumes (None, 32)" in out and "--input-shape" in out
+    code, out, _ = run(path, "--input-shape", "7")
+    assert code == 0 and "[None, 7] -> [2, 1]" in out and "assumes" not in out
+
+
+def test_assumed_input_shape_follows_the_layers(tmp_path: Path) -> None:
+    """The rank comes from what the first layers accept (an image for Conv2D), the size from
+    what the model can downsample (six poolings need 64 pixels)."""
+    pools = ", ".join(["layers.MaxPooling2D()"] * 6)
+    path = write(
+        tmp_path,
+        f"""
+        import keras
+        from keras import layers
+        model = keras.Sequential([layers.Conv2D(4, 3, padding="same"), {pools},
+                                  layers.Flatten(), layers.Dense(2)])
+        """,
+    )
+    code, out, _ = run(path)
+    assert code == 0 and "assumes (None, 64, 64, 3)" in out
+
+
+def test_assumed_input_shape_reports_what_else_is_missing(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        import keras
+        vocab = len(open("words.txt").read().split())
+        model = keras.Sequential([keras.layers.Embedding(vocab, 8), keras.layers.Dense(1)])
         """,
     )
     code, _, err = run(path)
-    assert code == 2 and "--input-shape" in err
-    code, out, _ = run(path, "--input-shape", "7")
-    assert code == 0 and "-> [2, 1]" in out
+    assert code == 1
+    assert "input shape is unknown" in err and "input_dim is not known statically" in err
 
 
 def test_custom_layer_is_named(tmp_path: Path) -> None:
