@@ -14,6 +14,19 @@ from __future__ import annotations
 from seqlint.layers.base import LayerDef, all_layers, get_layer
 from seqlint.runtime.core import Layer
 from seqlint.runtime.layers.activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from seqlint.runtime.layers.augment_color import (
+    AutoContrast,
+    Equalization,
+    RandomColorDegeneration,
+    RandomColorJitter,
+    RandomGrayscale,
+    RandomHue,
+    RandomInvert,
+    RandomPosterization,
+    RandomSaturation,
+    RandomSharpness,
+    Solarization,
+)
 from seqlint.runtime.layers.augmentation import (
     RandomBrightness,
     RandomContrast,
@@ -163,6 +176,17 @@ __all__ = [
     "Resizing",
     "UnitNormalization",
     "RandomFlip",
+    "AutoContrast",
+    "Equalization",
+    "RandomColorDegeneration",
+    "RandomColorJitter",
+    "RandomGrayscale",
+    "RandomHue",
+    "RandomInvert",
+    "RandomPosterization",
+    "RandomSaturation",
+    "RandomSharpness",
+    "Solarization",
     "RandomBrightness",
     "RandomContrast",
     "RandomCrop",

@@ -1,0 +1,346 @@
+"""Colour and histogram augmentation: RandomGrayscale, RandomInvert, Solarization,
+RandomPosterization, RandomSaturation, RandomHue, RandomColorDegeneration, RandomSharpness,
+RandomColorJitter, AutoContrast, Equalization.
+
+Each follows Keras 3.15's ``transform_images``: the identity at inference (except
+``AutoContrast``, which Keras applies at inference too), and in training one draw per image from
+the range Keras draws it from (the random streams differ from Keras's). ``value_range`` (Keras's
+default ``(0, 255)``) is read as Keras reads it, including its quirks: ``RandomInvert`` computes
+``value_range[1] - x``, ``Solarization`` draws its addition from ``U(lo, hi * 255)``,
+``RandomSaturation`` clips the saturation channel to ``value_range`` and ``Equalization`` builds
+one histogram per channel over the whole batch. HSV conversions are TF's
+(``tf.image.rgb_to_hsv``/``hsv_to_rgb``).
+
+These layers have no input gradient: Keras models put them first, before any weight, where the
+runtime never back-propagates (``backward`` refuses by name when asked).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy
+
+from seqlint.layers import preprocessing as defs
+from seqlint.runtime import config
+from seqlint.runtime.layers.augmentation import RandomBrightness, RandomContrast, _pair
+from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
+
+_GRAY = (0.2989, 0.5870, 0.1140)  # tf.image.rgb_to_grayscale's weights
+
+
+def _sorted_range(value: Any) -> tuple[float, float]:
+    lo, hi = sorted(float(v) for v in value)
+    return lo, hi
+
+
+def _rescale(x: Array, source: Any, target: Any) -> Array:
+    """Keras's ``_transform_value_range``: ``x`` mapped linearly from ``source`` to ``target``
+    (unchanged when the two are equal)."""
+    (s0, s1), (t0, t1) = (float(v) for v in source), (float(v) for v in target)
+    if s0 == t0 and s1 == t1:
+        return x
+    return (x - s0) / (s1 - s0) * (t1 - t0) + t0
+
+
+def rgb_to_hsv(xp: Any, img: Array) -> Array:
+    """TF's ``rgb_to_hsv`` over the last axis (any scale: V keeps the input's)."""
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    v = img.max(axis=-1)
+    spread = v - img.min(axis=-1)
+    s = xp.where(v > 0, spread / xp.where(v > 0, v, 1), 0)
+    norm = 1.0 / (6.0 * xp.where(spread > 0, spread, 1))
+    h = xp.where(
+        r == v,
+        norm * (g - b),
+        xp.where(g == v, norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0),
+    )
+    h = xp.where(spread > 0, h, 0)
+    h = xp.where(h < 0, h + 1, h)
+    return xp.stack([h, s, v], axis=-1).astype(img.dtype)
+
+
+def hsv_to_rgb(xp: Any, img: Array) -> Array:
+    """TF's ``hsv_to_rgb`` over the last axis."""
+    h, s, v = img[..., 0], img[..., 1], img[..., 2]
+    dh = h * 6
+    dr = xp.clip(xp.abs(dh - 3) - 1, 0, 1)
+    dg = xp.clip(2 - xp.abs(dh - 2), 0, 1)
+    db = xp.clip(2 - xp.abs(dh - 4), 0, 1)
+    one_s = 1 - s
+    return xp.stack([(one_s + s * d) * v for d in (dr, dg, db)], axis=-1).astype(img.dtype)
+
+
+class _ColorLayer(RuntimeLayer):
+    """Rank-3 or rank-4 images, transformed as a channels_last batch ``(n, h, w, c)``."""
+
+    input_gradient: ClassVar[bool] = False  # backward refuses (see the module doc)
+    at_inference = False  # AutoContrast: Keras applies it whatever ``training`` says
+    needs_rgb = False  # an HSV conversion: exactly 3 channels
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        if x.ndim not in (3, 4):
+            raise ValueError(
+                f"Expected the input image to be rank 3 or 4. Received: inputs.shape={x.shape}"
+            )
+        if not (training or self.at_inference):
+            return x
+        img = x if x.ndim == 4 else x[None]
+        first = self.channels_first()
+        if first:
+            img = img.transpose(0, 2, 3, 1)
+        if self.needs_rgb and img.shape[-1] != 3:
+            raise ValueError(
+                f"{self.class_name} needs RGB images (3 channels); received images with "
+                f"{img.shape[-1]} channels"
+            )
+        y = self.transform(img).astype(x.dtype)
+        if first:
+            y = y.transpose(0, 3, 1, 2)
+        return y if x.ndim == 4 else y[0]
+
+    def transform(self, img: Array) -> Array:
+        """The training-time transform of a channels_last batch."""
+        raise NotImplementedError
+
+    def backward(self, dy: Array) -> Array:
+        raise NotImplementedError(
+            f"{self.class_name}: its input gradient is not implemented (an image augmentation "
+            "layer goes before the layers with weights, where none is needed)"
+        )
+
+    def draw(self, n: int, bounds: tuple[float, float]) -> Array:
+        """``n`` uniform draws in ``[lo, hi)``, one per image."""
+        lo, hi = bounds
+        return lo + (hi - lo) * self.uniform((n,))
+
+    def value_range(self) -> tuple[float, float]:
+        return _sorted_range(self.get("value_range", (0, 255)))
+
+    def grayscale(self, img: Array) -> Array:
+        """``rgb_to_grayscale`` with the channel axis kept (1 channel: unchanged)."""
+        channels = img.shape[-1]
+        if channels == 1:
+            return img
+        if channels != 3:
+            raise ValueError(
+                "Invalid channel size: expected 3 (RGB) or 1 (Grayscale). Received input with "
+                f"shape: images.shape={img.shape}"
+            )
+        weights = self.xp.asarray(_GRAY, dtype=img.dtype)
+        return (img @ weights)[..., None]
+
+
+def _per_image(values: Array) -> Array:
+    return values.reshape(-1, 1, 1, 1)
+
+
+@kernel(defs.RandomGrayscale)
+class RandomGrayscale(_ColorLayer):
+    """Each image becomes grey (all channels the luma) with probability ``factor``."""
+
+    def transform(self, img: Array) -> Array:
+        apply = self.uniform((img.shape[0],)) < float(self.get("factor", 0.5))
+        return self.xp.where(_per_image(apply), self.grayscale(img), img)
+
+
+@kernel(defs.RandomInvert)
+class RandomInvert(_ColorLayer):
+    """Each image becomes ``value_range[1] - x`` with a probability drawn from ``factor``."""
+
+    def transform(self, img: Array) -> Array:
+        n = img.shape[0]
+        probability = self.draw(n, _pair(self.get("factor", 1.0), low=0.0))
+        apply = self.uniform((n,)) < probability
+        top = float(self.get("value_range", (0, 255))[1])
+        return self.xp.where(_per_image(apply), top - img, img)
+
+
+@kernel(defs.Solarization)
+class Solarization(_ColorLayer):
+    """On the 0-255 scale: add ``U(a0, a1 * 255)``, clip, then invert the values at or above
+    a threshold ``U(t0, t1 * 255)`` (Keras scales only the upper end of each range)."""
+
+    def transform(self, img: Array) -> Array:
+        n = img.shape[0]
+        a0, a1 = _pair(self.get("addition_factor", 0.0), low=0.0)
+        t0, t1 = _pair(self.get("threshold_factor", 0.0), low=0.0)
+        addition = _per_image(self.draw(n, (a0, a1 * 255)))
+        threshold = _per_image(self.draw(n, (t0, t1 * 255)))
+        vr = self.value_range()
+        y = self.xp.clip(_rescale(img, vr, (0, 255)) + addition, 0, 255)
+        y = self.xp.where(y < threshold, y, 255 - y)
+        return _rescale(y, (0, 255), vr)
+
+
+@kernel(defs.RandomPosterization)
+class RandomPosterization(_ColorLayer):
+    """Keeps the ``bits`` high bits of each 8-bit value, ``bits`` an integer in
+    ``[factor[0], factor[1])`` per image (``factor[0]`` when the two are equal)."""
+
+    def transform(self, img: Array) -> Array:
+        n = img.shape[0]
+        lo, hi = _pair(self.get("factor"), low=1.0)
+        if lo != hi:
+            bits = self.xp.floor(self.draw(n, (int(lo), int(hi))))
+        else:
+            bits = self.xp.full((n,), int(lo), dtype=numpy.float64)
+        step = _per_image(2.0 ** (8 - bits))
+        vr = self.value_range()
+        # Keras casts to uint8: truncation, and values outside 0-255 clipped here
+        values = self.xp.floor(self.xp.clip(_rescale(img, vr, (0, 255)), 0, 255))
+        return _rescale(self.xp.floor(values / step) * step, (0, 255), vr)
+
+
+@kernel(defs.RandomSaturation)
+class RandomSaturation(_ColorLayer):
+    """Saturation times ``f / (1 - f + epsilon)``, ``f`` uniform in ``factor`` (0.5 keeps the
+    image, 0 makes it grey), clipped to ``value_range``."""
+
+    needs_rgb = True
+
+    def transform(self, img: Array) -> Array:
+        xp = self.xp
+        f = self.draw(img.shape[0], _pair(self.get("factor")))
+        scale = (f / (1 - f + config.epsilon())).astype(img.dtype).reshape(-1, 1, 1)
+        hsv = rgb_to_hsv(xp, img)
+        lo, hi = self.value_range()
+        s = xp.clip(hsv[..., 1] * scale, lo, hi)
+        return hsv_to_rgb(xp, xp.stack([hsv[..., 0], s, hsv[..., 2]], axis=-1))
+
+
+@kernel(defs.RandomHue)
+class RandomHue(_ColorLayer):
+    """Hue shifted by ``+-U(factor) / 2`` turns (the sign a coin toss per image)."""
+
+    needs_rgb = True
+
+    def transform(self, img: Array) -> Array:
+        xp = self.xp
+        n = img.shape[0]
+        sign = xp.where(self.uniform((n,)) > 0.5, -1.0, 1.0)
+        shift = (sign * self.draw(n, _pair(self.get("factor"), low=0.0)) * 0.5).astype(img.dtype)
+        vr = self.get("value_range", (0, 255))
+        hsv = rgb_to_hsv(xp, _rescale(img, vr, (0, 1)))
+        h = hsv[..., 0] + shift.reshape(-1, 1, 1)
+        h = xp.where(h > 1.0, h - 1.0, h)
+        h = xp.where(h < 0.0, h + 1.0, h)
+        rgb = hsv_to_rgb(xp, xp.stack([h, hsv[..., 1], hsv[..., 2]], axis=-1))
+        return _rescale(xp.clip(rgb, 0, 1), (0, 1), vr)
+
+
+@kernel(defs.RandomColorDegeneration)
+class RandomColorDegeneration(_ColorLayer):
+    """``x + f (grey(x) - x)``, ``f`` uniform in ``factor``, clipped to ``value_range``."""
+
+    def transform(self, img: Array) -> Array:
+        f = _per_image(self.draw(img.shape[0], _pair(self.get("factor")))).astype(img.dtype)
+        lo, hi = self.value_range()
+        return self.xp.clip(img + f * (self.grayscale(img) - img), lo, hi)
+
+
+@kernel(defs.RandomSharpness)
+class RandomSharpness(_ColorLayer):
+    """Blends each image with its 3x3 smoothing (centre 5/13, neighbours 1/13, zero padding)
+    as ``x + (1 - 2f) (smooth - x)``, ``f`` uniform in ``factor``, clipped to ``value_range``."""
+
+    def transform(self, img: Array) -> Array:
+        xp = self.xp
+        n, h, w, _ = img.shape
+        f = _per_image(self.draw(n, _pair(self.get("factor"), low=0.0))).astype(img.dtype)
+        padded = xp.pad(img, ((0, 0), (1, 1), (1, 1), (0, 0)))
+        total = sum(padded[:, i : i + h, j : j + w] for i in range(3) for j in range(3))
+        smooth = (total + 4 * img) / 13.0  # every tap 1/13, the centre 4/13 more
+        lo, hi = self.value_range()
+        return xp.clip(img + (1 - 2 * f) * (smooth - img), lo, hi)
+
+
+@kernel(defs.RandomColorJitter)
+class RandomColorJitter(_ColorLayer):
+    """Keras's chain RandomBrightness, RandomContrast, RandomSaturation, RandomHue (those
+    whose factor is given), each with this layer's ``value_range`` and ``seed``. Keras builds
+    them without ``data_format``, so channels_first images are refused."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.channels_first():
+            raise NotImplementedError(
+                "RandomColorJitter: data_format='channels_first' is not supported (Keras's "
+                "inner layers read the images as channels_last)"
+            )
+        common = {"value_range": self.get("value_range", (0, 255)), "seed": self.get("seed")}
+        chain: list[tuple[str, type[RuntimeLayer]]] = [
+            ("brightness_factor", RandomBrightness),
+            ("contrast_factor", RandomContrast),
+            ("saturation_factor", RandomSaturation),
+            ("hue_factor", RandomHue),
+        ]
+        self.steps = [
+            cls(self.get(name), **common) for name, cls in chain if self.get(name) is not None
+        ]
+
+    def transform(self, img: Array) -> Array:
+        for step in self.steps:
+            step.backend, step.dtype = self.backend, self.dtype
+            step._noise = self.noise_rng()  # one stream: this layer's seed drives every step
+            img = step.forward(img, training=True)
+        return img
+
+
+@kernel(defs.AutoContrast)
+class AutoContrast(_ColorLayer):
+    """Stretches each image's channels to the full ``value_range`` (min to the bottom, max to
+    the top); a constant channel stays as it is. Keras applies it at inference too, and reduces
+    over axes 1 and 2 of the batch whatever the data format."""
+
+    at_inference = True
+
+    def channels_first(self) -> bool:
+        return False  # Keras reduces over axes (1, 2) of the batch, whatever the format
+
+    def transform(self, img: Array) -> Array:
+        xp = self.xp
+        vr = self.value_range()
+        scaled = _rescale(img, vr, (0, 255))
+        low = scaled.min(axis=(1, 2), keepdims=True)
+        spread = scaled.max(axis=(1, 2), keepdims=True) - low
+        flat = spread <= 0  # Keras's 0 * inf gives NaN there, replaced by the input
+        scale = 255.0 / xp.where(flat, 1, spread)
+        y = _rescale(xp.clip(scaled * scale - low * scale, 0, 255), (0, 255), vr)
+        return xp.where(flat, img, y)
+
+
+@kernel(defs.Equalization)
+class Equalization(_ColorLayer):
+    """Histogram equalization in training, one ``bins``-bin histogram per channel over the
+    whole batch (as Keras does); the identity at inference, as in Keras 3.15."""
+
+    def transform(self, img: Array) -> Array:
+        xp = self.xp
+        bins = int(self.get("bins", 256))
+        lo, hi = self.value_range()
+        scale = 255.0 / (hi - lo)
+        channels = []
+        for c in range(img.shape[-1]):
+            channel = img[..., c] * scale - lo * scale
+            equalized = self._equalize(channel.astype(img.dtype), bins)
+            channels.append(equalized * ((hi - lo) / 255.0) + lo)
+        return xp.stack(channels, axis=-1)
+
+    def _equalize(self, channel: Array, bins: int) -> Array:
+        xp = self.xp
+        values = channel.astype(numpy.float32)
+        index = xp.clip(
+            xp.trunc(values * numpy.float32(bins - 1) / numpy.float32(255)), 0, bins - 1
+        )
+        hist = xp.bincount(index.astype(xp.int64).reshape(-1), minlength=bins)
+        if int((hist > 0).sum()) <= 1:
+            return channel
+        cdf = xp.cumsum(hist)
+        cdf_min = cdf[int(xp.argmax(cdf > 0))]
+        denominator = cdf[-1] - cdf_min
+        denominator = denominator if int(denominator) != 0 else 1
+        table = xp.clip(xp.round((cdf - cdf_min) * 255 / denominator), 0, 255)
+        position = (channel / channel.dtype.type(255.0)) * channel.dtype.type(bins - 1)
+        return table[xp.clip(position, 0, bins - 1).astype(xp.int32)].astype(channel.dtype)
