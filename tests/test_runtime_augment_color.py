@@ -239,6 +239,76 @@ def test_pinned_transforms_match_keras(
         np.testing.assert_array_equal(layer(image, training=False), image)
 
 
+CLAHE = L.ContrastLimitedAdaptiveHistogramEqualization
+# a (1, 5, 7, 2) image: the tiles need padding on both axes
+CLAHE_IMG = (
+    ((np.arange(70) * 53) % 256 * ((np.arange(70) % 3) / 2 + 0.2))
+    .reshape(1, 5, 7, 2)
+    .clip(0, 255)
+    .astype("float32")
+)
+
+# (case, layer, input, Keras's output flattened: the same in training and at inference)
+# fmt: off
+KERAS_CLAHE: list[tuple[str, Callable[[], Any], np.ndarray, list[float]]] = [
+    (
+        "clahe-grid2x3",
+        lambda: CLAHE(tile_grid_size=(2, 3)),
+        CLAHE_IMG,
+        [
+            0, 51.768, 127.064, 42.617, 153.497, 19.25, 16.512, 94.698, 203.782, 55.115, 17.887,
+            99.659, 31.361, 134.524, 255, 12.29, 61.049, 168.548, 41.066, 178.75, 49.621, 24.596,
+            108.571, 236.963, 61.768, 38.863, 126.149, 34.469, 144.95, 4.198, 12.832, 89.458,
+            195.618, 56.17, 8.152, 86.994, 29.344, 130.482, 255, 6.509, 61.766, 158.663, 41.152,
+            168.055, 37.374, 22.115, 98.788, 226.979, 55.734, 30.056, 115.469, 34.37, 144.004, 255,
+            10.153, 74.233, 187.92, 46.817, 4.232, 73.267, 25.248, 118.022, 255, 3.795, 49.85,
+            144.279, 37.132, 161.642, 26.991, 16.81
+        ],
+    ),
+    (
+        "clahe-clip1-01",
+        lambda: CLAHE(value_range=(0, 1), clip_limit=1.0, tile_grid_size=(2, 2)),
+        CLAHE_IMG / 255,
+        [
+            0, 0.162, 0.504, 0.135, 0.591, 0.049, 0.055, 0.333, 0.793, 0.187, 0.051, 0.345, 0.103,
+            0.493, 1, 0.027, 0.234, 0.637, 0.155, 0.671, 0.179, 0.076, 0.397, 0.921, 0.202, 0.131,
+            0.47, 0.121, 0.564, 0.007, 0.045, 0.307, 0.759, 0.183, 0.029, 0.31, 0.096, 0.474, 1,
+            0.015, 0.208, 0.597, 0.146, 0.642, 0.136, 0.07, 0.375, 0.883, 0.2, 0.106, 0.432, 0.116,
+            0.546, 1, 0.036, 0.276, 0.719, 0.172, 0.007, 0.271, 0.088, 0.45, 1, 0.011, 0.183, 0.555,
+            0.141, 0.618, 0.1, 0.057
+        ],
+    ),
+    (
+        "clahe-noclip-cf",
+        lambda: CLAHE(clip_limit=0, tile_grid_size=(3, 2), data_format="channels_first"),
+        CLAHE_IMG.transpose(0, 3, 1, 2),
+        [
+            0, 182.143, 218.571, 35.29, 236.786, 33.013, 95.625, 255, 145.714, 72.857, 105.871,
+            152.545, 122.946, 223.125, 202.634, 31.875, 236.786, 11.953, 56.92, 255, 143.438, 127.5,
+            95.625, 191.25, 143.438, 191.25, 215.156, 63.75, 207.188, 31.875, 95.625, 255, 151.406,
+            135.469, 111.562, 159.375, 127.5, 63.75, 175.312, 143.438, 167.344, 223.125, 31.875,
+            223.125, 255, 71.719, 255, 103.594, 63.75, 15.938, 159.375, 143.438, 163.359, 175.312,
+            15.938, 223.125, 223.125, 63.75, 255, 79.688, 79.688, 255, 127.5, 111.562, 159.375,
+            223.125, 35.859, 199.219, 235.078, 79.688
+        ],
+    ),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("make", "image", "expected"), [c[1:] for c in KERAS_CLAHE], ids=[c[0] for c in KERAS_CLAHE]
+)
+def test_clahe_matches_keras_in_training_and_at_inference(
+    make: Callable[[], Any], image: np.ndarray, expected: list[float]
+) -> None:
+    layer = make()
+    for training in (True, False):
+        y = layer(image.astype("float32"), training=training)
+        assert y.shape == image.shape
+        np.testing.assert_allclose(y.ravel(), expected, atol=2e-3, rtol=1e-5)
+
+
 # Keras's two outcomes of RandomHue((0.4, 0.4)) on IMG: a shift of +0.2 or -0.2 turns
 # fmt: off
 HUE_CANDIDATES = [
@@ -409,6 +479,7 @@ DEVICE: list[tuple[str, Callable[[], Any]]] = [
     (name, lambda make=make: make(5)) for name, make in RANDOM
 ] + [
     ("AutoContrast", lambda: L.AutoContrast(value_range=(0, 1))),
+    ("CLAHE", lambda: CLAHE(value_range=(0, 1), clip_limit=2.0, tile_grid_size=(2, 3))),
     ("Solarization-01", lambda: L.Solarization(0.2, (0.3, 0.6), value_range=(0, 1), seed=5)),
 ]
 

@@ -625,6 +625,7 @@ if TYPE_CHECKING:  # made by _register_augmentations(); the ones the runtime nam
     RandomColorJitter: type[_Augmentation]
     AutoContrast: type[_Augmentation]
     Equalization: type[_Augmentation]
+    ContrastLimitedAdaptiveHistogramEqualization: type[_Augmentation]
 
 
 # ---- categorical ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from seqlint.runtime.core import Layer
 from seqlint.runtime.layers.activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from seqlint.runtime.layers.augment_color import (
     AutoContrast,
+    ContrastLimitedAdaptiveHistogramEqualization,
     Equalization,
     RandomColorDegeneration,
     RandomColorJitter,
@@ -177,6 +178,7 @@ __all__ = [
     "UnitNormalization",
     "RandomFlip",
     "AutoContrast",
+    "ContrastLimitedAdaptiveHistogramEqualization",
     "Equalization",
     "RandomColorDegeneration",
     "RandomColorJitter",

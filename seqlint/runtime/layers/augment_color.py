@@ -344,3 +344,78 @@ class Equalization(_ColorLayer):
         table = xp.clip(xp.round((cdf - cdf_min) * 255 / denominator), 0, 255)
         position = (channel / channel.dtype.type(255.0)) * channel.dtype.type(bins - 1)
         return table[xp.clip(position, 0, bins - 1).astype(xp.int32)].astype(channel.dtype)
+
+
+@kernel(defs.ContrastLimitedAdaptiveHistogramEqualization)
+class ContrastLimitedAdaptiveHistogramEqualization(_ColorLayer):
+    """CLAHE as Keras 3.15 computes it, at inference too: the image (on the 0-255 scale) is cut
+    into ``tile_grid_size`` tiles (padded at the bottom and right by mirroring), each tile's
+    256-bin histogram is clipped at ``clip_limit * tile_pixels / 256`` with the excess spread
+    evenly, and each pixel's value is mapped through the four nearest tiles' cumulative
+    histograms, bilinearly weighted by its distance to their centres."""
+
+    at_inference = True
+
+    def transform(self, img: Array) -> Array:
+        xp = self.xp
+        vr = self.get("value_range", (0, 255))
+        scaled = _rescale(img.astype(numpy.float32), vr, (0, 255)).astype(numpy.float32)
+        grid_h, grid_w = (int(v) for v in self.get("tile_grid_size", (8, 8)))
+        n, height, width, channels = scaled.shape
+        tile_h, tile_w = -(-height // grid_h), -(-width // grid_w)
+        pad = ((0, 0), (0, tile_h * grid_h - height), (0, tile_w * grid_w - width), (0, 0))
+        padded = xp.pad(scaled, pad, mode="symmetric")
+        pixels = xp.clip(xp.trunc(padded), 0, 255).astype(xp.int64)  # Keras casts to int32
+        luts = self._tile_luts(pixels, grid_h, grid_w, tile_h, tile_w)
+        # the tiles' tables with one more tile of edge copies on every side
+        luts = xp.concatenate([luts[:, :1], luts, luts[:, -1:]], axis=1)
+        luts = xp.concatenate([luts[:, :, :1], luts, luts[:, :, -1:]], axis=2)
+        rows = self._neighbours(tile_h * grid_h, tile_h, grid_h)
+        cols = self._neighbours(tile_w * grid_w, tile_w, grid_w)
+        b = xp.arange(n)[:, None, None, None]
+        c = xp.arange(channels)[None, None, None, :]
+        result: Array = 0
+        for r, wr in rows:
+            for q, wq in cols:
+                result = result + (
+                    luts[b, r[None, :, None, None], q[None, None, :, None], c, pixels]
+                    * wr[None, :, None, None]
+                    * wq[None, None, :, None]
+                )
+        out = result[:, :height, :width, :].astype(numpy.float32)
+        return _rescale(out, (0, 255), vr)
+
+    def _tile_luts(
+        self, pixels: Array, grid_h: int, grid_w: int, tile_h: int, tile_w: int
+    ) -> Array:
+        """The ``(n, grid_h, grid_w, channels, 256)`` mapping tables of the tiles."""
+        xp = self.xp
+        n, channels = pixels.shape[0], pixels.shape[-1]
+        tiles = pixels.reshape(n, grid_h, tile_h, grid_w, tile_w, channels)
+        tiles = tiles.transpose(0, 1, 3, 5, 2, 4).reshape(-1, tile_h * tile_w)
+        offsets = (xp.arange(tiles.shape[0]) * 256)[:, None]
+        counts = xp.bincount((tiles + offsets).reshape(-1), minlength=tiles.shape[0] * 256)
+        hist = counts.reshape(n, grid_h, grid_w, channels, 256).astype(numpy.float32)
+        clip_limit = float(self.get("clip_limit", 4.0))
+        if clip_limit > 0:
+            limit = numpy.float32(clip_limit * (tile_h * tile_w) / 256.0)
+            clipped = xp.minimum(hist, limit)
+            hist = clipped + (hist - clipped).sum(axis=-1, keepdims=True) / numpy.float32(256)
+        cdf = xp.cumsum(hist, axis=-1)
+        cdf_min = cdf.min(axis=-1, keepdims=True)
+        denominator = numpy.float32(tile_h * tile_w) - cdf_min
+        denominator = xp.where(denominator == 0, numpy.float32(1), denominator)
+        return xp.clip((cdf - cdf_min) * numpy.float32(255) / denominator, 0, 255)
+
+    def _neighbours(self, size: int, tile: int, grid: int) -> list[tuple[Array, Array]]:
+        """For each pixel row (or column): the two padded-grid tiles around it and their
+        bilinear weights."""
+        xp = self.xp
+        position = (xp.arange(size, dtype=numpy.float32) - numpy.float32(tile / 2.0)) / (
+            numpy.float32(tile)
+        ) + numpy.float32(1)
+        lower = xp.floor(position)
+        weight = position - lower
+        first = xp.clip(lower, 0, grid + 1).astype(xp.int64)
+        second = xp.clip(lower + 1, 0, grid + 1).astype(xp.int64)
+        return [(first, 1 - weight), (second, weight)]
