@@ -337,6 +337,101 @@ def test_hue_shift_sign_is_a_coin_toss_as_in_keras() -> None:
     assert outcomes == {0, 1}
 
 
+needs_shear = pytest.mark.skipif(
+    L.get("RandomShear") is None,
+    reason="RandAugment and AugMix shear: RandomShear's kernel comes with the geometric "
+    "augmentation work (augment_geometric.py), not merged here yet",
+)
+
+# Keras's six outcomes of RandAugment(num_ops=1, factor=0.0) on IMG (150 calls): the identity
+# (shear, translation, rotation, brightness, colour degeneration and contrast at factor 0), the
+# 3x3 smoothing (sharpness 0), 1-bit posterization, solarization (an inversion at threshold 0),
+# AutoContrast and Equalization
+# fmt: off
+RANDAUGMENT_OUTCOMES = [
+    [
+        255, 218, 181, 144, 107, 70, 33, 252, 215, 178, 141, 104, 67, 30, 249, 212, 175, 138, 101,
+        64, 27, 246, 209, 172, 135, 98, 61, 24, 243, 206, 169, 132, 95, 58, 21, 240
+    ],
+    [
+        0, 37, 74, 111, 148, 185, 222, 3, 40, 77, 114, 151, 188, 225, 6, 43, 80, 117, 154, 191,
+        228, 9, 46, 83, 120, 157, 194, 231, 12, 49, 86, 123, 160, 197, 234, 15
+    ],
+    [
+        0, 0, 0, 0, 128, 128, 128, 0, 0, 0, 0, 128, 128, 128, 0, 0, 0, 0, 128, 128, 128, 0, 0, 0,
+        0, 128, 128, 128, 0, 0, 0, 0, 128, 128, 128, 0
+    ],
+    [
+        26.308, 49.077, 52.154, 89.385, 98.154, 106.923, 115.692, 45.692, 74.154, 59.231, 62.308,
+        85.077, 111.154, 119.923, 49.923, 102.077, 99.692, 117, 134.308, 131.923, 149.231, 60.077,
+        68.846, 77.615, 81.692, 84.769, 87.846, 134.308, 64.308, 73.077, 81.846, 90.615, 99.385,
+        94.923, 117.692, 42
+    ],
+    [
+        0, 46, 93, 116, 162, 209, 232, 0, 46, 70, 116, 162, 185, 232, 0, 46, 93, 139, 162, 209,
+        255, 23, 70, 116, 139, 185, 232, 255, 23, 70, 93, 139, 185, 209, 255, 23
+    ],
+    [
+        0, 37.532, 78.108, 122.532, 160.065, 205.608, 245.065, 0, 39.054, 85, 122.532, 166.554,
+        207.532, 245.065, 0, 47.468, 85, 127.5, 170, 207.532, 255, 9.935, 47.468, 88.446, 132.468,
+        170, 215.946, 255, 9.935, 49.392, 94.935, 132.468, 176.892, 217.468, 255, 10.338
+    ],
+]
+# fmt: on
+
+
+def _closest(y: np.ndarray, outcomes: list[list[float]]) -> tuple[int, float]:
+    distance = np.abs(np.asarray(outcomes) - y.ravel()).max(axis=1)
+    return int(distance.argmin()), float(distance.min())
+
+
+@needs_shear
+def test_randaugment_picks_one_keras_operation_per_batch() -> None:
+    layer = L.RandAugment(num_ops=1, factor=0.0, seed=1)
+    seen = []
+    for _ in range(60):
+        index, distance = _closest(layer(IMG, training=True), RANDAUGMENT_OUTCOMES)
+        assert distance < 2e-3
+        seen.append(index)
+    assert len(set(seen)) == 6  # every operation kind appears
+    np.testing.assert_array_equal(layer(IMG, training=False), IMG)
+
+
+@needs_shear
+def test_randaugment_same_op_for_the_whole_batch_and_seeded() -> None:
+    batch = np.concatenate([IMG, IMG])
+    layer = L.RandAugment(num_ops=1, factor=0.0, seed=2)
+    for _ in range(10):
+        y = layer(batch, training=True)
+        np.testing.assert_array_equal(y[0], y[1])
+    x = np.random.default_rng(0).uniform(0, 255, size=(4, 6, 6, 3)).astype("float32")
+    a = L.RandAugment(num_ops=3, factor=0.6, seed=5)(x, training=True)
+    np.testing.assert_array_equal(L.RandAugment(num_ops=3, factor=0.6, seed=5)(x, training=True), a)
+    assert a.shape == x.shape and np.isfinite(a).all()
+
+
+@needs_shear
+def test_augmix_blends_the_input_with_its_chains() -> None:
+    """One chain of one operation: the output is ``m x + (1 - m) op(x)`` for one of Keras's
+    operation outcomes and a blend ``m`` in [0, 1] (or ``x`` itself when the link is skipped)."""
+    layer = L.AugMix(num_chains=1, chain_depth=1, factor=0.0, all_ops=False, seed=3)
+    x = IMG.ravel().astype("float64")
+    for _ in range(20):
+        y = layer(IMG, training=True).ravel().astype("float64")
+        fits = []
+        for outcome in np.asarray(RANDAUGMENT_OUTCOMES):
+            d = outcome - x
+            m = 1.0 if not d.any() else 1 - float(d @ (y - x) / (d @ d))
+            fits.append((np.abs(x + (1 - m) * d - y).max(), m))
+        residual, m = min(fits)
+        assert residual < 2e-2 and -1e-6 <= m <= 1 + 1e-6
+    np.testing.assert_array_equal(layer(IMG, training=False), IMG)
+    many = L.AugMix(value_range=(0, 255), seed=4)(
+        np.random.default_rng(1).uniform(0, 255, size=(4, 6, 6, 3)), training=True
+    )
+    assert many.min() >= 0 and many.max() <= 255
+
+
 RANDOM: list[tuple[str, Callable[[int], Any]]] = [
     ("RandomGrayscale", lambda s: L.RandomGrayscale(0.5, seed=s)),
     ("RandomInvert", lambda s: L.RandomInvert(0.8, seed=s)),
@@ -448,6 +543,8 @@ INVALID = [
     ("RandomSharpness", {"factor": 1.5}, "in the range [0, 1]. Received: factor=1.5"),
     ("RandomColorJitter", {"hue_factor": -2}, "in the range [0, 1]. Received: factor=-2"),
     ("AutoContrast", {"value_range": (1, 2, 3)}, "Received: value_range=(1, 2, 3)"),
+    ("RandAugment", {"factor": 1.5}, "in the range [0, 1]. Received: factor=1.5"),
+    ("AugMix", {"value_range": 5}, "Received: value_range=5"),
 ]
 
 

@@ -573,6 +573,9 @@ _AUGMENTATION_CHECKS = {
     "RandomSharpness": _factor_check(0, 1, value_range=True),
     "RandomColorJitter": _jitter_validate,
     "AutoContrast": _auto_contrast_validate,
+    # their operations check the factor pair and value_range they are given
+    "RandAugment": _factor_check(0, 1, value_range=True),
+    "AugMix": _factor_check(0, 1, value_range=True),
 }
 
 
@@ -626,6 +629,8 @@ if TYPE_CHECKING:  # made by _register_augmentations(); the ones the runtime nam
     AutoContrast: type[_Augmentation]
     Equalization: type[_Augmentation]
     ContrastLimitedAdaptiveHistogramEqualization: type[_Augmentation]
+    RandAugment: type[_Augmentation]
+    AugMix: type[_Augmentation]
 
 
 # ---- categorical ------------------------------------------------------------------------------

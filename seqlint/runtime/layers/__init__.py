@@ -15,9 +15,11 @@ from seqlint.layers.base import LayerDef, all_layers, get_layer
 from seqlint.runtime.core import Layer
 from seqlint.runtime.layers.activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from seqlint.runtime.layers.augment_color import (
+    AugMix,
     AutoContrast,
     ContrastLimitedAdaptiveHistogramEqualization,
     Equalization,
+    RandAugment,
     RandomColorDegeneration,
     RandomColorJitter,
     RandomGrayscale,
@@ -177,7 +179,9 @@ __all__ = [
     "Resizing",
     "UnitNormalization",
     "RandomFlip",
+    "AugMix",
     "AutoContrast",
+    "RandAugment",
     "ContrastLimitedAdaptiveHistogramEqualization",
     "Equalization",
     "RandomColorDegeneration",

@@ -22,9 +22,10 @@ from typing import Any, ClassVar
 import numpy
 
 from seqlint.layers import preprocessing as defs
+from seqlint.layers.base import all_layers
 from seqlint.runtime import config
 from seqlint.runtime.layers.augmentation import RandomBrightness, RandomContrast, _pair
-from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
+from seqlint.runtime.layers.base import KERNELS, Array, RuntimeLayer, kernel
 
 _GRAY = (0.2989, 0.5870, 0.1140)  # tf.image.rgb_to_grayscale's weights
 
@@ -419,3 +420,151 @@ class ContrastLimitedAdaptiveHistogramEqualization(_ColorLayer):
         first = xp.clip(lower, 0, grid + 1).astype(xp.int64)
         second = xp.clip(lower + 1, 0, grid + 1).astype(xp.int64)
         return [(first, 1 - weight), (second, weight)]
+
+
+# the operations of RandAugment and AugMix, in Keras 3.15's order
+_RANDAUGMENT_OPS = (
+    "RandomShear",
+    "RandomTranslation",
+    "RandomRotation",
+    "RandomBrightness",
+    "RandomColorDegeneration",
+    "RandomContrast",
+    "RandomSharpness",
+    "RandomPosterization",
+    "Solarization",
+    "AutoContrast",
+    "Equalization",
+)
+_AUGMIX_OPS = (
+    "RandomShear",
+    "RandomTranslation",
+    "RandomRotation",
+    "RandomPosterization",
+    "Solarization",
+    "AutoContrast",
+    "Equalization",
+)
+_AUGMIX_COLOUR_OPS = (
+    "RandomBrightness",
+    "RandomColorDegeneration",
+    "RandomContrast",
+    "RandomSharpness",
+)
+
+
+class _Chain(RuntimeLayer):
+    """A layer that runs other augmentation layers, built as Keras builds them: every
+    operation gets the factor range ``(lo, hi)`` (Keras reads a number ``f`` as ``(0, f)``),
+    posterization keeps ``max(1, int(8 hi))`` bits at most, the colour operations get
+    ``value_range`` and the geometric ones ``interpolation``. The operations' draws come from
+    this layer's seeded stream."""
+
+    input_gradient: ClassVar[bool] = False
+    operations: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        factor = _pair(self.get("factor"), low=0.0)
+        value_range = self.get("value_range", (0, 255))
+        interpolation = self.get("interpolation", "bilinear")
+        geometric = {"interpolation": interpolation}
+        arguments: dict[str, dict[str, Any]] = {
+            "RandomShear": {"x_factor": factor, "y_factor": factor, **geometric},
+            "RandomTranslation": {"height_factor": factor, "width_factor": factor, **geometric},
+            "RandomRotation": {"factor": factor, **geometric},
+            "RandomPosterization": {"factor": max(1, int(8 * factor[1]))},
+            "Solarization": {"addition_factor": factor, "threshold_factor": factor},
+            "AutoContrast": {},
+            "Equalization": {},
+        }
+        self.steps: list[RuntimeLayer] = []
+        for name in self.operation_names():
+            cls = KERNELS.get(all_layers()[name])
+            if cls is None:
+                raise NotImplementedError(
+                    f"{self.class_name}: its {name} operation has no runtime kernel"
+                )
+            kwargs = arguments.get(name, {"factor": factor})
+            if name not in ("RandomShear", "RandomTranslation", "RandomRotation"):
+                kwargs = {**kwargs, "value_range": value_range}
+            self.steps.append(cls(**kwargs, data_format=self.get("data_format")))
+
+    def operation_names(self) -> tuple[str, ...]:
+        return self.operations
+
+    def run_step(self, index: int, x: Array, rng: numpy.random.Generator) -> Array:
+        """Operation ``index`` on ``x`` with draws from a stream seeded by ``rng``."""
+        step = self.steps[index]
+        step.backend, step.dtype = self.backend, self.dtype
+        step._noise = numpy.random.default_rng(int(rng.integers(2**63)))
+        return step.forward(x, training=True)
+
+    def backward(self, dy: Array) -> Array:
+        raise NotImplementedError(
+            f"{self.class_name}: its input gradient is not implemented (an image augmentation "
+            "layer goes before the layers with weights, where none is needed)"
+        )
+
+    def check_rank(self, x: Array) -> None:
+        if x.ndim not in (3, 4):
+            raise ValueError(
+                "Expected image tensor to have rank 3 (single image) or 4 (batch of images). "
+                f"Received: data.shape={x.shape}"
+            )
+
+
+@kernel(defs.RandAugment)
+class RandAugment(_Chain):
+    """In training, ``num_ops`` operations picked at random (with repetition) for the whole
+    batch and applied in turn; an operation picked twice applies the same draw twice, as in
+    Keras."""
+
+    operations = _RANDAUGMENT_OPS
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        self.check_rank(x)
+        if not training:
+            return x
+        rng = self.noise_rng()
+        picks = rng.integers(0, len(self.steps), size=int(self.get("num_ops", 2)))
+        streams: dict[int, int] = {}
+        for pick in (int(p) for p in picks):
+            seed = streams.setdefault(pick, int(rng.integers(2**63)))
+            x = self.run_step(pick, x, numpy.random.default_rng(seed))
+        return x
+
+
+@kernel(defs.AugMix)
+class AugMix(_Chain):
+    """In training, ``num_chains`` chains of up to ``chain_depth`` random operations (each
+    link skipped with probability ``1 / (ops + 1)``), mixed with Dirichlet(``alpha``) weights,
+    then blended with the input by a Beta(``alpha``, ``alpha``) draw and clipped to
+    ``value_range``; one draw for the whole batch. Keras picks the operations with Python's
+    unseeded ``random``; here the layer's seed drives them too."""
+
+    def operation_names(self) -> tuple[str, ...]:
+        return _AUGMIX_OPS + (_AUGMIX_COLOUR_OPS if self.get("all_ops", True) else ())
+
+    def forward(self, x: Array, training: bool = False) -> Array:
+        x = self.cast_input(x)
+        self.check_rank(x)
+        if not training:
+            return x
+        rng = self.noise_rng()
+        alpha = float(self.get("alpha", 1.0))
+        chains = int(self.get("num_chains", 3))
+        gamma = rng.gamma(alpha, size=chains)
+        weights = gamma / gamma.sum()
+        keep = float(rng.beta(alpha, alpha))
+        mixed = self.xp.zeros_like(x)
+        for k in range(chains):
+            y = x
+            for _ in range(int(self.get("chain_depth", 3))):
+                pick = int(rng.integers(0, len(self.steps) + 1))
+                if pick < len(self.steps):
+                    y = self.run_step(pick, y, rng)
+            mixed = mixed + y * float(weights[k])
+        low, high = (float(v) for v in self.get("value_range", (0, 255)))
+        return self.xp.clip(keep * x + (1 - keep) * mixed, low, high).astype(x.dtype)
