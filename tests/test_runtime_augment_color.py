@@ -572,16 +572,24 @@ def test_valid_arguments_are_accepted_by_both() -> None:
     assert lint(source, select={"SEQ304"}) == []
 
 
-DEVICE: list[tuple[str, Callable[[], Any]]] = [
-    (name, lambda make=make: make(5)) for name, make in RANDOM
-] + [
-    ("AutoContrast", lambda: L.AutoContrast(value_range=(0, 1))),
-    ("CLAHE", lambda: CLAHE(value_range=(0, 1), clip_limit=2.0, tile_grid_size=(2, 3))),
-    ("Solarization-01", lambda: L.Solarization(0.2, (0.3, 0.6), value_range=(0, 1), seed=5)),
+DEVICE: list[Any] = [pytest.param(lambda make=make: make(5), id=name) for name, make in RANDOM] + [
+    pytest.param(lambda: L.AutoContrast(value_range=(0, 1)), id="AutoContrast"),
+    pytest.param(
+        lambda: CLAHE(value_range=(0, 1), clip_limit=2.0, tile_grid_size=(2, 3)), id="CLAHE"
+    ),
+    pytest.param(
+        lambda: L.Solarization(0.2, (0.3, 0.6), value_range=(0, 1), seed=5), id="Solarization-01"
+    ),
+    pytest.param(
+        lambda: L.RandAugment(value_range=(0, 1), num_ops=4, factor=0.7, seed=5),
+        id="RandAugment",
+        marks=needs_shear,
+    ),
+    pytest.param(lambda: L.AugMix(value_range=(0, 1), seed=5), id="AugMix", marks=needs_shear),
 ]
 
 
-@pytest.mark.parametrize("make", [m for _, m in DEVICE], ids=[i for i, _ in DEVICE])
+@pytest.mark.parametrize("make", DEVICE)
 def test_same_results_on_every_device(make: Callable[[], Any], device: str) -> None:
     x = np.random.default_rng(0).uniform(0, 1, size=(3, 5, 4, 3))
 
