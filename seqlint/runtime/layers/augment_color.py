@@ -364,8 +364,10 @@ class ContrastLimitedAdaptiveHistogramEqualization(_ColorLayer):
         grid_h, grid_w = (int(v) for v in self.get("tile_grid_size", (8, 8)))
         n, height, width, channels = scaled.shape
         tile_h, tile_w = -(-height // grid_h), -(-width // grid_w)
-        pad = ((0, 0), (0, tile_h * grid_h - height), (0, tile_w * grid_w - width), (0, 0))
-        padded = xp.pad(scaled, pad, mode="symmetric")
+        # padded at the bottom and right by mirroring, edge included (NumPy's "symmetric")
+        down = list(range(height)) + list(range(height - 1, 2 * height - tile_h * grid_h - 1, -1))
+        across = list(range(width)) + list(range(width - 1, 2 * width - tile_w * grid_w - 1, -1))
+        padded = xp.take(xp.take(scaled, xp.asarray(down), axis=1), xp.asarray(across), axis=2)
         pixels = xp.clip(xp.trunc(padded), 0, 255).astype(xp.int64)  # Keras casts to int32
         luts = self._tile_luts(pixels, grid_h, grid_w, tile_h, tile_w)
         # the tiles' tables with one more tile of edge copies on every side
