@@ -14,6 +14,15 @@ from __future__ import annotations
 from seqlint.layers.base import LayerDef, all_layers, get_layer
 from seqlint.runtime.core import Layer
 from seqlint.runtime.layers.activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from seqlint.runtime.layers.augment_geometric import (
+    CutMix,
+    MixUp,
+    RandomElasticTransform,
+    RandomErasing,
+    RandomGaussianBlur,
+    RandomPerspective,
+    RandomShear,
+)
 from seqlint.runtime.layers.augmentation import (
     RandomBrightness,
     RandomContrast,
@@ -163,6 +172,13 @@ __all__ = [
     "Resizing",
     "UnitNormalization",
     "RandomFlip",
+    "CutMix",
+    "MixUp",
+    "RandomElasticTransform",
+    "RandomErasing",
+    "RandomGaussianBlur",
+    "RandomPerspective",
+    "RandomShear",
     "RandomBrightness",
     "RandomContrast",
     "RandomCrop",

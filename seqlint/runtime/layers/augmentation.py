@@ -94,6 +94,13 @@ class _Affine(RuntimeLayer):
             y = y.transpose(0, 3, 1, 2)
         return y[0] if ndim == 3 else y
 
+    def source_positions(self, m: Array, xs: Array, ys: Array) -> tuple[Array, Array]:
+        """The input position ``(x', y')`` each output pixel ``(xs, ys)`` reads, per matrix row
+        (a projective subclass divides by its third row)."""
+        src_x = m[:, 0:1] * xs + m[:, 1:2] * ys + m[:, 2:3]
+        src_y = m[:, 3:4] * xs + m[:, 4:5] * ys + m[:, 5:6]
+        return src_x, src_y
+
     def _sampling(self, m: Array, h: int, w: int) -> list[tuple[Array, Array]]:
         """``(flat index, weight)`` per tap for every output pixel of every image; a weight is 0
         where the tap falls outside the image (there it reads ``fill_value``)."""
@@ -102,8 +109,7 @@ class _Affine(RuntimeLayer):
             xp.arange(h, dtype=m.dtype), xp.arange(w, dtype=m.dtype), indexing="ij"
         )
         xs, ys = cols.reshape(1, -1), rows.reshape(1, -1)
-        src_x = m[:, 0:1] * xs + m[:, 1:2] * ys + m[:, 2:3]
-        src_y = m[:, 3:4] * xs + m[:, 4:5] * ys + m[:, 5:6]
+        src_x, src_y = self.source_positions(m, xs, ys)
         src_x = _map_coordinate(xp, src_x, w, self.fill_mode)
         src_y = _map_coordinate(xp, src_y, h, self.fill_mode)
         if self.interpolation == "nearest":
