@@ -449,3 +449,73 @@ def test_same_results_on_every_device(make: Callable[[], Any], grad: bool, devic
     np.testing.assert_allclose(y1, y0, rtol=1e-6, atol=1e-4)
     if grad:
         np.testing.assert_allclose(dx1, dx0, rtol=1e-6, atol=1e-6)
+
+
+# Keras 3.15.1's constructor errors, recorded by building each layer there
+KERAS_ERRORS = [
+    (
+        "RandomShear",
+        "x_factor=-0.2",
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1.0]. Received: input_number=-0.2",
+    ),
+    (
+        "RandomShear",
+        "y_factor=(0.1, 0.2, 0.3)",
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1.0]. Received: y_factor=(0.1, 0.2, 0.3)",
+    ),
+    (
+        "RandomPerspective",
+        "scale=1.5",
+        "The `scale` argument should be a number in the range [0,1]. Received: scale=1.5",
+    ),
+    (
+        "RandomElasticTransform",
+        "scale=2.0",
+        "The `scale` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1]. Received: factor=2.0",
+    ),
+    (
+        "RandomErasing",
+        "factor=1.5",
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1]. Received: factor=1.5",
+    ),
+    (
+        "RandomGaussianBlur",
+        "kernel_size=4",
+        "kernel_size must be an odd number. Received: kernel_size=4",
+    ),
+    (
+        "RandomGaussianBlur",
+        "sigma=2.0",
+        "The `sigma` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1]. Received: factor=2.0",
+    ),
+    (
+        "CutMix",
+        "factor=2.0",
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1]. Received: factor=2.0",
+    ),
+    ("MixUp", "factor=0.5", None),
+    ("RandomShear", "x_factor=(0.0, 1.0)", None),
+]
+
+
+@pytest.mark.parametrize(("name", "arg", "message"), KERAS_ERRORS)
+def test_check_and_run_refuse_with_keras_message(name: str, arg: str, message: str | None) -> None:
+    from helpers import lint
+
+    code = f"import keras\nmodel = keras.Sequential([keras.layers.{name}({arg})])\n"
+    found = [d.message for d in lint(code, select={"SEQ304"})]
+    kwargs = eval(f"dict({arg})")  # noqa: S307 - the literal arguments above
+    if message is None:
+        assert found == []
+        getattr(L, name)(**kwargs)
+        return
+    assert found == [f"`{name}`: {message}"]
+    with pytest.raises(ValueError) as refused:
+        getattr(L, name)(**kwargs)
+    assert str(refused.value) == message
