@@ -13,10 +13,9 @@ Inside a Sequential model the layers see images only, never labels, so ``MixUp``
 mix the images and leave the labels alone, as Keras does there.
 
 Gradients: these layers belong in front of the weights, where the model never asks for one
-(its backward pass stops at the first layer with weights). The linear ones that are cheap to
-invert (shear, perspective, erasing, MixUp, CutMix) still have their exact input gradient; the
-blur and the elastic transform refuse by name when a model puts them after a layer with
-weights.
+(its backward pass stops at the first layer with weights). Every transform is linear in the
+image for a given draw (up to the clip to ``value_range``), so each still has its exact input
+gradient, for a model that puts one after a layer with weights.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from typing import Any
 import numpy
 
 from seqlint.layers import preprocessing as defs
-from seqlint.runtime.layers.augmentation import _Affine, _pair
+from seqlint.runtime.layers.augmentation import _Affine, _pair, scatter_taps
 from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
 
@@ -55,10 +54,11 @@ def gaussian_kernel(size: tuple[int, int], sigma: tuple[float, float]) -> numpy.
     return numpy.outer(ky, kx).reshape(size[0], size[1])
 
 
-def _correlate(xp: Any, img: Array, weights: numpy.ndarray, axis: int) -> Array:
-    """1-D cross-correlation of ``img`` along ``axis`` with TF's ``SAME`` zero padding."""
+def _correlate(xp: Any, img: Array, weights: numpy.ndarray, axis: int, before: int) -> Array:
+    """1-D cross-correlation along ``axis``, zero padding ``before`` and ``len - 1 - before``
+    (TF's ``SAME``: ``(len - 1) // 2`` before). Its adjoint is the reversed weights with the
+    paddings swapped."""
     k = len(weights)
-    before = (k - 1) // 2
     pad = [(0, 0)] * img.ndim
     pad[axis] = (before, k - 1 - before)
     padded = xp.pad(img, pad)
@@ -71,16 +71,29 @@ def _correlate(xp: Any, img: Array, weights: numpy.ndarray, axis: int) -> Array:
     return out
 
 
-def gaussian_blur(xp: Any, img: Array, size: tuple[int, int], sigma: tuple[float, float]) -> Array:
+def gaussian_blur(
+    xp: Any,
+    img: Array,
+    size: tuple[int, int],
+    sigma: tuple[float, float],
+    adjoint: bool = False,
+) -> Array:
     """Keras's ``ops.image.gaussian_blur`` of ``(n, h, w, c)`` images (each channel alone,
-    ``SAME`` zero padding). A square kernel is separable: two 1-D passes."""
-    if size[0] == size[1]:
-        rows = _gaussian_1d(size[1], sigma[1])
-        cols = _gaussian_1d(size[0], sigma[0])
-        return _correlate(xp, _correlate(xp, img, rows, 1), cols, 2)
+    ``SAME`` zero padding), or with ``adjoint`` its transpose (the input gradient). A square
+    kernel is separable: two 1-D passes."""
     kern = gaussian_kernel(size, sigma)
+    if size[0] == size[1]:
+        passes = [(_gaussian_1d(size[1], sigma[1]), 1), (_gaussian_1d(size[0], sigma[0]), 2)]
+        for weights, axis in passes:
+            before = (len(weights) - 1) // 2
+            if adjoint:
+                weights, before = weights[::-1], len(weights) - 1 - before
+            img = _correlate(xp, img, weights, axis, before)
+        return img
     kh, kw = kern.shape
     top, left = (kh - 1) // 2, (kw - 1) // 2
+    if adjoint:
+        kern, top, left = kern[::-1, ::-1], kh - 1 - top, kw - 1 - left
     padded = xp.pad(img, [(0, 0), (top, kh - 1 - top), (left, kw - 1 - left), (0, 0)])
     n, h, w, c = img.shape
     out = xp.zeros_like(img)
@@ -105,6 +118,49 @@ def _fix_index(xp: Any, idx: Array, size: int, mode: str) -> tuple[Array, Array 
     return xp.where(over, 2 * size - folded - 1, folded), None
 
 
+def coordinate_taps(
+    xp: Any, ys: Array, xs: Array, shape: tuple[int, int], interpolation: str, fill_mode: str
+) -> tuple[list[tuple[Array, Array]], Array]:
+    """Keras's ``map_coordinates`` at per-image positions ``ys``/``xs`` (``(n, h, w)``) of
+    ``shape`` images, as ``(flat index, weight)`` taps (order 0: round half to even; order 1:
+    bilinear) and the weight each pixel gives ``fill_value`` (``constant`` only)."""
+    h, w = shape
+    n = ys.shape[0]
+
+    def corners(coord: Array) -> list[tuple[Array, Array]]:
+        if interpolation == "nearest":
+            return [(xp.round(coord), xp.ones_like(coord))]
+        low = xp.floor(coord)
+        up = coord - low
+        return [(low, 1.0 - up), (low + 1.0, up)]
+
+    taps = []
+    fill = xp.zeros((n, h * w), dtype=ys.dtype)
+    for (iy, wy), (ix, wx) in itertools.product(corners(ys), corners(xs)):
+        sy, vy = _fix_index(xp, iy.astype(xp.int64), h, fill_mode)
+        sx, vx = _fix_index(xp, ix.astype(xp.int64), w, fill_mode)
+        weight = (wy * wx).reshape(n, h * w)
+        if vy is not None and vx is not None:
+            inside = (vy & vx).reshape(n, h * w)
+            fill += xp.where(inside, 0.0, weight)
+            weight = xp.where(inside, weight, 0.0)
+        taps.append(((sy * w + sx).reshape(n, h * w), weight))
+    return taps, fill
+
+
+def sample_taps(
+    xp: Any, img: Array, taps: list[tuple[Array, Array]], fill: Array, value: float
+) -> Array:
+    """``(n, h, w, c)`` images read through :func:`coordinate_taps`."""
+    n, h, w, c = img.shape
+    flat = img.reshape(n, h * w, c)
+    out = (fill * value)[..., None].astype(img.dtype) * xp.ones((1, 1, c), dtype=img.dtype)
+    for idx, weight in taps:
+        got = xp.take_along_axis(flat, idx[..., None], axis=1)
+        out += weight[..., None].astype(img.dtype) * got
+    return out.reshape(n, h, w, c)
+
+
 def map_coordinates(
     xp: Any,
     img: Array,
@@ -115,40 +171,15 @@ def map_coordinates(
     fill_value: float,
 ) -> Array:
     """``(n, h, w, c)`` images sampled at per-image positions ``ys``/``xs`` of shape
-    ``(n, h, w)``, as Keras's ``map_coordinates`` (order 0: round half to even; order 1:
-    bilinear) applied to every channel."""
-    n, h, w, c = img.shape
-
-    def taps(coord: Array) -> list[tuple[Array, Any]]:
-        if interpolation == "nearest":
-            return [(xp.round(coord), 1.0)]
-        low = xp.floor(coord)
-        up = coord - low
-        return [(low, 1.0 - up), (low + 1.0, up)]
-
-    flat = img.reshape(n, h * w, c)
-    out = xp.zeros_like(flat)
-    for (iy, wy), (ix, wx) in itertools.product(taps(ys), taps(xs)):
-        sy, vy = _fix_index(xp, iy.astype(xp.int64), h, fill_mode)
-        sx, vx = _fix_index(xp, ix.astype(xp.int64), w, fill_mode)
-        idx = (sy * w + sx).reshape(n, h * w, 1)
-        got = xp.take_along_axis(flat, idx, axis=1)
-        if vy is not None and vx is not None:
-            inside = (vy & vx).reshape(n, h * w, 1)
-            got = xp.where(inside, got, img.dtype.type(fill_value))
-        weight = wy * wx
-        if not isinstance(weight, float):
-            weight = weight.reshape(n, h * w, 1).astype(img.dtype)
-        out += weight * got
-    return out.reshape(n, h, w, c)
+    ``(n, h, w)``, as Keras's ``map_coordinates`` applied to every channel."""
+    taps, fill = coordinate_taps(xp, ys, xs, img.shape[1:3], interpolation, fill_mode)
+    return sample_taps(xp, img, taps, fill, fill_value)
 
 
 class _Image(RuntimeLayer):
     """An image augmentation: the identity at inference, :meth:`augment` of ``(n, h, w, c)``
     images in training (channels_first is transposed around it; a rank-3 input is one image,
     as Keras reads it)."""
-
-    _no_gradient = "its gradient is not implemented"
 
     def _nhwc(self, x: Array) -> Array:
         img = x[None] if x.ndim == 3 else x
@@ -181,10 +212,22 @@ class _Image(RuntimeLayer):
         return self._layout(self.augment_backward(self._nhwc(dy)), dy.ndim)
 
     def augment_backward(self, g: Array) -> Array:
-        raise NotImplementedError(
-            f"{self.class_name} after a layer with weights: {self._no_gradient} (Keras's "
-            "augmentation layers go in front of the weights)"
-        )
+        """The input gradient of :meth:`augment` for the output gradient ``g`` (NHWC)."""
+        g = g * self._inside
+        return self.xp.where(self._gate, self.transposed(g), g)
+
+    def transposed(self, g: Array) -> Array:
+        """The transpose of the (linear) transform :meth:`_gate_and_clip` was given."""
+        raise NotImplementedError
+
+    def _gate_and_clip(self, applied: Array, transformed: Array, img: Array) -> Array:
+        """Keras's ending: the transformed images where ``applied``, the others unchanged, the
+        whole batch clipped to ``value_range``."""
+        vlo, vhi = self._value_range()
+        self._gate = applied[:, None, None, None]
+        out = self.xp.where(self._gate, transformed, img)
+        self._inside = ((out >= vlo) & (out <= vhi)).astype(out.dtype)
+        return self.xp.clip(out, vlo, vhi)
 
     def _applied(self, n: int) -> Array:
         """Keras's per-image gate of ``factor``: ``U(0, 1) < U(factor)``, a ``(n,)`` bool."""
@@ -282,8 +325,6 @@ class RandomElasticTransform(_Image):
     per pixel blurred by a ``6 floor(sigma) + 1`` Gaussian kernel, and the same field moves
     both axes (TF draws both with one seed), so pixels move along the diagonal."""
 
-    _no_gradient = "the gradient of the elastic transform is not implemented"
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fill_mode = str(self.get("fill_mode", "reflect"))
@@ -301,7 +342,6 @@ class RandomElasticTransform(_Image):
             )
 
     def augment(self, img: Array) -> Array | None:
-        xp = self.xp
         s_lo, s_hi = _pair(self.get("scale", 1.0), low=0.0)
         f_lo, f_hi = _pair(self.get("factor", 1.0), low=0.0)
         if s_hi == 0 or f_hi == 0:
@@ -310,17 +350,17 @@ class RandomElasticTransform(_Image):
         applied = self._applied(n)
         distortion = s_lo + (s_hi - s_lo) * float(self.noise_rng().random())
         noise = self.normal((n, h, w, 1))
-        vlo, vhi = self._value_range()
         warped = self.warp(img, distortion, noise)
-        return xp.clip(xp.where(applied[:, None, None, None], warped, img), vlo, vhi)
+        return self._gate_and_clip(applied, warped, img)
 
     def warp(self, img: Array, distortion: float, noise: Array) -> Array:
         """The elastic transform of ``img`` for a drawn distortion and ``(n, h, w, 1)`` standard
         normal noise (Keras's ``ops.image.elastic_transform`` given that noise)."""
         xp = self.xp
-        n, h, w, _ = img.shape
+        n, h, w, c = img.shape
         alpha = max(h, w) * 0.1 * distortion
         sigma = min(h, w) * 0.05 * distortion
+        self._taps: list[tuple[Array, Array]] | None = None
         if sigma <= 0:
             return img
         size = 6 * int(sigma) | 1
@@ -330,10 +370,17 @@ class RandomElasticTransform(_Image):
             xp.arange(h, dtype=img.dtype), xp.arange(w, dtype=img.dtype), indexing="ij"
         )
         shift = img.dtype.type(alpha) * field
-        fill = float(self.get("fill_value", 0.0) or 0.0)
-        return map_coordinates(
-            xp, img, rows + shift, cols + shift, self.interpolation, self.fill_mode, fill
+        taps, fill = coordinate_taps(
+            xp, rows + shift, cols + shift, (h, w), self.interpolation, self.fill_mode
         )
+        self._taps = taps
+        return sample_taps(xp, img, taps, fill, float(self.get("fill_value", 0.0) or 0.0))
+
+    def transposed(self, g: Array) -> Array:
+        if self._taps is None:
+            return g
+        n, h, w, c = g.shape
+        return scatter_taps(self.xp, self._taps, g.reshape(n, h * w, c)).reshape(g.shape)
 
 
 @kernel(defs.RandomGaussianBlur)
@@ -342,19 +389,19 @@ class RandomGaussianBlur(_Image):
     ``sigma ~ U(sigma)`` per axis and batch, ``kernel_size`` taps), then clips the batch to
     ``value_range``."""
 
-    _no_gradient = "the gradient of the blur is not implemented"
-
     def augment(self, img: Array) -> Array | None:
-        xp = self.xp
         n = img.shape[0]
         applied = self._applied(n)
         s_lo, s_hi = _pair(self.get("sigma", 1.0), low=0.0)
         sx, sy = (s_lo + (s_hi - s_lo) * self.noise_rng().random(2) + 1e-6).tolist()
         size = self.get("kernel_size", 3)
         ks = (int(size[0]), int(size[1])) if isinstance(size, (tuple, list)) else (int(size),) * 2
-        blurred = gaussian_blur(xp, img, ks, (sx, sy))
-        vlo, vhi = self._value_range()
-        return xp.clip(xp.where(applied[:, None, None, None], blurred, img), vlo, vhi)
+        self._blur = (ks, (sx, sy))
+        return self._gate_and_clip(applied, gaussian_blur(self.xp, img, ks, (sx, sy)), img)
+
+    def transposed(self, g: Array) -> Array:
+        ks, sigma = self._blur
+        return gaussian_blur(self.xp, g, ks, sigma, adjoint=True)
 
 
 def _boxes(layer: _Image, n: int, h: int, w: int, side: Array) -> Array:

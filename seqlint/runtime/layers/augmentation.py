@@ -61,6 +61,24 @@ def _map_coordinate(xp: Any, coord: Array, size: int, mode: str) -> Array:
     return xp.clip(out, 0, size - 1)
 
 
+def scatter_taps(xp: Any, taps: list[tuple[Array, Array]], g: Array) -> Array:
+    """The gradient of a sampling ``y[i, p] = sum over taps of wt[i, p] * x[i, idx[i, p]]``:
+    ``g`` (``(n, pixels, c)``) scattered back through every tap's flat index and weight."""
+    n, pixels, c = g.shape
+    dx = xp.zeros((n * pixels, c), dtype=g.dtype)
+    base = (xp.arange(n) * pixels)[:, None]
+    for idx, wt in taps:
+        rows = (idx + base).reshape(-1)
+        vals = (wt[..., None] * g).reshape(-1, c).astype(g.dtype)
+        if hasattr(xp, "add") and hasattr(xp.add, "at"):
+            xp.add.at(dx, rows, vals)
+        else:  # pragma: no cover - older CuPy
+            import cupyx  # type: ignore[import-not-found]
+
+            cupyx.scatter_add(dx, rows, vals)
+    return dx.reshape(n, pixels, c)
+
+
 class _Affine(RuntimeLayer):
     """Samples each image at ``(x', y') = (a0 x + a1 y + a2, b0 x + b1 y + b2)`` for its matrix
     (x = column, y = row), as ``keras.ops.image.affine_transform``."""
@@ -170,18 +188,7 @@ class _Affine(RuntimeLayer):
             return dy
         xp = self.xp
         ndim, n, h, w, c = self._geom
-        g = self._channels_last(dy).reshape(n, h * w, c)
-        dx = xp.zeros((n * h * w, c), dtype=dy.dtype)
-        base = (xp.arange(n) * (h * w))[:, None]
-        for idx, wt in self._taps:
-            rows = (idx + base).reshape(-1)
-            vals = (wt[..., None] * g).reshape(-1, c).astype(dy.dtype)
-            if hasattr(xp, "add") and hasattr(xp.add, "at"):
-                xp.add.at(dx, rows, vals)
-            else:  # pragma: no cover - older CuPy
-                import cupyx  # type: ignore[import-not-found]
-
-                cupyx.scatter_add(dx, rows, vals)
+        dx = scatter_taps(xp, self._taps, self._channels_last(dy).reshape(n, h * w, c))
         return self._restore(dx.reshape(n, h, w, c), ndim)
 
     def _uniform(self, n: int, lo: float, hi: float) -> Array:
