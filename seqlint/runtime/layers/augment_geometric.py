@@ -284,8 +284,8 @@ class RandomPerspective(_Affine):
             [[0.0, 0.0], [width - 1.0, 0.0], [0.0, height - 1.0], [width - 1.0, height - 1.0]]
         )
         rows = numpy.tile(numpy.array([1.0, 0, 0, 0, 1, 0, 0, 0]), (n, 1))
-        for i in numpy.flatnonzero(applied):
-            rows[i] = homography(start, start + start * moves[i])
+        if applied.any():
+            rows[applied] = homography(start, start + start * moves[applied])
         return self.xp.asarray(rows)
 
     def source_positions(self, m: Array, xs: Array, ys: Array) -> tuple[Array, Array]:
@@ -299,15 +299,19 @@ class RandomPerspective(_Affine):
 
 def homography(start: numpy.ndarray, end: numpy.ndarray) -> numpy.ndarray:
     """Keras's ``compute_homography_matrix``: the 8 projective coefficients that map each of
-    the 4 ``end`` points (output pixels) to its ``start`` point (input position)."""
-    a = numpy.zeros((8, 8))
-    b = numpy.zeros(8)
-    for p, ((sx, sy), (ex, ey)) in enumerate(zip(start, end, strict=True)):
-        a[2 * p] = [ex, ey, 1, 0, 0, 0, -sx * ex, -sx * ey]
-        a[2 * p + 1] = [0, 0, 0, ex, ey, 1, -sy * ex, -sy * ey]
-        b[2 * p], b[2 * p + 1] = sx, sy
+    the 4 ``end`` points (output pixels) to its ``start`` point (input position); ``(4, 2)``
+    points give ``(8,)``, ``(k, 4, 2)`` give ``(k, 8)``."""
+    start, end = numpy.broadcast_arrays(numpy.asarray(start, float), numpy.asarray(end, float))
+    batch = start.shape[:-2]
+    sx, sy = start[..., 0], start[..., 1]
+    ex, ey = end[..., 0], end[..., 1]
+    one, zero = numpy.ones_like(ex), numpy.zeros_like(ex)
+    row_x = numpy.stack([ex, ey, one, zero, zero, zero, -sx * ex, -sx * ey], axis=-1)
+    row_y = numpy.stack([zero, zero, zero, ex, ey, one, -sy * ex, -sy * ey], axis=-1)
+    a = numpy.stack([row_x, row_y], axis=-2).reshape(*batch, 8, 8)
+    b = numpy.stack([sx, sy], axis=-1).reshape(*batch, 8, 1)
     try:
-        return numpy.linalg.solve(a, b)
+        return numpy.linalg.solve(a, b)[..., 0]
     except numpy.linalg.LinAlgError:
         raise NotImplementedError(
             "RandomPerspective: an image one pixel high or wide has no homography between its "
