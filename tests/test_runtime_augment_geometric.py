@@ -515,6 +515,29 @@ KERAS_ERRORS = [
         "[0, 1]. Received: factor=2.0",
     ),
     ("MixUp", "factor=0.5", None),
+    (
+        "MixUp",
+        "factor='big'",
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[-1, 1]. Received: factor=big",
+    ),
+    (
+        "RandomShear",
+        "x_factor='big'",
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1.0]. Received: x_factor=big",
+    ),
+    (
+        "RandomGaussianBlur",
+        "kernel_size='big'",
+        "kernel_size must be an odd number. Received: kernel_size=big",
+    ),
+    (
+        "RandomErasing",
+        "scale='big'",
+        "The `scale` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1]. Received: factor=big",
+    ),
     ("RandomShear", "x_factor=(0.0, 1.0)", None),
 ]
 

@@ -486,10 +486,21 @@ def _translation_validate(self: LayerDef, args: BoundArgs) -> str | None:
     return _two_factor_error(args, ("height_factor", "width_factor"), prefix, half_open=False)
 
 
+def _factor_error(factor: Any, low: float, high: float) -> str | None:
+    """``_set_factor`` as :func:`_base_factor_error`, which also refuses a string (a literal
+    of the wrong kind; an unknown value is never judged)."""
+    if isinstance(factor, str):
+        return (
+            "The `factor` argument should be a number (or a list of two numbers) in the range "
+            f"[{low}, {high}]. Received: factor={factor}"
+        )
+    return _base_factor_error(factor, low, high)
+
+
 def _named_factor_error(args: BoundArgs, name: str) -> str | None:
     """``_set_factor_by_name`` of RandomElasticTransform, RandomErasing, RandomGaussianBlur:
     a number or a pair in [0, 1] (the message says ``factor=`` whatever the name)."""
-    error = _base_factor_error(args[name], 0, 1)
+    error = _factor_error(args[name], 0, 1)
     if error is None:
         return None
     return error.replace("The `factor` argument", f"The `{name}` argument", 1)
@@ -503,7 +514,7 @@ def _shear_validate(self: LayerDef, args: BoundArgs) -> str | None:
     for name in ("x_factor", "y_factor"):
         factor = args[name]
         values = list(factor) if isinstance(factor, (tuple, list)) else [factor]
-        if isinstance(factor, (tuple, list)) and len(factor) != 2:
+        if isinstance(factor, str) or (isinstance(factor, (tuple, list)) and len(factor) != 2):
             return f"{prefix}Received: {name}={factor}"
         for v in values:
             if _number(v) and not 0.0 <= v <= 1.0:
@@ -513,7 +524,7 @@ def _shear_validate(self: LayerDef, args: BoundArgs) -> str | None:
 
 def _perspective_validate(self: LayerDef, args: BoundArgs) -> str | None:
     scale = args["scale"]
-    error = _base_factor_error(args["factor"], 0, 1)
+    error = _factor_error(args["factor"], 0, 1)
     if error is None and _number(scale) and not 0.0 <= scale <= 1.0:
         error = (
             f"The `scale` argument should be a number in the range [0,1]. Received: scale={scale}"
@@ -522,11 +533,11 @@ def _perspective_validate(self: LayerDef, args: BoundArgs) -> str | None:
 
 
 def _scaled_validate(self: LayerDef, args: BoundArgs) -> str | None:
-    return _base_factor_error(args["factor"], 0, 1) or _named_factor_error(args, "scale")
+    return _factor_error(args["factor"], 0, 1) or _named_factor_error(args, "scale")
 
 
 def _blur_validate(self: LayerDef, args: BoundArgs) -> str | None:
-    error = _base_factor_error(args["factor"], 0, 1)
+    error = _factor_error(args["factor"], 0, 1)
     size = args["kernel_size"]
     if error is None and isinstance(size, (tuple, list)):
         if len(size) != 2:
@@ -536,14 +547,14 @@ def _blur_validate(self: LayerDef, args: BoundArgs) -> str | None:
             )
         if any(_number(k) and k % 2 == 0 for k in size):
             error = f"kernel_size must be an odd number. Received: kernel_size={size}"
-    elif error is None and _number(size) and size % 2 == 0:
+    elif error is None and (isinstance(size, str) or (_number(size) and size % 2 == 0)):
         error = f"kernel_size must be an odd number. Received: kernel_size={size}"
     return error or _named_factor_error(args, "sigma")
 
 
 def _mixing_validate(self: LayerDef, args: BoundArgs) -> str | None:
     """CutMix's factor lies in [0, 1]; MixUp takes the base layer's factor in [-1, 1]."""
-    return _base_factor_error(args["factor"], 0 if self.name == "CutMix" else -1, 1)
+    return _factor_error(args["factor"], 0 if self.name == "CutMix" else -1, 1)
 
 
 # Keras's constructor checks of the generated augmentation layers (verified with keras 3.15.1)
