@@ -410,16 +410,21 @@ class RandomGaussianBlur(_Image):
 
 def _boxes(layer: _Image, n: int, h: int, w: int, side: Array) -> Array:
     """Keras's random boxes: ``side[:, 0] * w`` by ``side[:, 1] * h`` at a uniform position per
-    image, as a ``(n, h, w, 1)`` bool mask of the pixels whose index lies in the box."""
+    image, as a ``(n, h, w, 1)`` bool mask of the pixels whose index lies in the box.
+
+    Computed in the layer's dtype, as Keras computes them in its compute dtype: in float32 a
+    CutMix weight under 6e-8 makes ``1 - w`` exactly 1, a whole image pasted (8 % of the
+    images at ``factor=0.1`` in Keras, 1 % in float64)."""
     xp = layer.xp
+    dtype = layer.dtype
     bounds = []
-    for ratio, length in ((side[:, 0], w), (side[:, 1], h)):
-        extent = ratio * length
-        start = layer.uniform((n,)) * (length - extent)
+    for ratio, length in ((side[:, 0].astype(dtype), w), (side[:, 1].astype(dtype), h)):
+        extent = ratio * dtype(length)
+        start = layer.uniform((n,)).astype(dtype) * (dtype(length) - extent)
         bounds.append((start, start + extent))
     (x0, x1), (y0, y1) = bounds
-    gx = xp.arange(w, dtype=numpy.float64)[None, None, :]
-    gy = xp.arange(h, dtype=numpy.float64)[None, :, None]
+    gx = xp.arange(w, dtype=dtype)[None, None, :]
+    gy = xp.arange(h, dtype=dtype)[None, :, None]
     inside = (gx >= x0[:, None, None]) & (gx < x1[:, None, None])
     inside = inside & (gy >= y0[:, None, None]) & (gy < y1[:, None, None])
     return inside[..., None]
@@ -435,7 +440,7 @@ class RandomErasing(_Image):
         xp = self.xp
         n, h, w, c = img.shape
         s_lo, s_hi = _pair(self.get("scale", (0.02, 0.33)), low=0.0)
-        side = xp.sqrt(s_lo + (s_hi - s_lo) * self.uniform((n, 2)))
+        side = xp.sqrt((s_lo + (s_hi - s_lo) * self.uniform((n, 2))).astype(self.dtype))
         # Keras draws the x bounds, then the y bounds, then the gate
         erase = _boxes(self, n, h, w, side) & self._applied(n)[:, None, None, None]
         vlo, vhi = self._value_range()
@@ -505,8 +510,8 @@ class CutMix(_Mixing):
         lo, hi = _pair(self.get("factor", 1.0), low=0.0)
         rng = self.noise_rng()
         a = lo + (hi - lo) * float(rng.random()) + 1e-6
-        weight = xp.asarray(rng.beta(a, a, size=n))
-        side = xp.sqrt(1.0 - weight)
+        weight = xp.asarray(rng.beta(a, a, size=n)).astype(self.dtype)
+        side = xp.sqrt(self.dtype(1) - weight)
         self._box = _boxes(self, n, h, w, xp.stack([side, side], axis=1))
         perm = self._permutation(n)
         return xp.where(self._box, img[perm], img)
