@@ -13,6 +13,7 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract.names import canonical
 from seqlint.fixes import guarded, keras_name, rename_keyword, rename_method
+from seqlint.fixes_removed import batch_input_shape_edits
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
 
@@ -39,6 +40,8 @@ class RemovedUse:
     # the Keras 3 keyword, when a positional argument of the Keras 1 signature already takes
     # it (``Convolution2D(24, 5, 5, subsample=(2, 2))``: renamed once the sizes are a tuple)
     blocked_new: str | None = None
+    # the entry of the layer when it is the first of a Sequential (where an ``Input`` can go)
+    first: Loc | None = None
 
 
 def removed_uses(analysis: Analysis) -> list[RemovedUse]:
@@ -70,12 +73,13 @@ def removed_uses(analysis: Analysis) -> list[RemovedUse]:
     # cannot resolve is checked too; only ``try`` bodies and version-dependent branches, where
     # failing may be the point, are left alone.
     for model in file.models:
-        for entry in model.entries:
+        for position, entry in enumerate(model.entries):
             for layer in layer_calls(entry.item):
                 if layer.uid in seen_layers or layer.guarded:
                     continue
                 seen_layers.add(layer.uid)
-                uses.extend(_layer_uses(layer, attr_ok, covered))
+                first = entry.loc if position == 0 and layer is entry.item else None
+                uses.extend(_layer_uses(layer, attr_ok, covered, first))
         for call in model.calls:
             if not call.guarded:
                 uses.extend(_call_uses(call))
@@ -190,7 +194,7 @@ def _module_use(qualname: str, loc: Loc) -> RemovedUse | None:
 
 
 def _layer_uses(
-    layer: LayerCall, attr_ok: bool, covered: Callable[[str], bool]
+    layer: LayerCall, attr_ok: bool, covered: Callable[[str], bool], first: Loc | None = None
 ) -> Iterator[RemovedUse]:
     if layer.custom:
         return
@@ -233,6 +237,7 @@ def _layer_uses(
             _rejected(key, f"`{name}`", removed),
             rename_safe=new is not None and new not in layer.kwargs,
             blocked_new=removed.new if new is None else None,
+            first=first,
         )
 
 
@@ -772,6 +777,11 @@ def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
             source = snip.source(value)
             quoted = source.replace(value.value, _ORDERINGS[value.value])
             edits.append(fixes.replace_in_call(text, snip, node, node, f"data_format={quoted}"))
+        elif use.old == "batch_input_shape" and use.kind == "layer_keyword":
+            found_edits = batch_input_shape_edits(text, snip, args, use.loc, use.first)
+            if found_edits is None:
+                return None
+            edits.extend(found_edits)
         elif use.old in _DROP:
             values = _DROP[use.old]
             if values is not None and not (

@@ -1,0 +1,112 @@
+"""removed-api (SEQ401) fixes that rewrite Keras 1/2 code into code Keras 3 accepts.
+
+Each expected output below was run under real Keras 3.15.1 (TensorFlow backend): the fixed
+code builds the same layers without error.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from seqlint import fix as fixer
+from seqlint.check import check_source
+from seqlint.diagnostics import Diagnostic
+from seqlint.sources import SourceFile
+
+
+def fix_all(code: str, unsafe: bool = False) -> tuple[str, list[str]]:
+    """The file after ``--fix`` (``--unsafe-fixes``), and the removed-api findings left;
+    the result always parses."""
+
+    def run(src: SourceFile) -> list[Diagnostic]:
+        return check_source(src, {"SEQ401"})
+
+    source = textwrap.dedent(code)
+    result = fixer.fix_bytes("m.py", source.encode(), run, unsafe=unsafe)
+    assert result.error is None and result.converged
+    text = (result.data or source.encode()).decode()
+    ast.parse(text)
+    return text, [d.message for d in result.remaining]
+
+
+def test_batch_input_shape_without_a_batch_size_becomes_input_shape() -> None:
+    code = """\
+    from keras.models import Sequential
+    from keras.layers import Dense, LSTM
+    m = Sequential()
+    m.add(LSTM(4, batch_input_shape=(None, 5, 3), return_sequences=False))
+    m.add(Dense(1))
+    d = Sequential([Dense(2, batch_input_shape=[None, 8])])
+    """
+    text, left = fix_all(code)
+    assert left == []
+    assert "m.add(LSTM(4, input_shape=(5, 3), return_sequences=False))\n" in text
+    assert "d = Sequential([Dense(2, input_shape=(8,))])\n" in text
+
+
+def test_a_fixed_batch_size_becomes_an_input_with_batch_shape() -> None:
+    # Keras 3 layers reject batch_input_shape= and batch_size= alike; keras.Input keeps the
+    # batch size a stateful RNN needs
+    code = """\
+    from keras.models import Sequential
+    from keras.layers import Dense, LSTM
+    BATCH = 32
+    m = Sequential()
+    m.add(LSTM(4, stateful=True,
+               batch_input_shape=(BATCH, 5, 3)))
+    m.add(Dense(1))
+    """
+    text, left = fix_all(code)
+    assert left == []
+    assert text == textwrap.dedent("""\
+    from keras.models import Sequential
+    from keras.layers import Dense, LSTM, Input
+    BATCH = 32
+    m = Sequential()
+    m.add(Input(batch_shape=(BATCH, 5, 3)))
+    m.add(LSTM(4, stateful=True))
+    m.add(Dense(1))
+    """)
+
+
+def test_a_fixed_batch_size_in_a_list_uses_the_files_spelling_of_input() -> None:
+    code = """\
+    import tensorflow as tf
+    def build(batch_size):
+        return tf.keras.Sequential([
+            tf.keras.layers.Embedding(100, 8,
+                                      batch_input_shape=[batch_size, None]),
+            tf.keras.layers.GRU(8, stateful=True),
+        ])
+    """
+    text, left = fix_all(code)
+    assert left == []
+    assert text.splitlines()[2:6] == [
+        "    return tf.keras.Sequential([",
+        "        tf.keras.layers.Input(batch_shape=[batch_size, None]),",
+        "        tf.keras.layers.Embedding(100, 8),",
+        "        tf.keras.layers.GRU(8, stateful=True),",
+    ]
+
+
+def test_batch_input_shape_with_no_safe_rewrite_keeps_its_finding() -> None:
+    # a fixed batch size on a layer that is not the first: no place for an Input
+    code = """\
+    from keras.models import Sequential
+    from keras.layers import Dense
+    m = Sequential([Dense(4, input_shape=(3,)), Dense(1, batch_input_shape=(8, 4))])
+    both = Sequential([Dense(1, batch_input_shape=(None, 3), input_dim=3)])
+    """
+    text, left = fix_all(code, unsafe=True)
+    assert text == textwrap.dedent(code) and len(left) == 2
+
+
+def test_inputlayer_keeps_batch_input_shape_in_keras3() -> None:
+    # keras.layers.InputLayer(batch_input_shape=...) still builds under Keras 3.15.1
+    code = """\
+    from keras.models import Sequential
+    from keras.layers import Dense, InputLayer
+    m = Sequential([InputLayer(batch_input_shape=(None, 4)), Dense(1)])
+    """
+    assert fix_all(code) == (textwrap.dedent(code), [])
