@@ -501,8 +501,9 @@ def test_decay_becomes_an_inverse_time_decay_schedule_and_never_blocks_the_lr_re
         "sgd = SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, "
         "decay_steps=1, decay_rate=1e-6), momentum=0.9, nesterov=True)\n"
     )
-    # nothing in the file spells keras.optimizers.schedules: the lr= rename is still offered
-    bare = "from keras.optimizers import SGD\nsgd = SGD(lr=0.01, decay=1e-6)\n"
+    # the file cannot spell keras.optimizers.schedules (its name is taken): the lr= rename
+    # is still offered
+    bare = "from keras.optimizers import SGD\nschedules = []\nsgd = SGD(lr=0.01, decay=1e-6)\n"
     found = _fixed(bare)
     assert found is not None
     assert found[0].endswith("sgd = SGD(learning_rate=0.01, decay=1e-6)\n")

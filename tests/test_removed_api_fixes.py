@@ -110,3 +110,44 @@ def test_inputlayer_keeps_batch_input_shape_in_keras3() -> None:
     m = Sequential([InputLayer(batch_input_shape=(None, 4)), Dense(1)])
     """
     assert fix_all(code) == (textwrap.dedent(code), [])
+
+
+def test_decay_in_a_file_that_never_spells_keras_imports_schedules() -> None:
+    # the optimizer's own import gains ``schedules`` (Keras 3 and tf.keras both have it)
+    code = """\
+    from tensorflow.keras.optimizers import Adam, SGD
+    g = Adam(1e-4, decay=1e-5)
+    d = SGD(lr=0.01, decay=1e-6)
+    """
+    assert fix_all(code)[0] == textwrap.dedent(code)  # unsafe: the learning rate now decays
+    text, left = fix_all(code, unsafe=True)
+    assert left == []
+    assert text == textwrap.dedent("""\
+    from tensorflow.keras.optimizers import Adam, SGD, schedules
+    g = Adam(schedules.InverseTimeDecay(1e-4, decay_steps=1, decay_rate=1e-5))
+    d = SGD(learning_rate=schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6))
+    """)
+
+
+def test_notebook_fixes_importing_in_one_cell_apply_one_at_a_time() -> None:
+    # two fixes that add the same name to an import in an earlier cell: one per pass, so the
+    # name is imported once
+    import json
+
+    def cell(src: str) -> dict[str, object]:
+        return {"cell_type": "code", "metadata": {}, "outputs": [], "source": src}
+
+    cells = [
+        cell("import numpy as np\nimport os\nfrom keras.optimizers import Adam\n"),
+        cell("a = Adam(1e-4, decay=1e-5)\nb = Adam(1e-3, decay=1e-5)\n"),
+    ]
+    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}).encode()
+
+    def run(src: SourceFile) -> list[Diagnostic]:
+        return check_source(src, {"SEQ401"})
+
+    result = fixer.fix_bytes("m.ipynb", data, run, unsafe=True)
+    assert result.data is not None and result.remaining == []
+    sources = ["".join(c["source"]) for c in json.loads(result.data)["cells"]]
+    assert sources[0].endswith("\nfrom keras.optimizers import Adam, schedules\n")
+    assert sources[1].count("schedules.InverseTimeDecay(") == 2

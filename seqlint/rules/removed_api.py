@@ -12,7 +12,7 @@ from seqlint import keras_api as api
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract.names import canonical
-from seqlint.fixes import guarded, keras_name, rename_keyword, rename_method
+from seqlint.fixes import guarded, import_keras_name, keras_name, rename_keyword, rename_method
 from seqlint.fixes_removed import batch_input_shape_edits
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
@@ -818,6 +818,13 @@ def _decay_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
     loc = uses[0].loc
     snip = fixes._call(text, loc)
     schedule = keras_name(text, _SCHEDULE, like=loc)
+    imported: Edit | None = None
+    if schedule is None:
+        # ``from keras.optimizers import Adam`` -> ``... import Adam, schedules``
+        found = import_keras_name(text, _SCHEDULE.rpartition(".")[0], like=loc)
+        if found is not None:
+            schedule = f"{found[0]}.{_SCHEDULE.rpartition('.')[2]}"
+            imported = found[1]
     if (
         snip is None
         or schedule is None
@@ -856,7 +863,7 @@ def _decay_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         return None
     if not positional:
         new_arg = f"learning_rate={schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
-    edits: list[Edit] = []
+    edits: list[Edit] = [] if imported is None else [imported]
     if lr is None:
         edits.append(fixes._edit(text, snip.start(args[d][1]), snip.end(args[d][1]), new_arg))
     elif abs(lr - d) == 1:
