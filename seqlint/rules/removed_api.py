@@ -13,7 +13,7 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract.names import canonical
 from seqlint.fixes import guarded, import_keras_name, keras_name, rename_keyword, rename_method
-from seqlint.fixes_removed import batch_input_shape_edits
+from seqlint.fixes_removed import ATROUS, atrous_edits, batch_input_shape_edits, import_names_edits
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
 
@@ -555,26 +555,43 @@ def _import_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         if edit is None:
             return None
         return Fix(f"import from `{spelled}`", (edit,), safe=True)
+    # Each removed name is fixed on its own; the names that stay, and removed ones with no
+    # Keras 3 home (left to the user, still reported), keep their place.
     gone = {u.old for u in uses}
-    edits = []
-    for alias in stmt.names:
+    texts: dict[int, str | None] = {}  # alias index -> its new text (None: moved out)
+    moved_out: list[str] = []  # statements for the names moved out
+    edits: list[Edit] = []
+    for index, alias in enumerate(stmt.names):
         if f"{module}.{alias.name}" not in gone:
             continue
         bound = alias.asname or alias.name
         renamed = api.RENAMED_NAMES.get((module, alias.name))
         if renamed is not None:
-            edit = fixes.replace_node(text, alias, f"{renamed} as {bound}")
-            if edit is None:
-                return None
-            edits.append(edit)
+            texts[index] = f"{renamed} as {bound}"
             continue
-        if len(stmt.names) != 1:
-            return None
-        new = _module_as(text, f"{raw}.{alias.name}", f"{module}.{alias.name}", bound)
-        return None if new is None else _import_edit(text, stmt, new)
-    if len(edits) != len(gone):
+        if module == "keras.layers" and alias.name in ATROUS:
+            atrous = atrous_edits(text, alias)
+            if atrous is not None:
+                texts[index] = atrous[0]
+                edits.extend(atrous[1])
+            continue
+        # (a module imported as a name: ``from keras.utils import np_utils``)
+        dotted = f"{module}.{alias.name}"
+        is_module = api.removed_module(dotted, _namespace(raw) == "keras") is not None
+        new = _module_as(text, f"{raw}.{alias.name}", dotted, bound) if is_module else None
+        if new is None:
+            continue
+        if len(stmt.names) == 1:
+            return _import_edit(text, stmt, new)
+        texts[index] = None
+        moved_out.append(new)
+    if not texts:
         return None
-    return Fix("import the Keras 3 name under the old one", tuple(edits), safe=True)
+    found = import_names_edits(text, stmt, texts, moved_out)
+    if found is None:
+        return None
+    message = "import the Keras 3 names" + (" it has" if len(texts) < len(gone) else "")
+    return Fix(message, (*found, *edits), safe=True)
 
 
 def _module_as(text: str, raw: str, module: str, bound: str) -> str | None:
