@@ -717,3 +717,58 @@ def test_cudnn_layers_import_the_plain_layer_under_their_old_name(old: str, new:
     text, safe = found
     assert safe
     assert f"from keras.layers import {new} as {old}\n" in text
+
+
+def test_layers_built_outside_a_sequential_are_checked_too() -> None:
+    # Keras 3 raises on these wherever the layer is constructed
+    code = """\
+    from keras.layers import Dense, Input, LSTM
+    from keras.models import Model
+    x = Input(shape=(3,))
+    d = Dense(4, init="uniform")
+    y = d(x)
+    z = Dense(1, W_regularizer=None)(y)
+    def helper():
+        return LSTM(3, inner_init="orthogonal")
+    for i in range(3):
+        y = Dense(2, output_dim=2)(y)
+    try:
+        legacy = Dense(1, init="zero")
+    except TypeError:
+        pass
+    """
+    assert [line for name, line in found(code)] == [4, 6, 8, 10]
+    text, left = _fix_all(code)
+    assert 'd = Dense(4, kernel_initializer="uniform")' in text
+    assert 'return LSTM(3, recurrent_initializer="orthogonal")' in text
+
+
+def test_a_layer_built_twice_by_one_helper_is_one_finding() -> None:
+    code = """\
+    from keras.layers import Dense
+    from keras.models import Sequential
+    def block(n):
+        return Dense(n, init="uniform")
+    m = Sequential([block(4), block(2)])
+    """
+    assert messages(code) == [
+        "`init=` on `Dense` is a Keras 1/2 argument Keras 3 rejects: use `kernel_initializer=`"
+    ]
+
+
+def test_branches_on_a_name_set_from_the_version_are_compatibility_code() -> None:
+    # keras_2 = ... keras.__version__ ...: the Keras 1 branch is there on purpose
+    code = """\
+    import keras
+    keras_2 = int(keras.__version__.split(".")[0]) > 1
+    def Dense(units, **kwargs):
+        if keras_2:
+            return keras.layers.Dense(units, **kwargs)
+        else:
+            return keras.layers.Dense(units, init="uniform", **kwargs)
+    def Conv(n, other):
+        if other:
+            return keras.layers.Dense(n)
+        return keras.layers.Dense(n, init="uniform")
+    """
+    assert [line for name, line in found(code)] == [11]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from seqlint import fixes
@@ -40,8 +40,9 @@ class RemovedUse:
     # the Keras 3 keyword, when a positional argument of the Keras 1 signature already takes
     # it (``Convolution2D(24, 5, 5, subsample=(2, 2))``: renamed once the sizes are a tuple)
     blocked_new: str | None = None
-    # the entry of the layer when it is the first of a Sequential (where an ``Input`` can go)
-    first: Loc | None = None
+    # the entry of the layer when it is the first of a Sequential (where an ``Input`` can go);
+    # not part of the identity: one call run twice is one use
+    first: Loc | None = field(default=None, compare=False)
 
 
 def removed_uses(analysis: Analysis) -> list[RemovedUse]:
@@ -83,6 +84,18 @@ def removed_uses(analysis: Analysis) -> list[RemovedUse]:
         for call in model.calls:
             if not call.guarded:
                 uses.extend(_call_uses(call))
+    # Keras 3 rejects a removed keyword wherever the layer is built: assigned to a variable,
+    # called on a tensor (the functional API), returned by a helper. (A call run several times
+    # gives several layers with one location: those in a model were reported above.)
+    in_models = len(uses)
+    for layer in file.layers:
+        if layer.uid in seen_layers or layer.guarded:
+            continue
+        seen_layers.add(layer.uid)
+        outside = list(_layer_uses(layer, attr_ok, covered))
+        if outside:
+            reported = {u.loc for u in uses[:in_models]}
+            uses.extend(u for u in outside if u.loc not in reported)
     for obj in file.objects:
         if not obj.guarded:
             uses.extend(_object_uses(obj, attr_ok, covered))
