@@ -234,3 +234,18 @@ def test_an_unused_removed_class_is_not_taken_for_a_module() -> None:
     # Highway is a class, not a module: ``from keras import layers as Highway`` would be wrong
     code = "from keras.layers import Highway\n"
     assert fix_all(code, unsafe=True)[0] == code
+
+
+def test_a_removed_module_with_names_keras3_lacks_is_split() -> None:
+    code = """\
+    from keras.layers.core import Dense as D2, Highway, Dropout
+    from keras.utils.np_utils import to_categorical, conv_output_length
+    """
+    text, left = fix_all(code)
+    assert text == textwrap.dedent("""\
+    from keras.layers.core import Highway
+    from keras.layers import Dense as D2, Dropout
+    from keras.utils.np_utils import conv_output_length
+    from keras.utils import to_categorical
+    """)
+    assert len(left) == 2  # Highway and conv_output_length: no Keras 3 home

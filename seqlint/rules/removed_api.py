@@ -563,6 +563,8 @@ def _import_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         if not names and len(api.MOVED_MODULES.get(module, ("", ""))) > 1:
             return None  # (``import *`` of a module whose names went to several places)
         target = api.moved_to(module, names)
+        if target is None and names:
+            return _split_import_fix(text, stmt, raw, module)
         spelled = None if target is None else _respell(raw, module, target)
         edit = None if spelled is None else fixes.replace_from_module(text, stmt, spelled)
         if edit is None:
@@ -605,6 +607,35 @@ def _import_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         return None
     message = "import the Keras 3 names" + (" it has" if len(texts) < len(gone) else "")
     return Fix(message, (*found, *edits), safe=True)
+
+
+def _split_import_fix(text: str, stmt: ast.ImportFrom, raw: str, module: str) -> Fix | None:
+    """``from keras.layers.core import Dense, Highway`` -> ``from keras.layers.core import
+    Highway`` and ``from keras.layers import Dense``: the names Keras 3 has move to their
+    module, the others stay where they are (still reported: they have no Keras 3 home)."""
+    moved = {
+        i: api.moved_to(module, [alias.name])
+        for i, alias in enumerate(stmt.names)
+        if alias.name != "*"
+    }
+    movable = [i for i, target in moved.items() if target is not None]
+    targets = {moved[i] for i in movable}
+    if not movable or len(targets) != 1:
+        return None
+    target = targets.pop()
+    spelled = None if target is None else _respell(raw, module, target)
+    if spelled is None:
+        return None
+    sources = [fixes.node_offsets(text, stmt.names[i]) for i in movable]
+    if any(span is None for span in sources):
+        return None
+    names = ", ".join(text[span[0] : span[1]] for span in sources if span is not None)
+    found = import_names_edits(
+        text, stmt, dict.fromkeys(movable), [f"from {spelled} import {names}"]
+    )
+    if found is None:
+        return None
+    return Fix(f"import the names Keras 3 has from `{spelled}`", tuple(found), safe=True)
 
 
 def _module_as(text: str, raw: str, module: str, bound: str) -> str | None:
