@@ -249,3 +249,38 @@ def test_a_removed_module_with_names_keras3_lacks_is_split() -> None:
     from keras.utils import to_categorical
     """)
     assert len(left) == 2  # Highway and conv_output_length: no Keras 3 home
+
+
+def test_a_keras1_signature_with_named_sizes_is_rewritten_whole() -> None:
+    # renaming border_mode= alone would make the call run in Keras 3 with strides=3
+    code = """\
+    from keras.layers import Convolution2D
+    from keras.models import Sequential
+    nb_filters, kernel_size = 32, 3
+    m = Sequential([
+        Convolution2D(nb_filters, kernel_size, kernel_size,
+                      border_mode='valid', input_shape=(28, 28, 1)),
+        Convolution2D(nb_filters, kernel_size, kernel_size),
+    ])
+    """
+    text, left = fix_all(code)
+    assert text.splitlines()[4:7] == [
+        "    Convolution2D(nb_filters, (kernel_size, kernel_size),",
+        "                  padding='valid', input_shape=(28, 28, 1)),",
+        "    Convolution2D(nb_filters, kernel_size, kernel_size),",  # runs in Keras 3: unsafe
+    ]
+    assert len(left) == 1
+    text, left = fix_all(code, unsafe=True)
+    assert "    Convolution2D(nb_filters, (kernel_size, kernel_size)),\n" in text and left == []
+
+
+def test_keywords_next_to_a_signature_that_cannot_be_rewritten_are_not_renamed() -> None:
+    code = """\
+    from keras.layers import Convolution2D
+    from keras.models import Sequential
+    k = 3
+    m = Sequential([Convolution2D(32, *[k, k], border_mode='same', input_shape=(8, 8, 1))])
+    """
+    text, left = fix_all(code, unsafe=True)
+    assert text == textwrap.dedent(code)
+    assert len(left) == 1 and "Keras 1 signature" in left[0] and "`border_mode=`" in left[0]

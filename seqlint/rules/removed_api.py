@@ -535,8 +535,10 @@ class RemovedApi(Rule):
                 fix = _legacy_fix(analysis.text, uses[0])
             if fix is None and len(uses) == 1 and uses[0].kind == "module":
                 fix = _attribute_fix(analysis.text, uses[0])
-            if fix is None:
-                # what cannot be fixed (decay=, ...) must not block the plain renames
+            if fix is None and not any(u.kind == "signature" for u in uses):
+                # what cannot be fixed (decay=, ...) must not block the plain renames; but
+                # renaming the keywords of a Keras 1 signature alone would make it run in
+                # Keras 3 with the kernel width as its stride
                 fix = _rename_fix(
                     analysis.text, [u for u in uses if u.new is not None], partial=True
                 )
@@ -808,8 +810,9 @@ def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         if (
             rank is None
             or len(call.args) != count + 1
-            or not all(isinstance(v, ast.Constant) and _int(v.value) for v in sizes)
+            or any(isinstance(v, ast.Starred) for v in sizes)
         ):
+            # (the sizes may be names: the signature was recognised from their int values)
             return None
         parts = [snip.source(v) for v in sizes]
         new: str | None  # here a size; below a use's new name, or None
