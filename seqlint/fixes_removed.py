@@ -1,5 +1,7 @@
 """Fix builders specific to removed-api (SEQ401) that rewrite more than one place of a file.
 
+- :func:`batch_size_edits`: ``batch_size=32`` next to ``input_shape=`` -> a ``keras.Input(shape=...,
+  batch_size=32)`` before the first layer.
 - :func:`batch_input_shape_edits`: ``LSTM(4, batch_input_shape=(None, 5, 3))`` ->
   ``LSTM(4, input_shape=(5, 3))``; a fixed batch size becomes a ``keras.Input(batch_shape=...)``
   inserted before the first layer of the Sequential.
@@ -11,6 +13,7 @@ produce code that real Keras 3 accepts with the meaning Keras 2 gave the origina
 from __future__ import annotations
 
 import ast
+from typing import cast
 
 from seqlint import fixes
 from seqlint.diagnostics import Edit
@@ -55,6 +58,48 @@ def batch_input_shape_edits(
         rest = [snip.source(e) for e in value.elts[1:]]
         shape = "(" + ", ".join(rest) + ("," if len(rest) == 1 else "") + ")"
         return [fixes.replace_in_call(text, snip, node, node, f"input_shape={shape}")]
+    return _input_before(
+        text, snip, args, like, first, f"batch_shape={snip.source(value)}", [index]
+    )
+
+
+def batch_size_edits(
+    text: str,
+    snip: fixes._Snippet,
+    args: list[ast.AST],
+    like: Loc,
+    first: Loc | None,
+) -> list[Edit] | None:
+    """``LSTM(4, input_shape=(5, 3), batch_size=32)``: Keras 3 layers reject ``batch_size=``;
+    ``keras.Input(shape=(5, 3), batch_size=32)`` before the first layer of the Sequential
+    says the same (``input_dim=4`` is ``shape=(4,)``). None without exactly one of them."""
+    keyed = {k.arg: i for i, k in enumerate(args) if isinstance(k, ast.keyword)}
+    given = [k for k in _INPUT_KEYWORDS if k in keyed]
+    if len(given) != 2 or "batch_size" not in given or "batch_input_shape" in given:
+        return None
+    shape_key = given[0]
+    shape = cast(ast.keyword, args[keyed[shape_key]]).value
+    size = cast(ast.keyword, args[keyed["batch_size"]]).value
+    source = snip.source(shape)
+    if shape_key == "input_dim":
+        source = f"({source},)"
+    content = f"shape={source}, batch_size={snip.source(size)}"
+    return _input_before(
+        text, snip, args, like, first, content, [keyed[shape_key], keyed["batch_size"]]
+    )
+
+
+def _input_before(
+    text: str,
+    snip: fixes._Snippet,
+    args: list[ast.AST],
+    like: Loc,
+    first: Loc | None,
+    content: str,
+    drop: list[int],
+) -> list[Edit] | None:
+    """``keras.Input(<content>)`` inserted before the first layer of the Sequential (its entry:
+    ``first``), spelled as the file can, and the arguments ``drop`` removed from the layer."""
     if first is None:
         return None
     edits: list[Edit] = []
@@ -65,11 +110,11 @@ def batch_input_shape_edits(
             return None
         spelled, imported = found
         edits.append(imported)
-    insert = fixes.insert_layer_before(text, first, f"{spelled}(batch_shape={snip.source(value)})")
+    insert = fixes.insert_layer_before(text, first, f"{spelled}({content})")
     if insert is None:
         return None
     edits.append(insert)
-    edits.append(fixes.delete_argument(text, snip, args, index))
+    edits.extend(fixes.delete_argument(text, snip, args, i) for i in sorted(drop))
     return edits
 
 

@@ -284,3 +284,29 @@ def test_keywords_next_to_a_signature_that_cannot_be_rewritten_are_not_renamed()
     text, left = fix_all(code, unsafe=True)
     assert text == textwrap.dedent(code)
     assert len(left) == 1 and "Keras 1 signature" in left[0] and "`border_mode=`" in left[0]
+
+
+def test_batch_size_next_to_the_input_shape_becomes_an_input() -> None:
+    # Keras 3 layers reject batch_size=; keras.Input(shape=..., batch_size=...) keeps both
+    code = """\
+    from keras.models import Sequential
+    from keras.layers import Dense, LSTM
+    m = Sequential()
+    m.add(LSTM(4, input_shape=(5, 3), batch_size=32, stateful=True))
+    m.add(Dense(1))
+    d = Sequential([Dense(2, input_dim=8, batch_size=16), Dense(1)])
+    """
+    text, left = fix_all(code)
+    assert left == []
+    assert text == textwrap.dedent("""\
+    from keras.models import Sequential
+    from keras.layers import Dense, LSTM, Input
+    m = Sequential()
+    m.add(Input(shape=(5, 3), batch_size=32))
+    m.add(LSTM(4, stateful=True))
+    m.add(Dense(1))
+    d = Sequential([Input(shape=(8,), batch_size=16), Dense(2), Dense(1)])
+    """)
+    # no input shape to go with it: left to the user
+    code = "import keras\nm = keras.Sequential([keras.layers.Dense(2, batch_size=16)])\n"
+    assert fix_all(code, unsafe=True)[0] == code

@@ -13,7 +13,13 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract.names import canonical
 from seqlint.fixes import guarded, import_keras_name, keras_name, rename_keyword, rename_method
-from seqlint.fixes_removed import ATROUS, atrous_edits, batch_input_shape_edits, import_names_edits
+from seqlint.fixes_removed import (
+    ATROUS,
+    atrous_edits,
+    batch_input_shape_edits,
+    batch_size_edits,
+    import_names_edits,
+)
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
 
@@ -854,6 +860,11 @@ def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
             source = snip.source(value)
             quoted = source.replace(value.value, _ORDERINGS[value.value])
             edits.append(fixes.replace_in_call(text, snip, node, node, f"data_format={quoted}"))
+        elif use.old == "batch_size" and use.kind == "layer_keyword":
+            found_edits = batch_size_edits(text, snip, args, use.loc, use.first)
+            if found_edits is None:
+                return None
+            edits.extend(found_edits)
         elif use.old == "batch_input_shape" and use.kind == "layer_keyword":
             found_edits = batch_input_shape_edits(text, snip, args, use.loc, use.first)
             if found_edits is None:
