@@ -493,10 +493,12 @@ def test_decay_becomes_an_inverse_time_decay_schedule_and_never_blocks_the_lr_re
         "from keras.optimizers import SGD\n"
         "sgd = SGD(lr=0.01, momentum=0.9, decay=1e-6, nesterov=True)\n"
     )
-    found = _fixed(with_keras)
-    assert found is not None
-    text, safe = found
-    assert not safe
+    # plain --fix: the safe rename, so the call runs in Keras 3; decay= is still reported
+    text, left = _fix_all(with_keras)
+    assert text.endswith("sgd = SGD(learning_rate=0.01, momentum=0.9, decay=1e-6, nesterov=True)\n")
+    assert len(left) == 1 and "decay=" in left[0]
+    text, left = _fix_all(with_keras, unsafe=True)
+    assert left == []
     assert text.endswith(
         "sgd = SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, "
         "decay_steps=1, decay_rate=1e-6), momentum=0.9, nesterov=True)\n"
@@ -504,9 +506,8 @@ def test_decay_becomes_an_inverse_time_decay_schedule_and_never_blocks_the_lr_re
     # the file cannot spell keras.optimizers.schedules (its name is taken): the lr= rename
     # is still offered
     bare = "from keras.optimizers import SGD\nschedules = []\nsgd = SGD(lr=0.01, decay=1e-6)\n"
-    found = _fixed(bare)
-    assert found is not None
-    assert found[0].endswith("sgd = SGD(learning_rate=0.01, decay=1e-6)\n")
+    text, left = _fix_all(bare, unsafe=True)
+    assert text.endswith("sgd = SGD(learning_rate=0.01, decay=1e-6)\n") and len(left) == 1
 
 
 def _fix_all(code: str, unsafe: bool = False) -> tuple[str, list[str]]:

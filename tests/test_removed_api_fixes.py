@@ -119,7 +119,8 @@ def test_decay_in_a_file_that_never_spells_keras_imports_schedules() -> None:
     g = Adam(1e-4, decay=1e-5)
     d = SGD(lr=0.01, decay=1e-6)
     """
-    assert fix_all(code)[0] == textwrap.dedent(code)  # unsafe: the learning rate now decays
+    # plain --fix only renames lr= (the schedule is unsafe: the learning rate now decays)
+    assert fix_all(code)[0] == textwrap.dedent(code).replace("lr=", "learning_rate=")
     text, left = fix_all(code, unsafe=True)
     assert left == []
     assert text == textwrap.dedent("""\

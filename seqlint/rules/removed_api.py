@@ -445,9 +445,9 @@ class RemovedApi(Rule):
         "`--unsafe-fixes`, `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, "
         "decay_steps=1, decay_rate=decay)` (Keras 2's decay; unsafe, as the learning rate now "
         "really decays), spelled `schedules.InverseTimeDecay` with `schedules` added to the "
-        "optimizer's import when the file has no `keras` name; when neither works the `lr=` "
-        "rename is still offered (also next to a positional learning rate: `Adam(1e-3, "
-        "decay=1e-4)`).\n\n"
+        "optimizer's import when the file has no `keras` name. Next to `decay=`, plain "
+        "`--fix` still renames `lr=` (the call then runs in Keras 3, and the schedule is "
+        "offered on the next pass).\n\n"
         "`batch_input_shape=(None, 5, 3)` becomes `input_shape=(5, 3)`; a fixed batch size "
         "(`(32, 5, 3)`, a variable) becomes `keras.Input(batch_shape=(32, 5, 3))` before the "
         "first layer of the Sequential (what stateful RNNs need; `InputLayer` still accepts "
@@ -533,7 +533,14 @@ class RemovedApi(Rule):
             if len(uses) > 1:
                 message += "; also " + "; ".join(u.message for u in uses[1:])
             fix = _rename_fix(analysis.text, uses)
-            if fix is None and any(u.kind == "object_keyword" and u.old == "decay" for u in uses):
+            decay = any(u.kind == "object_keyword" and u.old == "decay" for u in uses)
+            if fix is None and decay and any(u.new is not None for u in uses):
+                # ``SGD(lr=0.01, decay=1e-6)``: the safe ``lr=`` rename first, so that plain
+                # --fix makes the call run; the next pass offers the (unsafe) schedule
+                fix = _rename_fix(
+                    analysis.text, [u for u in uses if u.new is not None], partial=True
+                )
+            if fix is None and decay:
                 fix = _decay_fix(analysis.text, uses)
             if fix is None and all(u.kind in _ARGUMENTS for u in uses):
                 fix = _arguments_fix(analysis.text, uses)
