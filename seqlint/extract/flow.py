@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ class Flow:
     """The control-flow statements of :class:`~seqlint.extract.interp.Interpreter`."""
 
     if TYPE_CHECKING:  # (provided by the interpreter)
+        module: ast.Module
         file: FileIR
         locator: Locator
         taint: int
@@ -72,6 +74,19 @@ class Flow:
                 text = f"none of the tests from {test} holds"
             out.append((text + (", which does not hold here" if dead else ""), node.lineno))
         return tuple(out)
+
+    @functools.cached_property
+    def version_names(self) -> frozenset[str]:
+        """Module-level names set from a version test (``keras_2 = keras.__version__ > "2"``):
+        ``if keras_2:`` is a version test too."""
+        return frozenset(
+            stmt.targets[0].id
+            for stmt in self.module.body
+            if isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and _mentions_version(stmt.value)
+        )
 
     def exec_While(self, node: ast.While, scope: Scope) -> None:
         self.exec_uncertain([node.body], scope, loop=True)
@@ -126,7 +141,7 @@ class Flow:
             labels.append(("none", node))
         # ``if keras.__version__ ...`` / ``if hasattr(model, "fit_generator")``: the branches are
         # compatibility code for other versions, so what fails in one of them is on purpose
-        guard = 1 if _version_test(node) else 0
+        guard = 1 if _version_test(node, self.version_names) else 0
         self.guard += guard
         try:
             self.exec_alternatives(branches, scope, labels)
@@ -343,11 +358,14 @@ def _may_handle_api_errors(node: _AnyTry) -> bool:
     return False
 
 
-def _version_test(node: ast.If) -> bool:
-    """Whether a test of the if/elif chain reads a version or probes for an attribute."""
+def _version_test(node: ast.If, names: frozenset[str] = frozenset()) -> bool:
+    """Whether a test of the if/elif chain reads a version or probes for an attribute (or
+    reads one of ``names``, set from such a test)."""
     current: Any = node
     while isinstance(current, ast.If):
-        if _mentions_version(current.test):
+        if _mentions_version(current.test) or (
+            names and any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(current.test))
+        ):
             return True
         current = current.orelse[0] if len(current.orelse) == 1 else None
     return False

@@ -74,7 +74,7 @@ def layer(site: Site) -> LayerCall:
             and len(site.args) <= names.index("data_format")
         ):
             layer_kwargs["data_format"] = interp.image_format
-    return LayerCall(
+    made = LayerCall(
         class_name,
         tuple(_frozen(a) for a in site.args),
         layer_kwargs,
@@ -83,6 +83,8 @@ def layer(site: Site) -> LayerCall:
         opaque=site.opaque,
         guarded=interp.guard > 0,
     )
+    interp.file.layers.append(made)  # (removed-api checks every layer's arguments)
+    return made
 
 
 @handles(
