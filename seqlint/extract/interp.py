@@ -823,7 +823,9 @@ class Interpreter(Assignments, Flow):
         self.frame = Frame(self.taint)
         generator = self.generators.get(id(node))
         if generator is None:
-            generator = self.generators[id(node)] = definitions.is_generator(node)
+            generator = self.generators[id(node)] = (
+                "yield" in self.locator.text and definitions.is_generator(node)
+            )
         if generator:
             self.yields.append([])
         try:
