@@ -278,28 +278,7 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
     if isinstance(a, Batches):
         return _batch_at(a, index)
     if isinstance(index, ArrayInfo):
-        # np.eye(n)[labels]: one-hot rows picked by integer labels
-        if a.encoding == "onehot" and index.shape is not None and a.shape is not None:
-            return ArrayInfo(
-                shape=(*index.shape, *a.shape[1:]),
-                kind=a.kind,
-                encoding="onehot",
-                n_classes=a.n_classes,
-                low=0.0,
-                high=1.0,
-            )
-        if (
-            index.shape is not None
-            and len(index.shape) == 1
-            and index.kind == "int"
-            and a.shape is not None
-            and a.shape
-        ):
-            # a[np.random.permutation(n)]: rows picked (shuffled), values and labels kept
-            return ArrayInfo(
-                (index.shape[0], *a.shape[1:]), a.kind, a.encoding, a.n_classes, a.low, a.high
-            )
-        return ArrayInfo(shape=None, kind=a.kind)
+        return _picked(a, index)
     items = index if isinstance(index, tuple) else (index,)
     if a.shape is None:
         return ArrayInfo(shape=None, kind=a.kind, low=a.low, high=a.high)
@@ -340,6 +319,32 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
     return ArrayInfo(
         tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted
     )
+
+
+def _picked(a: ArrayInfo, index: ArrayInfo) -> ArrayInfo:
+    """``a[idx]`` with an integer array: rows picked."""
+    # np.eye(n)[labels]: one-hot rows picked by integer labels
+    if a.encoding == "onehot" and index.shape is not None and a.shape is not None:
+        return ArrayInfo(
+            shape=(*index.shape, *a.shape[1:]),
+            kind=a.kind,
+            encoding="onehot",
+            n_classes=a.n_classes,
+            low=0.0,
+            high=1.0,
+        )
+    if (
+        index.shape is not None
+        and len(index.shape) == 1
+        and index.kind == "int"
+        and a.shape is not None
+        and a.shape
+    ):
+        # a[np.random.permutation(n)]: rows picked (shuffled), values and labels kept
+        return ArrayInfo(
+            (index.shape[0], *a.shape[1:]), a.kind, a.encoding, a.n_classes, a.low, a.high
+        )
+    return ArrayInfo(shape=None, kind=a.kind)
 
 
 def _batch_at(b: Batches, index: Any) -> Any:
