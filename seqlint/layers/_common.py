@@ -6,6 +6,7 @@ valid literal is *unknown* and gives ``None``, never a guess.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from seqlint.layers.base import (
@@ -17,11 +18,7 @@ from seqlint.layers.base import (
     ShapeError,
     WeightSpec,
     as_int,
-    count_weights,
 )
-
-Counts = tuple[int | None, int | None]
-UNKNOWN_COUNTS: Counts = (None, None)
 
 
 def as_bool(value: Any) -> bool | None:
@@ -175,20 +172,6 @@ def dims_product(dims: tuple[Dim, ...] | list[Dim]) -> Dim:
     return out
 
 
-def add_counts(*counts: Counts) -> Counts:
-    trainable: int | None = 0
-    non_trainable: int | None = 0
-    for t, n in counts:
-        trainable = None if trainable is None or t is None else trainable + t
-        non_trainable = None if non_trainable is None or n is None else non_trainable + n
-    return trainable, non_trainable
-
-
-def scale_counts(counts: Counts, k: int) -> Counts:
-    t, n = counts
-    return (None if t is None else t * k, None if n is None else n * k)
-
-
 def inner_layer(value: Any) -> LayerSpec | None:
     """The wrapped layer of Bidirectional / TimeDistributed, when it is a known definition."""
     if isinstance(value, LayerSpec) and value.definition is not None:
@@ -207,34 +190,27 @@ def lora(args: BoundArgs) -> int | None:
     return n
 
 
-def spec_counts(specs: list[WeightSpec]) -> Counts:
-    """Parameter counts of weight specs; any size unknown makes both unknown."""
-    trainable, frozen = count_weights(specs)
-    return UNKNOWN_COUNTS if trainable is None or frozen is None else (trainable, frozen)
-
-
-def kernel_and_bias(
-    kernel: Dim, bias: Dim, use_bias: Any, lora_rank: int | None, lora_in: Dim, lora_out: Dim
-) -> Counts:
-    """Counts of a kernel + optional bias layer, with Keras's LoRA weights when enabled.
-
-    With ``lora_rank=r`` Keras adds ``lora_kernel_a`` (``lora_in x r``) and ``lora_kernel_b``
-    (``r x lora_out``) and freezes the kernel.
-    """
-    has_bias = as_bool(use_bias)
-    if kernel is None or has_bias is None or lora_rank is None:
-        return UNKNOWN_COUNTS
-    b = 0
-    if has_bias:
-        if bias is None:
-            return UNKNOWN_COUNTS
-        b = bias
-    if lora_rank:
-        if lora_in is None or lora_out is None:
-            return UNKNOWN_COUNTS
-        extra = lora_in * lora_rank + lora_rank * lora_out
-        return b + extra, kernel
-    return kernel + b, 0
+def with_lora(
+    specs: list[WeightSpec] | None,
+    args: BoundArgs,
+    kernel: str = "kernel",
+    prefix: str = "lora_kernel",
+) -> list[WeightSpec] | None:
+    """``specs`` with Keras's LoRA weights when ``lora_rank=r`` is set: the ``kernel`` is frozen
+    and ``{prefix}_a`` (``kernel.shape[:-1] + (r,)``) and ``{prefix}_b`` (``(r, kernel.shape[-1])``)
+    are appended, as ``enable_lora`` does. ``None`` when the rank is unknown."""
+    rank = lora(args)
+    if specs is None or rank is None:
+        return None
+    if rank == 0:
+        return specs
+    main = next(s for s in specs if s.name == kernel)
+    out = [replace(s, trainable=False) if s is main else s for s in specs]
+    return [
+        *out,
+        WeightSpec(f"{prefix}_a", (*main.shape[:-1], rank), "he_uniform"),
+        WeightSpec(f"{prefix}_b", (rank, main.shape[-1]), "zeros"),
+    ]
 
 
 # ---- argument validation (Keras's constructor checks, with its messages) -------------------

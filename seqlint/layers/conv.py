@@ -10,19 +10,14 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 from seqlint.layers._common import (
-    UNKNOWN_COUNTS,
-    Counts,
     as_bool,
     data_format,
-    dims_product,
     fmt_shape,
     int_tuple,
-    kernel_and_bias,
-    lora,
     padding_mode,
     positive_int,
-    spec_counts,
     tuple_error,
+    with_lora,
 )
 from seqlint.layers.base import (
     BoundArgs,
@@ -167,31 +162,14 @@ class _Conv(LayerDef):
         _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, self._paddings())
         groups = self._groups(args, channels)
         use_bias = as_bool(args["use_bias"])
-        if lora(args) != 0 or use_bias is None or groups is None:
+        if use_bias is None or groups is None:
             return None
         filters = positive_int(args["filters"])
         per_group = None if channels is None else channels // groups
         specs = [WeightSpec("kernel", (*kernel, per_group, filters), args["kernel_initializer"])]
         if use_bias:
             specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
-        return specs
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        fmt, _, channels, kernel = _conv_common(
-            self, self.rank, args, input_shape, self._paddings()
-        )
-        groups = self._groups(args, channels)
-        filters = positive_int(args["filters"])
-        k = dims_product(kernel)
-        if groups is None or channels is None or filters is None or k is None:
-            return UNKNOWN_COUNTS
-        lora_in = k * (channels // groups)
-        return kernel_and_bias(
-            lora_in * filters, filters, args["use_bias"], lora(args), lora_in, filters
-        )
+        return with_lora(specs, args)
 
 
 def _conv_params(rank: int) -> tuple[Param, ...]:
@@ -305,17 +283,6 @@ class _ConvTranspose(LayerDef):
             specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
         return specs
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        _, channels = split_channels(input_shape, data_format(args))
-        k = dims_product(int_tuple(args["kernel_size"], self.rank) or (None,))
-        filters = positive_int(args["filters"])
-        if k is None or channels is None or filters is None:
-            return UNKNOWN_COUNTS
-        return kernel_and_bias(k * filters * channels, filters, args["use_bias"], 0, None, None)
-
 
 def _transpose_params(rank: int, output_padding_first: bool) -> tuple[Param, ...]:
     one = 1 if rank == 1 else (1,) * rank
@@ -404,20 +371,6 @@ class _SeparableConv(LayerDef):
             specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
         return specs
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
-        k = dims_product(kernel)
-        m = positive_int(args["depth_multiplier"])
-        filters = positive_int(args["filters"])
-        use_bias = as_bool(args["use_bias"])
-        if k is None or m is None or filters is None or channels is None or use_bias is None:
-            return UNKNOWN_COUNTS
-        total = k * channels * m + channels * m * filters + (filters if use_bias else 0)
-        return total, 0
-
 
 def _separable_params(rank: int) -> tuple[Param, ...]:
     one = 1 if rank == 1 else (1,) * rank
@@ -492,17 +445,6 @@ class _DepthwiseConv(LayerDef):
             mid = None if channels is None or m is None else channels * m
             specs.append(WeightSpec("bias", (mid,), args["bias_initializer"]))
         return specs
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
-        k = dims_product(kernel)
-        m = positive_int(args["depth_multiplier"])
-        if k is None or m is None or channels is None:
-            return UNKNOWN_COUNTS
-        return kernel_and_bias(k * channels * m, channels * m, args["use_bias"], 0, None, None)
 
 
 def _depthwise_params(rank: int) -> tuple[Param, ...]:

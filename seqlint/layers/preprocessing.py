@@ -12,12 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from seqlint.layers._common import (
-    UNKNOWN_COUNTS,
-    Counts,
     as_bool,
     fmt_shape,
     positive_int,
-    spec_counts,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -115,10 +112,6 @@ class Normalization(_Preprocessing):
             WeightSpec("variance", shape, "ones", trainable=False),
             WeightSpec("count", (), "zeros", trainable=False),
         ]
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)
 
 
 def _fmt_last(args: BoundArgs) -> bool | None:

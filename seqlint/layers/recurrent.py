@@ -11,21 +11,15 @@ from __future__ import annotations
 from typing import ClassVar
 
 from seqlint.layers._common import (
-    UNKNOWN_COUNTS,
-    Counts,
     InputSpecError,
-    add_counts,
     as_bool,
     data_format,
-    dims_product,
     fmt_shape,
     inner_layer,
     int_tuple,
     padding_mode,
     positive_int,
     require_ndim,
-    scale_counts,
-    spec_counts,
     tuple_error,
 )
 from seqlint.layers.base import (
@@ -92,20 +86,6 @@ class _RNN(LayerDef):
             shape = (width,) if rows == 1 else (rows, width)
             specs.append(WeightSpec("bias", shape, args["bias_initializer"]))
         return specs
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        units = positive_int(args["units"])
-        features = input_shape[-1]
-        use_bias = as_bool(args["use_bias"])
-        rows = self._bias_rows(args)
-        if units is None or features is None or use_bias is None or rows is None:
-            return UNKNOWN_COUNTS
-        width = self.gates * units
-        weights = (features + units) * width
-        return weights + (rows * width if use_bias else 0), 0
 
 
 @register
@@ -271,15 +251,25 @@ class _ConvLSTM(LayerDef):
             return (input_shape[0], input_shape[1], *state)
         return (input_shape[0], *state)
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """Input and recurrent kernels with ``4 * filters`` outputs (gates i, f, c, o), then the
+        bias (``unit_forget_bias`` sets its f quarter to one: the runtime's initializer)."""
         _, _, channels = self._step(args, input_shape)
-        k = dims_product(int_tuple(args["kernel_size"], self.rank) or (None,))
+        kernel = int_tuple(args["kernel_size"], self.rank) or (None,) * self.rank
         filters = positive_int(args["filters"])
         use_bias = as_bool(args["use_bias"])
-        if k is None or filters is None or channels is None or use_bias is None:
-            return UNKNOWN_COUNTS
-        weights = k * channels * 4 * filters + k * filters * 4 * filters
-        return weights + (4 * filters if use_bias else 0), 0
+        if use_bias is None:
+            return None
+        gates = None if filters is None else 4 * filters
+        specs = [
+            WeightSpec("kernel", (*kernel, channels, gates), args["kernel_initializer"]),
+            WeightSpec(
+                "recurrent_kernel", (*kernel, filters, gates), args["recurrent_initializer"]
+            ),
+        ]
+        if use_bias:
+            specs.append(WeightSpec("bias", (gates,), args["bias_initializer"]))
+        return specs
 
 
 def _conv_lstm_params() -> tuple[Param, ...]:
@@ -340,9 +330,9 @@ class ConvLSTM3D(_ConvLSTM):
 # ---- wrappers ----------------------------------------------------------------------------------
 
 
-def _inner_counts(spec: LayerSpec, input_shape: Shape) -> Counts:
+def _inner_weights(spec: LayerSpec, input_shape: Shape) -> list[WeightSpec] | None:
     assert spec.definition is not None
-    return spec.definition.count_params(spec.args, input_shape)
+    return spec.definition.weights(spec.args, input_shape)
 
 
 @register
@@ -383,18 +373,19 @@ class Bidirectional(LayerDef):
             return inner
         return None  # merge_mode=None: two outputs; anything else: unknown
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """The forward layer's weights, then the backward layer's (a copy of the forward layer
+        unless ``backward_layer`` is given)."""
         spec = inner_layer(args["layer"])
         if spec is None:
-            return UNKNOWN_COUNTS
-        forward = _inner_counts(spec, input_shape)
+            return None
+        forward = _inner_weights(spec, input_shape)
         backward_value = args["backward_layer"]
-        if backward_value is None:
-            return scale_counts(forward, 2)
-        backward = inner_layer(backward_value)
-        if backward is None:
-            return UNKNOWN_COUNTS
-        return add_counts(forward, _inner_counts(backward, input_shape))
+        backward_spec = spec if backward_value is None else inner_layer(backward_value)
+        if forward is None or backward_spec is None:
+            return None
+        backward = _inner_weights(backward_spec, input_shape)
+        return None if backward is None else [*forward, *backward]
 
     def activation(self, args: BoundArgs) -> str | None:
         spec = inner_layer(args["layer"])
@@ -414,7 +405,7 @@ class TimeDistributed(LayerDef):
     result unknown rather than an error; its other errors (convolution rank, dimensions)
     still count. ``learns`` is a
     class-level guess (True); whether weights exist depends on the wrapped layer (see
-    ``count_params``)."""
+    ``weights``)."""
 
     name = "TimeDistributed"
     role = "wrapper"
@@ -445,15 +436,16 @@ class TimeDistributed(LayerDef):
             return None
         return (out[0], input_shape[1], *out[1:])
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """The wrapped layer's weights, built on one time step."""
         child = self._child(input_shape)
         spec = inner_layer(args["layer"])
         if spec is None:
-            return UNKNOWN_COUNTS
+            return None
         try:
-            return _inner_counts(spec, child)
+            return _inner_weights(spec, child)
         except InputSpecError:
-            return UNKNOWN_COUNTS
+            return None
 
     def activation(self, args: BoundArgs) -> str | None:
         spec = inner_layer(args["layer"])
