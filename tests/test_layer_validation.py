@@ -36,6 +36,7 @@ _REQUIRED: dict[str, Any] = {
     "width_factor": 0.1,
     "num_bins": 4,
     "activation": "relu",
+    "layer": None,  # set per test: Bidirectional's wrapped LSTM
 }
 
 # Values Keras's constructors refuse, by argument name.
@@ -56,10 +57,15 @@ _INVALID: dict[str, list[Any]] = {
     "max_value": [-1.0],
     "negative_slope": [-0.5],
     "threshold": [-1.0],
-    "target_shape": [(-1, -1)],
+    "target_shape": [(-1, -1), (2, -2)],
     "dims": [(0, 1)],
     "l1": [-1.0],
     "score_mode": ["foo"],
+    "data_format": ["channels_middle"],
+    "padding": ["full"],
+    "cropping": [-1, (1, -1), (1, 2, 3)],
+    "groups": [0, -2],
+    "merge_mode": ["foo"],
 }
 
 
@@ -287,6 +293,110 @@ KERAS = [
         "The `factor` argument should be a number (or a list of two numbers) in the range "
         "[-1.0, 1.0]. Received: input_number=2.0",
     ),
+]
+
+
+_DATA_FORMAT = (
+    "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+    "Received: data_format=foo"
+)
+# Keras prints its set of allowed paddings, in an order that changes from run to run: seqlint
+# sorts it.
+_PADDING = "The `padding` argument must be a list/tuple or one of {'same', 'valid'}. Received: "
+
+KERAS += [
+    (
+        "MaxPooling2D",
+        {"strides": -1},
+        "The `strides` argument must be a tuple of 2 integers. Received strides=-1, including "
+        "values {-1} that do not satisfy `value >= 0`",
+    ),
+    ("MaxPooling2D", {"padding": "full"}, None),  # accepted by the constructor
+    ("MaxPooling2D", {"data_format": "foo"}, _DATA_FORMAT),
+    ("GlobalAveragePooling2D", {"data_format": "foo"}, _DATA_FORMAT),
+    ("GlobalAveragePooling2D", {"data_format": "Channels_First"}, None),
+    (
+        "AdaptiveAveragePooling2D",
+        {"output_size": 2, "data_format": "foo"},
+        "Invalid data_format: foo. Expected 'channels_first' or 'channels_last'.",
+    ),
+    ("Conv2D", {"filters": 4, "kernel_size": 3, "padding": "causal"}, _PADDING + "causal"),
+    ("Conv2D", {"filters": 4, "kernel_size": 3, "padding": "Same"}, None),
+    ("Conv1D", {"filters": 4, "kernel_size": 3, "padding": "causal"}, None),
+    ("Conv2D", {"filters": 4, "kernel_size": 3, "data_format": "foo"}, _DATA_FORMAT),
+    ("Conv2D", {"filters": 4, "kernel_size": 3, "data_format": "Channels_Last"}, None),
+    ("Conv2DTranspose", {"filters": 4, "kernel_size": 3, "padding": "causal"}, _PADDING + "causal"),
+    ("DepthwiseConv2D", {"kernel_size": 3, "padding": "foo"}, _PADDING + "foo"),
+    ("SeparableConv2D", {"filters": 4, "kernel_size": 3, "padding": "causal"}, _PADDING + "causal"),
+    ("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "padding": "causal"}, _PADDING + "causal"),
+    ("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "data_format": "foo"}, _DATA_FORMAT),
+    ("Flatten", {"data_format": "foo"}, _DATA_FORMAT),
+    ("UpSampling2D", {"data_format": "Foo"}, _DATA_FORMAT),
+    ("SpatialDropout2D", {"rate": 0.5, "data_format": "foo"}, _DATA_FORMAT),
+    (
+        "Cropping1D",
+        {"cropping": (1, -1)},
+        "The `cropping` argument must be a tuple of 2 integers. Received cropping=(1, -1), "
+        "including values {-1} that do not satisfy `value >= 0`",
+    ),
+    (
+        "Cropping1D",
+        {"cropping": (1, 2, 3)},
+        "The `cropping` argument must be a tuple of 2 integers. Received cropping=(1, 2, 3)",
+    ),
+    ("Cropping2D", {"cropping": -1}, "`cropping` cannot be negative. Received: cropping=-1."),
+    (
+        "Cropping2D",
+        {"cropping": ((1, 1), (-1, 0))},
+        "The `2nd entry of cropping` argument must be a tuple of 2 integers. Received 2nd entry "
+        "of cropping=(-1, 0), including values {-1} that do not satisfy `value >= 0`",
+    ),
+    (
+        "Cropping2D",
+        {"cropping": (1, 2, 3)},
+        "`cropping` should have two elements. Received: cropping=(1, 2, 3).",
+    ),
+    ("Cropping3D", {"cropping": (1, 2)}, "`cropping` should have 3 elements. Received: (1, 2)."),
+    (
+        "ZeroPadding1D",
+        {"padding": -1},
+        "The `padding` argument must be a tuple of 2 integers. Received padding=-1, including "
+        "values {-1} that do not satisfy `value >= 0`",
+    ),
+    ("ZeroPadding2D", {"padding": -1}, None),  # accepted: it crops
+    (
+        "ZeroPadding2D",
+        {"padding": (1, 2, 3)},
+        "`padding` should have two elements. Received: padding=(1, 2, 3).",
+    ),
+    (
+        "ZeroPadding2D",
+        {"padding": ((1, 1), (-1, 0))},
+        "The `2nd entry of padding` argument must be a tuple of 2 integers. Received 2nd entry "
+        "of padding=(-1, 0), including values {-1} that do not satisfy `value >= 0`",
+    ),
+    ("ZeroPadding3D", {"padding": (1, 2)}, "`padding` should have 3 elements. Received: (1, 2)."),
+    (
+        "GroupNormalization",
+        {"groups": 0},
+        "Received an invalid value for argument `groups`, expected a positive integer (or `-1` "
+        "for instance normalization). Received: groups=0",
+    ),
+    ("GroupNormalization", {"groups": -1}, None),
+    (
+        "Reshape",
+        {"target_shape": (2, -2)},
+        "Each dimension in `target_shape` must be a non-negative integer, or `-1` for a single "
+        "unknown dimension. Received: target_shape=(2, -2).",
+    ),
+    ("Reshape", {"target_shape": (0, 4)}, None),
+    (
+        "Bidirectional",
+        {"layer": None, "merge_mode": "Concat"},
+        'Invalid merge mode. Received: Concat. Merge mode should be one of {"sum", "mul", "ave", '
+        '"concat", None}',
+    ),
+    ("Bidirectional", {"layer": None, "merge_mode": None}, None),
 ]
 
 

@@ -256,3 +256,49 @@ def rate_error(value: Any, name: str = "rate") -> str | None:
 def first_error(*errors: str | None) -> str | None:
     """The first of several checks that fails, in Keras's order."""
     return next((e for e in errors if e is not None), None)
+
+
+def data_format_error(value: Any) -> str | None:
+    """Keras's ``standardize_data_format`` refusal (it lower-cases the value first)."""
+    if isinstance(value, str) and value.lower() not in ("channels_first", "channels_last"):
+        return (
+            "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+            f"Received: data_format={value.lower()}"
+        )
+    return None
+
+
+def padding_error(value: Any, *, causal: bool = False) -> str | None:
+    """Keras's ``standardize_padding`` refusal of a padding string (it lower-cases the value;
+    Keras prints its set of allowed values, whose order changes from run to run: sorted here)."""
+    allowed = ("causal", "same", "valid") if causal else ("same", "valid")
+    if isinstance(value, str) and value.lower() not in allowed:
+        names = ", ".join(repr(a) for a in allowed)
+        return (
+            f"The `padding` argument must be a list/tuple or one of {{{names}}}. "
+            f"Received: {value.lower()}"
+        )
+    return None
+
+
+_ORDINALS = ("1st", "2nd", "3rd")
+
+
+def nested_pairs_error(value: Any, rank: int, name: str) -> str | None:
+    """Cropping2D/3D and ZeroPadding2D/3D: an int (Cropping: not negative), or ``rank`` entries
+    each an int or a pair of ints >= 0, with Keras's messages."""
+    if _plain_int(value):
+        if name == "cropping" and value < 0:
+            return f"`cropping` cannot be negative. Received: cropping={value}."
+        return None
+    if not isinstance(value, (tuple, list)):
+        return None
+    if len(value) != rank:
+        if rank == 2:
+            return f"`{name}` should have two elements. Received: {name}={value}."
+        return f"`{name}` should have {rank} elements. Received: {value}."
+    for i, entry in enumerate(value):
+        error = tuple_error(entry, 2, f"{_ORDINALS[i]} entry of {name}", allow_zero=True)
+        if error is not None:
+            return error
+    return None

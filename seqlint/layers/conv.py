@@ -12,8 +12,11 @@ from typing import Any, ClassVar, cast
 from seqlint.layers._common import (
     as_bool,
     data_format,
+    data_format_error,
+    first_error,
     fmt_shape,
     int_tuple,
+    padding_error,
     padding_mode,
     positive_int,
     tuple_error,
@@ -136,7 +139,7 @@ class _Conv(LayerDef):
     rank: ClassVar[int] = 0
 
     def validate(self, args: BoundArgs) -> str | None:
-        return conv_argument_error(args, self.rank, groups=True)
+        return conv_argument_error(args, self.rank, groups=True, causal=self.rank == 1)
 
     def _groups(self, args: BoundArgs, channels: Dim) -> int | None:
         groups = positive_int(args["groups"])
@@ -491,6 +494,7 @@ def conv_argument_error(
     depth_multiplier: bool = False,
     output_padding: bool = False,
     no_dilated_strides: bool = True,
+    causal: bool = False,
 ) -> str | None:
     """What Keras's convolution constructors refuse, checked in their order (BaseConv,
     BaseConvTranspose, BaseSeparableConv, BaseDepthwiseConv)."""
@@ -498,6 +502,11 @@ def conv_argument_error(
         error = tuple_error(args[name], rank, name)
         if error is not None:
             return error
+    error = first_error(
+        padding_error(args["padding"], causal=causal), data_format_error(args["data_format"])
+    )
+    if error is not None:
+        return error
     pads = args.get("output_padding") if output_padding else None
     if pads is not None:
         error = tuple_error(pads, rank, "output_padding", allow_zero=True)

@@ -165,6 +165,19 @@ class GroupNormalization(_Normalization):
         Param("gamma_constraint", None),
     )
 
+    def validate(self, args: BoundArgs) -> str | None:
+        groups = args["groups"]
+        if (
+            isinstance(groups, int)
+            and not isinstance(groups, bool)
+            and (groups == 0 or groups < -1)
+        ):
+            return (
+                "Received an invalid value for argument `groups`, expected a positive integer "
+                f"(or `-1` for instance normalization). Received: groups={groups}"
+            )
+        return None
+
     def _dim(self, args: BoundArgs, input_shape: Shape) -> int | None:
         axis = axis_index(args["axis"], len(input_shape))
         if axis is None:

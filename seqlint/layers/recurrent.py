@@ -14,9 +14,11 @@ from seqlint.layers._common import (
     InputSpecError,
     as_bool,
     data_format,
+    data_format_error,
     fmt_shape,
     inner_layer,
     int_tuple,
+    padding_error,
     padding_mode,
     positive_int,
     require_ndim,
@@ -208,6 +210,9 @@ class _ConvLSTM(LayerDef):
             error = tuple_error(args[name], self.rank, name)
             if error is not None:
                 return error
+        error = padding_error(args["padding"]) or data_format_error(args["data_format"])
+        if error is not None:
+            return error
         strides = int_tuple(args["strides"], self.rank, allow_zero=True)
         dilation = int_tuple(args["dilation_rate"], self.rank)
         if (
@@ -356,6 +361,15 @@ class Bidirectional(LayerDef):
         Param("weights", None),
         Param("backward_layer", None),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        mode = args["merge_mode"]
+        if isinstance(mode, str) and mode not in ("sum", "mul", "ave", "concat"):
+            return (
+                f"Invalid merge mode. Received: {mode}. Merge mode should be one of "
+                '{"sum", "mul", "ave", "concat", None}'
+            )
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         spec = inner_layer(args["layer"])
