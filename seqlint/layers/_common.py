@@ -258,12 +258,26 @@ def first_error(*errors: str | None) -> str | None:
     return next((e for e in errors if e is not None), None)
 
 
+class IdentifierError(str):
+    """A refused string identifier (``padding``, ``data_format``): ``argument`` names it, so
+    that the rule reporting unknown identifiers (with a did-you-mean fix) is not repeated."""
+
+    argument: str = ""
+
+
+def identifier_error(argument: str, message: str) -> IdentifierError:
+    error = IdentifierError(message)
+    error.argument = argument
+    return error
+
+
 def data_format_error(value: Any) -> str | None:
     """Keras's ``standardize_data_format`` refusal (it lower-cases the value first)."""
     if isinstance(value, str) and value.lower() not in ("channels_first", "channels_last"):
-        return (
+        return identifier_error(
+            "data_format",
             "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
-            f"Received: data_format={value.lower()}"
+            f"Received: data_format={value.lower()}",
         )
     return None
 
@@ -274,9 +288,10 @@ def padding_error(value: Any, *, causal: bool = False) -> str | None:
     allowed = ("causal", "same", "valid") if causal else ("same", "valid")
     if isinstance(value, str) and value.lower() not in allowed:
         names = ", ".join(repr(a) for a in allowed)
-        return (
+        return identifier_error(
+            "padding",
             f"The `padding` argument must be a list/tuple or one of {{{names}}}. "
-            f"Received: {value.lower()}"
+            f"Received: {value.lower()}",
         )
     return None
 

@@ -16,6 +16,7 @@ from seqlint.layers._common import (
     data_format_error,
     first_error,
     fmt_shape,
+    identifier_error,
     int_tuple,
     require_ndim,
     tuple_error,
@@ -236,7 +237,10 @@ class _AdaptivePooling(_PoolingBase):
     def validate(self, args: BoundArgs) -> str | None:
         value = args["data_format"]
         if isinstance(value, str) and value.lower() not in ("channels_first", "channels_last"):
-            return f"Invalid data_format: {value}. Expected 'channels_first' or 'channels_last'."
+            return identifier_error(
+                "data_format",
+                f"Invalid data_format: {value}. Expected 'channels_first' or 'channels_last'.",
+            )
         return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
