@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from types import NoneType
 from typing import Any
 
 from seqlint.layers.base import UNKNOWN, BoundArgs, LayerDef, LayerSpec, Shape, get_layer
@@ -63,8 +64,8 @@ class LayerCall:
                     inner = self._bound.values.get(key)
                     if isinstance(inner, LayerCall):
                         self._bound.values[key] = inner.spec()
-                    elif key == "layer" and inner is not None:
-                        self._bound.values[key] = UNKNOWN
+                    elif key == "layer" and not isinstance(inner, (str, int, float, NoneType)):
+                        self._bound.values[key] = UNKNOWN  # (a literal: Keras refuses it)
         return self._bound
 
     def spec(self) -> LayerSpec:

@@ -335,6 +335,16 @@ class ConvLSTM3D(_ConvLSTM):
 # ---- wrappers ----------------------------------------------------------------------------------
 
 
+def _not_a_layer(wrapper: str, value: object) -> str | None:
+    """Keras's refusal of a wrapped "layer" that is a literal (``None``, a string, a number)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return (
+            f"Please initialize `{wrapper}` layer with a `keras.layers.Layer` instance. "
+            f"Received: {value}"
+        )
+    return None
+
+
 def _inner_weights(spec: LayerSpec, input_shape: Shape) -> list[WeightSpec] | None:
     assert spec.definition is not None
     return spec.definition.weights(spec.args, input_shape)
@@ -363,6 +373,9 @@ class Bidirectional(LayerDef):
     )
 
     def validate(self, args: BoundArgs) -> str | None:
+        error = _not_a_layer(self.name, args["layer"])
+        if error is not None:
+            return error
         mode = args["merge_mode"]
         if isinstance(mode, str) and mode not in ("sum", "mul", "ave", "concat"):
             return (
@@ -426,6 +439,9 @@ class TimeDistributed(LayerDef):
     wraps_layer = True
     learns = True
     params = (Param("layer"),)
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return _not_a_layer(self.name, args["layer"])
 
     def _child(self, input_shape: Shape) -> Shape:
         if len(input_shape) < 3:
