@@ -309,12 +309,6 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     for note in notes:
         _echo(options, f"Note: {note}\n")
     result.shown_notes = len(notes)
-    if options.data and any("token 0" in n for n in notes):
-        raise RunError(
-            "mask_zero=True is not supported with --data (seqlint run does not leave masked "
-            "steps out of the loss)",
-            usage=True,
-        )
     if not numpy.all(numpy.isfinite(out)):
         result.learns = False
         result.reasons.append("the forward pass produces NaN/Inf")

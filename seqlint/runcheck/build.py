@@ -128,9 +128,8 @@ def _keras_object(call: ObjectCall, notes: list[str] | None) -> Any:
 
 
 # Arguments the runtime does not simulate but that do not decide whether a model can learn:
-# they are dropped with a note. mask_zero only matters when inputs contain the padding id 0,
-# which synthetic token data never does.
-_DROPPABLE = {"recurrent_dropout": "recurrent dropout", "mask_zero": "masking of token 0"}
+# they are dropped with a note.
+_DROPPABLE = {"recurrent_dropout": "recurrent dropout"}
 
 
 def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:

@@ -664,19 +664,17 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         self, y: Any, y_pred: Any, sample_weight: Any, need_grad: bool
     ) -> tuple[Any, Any, bool]:
         assert self.loss is not None
-        if getattr(self, "_output_mask", None) is not None:
-            raise NotImplementedError(
-                "a loss on a masked output (Keras leaves the masked steps out of the loss and "
-                "the metrics) is not supported by seqlint.runtime"
-            )
+        # a mask still on the output (mask_zero / Masking through per-step layers): Keras
+        # weights the loss by it, valid steps by total / valid and masked ones by 0
+        mask = getattr(self, "_output_mask", None)
         fused = self._fused_loss()
         if fused is not None:
             j = self._logits_layer()
             logits = None if j is None else getattr(self._layers[j], "logits", None)
             if logits is not None:
-                value, grad = fused.value_and_grad(y, logits, sample_weight, need_grad=need_grad)
+                value, grad = fused.value_and_grad(y, logits, sample_weight, need_grad, mask)
                 return value, grad, True
-        value, grad = self.loss.value_and_grad(y, y_pred, sample_weight, need_grad=need_grad)
+        value, grad = self.loss.value_and_grad(y, y_pred, sample_weight, need_grad, mask)
         return value, grad, False
 
     def _backward(self, grad: Any, from_logits: bool) -> None:
