@@ -86,6 +86,8 @@ class InputDecl:
     shape: Any  # tuple of ints/None/UNKNOWN items, or UNKNOWN
     loc: Loc
     class_name: str = "InputLayer"
+    # the static batch size (``batch_size=`` / ``batch_shape[0]``; stateful RNNs need one)
+    batch_size: int | None = None
 
 
 @dataclass(eq=False)

@@ -21,7 +21,14 @@ from seqlint.analysis import Analysis
 from seqlint.infer import ModelShapes, format_shape
 from seqlint.ir import LayerCall, ModelIR
 from seqlint.rules.common import output_activation
-from seqlint.runcheck.build import RunError, adapt_layers, apply_trainable, runtime_layers
+from seqlint.runcheck.build import (
+    RunError,
+    adapt_layers,
+    apply_trainable,
+    fit_batch_size,
+    runtime_layers,
+    static_batch_size,
+)
 from seqlint.runcheck.compiling import choose_compile, fresh_loss, make_optimizer
 from seqlint.runcheck.diagnosis import INIT_SEED_STEP, INIT_TRIES, diagnose, precheck, probe_start
 from seqlint.runcheck.memory import check_memory, gb, memory_limit
@@ -263,9 +270,12 @@ def build_runtime(
         raise RunError("the model has no layers")
     layers = [layer for _, layer, _ in built]
     check_memory(layers, input_shape, options, 2 if not options.train else N_TRAIN + N_VAL)
+    batch = static_batch_size(model, layers)
     try:
         rt = Sequential(
-            [Input(shape=input_shape), *layers], dtype=options.dtype, device=options.device
+            [Input(shape=input_shape, batch_size=batch), *layers],
+            dtype=options.dtype,
+            device=options.device,
         )
     except (ValueError, TypeError, NotImplementedError) as exc:
         raise RunError(f"the model cannot be built on input {input_shape}: {exc}") from None
@@ -285,10 +295,12 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     with contextlib.redirect_stdout(buffer):
         rt.summary()
     vocab = embedding_vocab(model)
+    batch = rt.input_shape[0]  # a stateful RNN's fixed batch size, else None
+    n_probe = batch or 2
     probe = (
-        rng.integers(1, vocab, size=(2, *input_shape))
+        rng.integers(1, vocab, size=(n_probe, *input_shape))
         if vocab is not None
-        else rng.normal(size=(2, *input_shape)).astype(options.dtype)
+        else rng.normal(size=(n_probe, *input_shape)).astype(options.dtype)
     )
     try:
         out = rt.predict(probe, verbose=0)
@@ -319,6 +331,18 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     result.compile_reason = choice.reason
     output_shape = tuple(rt.output_shape)
     task = read_task(model, input_shape, output_shape, choice.loss_kind, options.batch_size)
+    if batch is not None:  # every batch of a stateful model has its fixed size
+        trained = options.batch_size or fit_batch_size(model)
+        if trained is not None and trained != batch:
+            raise RunError(
+                "If an RNN is stateful, the batch size of the input sequences must be the same "
+                f"as the batch size of the initial state. - Expected batch size: {batch} - "
+                f"Received batch size: {trained} (the batch size of fit())"
+            )
+        task.batch_size = batch
+        task.n_train = max(batch, task.n_train // batch * batch)
+        task.n_val = max(batch, task.n_val // batch * batch)
+        task.sources.append(f"batch_size={batch}, the stateful model's fixed batch size")
     if options.data:
         arrays = load_data(options.data, input_shape, memory_limit(options))
         x, y = arrays["x"], arrays["y"]
@@ -332,8 +356,16 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
                 x[cut:] if cut < len(x) else x,
                 y[cut:] if cut < len(y) else y,
             )
+        if batch is not None:  # a stateful model runs on whole batches of its fixed size
+            x, y = x[: len(x) // batch * batch], y[: len(y) // batch * batch]
+            xv, yv = xv[: len(xv) // batch * batch], yv[: len(yv) // batch * batch]
+            if not len(x) or not len(xv):
+                raise RunError(
+                    f"--data has fewer samples than the stateful model's batch size {batch}",
+                    usage=True,
+                )
         task.n_train, task.n_val = len(x), len(xv)
-        task.batch_size = min(options.batch_size or 32, len(x))
+        task.batch_size = batch or min(options.batch_size or 32, len(x))
         task.per_step = len(output_shape) > 2
         result.data_source = f"{options.data}: {len(x)} training and {len(xv)} held-out samples"
     else:

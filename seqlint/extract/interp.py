@@ -1503,7 +1503,12 @@ class Interpreter:
                 shape = tuple(bs[1:]) if isinstance(bs, tuple) else UNKNOWN
             if shape is MISSING or opaque:
                 shape = UNKNOWN
-            return InputDecl(shape=_shape_value(shape), loc=self.loc(node), class_name="InputLayer")
+            return InputDecl(
+                shape=_shape_value(shape),
+                loc=self.loc(node),
+                class_name="InputLayer",
+                batch_size=_batch_size(kwargs),
+            )
         if k == "input_layer":
             shape = args[0] if args else kwargs.get("shape", kwargs.get("input_shape", MISSING))
             if shape is MISSING:
@@ -1513,7 +1518,12 @@ class Interpreter:
                         shape = tuple(bs[1:]) if isinstance(bs, tuple) else UNKNOWN
             if shape is MISSING or opaque:
                 shape = UNKNOWN
-            return InputDecl(shape=_shape_value(shape), loc=self.loc(node), class_name="InputLayer")
+            return InputDecl(
+                shape=_shape_value(shape),
+                loc=self.loc(node),
+                class_name="InputLayer",
+                batch_size=_batch_size(kwargs),
+            )
         if k == "layer":
             definition = get_layer(kind.name)
             class_name = definition.name if definition is not None else kind.name
@@ -1918,6 +1928,18 @@ def _self_attributes_set(node: ast.ClassDef) -> set[str]:
                 elif isinstance(sub, (ast.AugAssign, ast.AnnAssign)):
                     note(sub.target)
     return found
+
+
+def _batch_size(kwargs: dict[str, Any]) -> int | None:
+    """The static batch size an ``Input``/``InputLayer`` declares (``batch_size=`` or the first
+    item of ``batch_shape``/``batch_input_shape``), when it is a known positive int."""
+    value = kwargs.get("batch_size")
+    for key in ("batch_shape", "batch_input_shape"):
+        shape = kwargs.get(key)
+        if value is None and isinstance(shape, tuple) and shape:
+            value = shape[0]
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if ok else None
 
 
 def _shape_value(shape: Any) -> Any:

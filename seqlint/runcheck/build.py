@@ -293,3 +293,37 @@ def adapt_layers(built: list[tuple[LayerCall, Any, ModelIR]], x: numpy.ndarray) 
             f"line {line} does with its data"
         )
     return notes
+
+
+def _stateful(layer: Any) -> bool:
+    inner = [getattr(layer, k, None) for k in ("forward_layer", "backward_layer", "layer")]
+    return bool(getattr(layer, "stateful", False)) or any(_stateful(i) for i in inner if i)
+
+
+def static_batch_size(model: ModelIR, layers: list[Any]) -> int | None:
+    """The batch size a model with a stateful RNN runs on, as Keras fixes it: the one its input
+    declares (``Input(batch_shape=...)``, ``batch_size=``), else, for a model built on its first
+    batch (no input declared), the batch size its ``fit`` call gives (Keras's default 32).
+    ``None`` for a model without stateful layers, or whose input declares no batch size (Keras
+    then refuses to build it, and so does the runtime)."""
+    if not any(_stateful(layer) for layer in layers):
+        return None
+    decl = next((e.item for e in model.entries if isinstance(e.item, InputDecl)), None)
+    if decl is not None:
+        return decl.batch_size
+    return fit_batch_size(model) or 32
+
+
+def fit_batch_size(model: ModelIR) -> int | None:
+    """The batch size the file's ``fit`` trains with (Keras's default 32 when it gives none),
+    or ``None`` without a ``fit`` call whose batch size can be read."""
+    fit = model.fit_call
+    if fit is None or fit.opaque or fit.method != "fit":
+        return None
+    if fit.arg(12, "steps_per_epoch") is not None:
+        return None  # the batch size then follows from the number of steps
+    value = fit.arg(2, "batch_size")
+    if value is None:
+        return 32
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if ok else None

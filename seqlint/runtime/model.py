@@ -288,8 +288,13 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         shape: tuple[Any, ...] = tuple(input_shape)
         if self._input is None:
             self._input = InputLayer(batch_shape=(None, *shape[1:]))
+        # a declared batch size, or a model built on its first batch: stateful RNNs keep
+        # states of that batch size (Keras fixes it the same way)
+        batch = shape[0] if isinstance(shape[0], int) else None
         for layer in self._layers:
             self._prepare(layer)
+            if hasattr(layer, "static_batch"):
+                layer.static_batch = batch
             try:
                 layer.ensure_built((None, *shape[1:]))
             except ValueError as exc:
@@ -304,7 +309,8 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
 
     def _ensure_built_for(self, x: Any) -> None:
         if not self.built or any(not layer.built for layer in self._layers):
-            self.build((None, *x.shape[1:]))
+            batch = len(x) if self._input is None else self._input.batch_shape[0]
+            self.build((batch, *x.shape[1:]))
 
     @property
     def input_shape(self) -> tuple[int | None, ...] | None:

@@ -13,8 +13,10 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
   input mask and one state mask *per gate*: the LSTM does the same (each gate's slice of the
   kernels sees its own masked copy of the input and of the state), and so does the GRU.
 * ``stateful=True`` starts each batch from the previous batch's final states (the gradient
-  stops at the batch boundary, as in Keras) until :meth:`reset_states`; a batch of another
-  size (which Keras refuses) starts from zeros.
+  stops at the batch boundary, as in Keras) until :meth:`reset_states`. As in Keras the batch
+  size is then fixed: the model's input must declare it (``Input(batch_shape=...)``,
+  ``batch_size=``) or, built on its first batch, takes that batch's size; a batch of another
+  size is refused with Keras's message.
 * A mask (``Embedding(mask_zero=True)``, ``Masking``) makes a masked step keep the previous
   state and output, as Keras does; the output carries the mask on with ``return_sequences``.
 * ``return_state`` is not supported.
@@ -55,21 +57,26 @@ class _RNN(RuntimeLayer):
 
     # ---- states ----------------------------------------------------------------------------
 
+    def __call__(self, x: Array, training: bool = False) -> Array:
+        if not self.built and self.static_batch is None:
+            self.static_batch = len(x)  # called on a tensor: its batch size is static
+        return super().__call__(x, training=training)
+
     def reset_states(self) -> None:
         """Start the next batch from zero states again (``layer.reset_states()`` in Keras)."""
         self.states = None
 
     def _initial_state(self, k: int, n: int, dtype: Any) -> Array:
         """Zeros, or for a stateful layer the ``k``-th final state of the previous batch."""
+        if self.stateful and self.static_batch is not None and n != self.static_batch:
+            raise ValueError(
+                "If an RNN is stateful, the batch size of the input sequences must be the same "
+                f"as the batch size of the initial state. - Expected batch size: "
+                f"{self.static_batch} - Received batch size: {n}"
+            )
         if self.states is None:
             return self.xp.zeros((n, self.units), dtype=dtype)
-        state = self.states[k]
-        if state.shape[0] != n:
-            # Keras refuses a batch of another size (its state variables have a fixed batch
-            # size); the runtime starts that batch from zeros instead, so that a verdict run's
-            # last, smaller batch does not stop it
-            return self.xp.zeros((n, self.units), dtype=dtype)
-        return state.astype(dtype, copy=False)
+        return self.states[k].astype(dtype, copy=False)
 
     def compute_mask(self, x: Array, mask: Array) -> Array:
         return mask if self.return_sequences else None
@@ -95,6 +102,11 @@ class _RNN(RuntimeLayer):
     def build(self, input_shape: Shape) -> None:
         if input_shape[-1] is None:
             raise ValueError(f"{self.class_name} needs a known feature dimension")
+        if self.stateful and self.static_batch is None:
+            raise ValueError(
+                "When using `stateful=True` in a RNN, the batch size must be static. Found "
+                f"dynamic batch size: sequence.shape={tuple(input_shape)}"
+            )
         # kernel (features, gates * units), recurrent_kernel (units, gates * units), bias
         self.build_weights(input_shape, {"bias": self._bias_initializer()})
 

@@ -1,0 +1,61 @@
+"""``seqlint run`` on stateful RNNs: Keras 3.15.1 needs a static batch size for
+``stateful=True``. The run uses the one the file declares (or, for a model built on its first
+batch, the one ``fit`` gives), and refuses an input without one with Keras's message."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from seqlint.cli import cli
+
+MODEL = """
+    import numpy as np
+    import keras
+    from keras import layers
+
+    x = np.random.rand(200, 10, 3)
+    y = np.random.rand(200, 1)
+    model = keras.Sequential([{input}layers.LSTM(16, stateful=True), layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, batch_size={batch}, epochs=3, shuffle=False)
+"""
+
+
+def _run(tmp_path: Path, input_decl: str, batch: int) -> tuple[int, str, str]:
+    path = tmp_path / "model.py"
+    path.write_text(textwrap.dedent(MODEL.format(input=input_decl, batch=batch)))
+    result = CliRunner().invoke(
+        cli, ["run", str(path), "--train", "--verbose", "0", "--output-format", "json"]
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_declared_batch_size_is_the_run_batch_size(tmp_path: Path) -> None:
+    code, out, _ = _run(tmp_path, "keras.Input(batch_shape=(8, 10, 3)), ", 8)
+    data = json.loads(out)
+    assert (code, data["verdict"], data["checks"]["batch_size"]) == (0, "learns", 8)
+
+
+def test_fit_with_another_batch_size_is_refused_as_keras_does(tmp_path: Path) -> None:
+    code, _, err = _run(tmp_path, "keras.Input(batch_shape=(8, 10, 3)), ", 16)
+    assert code == 1
+    assert "Expected batch size: 8 - Received batch size: 16" in err
+
+
+def test_a_model_built_on_its_first_batch_takes_the_fit_batch_size(tmp_path: Path) -> None:
+    code, out, _ = _run(tmp_path, "", 10)
+    data = json.loads(out)
+    assert (code, data["verdict"], data["checks"]["batch_size"]) == (0, "learns", 10)
+
+
+def test_an_input_without_a_batch_size_is_refused_as_keras_does(tmp_path: Path) -> None:
+    code, _, err = _run(tmp_path, "keras.Input(shape=(10, 3)), ", 8)
+    assert code == 1
+    assert (
+        "When using `stateful=True` in a RNN, the batch size must be static. Found dynamic "
+        "batch size: sequence.shape=(None, 10, 3)"
+    ) in err
