@@ -387,7 +387,9 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     max_epochs = options.epochs or epoch_limit(task.file_epochs)
     result.checks["max_epochs"] = max_epochs
     result.checks["batch_size"] = task.batch_size
-    result.notes += adapt_layers(built, x)
+    fit = model.fit_call
+    fit_x = None if fit is None or fit.opaque else fit.arg(0, "x")
+    result.notes += adapt_layers(built, x, fit_x, options.seed)
     causes = precheck(model, built, rt, task, output_shape, x, vocab)
     if causes:
         result.learns = False
@@ -403,7 +405,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         seed = options.seed + INIT_SEED_STEP * tries
         tries += 1
         again_built, again = build_runtime(model, shapes, input_shape, options, seed, [])
-        adapt_layers(again_built, x)
+        adapt_layers(again_built, x, fit_x, options.seed)
         retry = probe_start(again, again_built, choice, options, x, y, task.batch_size, relu_head)
         if retry.healthy:
             result.notes.append(
