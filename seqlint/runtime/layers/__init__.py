@@ -14,6 +14,22 @@ from __future__ import annotations
 from seqlint.layers.base import LayerDef, all_layers, get_layer
 from seqlint.runtime.core import Layer
 from seqlint.runtime.layers.activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from seqlint.runtime.layers.augment_color import (
+    AugMix,
+    AutoContrast,
+    ContrastLimitedAdaptiveHistogramEqualization,
+    Equalization,
+    RandAugment,
+    RandomColorDegeneration,
+    RandomColorJitter,
+    RandomGrayscale,
+    RandomHue,
+    RandomInvert,
+    RandomPosterization,
+    RandomSaturation,
+    RandomSharpness,
+    Solarization,
+)
 from seqlint.runtime.layers.augmentation import (
     RandomBrightness,
     RandomContrast,
@@ -163,6 +179,20 @@ __all__ = [
     "Resizing",
     "UnitNormalization",
     "RandomFlip",
+    "AugMix",
+    "AutoContrast",
+    "RandAugment",
+    "ContrastLimitedAdaptiveHistogramEqualization",
+    "Equalization",
+    "RandomColorDegeneration",
+    "RandomColorJitter",
+    "RandomGrayscale",
+    "RandomHue",
+    "RandomInvert",
+    "RandomPosterization",
+    "RandomSaturation",
+    "RandomSharpness",
+    "Solarization",
     "RandomBrightness",
     "RandomContrast",
     "RandomCrop",
