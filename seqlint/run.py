@@ -438,6 +438,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     result.compile_reason = choice.reason
     output_shape = tuple(rt.output_shape)
     task = read_task(model, input_shape, output_shape, choice.loss_kind, options.batch_size)
+    batch = rt.input_shape[0]  # a stateful RNN's fixed batch size, else None
     if batch is not None:  # every batch of a stateful model has its fixed size
         trained = options.batch_size or fit_batch_size(model)
         if trained is not None and trained != batch:
