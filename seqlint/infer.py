@@ -8,7 +8,7 @@ from typing import Any
 
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
-from seqlint.layers.base import UNKNOWN, BoundArgs, Shape, ShapeError
+from seqlint.layers.base import UNKNOWN, BoundArgs, LayerSpec, Shape, ShapeError
 from seqlint.vocab import format_shape, snake_case  # noqa: F401 - re-exported
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape")
@@ -161,6 +161,14 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
         _ACTIVE.discard(model.uid)
 
 
+def _stateful(bound: BoundArgs) -> bool:
+    """A recurrent layer (or a wrapper of one) created with ``stateful=True``."""
+    if bound.values.get("stateful") is True:
+        return True
+    inner = bound.values.get("layer")
+    return isinstance(inner, LayerSpec) and inner.args.values.get("stateful") is True
+
+
 def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     shape, source, start = declared_input(model)
     if source is None:
@@ -171,6 +179,14 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     current: Shape | None = shape
     seen: set[int] = set()
     failed = False
+    # the static batch size a declared input gives (stateful RNNs need one); -1: not declared
+    # here (built from data, or as a nested model), so not judged
+    static_batch: int | None = -1
+    if source == "input":
+        decl = model.entries[0].item
+        static_batch = decl.batch_size if isinstance(decl, InputDecl) else -1
+    elif source in ("kwarg", "build") and shape:
+        static_batch = shape[0]
     # a layer was read the Keras 1/2 way: that code ran with a configured image data format
     # seqlint cannot see (``"th"`` was common), so later size errors are not proven
     legacy_read = False
@@ -211,6 +227,22 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
             elif definition is not None and definition.merge:
                 # needs several inputs: reported by branching-in-sequential, not as a rank error
                 ls.error = ("branching", f"{item.class_name} needs a list of inputs")
+                failed = True
+            elif (
+                definition is not None
+                and bound is not None
+                and current is not None
+                and not failed
+                and static_batch is None
+                and _stateful(bound)
+            ):
+                # Keras refuses it when it builds the model (a model built on its first batch,
+                # source "data", takes that batch's size and runs)
+                ls.error = (
+                    "dimension",
+                    "When using `stateful=True` in a RNN, the batch size must be static. Found "
+                    f"dynamic batch size: sequence.shape={format_shape(current)}",
+                )
                 failed = True
             elif (
                 definition is not None and bound is not None and current is not None and not failed

@@ -59,3 +59,35 @@ def test_an_input_without_a_batch_size_is_refused_as_keras_does(tmp_path: Path) 
         "When using `stateful=True` in a RNN, the batch size must be static. Found dynamic "
         "batch size: sequence.shape=(None, 10, 3)"
     ) in err
+
+
+def test_check_reports_what_run_refuses(tmp_path: Path) -> None:
+    """SEQ104 states Keras's build error for a stateful RNN whose declared input has no batch
+    size (keras.Input or input_shape=), and is silent when the batch size is declared or the
+    model is built on its first batch."""
+    path = tmp_path / "model.py"
+    path.write_text(
+        textwrap.dedent(
+            """
+            import keras
+            from keras import layers
+
+            a = keras.Sequential([keras.Input((5, 3)), layers.LSTM(4, stateful=True)])
+            b = keras.Sequential([keras.Input(batch_shape=(4, 5, 3)), layers.GRU(4, stateful=True)])
+            c = keras.Sequential([keras.Input((5, 3), batch_size=4), layers.LSTM(4, stateful=True)])
+            d = keras.Sequential([layers.SimpleRNN(4, stateful=True, input_shape=(5, 3))])
+            e = keras.Sequential([keras.Input((5, 3)), layers.Bidirectional(
+                layers.LSTM(4, stateful=True))])
+            f = keras.Sequential([layers.LSTM(4, stateful=True)])
+            """
+        )
+    )
+    result = CliRunner().invoke(
+        cli, ["check", str(path), "--select", "SEQ104", "--output-format", "json", "--no-cache"]
+    )
+    found = json.loads(result.stdout)
+    assert [f["line"] for f in found] == [5, 8, 9]
+    assert found[0]["message"].endswith(
+        "When using `stateful=True` in a RNN, the batch size must be static. Found dynamic "
+        "batch size: sequence.shape=(None, 5, 3)"
+    )
