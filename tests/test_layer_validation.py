@@ -66,6 +66,8 @@ _INVALID: dict[str, list[Any]] = {
     "cropping": [-1, (1, -1), (1, 2, 3)],
     "groups": [0, -2],
     "merge_mode": ["foo"],
+    "num_tokens": [0],
+    "num_bins": [-1],
 }
 
 
@@ -417,6 +419,43 @@ KERAS += [
         {"layer": _LSTM, "merge_mode": "Concat"},
         'Invalid merge mode. Received: Concat. Merge mode should be one of {"sum", "mul", "ave", '
         '"concat", None}',
+    ),
+    ("CategoryEncoding", {"num_tokens": 0}, "`num_tokens` must be >= 1. Received: num_tokens=0."),
+    (
+        "CategoryEncoding",
+        {"num_tokens": 4, "output_mode": "foo"},
+        "Unknown arg for output_mode: foo",
+    ),
+    (
+        "CategoryEncoding",
+        {},
+        "num_tokens must be set to use this layer. If the number of tokens is not known "
+        "beforehand, use the IntegerLookup layer instead.",
+    ),
+    (
+        "Discretization",
+        {"bin_boundaries": [0.0], "num_bins": 3},
+        "Both `num_bins` and `bin_boundaries` should not be set. Received: `num_bins=3` and "
+        "`bin_boundaries=[0.0]`",
+    ),
+    (
+        "Discretization",
+        {"output_mode": "foo", "bin_boundaries": [0.0]},
+        "Unknown value for `output_mode` argument of Discretization. Allowed values are: "
+        "('int', 'one_hot', 'multi_hot', 'count'). Received: output_mode=foo",
+    ),
+    ("Discretization", {"num_bins": 4}, None),
+    (
+        "Hashing",
+        {"num_bins": 0},
+        "The `num_bins` for `Hashing` cannot be `None` or non-positive values. Received: "
+        "num_bins=0.",
+    ),
+    (
+        "Hashing",
+        {"num_bins": 4, "output_mode": "foo"},
+        "Invalid value for argument `output_mode`. Expected one of ('int', 'one_hot', "
+        "'multi_hot', 'count'). Received: output_mode=foo",
     ),
     (
         "TimeDistributed",

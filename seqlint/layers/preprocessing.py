@@ -44,6 +44,10 @@ def _literal_numbers(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _plain_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 class _Preprocessing(LayerDef):
     role = "preprocessing"
 
@@ -636,6 +640,19 @@ class CategoryEncoding(_Preprocessing):
     name = "CategoryEncoding"
     params = (Param("num_tokens", None), Param("output_mode", "multi_hot"), Param("sparse", False))
 
+    def validate(self, args: BoundArgs) -> str | None:
+        mode, n = args["output_mode"], args["num_tokens"]
+        if isinstance(mode, str) and mode not in ("count", "one_hot", "multi_hot", "binary"):
+            return f"Unknown arg for output_mode: {mode}"
+        if n is None:
+            return (
+                "num_tokens must be set to use this layer. If the number of tokens is not known "
+                "beforehand, use the IntegerLookup layer instead."
+            )
+        if _plain_int(n) and n < 1:
+            return f"`num_tokens` must be >= 1. Received: num_tokens={n}."
+        return None
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         n = positive_int(args["num_tokens"])
         mode = args["output_mode"]
@@ -664,6 +681,27 @@ class Discretization(_Preprocessing):
         Param("dtype", None),
         Param("name", None),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        mode, bins, bounds = args["output_mode"], args["num_bins"], args["bin_boundaries"]
+        modes = ("int", "one_hot", "multi_hot", "count")
+        if isinstance(mode, str) and mode not in modes:
+            return (
+                "Unknown value for `output_mode` argument of Discretization. Allowed values "
+                f"are: {modes}. Received: output_mode={mode}"
+            )
+        if _plain_int(bins) and bins < 0:
+            return f"`num_bins` must be greater than or equal to 0. Received: `num_bins={bins}`"
+        known = bounds is None or isinstance(bounds, (list, tuple))
+        if bins is not None and bins is not UNKNOWN and bounds is not None and known:
+            # (the extractor keeps a list literal as a tuple: shown as the usual list)
+            return (
+                "Both `num_bins` and `bin_boundaries` should not be set. Received: "
+                f"`num_bins={bins}` and `bin_boundaries={list(bounds)}`"
+            )
+        if bins is None and bounds is None:
+            return "You need to set either `num_bins` or `bin_boundaries`."
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         mode = args["output_mode"]
@@ -698,6 +736,21 @@ class Hashing(_Preprocessing):
         Param("output_mode", "int"),
         Param("sparse", False),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        bins, mode = args["num_bins"], args["output_mode"]
+        if bins is None or (_plain_int(bins) and bins <= 0):
+            return (
+                "The `num_bins` for `Hashing` cannot be `None` or non-positive values. "
+                f"Received: num_bins={bins}."
+            )
+        modes = ("int", "one_hot", "multi_hot", "count")
+        if isinstance(mode, str) and mode not in modes:
+            return (
+                f"Invalid value for argument `output_mode`. Expected one of {modes}. "
+                f"Received: output_mode={mode}"
+            )
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         mode = args["output_mode"]
