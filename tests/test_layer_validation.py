@@ -51,7 +51,7 @@ _INVALID: dict[str, list[Any]] = {
     "size": [0],
     "rate": [1.5, -0.1],
     "stddev": [-1.0, 2.0],
-    "n": [0],
+    "n": [0, 2.0],
     "input_dim": [0],
     "output_dim": [0],
     "max_value": [-1.0],
@@ -124,7 +124,7 @@ def test_check_reports_what_the_runtime_refuses(name: str, arg: str, value: Any)
             cls(**kwargs)
     except NotImplementedError:
         cls = None  # the kernel refuses these arguments by name
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         if seq304:
             assert [d.message.endswith(str(exc)) for d in seq304] == [True]
         else:
@@ -420,6 +420,20 @@ KERAS += [
         'Invalid merge mode. Received: Concat. Merge mode should be one of {"sum", "mul", "ave", '
         '"concat", None}',
     ),
+    # Keras raises these as TypeError, and so does the runtime
+    ("RepeatVector", {"n": 2.0}, "Expected an integer value for `n`, got <class 'float'>."),
+    (
+        "UnitNormalization",
+        {"axis": 1.5},
+        "Invalid value for `axis` argument: expected an int or a list/tuple of ints. "
+        "Received: axis=1.5",
+    ),
+    (
+        "LayerNormalization",
+        {"axis": "x"},
+        "Expected an int or a list/tuple of ints for the argument 'axis', but received: 'x'",
+    ),
+    ("LayerNormalization", {"axis": [1, 2]}, None),
     ("CategoryEncoding", {"num_tokens": 0}, "`num_tokens` must be >= 1. Received: num_tokens=0."),
     (
         "CategoryEncoding",
@@ -479,7 +493,7 @@ def test_messages_are_keras_own(name: str, kwargs: dict[str, Any], message: str 
         return
     cls = runtime_layers.get(name)
     if cls is not None and not any(isinstance(v, _Source) for v in kwargs.values()):
-        with pytest.raises(ValueError) as refused:
+        with pytest.raises((ValueError, TypeError)) as refused:
             cls(**kwargs)
         assert str(refused.value) == message
     if message in (_DATA_FORMAT, _PADDING + "causal", _PADDING + "foo") or "data_format" in message:

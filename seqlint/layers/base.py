@@ -64,6 +64,11 @@ class ShapeError(Exception):
         self.message = message
 
 
+class TypeRefusal(str):
+    """A :meth:`LayerDef.validate` message that Keras raises as ``TypeError`` (a value of the
+    wrong type, ``RepeatVector(2.0)``) rather than ``ValueError``; the runtime raises it so."""
+
+
 @dataclass(frozen=True)
 class WeightSpec:
     """One weight a layer creates when it is built: Keras's name, its shape (``None`` for a size

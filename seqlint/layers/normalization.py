@@ -16,6 +16,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    TypeRefusal,
     WeightSpec,
     as_int,
     register,
@@ -36,6 +37,11 @@ def axes_of(value: Any, ndim: int) -> list[int] | None:
             return None
         out.append(index)
     return sorted(out)
+
+
+def _not_an_axis(value: Any) -> bool:
+    """A literal ``axis`` that is neither an int nor a list/tuple (Keras's TypeError)."""
+    return value is None or isinstance(value, (float, str))
 
 
 class _Normalization(LayerDef):
@@ -126,6 +132,15 @@ class LayerNormalization(_Normalization):
         Param("gamma_constraint", None),
         Param("rms_scaling", False, keyword_only=True),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        axis = args["axis"]
+        if _not_an_axis(axis):
+            return TypeRefusal(
+                "Expected an int or a list/tuple of ints for the argument 'axis', but received: "
+                f"{axis!r}"
+            )
+        return None
 
     def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         """gamma/beta over the normalised axes, in the order Keras sorts the ``axis`` values
@@ -223,6 +238,15 @@ class UnitNormalization(_Normalization):
     name = "UnitNormalization"
     learns = False
     params = (Param("axis", -1),)
+
+    def validate(self, args: BoundArgs) -> str | None:
+        axis = args["axis"]
+        if _not_an_axis(axis):
+            return TypeRefusal(
+                "Invalid value for `axis` argument: expected an int or a list/tuple of ints. "
+                f"Received: axis={axis}"
+            )
+        return None
 
 
 @register

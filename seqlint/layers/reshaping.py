@@ -29,6 +29,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    TypeRefusal,
     as_int,
     register,
 )
@@ -169,6 +170,8 @@ class RepeatVector(_Reshaping):
 
     def validate(self, args: BoundArgs) -> str | None:
         n = args["n"]
+        if n is None or isinstance(n, (bool, float, str)):
+            return TypeRefusal(f"Expected an integer value for `n`, got {type(n)}.")
         if _is_int(n) and n <= 0:
             return f"Argument `n` should be a positive integer. Received: n={n}"
         return None
