@@ -30,6 +30,15 @@ from seqlint.runtime.layers.augment_color import (
     RandomSharpness,
     Solarization,
 )
+from seqlint.runtime.layers.augment_geometric import (
+    CutMix,
+    MixUp,
+    RandomElasticTransform,
+    RandomErasing,
+    RandomGaussianBlur,
+    RandomPerspective,
+    RandomShear,
+)
 from seqlint.runtime.layers.augmentation import (
     RandomBrightness,
     RandomContrast,
@@ -179,6 +188,13 @@ __all__ = [
     "Resizing",
     "UnitNormalization",
     "RandomFlip",
+    "CutMix",
+    "MixUp",
+    "RandomElasticTransform",
+    "RandomErasing",
+    "RandomGaussianBlur",
+    "RandomPerspective",
+    "RandomShear",
     "AugMix",
     "AutoContrast",
     "RandAugment",
