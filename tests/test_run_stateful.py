@@ -25,11 +25,11 @@ MODEL = """
 """
 
 
-def _run(tmp_path: Path, input_decl: str, batch: int) -> tuple[int, str, str]:
+def _run(tmp_path: Path, input_decl: str, batch: int, *extra: str) -> tuple[int, str, str]:
     path = tmp_path / "model.py"
     path.write_text(textwrap.dedent(MODEL.format(input=input_decl, batch=batch)))
     result = CliRunner().invoke(
-        cli, ["run", str(path), "--train", "--verbose", "0", "--output-format", "json"]
+        cli, ["run", str(path), "--train", "--verbose", "0", "--output-format", "json", *extra]
     )
     return result.exit_code, result.stdout, result.stderr
 
@@ -54,6 +54,8 @@ def test_a_model_built_on_its_first_batch_takes_the_fit_batch_size(tmp_path: Pat
 
 def test_an_input_without_a_batch_size_is_refused_as_keras_does(tmp_path: Path) -> None:
     code, _, err = _run(tmp_path, "keras.Input(shape=(10, 3)), ", 8)
+    assert code == 1 and "1 seqlint check error(s)" in err  # check reports it (SEQ104)
+    code, _, err = _run(tmp_path, "keras.Input(shape=(10, 3)), ", 8, "--force")
     assert code == 1
     assert (
         "When using `stateful=True` in a RNN, the batch size must be static. Found dynamic "
