@@ -93,3 +93,27 @@ def test_check_reports_what_run_refuses(tmp_path: Path) -> None:
         "When using `stateful=True` in a RNN, the batch size must be static. Found dynamic "
         "batch size: sequence.shape=(None, 5, 3)"
     )
+
+
+def test_the_input_suggested_for_a_stateful_model_declares_its_batch_size(tmp_path: Path) -> None:
+    """SEQ101's fix for a model built on its data: `keras.Input(shape=...)` would make Keras
+    refuse the stateful RNN (SEQ104), so it declares fit's batch size too."""
+    path = tmp_path / "model.py"
+    path.write_text(
+        textwrap.dedent(
+            """
+            import numpy as np
+            import keras
+            from keras import layers
+
+            x = np.random.rand(20, 5, 3)
+            model = keras.Sequential([layers.LSTM(4, stateful=True), layers.Dense(1)])
+            model.compile(loss="mse")
+            model.fit(x, x[:, 0, :1], batch_size=4)
+            """
+        )
+    )
+    CliRunner().invoke(cli, ["check", str(path), "--fix", "--unsafe-fixes", "--no-cache"])
+    assert "keras.Input(batch_shape=(4, 5, 3)), layers.LSTM" in path.read_text()
+    result = CliRunner().invoke(cli, ["check", str(path), "--no-cache"])
+    assert result.exit_code == 0, result.stdout
