@@ -89,6 +89,14 @@ def _dtype_name(value: Any) -> str:
     return numpy.dtype(name).name
 
 
+def _input_dtype_name(dtype: Any) -> str:
+    """An ``Input`` dtype's name; ``"string"`` (``tf.string``, ``str``) stays ``"string"``."""
+    name = getattr(dtype, "name", dtype)
+    if name in ("string", "str", str, object) or dtype is str:
+        return "string"
+    return numpy.dtype(dtype).name
+
+
 class InputLayer:
     """What :func:`Input` returns: the model's input shape and dtype (a ``KerasTensor``)."""
 
@@ -121,7 +129,7 @@ class InputLayer:
             None if d is None else int(d) for d in batch_shape
         )
         self.explicit_dtype = dtype is not None
-        self.dtype = numpy.dtype(dtype).name if dtype is not None else floatx()
+        self.dtype = _input_dtype_name(dtype) if dtype is not None else floatx()
         self.name = name or unique_name("input_layer")
         self.optional = optional
 
@@ -535,6 +543,8 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         return None if arr is None else self.backend.asarray(arr, dtype=dtype)
 
     def _cast_input(self, x: Any) -> Any:
+        if self._input is not None and self._input.dtype == "string":
+            return numpy.asarray(x, dtype=object)  # text stays on the host (text layers)
         x = self._to_device(x)
         if self._input is not None and self._input.explicit_dtype:
             x = x.astype(self._input.dtype, copy=False)

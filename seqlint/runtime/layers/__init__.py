@@ -108,6 +108,7 @@ from seqlint.runtime.layers.reshaping import (
     ZeroPadding2D,
     ZeroPadding3D,
 )
+from seqlint.runtime.layers.text import Hashing, TextVectorization
 from seqlint.runtime.layers.wrappers import Bidirectional, TimeDistributed
 
 # Keras aliases
@@ -158,6 +159,8 @@ __all__ = [
     "AdaptiveMaxPooling3D",
     "GroupNormalization",
     "CategoryEncoding",
+    "Hashing",
+    "TextVectorization",
     "Discretization",
     "RMSNormalization",
     "Resizing",
