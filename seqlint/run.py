@@ -32,6 +32,8 @@ from seqlint.runcheck.task import (
     epoch_limit,
     read_task,
     synthesize,
+    text_corpus,
+    text_input,
 )
 from seqlint.runcheck.verdict import train
 
@@ -253,14 +255,19 @@ def build_runtime(
     options: RunOptions,
     seed: int,
     notes: list[str],
+    text: numpy.ndarray | None = None,
 ) -> tuple[list[tuple[LayerCall, Any, ModelIR]], Any]:
-    """The runtime model with initial weights drawn from ``seed``, frozen as the file says."""
+    """The runtime model with initial weights drawn from ``seed``, frozen as the file says.
+    ``text``: a text model's inputs, which the file's ``adapt()`` learns its vocabulary from
+    before the model is built (the vocabulary can size the next layer's input)."""
     from seqlint.runtime import Input, Sequential, set_random_seed
 
     set_random_seed(seed)
     built = runtime_layers(model, shapes.start, notes)
     if not built:
         raise RunError("the model has no layers")
+    if text is not None:
+        adapt_layers(built, text)
     layers = [layer for _, layer, _ in built]
     check_memory(layers, input_shape, options, 2 if not options.train else N_TRAIN + N_VAL)
     try:
@@ -280,13 +287,17 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     model, shapes = select_model(analysis, options.model)
     input_shape = resolve_input_shape(model, shapes, options.input_shape)
     rng = numpy.random.default_rng(options.seed)
-    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, notes)
+    text = text_input(model)
+    corpus = None if text is None else text_corpus(text, input_shape, options.seed)
+    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, notes, corpus)
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         rt.summary()
     vocab = embedding_vocab(model)
     probe = (
-        rng.integers(1, vocab, size=(2, *input_shape))
+        corpus[:2]
+        if corpus is not None
+        else rng.integers(1, vocab, size=(2, *input_shape))
         if vocab is not None
         else rng.normal(size=(2, *input_shape)).astype(options.dtype)
     )
@@ -325,6 +336,9 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     result.compile_reason = choice.reason
     output_shape = tuple(rt.output_shape)
     task = read_task(model, input_shape, output_shape, choice.loss_kind, options.batch_size)
+    if text is not None:
+        task.text = text
+        task.sources.append(f"text of {text.source}")
     if options.data:
         arrays = load_data(options.data, input_shape, memory_limit(options))
         x, y = arrays["x"], arrays["y"]
@@ -361,6 +375,8 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     max_epochs = options.epochs or epoch_limit(task.file_epochs)
     result.checks["max_epochs"] = max_epochs
     result.checks["batch_size"] = task.batch_size
+    if text is not None:  # the vocabulary the file's adapt() learns from the training inputs
+        built, rt = build_runtime(model, shapes, input_shape, options, options.seed, [], x)
     result.notes += adapt_layers(built, x)
     causes = precheck(model, built, rt, task, output_shape, x, vocab)
     if causes:

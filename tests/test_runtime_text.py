@@ -251,3 +251,39 @@ def test_check_and_run_refuse_as_keras(name: str, kwargs: dict[str, Any], messag
     with pytest.raises(ValueError) as info:
         getattr(layers, name)(**kwargs)
     assert str(info.value) == message
+
+
+def test_run_trains_a_text_model_on_synthetic_strings_deterministically() -> None:
+    from click.testing import CliRunner
+
+    from seqlint.cli import cli
+
+    path = Path(__file__).parent / "run_cases" / "good_text_vectorization_sentiment.py"
+    args = ["run", str(path), "--train", "--verbose", "0", "--output-format", "json"]
+    first = CliRunner().invoke(cli, args)
+    second = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.stdout)
+    assert data["verdict"] == "learns"
+    assert "text of 200 synthetic words" in data["data"]
+    assert any("adapted on the run's training inputs" in n for n in data["notes"])
+    assert first.stdout == second.stdout
+
+
+def test_synthetic_text_uses_the_vocabulary_the_file_gives() -> None:
+    from seqlint.check import analyse
+    from seqlint.runcheck.task import string_inputs, text_input
+    from seqlint.sources import SourceFile
+
+    code = (
+        "import keras\nfrom keras import layers\n"
+        "model = keras.Sequential([keras.Input((1,), dtype='string'),\n"
+        "    layers.StringLookup(vocabulary=['red', 'green', 'blue', 'cyan']),\n"
+        "    layers.Embedding(6, 2)])\n"
+    )
+    (model,) = analyse(SourceFile("model.py", code)).file.models
+    text = text_input(model)
+    assert text is not None and text.words == ["red", "green", "blue", "cyan"]
+    rng = np.random.default_rng(0)
+    strings, ids = string_inputs(text, (1,), np.eye(2)[[0, 1, 0, 1]], rng)
+    assert strings.shape == (4, 1) and set(strings.ravel()) <= set(text.words)

@@ -764,6 +764,7 @@ _LOOKUP_EXTRA = (
 @register
 class StringLookup(_Preprocessing):
     name = "StringLookup"
+    traits = frozenset({"text_input"})
     params = (
         Param("max_tokens", None),
         Param("num_oov_indices", 1),
@@ -822,6 +823,7 @@ class TextVectorization(_Preprocessing):
     vocabulary-wide vectors."""
 
     name = "TextVectorization"
+    traits = frozenset({"text_input"})
     params = (
         Param("max_tokens", None),
         Param("standardize", "lower_and_strip_punctuation"),

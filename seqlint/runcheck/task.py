@@ -48,6 +48,7 @@ class Task:
     n_train: int = N_TRAIN
     n_val: int = N_VAL
     sources: list[str] = field(default_factory=list)
+    text: TextInput | None = None  # the model's first layer takes strings
 
 
 def epoch_limit(file_epochs: int | None) -> int:
@@ -211,6 +212,8 @@ def _inputs(
 ) -> numpy.ndarray:
     n, k = weights.shape
     shape = task.input_shape
+    if task.text is not None:
+        return string_inputs(task.text, shape, weights, rng)[0]
     # each name holds a token-branch value or a float-branch value
     low: float | None
     high: float | None
@@ -272,7 +275,11 @@ def _per_step_targets(
     """A target per position: a fixed function of the input at that position."""
     n = len(x)
     positions = out[:-1]
-    feats = x.astype(numpy.float64)
+    if task.text is not None:  # text: the position's features are its string's words
+        feats = numpy.array([[len(str(v)) for v in row] for row in x.reshape(n, -1)])
+        feats = feats.reshape(x.shape).astype(numpy.float64)
+    else:
+        feats = x.astype(numpy.float64)
     if task.tokens:
         width = max(1.0, ((task.x_high or 1) - (task.x_low or 0) + 1) / 8)
         feats = numpy.eye(8)[((feats - (task.x_low or 0)) // width).astype(int) % 8]
@@ -307,3 +314,101 @@ def _scaled(raw: numpy.ndarray, task: Task) -> numpy.ndarray:
         span = (centred - centred.min()) / ((centred.max() - centred.min()) or 1.0)
         return low + (high - low) * span
     return centred
+
+
+# ---- string inputs ------------------------------------------------------------------------
+
+_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+TEXT_WORDS = 200  # words of the synthetic language when the file gives no vocabulary
+
+
+@dataclass
+class TextInput:
+    """A model whose first layer takes strings: the words its synthetic text is made of, and
+    how many words each input value holds (1 for a term lookup)."""
+
+    words: list[str]
+    per_value: int
+    source: str
+
+
+def _first_layer(model: ModelIR) -> LayerCall | None:
+    for entry in model.entries:
+        item = entry.item
+        if isinstance(item, InputDecl) or (
+            isinstance(item, LayerCall) and item.class_name == "InputLayer"
+        ):
+            continue
+        if isinstance(item, ModelIR):
+            return _first_layer(item)
+        return item if isinstance(item, LayerCall) else None
+    return None
+
+
+def _pseudo_words(count: int) -> list[str]:
+    """Distinct lower-case two-syllable words (``ba``+``de``...), unchanged by any
+    ``standardize`` mode."""
+    m = len(_SYLLABLES)
+    return [_SYLLABLES[i % m] + _SYLLABLES[(i // m + 7 * i) % m] for i in range(count)]
+
+
+def text_input(model: ModelIR) -> TextInput | None:
+    """What a text model's inputs are made of: the first layer's ``vocabulary=`` words when
+    the file lists them, else a synthetic language of at most ``max_tokens`` words."""
+    from seqlint.layers import get_layer
+
+    call = _first_layer(model)
+    definition = None if call is None else get_layer(call.class_name)
+    if call is None or definition is None or not definition.has("text_input"):
+        return None
+    values = call.bound.values if call.bound is not None else {}
+    split = values.get("split", "whitespace")
+    per_value = 1
+    if definition.name == "TextVectorization" and split is not None:
+        length = _int(values.get("output_sequence_length"))
+        per_value = min(max(length or 8, 1), 64)
+    given = values.get("vocabulary")
+    items = getattr(given, "items", given)
+    if isinstance(items, (list, tuple)) and items and all(isinstance(w, str) for w in items):
+        words = list(dict.fromkeys(w for w in items if w.strip()))
+        if len(words) >= 2:
+            return TextInput(words, per_value, f"{len(words)} words of its vocabulary= list")
+    count = TEXT_WORDS
+    max_tokens = _int(values.get("max_tokens"))
+    if max_tokens is not None:
+        count = max(2, min(count, max_tokens - 2))  # the padding/mask and OOV ids come first
+    return TextInput(_pseudo_words(count), per_value, f"{count} synthetic words")
+
+
+def string_inputs(
+    text: TextInput,
+    shape: tuple[int, ...],
+    weights: numpy.ndarray,
+    rng: numpy.random.Generator,
+) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Strings of ``shape`` per sample and the word ids they are made of: as for token ids,
+    each latent factor owns a slice of the words, and most words of a sample come from its
+    dominant factor's slice (the rest are noise), so the text carries the task's signal."""
+    n, k = weights.shape
+    words = numpy.array(text.words, dtype=object)
+    width = max(1, len(words) // k)
+    grid = (n, *shape, text.per_value)
+    cum = weights.cumsum(axis=1)
+    pick = (rng.random((*grid, 1)) > cum.reshape(n, *([1] * (len(grid) - 1)), k)).sum(-1)
+    pick = numpy.minimum(pick, k - 1)
+    ids = numpy.minimum(pick * width + rng.integers(0, width, size=grid), len(words) - 1)
+    noise = rng.integers(0, len(words), size=grid)
+    # a value of one term is all a sample says: less noise, or the labels themselves are noise
+    keep = 0.7 if text.per_value > 1 else 0.9
+    ids = numpy.where(rng.random(grid) < keep, ids, noise)
+    flat = ids.reshape(-1, text.per_value)
+    strings = numpy.array([" ".join(words[row]) for row in flat], dtype=object)
+    return strings.reshape(n, *shape), ids
+
+
+def text_corpus(text: TextInput, shape: tuple[int, ...], seed: int) -> numpy.ndarray:
+    """Text for the forward probe and a first ``adapt()`` before the training inputs exist
+    (its own generator: the run's data stream is not disturbed)."""
+    rng = numpy.random.default_rng([seed, 7])
+    weights = rng.dirichlet(numpy.ones(FACTORS), size=64)
+    return string_inputs(text, shape, weights, rng)[0]

@@ -24,6 +24,7 @@ from typing import Any
 import numpy
 
 from seqlint.layers import preprocessing as preprocessing_defs
+from seqlint.layers.base import Shape
 from seqlint.runtime.layers._hashes import hash_bucket
 from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 
@@ -190,6 +191,7 @@ class _Lookup(RuntimeLayer):
             self._set_idf(weights, front, float(weights.mean()))
 
     def _set_tokens(self, tokens: list[Any]) -> None:
+        self._shape_cache.clear()  # the width of encoded outputs follows the vocabulary
         self.vocabulary = tokens
         offset = len(self._reserved)
         self._index = {t: i + offset for i, t in enumerate(tokens)}
@@ -311,6 +313,21 @@ class _Lookup(RuntimeLayer):
         if self.pad_to_max_tokens and self.max_tokens is not None:
             return self.max_tokens
         return self.vocabulary_size()
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        """The shape the forward pass gives, with the vocabulary's width once it is known
+        (Keras's static shape leaves it unknown until adapted, and for inputs of rank > 2
+        keeps an axis its own encoding reduces)."""
+        shape = tuple(input_shape)
+        if self.mode == "int":
+            return shape
+        known = self.vocabulary is not None or (self.pad_to_max_tokens and self.max_tokens)
+        depth = self.depth() if known else None
+        if self.mode == "one_hot":
+            return (*shape[:-1], depth) if len(shape) > 1 and shape[-1] == 1 else (*shape, depth)
+        if len(shape) > 2:
+            return (shape[0], *shape[2:], depth)
+        return (*shape[:-1], depth)
 
     def encode(self, ids: numpy.ndarray) -> numpy.ndarray:
         """Keras's encoding of ids for the non-``int`` modes (int64 counts, as Keras returns,

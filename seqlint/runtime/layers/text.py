@@ -20,6 +20,7 @@ from typing import Any
 import numpy
 
 from seqlint.layers import preprocessing as preprocessing_defs
+from seqlint.layers.base import Shape
 from seqlint.runtime.layers._hashes import hash_bucket
 from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
 from seqlint.runtime.layers.lookup import StringLookup, canonical_mode, encode_ids, host
@@ -163,6 +164,7 @@ class TextVectorization(RuntimeLayer):
 
     def set_vocabulary(self, vocabulary: Any, idf_weights: Any = None) -> None:
         self.lookup.set_vocabulary(vocabulary, idf_weights)
+        self._shape_cache.clear()
 
     def adapt(self, data: Any) -> None:
         """Learn the vocabulary (and ``tf_idf`` weights) from ``data``, one document per
@@ -171,6 +173,17 @@ class TextVectorization(RuntimeLayer):
         if array.ndim == 1:
             array = array.reshape(-1, 1)
         self.lookup.adapt_documents(self.tokenize(array))
+        self._shape_cache.clear()
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        """The shape the forward pass gives: ``(batch, output_sequence_length)`` ids, or one
+        vocabulary-wide row per string (Keras's static shape keeps the input's axis of 1)."""
+        shape = tuple(input_shape)
+        if self.split is None:
+            return self.lookup.compute_output_shape(shape)
+        if self.mode == "int":
+            return (shape[0] if shape else None, self.sequence_length)
+        return (shape[0] if shape else None, self.lookup.compute_output_shape((None, None))[-1])
 
     # ---- preprocessing ---------------------------------------------------------------------
 
