@@ -296,8 +296,9 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         shape: tuple[Any, ...] = tuple(input_shape)
         if self._input is None:
             self._input = InputLayer(batch_shape=(None, *shape[1:]))
-        for layer in self._layers:
+        for i, layer in enumerate(self._layers):
             self._prepare(layer)
+            self._refuse_several_outputs(i)
             try:
                 layer.ensure_built((None, *shape[1:]))
             except ValueError as exc:
@@ -309,6 +310,25 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
             shape = tuple(layer.output_shape)
         self.built = True
         self._penalties = self._constraints = self._activity = self._relu_pairs = None
+
+    def _refuse_several_outputs(self, i: int) -> None:
+        """A layer returning several tensors (``LSTM(return_state=True)``): the next layer
+        fails as in Keras 3; as the last layer it would make a multi-output model."""
+        layer = self._layers[i]
+        count = getattr(layer, "returned_tensors", 1)
+        if count == 1:
+            return
+        if i + 1 < len(self._layers):
+            raise ValueError(
+                f'Layer "{self._layers[i + 1].name}" expects 1 input(s), but it received '
+                f"{count} input tensors."
+            )
+        if self.built:  # Keras builds such a model; using it needs several outputs
+            raise NotImplementedError(
+                f"{layer.class_name}: return_state=True as the last layer gives the model {count} "
+                "outputs (the output and the states); several outputs are not supported by "
+                "seqlint.runtime"
+            )
 
     def _ensure_built_for(self, x: Any) -> None:
         if not self.built or any(not layer.built for layer in self._layers):
@@ -553,6 +573,8 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
     def _forward(self, x: Any, training: bool) -> Any:
         x = self._cast_input(x)
         self._ensure_built_for(x)
+        if self._layers:
+            self._refuse_several_outputs(len(self._layers) - 1)
         self._lookup_inputs = {}
         self._activity_outputs = {}
         self._last_training = bool(training)
