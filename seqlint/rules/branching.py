@@ -134,21 +134,17 @@ class BranchingInSequential(Rule):
 
 def _returns_states(item: LayerCall) -> bool:
     """``LSTM/GRU/SimpleRNN(return_state=True)``: the layer returns its output and states."""
-    definition = item.definition
     return (
-        definition is not None
-        and definition.role == "recurrent"
-        and item.class_name in _STATES
+        item.definition is not None
+        and item.definition.role == "recurrent"
+        and isinstance(getattr(item.definition, "states", None), int)
         and item.bound is not None
         and item.bound.values.get("return_state") is True
     )
 
 
-_STATES = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}
-
-
 def _tensors_returned(item: LayerCall) -> int:
-    return 1 + _STATES[item.class_name]
+    return 1 + int(getattr(item.definition, "states", 1))
 
 
 def _last_axis(shape: Shape | None) -> int | None:

@@ -44,9 +44,8 @@ class _RNN(RuntimeLayer):
         self.act = activations.get(self.get("activation"))
         self.rec_act = activations.get(self.get("recurrent_activation", "sigmoid"))
         # output plus one state per cell state (LSTM: h and c): what Keras returns
-        self.returned_tensors = 1 + (2 if self.class_name == "LSTM" else 1) * bool(
-            self.get("return_state")
-        )
+        states = int(getattr(self.definition, "states", 1))
+        self.returned_tensors = 1 + states * bool(self.get("return_state"))
         self.stateful = bool(self.get("stateful"))
         self.states: list[Array] | None = None  # the last batch's final states (stateful)
         self.return_sequences = bool(self.get("return_sequences"))
