@@ -28,11 +28,11 @@ from seqlint.runcheck.memory import check_memory, gb, memory_limit
 from seqlint.runcheck.task import (
     N_TRAIN,
     N_VAL,
+    adapt_corpus,
     embedding_vocab,
     epoch_limit,
     read_task,
     synthesize,
-    text_corpus,
     text_input,
 )
 from seqlint.runcheck.verdict import train
@@ -258,8 +258,8 @@ def build_runtime(
     text: numpy.ndarray | None = None,
 ) -> tuple[list[tuple[LayerCall, Any, ModelIR]], Any]:
     """The runtime model with initial weights drawn from ``seed``, frozen as the file says.
-    ``text``: a text model's inputs, which the file's ``adapt()`` learns its vocabulary from
-    before the model is built (the vocabulary can size the next layer's input)."""
+    ``text``: inputs the file's ``adapt()`` learns from before the model is built (a
+    vocabulary or a number of bins can size the next layer's input)."""
     from seqlint.runtime import Input, Sequential, set_random_seed
 
     set_random_seed(seed)
@@ -288,7 +288,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     input_shape = resolve_input_shape(model, shapes, options.input_shape)
     rng = numpy.random.default_rng(options.seed)
     text = text_input(model)
-    corpus = None if text is None else text_corpus(text, input_shape, options.seed)
+    corpus = adapt_corpus(model, text, input_shape, options.seed)
     built, rt = build_runtime(model, shapes, input_shape, options, options.seed, notes, corpus)
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
@@ -296,7 +296,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     vocab = embedding_vocab(model)
     probe = (
         corpus[:2]
-        if corpus is not None
+        if text is not None and corpus is not None
         else rng.integers(1, vocab, size=(2, *input_shape))
         if vocab is not None
         else rng.normal(size=(2, *input_shape)).astype(options.dtype)
@@ -375,7 +375,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     max_epochs = options.epochs or epoch_limit(task.file_epochs)
     result.checks["max_epochs"] = max_epochs
     result.checks["batch_size"] = task.batch_size
-    if text is not None:  # the vocabulary the file's adapt() learns from the training inputs
+    if corpus is not None:  # what the file's adapt() learns, from the training inputs
         built, rt = build_runtime(model, shapes, input_shape, options, options.seed, [], x)
     result.notes += adapt_layers(built, x)
     causes = precheck(model, built, rt, task, output_shape, x, vocab)

@@ -23,6 +23,11 @@ DATA = json.loads(
 CASES = DATA["cases"]
 
 
+def _adapt_data(values: Any) -> np.ndarray:
+    array = np.array(values, dtype=object)
+    return array if any(isinstance(v, str) for v in array.ravel()) else array.astype(float)
+
+
 def _array(values: Any, dtype: str) -> np.ndarray:
     if dtype == "str":
         return np.array(values, dtype=object)
@@ -45,7 +50,7 @@ def _id(case: dict[str, Any]) -> str:
 def test_layer_output_matches_keras(case: dict[str, Any]) -> None:
     layer = getattr(layers, case["layer"])(**_kwargs(case))
     if "adapt" in case:
-        layer.adapt(np.array(case["adapt"], dtype=object))
+        layer.adapt(_adapt_data(case["adapt"]))
     out = layer(_array(case["input"], case["input_dtype"]))
     out = np.asarray(out)
     if case["output_dtype"] == "str":
@@ -54,10 +59,12 @@ def test_layer_output_matches_keras(case: dict[str, Any]) -> None:
         assert out.dtype == np.dtype(case["output_dtype"])
         np.testing.assert_allclose(out, np.array(case["output"]), rtol=1e-6, atol=1e-6)
     else:
-        assert out.dtype == np.int64
+        assert out.dtype == np.dtype(case["output_dtype"])
         assert out.tolist() == case["output"]
     if "vocabulary" in case:
         assert layer.get_vocabulary() == case["vocabulary"]
+    if "bin_boundaries" in case:
+        np.testing.assert_allclose(layer.bin_boundaries, case["bin_boundaries"], rtol=1e-6)
 
 
 def test_the_recorded_cases_cover_every_mode() -> None:

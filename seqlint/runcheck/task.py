@@ -406,9 +406,18 @@ def string_inputs(
     return strings.reshape(n, *shape), ids
 
 
-def text_corpus(text: TextInput, shape: tuple[int, ...], seed: int) -> numpy.ndarray:
-    """Text for the forward probe and a first ``adapt()`` before the training inputs exist
-    (its own generator: the run's data stream is not disturbed)."""
+def adapt_corpus(
+    model: ModelIR, text: TextInput | None, shape: tuple[int, ...], seed: int
+) -> numpy.ndarray | None:
+    """Inputs for a first ``adapt()`` and the forward probe before the training inputs exist,
+    when the model's first layer is adapted by the file (a Discretization cannot run before
+    it, a vocabulary can size the next layer) or takes text; ``None`` otherwise. Drawn from
+    their own generator: the run's data stream is not disturbed."""
     rng = numpy.random.default_rng([seed, 7])
-    weights = rng.dirichlet(numpy.ones(FACTORS), size=64)
-    return string_inputs(text, shape, weights, rng)[0]
+    if text is not None:
+        weights = rng.dirichlet(numpy.ones(FACTORS), size=64)
+        return string_inputs(text, shape, weights, rng)[0]
+    first = _first_layer(model)
+    if first is None or not first.adapt_calls:
+        return None
+    return rng.normal(size=(64, *shape))

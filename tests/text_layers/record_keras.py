@@ -65,6 +65,8 @@ def _case(
     }
     if adapt is not None:
         case["adapt"] = _plain(np.asarray(adapt))
+    if layer == "Discretization":
+        case["bin_boundaries"] = [float(b) for b in made.bin_boundaries]
     if hasattr(made, "get_vocabulary"):
         case["vocabulary"] = [
             _text(v) if isinstance(v, (bytes, str, np.str_)) else int(v)
@@ -243,6 +245,22 @@ def cases() -> list[dict[str, Any]]:
             "TextVectorization",
             {"vocabulary": ["cat", "dog"], "output_mode": "count", "ngrams": 3},
             SENTENCES,
+        )
+    )
+    # Discretization(num_bins=...).adapt: Keras's approximate quantile summary
+    normal = np.round(np.random.default_rng(3).normal(size=(150, 2)), 3)
+    skewed = np.round(np.random.default_rng(4).exponential(size=300), 3)
+    probe = [[-1.0, 0.0, 0.5, 1.0, 2.5, 10.0]]
+    out.append(_case("Discretization", {"num_bins": 4}, probe, adapt=np.arange(100.0)))
+    out.append(_case("Discretization", {"num_bins": 5}, probe, adapt=normal))
+    out.append(_case("Discretization", {"num_bins": 3, "epsilon": 0.1}, probe, adapt=skewed))
+    out.append(_case("Discretization", {"num_bins": 8}, probe, adapt=[[0.5, 2.0, 1.0]]))
+    out.append(
+        _case(
+            "Discretization",
+            {"num_bins": 4, "output_mode": "count"},
+            [[0.1, 0.2, 3.0], [1.0, 1.0, 1.0]],
+            adapt=skewed,
         )
     )
     return out
