@@ -388,7 +388,9 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         input_shape = resolve_input_shape(model, shapes, options.input_shape)
     except RunError as unknown:
         first: RunError | None = None
-        for tried in assumed_input_shapes(shapes):
+        # a text model reads one string per sample (Keras builds it on the data's shape)
+        assumed = [(1,)] if text_input(model) is not None else assumed_input_shapes(shapes)
+        for tried in assumed:
             try:
                 built, rt, out = _built_and_probed(model, shapes, tried, options, notes, rng)
             except RunError as exc:
@@ -443,6 +445,9 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     choice = choose_compile(model, shapes)
     result.compile_reason = choice.reason
     output_shape = tuple(rt.output_shape)
+    if None in output_shape[1:] and text_input(model) is not None:
+        # text without output_sequence_length: as long as the run's strings (the probe's)
+        output_shape = (None, *out.shape[1:])
     task = read_task(model, input_shape, output_shape, choice.loss_kind, options.batch_size)
     text = text_input(model)
     if text is not None:

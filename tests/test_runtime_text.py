@@ -294,3 +294,30 @@ def test_synthetic_text_uses_the_vocabulary_the_file_gives() -> None:
     rng = np.random.default_rng(0)
     strings, ids = string_inputs(text, (1,), np.eye(2)[[0, 1, 0, 1]], rng)
     assert strings.shape == (4, 1) and set(strings.ravel()) <= set(text.words)
+
+
+def test_run_uses_the_words_the_file_adapts_on_and_handles_a_per_token_head(
+    tmp_path: Path,
+) -> None:
+    """Keras's own export test: TextVectorization adapted on six words, then Embedding(10):
+    a synthetic language of 200 words would overflow the Embedding; the file's words do not.
+    Without output_sequence_length the output is as long as the strings (one per token)."""
+    from click.testing import CliRunner
+
+    from seqlint.cli import cli
+
+    source = tmp_path / "export.py"
+    source.write_text(
+        "import keras\nfrom keras import layers\n\n"
+        "tv = layers.TextVectorization()\n"
+        'tv.adapt(["one two", "three four", "five six"])\n'
+        "model = keras.Sequential([layers.Input(shape=(), dtype='string'), tv,\n"
+        "    layers.Embedding(10, 32), layers.Dense(1)])\n"
+        "model.compile(optimizer='adam', loss='mse')\n"
+    )
+    args = ["run", str(source), "--train", "--verbose", "0", "--output-format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert "the 6 words the file adapts it on" in data["data"]
+    assert data["verdict"] == "learns"

@@ -236,6 +236,10 @@ class TextVectorization(RuntimeLayer):
         return host(x)
 
     def forward(self, x: Array, training: bool = False) -> Array:
+        if self.lookup.vocabulary is None:
+            raise ValueError(
+                "TextVectorization has no vocabulary: give `vocabulary=` or call adapt() first"
+            )
         array = numpy.asarray(host(x), dtype=object)
         documents = self.tokenize(array)
         if self.split is None:
