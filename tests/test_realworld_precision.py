@@ -145,3 +145,28 @@ def test_a_generator_batch_is_images_and_labels() -> None:
     assert codes(good) == []
     bad = BATCH_INDEX.format(mode="categorical", units=1, act="softmax", loss="mse")
     assert "output-activation-mismatch" in codes(bad)
+
+
+# A forecaster's causal Conv1D followed by Dense is per step on purpose (a certification
+# exercise requires an output of (batch, 24, 7)); so is a Dense over axes of any length, which
+# no Flatten could follow. Targets that show one value per sample are still a bug.
+FORECAST = """
+model = keras.Sequential([keras.Input({shape}), keras.layers.Conv1D(32, 5, padding="{padding}"),
+                          keras.layers.Dense(16), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mae")
+model.fit({data}, epochs=1)
+"""
+
+
+def test_per_step_forecasters_are_quiet_unless_targets_are_per_sample() -> None:
+    windows = "windowed_dataset(series)"
+    assert codes(FORECAST.format(shape="(24, 7)", padding="causal", data=windows)) == []
+    assert codes(FORECAST.format(shape="(None, 1)", padding="valid", data=windows)) == []
+    per_sample = "np.random.rand(50, 24, 7), np.random.rand(50)"
+    for shape, padding in (("(24, 7)", "causal"), ("(24, 7)", "valid")):
+        found = codes(FORECAST.format(shape=shape, padding=padding, data=per_sample))
+        assert "missing-flatten" in found
+    # a plain Conv1D over fixed windows with unknown targets is still reported
+    assert "missing-flatten" in codes(
+        FORECAST.format(shape="(24, 7)", padding="valid", data=windows)
+    )
