@@ -77,6 +77,7 @@ class _Lookup(RuntimeLayer):
     """Shared IndexLookup: the vocabulary, its reserved prefix, lookup, encoding, inversion."""
 
     default_oov: Any = None
+    term_dtype: Any = object  # what ``invert=True`` returns
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -305,8 +306,6 @@ class _Lookup(RuntimeLayer):
             for i in ids
         ]
         return numpy.asarray(terms, dtype=self.term_dtype).reshape(values.shape)
-
-    term_dtype: Any = object
 
     def depth(self) -> int:
         """The width of the encoded outputs: ``max_tokens`` with ``pad_to_max_tokens``."""

@@ -44,9 +44,7 @@ def _string_form(value: Any) -> bytes:
         return value.encode("utf-8")
     if isinstance(value, (bool, numpy.bool_)):
         return b"true" if value else b"false"
-    if isinstance(value, (float, numpy.floating)):
-        return str(int(value)).encode()
-    return str(int(value)).encode()
+    return str(int(value)).encode()  # int() truncates a float toward zero, as tf.cast
 
 
 @kernel(preprocessing_defs.Hashing)
