@@ -35,10 +35,13 @@ from seqlint.runcheck.memory import check_memory, gb, memory_limit
 from seqlint.runcheck.task import (
     N_TRAIN,
     N_VAL,
+    adapt_corpus,
     embedding_vocab,
     epoch_limit,
+    first_layer_adapted,
     read_task,
     synthesize,
+    text_input,
 )
 from seqlint.runcheck.verdict import train
 
@@ -327,14 +330,19 @@ def build_runtime(
     options: RunOptions,
     seed: int,
     notes: list[str],
+    adapt_on: numpy.ndarray | None = None,
 ) -> tuple[list[tuple[LayerCall, Any, ModelIR]], Any]:
-    """The runtime model with initial weights drawn from ``seed``, frozen as the file says."""
+    """The runtime model with initial weights drawn from ``seed``, frozen as the file says.
+    ``adapt_on``: inputs the file's ``adapt()`` learns from before the model is built (a
+    vocabulary or a number of bins can size the next layer's input)."""
     from seqlint.runtime import Input, Sequential, set_random_seed
 
     set_random_seed(seed)
     built = runtime_layers(model, shapes.start, notes)
     if not built:
         raise RunError("the model has no layers")
+    if adapt_on is not None:
+        adapt_layers(built, adapt_on)
     layers = [layer for _, layer, _ in built]
     check_memory(layers, input_shape, options, 2 if not options.train else N_TRAIN + N_VAL)
     batch = static_batch_size(model, layers)
@@ -362,12 +370,16 @@ def _built_and_probed(
 ) -> tuple[Any, Any, numpy.ndarray]:
     """The runtime model on ``input_shape`` and its output on two samples."""
     tried: list[str] = []
-    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, tried)
+    text = text_input(model)
+    corpus = adapt_corpus(model, text, input_shape, options.seed)
+    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, tried, corpus)
     vocab = embedding_vocab(model)
     batch = rt.input_shape[0]  # a stateful RNN's fixed batch size, else None
     n_probe = batch or 2
     probe = (
-        rng.integers(1, vocab, size=(n_probe, *input_shape))
+        corpus[:n_probe]
+        if text is not None and corpus is not None
+        else rng.integers(1, vocab, size=(n_probe, *input_shape))
         if vocab is not None
         else rng.normal(size=(n_probe, *input_shape)).astype(options.dtype)
     )
@@ -388,7 +400,9 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         input_shape = resolve_input_shape(model, shapes, options.input_shape)
     except RunError as unknown:
         first: RunError | None = None
-        for tried in assumed_input_shapes(shapes):
+        # a text model reads one string per sample (Keras builds it on the data's shape)
+        assumed = [(1,)] if text_input(model) is not None else assumed_input_shapes(shapes)
+        for tried in assumed:
             try:
                 built, rt, out = _built_and_probed(model, shapes, tried, options, notes, rng)
             except RunError as exc:
@@ -437,6 +451,9 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     choice = choose_compile(model, shapes)
     result.compile_reason = choice.reason
     output_shape = tuple(rt.output_shape)
+    if None in output_shape[1:] and text_input(model) is not None:
+        # text without output_sequence_length: as long as the run's strings (the probe's)
+        output_shape = (None, *out.shape[1:])
     task = read_task(model, input_shape, output_shape, choice.loss_kind, options.batch_size)
     batch = rt.input_shape[0]  # a stateful RNN's fixed batch size, else None
     if batch is not None:  # every batch of a stateful model has its fixed size
@@ -451,6 +468,10 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         task.n_train = max(batch, task.n_train // batch * batch)
         task.n_val = max(batch, task.n_val // batch * batch)
         task.sources.append(f"batch_size={batch}, the stateful model's fixed batch size")
+    text = text_input(model)
+    if text is not None:
+        task.text = text
+        task.sources.append(f"text of {text.source}")
     if options.data:
         arrays = load_data(options.data, input_shape, memory_limit(options))
         x, y = arrays["x"], arrays["y"]
@@ -497,6 +518,9 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     result.checks["batch_size"] = task.batch_size
     fit = model.fit_call
     fit_x = None if fit is None or fit.opaque else fit.arg(0, "x")
+    if text is not None or first_layer_adapted(model):
+        # what the file's adapt() learns, from the training inputs, before the model is built
+        built, rt = build_runtime(model, shapes, input_shape, options, options.seed, [], x)
     result.notes += adapt_layers(built, x, fit_x, options.seed)
     causes = precheck(model, built, rt, task, output_shape, x, vocab)
     if causes:

@@ -177,6 +177,7 @@ TRAITS: frozenset[str] = frozenset(
         "elementwise",  # keeps the shape and the layout (activations, dropout, normalization)
         "spatial_output",  # a rank > 2 output is a feature map (one vector per pixel)
         "sequence_output",  # a rank > 2 output is a sequence (one vector per step / token)
+        "text_input",  # takes strings (TextVectorization, StringLookup): a run feeds it text
     }
 )
 

@@ -49,6 +49,8 @@ class _RNN(LayerDef):
     learns = True
     # number of gates: weights are ``gates * units * (features + units)`` plus biases
     gates: ClassVar[int] = 1
+    # state tensors ``return_state=True`` returns after the output (LSTM: h and c)
+    states: ClassVar[int] = 1
 
     def validate(self, args: BoundArgs) -> str | None:
         units = args["units"]
@@ -124,6 +126,7 @@ class SimpleRNN(_RNN):
 class LSTM(_RNN):
     name = "LSTM"
     gates = 4
+    states = 2
     params = (
         Param("units"),
         Param("activation", "tanh"),

@@ -19,7 +19,10 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
   size is refused with Keras's message.
 * A mask (``Embedding(mask_zero=True)``, ``Masking``) makes a masked step keep the previous
   state and output, as Keras does; the output carries the mask on with ``return_sequences``.
-* ``return_state`` is not supported.
+* ``return_state=True`` makes the layer return several tensors (output and states). Keras 3
+  then fails on the next layer of a Sequential model ("expects 1 input(s), but it received 3
+  input tensors"), and so does the runtime, with the same words; as the last layer it would
+  give the model several outputs, which the runtime refuses by name.
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ class _RNN(RuntimeLayer):
         self.units = int(self.get("units"))
         self.act = activations.get(self.get("activation"))
         self.rec_act = activations.get(self.get("recurrent_activation", "sigmoid"))
-        if self.get("return_state"):
-            raise NotImplementedError(f"{self.class_name}: return_state is not supported")
+        # output plus one state per cell state (LSTM: h and c): what Keras returns
+        states = int(getattr(self.definition, "states", 1))
+        self.returned_tensors = 1 + states * bool(self.get("return_state"))
         self.stateful = bool(self.get("stateful"))
         self.states: list[Array] | None = None  # the last batch's final states (stateful)
         self.return_sequences = bool(self.get("return_sequences"))
@@ -54,6 +58,15 @@ class _RNN(RuntimeLayer):
         self.recurrent_kernel: Variable | None = None
         self.bias: Variable | None = None
         self._cache: dict[str, Any] = {}
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        """The first returned tensor's shape (``return_state`` adds the states after it)."""
+        shape = tuple(input_shape)
+        if self.returned_tensors == 1 or len(shape) != 3:
+            return super().compute_output_shape(shape)  # the definition's rule and errors
+        if self.return_sequences:
+            return (shape[0], shape[1], self.units)
+        return (shape[0], self.units)
 
     # ---- states ----------------------------------------------------------------------------
 
