@@ -15,8 +15,10 @@ from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import label
 
+# Keras 2's generator methods (removed-api reports the names) take the same data
 _DATA_METHODS = frozenset(
     {"fit", "evaluate", "train_on_batch", "test_on_batch", "predict", "predict_on_batch"}
+    | {"fit_generator", "evaluate_generator", "predict_generator"}
 )
 
 
@@ -93,11 +95,12 @@ class DataShapeMismatch(Rule):
 
     def _mismatch(self, model: ModelIR, shapes: ModelShapes, call: Call) -> str | None:
         x, y = call.arg(0, "x"), call.arg(1, "y")
-        if not isinstance(x, ArrayInfo) or not _known(x.shape):
+        # the number of samples may be unknown (a generator's batches); the sample shape not
+        if not isinstance(x, ArrayInfo) or x.shape is None or not _known(x.shape[1:]):
             return None
-        assert x.shape is not None
         if (
-            isinstance(y, ArrayInfo)
+            _known(x.shape[:1])
+            and isinstance(y, ArrayInfo)
             and y.shape
             and isinstance(y.shape[0], int)
             and x.shape[0] != y.shape[0]
@@ -110,7 +113,11 @@ class DataShapeMismatch(Rule):
         declared = shapes.input_shape
         if shapes.input_source in (None, "data") or not shapes.built or declared is None:
             return None
-        if call.method.startswith("predict") and _one_sample(tuple(x.shape), declared):
+        if (
+            call.method.startswith("predict")
+            and _known(x.shape)
+            and _one_sample(tuple(x.shape), declared)
+        ):
             return (
                 f"`{call.method}` gets one sample of shape {format_shape(tuple(x.shape))} "
                 f"without the batch axis, but the model expects {format_shape(declared)}: Keras "
