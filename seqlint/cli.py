@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from seqlint.check import ModelSummary
     from seqlint.config import Settings
     from seqlint.diagnostics import Diagnostic
+    from seqlint.parallel import Sources
     from seqlint.sources import SourceError, SourceFile
 
 
@@ -175,7 +176,7 @@ class CheckRun:
     """What one ``seqlint check`` found."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    sources: dict[str, SourceFile] = field(default_factory=dict)
+    sources: Sources = field(default_factory=lambda: _parallel.Sources())
     internal_errors: int = 0
 
 
@@ -618,8 +619,7 @@ def check(
             run.internal_errors += 1
         elif result.diagnostics:
             run.diagnostics.extend(result.diagnostics)
-            if result.source is not None:
-                run.sources[result.path] = result.source
+            run.sources.add(result)
 
     if verbose:
         for path in discovery.files:

@@ -11,11 +11,12 @@ worker process that dies takes only its own files with it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ from seqlint.report.escape import visible
 from seqlint.sources import (
     SourceError,
     SourceFile,
+    is_notebook_path,
+    notebook_cell_text,
     plain_ascii_python,
     read_bytes,
     source_from_bytes,
@@ -65,6 +68,59 @@ class FileResult:
     source: SourceFile | None = None
     error: str | None = None
     complete: bool = True
+    # the file's bytes when ``source`` is decoded only if asked for (a cache hit: listing
+    # or counting its findings needs no source, a code frame or a fix does)
+    data: bytes | None = field(default=None, repr=False)
+
+    def load_source(self) -> SourceFile | None:
+        """``source``, decoded from ``data`` on first use."""
+        if self.source is None and self.data is not None:
+            with contextlib.suppress(SourceError):
+                self.source = source_from_bytes(self.path, self.data)
+            self.data = None
+        return self.source
+
+
+class Sources(MutableMapping[str, SourceFile]):
+    """Sources by display path, for code frames and fixes; those of cached results are
+    decoded only when looked up (a warm run that prints concise lines never decodes them)."""
+
+    def __init__(self) -> None:
+        self._ready: dict[str, SourceFile] = {}
+        self._later: dict[str, FileResult] = {}
+
+    def add(self, result: FileResult) -> None:
+        """The source of ``result``, now or (a cache hit) when first looked up."""
+        if result.source is not None:
+            self[result.path] = result.source
+        elif result.data is not None:
+            self._ready.pop(result.path, None)
+            self._later[result.path] = result
+
+    def __getitem__(self, path: str) -> SourceFile:
+        found = self._ready.get(path)
+        if found is not None:
+            return found
+        src = self._later.pop(path).load_source()  # (KeyError when absent)
+        if src is None:
+            raise KeyError(path)
+        self._ready[path] = src
+        return src
+
+    def __setitem__(self, path: str, src: SourceFile) -> None:
+        self._later.pop(path, None)
+        self._ready[path] = src
+
+    def __delitem__(self, path: str) -> None:
+        if self._later.pop(path, None) is None:
+            del self._ready[path]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from list(self._ready)
+        yield from list(self._later)
+
+    def __len__(self) -> int:
+        return len(self._ready) + len(self._later)
 
 
 @dataclass
@@ -224,6 +280,8 @@ def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> 
             return FileResult(path)  # decoding cannot fail, and the text cannot mention Keras
         # non-ASCII, a coding declaration or a notebook: decode to report unreadable files
         try:
+            if _settled_notebook(path, data):
+                return FileResult(path)
             src = source_from_bytes(path, data)
         except SourceError as e:
             return FileResult(path, [source_error_diagnostic(path, e)])
@@ -238,16 +296,22 @@ def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> 
         key = cache.key(data, path, codes)
         hit = cache.get(key)
         if hit is not None:
-            source = None
-            if hit:
-                for d in hit:
-                    d.path = path
-                try:
-                    source = source_from_bytes(path, data)
-                except SourceError:
-                    source = None
-            return FileResult(path, hit, source)
+            for d in hit:
+                d.path = path
+            return FileResult(path, hit, data=data if hit else None)
     return _Task(index, path, data, codes, key)
+
+
+def _settled_notebook(path: str, data: bytes) -> bool:
+    """Whether ``path`` is a readable notebook whose code cells never mention Keras or
+    ``Sequential``, so it is clean: checked on the cells as written, without IPython's
+    transformations (a third of the cost of decoding it; they never add a word, though
+    removing a ``!pip install torch`` line can make ``Sequential`` count, hence the word is
+    left to the full decoding). Raises :class:`SourceError` for an unreadable notebook."""
+    if not is_notebook_path(path):
+        return False
+    text = notebook_cell_text(data)
+    return "keras" not in text and "Sequential" not in text
 
 
 def _pool_pays(workload: int) -> bool:
