@@ -11,6 +11,7 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract import extract, parse
 from seqlint.extract.positions import PositionsUnavailable
+from seqlint.fixes import share_tree
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import LayerShape
 from seqlint.noqa import apply_noqa
@@ -68,7 +69,9 @@ def analyse(src: SourceFile, lazy_positions: bool = False) -> Analysis:
 
     ``lazy_positions``: see :func:`seqlint.extract.extract`.
     """
-    return Analysis.of(extract(parse(src.text), lazy_positions=lazy_positions), src.text)
+    parsed = parse(src.text)
+    share_tree(src.text, parsed.tree)  # the fixes of this file's findings need no parse
+    return Analysis.of(extract(parsed, lazy_positions=lazy_positions), src.text)
 
 
 def _error_line(err: SyntaxError) -> int:

@@ -26,9 +26,10 @@ import functools
 import io
 import re
 import tokenize
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import ParamSpec, TypeVar
 
 from seqlint.diagnostics import Edit, Span
@@ -297,29 +298,114 @@ def _requote(prefix: str, quote: str, value: str) -> str | None:
 
 @dataclass
 class _Module:
+    """A module's tree, with indices built by one walk on first use: builders that run once
+    per finding look nodes up instead of walking the whole tree each time."""
+
     tree: ast.Module
-    lines: list[str]
+    text: str
     _parents: dict[int, ast.AST] | None = None
+    # (first line, last line) -> the nodes spanning exactly those lines, in ``ast.walk`` order
+    _by_lines: dict[tuple[int, int], list[ast.AST]] | None = None
+    # bare name -> attributes read on it; how often it is read as ``name.attr``; as a Name
+    _attrs: dict[str, set[str]] | None = None
+    _attr_uses: dict[str, int] | None = None
+    _name_uses: dict[str, int] | None = None
+    _globals: set[str] | None = None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    def _index(self) -> None:
+        parents: dict[int, ast.AST] = {}
+        by_lines: dict[tuple[int, int], list[ast.AST]] = {}
+        attrs: dict[str, set[str]] = {}
+        attr_uses: dict[str, int] = {}
+        name_uses: dict[str, int] = {}
+        global_names: set[str] = set()
+        todo: deque[ast.AST] = deque([self.tree])
+        while todo:  # breadth first, as ast.walk
+            node = todo.popleft()
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+                todo.append(child)
+            line = getattr(node, "lineno", None)
+            if line is not None:
+                by_lines.setdefault((line, getattr(node, "end_lineno", line)), []).append(node)
+            if isinstance(node, ast.Name):
+                name_uses[node.id] = name_uses.get(node.id, 0) + 1
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                attrs.setdefault(node.value.id, set()).add(node.attr)
+                attr_uses[node.value.id] = attr_uses.get(node.value.id, 0) + 1
+            elif isinstance(node, ast.Global):
+                global_names.update(node.names)
+        self._parents, self._by_lines = parents, by_lines
+        self._attrs, self._attr_uses, self._name_uses = attrs, attr_uses, name_uses
+        self._globals = global_names
 
     @property
     def parents(self) -> dict[int, ast.AST]:
-        """Parent of each node, by id (built on first use: most fixes never need it)."""
+        """Parent of each node, by id."""
         if self._parents is None:
-            self._parents = {
-                id(child): node
-                for node in ast.walk(self.tree)
-                for child in ast.iter_child_nodes(node)
-            }
+            self._index()
+        assert self._parents is not None
         return self._parents
 
+    def spanning(self, loc: Loc) -> list[ast.AST]:
+        """The nodes that span exactly ``loc``, in ``ast.walk`` order."""
+        if self._by_lines is None:
+            self._index()
+        assert self._by_lines is not None
+        return [n for n in self._by_lines.get((loc.line, loc.end_line), ()) if _at(self, n, loc)]
 
-@lru_cache(maxsize=2)
+    def attributes_read(self, name: str) -> frozenset[str] | None:
+        """See :func:`attributes_read`."""
+        if self._attrs is None:
+            self._index()
+        assert self._attrs is not None and self._attr_uses is not None
+        assert self._name_uses is not None
+        if self._name_uses.get(name, 0) != self._attr_uses.get(name, 0):
+            return None  # a use of the name that is not ``name.attr``
+        return frozenset(self._attrs.get(name, ()))
+
+    @property
+    def global_names(self) -> set[str]:
+        """Names declared ``global`` anywhere."""
+        if self._globals is None:
+            self._index()
+        assert self._globals is not None
+        return self._globals
+
+
+#: The last modules parsed (or shared by the analysis, see :func:`share_tree`), by text.
+_MODULES: dict[str, _Module] = {}
+_MODULES_KEPT = 2
+
+
+def share_tree(text: str, tree: ast.Module) -> None:
+    """Let fix builders use the analysis's own parse of ``text`` instead of parsing it again
+    (builders never change a tree)."""
+    _keep(text, _Module(tree, text))
+
+
+def _keep(text: str, mod: _Module) -> None:
+    _MODULES.pop(text, None)
+    while len(_MODULES) >= _MODULES_KEPT:
+        del _MODULES[next(iter(_MODULES))]  # the oldest
+    _MODULES[text] = mod
+
+
 def _module(text: str) -> _Module | None:
+    mod = _MODULES.get(text)
+    if mod is not None:
+        return mod
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return _Module(tree, text.split("\n"))
+    mod = _Module(tree, text)
+    _keep(text, mod)
+    return mod
 
 
 def _column(mod: _Module, line: int, byte_col: int) -> int:
@@ -363,21 +449,23 @@ def insert_layer_before(text: str, entry: Loc, layer_src: str) -> Edit | None:
     mod = _module(text) if _valid(entry) else None
     if mod is None:
         return None
-    for node in ast.walk(mod.tree):
-        if isinstance(node, (ast.List, ast.Tuple)):
-            for index, elt in enumerate(node.elts):
-                if _at(mod, elt, entry):
-                    return _insert_in_list(text, mod, node, index, entry, layer_src)
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            call = node.value
-            if (
-                isinstance(call.func, ast.Attribute)
-                and call.func.attr == "add"
-                and len(call.args) == 1
-                and not call.keywords
-                and _at(mod, call.args[0], entry)
-            ):
-                return _insert_add(text, mod, node, call.func.value, layer_src)
+    for node in mod.spanning(entry):
+        parent = mod.parents.get(id(node))
+        if isinstance(parent, (ast.List, ast.Tuple)):
+            for index, elt in enumerate(parent.elts):
+                if elt is node:
+                    return _insert_in_list(text, mod, parent, index, entry, layer_src)
+        elif (
+            isinstance(parent, ast.Call)
+            and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr == "add"
+            and len(parent.args) == 1
+            and parent.args[0] is node
+            and not parent.keywords
+        ):
+            stmt = mod.parents.get(id(parent))
+            if isinstance(stmt, ast.Expr):
+                return _insert_add(text, mod, stmt, parent.func.value, layer_src)
     return None
 
 
@@ -512,9 +600,8 @@ def _bindings(text: str) -> tuple[dict[str, _Binding], dict[str, int]] | None:
 
     visit(mod.tree.body)
     # ``global NAME`` in a function may rebind a module-level name
-    for node in ast.walk(mod.tree):
-        if isinstance(node, ast.Global):
-            other.update(node.names)
+    if "global" in text:
+        other.update(mod.global_names)
     return {k: v for k, v in bound.items() if k not in other}, stars
 
 
@@ -659,8 +746,8 @@ def statement_at(text: str, loc: Loc) -> ast.Import | ast.ImportFrom | None:
     mod = _module(text) if _valid(loc) else None
     if mod is None:
         return None
-    for node in ast.walk(mod.tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and _at(mod, node, loc):
+    for node in mod.spanning(loc):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             return node
     return None
 
@@ -707,22 +794,7 @@ def attributes_read(text: str, name: str) -> frozenset[str] | None:
     to_categorical`` -> ``to_categorical``); None when ``name`` is also used otherwise than
     by attribute (passed, rebound, deleted), so its uses cannot all be judged."""
     mod = _module(text)
-    if mod is None:
-        return None
-    attrs: set[str] = set()
-    by_attribute: set[int] = set()
-    for node in ast.walk(mod.tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == name
-        ):
-            attrs.add(node.attr)
-            by_attribute.add(id(node.value))
-    for node in ast.walk(mod.tree):
-        if isinstance(node, ast.Name) and node.id == name and id(node) not in by_attribute:
-            return None
-    return frozenset(attrs)
+    return None if mod is None else mod.attributes_read(name)
 
 
 def call_arguments(text: str, call: Loc) -> tuple[_Snippet, list[ast.AST]] | None:
@@ -763,17 +835,17 @@ def comparison_with(text: str, call: Loc) -> ast.expr | None:
     mod = _module(text) if _valid(call) else None
     if mod is None:
         return None
-    for node in ast.walk(mod.tree):
+    for node in mod.spanning(call):
+        parent = mod.parents.get(id(node))
         if (
-            isinstance(node, ast.Compare)
-            and len(node.ops) == 1
-            and isinstance(node.ops[0], (ast.Eq, ast.NotEq))
+            isinstance(parent, ast.Compare)
+            and len(parent.ops) == 1
+            and isinstance(parent.ops[0], (ast.Eq, ast.NotEq))
         ):
-            left, right = node.left, node.comparators[0]
-            if _at(mod, left, call):
-                return right
-            if _at(mod, right, call):
-                return left
+            if parent.left is node:
+                return parent.comparators[0]
+            if parent.comparators[0] is node:
+                return parent.left
     return None
 
 
