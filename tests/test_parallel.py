@@ -100,6 +100,32 @@ def test_the_pool_gives_the_same_report_as_one_process(tree: Path, pool_always: 
 
 
 @needs_fork
+def test_files_streamed_to_the_pool_in_small_chunks_give_the_same_report(
+    tree: Path, pool_always: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool takes files while the others are still read, a chunk at a time: results
+    come back for every file, in order, whatever the chunk size."""
+    alone = run("--jobs", "1", "--output-format", "json")
+    sent: list[int] = []
+    real = parallel._cost
+
+    def cost(task: Any) -> int:
+        sent.append(task.index)
+        return real(task)
+
+    monkeypatch.setattr(parallel, "CHUNK_LINES", 1)  # a chunk per file
+    monkeypatch.setattr(parallel, "_cost", cost)
+    pooled = run("--jobs", "2", "--output-format", "json")
+    assert pool_always == [2]
+    assert len(sent) > 2 and sent == sorted(sent)
+    assert (pooled.exit_code, pooled.stdout, pooled.stderr) == (
+        alone.exit_code,
+        alone.stdout,
+        alone.stderr,
+    )
+
+
+@needs_fork
 def test_an_internal_error_in_a_worker_is_one_line_and_the_run_goes_on(
     tree: Path, pool_always: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
