@@ -8,6 +8,7 @@ line on stderr (``seqlint: error: ...``), never a traceback.
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import importlib.util
 import json
@@ -99,7 +100,17 @@ def _use_color() -> bool:
 
 
 def _load_rules() -> None:
-    import seqlint.rules  # noqa: F401  (registers every rule)
+    """Import the rules and the engine they run on, without collecting garbage meanwhile (the
+    modules' objects live for the whole run; see ``seqlint/__main__.py``)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        import seqlint.rules  # noqa: F401  (registers every rule)
+
+        engine.check_source  # noqa: B018  (loads the lazy module: the engine)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class SeqlintGroup(click.Group):

@@ -17,7 +17,6 @@ from typing import Any, cast
 from seqlint.compile_checks import misplaced
 from seqlint.diagnostics import Span
 from seqlint.files import NotRegularFile, read_regular_file
-from seqlint.ipython_syntax import transform_cell
 
 
 class SourceError(Exception):
@@ -404,6 +403,8 @@ def notebook_code_cells(text: str) -> list[tuple[int, str]]:
 
 def _notebook_source(path: str, sources: list[tuple[int, str]]) -> SourceFile:
     """The :class:`SourceFile` of code cells given as (cell number, source with ``\\n``)."""
+    from seqlint.ipython_syntax import transform_cell  # (notebooks only: not at start-up)
+
     shadowed = _Bindings([s for _, s in sources])
     chunks: list[str] = []
     starts: list[int] = []
