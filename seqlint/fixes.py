@@ -28,14 +28,18 @@ import re
 import tokenize
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from seqlint.diagnostics import Edit, Span
 from seqlint.extract.names import canonical
 from seqlint.extract.positions import Locator, PositionsUnavailable
 from seqlint.ir import Loc
+
+if TYPE_CHECKING:
+    from seqlint.analysis import Analysis
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -382,10 +386,19 @@ _MODULES: dict[str, _Module] = {}
 _MODULES_KEPT = 2
 
 
-def share_tree(text: str, tree: ast.Module) -> None:
-    """Let fix builders use the analysis's own parse of ``text`` instead of parsing it again
-    (builders never change a tree)."""
-    _keep(text, _Module(tree, text))
+@contextmanager
+def shared_tree(analysis: Analysis) -> Iterator[None]:
+    """While the rules run on ``analysis``, fix builders use its parse of the text instead of
+    parsing it again (builders never change a tree); afterwards the tree is let go, so a
+    file's tree never outlives its analysis."""
+    if analysis.tree is None or analysis.text in _MODULES:
+        yield
+        return
+    _keep(analysis.text, _Module(analysis.tree, analysis.text))
+    try:
+        yield
+    finally:
+        _MODULES.pop(analysis.text, None)
 
 
 def _keep(text: str, mod: _Module) -> None:

@@ -908,7 +908,7 @@ def test_read_only_file_is_written_by_root_and_stays_read_only() -> None:
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o444
 
 
-def test_module_lookups_find_the_node_each_builder_needs() -> None:
+def test_module_lookups_find_the_node_each_builder_needs(monkeypatch: pytest.MonkeyPatch) -> None:
     """The per-module indices (one walk per file) locate what the builders edit: a list
     element, a ``model.add`` argument (not in a loop), an import, the other side of ``==``,
     and the attributes read on a name."""
@@ -949,6 +949,19 @@ def test_module_lookups_find_the_node_each_builder_needs() -> None:
     other = fixes.comparison_with(code, loc("len(m.layers)"))
     assert isinstance(other, ast.Constant) and other.value == 3
     assert fixes.comparison_with(code, loc("print(len(m.layers) == 3)")) is None
-    # the analysis shares its tree: the same answers without a parse of its own
-    fixes.share_tree(code, tree)
-    assert fixes.attributes_read(code, "np_utils") == {"to_categorical", "__name__"}
+    # the analysis shares its tree while its rules run: the same answers, no parse of its own
+    other = code + "\n"
+    analysis = analyse(SourceFile("m.py", other))
+    parses: list[str] = []
+    real_parse = ast.parse
+
+    def counting(source: str, *args: object, **kwargs: object) -> ast.Module:
+        parses.append(source)
+        return real_parse(source)
+
+    monkeypatch.setattr(ast, "parse", counting)
+    with fixes.shared_tree(analysis):
+        assert fixes.attributes_read(other, "np_utils") == {"to_categorical", "__name__"}
+    assert parses == []
+    assert fixes.attributes_read(other, "np_utils") == {"to_categorical", "__name__"}
+    assert parses == [other]  # let go afterwards
