@@ -302,14 +302,12 @@ def _requote(prefix: str, quote: str, value: str) -> str | None:
 
 @dataclass
 class _Module:
-    """A module's tree, with indices built by one walk on first use: builders that run once
-    per finding look nodes up instead of walking the whole tree each time."""
+    """A module's tree. Builders run once per finding, so they find nodes by descending only
+    into the nodes whose lines hold the place they look for (:meth:`spanning`), and what
+    needs the whole tree is computed once per module, on first use."""
 
     tree: ast.Module
     text: str
-    _parents: dict[int, ast.AST] | None = None
-    # (first line, last line) -> the nodes spanning exactly those lines, in ``ast.walk`` order
-    _by_lines: dict[tuple[int, int], list[ast.AST]] | None = None
     # bare name -> attributes read on it; how often it is read as ``name.attr``; as a Name
     _attrs: dict[str, set[str]] | None = None
     _attr_uses: dict[str, int] | None = None
@@ -320,54 +318,39 @@ class _Module:
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
-    def _index(self) -> None:
-        parents: dict[int, ast.AST] = {}
-        by_lines: dict[tuple[int, int], list[ast.AST]] = {}
-        attrs: dict[str, set[str]] = {}
-        attr_uses: dict[str, int] = {}
-        name_uses: dict[str, int] = {}
-        global_names: set[str] = set()
-        todo: deque[ast.AST] = deque([self.tree])
-        while todo:  # breadth first, as ast.walk
-            node = todo.popleft()
+    def spanning(self, loc: Loc) -> list[tuple[ast.AST, tuple[ast.AST, ...]]]:
+        """The nodes that span exactly ``loc``, each with its ancestors (the module first),
+        in ``ast.walk`` order."""
+        found: list[tuple[ast.AST, tuple[ast.AST, ...]]] = []
+        todo: deque[tuple[ast.AST, tuple[ast.AST, ...]]] = deque([(self.tree, ())])
+        while todo:  # breadth first, as ast.walk, skipping what cannot hold ``loc``
+            node, above = todo.popleft()
+            chain = (*above, node)
             for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
-                todo.append(child)
-            line = getattr(node, "lineno", None)
-            if line is not None:
-                by_lines.setdefault((line, getattr(node, "end_lineno", line)), []).append(node)
-            if isinstance(node, ast.Name):
-                name_uses[node.id] = name_uses.get(node.id, 0) + 1
-            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-                attrs.setdefault(node.value.id, set()).add(node.attr)
-                attr_uses[node.value.id] = attr_uses.get(node.value.id, 0) + 1
-            elif isinstance(node, ast.Global):
-                global_names.update(node.names)
-        self._parents, self._by_lines = parents, by_lines
-        self._attrs, self._attr_uses, self._name_uses = attrs, attr_uses, name_uses
-        self._globals = global_names
-
-    @property
-    def parents(self) -> dict[int, ast.AST]:
-        """Parent of each node, by id."""
-        if self._parents is None:
-            self._index()
-        assert self._parents is not None
-        return self._parents
-
-    def spanning(self, loc: Loc) -> list[ast.AST]:
-        """The nodes that span exactly ``loc``, in ``ast.walk`` order."""
-        if self._by_lines is None:
-            self._index()
-        assert self._by_lines is not None
-        return [n for n in self._by_lines.get((loc.line, loc.end_line), ()) if _at(self, n, loc)]
+                line = getattr(child, "lineno", None)
+                if line is None:  # (arguments, comprehension, ...: no position of their own)
+                    todo.append((child, chain))
+                    continue
+                end = getattr(child, "end_lineno", None) or line
+                if line <= loc.line and end >= loc.end_line:
+                    if line == loc.line and end == loc.end_line and _at(self, child, loc):
+                        found.append((child, chain))
+                    todo.append((child, chain))
+        return found
 
     def attributes_read(self, name: str) -> frozenset[str] | None:
         """See :func:`attributes_read`."""
-        if self._attrs is None:
-            self._index()
-        assert self._attrs is not None and self._attr_uses is not None
-        assert self._name_uses is not None
+        if self._attrs is None or self._attr_uses is None or self._name_uses is None:
+            attrs: dict[str, set[str]] = {}
+            attr_uses: dict[str, int] = {}
+            name_uses: dict[str, int] = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Name):
+                    name_uses[node.id] = name_uses.get(node.id, 0) + 1
+                elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                    attrs.setdefault(node.value.id, set()).add(node.attr)
+                    attr_uses[node.value.id] = attr_uses.get(node.value.id, 0) + 1
+            self._attrs, self._attr_uses, self._name_uses = attrs, attr_uses, name_uses
         if self._name_uses.get(name, 0) != self._attr_uses.get(name, 0):
             return None  # a use of the name that is not ``name.attr``
         return frozenset(self._attrs.get(name, ()))
@@ -376,8 +359,11 @@ class _Module:
     def global_names(self) -> set[str]:
         """Names declared ``global`` anywhere."""
         if self._globals is None:
-            self._index()
-        assert self._globals is not None
+            self._globals = set()
+            if "global" in self.text:  # (else no walk: the statement needs the word)
+                for node in ast.walk(self.tree):
+                    if isinstance(node, ast.Global):
+                        self._globals.update(node.names)
         return self._globals
 
 
@@ -462,8 +448,8 @@ def insert_layer_before(text: str, entry: Loc, layer_src: str) -> Edit | None:
     mod = _module(text) if _valid(entry) else None
     if mod is None:
         return None
-    for node in mod.spanning(entry):
-        parent = mod.parents.get(id(node))
+    for node, above in mod.spanning(entry):
+        parent = above[-1]
         if isinstance(parent, (ast.List, ast.Tuple)):
             for index, elt in enumerate(parent.elts):
                 if elt is node:
@@ -475,10 +461,10 @@ def insert_layer_before(text: str, entry: Loc, layer_src: str) -> Edit | None:
             and len(parent.args) == 1
             and parent.args[0] is node
             and not parent.keywords
+            and len(above) >= 2
+            and isinstance(above[-2], ast.Expr)
         ):
-            stmt = mod.parents.get(id(parent))
-            if isinstance(stmt, ast.Expr):
-                return _insert_add(text, mod, stmt, parent.func.value, layer_src)
+            return _insert_add(text, mod, above[-2], above[:-2], parent.func.value, layer_src)
     return None
 
 
@@ -500,8 +486,14 @@ def _insert_in_list(
 
 
 def _insert_add(
-    text: str, mod: _Module, stmt: ast.Expr, receiver: ast.expr, layer_src: str
+    text: str,
+    mod: _Module,
+    stmt: ast.Expr,
+    above: tuple[ast.AST, ...],
+    receiver: ast.expr,
+    layer_src: str,
 ) -> Edit | None:
+    """``above``: the statement's ancestors, the module first."""
     name = _dotted(receiver)
     if name is None:
         return None  # ``get_model().add(...)``: repeating the receiver would call it again
@@ -509,13 +501,11 @@ def _insert_add(
     indent = line[: _column(mod, stmt.lineno, stmt.col_offset) - 1]
     if indent.strip():
         return None  # ``x = 1; model.add(...)`` or ``if c: model.add(...)``
-    parent = mod.parents.get(id(stmt))
-    while parent is not None and not isinstance(
-        parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)
-    ):
+    for parent in reversed(above):
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+            break
         if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
             return None
-        parent = mod.parents.get(id(parent))
     at = offset(text, stmt.lineno, 1)
     if at is None:
         return None
@@ -759,7 +749,7 @@ def statement_at(text: str, loc: Loc) -> ast.Import | ast.ImportFrom | None:
     mod = _module(text) if _valid(loc) else None
     if mod is None:
         return None
-    for node in mod.spanning(loc):
+    for node, _ in mod.spanning(loc):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             return node
     return None
@@ -848,8 +838,8 @@ def comparison_with(text: str, call: Loc) -> ast.expr | None:
     mod = _module(text) if _valid(call) else None
     if mod is None:
         return None
-    for node in mod.spanning(call):
-        parent = mod.parents.get(id(node))
+    for node, above in mod.spanning(call):
+        parent = above[-1]
         if (
             isinstance(parent, ast.Compare)
             and len(parent.ops) == 1

@@ -425,9 +425,10 @@ def _notebook_source(path: str, sources: list[tuple[int, str]]) -> SourceFile:
                 written[cell.writefile].append(chunk)
             else:
                 written[cell.writefile] = [chunk]
-        for i, (before, after) in enumerate(zip(raw, cell.lines, strict=True)):
-            if before != after:
-                display[line + i] = before
+        if cell.lines != raw:  # (most cells are plain Python: one comparison in C)
+            for i, (before, after) in enumerate(zip(raw, cell.lines, strict=True)):
+                if before != after:
+                    display[line + i] = before
         body_text = "\n".join(cell.lines)
         chunks.append(body_text)
         starts.append(line)
