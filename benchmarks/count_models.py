@@ -98,17 +98,18 @@ def seqlint_sites(path: Path, root: Path) -> set[Site]:
         return set()
     if not relevant(src.text):
         return set()
-    analysis, _, src = analyse_cells(src)  # (a cell that does not parse is left out)
-    if analysis is None:
-        return set()
     sites: set[Site] = set()
-    lines = src.lines
-    for model in analysis.file.models:
-        loc = model.loc
-        if not 1 <= loc.line <= len(lines) or "Sequential" not in lines[loc.line - 1]:
-            continue  # clone_model(...) and other copies
-        cell, line = src.locate(loc.line)
-        sites.add((rel, cell, line))
+    for part in [src, *src.written]:  # and the files its ``%%writefile`` cells write
+        analysis, _, part = analyse_cells(part)  # (a cell that does not parse is left out)
+        if analysis is None:
+            continue
+        lines = part.lines
+        for model in analysis.file.models:
+            loc = model.loc
+            if not 1 <= loc.line <= len(lines) or "Sequential" not in lines[loc.line - 1]:
+                continue  # clone_model(...) and other copies
+            cell, line = part.locate(loc.line)
+            sites.add((rel, cell, line))
     return sites
 
 

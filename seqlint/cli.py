@@ -1005,7 +1005,11 @@ def _safe(check: Callable[..., None], *args: Any, **kwargs: Any) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
-    "--model", "model_name", metavar="NAME|LINE", help="Which model, when the file has several."
+    "--model",
+    "model_name",
+    metavar="NAME|LINE",
+    help="Which model, when the file has several: its variable, its line, or CELL:LINE "
+    "in a notebook.",
 )
 @click.option("--train", is_flag=True, help="Train it and say whether it learns.")
 @click.option(
@@ -1127,12 +1131,18 @@ def run(
         _error(f"{file}:{e.line}:{e.column}: {e.message}")
         return EXIT_ERROR
     as_json = output_format == "json"
-    try:
-        analysis = engine.analyse(src)
-    except SyntaxError as e:
-        diag = engine.syntax_error(src, e)
+    # as check reads it: a notebook cell that does not parse is left out (check reports it)
+    analysis, broken, src = engine.analyse_cells(src)
+    if analysis is None:
+        diag = broken[-1]
         _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR
+    parts = [(analysis, src.locate if src.is_notebook else None)]
+    for written in src.written:  # the files its %%writefile cells write
+        part, _, written = engine.analyse_cells(written)
+        if part is not None:
+            parts.append((part, written.locate))
+    analysis, locate = runner.choose_analysis(parts, model_name)
     errors = [d for d in engine.check_source(src) if d.severity == "error"]
     if errors and not force:
         for d in errors:
@@ -1156,6 +1166,7 @@ def run(
         time_budget=time_budget,
         memory_limit=None if memory_limit is None else memory_limit * 2**30,
         echo=None if as_json else (lambda text: click.echo(text, nl=False)),
+        locate=locate,
     )
     from seqlint.runtime.backend import set_num_threads
 

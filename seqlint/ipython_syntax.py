@@ -10,6 +10,7 @@ of lines, so positions in the rest of the cell stay exact.
 
 from __future__ import annotations
 
+import ast
 import keyword
 import re
 import shlex
@@ -22,6 +23,12 @@ UNKNOWN_VALUE = "get_ipython()"  # what a magic assigns: a call seqlint cannot f
 # Cell magics whose body is Python run in the notebook's namespace: the body is analysed.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 WRITEFILE_MAGICS = frozenset({"writefile", "file"})
+
+# Line magics whose argument is Python run in the notebook's namespace (``%time model.fit(x)``):
+# the statement is analysed. ``%timeit`` runs it in a function of its own, so only an
+# expression (no binding) is kept there. Their option letters that take a value:
+_PYTHON_LINE_MAGICS = {"time": None, "timeit": "nrp"}
+_PYTHON_LINE_MAGIC = re.compile(r"%(timeit|time)(?=[ \t])")
 
 # Line magics of IPython 8 (``%lsmagic``), its POSIX shell aliases, ipykernel's and Colab's
 # additions and common extensions: the names IPython's automagic runs without ``%``.
@@ -153,7 +160,7 @@ def _escaped_lines(lines: list[str]) -> None:
         indent = line[: len(line) - len(stripped)]
         replacement: str | None = None
         if (stripped and stripped[0] in _ESCAPES) or ("?" in line and _help_request(line)):
-            replacement = indent + NO_OP
+            replacement = indent + (_python_line_magic(stripped) or NO_OP)
         else:
             lhs = _magic_assignment(stripped)
             if lhs is not None:
@@ -168,6 +175,52 @@ def _escaped_lines(lines: list[str]) -> None:
             line = lines[i]
             lines[i] = ""
         i += 1
+
+
+def _python_line_magic(stripped: str) -> str | None:
+    """``%time stmt`` as ``pass; stmt`` with ``stmt`` at its own columns, when ``stmt`` is
+    one simple statement (``%timeit``: expressions only); None for any other magic."""
+    m = _PYTHON_LINE_MAGIC.match(stripped)
+    if m is None:
+        return None
+    takes_value = _PYTHON_LINE_MAGICS[m.group(1)]
+    i = m.end()
+    while takes_value is not None:  # options: ``-n 10 -r 3``, ``-q``
+        option = re.match(r"[ \t]+-([a-zA-Z])(?=[ \t]|$)", stripped[i:])
+        if option is None:
+            break
+        i += option.end()
+        if option.group(1) in takes_value:
+            value = re.match(r"[ \t]+\S+", stripped[i:])
+            if value is None:
+                return None
+            i += value.end()
+    while i < len(stripped) and stripped[i] in " \t":
+        i += 1
+    code = stripped[i:]
+    try:
+        body = ast.parse(code).body
+    except (SyntaxError, ValueError):
+        return None
+    simple = len(body) >= 1 and not any(isinstance(s, _COMPOUND) for s in body)
+    if not simple or (m.group(1) == "timeit" and not all(isinstance(s, ast.Expr) for s in body)):
+        return None
+    return "pass;".ljust(i) + code  # ``%time `` is never shorter than ``pass;``
+
+
+_COMPOUND = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Match,
+)
 
 
 def _indent(line: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,33 +41,73 @@ DEFAULT_TIMESTEPS = 16  # for inputs declared as (None, features)
 # ---- choosing a model ----------------------------------------------------------------------
 
 
-def describe_model(model: ModelIR) -> str:
+Locate = Callable[[int], tuple[int | None, int]]  # file line -> (notebook cell, line in it)
+
+
+def describe_model(model: ModelIR, locate: Locate | None = None) -> str:
     name = model.variable or model.name or "sequential"
-    return f"{name} (line {model.loc.line}, {len(model.entries)} layers)"
+    cell, line = locate(model.loc.line) if locate else (None, model.loc.line)
+    where = f"cell {cell}, line {line}" if cell is not None else f"line {line}"
+    return f"{name} ({where}, {len(model.entries)} layers)"
 
 
-def select_model(analysis: Analysis, wanted: str | None) -> tuple[ModelIR, ModelShapes]:
-    """The model ``--model NAME|LINE`` names; without it the only one, or the only one the
-    file compiles or fits. Ambiguity is a usage error that lists the candidates."""
-    models = [(m, s) for m, s in analysis.models() if not m.nested or wanted is not None]
+def _named(model: ModelIR, wanted: str, locate: Locate | None) -> bool:
+    """``--model`` names a model by its variable or name, its line, or ``CELL:LINE`` in a
+    notebook (as ``summary`` shows it)."""
+    if wanted in (model.variable, model.name):
+        return True
+    if wanted.isdigit():
+        return int(wanted) == model.loc.line
+    cell, _, line = wanted.partition(":")
+    if locate is None or not (cell.isdigit() and line.isdigit()):
+        return False
+    return locate(model.loc.line) == (int(cell), int(line))
+
+
+def _candidates(analysis: Analysis, wanted: str | None) -> list[tuple[ModelIR, ModelShapes]]:
+    return [(m, s) for m, s in analysis.models() if not m.nested or wanted is not None]
+
+
+def select_model(
+    analysis: Analysis, wanted: str | None, locate: Locate | None = None
+) -> tuple[ModelIR, ModelShapes]:
+    """The model ``--model NAME|LINE|CELL:LINE`` names; without it the only one, or the only
+    one the file compiles or fits. Ambiguity is a usage error that lists the candidates."""
+    models = _candidates(analysis, wanted)
     if not models:
         raise RunError("no Keras Sequential model found in this file", usage=True)
     if wanted is not None:
         for m, s in models:
-            if wanted in (m.variable, m.name) or (wanted.isdigit() and int(wanted) == m.loc.line):
+            if _named(m, wanted, locate):
                 return m, s
-        listing = "; ".join(describe_model(m) for m, _ in models)
+        listing = "; ".join(describe_model(m, locate) for m, _ in models)
         raise RunError(f"no model named {wanted!r}; models in this file: {listing}", usage=True)
     if len(models) == 1:
         return models[0]
     trained = [(m, s) for m, s in models if m.calls_named("compile", "fit")]
     if len(trained) == 1:
         return trained[0]
-    listing = "; ".join(describe_model(m) for m, _ in models)
+    listing = "; ".join(describe_model(m, locate) for m, _ in models)
     raise RunError(
         f"this file has {len(models)} models, choose one with --model NAME|LINE: {listing}",
         usage=True,
     )
+
+
+def choose_analysis(
+    parts: Sequence[tuple[Analysis, Locate | None]], wanted: str | None
+) -> tuple[Analysis, Locate | None]:
+    """Of a notebook's own code and the files its ``%%writefile`` cells write, the part that
+    holds the model ``--model`` names (or the only model); else the notebook itself, so that
+    :func:`select_model` explains the choice."""
+    holding = [p for p in parts if _candidates(p[0], wanted)]
+    if wanted is not None:
+        for analysis, locate in holding:
+            if any(_named(m, wanted, locate) for m, _ in _candidates(analysis, wanted)):
+                return analysis, locate
+    elif len(holding) == 1:
+        return holding[0]
+    return parts[0]
 
 
 # ---- the run -------------------------------------------------------------------------------
@@ -91,6 +131,7 @@ class RunOptions:
     # called with each section of the text report as soon as it is known (summary, forward
     # pass, data) so that the epochs' progress comes after them
     echo: Callable[[str], None] | None = None
+    locate: Locate | None = None  # for notebooks: where a model is, in cells
 
 
 @dataclass
@@ -155,6 +196,32 @@ def resolve_input_shape(
         "(e.g. --input-shape 28,28,1)",
         usage=True,
     )
+
+
+# When the file leaves the input shape to its data (``input_dim=x.shape[1]`` of a CSV, a model
+# built by ``fit`` on a dataset), the run assumes one, says so, and uses the first the model
+# accepts: the rank (features; steps x features; an image; frames of images), then the size.
+ASSUMED_SIZES = (32, 64, 128, 224)
+_RANKS = ((None,), (None, None), (None, None, None), (None, None, None, None))
+
+
+def assumed_input_shapes(shapes: ModelShapes) -> list[tuple[int, ...]]:
+    """Input shapes to try, in order, for a model whose input shape is not fully known
+    statically: its known axes kept, an unknown channel axis of an image (rank >= 3) given 3
+    channels, the other unknown axes each size of :data:`ASSUMED_SIZES` in turn."""
+    known = shapes.input_shape[1:] if shapes.input_shape is not None else None
+    templates = [tuple(known)] if known is not None else list(_RANKS)
+    out: list[tuple[int, ...]] = []
+    for dims in templates:
+        for size in ASSUMED_SIZES:
+            last = len(dims) - 1
+            filled = tuple(
+                int(d) if d is not None else (3 if i == last and last >= 2 else size)
+                for i, d in enumerate(dims)
+            )
+            if filled not in out:
+                out.append(filled)
+    return out
 
 
 def load_data(
@@ -275,15 +342,17 @@ def build_runtime(
     return built, rt
 
 
-def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
-    notes: list[str] = []
-    model, shapes = select_model(analysis, options.model)
-    input_shape = resolve_input_shape(model, shapes, options.input_shape)
-    rng = numpy.random.default_rng(options.seed)
-    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, notes)
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        rt.summary()
+def _built_and_probed(
+    model: ModelIR,
+    shapes: ModelShapes,
+    input_shape: tuple[int, ...],
+    options: RunOptions,
+    notes: list[str],
+    rng: numpy.random.Generator,
+) -> tuple[Any, Any, numpy.ndarray]:
+    """The runtime model on ``input_shape`` and its output on two samples."""
+    tried: list[str] = []
+    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, tried)
     vocab = embedding_vocab(model)
     probe = (
         rng.integers(1, vocab, size=(2, *input_shape))
@@ -294,6 +363,44 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         out = rt.predict(probe, verbose=0)
     except (ValueError, TypeError, ArithmeticError, NotImplementedError) as exc:
         raise RunError(f"the forward pass fails on input {input_shape}: {exc}") from None
+    notes += tried
+    return built, rt, out
+
+
+def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
+    notes: list[str] = []
+    model, shapes = select_model(analysis, options.model, options.locate)
+    rng = numpy.random.default_rng(options.seed)
+    vocab = embedding_vocab(model)
+    try:
+        input_shape = resolve_input_shape(model, shapes, options.input_shape)
+    except RunError as unknown:
+        first: RunError | None = None
+        for tried in assumed_input_shapes(shapes):
+            try:
+                built, rt, out = _built_and_probed(model, shapes, tried, options, notes, rng)
+            except RunError as exc:
+                if exc.usage:
+                    raise
+                first = first or exc
+                continue
+            input_shape = tried
+            notes.insert(
+                0,
+                f"the file does not give the input shape statically: the run assumes "
+                f"{format_shape((None, *tried))}, the first the model accepts (give the real "
+                "one with --input-shape)",
+            )
+            break
+        else:
+            if first is None:
+                raise unknown from None
+            raise RunError(f"{unknown.message}; on the assumed one: {first.message}") from None
+    else:
+        built, rt, out = _built_and_probed(model, shapes, input_shape, options, notes, rng)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        rt.summary()
     result = RunResult(
         model_name=model.variable or model.name or "sequential",
         input_shape=(None, *input_shape),

@@ -103,11 +103,25 @@ def test_writefile_cells_are_checked_as_the_file_they_write() -> None:
     assert found(body, "model.fit(x, y)\n") == [("SEQ201", 1, 4, 46)]
 
 
+def test_time_magics_run_their_python() -> None:
+    """``%time stmt`` runs ``stmt`` in the notebook: its model is analysed, at its own columns."""
+    timed = "%time " + SOFTMAX_1
+    assert found(IMPORTS, timed) == [("SEQ201", 2, 1, 52)]
+    assert found(IMPORTS, "if True:\n    " + timed) == [("SEQ201", 2, 2, 56)]
+    # %timeit runs an expression in a function of its own: options are skipped, bindings are not
+    assert found(IMPORTS, "%timeit -n 1 -r 1 " + SOFTMAX_1.split(" = ")[1]) == [
+        ("SEQ201", 2, 1, 56)
+    ]
+    assert found(IMPORTS, "%timeit " + SOFTMAX_1) == []
+    # not one simple statement: the magic is a no-op, as before
+    assert found(IMPORTS, "%time for i in x: " + SOFTMAX_1) == []
+
+
 def test_magics_keep_indentation_and_line_count() -> None:
     lines = ["if a:", "    %time f()", "    x = %env HOME", "    !echo \\", "      b", "y = 1"]
     assert transform_cell(lines).lines == [
         "if a:",
-        "    pass",
+        "    pass; f()",
         "    x = get_ipython()",
         "    pass",
         "",

@@ -123,3 +123,50 @@ def test_model_called_in_a_map_lambda_is_built() -> None:
 def test_model_not_called_in_the_lambda_still_lacks_its_input() -> None:
     code = MAPPED.format(extra="augment.summary()", use="images * 2")
     assert "missing-input-shape" in codes(code)
+
+
+# ``gen[0]`` of a ``flow_from_directory`` iterator is one batch, an (images, labels) tuple
+# (student code feeds ``xy_train[0][0]`` and ``xy_train[0][1]`` to fit); it was read as an
+# image array indexed twice.
+BATCH_INDEX = """
+gen = keras.preprocessing.image.ImageDataGenerator(rescale=1 / 255)
+xy = gen.flow_from_directory("d:/data", target_size=(64, 64), batch_size=100,
+                             class_mode="{mode}", color_mode="grayscale")
+model = keras.Sequential([keras.Input((64, 64, 1)), keras.layers.Conv2D(8, 3),
+                          keras.layers.Flatten(), keras.layers.Dense({units}, activation="{act}")])
+model.compile(optimizer="adam", loss="{loss}")
+model.fit(xy[0][0], xy[0][1], epochs=1)
+model.predict(xy[1][0])
+"""
+
+
+def test_a_generator_batch_is_images_and_labels() -> None:
+    good = BATCH_INDEX.format(mode="binary", units=1, act="sigmoid", loss="binary_crossentropy")
+    assert codes(good) == []
+    bad = BATCH_INDEX.format(mode="categorical", units=1, act="softmax", loss="mse")
+    assert "output-activation-mismatch" in codes(bad)
+
+
+# A forecaster's causal Conv1D followed by Dense is per step on purpose (a certification
+# exercise requires an output of (batch, 24, 7)); so is a Dense over axes of any length, which
+# no Flatten could follow. Targets that show one value per sample are still a bug.
+FORECAST = """
+model = keras.Sequential([keras.Input({shape}), keras.layers.Conv1D(32, 5, padding="{padding}"),
+                          keras.layers.Dense(16), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mae")
+model.fit({data}, epochs=1)
+"""
+
+
+def test_per_step_forecasters_are_quiet_unless_targets_are_per_sample() -> None:
+    windows = "windowed_dataset(series)"
+    assert codes(FORECAST.format(shape="(24, 7)", padding="causal", data=windows)) == []
+    assert codes(FORECAST.format(shape="(None, 1)", padding="valid", data=windows)) == []
+    per_sample = "np.random.rand(50, 24, 7), np.random.rand(50)"
+    for shape, padding in (("(24, 7)", "causal"), ("(24, 7)", "valid")):
+        found = codes(FORECAST.format(shape=shape, padding=padding, data=per_sample))
+        assert "missing-flatten" in found
+    # a plain Conv1D over fixed windows with unknown targets is still reported
+    assert "missing-flatten" in codes(
+        FORECAST.format(shape="(24, 7)", padding="valid", data=windows)
+    )

@@ -137,18 +137,55 @@ def test_several_models_need_model_option(tmp_path: Path) -> None:
     assert code == 0 and "-> [2, 5]" in out
 
 
-def test_unknown_input_shape_asks_for_it(tmp_path: Path) -> None:
+def test_unknown_input_shape_is_assumed_and_said(tmp_path: Path) -> None:
+    """A model whose input comes from data the file loads (``input_dim=x.shape[1]`` of a CSV,
+    a model built by ``fit``) runs on an assumed shape, the first it accepts, and says so."""
     path = write(
         tmp_path,
         """
         import keras
-        model = keras.Sequential([keras.layers.Dense(4), keras.layers.Dense(1)])
+        import pandas as pd
+        x = pd.read_csv("data.csv").values
+        model = keras.Sequential([keras.layers.Dense(4, input_dim=x.shape[1]),
+                                  keras.layers.Dense(1)])
+        """,
+    )
+    code, out, _ = run(path)
+    assert code == 0 and "-> [2, 1]" in out
+    assert "assumes (None, 32)" in out and "--input-shape" in out
+    code, out, _ = run(path, "--input-shape", "7")
+    assert code == 0 and "[None, 7] -> [2, 1]" in out and "assumes" not in out
+
+
+def test_assumed_input_shape_follows_the_layers(tmp_path: Path) -> None:
+    """The rank comes from what the first layers accept (an image for Conv2D), the size from
+    what the model can downsample (six poolings need 64 pixels)."""
+    pools = ", ".join(["layers.MaxPooling2D()"] * 6)
+    path = write(
+        tmp_path,
+        f"""
+        import keras
+        from keras import layers
+        model = keras.Sequential([layers.Conv2D(4, 3, padding="same"), {pools},
+                                  layers.Flatten(), layers.Dense(2)])
+        """,
+    )
+    code, out, _ = run(path)
+    assert code == 0 and "assumes (None, 64, 64, 3)" in out
+
+
+def test_assumed_input_shape_reports_what_else_is_missing(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        import keras
+        vocab = len(open("words.txt").read().split())
+        model = keras.Sequential([keras.layers.Embedding(vocab, 8), keras.layers.Dense(1)])
         """,
     )
     code, _, err = run(path)
-    assert code == 2 and "--input-shape" in err
-    code, out, _ = run(path, "--input-shape", "7")
-    assert code == 0 and "-> [2, 1]" in out
+    assert code == 1
+    assert "input shape is unknown" in err and "input_dim is not known statically" in err
 
 
 def test_custom_layer_is_named(tmp_path: Path) -> None:
@@ -532,3 +569,63 @@ def test_zeros_filled_in_later_are_not_constant_inputs(tmp_path: Path) -> None:
     code, out, _ = run(path, "--train", "--verbose", "0")
     assert code == 0, out
     assert "inputs in [0, 0]" not in out
+
+
+def _notebook(tmp_path: Path, *cells: str) -> str:
+    nb = {
+        "cells": [{"cell_type": "code", "metadata": {}, "source": c, "outputs": []} for c in cells],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    return str(path)
+
+
+NB_IMPORTS = "import keras\nfrom keras import layers\n"
+NB_SMALL = "small = keras.Sequential([keras.Input((4,)), layers.Dense(2)])\n"
+NB_WIDE = "wide = keras.Sequential([keras.Input((4,)), layers.Dense(8), layers.Dense(2)])\n"
+
+
+def test_run_names_notebook_models_by_cell_and_line(tmp_path: Path) -> None:
+    """``summary`` shows a notebook model's cell and line; ``--model CELL:LINE`` picks it and
+    the list of candidates uses the same places."""
+    path = _notebook(tmp_path, NB_IMPORTS, "x = 1\n" + NB_SMALL, NB_WIDE)
+    code, out, err = run(path, *FAST)
+    assert code == 2
+    assert "small (cell 2, line 2, 2 layers)" in err and "wide (cell 3, line 1, 3 layers)" in err
+    code, out, _ = run(path, "--model", "3:1", *FAST)
+    assert code == 0 and "Total params: 58 " in out  # the three-layer model
+    assert run(path, "--model", "2:1", *FAST)[0] == 2  # no model there
+
+
+def test_run_sees_what_check_sees_in_notebooks(tmp_path: Path) -> None:
+    """A cell that does not parse is left out, as check leaves it out, and a model in a
+    ``%%writefile`` cell is found in the file that cell writes."""
+    broken = _notebook(tmp_path, NB_IMPORTS, "def broken(:\n", NB_SMALL)
+    code, out, _ = run(broken, *FAST)
+    assert code == 0 and "Forward pass" in out
+    written = _notebook(tmp_path, "%%writefile train.py\n" + NB_IMPORTS + NB_WIDE)
+    code, out, _ = run(written, *FAST)
+    assert code == 0 and "Total params: 58 " in out
+
+
+@pytest.mark.parametrize("features", [1, 2, 3])
+def test_few_feature_regressions_get_targets_their_inputs_explain(
+    tmp_path: Path, features: int
+) -> None:
+    """A regression on one to three features gets no more latent factors than it has inputs, so
+    a linear model learns it (with four factors behind one input, nothing could)."""
+    path = write(
+        tmp_path,
+        f"""
+        import keras
+        model = keras.Sequential([keras.Input(({features},)), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+        """,
+    )
+    for seed in ("0", "1", "2"):
+        code, out, _ = run(path, "--train", "--seed", seed, *FAST)
+        assert code == 0, out
+        assert "Verdict: learns" in out

@@ -612,6 +612,8 @@ def length(a: ArrayInfo) -> Any:
 def subscript(a: ArrayInfo, index: Any) -> Any:
     """``a[i]``, ``a[:n]``, ``a[..., None]``; ``index`` items are ints, slices, Ellipsis,
     None (newaxis), or ArrayInfo (fancy indexing)."""
+    if isinstance(a, Batches):
+        return _batch_at(a, index)
     if isinstance(index, ArrayInfo):
         # np.eye(n)[labels]: one-hot rows picked by integer labels
         if a.encoding == "onehot" and index.shape is not None and a.shape is not None:
@@ -675,6 +677,15 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
     return ArrayInfo(
         tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted
     )
+
+
+def _batch_at(b: Batches, index: Any) -> Any:
+    """``gen[i]`` of a Keras generator (a ``keras.utils.Sequence``): batch ``i``, an
+    ``(inputs, targets)`` tuple, not an array of samples; other indexing is unknown."""
+    if b.source != "generator" or not isinstance(index, int) or isinstance(index, bool):
+        return UNKNOWN
+    targets = b.targets if b.targets is not None else UNKNOWN
+    return (ArrayInfo(b.shape, b.kind), targets)
 
 
 def broadcast(a: tuple[Any, ...] | None, b: tuple[Any, ...] | None) -> tuple[Any, ...] | None:

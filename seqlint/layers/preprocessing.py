@@ -239,6 +239,9 @@ class RandomColorDegeneration(_Augmentation):
         Param("bounding_box_format", None, keyword_only=True),
     )
 
+    def validate(self, args: BoundArgs) -> str | None:
+        return _factor_check(-1, 1, value_range=True)(self, args)
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         if len(input_shape) not in (3, 4):
             raise ShapeError(
@@ -486,12 +489,171 @@ def _translation_validate(self: LayerDef, args: BoundArgs) -> str | None:
     return _two_factor_error(args, ("height_factor", "width_factor"), prefix, half_open=False)
 
 
+def _factor_error(factor: Any, low: float, high: float) -> str | None:
+    """``_set_factor`` as :func:`_base_factor_error`, which also refuses a string (a literal
+    of the wrong kind; an unknown value is never judged)."""
+    if isinstance(factor, str):
+        return (
+            "The `factor` argument should be a number (or a list of two numbers) in the range "
+            f"[{low}, {high}]. Received: factor={factor}"
+        )
+    return _base_factor_error(factor, low, high)
+
+
+def _named_factor_error(args: BoundArgs, name: str) -> str | None:
+    """``_set_factor_by_name`` of RandomElasticTransform, RandomErasing, RandomGaussianBlur:
+    a number or a pair in [0, 1] (the message says ``factor=`` whatever the name)."""
+    error = _factor_error(args[name], 0, 1)
+    if error is None:
+        return None
+    return error.replace("The `factor` argument", f"The `{name}` argument", 1)
+
+
+def _shear_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    prefix = (
+        "The `factor` argument should be a number (or a list of two numbers) in the range "
+        "[0, 1.0]. "
+    )
+    for name in ("x_factor", "y_factor"):
+        factor = args[name]
+        values = list(factor) if isinstance(factor, (tuple, list)) else [factor]
+        if isinstance(factor, str) or (isinstance(factor, (tuple, list)) and len(factor) != 2):
+            return f"{prefix}Received: {name}={factor}"
+        for v in values:
+            if _number(v) and not 0.0 <= v <= 1.0:
+                return f"{prefix}Received: input_number={v}"
+    return None
+
+
+def _perspective_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    scale = args["scale"]
+    error = _factor_error(args["factor"], 0, 1)
+    if error is None and _number(scale) and not 0.0 <= scale <= 1.0:
+        error = (
+            f"The `scale` argument should be a number in the range [0,1]. Received: scale={scale}"
+        )
+    return error
+
+
+def _scaled_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    return _factor_error(args["factor"], 0, 1) or _named_factor_error(args, "scale")
+
+
+def _blur_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    error = _factor_error(args["factor"], 0, 1)
+    size = args["kernel_size"]
+    if error is None and isinstance(size, (tuple, list)):
+        if len(size) != 2:
+            return (
+                "The `kernel_size` argument should be a number (or a list of two numbers) "
+                f"Received: kernel_size={size}"
+            )
+        if any(_number(k) and k % 2 == 0 for k in size):
+            error = f"kernel_size must be an odd number. Received: kernel_size={size}"
+    elif error is None and (isinstance(size, str) or (_number(size) and size % 2 == 0)):
+        error = f"kernel_size must be an odd number. Received: kernel_size={size}"
+    return error or _named_factor_error(args, "sigma")
+
+
+def _mixing_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    """CutMix's factor lies in [0, 1]; MixUp takes the base layer's factor in [-1, 1]."""
+    return _factor_error(args["factor"], 0 if self.name == "CutMix" else -1, 1)
+
+
+def _value_range_error(value_range: Any) -> str | None:
+    """The ``_set_value_range`` check of the colour layers: a list or tuple of two."""
+    if isinstance(value_range, (list, tuple)) and len(value_range) == 2:
+        return None
+    if isinstance(value_range, (list, tuple, int, float, str)):
+        return (
+            "The `value_range` argument should be a list of two numbers. "
+            f"Received: value_range={value_range}"
+        )
+    return None  # not a literal: unknown here
+
+
+def _factor_check(low: float, high: float, value_range: bool) -> Any:
+    """A ``validate`` for the colour layers: ``factor`` in ``[low, high]`` as Keras's
+    ``_set_factor``, then (where Keras checks it) ``value_range``."""
+
+    def validate(self: LayerDef, args: BoundArgs) -> str | None:
+        error = _base_factor_error(args["factor"], low, high)
+        if error is None and value_range:
+            error = _value_range_error(args["value_range"])
+        return error
+
+    return validate
+
+
+def _grayscale_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    factor = args["factor"]
+    if _number(factor) and not 0 <= factor <= 1:
+        return f"`factor` should be between 0 and 1. Received: factor={factor}"
+    return None
+
+
+def _solarization_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    prefix = (
+        "The `addition_factor` and `threshold_factor` arguments should be a number (or a list "
+        "of two numbers) in the range [0, 1]. "
+    )
+    for name in ("addition_factor", "threshold_factor"):
+        factor = args[name]
+        values = list(factor) if isinstance(factor, (list, tuple)) else [factor]
+        if isinstance(factor, (list, tuple)) and len(factor) != 2:
+            return f"{prefix}Received: {name}={factor}"
+        for v in values:
+            if _number(v) and not 0 <= v <= 1:
+                return f"{prefix}Received: input_number={v}"
+    return _value_range_error(args["value_range"])
+
+
+def _jitter_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    """RandomColorJitter builds RandomBrightness, RandomContrast, RandomSaturation and
+    RandomHue from its factors, which check them."""
+    bounds = {
+        "brightness_factor": (-1, 1),
+        "contrast_factor": (0, 1),
+        "saturation_factor": (-1, 1),
+        "hue_factor": (0, 1),
+    }
+    for name, (low, high) in bounds.items():
+        if args[name] is not None:
+            error = _base_factor_error(args[name], low, high)
+            if error is not None:
+                return error
+    return None
+
+
+def _auto_contrast_validate(self: LayerDef, args: BoundArgs) -> str | None:
+    return _value_range_error(args["value_range"])
+
+
 # Keras's constructor checks of the generated augmentation layers (verified with keras 3.15.1)
 _AUGMENTATION_CHECKS = {
     "RandomRotation": _rotation_validate,
     "RandomContrast": _contrast_validate,
     "RandomZoom": _zoom_validate,
     "RandomTranslation": _translation_validate,
+    "RandomShear": _shear_validate,
+    "RandomPerspective": _perspective_validate,
+    "RandomElasticTransform": _scaled_validate,
+    "RandomErasing": _scaled_validate,
+    "RandomGaussianBlur": _blur_validate,
+    "CutMix": _mixing_validate,
+    "MixUp": _mixing_validate,
+    "RandomGrayscale": _grayscale_validate,
+    "RandomInvert": _factor_check(0, 1, value_range=False),
+    "Solarization": _solarization_validate,
+    "RandomPosterization": _factor_check(1, 8, value_range=True),
+    "RandomSaturation": _factor_check(-1, 1, value_range=True),
+    "RandomHue": _factor_check(0, 1, value_range=False),
+    "RandomSharpness": _factor_check(0, 1, value_range=True),
+    "RandomColorJitter": _jitter_validate,
+    "AutoContrast": _auto_contrast_validate,
+    # their operations check the factor pair and value_range they are given
+    "RandAugment": _factor_check(0, 1, value_range=True),
+    "AugMix": _factor_check(0, 1, value_range=True),
 }
 
 
@@ -534,6 +696,26 @@ if TYPE_CHECKING:  # made by _register_augmentations(); the ones the runtime nam
     RandomTranslation: type[_Augmentation]
     RandomContrast: type[_Augmentation]
     RandomBrightness: type[_Augmentation]
+    RandomShear: type[_Augmentation]
+    RandomPerspective: type[_Augmentation]
+    RandomElasticTransform: type[_Augmentation]
+    RandomErasing: type[_Augmentation]
+    RandomGaussianBlur: type[_Augmentation]
+    MixUp: type[_Augmentation]
+    CutMix: type[_Augmentation]
+    RandomGrayscale: type[_Augmentation]
+    RandomInvert: type[_Augmentation]
+    Solarization: type[_Augmentation]
+    RandomPosterization: type[_Augmentation]
+    RandomSaturation: type[_Augmentation]
+    RandomHue: type[_Augmentation]
+    RandomSharpness: type[_Augmentation]
+    RandomColorJitter: type[_Augmentation]
+    AutoContrast: type[_Augmentation]
+    Equalization: type[_Augmentation]
+    ContrastLimitedAdaptiveHistogramEqualization: type[_Augmentation]
+    RandAugment: type[_Augmentation]
+    AugMix: type[_Augmentation]
 
 
 # ---- categorical ------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
+from seqlint.extract.values import ListVal
 from seqlint.fixes import guarded, import_keras_name, insert_layer_before, keras_name
 from seqlint.infer import ModelShapes, format_shape
-from seqlint.ir import ArrayInfo, LayerCall, LayerShape, ModelIR
+from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR
 from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import fit_targets, has_trait, label, role_of, trace
@@ -28,6 +29,30 @@ def _origin(layers: list[LayerShape], upto: int) -> tuple[str, LayerShape | None
         if ls.input_shape is not None and len(ls.input_shape) != len(ls.output_shape):
             return "other", None  # Reshape, RepeatVector, TimeDistributed...: on purpose
     return "input", None  # the model input itself has the extra axes
+
+
+def _any_length(model: ModelIR) -> bool:
+    """The declared input has an axis of any length (``input_shape=[None, 1]``): no Flatten
+    can follow the layers that keep it. (A size the analysis cannot read is not this.)"""
+    first = model.entries[0].item if model.entries else None
+    if isinstance(first, InputDecl):
+        shape = first.shape
+    elif isinstance(first, LayerCall):
+        shape = first.kwargs.get("input_shape")
+        if shape is None and isinstance(first.kwargs.get("batch_input_shape"), tuple):
+            shape = first.kwargs["batch_input_shape"][1:]
+    else:
+        return False
+    if isinstance(shape, ListVal):
+        shape = tuple(shape.items)
+    return isinstance(shape, tuple) and any(d is None for d in shape[:-1])
+
+
+def _causal(item: object) -> bool:
+    """``padding="causal"``: each step sees only the past, as forecasting one value per step
+    wants."""
+    bound = getattr(item, "bound", None)
+    return bound is not None and bound.values.get("padding") == "causal"
 
 
 def _per_sample(y: ArrayInfo) -> bool:
@@ -77,7 +102,9 @@ class MissingFlatten(Rule):
         "A rank > 2 tensor (a conv/pool feature map, an Embedding or return_sequences RNN output, "
         "or a rank > 2 model input) goes into `Dense` with no `Flatten` or global pooling in "
         "between. A feature map is reported unless the targets visibly keep its extra axes; a "
-        "sequence or a rank > 2 model input only when the targets show one label per sample "
+        "sequence, a rank > 2 model input, a causal Conv1D's steps (a forecaster) or axes of "
+        "any length (`None`: no Flatten can follow) only when the targets show one label per "
+        "sample "
         "(`(n,)`, `(n, 1)` or one-hot `(n, k)`). Shapes follow Keras 1/2 calls Keras 3 refuses "
         "(`border_mode=`, `Convolution2D(32, 3, 3)`, `AveragePooling2D()` as 2x2), and the "
         "rank survives unknown sizes."
@@ -136,9 +163,16 @@ class MissingFlatten(Rule):
             if _spatial_after(shapes, index):
                 continue  # convolutions/RNNs come after it: a per-position Dense on purpose
             y = fit_targets(model)
-            if origin is None or has_trait(origin.entry.item, "sequence_output"):
+            if (
+                origin is None
+                or has_trait(origin.entry.item, "sequence_output")
+                or _causal(origin.entry.item)
+                or _any_length(model)
+            ):
                 # a sequence, or a rank > 2 model input (Dense on images, on (steps,
-                # features) windows): per-position on purpose unless the targets say otherwise
+                # features) windows), a causal convolution (a forecaster's steps), axes of
+                # any length (no Flatten can follow): per-position on purpose unless the
+                # targets say otherwise
                 if y is None or not _per_sample(y):
                     continue
             elif y is not None and _per_position(y, out):

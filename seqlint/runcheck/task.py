@@ -176,7 +176,9 @@ def synthesize(
     n = task.n_train + task.n_val
     out = tuple(int(d) for d in output_shape[1:])  # type: ignore[arg-type]
     classifier = task.loss_kind in ("sparse", "categorical", "binary")
-    k = (task.n_classes or 2) if classifier else FACTORS
+    # a regression's latent factors must be recoverable from its inputs: no more factors than
+    # input values (a one-feature regression has one)
+    k = (task.n_classes or 2) if classifier else min(FACTORS, math.prod(task.input_shape))
     if classifier:
         # balanced in training and in held-out samples alike
         parts = [numpy.arange(m) % k for m in (task.n_train, task.n_val)]
@@ -186,8 +188,11 @@ def synthesize(
         weights = numpy.eye(k)[labels]
     else:
         labels = None
-        # mostly one factor per sample: targets vary across samples as much as inputs do
-        weights = rng.dirichlet(numpy.ones(k) * 0.2, size=n)
+        # mostly one factor per sample: targets vary across samples as much as inputs do (one
+        # factor varies in strength instead)
+        weights = (
+            rng.dirichlet(numpy.ones(k) * 0.2, size=n) if k > 1 else rng.uniform(-1, 1, (n, 1))
+        )
     x = _inputs(task, weights, rng, dtype)
     if task.autoencoder:
         y = x.astype(dtype)
@@ -198,6 +203,8 @@ def synthesize(
         y = _labels(task, labels, out, dtype)
     else:
         mix = rng.normal(size=(k, out[-1] if out else 1))
+        if k == 1:  # the one factor must show in the targets
+            mix = numpy.sign(mix) + mix
         raw = weights @ mix + 0.3 * numpy.sin(3.0 * weights @ rng.normal(size=(k, mix.shape[1])))
         y = _scaled(raw, task).reshape(n, *out).astype(dtype)
     t = task.n_train
@@ -230,6 +237,8 @@ def _inputs(
     # an offset per class and channel survives global pooling
     offsets = rng.normal(size=(k,) + (1,) * (len(shape) - 1) + (shape[-1],))
     prototypes += 1.5 * offsets
+    if k == 1:  # the one factor must show in the inputs, above the noise
+        prototypes *= 4.0 / max(float(numpy.sqrt(numpy.mean(prototypes**2))), 1e-6)
     noise = 0.1 if task.autoencoder else 0.5
     z = numpy.tensordot(weights, prototypes, axes=1) + noise * rng.normal(size=(n, *shape))
     low, high = task.x_low, task.x_high

@@ -61,6 +61,24 @@ def _map_coordinate(xp: Any, coord: Array, size: int, mode: str) -> Array:
     return xp.clip(out, 0, size - 1)
 
 
+def scatter_taps(xp: Any, taps: list[tuple[Array, Array]], g: Array) -> Array:
+    """The gradient of a sampling ``y[i, p] = sum over taps of wt[i, p] * x[i, idx[i, p]]``:
+    ``g`` (``(n, pixels, c)``) scattered back through every tap's flat index and weight."""
+    n, pixels, c = g.shape
+    dx = xp.zeros((n * pixels, c), dtype=g.dtype)
+    base = (xp.arange(n) * pixels)[:, None]
+    for idx, wt in taps:
+        rows = (idx + base).reshape(-1)
+        vals = (wt[..., None] * g).reshape(-1, c).astype(g.dtype)
+        if hasattr(xp, "add") and hasattr(xp.add, "at"):
+            xp.add.at(dx, rows, vals)
+        else:  # pragma: no cover - older CuPy
+            import cupyx  # type: ignore[import-not-found]
+
+            cupyx.scatter_add(dx, rows, vals)
+    return dx.reshape(n, pixels, c)
+
+
 class _Affine(RuntimeLayer):
     """Samples each image at ``(x', y') = (a0 x + a1 y + a2, b0 x + b1 y + b2)`` for its matrix
     (x = column, y = row), as ``keras.ops.image.affine_transform``."""
@@ -94,6 +112,13 @@ class _Affine(RuntimeLayer):
             y = y.transpose(0, 3, 1, 2)
         return y[0] if ndim == 3 else y
 
+    def source_positions(self, m: Array, xs: Array, ys: Array) -> tuple[Array, Array]:
+        """The input position ``(x', y')`` each output pixel ``(xs, ys)`` reads, per matrix row
+        (a projective subclass divides by its third row)."""
+        src_x = m[:, 0:1] * xs + m[:, 1:2] * ys + m[:, 2:3]
+        src_y = m[:, 3:4] * xs + m[:, 4:5] * ys + m[:, 5:6]
+        return src_x, src_y
+
     def _sampling(self, m: Array, h: int, w: int) -> list[tuple[Array, Array]]:
         """``(flat index, weight)`` per tap for every output pixel of every image; a weight is 0
         where the tap falls outside the image (there it reads ``fill_value``)."""
@@ -102,8 +127,7 @@ class _Affine(RuntimeLayer):
             xp.arange(h, dtype=m.dtype), xp.arange(w, dtype=m.dtype), indexing="ij"
         )
         xs, ys = cols.reshape(1, -1), rows.reshape(1, -1)
-        src_x = m[:, 0:1] * xs + m[:, 1:2] * ys + m[:, 2:3]
-        src_y = m[:, 3:4] * xs + m[:, 4:5] * ys + m[:, 5:6]
+        src_x, src_y = self.source_positions(m, xs, ys)
         src_x = _map_coordinate(xp, src_x, w, self.fill_mode)
         src_y = _map_coordinate(xp, src_y, h, self.fill_mode)
         if self.interpolation == "nearest":
@@ -164,18 +188,7 @@ class _Affine(RuntimeLayer):
             return dy
         xp = self.xp
         ndim, n, h, w, c = self._geom
-        g = self._channels_last(dy).reshape(n, h * w, c)
-        dx = xp.zeros((n * h * w, c), dtype=dy.dtype)
-        base = (xp.arange(n) * (h * w))[:, None]
-        for idx, wt in self._taps:
-            rows = (idx + base).reshape(-1)
-            vals = (wt[..., None] * g).reshape(-1, c).astype(dy.dtype)
-            if hasattr(xp, "add") and hasattr(xp.add, "at"):
-                xp.add.at(dx, rows, vals)
-            else:  # pragma: no cover - older CuPy
-                import cupyx  # type: ignore[import-not-found]
-
-                cupyx.scatter_add(dx, rows, vals)
+        dx = scatter_taps(xp, self._taps, self._channels_last(dy).reshape(n, h * w, c))
         return self._restore(dx.reshape(n, h, w, c), ndim)
 
     def _uniform(self, n: int, lo: float, hi: float) -> Array:
