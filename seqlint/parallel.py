@@ -1,12 +1,12 @@
 """Checking many files: the keyword pre-filter on raw bytes, the cache, and a process pool.
 
-:func:`check_files` works in two phases. First, in this process, each file is read once as
-bytes; files that never mention ``keras``/``Sequential`` are settled without decoding (see
-:func:`seqlint.check.relevant`) and the others are looked up in the cache. Then the files
-left are analysed: in this process when there are few of them (or ``jobs == 1``), else in a
-pool of worker processes, in chunks, with the results put back in the input order. An
-exception while checking one file becomes that file's internal error and the run goes on; a
-worker process that dies takes only its own files with it.
+:func:`check_files` reads each file once, as bytes, in this process: files that never mention
+``keras``/``Sequential`` are settled without decoding (see :func:`seqlint.check.relevant`) and
+the others are looked up in the cache. The files left are analysed in this process when they
+are few (or ``jobs == 1``); else a pool of worker processes starts as soon as they are worth
+it and takes them in chunks while the next files are still read, with the results put back in
+the input order. An exception while checking one file becomes that file's internal error and
+the run goes on; a worker process that dies takes only its own files with it.
 """
 
 from __future__ import annotations
