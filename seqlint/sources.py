@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import io
 import json
@@ -505,10 +506,13 @@ def _notebook_language(nb: dict[str, Any]) -> str | None:
     return None
 
 
+_LANGUAGE_KEYS = frozenset({"vscode", "dotnet_interactive", "polyglot_notebook", "language"})
+
+
 def _cell_language(cell: dict[str, Any]) -> str | None:
     meta = cell.get("metadata")
-    if not isinstance(meta, dict):
-        return None
+    if not isinstance(meta, dict) or meta.keys().isdisjoint(_LANGUAGE_KEYS):
+        return None  # (most cells: one set operation)
     for section, key in (
         ("vscode", "languageId"),
         ("dotnet_interactive", "language"),
@@ -530,8 +534,9 @@ def _cell_source(value: Any, number: int) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and all(isinstance(x, str) for x in value):
-        return "".join(value)
+    if isinstance(value, list):
+        with contextlib.suppress(TypeError):  # (an item that is not a string)
+            return "".join(value)
     raise SourceError(
         f"not a Jupyter notebook: cell {number} 'source' is not a string or a list of strings"
     )
