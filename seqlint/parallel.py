@@ -303,12 +303,15 @@ def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> 
         data = read_bytes(path)
     except SourceError as e:
         return FileResult(path, [source_error_diagnostic(path, e)])
-    if not check.relevant(data):
+    # A notebook without ``keras`` is read as JSON anyway (to report a broken one), and its
+    # code cells decide the rest: its images need not be scanned for the other words.
+    notebook = is_notebook_path(path)
+    if not (b"keras" in data if notebook else check.relevant(data)):
         if plain_ascii_python(path, data):
             return FileResult(path)  # decoding cannot fail, and the text cannot mention Keras
         # non-ASCII, a coding declaration or a notebook: decode to report unreadable files
         try:
-            if _settled_notebook(path, data):
+            if notebook and _settled_notebook(data):
                 return FileResult(path)
             src = source_from_bytes(path, data)
         except SourceError as e:
@@ -330,14 +333,12 @@ def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> 
     return _Task(index, path, data, codes, key)
 
 
-def _settled_notebook(path: str, data: bytes) -> bool:
-    """Whether ``path`` is a readable notebook whose code cells never mention Keras or
+def _settled_notebook(data: bytes) -> bool:
+    """Whether ``data`` is a readable notebook whose code cells never mention Keras or
     ``Sequential``, so it is clean: checked on the cells as written, without IPython's
     transformations (a third of the cost of decoding it; they never add a word, though
     removing a ``!pip install torch`` line can make ``Sequential`` count, hence the word is
     left to the full decoding). Raises :class:`SourceError` for an unreadable notebook."""
-    if not is_notebook_path(path):
-        return False
     text = notebook_cell_text(data)
     return "keras" not in text and "Sequential" not in text
 

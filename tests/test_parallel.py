@@ -355,6 +355,7 @@ def test_notebooks_are_settled_on_their_cells_as_written(
     )
     (tmp_path / "pip_torch.ipynb").write_text(_notebook("!pip install torch\n", softmax_one))
     (tmp_path / "torch.ipynb").write_text(_notebook("import torch\n", softmax_one))
+    (tmp_path / "snippet.ipynb").write_text(_notebook(softmax_one))  # no import at all
     (tmp_path / "broken.ipynb").write_text('{"cells": [{"cell_type": "code", "source": 3}]}')
     decoded: list[str] = []
     real = parallel.source_from_bytes
@@ -373,6 +374,7 @@ def test_notebooks_are_settled_on_their_cells_as_written(
         "escaped.ipynb": [],
         "pip_torch.ipynb": ["SEQ201"],  # IPython never sees `torch`: a Keras snippet
         "plain.ipynb": [],
+        "snippet.ipynb": ["SEQ201"],
         "torch.ipynb": [],
     }
     assert "plain.ipynb" not in decoded and "broken.ipynb" not in decoded
