@@ -441,7 +441,11 @@ def document(path: str, data: bytes) -> Document:
 
 def _extent(fix: Fix) -> tuple[tuple[int, int, int], tuple[int, int, int], bool, bool]:
     """(start, end, starts with an insertion, ends with an insertion) of a fix's edits."""
-    spans = sorted(e.span for e in fix.edits)
+    # (cells first: a notebook fix may edit an import in one cell and a call in another)
+    spans = sorted(
+        (e.span for e in fix.edits),
+        key=lambda s: (s.cell or 0, s.line, s.column, s.end_line, s.end_column),
+    )
     first, last = spans[0], spans[-1]
 
     def empty(s: Any) -> bool:

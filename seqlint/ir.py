@@ -237,6 +237,8 @@ class FileIR:
     objects: list[ObjectCall] = field(default_factory=list)
     # every other call of a ``keras.*`` function (utilities such as to_categorical)
     keras_calls: list[ObjectCall] = field(default_factory=list)
+    # every Keras layer constructed, in a model or not (removed-api checks their arguments)
+    layers: list[LayerCall] = field(default_factory=list)
     # where the analysis was cut short (reported as SEQ002 analysis-incomplete)
     incomplete: list[Incomplete] = field(default_factory=list)
     # unbound names taken for Keras's own (``Sequential``, ``Dense`` in a pasted snippet)

@@ -493,19 +493,21 @@ def test_decay_becomes_an_inverse_time_decay_schedule_and_never_blocks_the_lr_re
         "from keras.optimizers import SGD\n"
         "sgd = SGD(lr=0.01, momentum=0.9, decay=1e-6, nesterov=True)\n"
     )
-    found = _fixed(with_keras)
-    assert found is not None
-    text, safe = found
-    assert not safe
+    # plain --fix: the safe rename, so the call runs in Keras 3; decay= is still reported
+    text, left = _fix_all(with_keras)
+    assert text.endswith("sgd = SGD(learning_rate=0.01, momentum=0.9, decay=1e-6, nesterov=True)\n")
+    assert len(left) == 1 and "decay=" in left[0]
+    text, left = _fix_all(with_keras, unsafe=True)
+    assert left == []
     assert text.endswith(
         "sgd = SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, "
         "decay_steps=1, decay_rate=1e-6), momentum=0.9, nesterov=True)\n"
     )
-    # nothing in the file spells keras.optimizers.schedules: the lr= rename is still offered
-    bare = "from keras.optimizers import SGD\nsgd = SGD(lr=0.01, decay=1e-6)\n"
-    found = _fixed(bare)
-    assert found is not None
-    assert found[0].endswith("sgd = SGD(learning_rate=0.01, decay=1e-6)\n")
+    # the file cannot spell keras.optimizers.schedules (its name is taken): the lr= rename
+    # is still offered
+    bare = "from keras.optimizers import SGD\nschedules = []\nsgd = SGD(lr=0.01, decay=1e-6)\n"
+    text, left = _fix_all(bare, unsafe=True)
+    assert text.endswith("sgd = SGD(learning_rate=0.01, decay=1e-6)\n") and len(left) == 1
 
 
 def _fix_all(code: str, unsafe: bool = False) -> tuple[str, list[str]]:
@@ -543,11 +545,16 @@ def test_imports_of_removed_modules_point_at_the_keras3_module() -> None:
     """)
 
 
-def test_a_name_keras3_lacks_blocks_the_import_fix_and_keeps_the_finding() -> None:
-    # Merge and Highway have no Keras 3 home: rewriting the module would still fail
+def test_a_name_keras3_lacks_stays_behind_and_keeps_the_finding() -> None:
+    # Highway has no Keras 3 home: rewriting its module would still fail; Dense moves out
     code = "from keras.layers.core import Dense, Highway\nfrom keras.utils.np_utils import x\n"
     text, left = _fix_all(code, unsafe=True)
-    assert text == code and len(left) == 2
+    assert text == (
+        "from keras.layers.core import Highway\n"
+        "from keras.layers import Dense\n"
+        "from keras.utils.np_utils import x\n"
+    )
+    assert len(left) == 2
 
 
 def test_a_removed_module_imported_as_a_name_is_bound_to_its_keras3_twin() -> None:
@@ -716,3 +723,58 @@ def test_cudnn_layers_import_the_plain_layer_under_their_old_name(old: str, new:
     text, safe = found
     assert safe
     assert f"from keras.layers import {new} as {old}\n" in text
+
+
+def test_layers_built_outside_a_sequential_are_checked_too() -> None:
+    # Keras 3 raises on these wherever the layer is constructed
+    code = """\
+    from keras.layers import Dense, Input, LSTM
+    from keras.models import Model
+    x = Input(shape=(3,))
+    d = Dense(4, init="uniform")
+    y = d(x)
+    z = Dense(1, W_regularizer=None)(y)
+    def helper():
+        return LSTM(3, inner_init="orthogonal")
+    for i in range(3):
+        y = Dense(2, output_dim=2)(y)
+    try:
+        legacy = Dense(1, init="zero")
+    except TypeError:
+        pass
+    """
+    assert [line for name, line in found(code)] == [4, 6, 8, 10]
+    text, left = _fix_all(code)
+    assert 'd = Dense(4, kernel_initializer="uniform")' in text
+    assert 'return LSTM(3, recurrent_initializer="orthogonal")' in text
+
+
+def test_a_layer_built_twice_by_one_helper_is_one_finding() -> None:
+    code = """\
+    from keras.layers import Dense
+    from keras.models import Sequential
+    def block(n):
+        return Dense(n, init="uniform")
+    m = Sequential([block(4), block(2)])
+    """
+    assert messages(code) == [
+        "`init=` on `Dense` is a Keras 1/2 argument Keras 3 rejects: use `kernel_initializer=`"
+    ]
+
+
+def test_branches_on_a_name_set_from_the_version_are_compatibility_code() -> None:
+    # keras_2 = ... keras.__version__ ...: the Keras 1 branch is there on purpose
+    code = """\
+    import keras
+    keras_2 = int(keras.__version__.split(".")[0]) > 1
+    def Dense(units, **kwargs):
+        if keras_2:
+            return keras.layers.Dense(units, **kwargs)
+        else:
+            return keras.layers.Dense(units, init="uniform", **kwargs)
+    def Conv(n, other):
+        if other:
+            return keras.layers.Dense(n)
+        return keras.layers.Dense(n, init="uniform")
+    """
+    assert [line for name, line in found(code)] == [11]

@@ -629,3 +629,21 @@ def test_few_feature_regressions_get_targets_their_inputs_explain(
         code, out, _ = run(path, "--train", "--seed", seed, *FAST)
         assert code == 0, out
         assert "Verdict: learns" in out
+
+
+def test_forced_run_reads_keras2_optimizer_arguments_as_the_fix_would(tmp_path: Path) -> None:
+    """``Adam(lr=...)`` fails in Keras 3 (check reports it); ``run --force`` runs it the way
+    the removed-api fix rewrites it, and says so; ``decay=`` is ignored, as Keras 3 does."""
+    path = write(
+        tmp_path,
+        """
+        import keras
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(lr=0.01, decay=1e-6),
+                      loss="categorical_crossentropy")
+        """,
+    )
+    assert run(path, *FAST)[0] == 1  # check's errors first
+    code, out, _ = run(path, "--force", *FAST, "--train")
+    assert code == 0, out
+    assert "Adam(lr=...) read as learning_rate=" in out and "Adam(decay=...) ignored" in out

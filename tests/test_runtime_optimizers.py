@@ -113,8 +113,15 @@ def test_updates_are_in_place_and_none_is_skipped() -> None:
 def test_clip_arguments_are_exclusive() -> None:
     with pytest.raises(ValueError, match="Only one of"):
         optimizers.SGD(clipnorm=1.0, clipvalue=1.0)
-    with pytest.raises(ValueError, match="no longer supported"):
-        optimizers.SGD(decay=0.1)
+
+
+def test_keras2_arguments_behave_as_in_keras3() -> None:
+    """Keras 3.15 warns about ``decay=`` and ignores it, and rejects ``lr=``, by name."""
+    with pytest.warns(UserWarning, match="`decay` is no longer supported and will be ignored"):
+        opt = optimizers.SGD(learning_rate=0.1, decay=0.1)
+    assert float(opt.learning_rate) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match=r"Argument\(s\) not recognized: \{'lr': 0.1\}"):
+        optimizers.SGD(lr=0.1)
 
 
 def test_weight_decay_exclusion() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import itertools
 import os
 import sys
@@ -217,6 +218,19 @@ class Interpreter:
         self.spreads: dict[int, tuple[int, list[Loc] | None]] = {}
         # id(a list) -> (the list, its items' ids then, where each item was written)
         self.list_locs: dict[int, tuple[ListVal, tuple[int, ...], list[Loc | ast.expr]]] = {}
+
+    @functools.cached_property
+    def version_names(self) -> frozenset[str]:
+        """Module-level names set from a version test (``keras_2 = keras.__version__ > "2"``):
+        ``if keras_2:`` is a version test too."""
+        return frozenset(
+            stmt.targets[0].id
+            for stmt in self.module.body
+            if isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and _mentions_version(stmt.value)
+        )
 
     # ---- entry point -----------------------------------------------------------------------
 
@@ -530,7 +544,7 @@ class Interpreter:
             labels.append(("none", node))
         # ``if keras.__version__ ...`` / ``if hasattr(model, "fit_generator")``: the branches are
         # compatibility code for other versions, so what fails in one of them is on purpose
-        guard = 1 if _version_test(node) else 0
+        guard = 1 if _version_test(node, self.version_names) else 0
         self.guard += guard
         try:
             self.exec_alternatives(branches, scope, labels)
@@ -1528,7 +1542,7 @@ class Interpreter:
                 ):
                     # the global image data format set earlier in the file
                     layer_kwargs["data_format"] = self.image_format
-            return LayerCall(
+            layer = LayerCall(
                 class_name,
                 tuple(_frozen(a) for a in args),
                 layer_kwargs,
@@ -1537,6 +1551,8 @@ class Interpreter:
                 opaque=opaque,
                 guarded=self.guard > 0,
             )
+            self.file.layers.append(layer)
+            return layer
         if k in ("optimizer", "loss", "metric", "callback"):
             obj = ObjectCall(
                 func.qualname, args, kwargs, self.loc(node), opaque=opaque, guarded=self.guard > 0
@@ -2029,11 +2045,14 @@ _PY_OPS = {
 }
 
 
-def _version_test(node: ast.If) -> bool:
-    """Whether a test of the if/elif chain reads a version or probes for an attribute."""
+def _version_test(node: ast.If, names: frozenset[str] = frozenset()) -> bool:
+    """Whether a test of the if/elif chain reads a version or probes for an attribute (or
+    reads one of ``names``, set from such a test)."""
     current: Any = node
     while isinstance(current, ast.If):
-        if _mentions_version(current.test):
+        if _mentions_version(current.test) or (
+            names and any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(current.test))
+        ):
             return True
         current = current.orelse[0] if len(current.orelse) == 1 else None
     return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from seqlint import fixes
@@ -12,7 +12,14 @@ from seqlint import keras_api as api
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract.names import canonical
-from seqlint.fixes import guarded, keras_name, rename_keyword, rename_method
+from seqlint.fixes import guarded, import_keras_name, keras_name, rename_keyword, rename_method
+from seqlint.fixes_removed import (
+    ATROUS,
+    atrous_edits,
+    batch_input_shape_edits,
+    batch_size_edits,
+    import_names_edits,
+)
 from seqlint.ir import Call, ImportInfo, LayerCall, Loc, ObjectCall
 from seqlint.rules.base import Example, Rule, register
 
@@ -39,6 +46,9 @@ class RemovedUse:
     # the Keras 3 keyword, when a positional argument of the Keras 1 signature already takes
     # it (``Convolution2D(24, 5, 5, subsample=(2, 2))``: renamed once the sizes are a tuple)
     blocked_new: str | None = None
+    # the entry of the layer when it is the first of a Sequential (where an ``Input`` can go);
+    # not part of the identity: one call run twice is one use
+    first: Loc | None = field(default=None, compare=False)
 
 
 def removed_uses(analysis: Analysis) -> list[RemovedUse]:
@@ -70,15 +80,28 @@ def removed_uses(analysis: Analysis) -> list[RemovedUse]:
     # cannot resolve is checked too; only ``try`` bodies and version-dependent branches, where
     # failing may be the point, are left alone.
     for model in file.models:
-        for entry in model.entries:
+        for position, entry in enumerate(model.entries):
             for layer in layer_calls(entry.item):
                 if layer.uid in seen_layers or layer.guarded:
                     continue
                 seen_layers.add(layer.uid)
-                uses.extend(_layer_uses(layer, attr_ok, covered))
+                first = entry.loc if position == 0 and layer is entry.item else None
+                uses.extend(_layer_uses(layer, attr_ok, covered, first))
         for call in model.calls:
             if not call.guarded:
                 uses.extend(_call_uses(call))
+    # Keras 3 rejects a removed keyword wherever the layer is built: assigned to a variable,
+    # called on a tensor (the functional API), returned by a helper. (A call run several times
+    # gives several layers with one location: those in a model were reported above.)
+    in_models = len(uses)
+    for layer in file.layers:
+        if layer.uid in seen_layers or layer.guarded:
+            continue
+        seen_layers.add(layer.uid)
+        outside = list(_layer_uses(layer, attr_ok, covered))
+        if outside:
+            reported = {u.loc for u in uses[:in_models]}
+            uses.extend(u for u in outside if u.loc not in reported)
     for obj in file.objects:
         if not obj.guarded:
             uses.extend(_object_uses(obj, attr_ok, covered))
@@ -190,7 +213,7 @@ def _module_use(qualname: str, loc: Loc) -> RemovedUse | None:
 
 
 def _layer_uses(
-    layer: LayerCall, attr_ok: bool, covered: Callable[[str], bool]
+    layer: LayerCall, attr_ok: bool, covered: Callable[[str], bool], first: Loc | None = None
 ) -> Iterator[RemovedUse]:
     if layer.custom:
         return
@@ -233,6 +256,7 @@ def _layer_uses(
             _rejected(key, f"`{name}`", removed),
             rename_safe=new is not None and new not in layer.kwargs,
             blocked_new=removed.new if new is None else None,
+            first=first,
         )
 
 
@@ -398,7 +422,10 @@ class RemovedApi(Rule):
         "never decays, and `Convolution2D(32, 3, 3)` still runs but the third number, Keras 1's "
         "kernel width, is now the stride. Aliases Keras 3 still ships "
         "(`Convolution2D(32, (3, 3))`, `MaxPool2D`, `keras.preprocessing.image.load_img`, "
-        "`keras.optimizers.legacy` imports) are not reported."
+        "`keras.optimizers.legacy` imports) are not reported. Layer arguments are checked wherever "
+        "the layer is built (in a Sequential, assigned, called on a tensor, in a helper), "
+        "except in `try` bodies and version branches (`if keras_2:` with `keras_2` set from "
+        "`keras.__version__`), where failing may be the point."
     )
     fix_doc = (
         "Use the Keras 3 name the message gives: `learning_rate=` for `lr=`, `epochs=` for "
@@ -417,14 +444,26 @@ class RemovedApi(Rule):
         "`workers=`) is offered under `--unsafe-fixes` only. `decay=` becomes, under "
         "`--unsafe-fixes`, `learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, "
         "decay_steps=1, decay_rate=decay)` (Keras 2's decay; unsafe, as the learning rate now "
-        "really decays) when the file spells `keras`; otherwise the `lr=` rename is still "
-        "offered (also next to a positional learning rate: `Adam(1e-3, decay=1e-4)`).\n\n"
+        "really decays), spelled `schedules.InverseTimeDecay` with `schedules` added to the "
+        "optimizer's import when the file has no `keras` name. Next to `decay=`, plain "
+        "`--fix` still renames `lr=` (the call then runs in Keras 3, and the schedule is "
+        "offered on the next pass).\n\n"
+        "`batch_input_shape=(None, 5, 3)` becomes `input_shape=(5, 3)`; a fixed batch size "
+        "(`(32, 5, 3)`, a variable) becomes `keras.Input(batch_shape=(32, 5, 3))` before the "
+        "first layer of the Sequential (what stateful RNNs need; `InputLayer` still accepts "
+        "`batch_input_shape=`), and `batch_size=` next to `input_shape=` / `input_dim=` "
+        "becomes `keras.Input(shape=..., batch_size=...)` there. "
+        "`AtrousConvolution2D(16, 3, 3, atrous_rate=(2, 2), "
+        "border_mode='same')` becomes `Conv2D(16, (3, 3), dilation_rate=(2, 2), "
+        "padding='same')`, its import too, when every use of the name is a call.\n\n"
         "Imports of removed modules point at the Keras 3 module the names moved to "
         "(`from keras.layers.core import Dense` -> `from keras.layers import Dense`, "
         "`from keras.utils import np_utils` -> `from keras import utils as np_utils`, "
         "`from keras.optimizers import adam` -> `... import Adam as adam`, "
         "`keras.layers.core.Dense(...)` -> `keras.layers.Dense(...)`), safe and offered only "
-        "when every name used is in that Keras 3 module. Keras 1 arguments become Keras 3's: "
+        "when every name used is in that Keras 3 module; otherwise only the names Keras 3 has "
+        "are rewritten (the import is split) and the others stay, still reported. Keras 1 "
+        "arguments become Keras 3's: "
         '`Convolution2D(32, 3, 3, border_mode="same")` -> `Convolution2D(32, (3, 3), '
         'padding="same")` (safe: the original fails in Keras 3; unsafe for a bare '
         "`Convolution2D(32, 3, 3)` or `Conv2D(32, 3, 3)`, which run there with strides 3), "
@@ -494,7 +533,14 @@ class RemovedApi(Rule):
             if len(uses) > 1:
                 message += "; also " + "; ".join(u.message for u in uses[1:])
             fix = _rename_fix(analysis.text, uses)
-            if fix is None and any(u.kind == "object_keyword" and u.old == "decay" for u in uses):
+            decay = any(u.kind == "object_keyword" and u.old == "decay" for u in uses)
+            if fix is None and decay and any(u.new is not None for u in uses):
+                # ``SGD(lr=0.01, decay=1e-6)``: the safe ``lr=`` rename first, so that plain
+                # --fix makes the call run; the next pass offers the (unsafe) schedule
+                fix = _rename_fix(
+                    analysis.text, [u for u in uses if u.new is not None], partial=True
+                )
+            if fix is None and decay:
                 fix = _decay_fix(analysis.text, uses)
             if fix is None and all(u.kind in _ARGUMENTS for u in uses):
                 fix = _arguments_fix(analysis.text, uses)
@@ -504,8 +550,10 @@ class RemovedApi(Rule):
                 fix = _legacy_fix(analysis.text, uses[0])
             if fix is None and len(uses) == 1 and uses[0].kind == "module":
                 fix = _attribute_fix(analysis.text, uses[0])
-            if fix is None:
-                # what cannot be fixed (decay=, ...) must not block the plain renames
+            if fix is None and not any(u.kind == "signature" for u in uses):
+                # what cannot be fixed (decay=, ...) must not block the plain renames; but
+                # renaming the keywords of a Keras 1 signature alone would make it run in
+                # Keras 3 with the kernel width as its stride
                 fix = _rename_fix(
                     analysis.text, [u for u in uses if u.new is not None], partial=True
                 )
@@ -545,31 +593,79 @@ def _import_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         if not names and len(api.MOVED_MODULES.get(module, ("", ""))) > 1:
             return None  # (``import *`` of a module whose names went to several places)
         target = api.moved_to(module, names)
+        if target is None and names:
+            return _split_import_fix(text, stmt, raw, module)
         spelled = None if target is None else _respell(raw, module, target)
         edit = None if spelled is None else fixes.replace_from_module(text, stmt, spelled)
         if edit is None:
             return None
         return Fix(f"import from `{spelled}`", (edit,), safe=True)
+    # Each removed name is fixed on its own; the names that stay, and removed ones with no
+    # Keras 3 home (left to the user, still reported), keep their place.
     gone = {u.old for u in uses}
-    edits = []
-    for alias in stmt.names:
+    texts: dict[int, str | None] = {}  # alias index -> its new text (None: moved out)
+    moved_out: list[str] = []  # statements for the names moved out
+    edits: list[Edit] = []
+    for index, alias in enumerate(stmt.names):
         if f"{module}.{alias.name}" not in gone:
             continue
         bound = alias.asname or alias.name
         renamed = api.RENAMED_NAMES.get((module, alias.name))
         if renamed is not None:
-            edit = fixes.replace_node(text, alias, f"{renamed} as {bound}")
-            if edit is None:
-                return None
-            edits.append(edit)
+            texts[index] = f"{renamed} as {bound}"
             continue
-        if len(stmt.names) != 1:
-            return None
-        new = _module_as(text, f"{raw}.{alias.name}", f"{module}.{alias.name}", bound)
-        return None if new is None else _import_edit(text, stmt, new)
-    if len(edits) != len(gone):
+        if module == "keras.layers" and alias.name in ATROUS:
+            atrous = atrous_edits(text, alias)
+            if atrous is not None:
+                texts[index] = atrous[0]
+                edits.extend(atrous[1])
+            continue
+        # (a module imported as a name: ``from keras.utils import np_utils``)
+        dotted = f"{module}.{alias.name}"
+        is_module = api.removed_module(dotted, _namespace(raw) == "keras") is not None
+        new = _module_as(text, f"{raw}.{alias.name}", dotted, bound) if is_module else None
+        if new is None:
+            continue
+        if len(stmt.names) == 1:
+            return _import_edit(text, stmt, new)
+        texts[index] = None
+        moved_out.append(new)
+    if not texts:
         return None
-    return Fix("import the Keras 3 name under the old one", tuple(edits), safe=True)
+    found = import_names_edits(text, stmt, texts, moved_out)
+    if found is None:
+        return None
+    message = "import the Keras 3 names" + (" it has" if len(texts) < len(gone) else "")
+    return Fix(message, (*found, *edits), safe=True)
+
+
+def _split_import_fix(text: str, stmt: ast.ImportFrom, raw: str, module: str) -> Fix | None:
+    """``from keras.layers.core import Dense, Highway`` -> ``from keras.layers.core import
+    Highway`` and ``from keras.layers import Dense``: the names Keras 3 has move to their
+    module, the others stay where they are (still reported: they have no Keras 3 home)."""
+    moved = {
+        i: api.moved_to(module, [alias.name])
+        for i, alias in enumerate(stmt.names)
+        if alias.name != "*"
+    }
+    movable = [i for i, target in moved.items() if target is not None]
+    targets = {moved[i] for i in movable}
+    if not movable or len(targets) != 1:
+        return None
+    target = targets.pop()
+    spelled = None if target is None else _respell(raw, module, target)
+    if spelled is None:
+        return None
+    sources = [fixes.node_offsets(text, stmt.names[i]) for i in movable]
+    if any(span is None for span in sources):
+        return None
+    names = ", ".join(text[span[0] : span[1]] for span in sources if span is not None)
+    found = import_names_edits(
+        text, stmt, dict.fromkeys(movable), [f"from {spelled} import {names}"]
+    )
+    if found is None:
+        return None
+    return Fix(f"import the names Keras 3 has from `{spelled}`", tuple(found), safe=True)
 
 
 def _module_as(text: str, raw: str, module: str, bound: str) -> str | None:
@@ -729,8 +825,9 @@ def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         if (
             rank is None
             or len(call.args) != count + 1
-            or not all(isinstance(v, ast.Constant) and _int(v.value) for v in sizes)
+            or any(isinstance(v, ast.Starred) for v in sizes)
         ):
+            # (the sizes may be names: the signature was recognised from their int values)
             return None
         parts = [snip.source(v) for v in sizes]
         new: str | None  # here a size; below a use's new name, or None
@@ -772,6 +869,16 @@ def _arguments_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
             source = snip.source(value)
             quoted = source.replace(value.value, _ORDERINGS[value.value])
             edits.append(fixes.replace_in_call(text, snip, node, node, f"data_format={quoted}"))
+        elif use.old == "batch_size" and use.kind == "layer_keyword":
+            found_edits = batch_size_edits(text, snip, args, use.loc, use.first)
+            if found_edits is None:
+                return None
+            edits.extend(found_edits)
+        elif use.old == "batch_input_shape" and use.kind == "layer_keyword":
+            found_edits = batch_input_shape_edits(text, snip, args, use.loc, use.first)
+            if found_edits is None:
+                return None
+            edits.extend(found_edits)
         elif use.old in _DROP:
             values = _DROP[use.old]
             if values is not None and not (
@@ -808,6 +915,13 @@ def _decay_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
     loc = uses[0].loc
     snip = fixes._call(text, loc)
     schedule = keras_name(text, _SCHEDULE, like=loc)
+    imported: Edit | None = None
+    if schedule is None:
+        # ``from keras.optimizers import Adam`` -> ``... import Adam, schedules``
+        found = import_keras_name(text, _SCHEDULE.rpartition(".")[0], like=loc)
+        if found is not None:
+            schedule = f"{found[0]}.{_SCHEDULE.rpartition('.')[2]}"
+            imported = found[1]
     if (
         snip is None
         or schedule is None
@@ -846,7 +960,7 @@ def _decay_fix(text: str, uses: list[RemovedUse]) -> Fix | None:
         return None
     if not positional:
         new_arg = f"learning_rate={schedule}({lr_src}, decay_steps=1, decay_rate={decay_src})"
-    edits: list[Edit] = []
+    edits: list[Edit] = [] if imported is None else [imported]
     if lr is None:
         edits.append(fixes._edit(text, snip.start(args[d][1]), snip.end(args[d][1]), new_arg))
     elif abs(lr - d) == 1:

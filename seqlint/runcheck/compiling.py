@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,22 @@ def _instantiate(module: Any, ident: Any) -> Any:
     return ident
 
 
+def _keras3_optimizer(ident: Any) -> tuple[Any, str]:
+    """A Keras 2 optimizer call as ``run --force`` runs it, and what that changed: ``lr=`` is
+    read as ``learning_rate=`` (what the removed-api fix writes; Keras 3 rejects ``lr=``), and
+    ``decay=`` is ignored, as Keras 3 ignores it."""
+    if not isinstance(ident, tuple):
+        return ident, ""
+    name, args, config = ident
+    said = []
+    if "lr" in config and "learning_rate" not in config:
+        config = {("learning_rate" if k == "lr" else k): v for k, v in config.items()}
+        said.append(f"{name}(lr=...) read as learning_rate= (Keras 3 rejects lr=)")
+    if config.get("decay") is not None:
+        said.append(f"{name}(decay=...) ignored, as Keras 3 ignores it")
+    return (name, args, config), "".join(f"; {s}" for s in said)
+
+
 def choose_compile(model: ModelIR, shapes: ModelShapes) -> CompileChoice:
     from seqlint.runtime import losses as rt_losses
     from seqlint.runtime import metrics as rt_metrics
@@ -72,7 +89,10 @@ def choose_compile(model: ModelIR, shapes: ModelShapes) -> CompileChoice:
         try:
             loss = _instantiate(rt_losses, _object(call.arg(1, "loss")))
             opt_value = call.arg(0, "optimizer", "rmsprop")
-            optimizer = _instantiate(rt_optimizers, _object(opt_value))
+            opt_ident, keras2 = _keras3_optimizer(_object(opt_value))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # decay=: said in the reason
+                optimizer = _instantiate(rt_optimizers, opt_ident)
             metrics_value = call.kwargs.get("metrics", call.args[3] if len(call.args) > 3 else None)
             metrics: list[Any] = []
             if isinstance(metrics_value, ListVal | tuple):
@@ -82,7 +102,7 @@ def choose_compile(model: ModelIR, shapes: ModelShapes) -> CompileChoice:
                 optimizer,
                 loss,
                 metrics,
-                f"from the file's compile() at line {call.loc.line}",
+                f"from the file's compile() at line {call.loc.line}" + keras2,
                 info.kind,
                 bool(info.from_logits),
             )

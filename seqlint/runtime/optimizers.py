@@ -14,6 +14,7 @@ betas in bias corrections, weight decay, ...) are float32-rounded, see ``golden/
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -86,13 +87,12 @@ class Optimizer:
         name: str | None = None,
         **kwargs: Any,
     ) -> None:
-        for key in kwargs:
-            if key in ("decay", "lr"):
-                raise ValueError(
-                    f"Argument `{key}` is no longer supported by Keras 3 optimizers: "
-                    + ("use a learning rate schedule" if key == "decay" else "use learning_rate")
-                )
-            raise TypeError(f"Unrecognized keyword argument: {key!r}")
+        if kwargs.pop("decay", None) is not None:  # as Keras 3: a warning, then ignored
+            warnings.warn(
+                "Argument `decay` is no longer supported and will be ignored.", stacklevel=2
+            )
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
         if sum(x is not None for x in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
