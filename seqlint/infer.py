@@ -8,7 +8,7 @@ from typing import Any
 
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import ArrayInfo, InputDecl, LayerCall, LayerShape, ModelIR, TensorCall
-from seqlint.layers.base import UNKNOWN, BoundArgs, Shape, ShapeError
+from seqlint.layers.base import UNKNOWN, BoundArgs, LayerSpec, Shape, ShapeError
 from seqlint.vocab import format_shape, snake_case  # noqa: F401 - re-exported
 
 INPUT_KWARGS = ("input_shape", "input_dim", "batch_input_shape")
@@ -161,16 +161,26 @@ def infer(model: ModelIR, names: Counter[str] | None = None) -> ModelShapes:
         _ACTIVE.discard(model.uid)
 
 
+def _stateful(bound: BoundArgs) -> bool:
+    """A recurrent layer (or a wrapper of one) created with ``stateful=True``."""
+    if bound.values.get("stateful") is True:
+        return True
+    inner = bound.values.get("layer")
+    return isinstance(inner, LayerSpec) and inner.args.values.get("stateful") is True
+
+
 class _Walk:
     """Where the walk down a stack is: a layer failed (shapes after it are unknown), or one
     was read the Keras 1/2 way (that code ran with an image data format seqlint cannot see,
-    ``"th"`` was common, so later size errors are not proven)."""
+    ``"th"`` was common, so later size errors are not proven), and the static batch size a
+    declared input gives (stateful RNNs need one; -1: not declared here, so not judged)."""
 
-    __slots__ = ("failed", "legacy_read")
+    __slots__ = ("failed", "legacy_read", "static_batch")
 
-    def __init__(self) -> None:
+    def __init__(self, static_batch: int | None = -1) -> None:
         self.failed = False
         self.legacy_read = False
+        self.static_batch = static_batch
 
     def layer(self, ls: LayerShape, item: LayerCall, current: Shape | None) -> None:
         """The output shape (or the error) of a layer call on ``current``."""
@@ -199,6 +209,22 @@ class _Walk:
             ls.error = ("branching", f"{item.class_name} needs a list of inputs")
             self.failed = True
         elif (
+            definition is not None
+            and bound is not None
+            and current is not None
+            and not self.failed
+            and self.static_batch is None
+            and _stateful(bound)
+        ):
+            # Keras refuses it when it builds the model (a model built on its first batch,
+            # source "data", takes that batch's size and runs)
+            ls.error = (
+                "dimension",
+                "When using `stateful=True` in a RNN, the batch size must be static. Found "
+                f"dynamic batch size: sequence.shape={format_shape(current)}",
+            )
+            self.failed = True
+        elif (
             definition is not None and bound is not None and current is not None and not self.failed
         ):
             try:
@@ -220,7 +246,13 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     result.name = model.name or _auto_name("Sequential", names)
     current: Shape | None = shape
     seen: set[int] = set()
-    walk = _Walk()
+    static_batch: int | None = -1
+    if source == "input":
+        decl = model.entries[0].item
+        static_batch = decl.batch_size if isinstance(decl, InputDecl) else -1
+    elif source in ("kwarg", "build") and shape:
+        static_batch = shape[0]
+    walk = _Walk(static_batch)
     for entry in model.entries[start:]:
         item = entry.item
         if entry.uncertain:
