@@ -145,6 +145,7 @@ _LEGACY_KERAS = {
     "pad_sequences": "keras.utils.pad_sequences",
     "set_image_data_format": "keras.backend.set_image_data_format",
     "set_image_dim_ordering": "keras.backend.set_image_dim_ordering",
+    "image_data_format": "keras.backend.image_data_format",
 }
 
 

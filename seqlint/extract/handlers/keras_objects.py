@@ -171,6 +171,16 @@ def set_image_data_format(site: Site) -> Any:
     return NOT_HANDLED
 
 
+@handles("keras.backend.image_data_format", raw=True)
+def image_data_format(site: Site) -> Any:
+    """``K.image_data_format()``: Keras's default ``"channels_last"``, or what the file set
+    earlier with ``set_image_data_format`` / ``set_image_dim_ordering`` (unknown when that
+    was set under a condition)."""
+    if site.args or site.kwargs or site.opaque:
+        return NOT_HANDLED
+    return site.interp.image_format
+
+
 def _frozen(value: Any, depth: int = 0) -> Any:
     """A layer argument as Keras reads it: lists become tuples (``kernel_size=[3, 3]``,
     ``Reshape([-1, 3])``, ``ZeroPadding2D([[1, 1], [2, 0]])``), as the layer copies them when

@@ -1,0 +1,17 @@
+# expect: data-shape-mismatch@17
+import numpy as np
+from keras import backend as K
+from keras import layers, models
+
+K.set_image_data_format("channels_first")
+if K.image_data_format() == "channels_first":
+    shape = (3, 16, 16)
+else:
+    shape = (16, 16, 3)
+model = models.Sequential(
+    [layers.Input(shape=shape), layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(1)]
+)
+model.compile(loss="mse", optimizer="adam")
+y = np.random.rand(8, 1)
+x = np.random.rand(8, 16, 16, 3)  # channels-last data for a channels-first model
+model.fit(x, y, epochs=1, verbose=0)
