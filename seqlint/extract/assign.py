@@ -11,7 +11,7 @@ from seqlint.extract.flow import full_name
 from seqlint.extract.limits import MAX_ITEMS
 from seqlint.extract.ops import BINOPS, binop, is_hashable_const, iterate
 from seqlint.extract.scope import KERAS_SELF, Scope
-from seqlint.extract.values import ClassVal, DictVal, Instance, ListVal, Maybe
+from seqlint.extract.values import ClassVal, DictVal, Instance, ListVal, Maybe, PandasFrame
 from seqlint.ir import ArrayInfo, Call, LayerCall, ModelIR
 from seqlint.layers.base import UNKNOWN
 
@@ -71,6 +71,8 @@ class Assignments:
             base = self.ev(target.value, scope)
             if isinstance(base, ModelIR):
                 base.uncertain = True
+            elif isinstance(base, PandasFrame):
+                base.columns = None
 
     def assign(self, target: ast.expr, value: Any, scope: Scope) -> None:
         """Bind ``value`` to an assignment target (unpacking a known sequence item by item;
@@ -141,5 +143,7 @@ class Assignments:
             base.items.clear()
         elif isinstance(base, ListVal):
             base.items[:] = [UNKNOWN] * len(base.items)
+        elif isinstance(base, PandasFrame):  # ``df["new"] = ...`` may add a column
+            base.columns = None
         elif isinstance(base, ArrayInfo):  # x[i] = ...: values no longer in the known range
             base.low = base.high = None

@@ -302,13 +302,11 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
         dim = a.shape[axis]
         axis += 1
         if isinstance(i, slice):
-            if dim is None or not all(
-                v is None or (isinstance(v, int) and not isinstance(v, bool))
-                for v in (i.start, i.stop, i.step)
-            ):
-                shape.append(None)
-            else:
+            literal = all(as_int(v) is not None for v in (i.start, i.stop, i.step) if v is not None)
+            if dim is not None and literal:
                 shape.append(len(range(*i.indices(dim))))
+            else:
+                shape.append(_columns_sliced(i, axis - 1) if literal else None)
         elif isinstance(i, int):
             continue  # integer index drops the axis
         else:
@@ -319,6 +317,16 @@ def subscript(a: ArrayInfo, index: Any) -> Any:
     return ArrayInfo(
         tuple(shape), a.kind, a.encoding, a.n_classes, a.low, a.high, permuted=a.permuted
     )
+
+
+def _columns_sliced(i: slice, axis: int) -> int | None:
+    """How many items ``start:stop`` takes from an axis of unknown size past the first
+    (``data[:, 0:60]``): ``stop - start`` for non-negative literal bounds, as code that names
+    those positions means the data has them; rows sliced (``x[:1000]``) stay unknown."""
+    start, stop = i.start or 0, i.stop
+    if axis == 0 or i.step is not None or stop is None or not 0 <= start < stop:
+        return None
+    return int(stop - start)
 
 
 def _picked(a: ArrayInfo, index: ArrayInfo) -> ArrayInfo:

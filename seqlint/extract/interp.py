@@ -29,6 +29,7 @@ from seqlint.extract import data, definitions, handlers, registry
 from seqlint.extract.assign import Assignments
 from seqlint.extract.data import Batches
 from seqlint.extract.flow import Flow, full_name, stored_names
+from seqlint.extract.handlers import pandas_data
 from seqlint.extract.handlers.keras_model import settled
 from seqlint.extract.limits import (
     LOOP_STEPS,
@@ -69,6 +70,7 @@ from seqlint.extract.values import (
     Instance,
     LambdaVal,
     ListVal,
+    PandasFrame,
     PartialVal,
     Ref,
 )
@@ -435,6 +437,12 @@ class Interpreter(Assignments, Flow):
         if isinstance(base, ArrayInfo):
             value = data.attribute(base, attr)
             return BoundMethod(base, attr) if value is data.NOT_HANDLED else value
+        if isinstance(base, PandasFrame):
+            value = pandas_data.attribute(base, attr)
+            return BoundMethod(base, attr) if value is data.NOT_HANDLED else value
+        if base is UNKNOWN and attr == "reshape":
+            # ``x.reshape(2647, 100, 100, 3)`` of an unknown array (or tensor): see call_method
+            return BoundMethod(base, attr)
         if isinstance(base, (ListVal, DictVal, tuple, str)) or (
             isinstance(base, LayerCall) and attr == "adapt"
         ):
@@ -905,6 +913,13 @@ class Interpreter(Assignments, Flow):
             if fn is None:
                 return UNKNOWN
             return self.call_function(fn, (obj, *args), kwargs, opaque=opaque)
+        if obj is UNKNOWN:
+            # an unknown value's ``.reshape`` with literal dims (one may be -1): whatever
+            # array or tensor it is, the result has that shape
+            dims = () if kwargs or opaque else data.shape_of(args[0] if len(args) == 1 else args)
+            if not dims or any(d is None or d < -1 for d in dims) or dims.count(-1) > 1:
+                return UNKNOWN
+            return ArrayInfo(shape=tuple(None if d == -1 else d for d in dims))
         receiver = _receiver(obj)
         if receiver is None:
             return UNKNOWN
@@ -916,6 +931,7 @@ _RECEIVERS: dict[type, str] = {
     ModelIR: "keras.Sequential",
     LayerCall: "keras.layers.Layer",
     ArrayInfo: "numpy.ndarray",
+    PandasFrame: "pandas.DataFrame",
     ListVal: "builtins.list",
     DictVal: "builtins.dict",
     str: "builtins.str",

@@ -9,7 +9,7 @@ from typing import Any
 
 from seqlint.extract import data
 from seqlint.extract.limits import MAX_INT_BITS, MAX_ITEMS, MAX_UNROLL
-from seqlint.extract.values import DictVal, ListVal, Maybe, Ref
+from seqlint.extract.values import DictVal, ListVal, Maybe, PandasFrame, PandasIndexer, Ref
 from seqlint.ir import ArrayInfo, Loc
 from seqlint.layers.base import UNKNOWN
 
@@ -91,6 +91,10 @@ def subscript(base: Any, idx: Any, level: int) -> Any:
     if isinstance(base, ArrayInfo):
         idx = tuple(map(_newaxis, idx)) if isinstance(idx, tuple) else _newaxis(idx)
         return data.subscript(base, idx)
+    if isinstance(base, (PandasFrame, PandasIndexer)):
+        from seqlint.extract.handlers import pandas_data
+
+        return pandas_data.subscript(base, idx)
     if isinstance(base, ListVal):
         if any(isinstance(i, Maybe) for i in base.items):
             return UNKNOWN

@@ -79,6 +79,28 @@ class DictVal:
         self.items = items
 
 
+class PandasFrame:
+    """A pandas DataFrame (or, with ``series``, a Series: one column) read from a file. Its
+    rows are unknown; its column count is known only after a column selection the code spells
+    out (``df.iloc[:, 1:3]``, ``df[["a", "b"]]``), and forgotten when the frame is changed in
+    place. ``.values`` / ``.to_numpy()`` are arrays of two axes (a Series: one)."""
+
+    __slots__ = ("columns", "series")
+
+    def __init__(self, columns: int | None = None, series: bool = False) -> None:
+        self.columns = columns
+        self.series = series
+
+
+class PandasIndexer:
+    """``df.iloc``: indexing it selects rows and columns by position."""
+
+    __slots__ = ("frame",)
+
+    def __init__(self, frame: PandasFrame) -> None:
+        self.frame = frame
+
+
 class BoundMethod:
     """``obj.method`` before it is called (``model.add``, ``layers.append``, ``x.reshape``)."""
 

@@ -9,6 +9,7 @@ from seqlint.extract.handlers import (
     keras_model,
     keras_objects,
     numpy_funcs,
+    pandas_data,
     sklearn_data,
     tf_data,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "keras_model",
     "keras_objects",
     "numpy_funcs",
+    "pandas_data",
     "sklearn_data",
     "tf_data",
 ]

@@ -241,6 +241,36 @@ def asarray(
     return data.array_of(a)
 
 
+@handles("numpy.load")
+def load(
+    file: Any,
+    mmap_mode: Any = None,
+    allow_pickle: Any = False,
+    fix_imports: Any = True,
+    encoding: Any = "ASCII",
+    *,
+    max_header_size: Any = 10000,
+) -> ArrayInfo:
+    """An array of unknown shape (an ``.npz`` file's arrays are reached by indexing it): later
+    ``.reshape`` calls and slices still know it is an array."""
+    return ArrayInfo(shape=None)
+
+
+@handles("numpy.reshape")
+def reshape_function(
+    a: Any, /, shape: Any = None, order: Any = "C", *, newshape: Any = None, copy: Any = None
+) -> Any:
+    """``np.reshape(x, (1, 16, 16, 512))``: the given shape (one ``-1`` inferred when ``x``'s
+    size is known), even when ``x`` itself is unknown: NumPy returns an array of that shape."""
+    dims = shape if shape is not None else newshape
+    if isinstance(a, ArrayInfo):
+        return data.reshape(a, (dims,))
+    target = data.shape_of(dims)
+    if not target or any(d is None or d < -1 for d in target) or target.count(-1) > 1:
+        return NOT_HANDLED
+    return ArrayInfo(shape=tuple(None if d == -1 else d for d in target))
+
+
 # ---- combining and reducing -----------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-# expect: data-shape-mismatch@14
+# expect: missing-flatten@11, data-shape-mismatch@14
 import pandas as pd
 from tensorflow import keras
 from tensorflow.keras import layers

@@ -1,0 +1,56 @@
+"""Data read from files (``np.load``, ``pd.read_csv``): arrays whose rows are unknown, but
+whose axes and literally selected columns are, so a wrong input width is still reported,
+and nothing is reported where the width is not certain."""
+
+from __future__ import annotations
+
+from helpers import lint
+
+MODEL = """
+from tensorflow import keras
+model = keras.Sequential([keras.Input(shape=({width},)), keras.layers.Dense(1)])
+model.compile(loss="mse", optimizer="adam")
+model.fit(X, y)
+"""
+
+
+def _codes(data: str, width: int) -> list[str]:
+    found = lint("import numpy as np\nimport pandas as pd\n" + data + MODEL.format(width=width))
+    return [d.name for d in found]
+
+
+def test_a_frames_literal_column_slice_sets_the_width() -> None:
+    data = "df = pd.read_csv('a.csv')\nX = df.iloc[:, 1:3].values\ny = df.iloc[:, 3].values\n"
+    assert _codes(data, 3) == ["data-shape-mismatch"]
+    assert _codes(data, 2) == []
+
+
+def test_a_frame_changed_in_place_forgets_its_columns() -> None:
+    for change in ("X['extra'] = 1", "X.insert(0, 'extra', 1)", "del X['a']"):
+        data = f"df = pd.read_csv('a.csv')\nX = df.iloc[:, 1:3]\n{change}\nX = X.values\ny = 0\n"
+        assert _codes(data, 3) == [], change
+
+
+def test_widths_that_are_not_certain_stay_unknown() -> None:
+    for data in (
+        "X = pd.read_csv('a.csv').values[:, :-1]\ny = 0\n",  # negative bound, width unknown
+        "X = pd.read_csv('a.csv').values[:100]\ny = 0\n",  # rows sliced: columns unknown
+        "X = pd.read_csv('a.csv', chunksize=10).values\ny = 0\n",  # a reader, not a frame
+        "X = np.load('x.npy')[:, 0:5]\ny = 0\n",  # number of axes unknown
+        "X = np.load('x.npy')[:, :, 0:5]\ny = 0\n",
+    ):
+        assert _codes(data, 4) == [], data
+
+
+def test_a_loaded_array_takes_the_shape_it_is_reshaped_to() -> None:
+    data = "X = np.load('x.npy')\nX = X.reshape(-1, 4, 4)\ny = np.load('y.npy')\n"
+    assert _codes(data, 16) == ["data-shape-mismatch"]
+    flat = "X = np.load('x.npy').reshape(-1, 16)\ny = np.load('y.npy')\n"
+    assert _codes(flat, 16) == []
+
+
+def test_an_unknown_values_reshape_needs_literal_dims() -> None:
+    assert _codes("X = np.reshape(load(), (1, 4, 4))\ny = 0\n", 16) == ["data-shape-mismatch"]
+    assert _codes("X = load().reshape(1, 4, 4)\ny = 0\n", 16) == ["data-shape-mismatch"]
+    for dims in ("n, 4, 4", "-1, -1, 4", "*dims", "(1, 4, 4), order='F'"):
+        assert _codes(f"X = load().reshape({dims})\ny = 0\n", 16) == [], dims
