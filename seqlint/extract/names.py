@@ -26,6 +26,9 @@ _PREFIXES = (
     ("keras.api.keras", "keras"),
     ("keras._tf_keras.keras", "keras"),
     ("keras.api", "keras"),
+    # ``import tensorflow.compat.v1 as tf``: ``tf.nn.relu`` is ``tensorflow.nn.relu``
+    ("tensorflow.compat.v1", "tensorflow"),
+    ("tensorflow.compat.v2", "tensorflow"),
 )
 
 # Keras 2 submodules of keras.layers that held the layer classes (removed in Keras 3).
