@@ -160,6 +160,10 @@ def key(qualname: str) -> str:
             return found
         if q.startswith("keras.initializers."):
             return "keras.initializers.Initializer"
+        if q.startswith("keras.regularizers."):
+            return "keras.regularizers.Regularizer"
+        if q.startswith("keras.constraints."):
+            return "keras.constraints.Constraint"
         last = q.rsplit(".", 1)[-1]
         if last in _LEGACY_KERAS:
             return _LEGACY_KERAS[last]

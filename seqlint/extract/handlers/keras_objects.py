@@ -136,6 +136,24 @@ def initializer(site: Site) -> ObjectCall:
     return ObjectCall(site.qualname, site.args, site.kwargs, site.loc, opaque=site.opaque)
 
 
+@handles("keras.regularizers.Regularizer", "keras.constraints.Constraint", raw=True)
+def regularizer(site: Site) -> ObjectCall:
+    """``regularizers.L2(1e-4)``, ``constraints.MaxNorm(3)``: kept as values (``seqlint run``
+    builds them), and recorded as any Keras call for the rules about the path they are
+    reached by (``keras.constraints.maxnorm``)."""
+    interp = site.interp
+    made = ObjectCall(
+        site.qualname,
+        site.args,
+        site.kwargs,
+        site.loc,
+        opaque=site.opaque,
+        guarded=interp.guard > 0,
+    )
+    interp.file.keras_calls.append(made)
+    return made
+
+
 @handles("keras.models.clone_model", raw=True)
 def clone_model(site: Site) -> Any:
     """``clone_model(model)``: the same stack with fresh weights; Keras compiles the clone the
