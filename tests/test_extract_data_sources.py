@@ -54,3 +54,16 @@ def test_an_unknown_values_reshape_needs_literal_dims() -> None:
     assert _codes("X = load().reshape(1, 4, 4)\ny = 0\n", 16) == ["data-shape-mismatch"]
     for dims in ("n, 4, 4", "-1, -1, 4", "*dims", "(1, 4, 4), order='F'"):
         assert _codes(f"X = load().reshape({dims})\ny = 0\n", 16) == [], dims
+
+
+def test_scalers_keep_the_width_and_label_encoders_give_one_axis() -> None:
+    data = (
+        "from sklearn.preprocessing import StandardScaler, LabelEncoder\n"
+        "X = StandardScaler().fit_transform(pd.read_csv('a.csv').iloc[:, 0:3].values)\n"
+        "enc = LabelEncoder()\ny = enc.fit_transform(names)\nn = len(enc.classes_)\n"
+    )
+    assert _codes(data, 4) == ["data-shape-mismatch"]
+    assert _codes(data, 3) == []
+    unknown = "from sklearn.preprocessing import PolynomialFeatures\n"
+    unknown += "X = PolynomialFeatures(2).fit_transform(np.random.rand(10, 3))\ny = 0\n"
+    assert _codes(unknown, 4) == []  # a transformer that changes the width: not modelled

@@ -66,6 +66,7 @@ from seqlint.extract.values import (
     Builtin,
     ClassVal,
     DictVal,
+    Estimator,
     FuncVal,
     Instance,
     LambdaVal,
@@ -440,6 +441,9 @@ class Interpreter(Assignments, Flow):
         if isinstance(base, PandasFrame):
             value = pandas_data.attribute(base, attr)
             return BoundMethod(base, attr) if value is data.NOT_HANDLED else value
+        if isinstance(base, Estimator):
+            # (its fitted attributes, ``classes_``, ``mean_``, are data: unknown)
+            return BoundMethod(base, attr) if attr in _ESTIMATOR_METHODS else UNKNOWN
         if base is UNKNOWN and attr == "reshape":
             # ``x.reshape(2647, 100, 100, 3)`` of an unknown array (or tensor): see call_method
             return BoundMethod(base, attr)
@@ -927,6 +931,7 @@ class Interpreter(Assignments, Flow):
         return registry.method(receiver, obj, name, site)
 
 
+_ESTIMATOR_METHODS = frozenset({"fit", "fit_transform", "transform", "inverse_transform"})
 _RECEIVERS: dict[type, str] = {
     ModelIR: "keras.Sequential",
     LayerCall: "keras.layers.Layer",
@@ -947,6 +952,8 @@ _BATCHES = {
 def _receiver(obj: Any) -> str | None:
     if isinstance(obj, Batches):
         return _BATCHES.get(obj.source)
+    if isinstance(obj, Estimator):
+        return obj.receiver
     return _RECEIVERS.get(type(obj))
 
 

@@ -101,6 +101,16 @@ class PandasIndexer:
         self.frame = frame
 
 
+class Estimator:
+    """A scikit-learn preprocessing object (``StandardScaler()``, ``LabelEncoder()``);
+    ``receiver`` names what its methods are registered under."""
+
+    __slots__ = ("receiver",)
+
+    def __init__(self, receiver: str) -> None:
+        self.receiver = receiver
+
+
 class BoundMethod:
     """``obj.method`` before it is called (``model.add``, ``layers.append``, ``x.reshape``)."""
 

@@ -1,11 +1,14 @@
-"""scikit-learn's sample generators and ``train_test_split``, with their signatures."""
+"""scikit-learn's sample generators, ``train_test_split``, and the preprocessing objects whose
+output shape is certain (scalers keep it, ``LabelEncoder`` gives one integer label per row),
+with their signatures."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from seqlint.extract.data import as_int
-from seqlint.extract.registry import NOT_HANDLED, handles
+from seqlint.extract.registry import NOT_HANDLED, Site, handles
+from seqlint.extract.values import Estimator
 from seqlint.ir import ArrayInfo
 from seqlint.layers.base import UNKNOWN
 
@@ -127,3 +130,47 @@ def train_test_split(
         else:
             out += [UNKNOWN, UNKNOWN]
     return tuple(out) if out else UNKNOWN
+
+
+# ---- preprocessing --------------------------------------------------------------------------
+
+_SCALER = "sklearn.preprocessing.Scaler"
+_LABELS = "sklearn.preprocessing.LabelEncoder"
+
+
+@handles(
+    "sklearn.preprocessing.StandardScaler",
+    "sklearn.preprocessing.MinMaxScaler",
+    "sklearn.preprocessing.MaxAbsScaler",
+    "sklearn.preprocessing.RobustScaler",
+    raw=True,
+)
+def scaler(site: Site) -> Estimator:
+    """A scaler: whatever its options, it maps each column on its own."""
+    return Estimator(_SCALER)
+
+
+@handles(_LABELS, raw=True)
+def label_encoder(site: Site) -> Estimator:
+    return Estimator(_LABELS)
+
+
+@handles(f"{_SCALER}.fit", f"{_LABELS}.fit")
+def fit(self: Estimator, /, X: Any, y: Any = None, **params: Any) -> Estimator:
+    return self
+
+
+@handles(f"{_SCALER}.fit_transform", f"{_SCALER}.transform", f"{_SCALER}.inverse_transform")
+def scaled(self: Estimator, /, X: Any, y: Any = None, **params: Any) -> ArrayInfo:
+    """Floats of the input's shape (its values and labels are gone)."""
+    shape = X.shape if isinstance(X, ArrayInfo) else None
+    return ArrayInfo(shape, "float", permuted=isinstance(X, ArrayInfo) and X.permuted)
+
+
+@handles(f"{_LABELS}.fit_transform", f"{_LABELS}.transform")
+def encoded(self: Estimator, /, y: Any) -> ArrayInfo:
+    """One integer class index per label, from 0: always one axis."""
+    rows = y.shape[0] if isinstance(y, ArrayInfo) and y.shape else None
+    return ArrayInfo(
+        (rows,), "int", "int", low=0.0, permuted=isinstance(y, ArrayInfo) and y.permuted
+    )
