@@ -67,3 +67,15 @@ def test_scalers_keep_the_width_and_label_encoders_give_one_axis() -> None:
     unknown = "from sklearn.preprocessing import PolynomialFeatures\n"
     unknown += "X = PolynomialFeatures(2).fit_transform(np.random.rand(10, 3))\ny = 0\n"
     assert _codes(unknown, 4) == []  # a transformer that changes the width: not modelled
+
+
+def test_a_literal_table_of_unknown_numbers_has_its_rows_and_columns() -> None:
+    assert _codes("X = np.array([[a], [b], [c]])\ny = 0\n", 3) == ["data-shape-mismatch"]
+    assert _codes("X = np.array([[a, b, c]])\ny = 0\n", 3) == []
+    for data in (
+        "X = np.array([img1, img2])\ny = 0\n",  # flat: often whole images
+        "X = np.array([[a, b], [c]])\ny = 0\n",  # ragged
+        "X = np.array([[a, b], img])\ny = 0\n",
+        "X = np.array([[a, [1, 2]], [b, [3, 4]]])\ny = 0\n",
+    ):
+        assert _codes(data, 3) == [], data

@@ -144,6 +144,9 @@ def array_of(value: Any) -> Any:
                 low=float(min(items)),
                 high=float(max(items)),
             )
+        rows = _unknown_rows(items)
+        if rows is not None:
+            return ArrayInfo(shape=(len(items), rows))
         inner = [array_of(v) for v in items]
         if all(isinstance(a, ArrayInfo) and a.shape is not None for a in inner):
             first = inner[0].shape
@@ -160,6 +163,27 @@ def array_of(value: Any) -> Any:
                 )
         return ArrayInfo(shape=None)
     return ArrayInfo(shape=None)
+
+
+def _unknown_rows(items: list[Any]) -> int | None:
+    """The row length of a list of rows of the same length whose items are numbers or unknown,
+    some unknown (``[[a], [b], [c]]``: three one-feature rows): the items of such a literal
+    table are taken as scalars; a flat ``[a, b]`` of unknowns (often images) is not."""
+    from seqlint.extract.values import ListVal
+
+    lengths = set()
+    unknown = False
+    for row in items:
+        cells = row.items if isinstance(row, ListVal) else row if isinstance(row, tuple) else None
+        if cells is None:
+            return None
+        for cell in cells:
+            if cell is UNKNOWN:
+                unknown = True
+            elif isinstance(cell, bool) or not isinstance(cell, (int, float)):
+                return None
+        lengths.add(len(cells))
+    return lengths.pop() if unknown and len(lengths) == 1 else None
 
 
 def expand(a: ArrayInfo, axis: int | None) -> ArrayInfo:

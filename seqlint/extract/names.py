@@ -185,6 +185,7 @@ _GUESSABLE = {
     "Adamax": "keras.optimizers.Adamax",
     "Nadam": "keras.optimizers.Nadam",
     "tf": "tensorflow",  # ``tf.keras.layers.LSTM(...)`` pasted without ``import tensorflow``
+    "np": "numpy",  # ``np.array(...)`` pasted without ``import numpy as np``
 }
 
 
