@@ -79,3 +79,27 @@ def test_a_literal_table_of_unknown_numbers_has_its_rows_and_columns() -> None:
         "X = np.array([[a, [1, 2]], [b, [3, 4]]])\ny = 0\n",
     ):
         assert _codes(data, 3) == [], data
+
+
+def test_arrays_appended_in_a_loop_over_unknown_data_keep_their_shape() -> None:
+    from seqlint.extract import extract_text
+
+    code = (
+        "import numpy as np\nfrom tensorflow import keras\n"
+        "def one_hot(labels):\n"
+        "    table = {'a': np.array([0, 1]), 'b': np.array([1, 0])}\n"
+        "    out = []\n"
+        "    for label in labels:\n"
+        "        out.append(table[label].reshape(1, 2))\n"
+        "    return np.asarray(out)\n"
+        "def mixed(labels):\n"
+        "    out = []\n"
+        "    for label in labels:\n"
+        "        out.append(np.zeros((1, 2)) if label else np.zeros((2,)))\n"
+        "    return np.asarray(out)\n"
+        "m = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])\n"
+        "m.fit(np.zeros((5, 4)), one_hot(names))\n"
+        "m.fit(np.zeros((5, 4)), mixed(names))\n"
+    )
+    fits = [c for c in extract_text(code).models[0].calls if c.method == "fit"]
+    assert [getattr(c.args[1], "shape", None) for c in fits] == [(None, 1, 2), None]

@@ -129,7 +129,7 @@ def int_values(value: Any) -> list[int] | None:
 
 
 def array_of(value: Any) -> Any:
-    from seqlint.extract.values import ListVal
+    from seqlint.extract.values import ListVal, Maybe
 
     if isinstance(value, ArrayInfo):
         return value
@@ -144,6 +144,8 @@ def array_of(value: Any) -> Any:
                 low=float(min(items)),
                 high=float(max(items)),
             )
+        if any(isinstance(v, Maybe) for v in items):
+            return _appended(items)
         rows = _unknown_rows(items)
         if rows is not None:
             return ArrayInfo(shape=(len(items), rows))
@@ -162,6 +164,27 @@ def array_of(value: Any) -> Any:
                     high=None if None in highs else max(x for x in highs if x is not None),
                 )
         return ArrayInfo(shape=None)
+    return ArrayInfo(shape=None)
+
+
+def _appended(items: list[Any]) -> ArrayInfo:
+    """A list some of whose items were appended a number of times that is not known (in a loop
+    over unknown data): when every item is an array of one known shape (``label.reshape(1, 3)``
+    each time), the array of them has that shape under an unknown number of rows."""
+    from seqlint.extract.values import Maybe
+
+    parts = [v.value if isinstance(v, Maybe) else v for v in items]
+    first = parts[0]
+    if all(
+        isinstance(p, ArrayInfo)
+        and not isinstance(p, Batches)
+        and p.shape is not None
+        and None not in p.shape
+        and p.shape == first.shape
+        for p in parts
+    ):
+        kinds = {p.kind for p in parts}
+        return ArrayInfo(shape=(None, *first.shape), kind=kinds.pop() if len(kinds) == 1 else None)
     return ArrayInfo(shape=None)
 
 
@@ -239,8 +262,13 @@ def one_hot(y: Any, n: Any) -> ArrayInfo:
 
 def reshape(a: ArrayInfo, args: tuple[Any, ...]) -> ArrayInfo:
     target = _dims_arg(args)
-    if target is None or any(d is None for d in target):
+    if target is None or target.count(-1) > 1 or any(d is not None and d < -1 for d in target):
         return ArrayInfo(shape=None, kind=a.kind, low=a.low, high=a.high)
+    if None in target:
+        # ``x.reshape((x.shape[0], 28, 28, 1))`` with the row count unknown: the other axes are
+        # known all the same (a -1 among them is of unknown size too)
+        unknown = tuple(None if d == -1 else d for d in target)
+        return ArrayInfo(shape=unknown, kind=a.kind, low=a.low, high=a.high)
     if target.count(-1) == 1:
         total = element_count(a.shape)
         known = math.prod(d for d in target if d != -1)
