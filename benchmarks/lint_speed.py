@@ -879,6 +879,8 @@ def real_world(source: Path, args: argparse.Namespace) -> int:
             rows["python -c 'import numpy'"][0],
         )
         ok &= _ratio("one small file / import numpy", one_wall / numpy_wall, "<=", 1.0)
+        one_cpu, numpy_cpu = rows["seqlint one small file"][1], rows["python -c 'import numpy'"][1]
+        _ratio("one small file / numpy (CPU)", one_cpu / max(numpy_cpu, 1e-9))
         if ruff:
             cold, warm, ruff_cold = (
                 rows["seqlint --no-cache"],

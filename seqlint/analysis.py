@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -15,6 +16,8 @@ class Analysis:
     shapes: dict[int, ModelShapes] = field(default_factory=dict)
     # the analysed text (notebook cells joined): fixes locate their edits in it
     text: str = ""
+    # its parse, for the fixes (see :func:`seqlint.fixes.shared_tree`)
+    tree: ast.Module | None = None
 
     @classmethod
     def of(cls, file: FileIR, text: str = "") -> Analysis:

@@ -96,7 +96,7 @@ class Cache:
         self._prepared = False
 
     def key(self, data: bytes, path: str, codes: Iterable[str]) -> str:
-        h = hashlib.blake2b(digest_size=20)
+        h = hashlib.sha256()  # (hashes the file: 1.1 GB/s here with SHA instructions, blake2b 0.86)
         h.update(self.fingerprint.encode())
         h.update(b"\0notebook\0" if is_notebook_path(path) else b"\0python\0")
         h.update(",".join(sorted(codes)).encode())

@@ -11,6 +11,7 @@ from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.extract import extract, parse
 from seqlint.extract.positions import PositionsUnavailable
+from seqlint.fixes import shared_tree
 from seqlint.identifiers import bad_identifier
 from seqlint.ir import LayerShape
 from seqlint.noqa import apply_noqa
@@ -68,7 +69,10 @@ def analyse(src: SourceFile, lazy_positions: bool = False) -> Analysis:
 
     ``lazy_positions``: see :func:`seqlint.extract.extract`.
     """
-    return Analysis.of(extract(parse(src.text), lazy_positions=lazy_positions), src.text)
+    parsed = parse(src.text)
+    analysis = Analysis.of(extract(parsed, lazy_positions=lazy_positions), src.text)
+    analysis.tree = parsed.tree
+    return analysis
 
 
 def _error_line(err: SyntaxError) -> int:
@@ -103,7 +107,9 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     if analysis is None:
         return sorted([*errors, *written], key=Diagnostic.sort_key)
     try:
-        found = _run_rules(src, analysis, select)
+        with shared_tree(analysis):  # the fixes of its findings need no parse of their own
+            found = _run_rules(src, analysis, select)
+        analysis.tree = None  # (nothing else needs it: let it go with the file)
     except PositionsUnavailable:
         # code nested too deeply for the position pass: nothing can be located, so nothing
         # is reported (as when the positions are computed before extracting)

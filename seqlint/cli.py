@@ -8,6 +8,7 @@ line on stderr (``seqlint: error: ...``), never a traceback.
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import importlib.util
 import json
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from seqlint.check import ModelSummary
     from seqlint.config import Settings
     from seqlint.diagnostics import Diagnostic
+    from seqlint.parallel import Sources
     from seqlint.sources import SourceError, SourceFile
 
 
@@ -98,7 +100,17 @@ def _use_color() -> bool:
 
 
 def _load_rules() -> None:
-    import seqlint.rules  # noqa: F401  (registers every rule)
+    """Import the rules and the engine they run on, without collecting garbage meanwhile (the
+    modules' objects live for the whole run; see ``seqlint/__main__.py``)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        import seqlint.rules  # noqa: F401  (registers every rule)
+
+        engine.check_source  # noqa: B018  (loads the lazy module: the engine)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class SeqlintGroup(click.Group):
@@ -175,7 +187,7 @@ class CheckRun:
     """What one ``seqlint check`` found."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    sources: dict[str, SourceFile] = field(default_factory=dict)
+    sources: Sources = field(default_factory=lambda: _parallel.Sources())
     internal_errors: int = 0
 
 
@@ -618,8 +630,7 @@ def check(
             run.internal_errors += 1
         elif result.diagnostics:
             run.diagnostics.extend(result.diagnostics)
-            if result.source is not None:
-                run.sources[result.path] = result.source
+            run.sources.add(result)
 
     if verbose:
         for path in discovery.files:

@@ -616,10 +616,15 @@ def discover_files(
         found.append(path)
 
     name_only = not any("/" in p for p in exclude)  # the defaults: no path arithmetic needed
+    # plain names (the defaults: .git, venv, ...) match exactly: a set lookup per entry
+    cleaned = {p: clean_pattern(p) for p in exclude}
+    plain = {c for c in cleaned.values() if c and not any(ch in c for ch in "*?[{")}
+    globs = [p for p, c in cleaned.items() if c not in plain]
 
     def excluded(path: str, *, ancestors: bool) -> bool:
         if name_only and not ancestors:
-            return matches_any(exclude, (os.path.basename(path),), ancestors=False)
+            name = os.path.basename(path)
+            return name in plain or matches_any(globs, (name,), ancestors=False)
         return matches_any(exclude, relative_parts(path, root), ancestors=ancestors)
 
     def read_ignore(base: str, path: str) -> GitIgnore | None:

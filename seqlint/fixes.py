@@ -26,15 +26,20 @@ import functools
 import io
 import re
 import tokenize
+from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import ParamSpec, TypeVar
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from seqlint.diagnostics import Edit, Span
 from seqlint.extract.names import canonical
 from seqlint.extract.positions import Locator, PositionsUnavailable
 from seqlint.ir import Loc
+
+if TYPE_CHECKING:
+    from seqlint.analysis import Analysis
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -297,29 +302,109 @@ def _requote(prefix: str, quote: str, value: str) -> str | None:
 
 @dataclass
 class _Module:
+    """A module's tree. Builders run once per finding, so they find nodes by descending only
+    into the nodes whose lines hold the place they look for (:meth:`spanning`), and what
+    needs the whole tree is computed once per module, on first use."""
+
     tree: ast.Module
-    lines: list[str]
-    _parents: dict[int, ast.AST] | None = None
+    text: str
+    # bare name -> attributes read on it; how often it is read as ``name.attr``; as a Name
+    _attrs: dict[str, set[str]] | None = None
+    _attr_uses: dict[str, int] | None = None
+    _name_uses: dict[str, int] | None = None
+    _globals: set[str] | None = None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    def spanning(self, loc: Loc) -> list[tuple[ast.AST, tuple[ast.AST, ...]]]:
+        """The nodes that span exactly ``loc``, each with its ancestors (the module first),
+        in ``ast.walk`` order."""
+        found: list[tuple[ast.AST, tuple[ast.AST, ...]]] = []
+        todo: deque[tuple[ast.AST, tuple[ast.AST, ...]]] = deque([(self.tree, ())])
+        while todo:  # breadth first, as ast.walk, skipping what cannot hold ``loc``
+            node, above = todo.popleft()
+            chain = (*above, node)
+            for child in ast.iter_child_nodes(node):
+                line = getattr(child, "lineno", None)
+                if line is None:  # (arguments, comprehension, ...: no position of their own)
+                    todo.append((child, chain))
+                    continue
+                end = getattr(child, "end_lineno", None) or line
+                if line <= loc.line and end >= loc.end_line:
+                    if line == loc.line and end == loc.end_line and _at(self, child, loc):
+                        found.append((child, chain))
+                    todo.append((child, chain))
+        return found
+
+    def attributes_read(self, name: str) -> frozenset[str] | None:
+        """See :func:`attributes_read`."""
+        if self._attrs is None or self._attr_uses is None or self._name_uses is None:
+            attrs: dict[str, set[str]] = {}
+            attr_uses: dict[str, int] = {}
+            name_uses: dict[str, int] = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Name):
+                    name_uses[node.id] = name_uses.get(node.id, 0) + 1
+                elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                    attrs.setdefault(node.value.id, set()).add(node.attr)
+                    attr_uses[node.value.id] = attr_uses.get(node.value.id, 0) + 1
+            self._attrs, self._attr_uses, self._name_uses = attrs, attr_uses, name_uses
+        if self._name_uses.get(name, 0) != self._attr_uses.get(name, 0):
+            return None  # a use of the name that is not ``name.attr``
+        return frozenset(self._attrs.get(name, ()))
 
     @property
-    def parents(self) -> dict[int, ast.AST]:
-        """Parent of each node, by id (built on first use: most fixes never need it)."""
-        if self._parents is None:
-            self._parents = {
-                id(child): node
-                for node in ast.walk(self.tree)
-                for child in ast.iter_child_nodes(node)
-            }
-        return self._parents
+    def global_names(self) -> set[str]:
+        """Names declared ``global`` anywhere."""
+        if self._globals is None:
+            self._globals = set()
+            if "global" in self.text:  # (else no walk: the statement needs the word)
+                for node in ast.walk(self.tree):
+                    if isinstance(node, ast.Global):
+                        self._globals.update(node.names)
+        return self._globals
 
 
-@lru_cache(maxsize=2)
+#: The last modules parsed (or shared by the analysis, see :func:`share_tree`), by text.
+_MODULES: dict[str, _Module] = {}
+_MODULES_KEPT = 2
+
+
+@contextmanager
+def shared_tree(analysis: Analysis) -> Iterator[None]:
+    """While the rules run on ``analysis``, fix builders use its parse of the text instead of
+    parsing it again (builders never change a tree); afterwards the tree is let go, so a
+    file's tree never outlives its analysis."""
+    if analysis.tree is None or analysis.text in _MODULES:
+        yield
+        return
+    _keep(analysis.text, _Module(analysis.tree, analysis.text))
+    try:
+        yield
+    finally:
+        _MODULES.pop(analysis.text, None)
+
+
+def _keep(text: str, mod: _Module) -> None:
+    _MODULES.pop(text, None)
+    while len(_MODULES) >= _MODULES_KEPT:
+        del _MODULES[next(iter(_MODULES))]  # the oldest
+    _MODULES[text] = mod
+
+
 def _module(text: str) -> _Module | None:
+    mod = _MODULES.get(text)
+    if mod is not None:
+        return mod
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return _Module(tree, text.split("\n"))
+    mod = _Module(tree, text)
+    _keep(text, mod)
+    return mod
 
 
 def _column(mod: _Module, line: int, byte_col: int) -> int:
@@ -363,21 +448,23 @@ def insert_layer_before(text: str, entry: Loc, layer_src: str) -> Edit | None:
     mod = _module(text) if _valid(entry) else None
     if mod is None:
         return None
-    for node in ast.walk(mod.tree):
-        if isinstance(node, (ast.List, ast.Tuple)):
-            for index, elt in enumerate(node.elts):
-                if _at(mod, elt, entry):
-                    return _insert_in_list(text, mod, node, index, entry, layer_src)
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            call = node.value
-            if (
-                isinstance(call.func, ast.Attribute)
-                and call.func.attr == "add"
-                and len(call.args) == 1
-                and not call.keywords
-                and _at(mod, call.args[0], entry)
-            ):
-                return _insert_add(text, mod, node, call.func.value, layer_src)
+    for node, above in mod.spanning(entry):
+        parent = above[-1]
+        if isinstance(parent, (ast.List, ast.Tuple)):
+            for index, elt in enumerate(parent.elts):
+                if elt is node:
+                    return _insert_in_list(text, mod, parent, index, entry, layer_src)
+        elif (
+            isinstance(parent, ast.Call)
+            and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr == "add"
+            and len(parent.args) == 1
+            and parent.args[0] is node
+            and not parent.keywords
+            and len(above) >= 2
+            and isinstance(above[-2], ast.Expr)
+        ):
+            return _insert_add(text, mod, above[-2], above[:-2], parent.func.value, layer_src)
     return None
 
 
@@ -399,8 +486,14 @@ def _insert_in_list(
 
 
 def _insert_add(
-    text: str, mod: _Module, stmt: ast.Expr, receiver: ast.expr, layer_src: str
+    text: str,
+    mod: _Module,
+    stmt: ast.Expr,
+    above: tuple[ast.AST, ...],
+    receiver: ast.expr,
+    layer_src: str,
 ) -> Edit | None:
+    """``above``: the statement's ancestors, the module first."""
     name = _dotted(receiver)
     if name is None:
         return None  # ``get_model().add(...)``: repeating the receiver would call it again
@@ -408,13 +501,11 @@ def _insert_add(
     indent = line[: _column(mod, stmt.lineno, stmt.col_offset) - 1]
     if indent.strip():
         return None  # ``x = 1; model.add(...)`` or ``if c: model.add(...)``
-    parent = mod.parents.get(id(stmt))
-    while parent is not None and not isinstance(
-        parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)
-    ):
+    for parent in reversed(above):
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+            break
         if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
             return None
-        parent = mod.parents.get(id(parent))
     at = offset(text, stmt.lineno, 1)
     if at is None:
         return None
@@ -512,9 +603,8 @@ def _bindings(text: str) -> tuple[dict[str, _Binding], dict[str, int]] | None:
 
     visit(mod.tree.body)
     # ``global NAME`` in a function may rebind a module-level name
-    for node in ast.walk(mod.tree):
-        if isinstance(node, ast.Global):
-            other.update(node.names)
+    if "global" in text:
+        other.update(mod.global_names)
     return {k: v for k, v in bound.items() if k not in other}, stars
 
 
@@ -659,8 +749,8 @@ def statement_at(text: str, loc: Loc) -> ast.Import | ast.ImportFrom | None:
     mod = _module(text) if _valid(loc) else None
     if mod is None:
         return None
-    for node in ast.walk(mod.tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and _at(mod, node, loc):
+    for node, _ in mod.spanning(loc):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
             return node
     return None
 
@@ -707,22 +797,7 @@ def attributes_read(text: str, name: str) -> frozenset[str] | None:
     to_categorical`` -> ``to_categorical``); None when ``name`` is also used otherwise than
     by attribute (passed, rebound, deleted), so its uses cannot all be judged."""
     mod = _module(text)
-    if mod is None:
-        return None
-    attrs: set[str] = set()
-    by_attribute: set[int] = set()
-    for node in ast.walk(mod.tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == name
-        ):
-            attrs.add(node.attr)
-            by_attribute.add(id(node.value))
-    for node in ast.walk(mod.tree):
-        if isinstance(node, ast.Name) and node.id == name and id(node) not in by_attribute:
-            return None
-    return frozenset(attrs)
+    return None if mod is None else mod.attributes_read(name)
 
 
 def call_arguments(text: str, call: Loc) -> tuple[_Snippet, list[ast.AST]] | None:
@@ -763,17 +838,17 @@ def comparison_with(text: str, call: Loc) -> ast.expr | None:
     mod = _module(text) if _valid(call) else None
     if mod is None:
         return None
-    for node in ast.walk(mod.tree):
+    for node, above in mod.spanning(call):
+        parent = above[-1]
         if (
-            isinstance(node, ast.Compare)
-            and len(node.ops) == 1
-            and isinstance(node.ops[0], (ast.Eq, ast.NotEq))
+            isinstance(parent, ast.Compare)
+            and len(parent.ops) == 1
+            and isinstance(parent.ops[0], (ast.Eq, ast.NotEq))
         ):
-            left, right = node.left, node.comparators[0]
-            if _at(mod, left, call):
-                return right
-            if _at(mod, right, call):
-                return left
+            if parent.left is node:
+                return parent.comparators[0]
+            if parent.comparators[0] is node:
+                return parent.left
     return None
 
 

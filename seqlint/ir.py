@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from types import NoneType
 from typing import Any
 
 from seqlint.layers.base import UNKNOWN, BoundArgs, LayerDef, LayerSpec, Shape, get_layer
@@ -63,8 +64,8 @@ class LayerCall:
                     inner = self._bound.values.get(key)
                     if isinstance(inner, LayerCall):
                         self._bound.values[key] = inner.spec()
-                    elif key == "layer" and inner is not None:
-                        self._bound.values[key] = UNKNOWN
+                    elif key == "layer" and not isinstance(inner, (str, int, float, NoneType)):
+                        self._bound.values[key] = UNKNOWN  # (a literal: Keras refuses it)
         return self._bound
 
     def spec(self) -> LayerSpec:
@@ -81,12 +82,20 @@ class LayerCall:
 class InputDecl:
     """``keras.Input(shape=...)`` / ``InputLayer(...)``: the model input (batch excluded)."""
 
-    __slots__ = ("shape", "loc", "class_name")
+    __slots__ = ("shape", "loc", "class_name", "batch_size")
 
-    def __init__(self, shape: Any, loc: Loc, class_name: str = "InputLayer") -> None:
+    def __init__(
+        self,
+        shape: Any,
+        loc: Loc,
+        class_name: str = "InputLayer",
+        batch_size: int | None = None,
+    ) -> None:
         self.shape = shape  # tuple of ints/None/UNKNOWN items, or UNKNOWN
         self.loc = loc
         self.class_name = class_name
+        # the static batch size (``batch_size=`` / ``batch_shape[0]``; stateful RNNs need one)
+        self.batch_size = batch_size
 
 
 class TensorCall:

@@ -1,21 +1,23 @@
 """Checking many files: the keyword pre-filter on raw bytes, the cache, and a process pool.
 
-:func:`check_files` works in two phases. First, in this process, each file is read once as
-bytes; files that never mention ``keras``/``Sequential`` are settled without decoding (see
-:func:`seqlint.check.relevant`) and the others are looked up in the cache. Then the files
-left are analysed: in this process when there are few of them (or ``jobs == 1``), else in a
-pool of worker processes, in chunks, with the results put back in the input order. An
-exception while checking one file becomes that file's internal error and the run goes on; a
-worker process that dies takes only its own files with it.
+:func:`check_files` reads each file once, as bytes, in this process: files that never mention
+``keras``/``Sequential`` are settled without decoding (see :func:`seqlint.check.relevant`) and
+the others are looked up in the cache. The files left are analysed in this process when they
+are few (or ``jobs == 1``); else a pool of worker processes starts as soon as they are worth
+it and takes them in chunks while the next files are still read, with the results put back in
+the input order. An exception while checking one file becomes that file's internal error and
+the run goes on; a worker process that dies takes only its own files with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import itertools
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +28,8 @@ from seqlint.report.escape import visible
 from seqlint.sources import (
     SourceError,
     SourceFile,
+    is_notebook_path,
+    notebook_cell_text,
     plain_ascii_python,
     read_bytes,
     source_from_bytes,
@@ -41,8 +45,11 @@ if TYPE_CHECKING:  # the pool and the cache are imported only when used (one fil
 #: Below this many bytes to analyse, a pool costs more (starting workers, sending the files)
 #: than it saves: seqlint analyses roughly 0.5 MB/s, so 200 KB is about 0.4 s of work.
 POOL_MIN_BYTES = 200_000
-#: Chunks per worker: enough to balance uneven files, few enough to keep overhead low.
-CHUNKS_PER_JOB = 8
+#: Lines of files sent to a worker at a time (~65 ms of analysis): small enough to balance
+#: the workers and to start them early, large enough to keep the overhead low.
+CHUNK_LINES = 8_000
+#: What a file costs besides its lines, in lines (reading it, its set-up, its result).
+FILE_COST_LINES = 50
 
 SYNTAX_ERROR_NAME = "syntax-error"
 #: SEQ002 analysis-incomplete: always computed, to know what must not be cached
@@ -65,6 +72,59 @@ class FileResult:
     source: SourceFile | None = None
     error: str | None = None
     complete: bool = True
+    # the file's bytes when ``source`` is decoded only if asked for (a cache hit: listing
+    # or counting its findings needs no source, a code frame or a fix does)
+    data: bytes | None = field(default=None, repr=False)
+
+    def load_source(self) -> SourceFile | None:
+        """``source``, decoded from ``data`` on first use."""
+        if self.source is None and self.data is not None:
+            with contextlib.suppress(SourceError):
+                self.source = source_from_bytes(self.path, self.data)
+            self.data = None
+        return self.source
+
+
+class Sources(MutableMapping[str, SourceFile]):
+    """Sources by display path, for code frames and fixes; those of cached results are
+    decoded only when looked up (a warm run that prints concise lines never decodes them)."""
+
+    def __init__(self) -> None:
+        self._ready: dict[str, SourceFile] = {}
+        self._later: dict[str, FileResult] = {}
+
+    def add(self, result: FileResult) -> None:
+        """The source of ``result``, now or (a cache hit) when first looked up."""
+        if result.source is not None:
+            self[result.path] = result.source
+        elif result.data is not None:
+            self._ready.pop(result.path, None)
+            self._later[result.path] = result
+
+    def __getitem__(self, path: str) -> SourceFile:
+        found = self._ready.get(path)
+        if found is not None:
+            return found
+        src = self._later.pop(path).load_source()  # (KeyError when absent)
+        if src is None:
+            raise KeyError(path)
+        self._ready[path] = src
+        return src
+
+    def __setitem__(self, path: str, src: SourceFile) -> None:
+        self._later.pop(path, None)
+        self._ready[path] = src
+
+    def __delitem__(self, path: str) -> None:
+        if self._later.pop(path, None) is None:
+            del self._ready[path]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from list(self._ready)
+        yield from list(self._later)
+
+    def __len__(self) -> int:
+        return len(self._ready) + len(self._later)
 
 
 @dataclass
@@ -186,24 +246,32 @@ def check_files(
     jobs: int | None = None,
     cache: Cache | None = None,
 ) -> list[FileResult]:
-    """Check ``paths`` (display paths, read from disk); one result per path, in order."""
+    """Check ``paths`` (display paths, read from disk); one result per path, in order.
+
+    Files are read and pre-filtered in this process. As soon as the files left to analyse
+    are worth a pool (see :func:`_pool_pays`), the pool starts on them and gets the others
+    as they are read, so reading and analysing overlap; else they are analysed here.
+    """
     results: list[FileResult | None] = [None] * len(paths)
-    todo: list[_Task] = []
-    for index, path in enumerate(paths):
-        got = _prepare(index, path, settings, cache)
-        if isinstance(got, FileResult):
-            results[index] = got
-        else:
-            todo.append(got)
-
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    workload = sum(len(t.data) for t in todo)
-    if jobs > 1 and len(todo) > 1 and workload >= POOL_MIN_BYTES and _pool_pays(workload):
-        done = _run_pool(todo, min(jobs, len(todo)))
+    tasks = _tasks(paths, settings, cache, results)
+    head: list[_Task] = []
+    workload = 0
+    pooled = False
+    for task in tasks:
+        head.append(task)
+        workload += len(task.data)
+        if jobs > 1 and len(head) > 1 and workload >= POOL_MIN_BYTES and _pool_pays(workload):
+            pooled = True
+            break
+    if pooled:
+        at_most = len(head) + len(paths) - head[-1].index - 1  # files that may need analysing
+        done = _run_pool(itertools.chain(head, tasks), min(jobs, at_most))
     else:
-        done = _analyse_batch([(t.path, t.data, t.codes) for t in todo])
+        found = _analyse_batch([(t.path, t.data, t.codes) for t in head])
+        done = list(zip(head, found, strict=True))
 
-    for task, result in zip(todo, done, strict=True):
+    for task, result in done:
         results[task.index] = result
         if cache is not None and task.key is not None and result.error is None and result.complete:
             cache.put(task.key, result.diagnostics)
@@ -213,17 +281,38 @@ def check_files(
     ]
 
 
+def _tasks(
+    paths: Sequence[str],
+    settings: Settings,
+    cache: Cache | None,
+    results: list[FileResult | None],
+) -> Iterator[_Task]:
+    """The files that need analysing, read one by one; the others' results go in
+    ``results`` (pre-filtered, unreadable, cached)."""
+    for index, path in enumerate(paths):
+        got = _prepare(index, path, settings, cache)
+        if isinstance(got, FileResult):
+            results[index] = got
+        else:
+            yield got
+
+
 def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> FileResult | _Task:
     """Settle a file without analysing it when the pre-filter or the cache allows."""
     try:
         data = read_bytes(path)
     except SourceError as e:
         return FileResult(path, [source_error_diagnostic(path, e)])
-    if not check.relevant(data):
+    # A notebook without ``keras`` is read as JSON anyway (to report a broken one), and its
+    # code cells decide the rest: its images need not be scanned for the other words.
+    notebook = is_notebook_path(path)
+    if not (b"keras" in data if notebook else check.relevant(data)):
         if plain_ascii_python(path, data):
             return FileResult(path)  # decoding cannot fail, and the text cannot mention Keras
         # non-ASCII, a coding declaration or a notebook: decode to report unreadable files
         try:
+            if notebook and _settled_notebook(data):
+                return FileResult(path)
             src = source_from_bytes(path, data)
         except SourceError as e:
             return FileResult(path, [source_error_diagnostic(path, e)])
@@ -238,16 +327,20 @@ def _prepare(index: int, path: str, settings: Settings, cache: Cache | None) -> 
         key = cache.key(data, path, codes)
         hit = cache.get(key)
         if hit is not None:
-            source = None
-            if hit:
-                for d in hit:
-                    d.path = path
-                try:
-                    source = source_from_bytes(path, data)
-                except SourceError:
-                    source = None
-            return FileResult(path, hit, source)
+            for d in hit:
+                d.path = path
+            return FileResult(path, hit, data=data if hit else None)
     return _Task(index, path, data, codes, key)
+
+
+def _settled_notebook(data: bytes) -> bool:
+    """Whether ``data`` is a readable notebook whose code cells never mention Keras or
+    ``Sequential``, so it is clean: checked on the cells as written, without IPython's
+    transformations (a third of the cost of decoding it; they never add a word, though
+    removing a ``!pip install torch`` line can make ``Sequential`` count, hence the word is
+    left to the full decoding). Raises :class:`SourceError` for an unreadable notebook."""
+    text = notebook_cell_text(data)
+    return "keras" not in text and "Sequential" not in text
 
 
 def _pool_pays(workload: int) -> bool:
@@ -265,19 +358,24 @@ def _pool_context() -> BaseContext | None:
     return None
 
 
-def _run_pool(todo: Sequence[_Task], jobs: int) -> list[FileResult]:
+def _cost(task: _Task) -> int:
+    """What analysing a file costs, roughly: its lines (a notebook's code cells are one JSON
+    string per line, its images one long line each), plus a fixed part per file."""
+    return task.data.count(b"\n") + FILE_COST_LINES
+
+
+def _run_pool(tasks: Iterable[_Task], jobs: int) -> list[tuple[_Task, FileResult]]:
+    """Analyse ``tasks`` in a pool of ``jobs`` workers, in chunks of about
+    :data:`CHUNK_LINES` lines sent as the files are read (free workers take the next chunk,
+    which balances them); the last files are split across the workers."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     import seqlint.rules  # noqa: F401  (registered before forking, not once per worker)
     from seqlint import extract  # noqa: F401
 
-    # Balanced chunks: the files by size, largest first, dealt out in turn.
-    n_chunks = min(len(todo), jobs * CHUNKS_PER_JOB)
-    by_size = sorted(range(len(todo)), key=lambda i: -len(todo[i].data))
-    chunks = [by_size[k::n_chunks] for k in range(n_chunks)]
-    out: list[FileResult | None] = [None] * len(todo)
-    lost: list[int] = []  # files of chunks whose worker died
+    chunks: list[list[_Task]] = []
+    futures: list[Future[list[FileResult]]] = []
     # Forked workers share this process's objects copy-on-write; a collection in a worker
     # would touch (and so copy) all of them. Frozen objects are never collected.
     thaw = gc.get_freeze_count() == 0  # never thaw what someone else froze
@@ -286,33 +384,41 @@ def _run_pool(todo: Sequence[_Task], jobs: int) -> list[FileResult]:
         with ProcessPoolExecutor(
             max_workers=jobs, mp_context=_pool_context(), initializer=_worker_init
         ) as pool:
-            futures: list[Future[list[FileResult]]] = [
-                pool.submit(
-                    _analyse_chunk, [(todo[i].path, todo[i].data, todo[i].codes) for i in c]
+
+            def send(chunk: list[_Task]) -> None:
+                chunks.append(chunk)
+                futures.append(
+                    pool.submit(_analyse_chunk, [(t.path, t.data, t.codes) for t in chunk])
                 )
-                for c in chunks
-            ]
+
             try:
-                for chunk, fut in zip(chunks, futures, strict=True):
+                chunk: list[_Task] = []
+                cost = 0
+                for task in tasks:
+                    chunk.append(task)
+                    cost += _cost(task)
+                    if cost >= CHUNK_LINES:
+                        send(chunk)
+                        chunk, cost = [], 0
+                for k in range(min(jobs, len(chunk))):
+                    send(chunk[k::jobs])
+                out: list[tuple[_Task, FileResult]] = []
+                lost: list[_Task] = []  # files of chunks whose worker died
+                for sent, fut in zip(chunks, futures, strict=True):
                     try:
                         got = fut.result()
                     except BrokenProcessPool:
-                        lost += chunk
+                        lost += sent
                         continue
-                    for i, result in zip(chunk, got, strict=True):
-                        out[i] = result
+                    out.extend(zip(sent, got, strict=True))
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     finally:
         if thaw:
             gc.unfreeze()
-    for i in sorted(lost):
-        out[i] = _isolated(todo[i])
-    return [
-        r if r is not None else FileResult(t.path, error=NO_RESULT)
-        for r, t in zip(out, todo, strict=True)
-    ]
+    out.extend((task, _isolated(task)) for task in lost)
+    return out
 
 
 def _isolated(task: _Task) -> FileResult:

@@ -21,17 +21,27 @@ from seqlint.analysis import Analysis
 from seqlint.infer import ModelShapes, format_shape
 from seqlint.ir import LayerCall, ModelIR
 from seqlint.rules.common import output_activation
-from seqlint.runcheck.build import RunError, adapt_layers, apply_trainable, runtime_layers
+from seqlint.runcheck.build import (
+    RunError,
+    adapt_layers,
+    apply_trainable,
+    fit_batch_size,
+    runtime_layers,
+    static_batch_size,
+)
 from seqlint.runcheck.compiling import choose_compile, fresh_loss, make_optimizer
 from seqlint.runcheck.diagnosis import INIT_SEED_STEP, INIT_TRIES, diagnose, precheck, probe_start
 from seqlint.runcheck.memory import check_memory, gb, memory_limit
 from seqlint.runcheck.task import (
     N_TRAIN,
     N_VAL,
+    adapt_corpus,
     embedding_vocab,
     epoch_limit,
+    first_layer_adapted,
     read_task,
     synthesize,
+    text_input,
 )
 from seqlint.runcheck.verdict import train
 
@@ -320,19 +330,27 @@ def build_runtime(
     options: RunOptions,
     seed: int,
     notes: list[str],
+    adapt_on: numpy.ndarray | None = None,
 ) -> tuple[list[tuple[LayerCall, Any, ModelIR]], Any]:
-    """The runtime model with initial weights drawn from ``seed``, frozen as the file says."""
+    """The runtime model with initial weights drawn from ``seed``, frozen as the file says.
+    ``adapt_on``: inputs the file's ``adapt()`` learns from before the model is built (a
+    vocabulary or a number of bins can size the next layer's input)."""
     from seqlint.runtime import Input, Sequential, set_random_seed
 
     set_random_seed(seed)
     built = runtime_layers(model, shapes.start, notes)
     if not built:
         raise RunError("the model has no layers")
+    if adapt_on is not None:
+        adapt_layers(built, adapt_on)
     layers = [layer for _, layer, _ in built]
     check_memory(layers, input_shape, options, 2 if not options.train else N_TRAIN + N_VAL)
+    batch = static_batch_size(model, layers)
     try:
         rt = Sequential(
-            [Input(shape=input_shape), *layers], dtype=options.dtype, device=options.device
+            [Input(shape=input_shape, batch_size=batch), *layers],
+            dtype=options.dtype,
+            device=options.device,
         )
     except (ValueError, TypeError, NotImplementedError) as exc:
         raise RunError(f"the model cannot be built on input {input_shape}: {exc}") from None
@@ -352,12 +370,18 @@ def _built_and_probed(
 ) -> tuple[Any, Any, numpy.ndarray]:
     """The runtime model on ``input_shape`` and its output on two samples."""
     tried: list[str] = []
-    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, tried)
+    text = text_input(model)
+    corpus = adapt_corpus(model, text, input_shape, options.seed)
+    built, rt = build_runtime(model, shapes, input_shape, options, options.seed, tried, corpus)
     vocab = embedding_vocab(model)
+    batch = rt.input_shape[0]  # a stateful RNN's fixed batch size, else None
+    n_probe = batch or 2
     probe = (
-        rng.integers(1, vocab, size=(2, *input_shape))
+        corpus[:n_probe]
+        if text is not None and corpus is not None
+        else rng.integers(1, vocab, size=(n_probe, *input_shape))
         if vocab is not None
-        else rng.normal(size=(2, *input_shape)).astype(options.dtype)
+        else rng.normal(size=(n_probe, *input_shape)).astype(options.dtype)
     )
     try:
         out = rt.predict(probe, verbose=0)
@@ -376,7 +400,9 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         input_shape = resolve_input_shape(model, shapes, options.input_shape)
     except RunError as unknown:
         first: RunError | None = None
-        for tried in assumed_input_shapes(shapes):
+        # a text model reads one string per sample (Keras builds it on the data's shape)
+        assumed = [(1,)] if text_input(model) is not None else assumed_input_shapes(shapes)
+        for tried in assumed:
             try:
                 built, rt, out = _built_and_probed(model, shapes, tried, options, notes, rng)
             except RunError as exc:
@@ -416,12 +442,6 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     for note in notes:
         _echo(options, f"Note: {note}\n")
     result.shown_notes = len(notes)
-    if options.data and any("token 0" in n for n in notes):
-        raise RunError(
-            "mask_zero=True is not supported with --data (seqlint run does not leave masked "
-            "steps out of the loss)",
-            usage=True,
-        )
     if not numpy.all(numpy.isfinite(out)):
         result.learns = False
         result.reasons.append("the forward pass produces NaN/Inf")
@@ -431,7 +451,27 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     choice = choose_compile(model, shapes)
     result.compile_reason = choice.reason
     output_shape = tuple(rt.output_shape)
+    if None in output_shape[1:] and text_input(model) is not None:
+        # text without output_sequence_length: as long as the run's strings (the probe's)
+        output_shape = (None, *out.shape[1:])
     task = read_task(model, input_shape, output_shape, choice.loss_kind, options.batch_size)
+    batch = rt.input_shape[0]  # a stateful RNN's fixed batch size, else None
+    if batch is not None:  # every batch of a stateful model has its fixed size
+        trained = options.batch_size or fit_batch_size(model)
+        if trained is not None and trained != batch:
+            raise RunError(
+                "If an RNN is stateful, the batch size of the input sequences must be the same "
+                f"as the batch size of the initial state. - Expected batch size: {batch} - "
+                f"Received batch size: {trained} (the batch size of fit())"
+            )
+        task.batch_size = batch
+        task.n_train = max(batch, task.n_train // batch * batch)
+        task.n_val = max(batch, task.n_val // batch * batch)
+        task.sources.append(f"batch_size={batch}, the stateful model's fixed batch size")
+    text = text_input(model)
+    if text is not None:
+        task.text = text
+        task.sources.append(f"text of {text.source}")
     if options.data:
         arrays = load_data(options.data, input_shape, memory_limit(options))
         x, y = arrays["x"], arrays["y"]
@@ -445,8 +485,16 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
                 x[cut:] if cut < len(x) else x,
                 y[cut:] if cut < len(y) else y,
             )
+        if batch is not None:  # a stateful model runs on whole batches of its fixed size
+            x, y = x[: len(x) // batch * batch], y[: len(y) // batch * batch]
+            xv, yv = xv[: len(xv) // batch * batch], yv[: len(yv) // batch * batch]
+            if not len(x) or not len(xv):
+                raise RunError(
+                    f"--data has fewer samples than the stateful model's batch size {batch}",
+                    usage=True,
+                )
         task.n_train, task.n_val = len(x), len(xv)
-        task.batch_size = min(options.batch_size or 32, len(x))
+        task.batch_size = batch or min(options.batch_size or 32, len(x))
         task.per_step = len(output_shape) > 2
         result.data_source = f"{options.data}: {len(x)} training and {len(xv)} held-out samples"
     else:
@@ -468,7 +516,12 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     max_epochs = options.epochs or epoch_limit(task.file_epochs)
     result.checks["max_epochs"] = max_epochs
     result.checks["batch_size"] = task.batch_size
-    result.notes += adapt_layers(built, x)
+    fit = model.fit_call
+    fit_x = None if fit is None or fit.opaque else fit.arg(0, "x")
+    if text is not None or first_layer_adapted(model):
+        # what the file's adapt() learns, from the training inputs, before the model is built
+        built, rt = build_runtime(model, shapes, input_shape, options, options.seed, [], x)
+    result.notes += adapt_layers(built, x, fit_x, options.seed)
     causes = precheck(model, built, rt, task, output_shape, x, vocab)
     if causes:
         result.learns = False
@@ -484,7 +537,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         seed = options.seed + INIT_SEED_STEP * tries
         tries += 1
         again_built, again = build_runtime(model, shapes, input_shape, options, seed, [])
-        adapt_layers(again_built, x)
+        adapt_layers(again_built, x, fit_x, options.seed)
         retry = probe_start(again, again_built, choice, options, x, y, task.batch_size, relu_head)
         if retry.healthy:
             result.notes.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import io
 import json
@@ -17,7 +18,6 @@ from typing import Any, cast
 from seqlint.compile_checks import misplaced
 from seqlint.diagnostics import Span
 from seqlint.files import NotRegularFile, read_regular_file
-from seqlint.ipython_syntax import transform_cell
 
 
 class SourceError(Exception):
@@ -336,6 +336,10 @@ _PYTHON_LANGS = {"python", "python2", "python3", "ipython", "ipython2", "ipython
 
 
 def notebook_from_bytes(path: str, data: bytes) -> SourceFile:
+    return notebook_from_json(path, _notebook_text(data))
+
+
+def _notebook_text(data: bytes) -> str:
     if b"\x00" in data:
         line, col = _position(data, data.index(b"\x00"))
         raise SourceError("binary file (contains NUL bytes), not a notebook", line, col)
@@ -344,7 +348,7 @@ def notebook_from_bytes(path: str, data: bytes) -> SourceFile:
     except UnicodeDecodeError as e:
         line, col = _position(data, e.start)
         raise SourceError("notebook is not valid UTF-8", line, col) from None
-    return notebook_from_json(path, text)
+    return text
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -352,6 +356,19 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def notebook_from_json(path: str, text: str) -> SourceFile:
     """Turn notebook JSON (nbformat 4, or 3) into a :class:`SourceFile` of its Python cells."""
+    return _notebook_source(path, notebook_code_cells(text))
+
+
+def notebook_cell_text(data: bytes) -> str:
+    """The Python code cells of notebook bytes, joined as written (no IPython transformation):
+    raises the :class:`SourceError` that :func:`notebook_from_bytes` raises, for a fraction of
+    its cost. Enough to tell whether a notebook can mention Keras at all."""
+    return "\n".join(s for _, s in notebook_code_cells(_notebook_text(data)))
+
+
+def notebook_code_cells(text: str) -> list[tuple[int, str]]:
+    """(cell number, source with ``\\n`` line endings) of each Python code cell of notebook
+    JSON; :class:`SourceError` when it is not a readable notebook."""
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -382,11 +399,13 @@ def notebook_from_json(path: str, text: str) -> SourceFile:
             code = f"U+{ord(surrogate.group()):04X}"
             raise SourceError(f"cell {number} holds a lone surrogate {code}, which is not text")
         sources.append((number, source.replace("\r\n", "\n").replace("\r", "\n")))
-    return _notebook_source(path, sources)
+    return sources
 
 
 def _notebook_source(path: str, sources: list[tuple[int, str]]) -> SourceFile:
     """The :class:`SourceFile` of code cells given as (cell number, source with ``\\n``)."""
+    from seqlint.ipython_syntax import transform_cell  # (notebooks only: not at start-up)
+
     shadowed = _Bindings([s for _, s in sources])
     chunks: list[str] = []
     starts: list[int] = []
@@ -407,9 +426,10 @@ def _notebook_source(path: str, sources: list[tuple[int, str]]) -> SourceFile:
                 written[cell.writefile].append(chunk)
             else:
                 written[cell.writefile] = [chunk]
-        for i, (before, after) in enumerate(zip(raw, cell.lines, strict=True)):
-            if before != after:
-                display[line + i] = before
+        if cell.lines != raw:  # (most cells are plain Python: one comparison in C)
+            for i, (before, after) in enumerate(zip(raw, cell.lines, strict=True)):
+                if before != after:
+                    display[line + i] = before
         body_text = "\n".join(cell.lines)
         chunks.append(body_text)
         starts.append(line)
@@ -486,10 +506,13 @@ def _notebook_language(nb: dict[str, Any]) -> str | None:
     return None
 
 
+_LANGUAGE_KEYS = frozenset({"vscode", "dotnet_interactive", "polyglot_notebook", "language"})
+
+
 def _cell_language(cell: dict[str, Any]) -> str | None:
     meta = cell.get("metadata")
-    if not isinstance(meta, dict):
-        return None
+    if not isinstance(meta, dict) or meta.keys().isdisjoint(_LANGUAGE_KEYS):
+        return None  # (most cells: one set operation)
     for section, key in (
         ("vscode", "languageId"),
         ("dotnet_interactive", "language"),
@@ -511,8 +534,9 @@ def _cell_source(value: Any, number: int) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and all(isinstance(x, str) for x in value):
-        return "".join(value)
+    if isinstance(value, list):
+        with contextlib.suppress(TypeError):  # (an item that is not a string)
+            return "".join(value)
     raise SourceError(
         f"not a Jupyter notebook: cell {number} 'source' is not a string or a list of strings"
     )

@@ -387,3 +387,16 @@ def test_a_linked_worktree_reads_the_exclude_file_of_its_repository(tmp_path: Pa
     result = run("check", "--no-cache", str(wt))
     assert "warning" not in (result.stderr or "")
     assert git(wt, "ls-files", "--others", "--exclude-standard") == ""
+
+
+def test_exclude_names_and_name_globs_both_skip_entries(tmp_path: Path) -> None:
+    """Plain names (matched by a set lookup) and globs on names apply side by side."""
+    for rel in ("keep.py", "gen_a.py", "venv/x.py", "sub/build/y.py", "sub/z.py", "genx.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x = 1\n")
+    found = discover_files([tmp_path], root=tmp_path, exclude=("./venv", "build", "gen_*")).files
+    assert sorted(os.path.relpath(f, tmp_path) for f in found) == [
+        "genx.py",
+        "keep.py",
+        os.path.join("sub", "z.py"),
+    ]

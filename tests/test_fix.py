@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import stat
@@ -905,3 +906,62 @@ def test_read_only_file_is_written_by_root_and_stays_read_only() -> None:
     assert run("check", "--fix", "model.py").exit_code == 0
     assert "'sigmoid'" in path.read_text()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o444
+
+
+def test_module_lookups_find_the_node_each_builder_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-module indices (one walk per file) locate what the builders edit: a list
+    element, a ``model.add`` argument (not in a loop), an import, the other side of ``==``,
+    and the attributes read on a name."""
+    code = textwrap.dedent(
+        """\
+        from keras.utils import np_utils
+        import keras
+        from keras import layers
+        m = keras.Sequential([layers.Conv2D(4, 3), layers.Dense(2)])
+        m.add(layers.Dense(1))
+        for _ in range(2):
+            m.add(layers.Dense(3))
+        y = np_utils.to_categorical([1]) if np_utils.__name__ == "x" else None
+        print(len(m.layers) == 3)
+        """
+    )
+    tree = ast.parse(code)
+    nodes = {ast.unparse(n): n for n in ast.walk(tree) if isinstance(n, (ast.Call, ast.ImportFrom))}
+
+    def loc(src: str) -> Loc:
+        n = nodes[src]
+        return Loc(n.lineno, n.col_offset + 1, n.end_lineno or 0, (n.end_col_offset or 0) + 1)
+
+    dense2 = fixes.insert_layer_before(code, loc("layers.Dense(2)"), "layers.Flatten()")
+    assert dense2 is not None and (dense2.span.line, dense2.content) == (4, "layers.Flatten(), ")
+    dense1 = fixes.insert_layer_before(code, loc("layers.Dense(1)"), "layers.Flatten()")
+    assert dense1 is not None and (dense1.span.line, dense1.content) == (
+        5,
+        "m.add(layers.Flatten())\n",
+    )
+    assert fixes.insert_layer_before(code, loc("layers.Dense(3)"), "layers.Flatten()") is None
+    stmt = fixes.statement_at(code, loc("from keras.utils import np_utils"))
+    assert isinstance(stmt, ast.ImportFrom) and stmt.module == "keras.utils"
+    assert fixes.statement_at(code, loc("layers.Dense(2)")) is None
+    assert fixes.attributes_read(code, "np_utils") == {"to_categorical", "__name__"}
+    assert fixes.attributes_read(code, "layers") == {"Conv2D", "Dense"}
+    assert fixes.attributes_read(code, "m") is None  # assigned: not only read by attribute
+    other = fixes.comparison_with(code, loc("len(m.layers)"))
+    assert isinstance(other, ast.Constant) and other.value == 3
+    assert fixes.comparison_with(code, loc("print(len(m.layers) == 3)")) is None
+    # the analysis shares its tree while its rules run: the same answers, no parse of its own
+    other = code + "\n"
+    analysis = analyse(SourceFile("m.py", other))
+    parses: list[str] = []
+    real_parse = ast.parse
+
+    def counting(source: str, *args: object, **kwargs: object) -> ast.Module:
+        parses.append(source)
+        return real_parse(source)
+
+    monkeypatch.setattr(ast, "parse", counting)
+    with fixes.shared_tree(analysis):
+        assert fixes.attributes_read(other, "np_utils") == {"to_categorical", "__name__"}
+    assert parses == []
+    assert fixes.attributes_read(other, "np_utils") == {"to_categorical", "__name__"}
+    assert parses == [other]  # let go afterwards

@@ -36,6 +36,7 @@ _REQUIRED: dict[str, Any] = {
     "width_factor": 0.1,
     "num_bins": 4,
     "activation": "relu",
+    "layer": None,  # (Bidirectional's wrapped layer: see _LSTM)
 }
 
 # Values Keras's constructors refuse, by argument name.
@@ -50,16 +51,23 @@ _INVALID: dict[str, list[Any]] = {
     "size": [0],
     "rate": [1.5, -0.1],
     "stddev": [-1.0, 2.0],
-    "n": [0],
+    "n": [0, 2.0],
     "input_dim": [0],
     "output_dim": [0],
     "max_value": [-1.0],
     "negative_slope": [-0.5],
     "threshold": [-1.0],
-    "target_shape": [(-1, -1)],
+    "target_shape": [(-1, -1), (2, -2)],
     "dims": [(0, 1)],
     "l1": [-1.0],
     "score_mode": ["foo"],
+    "data_format": ["channels_middle"],
+    "padding": ["full"],
+    "cropping": [-1, (1, -1), (1, 2, 3)],
+    "groups": [0, -2],
+    "merge_mode": ["foo"],
+    "num_tokens": [0],
+    "num_bins": [-1],
 }
 
 
@@ -107,19 +115,29 @@ def test_samples_cover_the_layers_the_runtime_runs() -> None:
 @pytest.mark.parametrize(("name", "arg", "value"), SAMPLES)
 def test_check_reports_what_the_runtime_refuses(name: str, arg: str, value: Any) -> None:
     kwargs = _kwargs(name, arg, value)
-    found = [d for d in lint(_source(name, kwargs), select={"SEQ304"})]
+    # a misspelt padding / data_format string is SEQ301's (with a did-you-mean), not SEQ304's
+    found = [d for d in lint(_source(name, kwargs), select={"SEQ304", "SEQ301"})]
+    seq304 = [d for d in found if d.code == "SEQ304"]
     cls = runtime_layers.get(name)
+    try:
+        if cls is not None:
+            cls(**kwargs)
+    except NotImplementedError:
+        cls = None  # the kernel refuses these arguments by name
+    except (ValueError, TypeError) as exc:
+        if seq304:
+            assert [d.message.endswith(str(exc)) for d in seq304] == [True]
+        else:
+            assert arg in ("padding", "data_format") and found, (
+                f"run refuses {name}({arg}={value!r}) but check is silent"
+            )
+        return
     if cls is None:
         # no runtime kernel: `run` refuses the layer itself; check states Keras's refusal
-        assert len(found) <= 1
+        assert len(seq304) <= 1
         return
-    try:
-        cls(**kwargs)
-    except ValueError as exc:
-        assert len(found) == 1, f"run refuses {name}({arg}={value!r}) but check is silent"
-        assert found[0].message.endswith(str(exc))
-    else:
-        assert found == [], f"check reports {name}({arg}={value!r}) that run accepts"
+    # (SEQ301 may still report a padding Keras refuses only when it builds the layer)
+    assert seq304 == [], f"check reports {name}({arg}={value!r}) that run accepts"
 
 
 # (layer, keyword arguments, Keras 3.15.1's message; None when Keras accepts them)
@@ -290,11 +308,197 @@ KERAS = [
 ]
 
 
+class _Source:
+    """A value written into the generated source as it is (``layers.LSTM(4)``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+_LSTM = _Source("layers.LSTM(4)")
+
+_DATA_FORMAT = (
+    "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+    "Received: data_format=foo"
+)
+# Keras prints its set of allowed paddings, in an order that changes from run to run: seqlint
+# sorts it.
+_PADDING = "The `padding` argument must be a list/tuple or one of {'same', 'valid'}. Received: "
+
+KERAS += [
+    (
+        "MaxPooling2D",
+        {"strides": -1},
+        "The `strides` argument must be a tuple of 2 integers. Received strides=-1, including "
+        "values {-1} that do not satisfy `value >= 0`",
+    ),
+    ("MaxPooling2D", {"padding": "full"}, None),  # accepted by the constructor
+    ("MaxPooling2D", {"data_format": "foo"}, _DATA_FORMAT),
+    ("GlobalAveragePooling2D", {"data_format": "foo"}, _DATA_FORMAT),
+    ("GlobalAveragePooling2D", {"data_format": "Channels_First"}, None),
+    (
+        "AdaptiveAveragePooling2D",
+        {"output_size": 2, "data_format": "foo"},
+        "Invalid data_format: foo. Expected 'channels_first' or 'channels_last'.",
+    ),
+    ("Conv2D", {"filters": 4, "kernel_size": 3, "padding": "causal"}, _PADDING + "causal"),
+    ("Conv2D", {"filters": 4, "kernel_size": 3, "padding": "Same"}, None),
+    ("Conv1D", {"filters": 4, "kernel_size": 3, "padding": "causal"}, None),
+    ("Conv2D", {"filters": 4, "kernel_size": 3, "data_format": "foo"}, _DATA_FORMAT),
+    ("Conv2D", {"filters": 4, "kernel_size": 3, "data_format": "Channels_Last"}, None),
+    ("Conv2DTranspose", {"filters": 4, "kernel_size": 3, "padding": "causal"}, _PADDING + "causal"),
+    ("DepthwiseConv2D", {"kernel_size": 3, "padding": "foo"}, _PADDING + "foo"),
+    ("SeparableConv2D", {"filters": 4, "kernel_size": 3, "padding": "causal"}, _PADDING + "causal"),
+    ("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "padding": "causal"}, _PADDING + "causal"),
+    ("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "data_format": "foo"}, _DATA_FORMAT),
+    ("Flatten", {"data_format": "foo"}, _DATA_FORMAT),
+    ("UpSampling2D", {"data_format": "Foo"}, _DATA_FORMAT),
+    ("SpatialDropout2D", {"rate": 0.5, "data_format": "foo"}, _DATA_FORMAT),
+    (
+        "Cropping1D",
+        {"cropping": (1, -1)},
+        "The `cropping` argument must be a tuple of 2 integers. Received cropping=(1, -1), "
+        "including values {-1} that do not satisfy `value >= 0`",
+    ),
+    (
+        "Cropping1D",
+        {"cropping": (1, 2, 3)},
+        "The `cropping` argument must be a tuple of 2 integers. Received cropping=(1, 2, 3)",
+    ),
+    ("Cropping2D", {"cropping": -1}, "`cropping` cannot be negative. Received: cropping=-1."),
+    (
+        "Cropping2D",
+        {"cropping": ((1, 1), (-1, 0))},
+        "The `2nd entry of cropping` argument must be a tuple of 2 integers. Received 2nd entry "
+        "of cropping=(-1, 0), including values {-1} that do not satisfy `value >= 0`",
+    ),
+    (
+        "Cropping2D",
+        {"cropping": (1, 2, 3)},
+        "`cropping` should have two elements. Received: cropping=(1, 2, 3).",
+    ),
+    ("Cropping3D", {"cropping": (1, 2)}, "`cropping` should have 3 elements. Received: (1, 2)."),
+    (
+        "ZeroPadding1D",
+        {"padding": -1},
+        "The `padding` argument must be a tuple of 2 integers. Received padding=-1, including "
+        "values {-1} that do not satisfy `value >= 0`",
+    ),
+    ("ZeroPadding2D", {"padding": -1}, None),  # accepted: it crops
+    (
+        "ZeroPadding2D",
+        {"padding": (1, 2, 3)},
+        "`padding` should have two elements. Received: padding=(1, 2, 3).",
+    ),
+    (
+        "ZeroPadding2D",
+        {"padding": ((1, 1), (-1, 0))},
+        "The `2nd entry of padding` argument must be a tuple of 2 integers. Received 2nd entry "
+        "of padding=(-1, 0), including values {-1} that do not satisfy `value >= 0`",
+    ),
+    ("ZeroPadding3D", {"padding": (1, 2)}, "`padding` should have 3 elements. Received: (1, 2)."),
+    (
+        "GroupNormalization",
+        {"groups": 0},
+        "Received an invalid value for argument `groups`, expected a positive integer (or `-1` "
+        "for instance normalization). Received: groups=0",
+    ),
+    ("GroupNormalization", {"groups": -1}, None),
+    (
+        "Reshape",
+        {"target_shape": (2, -2)},
+        "Each dimension in `target_shape` must be a non-negative integer, or `-1` for a single "
+        "unknown dimension. Received: target_shape=(2, -2).",
+    ),
+    ("Reshape", {"target_shape": (0, 4)}, None),
+    (
+        "Bidirectional",
+        {"layer": _LSTM, "merge_mode": "Concat"},
+        'Invalid merge mode. Received: Concat. Merge mode should be one of {"sum", "mul", "ave", '
+        '"concat", None}',
+    ),
+    # Keras raises these as TypeError, and so does the runtime
+    ("RepeatVector", {"n": 2.0}, "Expected an integer value for `n`, got <class 'float'>."),
+    (
+        "UnitNormalization",
+        {"axis": 1.5},
+        "Invalid value for `axis` argument: expected an int or a list/tuple of ints. "
+        "Received: axis=1.5",
+    ),
+    (
+        "LayerNormalization",
+        {"axis": "x"},
+        "Expected an int or a list/tuple of ints for the argument 'axis', but received: 'x'",
+    ),
+    ("LayerNormalization", {"axis": [1, 2]}, None),
+    ("CategoryEncoding", {"num_tokens": 0}, "`num_tokens` must be >= 1. Received: num_tokens=0."),
+    (
+        "CategoryEncoding",
+        {"num_tokens": 4, "output_mode": "foo"},
+        "Unknown arg for output_mode: foo",
+    ),
+    (
+        "CategoryEncoding",
+        {},
+        "num_tokens must be set to use this layer. If the number of tokens is not known "
+        "beforehand, use the IntegerLookup layer instead.",
+    ),
+    (
+        "Discretization",
+        {"bin_boundaries": [0.0], "num_bins": 3},
+        "Both `num_bins` and `bin_boundaries` should not be set. Received: `num_bins=3` and "
+        "`bin_boundaries=[0.0]`",
+    ),
+    (
+        "Discretization",
+        {"output_mode": "foo", "bin_boundaries": [0.0]},
+        "Unknown value for `output_mode` argument of Discretization. Allowed values are: "
+        "('int', 'one_hot', 'multi_hot', 'count'). Received: output_mode=foo",
+    ),
+    ("Discretization", {"num_bins": 4}, None),
+    (
+        "Hashing",
+        {"num_bins": 0},
+        "The `num_bins` for `Hashing` cannot be `None` or non-positive values. Received: "
+        "num_bins=0.",
+    ),
+    (
+        "Hashing",
+        {"num_bins": 4, "output_mode": "foo"},
+        "Invalid value for argument `output_mode`. Expected one of ('int', 'one_hot', "
+        "'multi_hot', 'count'). Received: output_mode=foo",
+    ),
+    (
+        "TimeDistributed",
+        {"layer": 3},
+        "Please initialize `TimeDistributed` layer with a `keras.layers.Layer` instance. "
+        "Received: 3",
+    ),
+    (
+        "Bidirectional",
+        {"layer": "x"},
+        "Please initialize `Bidirectional` layer with a `keras.layers.Layer` instance. Received: x",
+    ),
+]
+
+
 @pytest.mark.parametrize(("name", "kwargs", "message"), KERAS)
 def test_messages_are_keras_own(name: str, kwargs: dict[str, Any], message: str | None) -> None:
-    found = lint(_source(name, kwargs), select={"SEQ304"})
-    if message is None:
-        assert found == []
+    found = lint(_source(name, kwargs), select={"SEQ304", "SEQ301"})
+    if message is None:  # (SEQ301 may report a pooling padding: Keras refuses it when it builds)
+        assert [d for d in found if d.code == "SEQ304"] == []
+        return
+    cls = runtime_layers.get(name)
+    if cls is not None and not any(isinstance(v, _Source) for v in kwargs.values()):
+        with pytest.raises((ValueError, TypeError)) as refused:
+            cls(**kwargs)
+        assert str(refused.value) == message
+    if message in (_DATA_FORMAT, _PADDING + "causal", _PADDING + "foo") or "data_format" in message:
+        # SEQ301 reports the unknown string (with a did-you-mean); SEQ304 does not repeat it
+        assert [d.code for d in found] == ["SEQ301"]
     else:
         assert [d.message for d in found] == [f"`{name}`: {message}"]
 

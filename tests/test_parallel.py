@@ -100,6 +100,32 @@ def test_the_pool_gives_the_same_report_as_one_process(tree: Path, pool_always: 
 
 
 @needs_fork
+def test_files_streamed_to_the_pool_in_small_chunks_give_the_same_report(
+    tree: Path, pool_always: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool takes files while the others are still read, a chunk at a time: results
+    come back for every file, in order, whatever the chunk size."""
+    alone = run("--jobs", "1", "--output-format", "json")
+    sent: list[int] = []
+    real = parallel._cost
+
+    def cost(task: Any) -> int:
+        sent.append(task.index)
+        return real(task)
+
+    monkeypatch.setattr(parallel, "CHUNK_LINES", 1)  # a chunk per file
+    monkeypatch.setattr(parallel, "_cost", cost)
+    pooled = run("--jobs", "2", "--output-format", "json")
+    assert pool_always == [2]
+    assert len(sent) > 2 and sent == sorted(sent)
+    assert (pooled.exit_code, pooled.stdout, pooled.stderr) == (
+        alone.exit_code,
+        alone.stdout,
+        alone.stderr,
+    )
+
+
+@needs_fork
 def test_an_internal_error_in_a_worker_is_one_line_and_the_run_goes_on(
     tree: Path, pool_always: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -301,3 +327,85 @@ def test_a_worker_killed_twice_is_an_error_and_not_cached(
     monkeypatch.chdir(tmp_path)
     again = runner.invoke(cli, ["check", "--jobs", "1", "--output-format", "concise"])
     assert "a.py:3:" in again.stdout, "a result of the killed run was cached"
+
+
+def _notebook(*cells: str) -> str:
+    return json.dumps(
+        {
+            "cells": [{"cell_type": "code", "source": c, "metadata": {}} for c in cells],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
+
+
+def test_notebooks_are_settled_on_their_cells_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notebook whose bytes never say ``keras`` is cleared without its IPython
+    transformation, unless its cells name Keras through a JSON escape or name
+    ``Sequential`` (removing a ``!pip install torch`` line can make that count)."""
+    softmax_one = (
+        "model = Sequential([Dense(8, input_shape=(4,)), Dense(1, activation='softmax')])\n"
+    )
+    (tmp_path / "plain.ipynb").write_text(_notebook("import numpy as np\n", "%time x = 1\n"))
+    (tmp_path / "escaped.ipynb").write_text(
+        _notebook("from keras.models import Sequential\n").replace("keras", "\\u006beras")
+    )
+    (tmp_path / "pip_torch.ipynb").write_text(_notebook("!pip install torch\n", softmax_one))
+    (tmp_path / "torch.ipynb").write_text(_notebook("import torch\n", softmax_one))
+    (tmp_path / "snippet.ipynb").write_text(_notebook(softmax_one))  # no import at all
+    (tmp_path / "broken.ipynb").write_text('{"cells": [{"cell_type": "code", "source": 3}]}')
+    decoded: list[str] = []
+    real = parallel.source_from_bytes
+
+    def spy(path: str, data: bytes) -> SourceFile:
+        decoded.append(os.path.basename(path))
+        return real(path, data)
+
+    monkeypatch.setattr(parallel, "source_from_bytes", spy)
+    results = parallel.check_files(
+        sorted(str(p) for p in tmp_path.iterdir()), Settings(frozenset({"SEQ001", "SEQ201"}))
+    )
+    got = {os.path.basename(r.path): [d.code for d in r.diagnostics] for r in results}
+    assert got == {
+        "broken.ipynb": ["SEQ001"],
+        "escaped.ipynb": [],
+        "pip_torch.ipynb": ["SEQ201"],  # IPython never sees `torch`: a Keras snippet
+        "plain.ipynb": [],
+        "snippet.ipynb": ["SEQ201"],
+        "torch.ipynb": [],
+    }
+    assert "plain.ipynb" not in decoded and "broken.ipynb" not in decoded
+    assert "escaped.ipynb" in decoded  # analysed: its code does mention Keras
+
+
+def test_a_warm_concise_run_decodes_no_cached_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached findings are listed without decoding their files again; a code frame decodes
+    the file when it is printed."""
+    model = tmp_path / "m.py"
+    model.write_text(
+        "from keras import Sequential, layers\n"
+        "model = Sequential([layers.Dense(1, activation='softmax', input_shape=(4,))])\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    cold = runner.invoke(cli, ["check", "--output-format", "concise", "m.py"])
+    assert cold.exit_code == 1, cold.output
+    decoded: list[str] = []
+    real = parallel.source_from_bytes
+
+    def spy(path: str, data: bytes) -> SourceFile:
+        decoded.append(os.path.basename(path))
+        return real(path, data)
+
+    monkeypatch.setattr(parallel, "source_from_bytes", spy)
+    warm = runner.invoke(cli, ["check", "--output-format", "concise", "m.py"])
+    assert (warm.exit_code, warm.output) == (cold.exit_code, cold.output)
+    assert decoded == []
+    full = runner.invoke(cli, ["check", "m.py"])
+    assert decoded == ["m.py"]
+    assert "activation='softmax'" in full.output  # the code frame

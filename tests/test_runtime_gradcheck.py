@@ -360,6 +360,15 @@ def _cases() -> list[Case]:
         (3, 2),
         integer_input=4,
     )
+    add("Hashing", lambda: L.Hashing(5, output_mode="count", **F64), (3, 2), integer_input=9)
+    add(
+        "TextVectorization",
+        lambda: L.TextVectorization(
+            split=None, vocabulary=["1", "2"], output_mode="tf_idf", idf_weights=[1, 2], **F64
+        ),
+        (3, 1),
+        integer_input=4,
+    )
     add("GroupNormalization-per-channel", lambda: L.GroupNormalization(-1, **F64), (2, 3, 3, 2))
     add("RMSNormalization-2axes", lambda: L.RMSNormalization(axis=[1, 2], **F64), (2, 3, 4))
     add("UnitNormalization-axis1", lambda: L.UnitNormalization(axis=1, **F64), (2, 3, 4))

@@ -377,13 +377,7 @@ def test_unsupported_settings_fail_loudly() -> None:
         layers.Dense(2, dtype="mixed_float16")
     with pytest.raises(NotImplementedError, match="quantization_config"):
         layers.Dense(2, quantization_config={"mode": "int8"})
-    from seqlint.runtime import Input, Sequential
-
-    # Keras leaves masked steps out of the loss: not implemented, so fitting refuses
-    model = Sequential([Input((3,), dtype="int32"), layers.Embedding(5, 2, mask_zero=True)])
-    model.compile(optimizer="sgd", loss="mse")
-    with pytest.raises(NotImplementedError, match="masked output"):
-        model.fit(np.array([[1, 2, 0]]), np.zeros((1, 3, 2)), verbose=0)
+    # (a loss on a masked output is supported: see test_runtime_masked_loss.py)
 
 
 def test_invalid_shapes_are_value_errors() -> None:
@@ -489,5 +483,32 @@ def test_a_stateful_rnn_continues_the_sequence_across_batches(cls: Any) -> None:
     np.testing.assert_allclose(np.concatenate([first, second], axis=1), joined, atol=1e-12)
     stateful.reset_states()
     np.testing.assert_allclose(stateful(x2), plain(x2), atol=1e-12)
-    # a batch of another size starts from zeros (Keras would refuse it)
-    np.testing.assert_allclose(stateful(x2[:1]), plain(x2[:1]), atol=1e-12)
+    # the batch size is fixed by the first call: another one is refused, as in Keras
+    with pytest.raises(ValueError, match="Expected batch size: 2 - Received batch size: 1"):
+        stateful(x2[:1])
+
+
+def test_a_stateful_rnn_needs_a_static_batch_size_as_in_keras() -> None:
+    """Keras 3.15.1's messages: a declared input without a batch size is refused when the model
+    is built, and a batch of another size than the declared one when it runs."""
+    from seqlint.runtime import Input, Sequential
+
+    with pytest.raises(
+        ValueError,
+        match=r"batch size must be static\. Found dynamic batch size: "
+        r"sequence\.shape=\(None, 5, 3\)",
+    ):
+        Sequential([Input((5, 3)), layers.LSTM(4, stateful=True), layers.Dense(1)])
+    model = Sequential(
+        [Input(batch_shape=(4, 5, 3)), layers.LSTM(4, stateful=True), layers.Dense(1)]
+    )
+    x = np.random.default_rng(0).normal(size=(20, 5, 3))
+    assert model.predict(x, batch_size=4, verbose=0).shape == (20, 1)
+    with pytest.raises(ValueError, match="Expected batch size: 4 - Received batch size: 20"):
+        model.predict(x, verbose=0)
+    # built on its first batch (no declared input): that batch size is kept, as in Keras
+    deferred = Sequential([layers.GRU(4, stateful=True), layers.Dense(1)])
+    deferred.compile(loss="mse", optimizer="sgd")
+    deferred.fit(x, x[:, 0, :1], batch_size=4, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="Expected batch size: 4"):
+        deferred.fit(x[:18], x[:18, 0, :1], batch_size=4, epochs=1, verbose=0)

@@ -178,11 +178,15 @@ def test_notebook_skips_non_python_cells_and_kernels() -> None:
         [
             code("SELECT 1", vscode={"languageId": "sql"}),
             code("import keras"),
+            code("#r nuget", dotnet_interactive={"language": "csharp"}),
+            code("x", polyglot_notebook={"kernelName": "fsharp"}),
+            code("SELECT 2", language="sql", collapsed=True),
+            code("y = 1", language="python", scrolled=False),
         ]
     )
     src = notebook_from_json("nb.ipynb", json.dumps(nb))
-    assert src.cell_numbers == [2]
-    assert src.text == "import keras\n"
+    assert src.cell_numbers == [2, 6]
+    assert src.text == "import keras\ny = 1\n"
 
     r_nb = notebook([code("library(keras)")], kernelspec={"language": "R", "name": "ir"})
     src = notebook_from_json("r.ipynb", json.dumps(r_nb))
@@ -215,6 +219,7 @@ def test_broken_notebook_json(tmp_path: Path) -> None:
         b'{"metadata": {}}',
         b'{"cells": [1]}',
         b'{"cells": [{"cell_type": "code", "source": 3}]}',
+        b'{"cells": [{"cell_type": "code", "source": ["a = 1\\n", 2]}]}',
     ],
 )
 def test_not_a_notebook(data: bytes) -> None:

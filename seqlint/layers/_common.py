@@ -6,6 +6,7 @@ valid literal is *unknown* and gives ``None``, never a guess.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from seqlint.layers.base import (
@@ -17,11 +18,7 @@ from seqlint.layers.base import (
     ShapeError,
     WeightSpec,
     as_int,
-    count_weights,
 )
-
-Counts = tuple[int | None, int | None]
-UNKNOWN_COUNTS: Counts = (None, None)
 
 
 def as_bool(value: Any) -> bool | None:
@@ -175,20 +172,6 @@ def dims_product(dims: tuple[Dim, ...] | list[Dim]) -> Dim:
     return out
 
 
-def add_counts(*counts: Counts) -> Counts:
-    trainable: int | None = 0
-    non_trainable: int | None = 0
-    for t, n in counts:
-        trainable = None if trainable is None or t is None else trainable + t
-        non_trainable = None if non_trainable is None or n is None else non_trainable + n
-    return trainable, non_trainable
-
-
-def scale_counts(counts: Counts, k: int) -> Counts:
-    t, n = counts
-    return (None if t is None else t * k, None if n is None else n * k)
-
-
 def inner_layer(value: Any) -> LayerSpec | None:
     """The wrapped layer of Bidirectional / TimeDistributed, when it is a known definition."""
     if isinstance(value, LayerSpec) and value.definition is not None:
@@ -207,34 +190,27 @@ def lora(args: BoundArgs) -> int | None:
     return n
 
 
-def spec_counts(specs: list[WeightSpec]) -> Counts:
-    """Parameter counts of weight specs; any size unknown makes both unknown."""
-    trainable, frozen = count_weights(specs)
-    return UNKNOWN_COUNTS if trainable is None or frozen is None else (trainable, frozen)
-
-
-def kernel_and_bias(
-    kernel: Dim, bias: Dim, use_bias: Any, lora_rank: int | None, lora_in: Dim, lora_out: Dim
-) -> Counts:
-    """Counts of a kernel + optional bias layer, with Keras's LoRA weights when enabled.
-
-    With ``lora_rank=r`` Keras adds ``lora_kernel_a`` (``lora_in x r``) and ``lora_kernel_b``
-    (``r x lora_out``) and freezes the kernel.
-    """
-    has_bias = as_bool(use_bias)
-    if kernel is None or has_bias is None or lora_rank is None:
-        return UNKNOWN_COUNTS
-    b = 0
-    if has_bias:
-        if bias is None:
-            return UNKNOWN_COUNTS
-        b = bias
-    if lora_rank:
-        if lora_in is None or lora_out is None:
-            return UNKNOWN_COUNTS
-        extra = lora_in * lora_rank + lora_rank * lora_out
-        return b + extra, kernel
-    return kernel + b, 0
+def with_lora(
+    specs: list[WeightSpec] | None,
+    args: BoundArgs,
+    kernel: str = "kernel",
+    prefix: str = "lora_kernel",
+) -> list[WeightSpec] | None:
+    """``specs`` with Keras's LoRA weights when ``lora_rank=r`` is set: the ``kernel`` is frozen
+    and ``{prefix}_a`` (``kernel.shape[:-1] + (r,)``) and ``{prefix}_b`` (``(r, kernel.shape[-1])``)
+    are appended, as ``enable_lora`` does. ``None`` when the rank is unknown."""
+    rank = lora(args)
+    if specs is None or rank is None:
+        return None
+    if rank == 0:
+        return specs
+    main = next(s for s in specs if s.name == kernel)
+    out = [replace(s, trainable=False) if s is main else s for s in specs]
+    return [
+        *out,
+        WeightSpec(f"{prefix}_a", (*main.shape[:-1], rank), "he_uniform"),
+        WeightSpec(f"{prefix}_b", (rank, main.shape[-1]), "zeros"),
+    ]
 
 
 # ---- argument validation (Keras's constructor checks, with its messages) -------------------
@@ -280,3 +256,64 @@ def rate_error(value: Any, name: str = "rate") -> str | None:
 def first_error(*errors: str | None) -> str | None:
     """The first of several checks that fails, in Keras's order."""
     return next((e for e in errors if e is not None), None)
+
+
+class IdentifierError(str):
+    """A refused string identifier (``padding``, ``data_format``): ``argument`` names it, so
+    that the rule reporting unknown identifiers (with a did-you-mean fix) is not repeated."""
+
+    argument: str = ""
+
+
+def identifier_error(argument: str, message: str) -> IdentifierError:
+    error = IdentifierError(message)
+    error.argument = argument
+    return error
+
+
+def data_format_error(value: Any) -> str | None:
+    """Keras's ``standardize_data_format`` refusal (it lower-cases the value first)."""
+    if isinstance(value, str) and value.lower() not in ("channels_first", "channels_last"):
+        return identifier_error(
+            "data_format",
+            "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+            f"Received: data_format={value.lower()}",
+        )
+    return None
+
+
+def padding_error(value: Any, *, causal: bool = False) -> str | None:
+    """Keras's ``standardize_padding`` refusal of a padding string (it lower-cases the value;
+    Keras prints its set of allowed values, whose order changes from run to run: sorted here)."""
+    allowed = ("causal", "same", "valid") if causal else ("same", "valid")
+    if isinstance(value, str) and value.lower() not in allowed:
+        names = ", ".join(repr(a) for a in allowed)
+        return identifier_error(
+            "padding",
+            f"The `padding` argument must be a list/tuple or one of {{{names}}}. "
+            f"Received: {value.lower()}",
+        )
+    return None
+
+
+_ORDINALS = ("1st", "2nd", "3rd")
+
+
+def nested_pairs_error(value: Any, rank: int, name: str) -> str | None:
+    """Cropping2D/3D and ZeroPadding2D/3D: an int (Cropping: not negative), or ``rank`` entries
+    each an int or a pair of ints >= 0, with Keras's messages."""
+    if _plain_int(value):
+        if name == "cropping" and value < 0:
+            return f"`cropping` cannot be negative. Received: cropping={value}."
+        return None
+    if not isinstance(value, (tuple, list)):
+        return None
+    if len(value) != rank:
+        if rank == 2:
+            return f"`{name}` should have two elements. Received: {name}={value}."
+        return f"`{name}` should have {rank} elements. Received: {value}."
+    for i, entry in enumerate(value):
+        error = tuple_error(entry, 2, f"{_ORDINALS[i]} entry of {name}", allow_zero=True)
+        if error is not None:
+            return error
+    return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from seqlint.layers._common import UNKNOWN_COUNTS, Counts, dims_product
 from seqlint.layers.base import (
     UNKNOWN,
     BoundArgs,
@@ -17,6 +16,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    WeightSpec,
     as_int,
     register,
 )
@@ -130,10 +130,10 @@ class PReLU(LayerDef):
         Param("shared_axes", None),
     )
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         shared = _shared_axes(args["shared_axes"]) if args["shared_axes"] is not UNKNOWN else None
         if shared is None:
-            return UNKNOWN_COUNTS
+            return None
         param_shape: list[Dim] = list(input_shape[1:])
         for axis in shared:
             if not -len(param_shape) <= axis - 1 < len(param_shape):
@@ -143,11 +143,10 @@ class PReLU(LayerDef):
                     f"{len(input_shape)}",
                 )
             param_shape[axis - 1] = 1
-        n = dims_product(param_shape)
-        return (None, None) if n is None else (n, 0)
+        return [WeightSpec("alpha", tuple(param_shape), args["alpha_initializer"])]
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
-        self.count_params(args, input_shape)  # Keras builds the slopes first: same rank check
+        self.weights(args, input_shape)  # Keras builds the slopes first: same rank check
         return input_shape
 
     def activation(self, args: BoundArgs) -> str | None:

@@ -1,7 +1,8 @@
 """The vocabulary every layer definition is written in.
 
-A layer definition states a Keras layer's constructor signature, its output-shape rule and its
-parameter count once. The checker runs it on symbolic shapes, the runtime on real arrays.
+A layer definition states a Keras layer's constructor signature, its argument validation, its
+output-shape rule and its weight specs once. The checker runs it on symbolic shapes, the runtime on
+real arrays; parameter counts are only ever the sizes of the weight specs.
 
 Shapes are tuples whose items are ``int`` or ``None`` (the batch axis, or a size not known
 statically). An unknown *rank* is ``None`` instead of a tuple. Argument values the extractor could
@@ -61,6 +62,11 @@ class ShapeError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
+
+
+class TypeRefusal(str):
+    """A :meth:`LayerDef.validate` message that Keras raises as ``TypeError`` (a value of the
+    wrong type, ``RepeatVector(2.0)``) rather than ``ValueError``; the runtime raises it so."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,7 @@ TRAITS: frozenset[str] = frozenset(
         "elementwise",  # keeps the shape and the layout (activations, dropout, normalization)
         "spatial_output",  # a rank > 2 output is a feature map (one vector per pixel)
         "sequence_output",  # a rank > 2 output is a sequence (one vector per step / token)
+        "text_input",  # takes strings (TextVectorization, StringLookup): a run feeds it text
     }
 )
 
@@ -180,8 +187,8 @@ class LayerDef:
 
     Subclasses set ``name`` (the canonical Keras class name), ``role`` (one of :data:`ROLES`),
     ``traits`` (a subset of :data:`TRAITS`), ``params`` (constructor arguments in Keras's order,
-    without the base-layer ``**kwargs``), and override :meth:`output_shape` and
-    :meth:`count_params`.
+    without the base-layer ``**kwargs``), and override :meth:`output_shape`, :meth:`validate` and,
+    for a layer with weights, :meth:`weights` (the parameter count comes from it).
     """
 
     name: ClassVar[str] = ""
@@ -250,16 +257,19 @@ class LayerDef:
         return input_shape
 
     def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
-        """The weights the layer creates when built on ``input_shape``, in Keras's order, or
-        ``None`` where the definition does not spell them out (then only :meth:`count_params`
-        says how many parameters there are)."""
-        return None
+        """The weights the layer creates when built on ``input_shape``, in Keras's order (``[]``
+        for a layer without weights), or ``None`` where an argument they depend on is unknown."""
+        return []
 
     def count_params(self, args: BoundArgs, input_shape: Shape) -> tuple[int | None, int | None]:
-        """``(trainable, non_trainable)`` parameter counts once built on ``input_shape``
-        (``None`` where not statically known). By default from :meth:`weights`."""
+        """``(trainable, non_trainable)`` parameter counts once built on ``input_shape``: the
+        sizes of :meth:`weights` (both ``None`` when any is not statically known). Not meant to
+        be overridden, so the checker's counts and the runtime's variables cannot drift."""
         specs = self.weights(args, input_shape)
-        return (0, 0) if specs is None else count_weights(specs)
+        if specs is None:
+            return None, None
+        trainable, frozen = count_weights(specs)
+        return (None, None) if trainable is None or frozen is None else (trainable, frozen)
 
     def activation(self, args: BoundArgs) -> str | None:
         """Name of the activation this layer applies last, used by rules about output activations.

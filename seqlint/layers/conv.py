@@ -10,19 +10,17 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 from seqlint.layers._common import (
-    UNKNOWN_COUNTS,
-    Counts,
     as_bool,
     data_format,
-    dims_product,
+    data_format_error,
+    first_error,
     fmt_shape,
     int_tuple,
-    kernel_and_bias,
-    lora,
+    padding_error,
     padding_mode,
     positive_int,
-    spec_counts,
     tuple_error,
+    with_lora,
 )
 from seqlint.layers.base import (
     BoundArgs,
@@ -141,7 +139,7 @@ class _Conv(LayerDef):
     rank: ClassVar[int] = 0
 
     def validate(self, args: BoundArgs) -> str | None:
-        return conv_argument_error(args, self.rank, groups=True)
+        return conv_argument_error(args, self.rank, groups=True, causal=self.rank == 1)
 
     def _groups(self, args: BoundArgs, channels: Dim) -> int | None:
         groups = positive_int(args["groups"])
@@ -167,31 +165,14 @@ class _Conv(LayerDef):
         _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, self._paddings())
         groups = self._groups(args, channels)
         use_bias = as_bool(args["use_bias"])
-        if lora(args) != 0 or use_bias is None or groups is None:
+        if use_bias is None or groups is None:
             return None
         filters = positive_int(args["filters"])
         per_group = None if channels is None else channels // groups
         specs = [WeightSpec("kernel", (*kernel, per_group, filters), args["kernel_initializer"])]
         if use_bias:
             specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
-        return specs
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        fmt, _, channels, kernel = _conv_common(
-            self, self.rank, args, input_shape, self._paddings()
-        )
-        groups = self._groups(args, channels)
-        filters = positive_int(args["filters"])
-        k = dims_product(kernel)
-        if groups is None or channels is None or filters is None or k is None:
-            return UNKNOWN_COUNTS
-        lora_in = k * (channels // groups)
-        return kernel_and_bias(
-            lora_in * filters, filters, args["use_bias"], lora(args), lora_in, filters
-        )
+        return with_lora(specs, args)
 
 
 def _conv_params(rank: int) -> tuple[Param, ...]:
@@ -305,17 +286,6 @@ class _ConvTranspose(LayerDef):
             specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
         return specs
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        _, channels = split_channels(input_shape, data_format(args))
-        k = dims_product(int_tuple(args["kernel_size"], self.rank) or (None,))
-        filters = positive_int(args["filters"])
-        if k is None or channels is None or filters is None:
-            return UNKNOWN_COUNTS
-        return kernel_and_bias(k * filters * channels, filters, args["use_bias"], 0, None, None)
-
 
 def _transpose_params(rank: int, output_padding_first: bool) -> tuple[Param, ...]:
     one = 1 if rank == 1 else (1,) * rank
@@ -404,20 +374,6 @@ class _SeparableConv(LayerDef):
             specs.append(WeightSpec("bias", (filters,), args["bias_initializer"]))
         return specs
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
-        k = dims_product(kernel)
-        m = positive_int(args["depth_multiplier"])
-        filters = positive_int(args["filters"])
-        use_bias = as_bool(args["use_bias"])
-        if k is None or m is None or filters is None or channels is None or use_bias is None:
-            return UNKNOWN_COUNTS
-        total = k * channels * m + channels * m * filters + (filters if use_bias else 0)
-        return total, 0
-
 
 def _separable_params(rank: int) -> tuple[Param, ...]:
     one = 1 if rank == 1 else (1,) * rank
@@ -493,17 +449,6 @@ class _DepthwiseConv(LayerDef):
             specs.append(WeightSpec("bias", (mid,), args["bias_initializer"]))
         return specs
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        _, _, channels, kernel = _conv_common(self, self.rank, args, input_shape, ("valid", "same"))
-        k = dims_product(kernel)
-        m = positive_int(args["depth_multiplier"])
-        if k is None or m is None or channels is None:
-            return UNKNOWN_COUNTS
-        return kernel_and_bias(k * channels * m, channels * m, args["use_bias"], 0, None, None)
-
 
 def _depthwise_params(rank: int) -> tuple[Param, ...]:
     one = 1 if rank == 1 else (1,) * rank
@@ -549,6 +494,7 @@ def conv_argument_error(
     depth_multiplier: bool = False,
     output_padding: bool = False,
     no_dilated_strides: bool = True,
+    causal: bool = False,
 ) -> str | None:
     """What Keras's convolution constructors refuse, checked in their order (BaseConv,
     BaseConvTranspose, BaseSeparableConv, BaseDepthwiseConv)."""
@@ -556,6 +502,11 @@ def conv_argument_error(
         error = tuple_error(args[name], rank, name)
         if error is not None:
             return error
+    error = first_error(
+        padding_error(args["padding"], causal=causal), data_format_error(args["data_format"])
+    )
+    if error is not None:
+        return error
     pads = args.get("output_padding") if output_padding else None
     if pads is not None:
         error = tuple_error(pads, rank, "output_padding", allow_zero=True)

@@ -6,15 +6,10 @@ import re
 from typing import Any
 
 from seqlint.layers._common import (
-    UNKNOWN_COUNTS,
-    Counts,
     as_bool,
-    dims_product,
-    kernel_and_bias,
-    lora,
     positive_int,
     require_min_ndim,
-    spec_counts,
+    with_lora,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -81,22 +76,13 @@ class Dense(LayerDef):
     def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         require_min_ndim(self.name, input_shape, 2)
         use_bias = as_bool(args["use_bias"])
-        if lora(args) != 0 or use_bias is None:
-            return None  # LoRA weights: counted by count_params only
+        if use_bias is None:
+            return None
         units = positive_int(args["units"])
         specs = [WeightSpec("kernel", (input_shape[-1], units), args["kernel_initializer"])]
         if use_bias:
             specs.append(WeightSpec("bias", (units,), args["bias_initializer"]))
-        return specs
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        units = positive_int(args["units"])
-        n_in = input_shape[-1]
-        kernel = None if units is None or n_in is None else n_in * units
-        return kernel_and_bias(kernel, units, args["use_bias"], lora(args), n_in, units)
+        return with_lora(specs, args)
 
 
 _EINSUM_PLAIN = re.compile(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$")
@@ -218,26 +204,13 @@ class EinsumDense(LayerDef):
         res = _einsum_analysis(
             args["equation"], args["bias_axes"], input_shape, args["output_shape"]
         )
-        if res is None or lora(args) != 0:
+        if res is None:
             return None
         kernel, bias, _ = res
         specs = [WeightSpec("kernel", tuple(kernel), args["kernel_initializer"])]
         if bias is not None:
             specs.append(WeightSpec("bias", tuple(bias), args["bias_initializer"]))
-        return specs
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        res = _einsum_analysis(
-            args["equation"], args["bias_axes"], input_shape, args["output_shape"]
-        )
-        if res is None or lora(args) != 0:
-            return UNKNOWN_COUNTS
-        kernel, bias, _ = res
-        k = dims_product(kernel)
-        b = 0 if bias is None else dims_product(bias)
-        if k is None or b is None:
-            return UNKNOWN_COUNTS
-        return k + b, 0
+        return with_lora(specs, args)
 
 
 @register
@@ -297,19 +270,9 @@ class Embedding(_Embedding):
     )
 
     def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
-        if lora(args) != 0:
-            return None
         n_in, n_out = positive_int(args["input_dim"]), positive_int(args["output_dim"])
-        return [WeightSpec("embeddings", (n_in, n_out), args["embeddings_initializer"])]
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        n_in = positive_int(args["input_dim"])
-        n_out = positive_int(args["output_dim"])
-        table = None if n_in is None or n_out is None else n_in * n_out
-        return kernel_and_bias(table, 0, False, lora(args), n_in, n_out)
+        specs = [WeightSpec("embeddings", (n_in, n_out), args["embeddings_initializer"])]
+        return with_lora(specs, args, "embeddings", "lora_embeddings")
 
 
 @register
@@ -333,14 +296,19 @@ class ReversibleEmbedding(_Embedding):
         Param("input_length", None, keyword_only=True),
     )
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        n_in = positive_int(args["input_dim"])
-        n_out = positive_int(args["output_dim"])
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """The embeddings, then (``tie_weights=False``) the ``(output_dim, input_dim)`` matrix
+        of the reverse projection."""
+        n_in, n_out = positive_int(args["input_dim"]), positive_int(args["output_dim"])
         tie = args["tie_weights"]
-        if n_in is None or n_out is None or not isinstance(tie, bool) or lora(args) != 0:
-            return UNKNOWN_COUNTS
-        table = n_in * n_out
-        return (table if tie else 2 * table), 0
+        if not isinstance(tie, bool):
+            return None
+        specs = [WeightSpec("embeddings", (n_in, n_out), args["embeddings_initializer"])]
+        if not tie:
+            specs.append(
+                WeightSpec("reverse_embeddings", (n_out, n_in), args["embeddings_initializer"])
+            )
+        return with_lora(specs, args, "embeddings", "lora_embeddings")
 
 
 @register

@@ -6,12 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from seqlint.layers._common import (
-    UNKNOWN_COUNTS,
-    Counts,
     as_bool,
     axis_index,
-    dims_product,
-    spec_counts,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -20,6 +16,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    TypeRefusal,
     WeightSpec,
     as_int,
     register,
@@ -42,6 +39,11 @@ def axes_of(value: Any, ndim: int) -> list[int] | None:
     return sorted(out)
 
 
+def _not_an_axis(value: Any) -> bool:
+    """A literal ``axis`` that is neither an int nor a list/tuple (Keras's TypeError)."""
+    return value is None or isinstance(value, (float, str))
+
+
 class _Normalization(LayerDef):
     role = "normalization"
     traits = frozenset({"elementwise"})
@@ -57,8 +59,8 @@ class _Normalization(LayerDef):
 
 @register
 class BatchNormalization(_Normalization):
-    """gamma and beta are trainable, the moving mean and variance are not (renorm adds three
-    more non-trainable vectors)."""
+    """gamma and beta are trainable, the moving mean and variance are not (``renorm=True`` adds
+    three more non-trainable vectors)."""
 
     name = "BatchNormalization"
     traits = frozenset({"elementwise", "linear"})
@@ -85,8 +87,8 @@ class BatchNormalization(_Normalization):
     def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         axis = axis_index(args["axis"], len(input_shape))
         center, scale, renorm = (as_bool(args[k]) for k in ("center", "scale", "renorm"))
-        if axis is None or center is None or scale is None or renorm is not False:
-            return None  # renorm's extra weights: counted by count_params only
+        if axis is None or center is None or scale is None or renorm is None:
+            return None
         shape = (input_shape[axis],)
         specs = []
         if scale:
@@ -99,20 +101,16 @@ class BatchNormalization(_Normalization):
                 "moving_variance", shape, args["moving_variance_initializer"], trainable=False
             ),
         ]
+        if renorm:  # the batch renormalization statistics
+            specs += [
+                WeightSpec(name, shape, init, trainable=False)
+                for name, init in (
+                    ("moving_stddev", "ones"),
+                    ("renorm_mean", "zeros"),
+                    ("renorm_stddev", "ones"),
+                )
+            ]
         return specs
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        axis = axis_index(args["axis"], len(input_shape))
-        if axis is None:
-            return UNKNOWN_COUNTS
-        dim = input_shape[axis]
-        center, scale, renorm = (as_bool(args[k]) for k in ("center", "scale", "renorm"))
-        if dim is None or center is None or scale is None or renorm is None:
-            return UNKNOWN_COUNTS
-        return (int(center) + int(scale)) * dim, (5 if renorm else 2) * dim
 
 
 @register
@@ -135,37 +133,32 @@ class LayerNormalization(_Normalization):
         Param("rms_scaling", False, keyword_only=True),
     )
 
+    def validate(self, args: BoundArgs) -> str | None:
+        axis = args["axis"]
+        if _not_an_axis(axis):
+            return TypeRefusal(
+                "Expected an int or a list/tuple of ints for the argument 'axis', but received: "
+                f"{axis!r}"
+            )
+        return None
+
     def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
         """gamma/beta over the normalised axes, in the order Keras sorts the ``axis`` values
         as given (``[1, -1]`` -> ``[-1, 1]``)."""
         axis = args["axis"]
         given = list(axis) if isinstance(axis, (list, tuple)) else [axis]
         center, scale, rms = (as_bool(args[k]) for k in ("center", "scale", "rms_scaling"))
-        if axes_of(axis, len(input_shape)) is None or center is None or scale is None or rms:
-            return None  # (rms_scaling: counted by count_params only)
+        if axes_of(axis, len(input_shape)) is None or None in (center, scale, rms):
+            return None
         if not all(isinstance(a, int) and not isinstance(a, bool) for a in given):
             return None
         shape = tuple(input_shape[a] for a in sorted(given))
         specs = []
-        if scale:
+        if scale or rms:  # rms_scaling: gamma only
             specs.append(WeightSpec("gamma", shape, args["gamma_initializer"]))
-        if center:
+        if center and not rms:
             specs.append(WeightSpec("beta", shape, args["beta_initializer"]))
         return specs
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        axes = axes_of(args["axis"], len(input_shape))
-        center, scale, rms = (as_bool(args[k]) for k in ("center", "scale", "rms_scaling"))
-        if axes is None or center is None or scale is None or rms is None:
-            return UNKNOWN_COUNTS
-        size = dims_product([input_shape[a] for a in axes])
-        if size is None:
-            return UNKNOWN_COUNTS
-        n_weights = int(scale or rms) + int(center and not rms)
-        return n_weights * size, 0
 
 
 @register
@@ -186,6 +179,19 @@ class GroupNormalization(_Normalization):
         Param("beta_constraint", None),
         Param("gamma_constraint", None),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        groups = args["groups"]
+        if (
+            isinstance(groups, int)
+            and not isinstance(groups, bool)
+            and (groups == 0 or groups < -1)
+        ):
+            return (
+                "Received an invalid value for argument `groups`, expected a positive integer "
+                f"(or `-1` for instance normalization). Received: groups={groups}"
+            )
+        return None
 
     def _dim(self, args: BoundArgs, input_shape: Shape) -> int | None:
         axis = axis_index(args["axis"], len(input_shape))
@@ -226,16 +232,21 @@ class GroupNormalization(_Normalization):
             specs.append(WeightSpec("beta", (dim,), args["beta_initializer"]))
         return specs
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)
-
 
 @register
 class UnitNormalization(_Normalization):
     name = "UnitNormalization"
     learns = False
     params = (Param("axis", -1),)
+
+    def validate(self, args: BoundArgs) -> str | None:
+        axis = args["axis"]
+        if _not_an_axis(axis):
+            return TypeRefusal(
+                "Invalid value for `axis` argument: expected an int or a list/tuple of ints. "
+                f"Received: axis={axis}"
+            )
+        return None
 
 
 @register
@@ -248,7 +259,3 @@ class RMSNormalization(_Normalization):
         if axes is None:
             return None
         return [WeightSpec("scale", tuple(input_shape[a] for a in sorted(axes)), "ones")]
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)

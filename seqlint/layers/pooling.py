@@ -13,8 +13,10 @@ from typing import ClassVar
 from seqlint.layers._common import (
     as_bool,
     data_format,
+    data_format_error,
     first_error,
     fmt_shape,
+    identifier_error,
     int_tuple,
     require_ndim,
     tuple_error,
@@ -49,6 +51,7 @@ class _Pooling(_PoolingBase):
         return first_error(
             tuple_error(args["pool_size"], self.rank, "pool_size"),
             tuple_error(args["strides"], self.rank, "strides", allow_zero=True),
+            data_format_error(args["data_format"]),
             _zero_strides(args["strides"], self.rank),
         )
 
@@ -163,6 +166,9 @@ class _GlobalPooling(_PoolingBase):
     rank: ClassVar[int] = 0
     params = (Param("data_format", None), Param("keepdims", False))
 
+    def validate(self, args: BoundArgs) -> str | None:
+        return data_format_error(args["data_format"])
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_ndim(self.name, input_shape, self.rank + 2)
         fmt = data_format(args)
@@ -227,6 +233,15 @@ class _AdaptivePooling(_PoolingBase):
     traits = frozenset({"spatial_output"})
     rank: ClassVar[int] = 0
     params = (Param("output_size"), Param("data_format", None))
+
+    def validate(self, args: BoundArgs) -> str | None:
+        value = args["data_format"]
+        if isinstance(value, str) and value.lower() not in ("channels_first", "channels_last"):
+            return identifier_error(
+                "data_format",
+                f"Invalid data_format: {value}. Expected 'channels_first' or 'channels_last'.",
+            )
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         value = args["output_size"]

@@ -12,12 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from seqlint.layers._common import (
-    UNKNOWN_COUNTS,
-    Counts,
     as_bool,
     fmt_shape,
     positive_int,
-    spec_counts,
 )
 from seqlint.layers.base import (
     UNKNOWN,
@@ -45,6 +42,10 @@ def _literal_numbers(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return all(_literal_numbers(v) for v in value)
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _plain_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class _Preprocessing(LayerDef):
@@ -115,10 +116,6 @@ class Normalization(_Preprocessing):
             WeightSpec("variance", shape, "ones", trainable=False),
             WeightSpec("count", (), "zeros", trainable=False),
         ]
-
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        return UNKNOWN_COUNTS if specs is None else spec_counts(specs)
 
 
 def _fmt_last(args: BoundArgs) -> bool | None:
@@ -728,6 +725,19 @@ class CategoryEncoding(_Preprocessing):
     name = "CategoryEncoding"
     params = (Param("num_tokens", None), Param("output_mode", "multi_hot"), Param("sparse", False))
 
+    def validate(self, args: BoundArgs) -> str | None:
+        mode, n = args["output_mode"], args["num_tokens"]
+        if isinstance(mode, str) and mode not in ("count", "one_hot", "multi_hot", "binary"):
+            return f"Unknown arg for output_mode: {mode}"
+        if n is None:
+            return (
+                "num_tokens must be set to use this layer. If the number of tokens is not known "
+                "beforehand, use the IntegerLookup layer instead."
+            )
+        if _plain_int(n) and n < 1:
+            return f"`num_tokens` must be >= 1. Received: num_tokens={n}."
+        return None
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         n = positive_int(args["num_tokens"])
         mode = args["output_mode"]
@@ -756,6 +766,27 @@ class Discretization(_Preprocessing):
         Param("dtype", None),
         Param("name", None),
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        mode, bins, bounds = args["output_mode"], args["num_bins"], args["bin_boundaries"]
+        modes = ("int", "one_hot", "multi_hot", "count")
+        if isinstance(mode, str) and mode not in modes:
+            return (
+                "Unknown value for `output_mode` argument of Discretization. Allowed values "
+                f"are: {modes}. Received: output_mode={mode}"
+            )
+        if _plain_int(bins) and bins < 0:
+            return f"`num_bins` must be greater than or equal to 0. Received: `num_bins={bins}`"
+        known = bounds is None or isinstance(bounds, (list, tuple))
+        if bins is not None and bins is not UNKNOWN and bounds is not None and known:
+            # (the extractor keeps a list literal as a tuple: shown as the usual list)
+            return (
+                "Both `num_bins` and `bin_boundaries` should not be set. Received: "
+                f"`num_bins={bins}` and `bin_boundaries={list(bounds)}`"
+            )
+        if bins is None and bounds is None:
+            return "You need to set either `num_bins` or `bin_boundaries`."
+        return None
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         mode = args["output_mode"]
@@ -791,6 +822,38 @@ class Hashing(_Preprocessing):
         Param("sparse", False),
     )
 
+    def validate(self, args: BoundArgs) -> str | None:
+        num_bins, mode, salt = args["num_bins"], args["output_mode"], args["salt"]
+        if num_bins is None or (_known_int(num_bins) and num_bins <= 0):
+            return (
+                "The `num_bins` for `Hashing` cannot be `None` or non-positive values. "
+                f"Received: num_bins={num_bins}."
+            )
+        dtype = args.values.get("dtype")
+        if mode == "int" and isinstance(dtype, str) and dtype not in ("int32", "int64"):
+            return (
+                "When `output_mode=\"int\"`, `dtype` should be an integer type, 'int32' or "
+                f"'in64'. Received: dtype={dtype}"
+            )
+        modes = ("int", "one_hot", "multi_hot", "count")
+        if isinstance(mode, str) and mode not in modes:
+            return (
+                f"Invalid value for argument `output_mode`. Expected one of {modes}. "
+                f"Received: output_mode={mode}"
+            )
+        if args["sparse"] is True and mode == "int":
+            return (
+                '`sparse` may only be true if `output_mode` is `"one_hot"`, `"multi_hot"`, or '
+                f'`"count"`. Received: sparse=True and output_mode={mode}'
+            )
+        pair = isinstance(salt, (tuple, list)) and len(salt) == 2
+        if salt is not None and salt is not UNKNOWN and not _known_int(salt) and not pair:
+            return (
+                "The `salt` argument for `Hashing` can only be a tuple of size 2 "
+                f"integers, or a single integer. Received: salt={salt}."
+            )
+        return None
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         mode = args["output_mode"]
         if mode == "int":
@@ -818,6 +881,93 @@ def _lookup_shape(args: BoundArgs, input_shape: Shape, mode: Any) -> Shape | Non
     return (*input_shape[:-1], depth)
 
 
+def _known_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _lookup_validate(args: BoundArgs, integer: bool) -> str | None:
+    """IndexLookup's constructor checks (IntegerLookup words two of them its own way)."""
+    max_tokens, num_oov = args["max_tokens"], args["num_oov_indices"]
+    if _known_int(max_tokens) and max_tokens <= 1:
+        if integer:
+            return (
+                "If `max_tokens` is set for `IntegerLookup`, it must be greater than 1. "
+                f"Received: max_tokens={max_tokens}"
+            )
+        return f"If set, `max_tokens` must be greater than 1. Received: max_tokens={max_tokens}"
+    if _known_int(num_oov) and num_oov < 0:
+        if integer:
+            return (
+                "The value of `num_oov_indices` argument for `IntegerLookup` must >= 0. "
+                f"Received: num_oov_indices={num_oov}"
+            )
+        return (
+            "`num_oov_indices` must be greater than or equal to 0. "
+            f"Received: num_oov_indices={num_oov}"
+        )
+    if integer and args["vocabulary_dtype"] not in ("int64", UNKNOWN):
+        return (
+            "Only `vocabulary_dtype='int64'` is supported at this time. Received: "
+            f"vocabulary_dtype={args['vocabulary_dtype']}"
+        )
+    if args["pad_to_max_tokens"] is True and max_tokens is None:
+        return (
+            "If pad_to_max_tokens is True, must set `max_tokens`. "
+            f"Received: max_tokens={max_tokens}"
+        )
+    method = args["oov_method"] if integer else "floormod"
+    if isinstance(method, str) and method not in ("floormod", "farmhash"):
+        name = "IntegerLookup"
+        return (
+            f"Unknown value for `oov_method` argument of {name}. Allowed values are: "
+            f"('floormod', 'farmhash'). Received: oov_method={method}"
+        )
+    salt = args["salt"]
+    if salt is not None and salt is not UNKNOWN:
+        if integer and method == "floormod":
+            return (
+                "`salt` can only be used when `oov_method='farmhash'`. "
+                f"Received: oov_method={method}"
+            )
+        pair = isinstance(salt, (tuple, list)) and len(salt) == 2
+        if not pair and not _known_int(salt):
+            return (
+                "The `salt` argument for `IndexLookup` can only be a tuple of 2 integers, or "
+                f"a single integer. Received: salt={salt}."
+            )
+    return _lookup_mode_validate(args, "StringLookup" if not integer else "IntegerLookup")
+
+
+def _lookup_mode_validate(args: BoundArgs, caller: str) -> str | None:
+    """The ``output_mode`` checks IndexLookup and TextVectorization share."""
+    mode = args["output_mode"]
+    if not isinstance(mode, str):
+        return None
+    mode = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(mode, mode)
+    allowed = ("int", "one_hot", "multi_hot", "count", "tf_idf")
+    if mode not in allowed:
+        return (
+            f"Unknown value for `output_mode` argument of {caller}. Allowed values are: "
+            f"{allowed}. Received: output_mode={mode}"
+        )
+    if args.values.get("invert") is True and mode != "int":
+        return f"`output_mode` must be `'int'` when `invert` is true. Received: output_mode={mode}"
+    if args["sparse"] is True and mode == "int":
+        return (
+            "`sparse` may only be true if `output_mode` is `'one_hot'`, `'multi_hot'`, "
+            f"`'count'` or `'tf_idf'`. Received: sparse=True and output_mode={mode}"
+        )
+    idf = args["idf_weights"]
+    if idf is not None and idf is not UNKNOWN and mode != "tf_idf":
+        if isinstance(idf, tuple):  # the extractor keeps list literals as tuples
+            idf = list(idf)
+        return (
+            "`idf_weights` should only be set if `output_mode` is `'tf_idf'`. Received: "
+            f"idf_weights={idf} and output_mode={mode}"
+        )
+    return None
+
+
 _LOOKUP_EXTRA = (
     Param("vocabulary_size", None, keyword_only=True),
     Param("has_input_vocabulary", None, keyword_only=True),
@@ -827,6 +977,7 @@ _LOOKUP_EXTRA = (
 @register
 class StringLookup(_Preprocessing):
     name = "StringLookup"
+    traits = frozenset({"text_input"})
     params = (
         Param("max_tokens", None),
         Param("num_oov_indices", 1),
@@ -843,6 +994,9 @@ class StringLookup(_Preprocessing):
         Param("salt", None),
         *_LOOKUP_EXTRA,
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return _lookup_validate(args, integer=False)
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         return _lookup_shape(args, input_shape, args["output_mode"])
@@ -869,6 +1023,9 @@ class IntegerLookup(_Preprocessing):
         *_LOOKUP_EXTRA,
     )
 
+    def validate(self, args: BoundArgs) -> str | None:
+        return _lookup_validate(args, integer=True)
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         return _lookup_shape(args, input_shape, args["output_mode"])
 
@@ -879,6 +1036,7 @@ class TextVectorization(_Preprocessing):
     vocabulary-wide vectors."""
 
     name = "TextVectorization"
+    traits = frozenset({"text_input"})
     params = (
         Param("max_tokens", None),
         Param("standardize", "lower_and_strip_punctuation"),
@@ -895,6 +1053,66 @@ class TextVectorization(_Preprocessing):
         Param("name", None),
         *_LOOKUP_EXTRA,
     )
+
+    def validate(self, args: BoundArgs) -> str | None:
+        for arg, allowed in (
+            ("standardize", ("lower_and_strip_punctuation", "lower", "strip_punctuation")),
+            ("split", ("whitespace", "character")),
+        ):
+            value = args[arg]
+            if isinstance(value, (int, float, list, tuple)) or (
+                isinstance(value, str) and value not in allowed
+            ):
+                return (
+                    f"Unknown value for `{arg}` argument of TextVectorization. Allowed values "
+                    f"are: {allowed}. Received: {arg}={value}"
+                )
+        mode = args["output_mode"]
+        if isinstance(mode, str):
+            mode = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(mode, mode)
+            modes = ("int", "one_hot", "multi_hot", "count", "tf_idf")
+            if mode not in modes:
+                return (
+                    "Unknown value for `output_mode` argument of TextVectorization. Allowed "
+                    f"values are: {modes}. Received: output_mode={mode}"
+                )
+        ngrams = args["ngrams"]
+        int_tuple = isinstance(ngrams, tuple) and all(_known_int(n) for n in ngrams)
+        if (
+            ngrams is not None
+            and ngrams is not UNKNOWN
+            and not _known_int(ngrams)
+            and not int_tuple
+        ):
+            return (
+                "`ngrams` must be None, an integer, or a tuple of integers. "
+                f"Received: ngrams={ngrams}"
+            )
+        length = args["output_sequence_length"]
+        if mode == "int" and isinstance(length, (float, str, list, tuple)):
+            return (
+                "`output_sequence_length` must be either None or an integer when "
+                f"`output_mode` is 'int'. Received: output_sequence_length={length}"
+            )
+        if isinstance(mode, str) and mode != "int" and length is not None and length is not UNKNOWN:
+            return (
+                "`output_sequence_length` must not be set if `output_mode` is not 'int'. "
+                f"Received output_sequence_length={length}."
+            )
+        if args["ragged"] is True and isinstance(mode, str) and mode != "int":
+            return (
+                "`ragged` must not be true if `output_mode` is `'int'`. "
+                f"Received: ragged=True and output_mode={mode}"
+            )
+        max_tokens = args["max_tokens"]
+        if _known_int(max_tokens) and max_tokens <= 1:
+            return f"If set, `max_tokens` must be greater than 1. Received: max_tokens={max_tokens}"
+        if args["pad_to_max_tokens"] is True and max_tokens is None:
+            return (
+                "If pad_to_max_tokens is True, must set `max_tokens`. "
+                f"Received: max_tokens={max_tokens}"
+            )
+        return _lookup_mode_validate(args, "StringLookup")
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         mode = args["output_mode"]

@@ -11,21 +11,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 from seqlint.layers._common import (
-    UNKNOWN_COUNTS,
-    Counts,
     InputSpecError,
-    add_counts,
     as_bool,
     data_format,
-    dims_product,
+    data_format_error,
     fmt_shape,
     inner_layer,
     int_tuple,
+    padding_error,
     padding_mode,
     positive_int,
     require_ndim,
-    scale_counts,
-    spec_counts,
     tuple_error,
 )
 from seqlint.layers.base import (
@@ -53,6 +49,8 @@ class _RNN(LayerDef):
     learns = True
     # number of gates: weights are ``gates * units * (features + units)`` plus biases
     gates: ClassVar[int] = 1
+    # state tensors ``return_state=True`` returns after the output (LSTM: h and c)
+    states: ClassVar[int] = 1
 
     def validate(self, args: BoundArgs) -> str | None:
         units = args["units"]
@@ -93,20 +91,6 @@ class _RNN(LayerDef):
             specs.append(WeightSpec("bias", shape, args["bias_initializer"]))
         return specs
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
-        specs = self.weights(args, input_shape)
-        if specs is not None:
-            return spec_counts(specs)
-        units = positive_int(args["units"])
-        features = input_shape[-1]
-        use_bias = as_bool(args["use_bias"])
-        rows = self._bias_rows(args)
-        if units is None or features is None or use_bias is None or rows is None:
-            return UNKNOWN_COUNTS
-        width = self.gates * units
-        weights = (features + units) * width
-        return weights + (rows * width if use_bias else 0), 0
-
 
 @register
 class SimpleRNN(_RNN):
@@ -142,6 +126,7 @@ class SimpleRNN(_RNN):
 class LSTM(_RNN):
     name = "LSTM"
     gates = 4
+    states = 2
     params = (
         Param("units"),
         Param("activation", "tanh"),
@@ -228,6 +213,9 @@ class _ConvLSTM(LayerDef):
             error = tuple_error(args[name], self.rank, name)
             if error is not None:
                 return error
+        error = padding_error(args["padding"]) or data_format_error(args["data_format"])
+        if error is not None:
+            return error
         strides = int_tuple(args["strides"], self.rank, allow_zero=True)
         dilation = int_tuple(args["dilation_rate"], self.rank)
         if (
@@ -271,15 +259,25 @@ class _ConvLSTM(LayerDef):
             return (input_shape[0], input_shape[1], *state)
         return (input_shape[0], *state)
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """Input and recurrent kernels with ``4 * filters`` outputs (gates i, f, c, o), then the
+        bias (``unit_forget_bias`` sets its f quarter to one: the runtime's initializer)."""
         _, _, channels = self._step(args, input_shape)
-        k = dims_product(int_tuple(args["kernel_size"], self.rank) or (None,))
+        kernel = int_tuple(args["kernel_size"], self.rank) or (None,) * self.rank
         filters = positive_int(args["filters"])
         use_bias = as_bool(args["use_bias"])
-        if k is None or filters is None or channels is None or use_bias is None:
-            return UNKNOWN_COUNTS
-        weights = k * channels * 4 * filters + k * filters * 4 * filters
-        return weights + (4 * filters if use_bias else 0), 0
+        if use_bias is None:
+            return None
+        gates = None if filters is None else 4 * filters
+        specs = [
+            WeightSpec("kernel", (*kernel, channels, gates), args["kernel_initializer"]),
+            WeightSpec(
+                "recurrent_kernel", (*kernel, filters, gates), args["recurrent_initializer"]
+            ),
+        ]
+        if use_bias:
+            specs.append(WeightSpec("bias", (gates,), args["bias_initializer"]))
+        return specs
 
 
 def _conv_lstm_params() -> tuple[Param, ...]:
@@ -340,9 +338,19 @@ class ConvLSTM3D(_ConvLSTM):
 # ---- wrappers ----------------------------------------------------------------------------------
 
 
-def _inner_counts(spec: LayerSpec, input_shape: Shape) -> Counts:
+def _not_a_layer(wrapper: str, value: object) -> str | None:
+    """Keras's refusal of a wrapped "layer" that is a literal (``None``, a string, a number)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return (
+            f"Please initialize `{wrapper}` layer with a `keras.layers.Layer` instance. "
+            f"Received: {value}"
+        )
+    return None
+
+
+def _inner_weights(spec: LayerSpec, input_shape: Shape) -> list[WeightSpec] | None:
     assert spec.definition is not None
-    return spec.definition.count_params(spec.args, input_shape)
+    return spec.definition.weights(spec.args, input_shape)
 
 
 @register
@@ -367,6 +375,18 @@ class Bidirectional(LayerDef):
         Param("backward_layer", None),
     )
 
+    def validate(self, args: BoundArgs) -> str | None:
+        error = _not_a_layer(self.name, args["layer"])
+        if error is not None:
+            return error
+        mode = args["merge_mode"]
+        if isinstance(mode, str) and mode not in ("sum", "mul", "ave", "concat"):
+            return (
+                f"Invalid merge mode. Received: {mode}. Merge mode should be one of "
+                '{"sum", "mul", "ave", "concat", None}'
+            )
+        return None
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         spec = inner_layer(args["layer"])
         if spec is None:
@@ -383,18 +403,19 @@ class Bidirectional(LayerDef):
             return inner
         return None  # merge_mode=None: two outputs; anything else: unknown
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """The forward layer's weights, then the backward layer's (a copy of the forward layer
+        unless ``backward_layer`` is given)."""
         spec = inner_layer(args["layer"])
         if spec is None:
-            return UNKNOWN_COUNTS
-        forward = _inner_counts(spec, input_shape)
+            return None
+        forward = _inner_weights(spec, input_shape)
         backward_value = args["backward_layer"]
-        if backward_value is None:
-            return scale_counts(forward, 2)
-        backward = inner_layer(backward_value)
-        if backward is None:
-            return UNKNOWN_COUNTS
-        return add_counts(forward, _inner_counts(backward, input_shape))
+        backward_spec = spec if backward_value is None else inner_layer(backward_value)
+        if forward is None or backward_spec is None:
+            return None
+        backward = _inner_weights(backward_spec, input_shape)
+        return None if backward is None else [*forward, *backward]
 
     def activation(self, args: BoundArgs) -> str | None:
         spec = inner_layer(args["layer"])
@@ -414,13 +435,16 @@ class TimeDistributed(LayerDef):
     result unknown rather than an error; its other errors (convolution rank, dimensions)
     still count. ``learns`` is a
     class-level guess (True); whether weights exist depends on the wrapped layer (see
-    ``count_params``)."""
+    ``weights``)."""
 
     name = "TimeDistributed"
     role = "wrapper"
     wraps_layer = True
     learns = True
     params = (Param("layer"),)
+
+    def validate(self, args: BoundArgs) -> str | None:
+        return _not_a_layer(self.name, args["layer"])
 
     def _child(self, input_shape: Shape) -> Shape:
         if len(input_shape) < 3:
@@ -445,15 +469,16 @@ class TimeDistributed(LayerDef):
             return None
         return (out[0], input_shape[1], *out[1:])
 
-    def count_params(self, args: BoundArgs, input_shape: Shape) -> Counts:
+    def weights(self, args: BoundArgs, input_shape: Shape) -> list[WeightSpec] | None:
+        """The wrapped layer's weights, built on one time step."""
         child = self._child(input_shape)
         spec = inner_layer(args["layer"])
         if spec is None:
-            return UNKNOWN_COUNTS
+            return None
         try:
-            return _inner_counts(spec, child)
+            return _inner_weights(spec, child)
         except InputSpecError:
-            return UNKNOWN_COUNTS
+            return None
 
     def activation(self, args: BoundArgs) -> str | None:
         spec = inner_layer(args["layer"])

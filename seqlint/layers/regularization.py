@@ -5,7 +5,7 @@ All of them keep the shape and learn nothing; they do not set an activation.
 
 from __future__ import annotations
 
-from seqlint.layers._common import rate_error, require_ndim
+from seqlint.layers._common import data_format_error, rate_error, require_ndim
 from seqlint.layers.base import BoundArgs, LayerDef, Param, Shape, register
 
 
@@ -81,7 +81,7 @@ class _SpatialDropout(_PassThrough):
     ndim = 0
 
     def validate(self, args: BoundArgs) -> str | None:
-        return rate_error(args["rate"])
+        return rate_error(args["rate"]) or data_format_error(args.get("data_format"))
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_ndim(self.name, input_shape, self.ndim)

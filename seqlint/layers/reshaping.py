@@ -8,9 +8,12 @@ from typing import Any, ClassVar
 
 from seqlint.layers._common import (
     data_format,
+    data_format_error,
     dims_product,
+    first_error,
     fmt_shape,
     int_tuple,
+    nested_pairs_error,
     pair,
     pairs,
     positive_int,
@@ -26,6 +29,7 @@ from seqlint.layers.base import (
     Param,
     Shape,
     ShapeError,
+    TypeRefusal,
     as_int,
     register,
 )
@@ -52,6 +56,9 @@ class Flatten(_Reshaping):
     name = "Flatten"
     params = (Param("data_format", None),)
 
+    def validate(self, args: BoundArgs) -> str | None:
+        return data_format_error(args["data_format"])
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_min_ndim(self.name, input_shape, 1)
         rest = input_shape[1:]
@@ -67,6 +74,11 @@ class Reshape(_Reshaping):
 
     def validate(self, args: BoundArgs) -> str | None:
         target = args["target_shape"]
+        if isinstance(target, (tuple, list)) and any(_is_int(d) and d < -1 for d in target):
+            return (
+                "Each dimension in `target_shape` must be a non-negative integer, or `-1` for a "
+                f"single unknown dimension. Received: target_shape={target}."
+            )
         if isinstance(target, (tuple, list)) and sum(d == -1 for d in target if _is_int(d)) > 1:
             return (
                 "There must be at most one unknown dimension (-1) in `target_shape`. "
@@ -158,6 +170,8 @@ class RepeatVector(_Reshaping):
 
     def validate(self, args: BoundArgs) -> str | None:
         n = args["n"]
+        if n is None or isinstance(n, (bool, float, str)):
+            return TypeRefusal(f"Expected an integer value for `n`, got {type(n)}.")
         if _is_int(n) and n <= 0:
             return f"Argument `n` should be a positive integer. Received: n={n}"
         return None
@@ -186,6 +200,14 @@ class _Cropping(_Reshaping):
     role = "resample"
     traits = frozenset({"linear", "spatial_output"})
     rank: ClassVar[int] = 0
+
+    def validate(self, args: BoundArgs) -> str | None:
+        if self.rank == 1:
+            return tuple_error(args["cropping"], 2, "cropping", allow_zero=True)
+        return first_error(
+            data_format_error(args["data_format"]),
+            nested_pairs_error(args["cropping"], self.rank, "cropping"),
+        )
 
     def _crops(self, value: Any) -> tuple[tuple[int | None, int | None], ...] | None:
         if self.rank == 1:
@@ -242,6 +264,17 @@ class _ZeroPadding(_Reshaping):
     traits = frozenset({"linear", "spatial_output"})
     rank: ClassVar[int] = 0
 
+    def validate(self, args: BoundArgs) -> str | None:
+        if self.rank == 1:
+            return first_error(
+                data_format_error(args["data_format"]),
+                tuple_error(args["padding"], 2, "padding", allow_zero=True),
+            )
+        return first_error(
+            data_format_error(args["data_format"]),
+            nested_pairs_error(args["padding"], self.rank, "padding"),
+        )
+
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_ndim(self.name, input_shape, self.rank + 2)
         value = args["padding"]
@@ -293,7 +326,9 @@ class _UpSampling(_Reshaping):
             if _is_int(size) and size <= 0:
                 return f"Argument `size` should be a positive integer. Received: size={size}"
             return None
-        return tuple_error(size, self.rank, "size")
+        return first_error(
+            data_format_error(args["data_format"]), tuple_error(size, self.rank, "size")
+        )
 
     def output_shape(self, args: BoundArgs, input_shape: Shape) -> Shape | None:
         require_ndim(self.name, input_shape, self.rank + 2)

@@ -16,8 +16,8 @@ class BranchingInSequential(Rule):
     name = "branching-in-sequential"
     summary = (
         "A Sequential model holds something that needs a graph: a merge layer (Add, Concatenate, "
-        "...), the same layer instance twice, or a layer already called on a tensor "
-        "(`Dense(8)(x)`)."
+        "...), the same layer instance twice, a layer already called on a tensor "
+        "(`Dense(8)(x)`), or a layer after an RNN that returns its states (`return_state=True`)."
     )
     why = (
         "A Sequential is a single chain. Merge layers need several inputs and fail to build; "
@@ -55,8 +55,12 @@ class BranchingInSequential(Rule):
             first: dict[int, LayerShape | None] = {}
             seen: set[int] = set()
             shared: set[int] = set()
+            several: LayerCall | None = None  # the previous layer, when it returns states too
             for entry in model.entries:
                 item = entry.item
+                if several is not None and isinstance(item, LayerCall):
+                    yield self._after_states(several, item, entry)
+                several = item if isinstance(item, LayerCall) and _returns_states(item) else None
                 if isinstance(item, TensorCall):
                     callee = label(item.callee)
                     yield self.diagnostic(
@@ -88,6 +92,19 @@ class BranchingInSequential(Rule):
                         first[item.uid] = by_entry.get(id(entry))
                     seen.add(item.uid)
 
+    def _after_states(self, before: LayerCall, item: LayerCall, entry: Entry) -> Diagnostic:
+        """The layer after ``return_state=True`` receives a list of tensors, which Keras 3
+        refuses when it builds the model."""
+        count = _tensors_returned(before)
+        name = label(item)
+        return self.diagnostic(
+            entry.loc,
+            f"{name} receives the {count} tensors that {label(before)} returns with "
+            f"return_state=True (its output and its states); Keras fails: expects 1 input(s), "
+            f"but it received {count} input tensors. Drop return_state=True, or use the "
+            "functional API to use the states",
+        )
+
     def _reused(
         self, item: LayerCall, entry: Entry, before: LayerShape | None, now: LayerShape | None
     ) -> Diagnostic | None:
@@ -113,6 +130,21 @@ class BranchingInSequential(Rule):
         )
         diag.severity = "warning"
         return diag
+
+
+def _returns_states(item: LayerCall) -> bool:
+    """``LSTM/GRU/SimpleRNN(return_state=True)``: the layer returns its output and states."""
+    return (
+        item.definition is not None
+        and item.definition.role == "recurrent"
+        and isinstance(getattr(item.definition, "states", None), int)
+        and item.bound is not None
+        and item.bound.values.get("return_state") is True
+    )
+
+
+def _tensors_returned(item: LayerCall) -> int:
+    return 1 + int(getattr(item.definition, "states", 1))
 
 
 def _last_axis(shape: Shape | None) -> int | None:

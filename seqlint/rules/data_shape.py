@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
 from seqlint.infer import ModelShapes, format_shape, infer_nested
-from seqlint.ir import ArrayInfo, Call, ModelIR
+from seqlint.ir import ArrayInfo, Call, InputDecl, LayerCall, Loc, ModelIR
 from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import label
 
+# Keras 2's generator methods (removed-api reports the names) take the same data
 _DATA_METHODS = frozenset(
     {"fit", "evaluate", "train_on_batch", "test_on_batch", "predict", "predict_on_batch"}
+    | {"fit_generator", "evaluate_generator", "predict_generator"}
 )
 
 
@@ -40,7 +44,9 @@ class DataShapeMismatch(Rule):
     summary = (
         "The arrays passed to `fit` / `evaluate` / `predict` do not fit the model: the samples "
         "have another shape than the declared input, `x` and `y` hold different numbers of "
-        "samples, or `predict` gets one sample without its batch axis (`predict(x[0])`)."
+        "samples, `predict` gets one sample without its batch axis (`predict(x[0])`), or the "
+        "input is declared from the array passed as `x` itself (`input_shape=x.shape`, sample "
+        "axis included, or `(x.shape[0],)`, the number of samples)."
     )
     why = (
         "The model's weights were built for the declared input shape; data of another shape "
@@ -80,18 +86,21 @@ class DataShapeMismatch(Rule):
             for call in model.calls:
                 if call.method not in _DATA_METHODS or call.uncertain or call.opaque:
                     continue
-                message = self._mismatch(model, shapes, call)
+                message = self._mismatch(model, shapes, call) or _sample_axis_declared(
+                    analysis.text, model, shapes, call
+                )
                 if message:
                     yield self.diagnostic(call.loc, message)
                     break
 
     def _mismatch(self, model: ModelIR, shapes: ModelShapes, call: Call) -> str | None:
         x, y = call.arg(0, "x"), call.arg(1, "y")
-        if not isinstance(x, ArrayInfo) or not _known(x.shape):
+        # the number of samples may be unknown (a generator's batches); the sample shape not
+        if not isinstance(x, ArrayInfo) or x.shape is None or not _known(x.shape[1:]):
             return None
-        assert x.shape is not None
         if (
-            isinstance(y, ArrayInfo)
+            _known(x.shape[:1])
+            and isinstance(y, ArrayInfo)
             and y.shape
             and isinstance(y.shape[0], int)
             and x.shape[0] != y.shape[0]
@@ -104,7 +113,11 @@ class DataShapeMismatch(Rule):
         declared = shapes.input_shape
         if shapes.input_source in (None, "data") or not shapes.built or declared is None:
             return None
-        if call.method.startswith("predict") and _one_sample(tuple(x.shape), declared):
+        if (
+            call.method.startswith("predict")
+            and _known(x.shape)
+            and _one_sample(tuple(x.shape), declared)
+        ):
             return (
                 f"`{call.method}` gets one sample of shape {format_shape(tuple(x.shape))} "
                 f"without the batch axis, but the model expects {format_shape(declared)}: Keras "
@@ -168,3 +181,141 @@ def _one_sample(x: tuple[int, ...], declared: Shape) -> bool:
 def _stack(model: ModelIR, shapes: ModelShapes) -> ModelIR:
     """The model's layers without its leading Input or input_shape= (the data replaces it)."""
     return ModelIR(loc=model.loc, entries=list(model.entries[shapes.start :]))
+
+
+# --------------------------------------------------------------------------------------------
+# ``input_shape=x.shape`` with that same ``x`` passed to fit: the sample axis was declared
+
+
+@lru_cache(maxsize=2)
+def _parsed(text: str) -> tuple[ast.Module, dict[int, ast.AST], list[str]] | None:
+    """The analysed text's syntax tree and each node's parent (None when it does not parse)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    parents = {id(c): n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
+    return tree, parents, text.split("\n")
+
+
+def _call_at(tree: ast.Module, lines: list[str], loc: Loc) -> ast.Call | None:
+    """The call expression that spans exactly ``loc`` (1-based character columns)."""
+
+    def column(line: int, byte_col: int) -> int:
+        src = lines[line - 1] if 0 < line <= len(lines) else ""
+        return len(src.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+
+    for n in ast.walk(tree):
+        if (
+            isinstance(n, ast.Call)
+            and n.lineno == loc.line
+            and n.end_lineno == loc.end_line
+            and column(n.lineno, n.col_offset) == loc.column
+            and column(loc.end_line, n.end_col_offset or 0) == loc.end_column
+        ):
+            return n
+    return None
+
+
+def _declared_from(call: ast.Call, item: LayerCall | InputDecl) -> tuple[ast.expr, bool] | None:
+    """``(x, whole)`` when the input is declared as ``x.shape`` (whole) or ``(x.shape[0],)``
+    / ``input_dim=x.shape[0]`` (its first axis only)."""
+    names = ("shape",) if isinstance(item, InputDecl) else ("input_shape", "input_dim")
+    for kw in call.keywords:
+        if kw.arg not in names:
+            continue
+        value = kw.value
+        if kw.arg != "input_dim" and _is_shape_of(value):
+            assert isinstance(value, ast.Attribute)
+            return value.value, True
+        if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == 1:
+            value = value.elts[0]
+        elif kw.arg != "input_dim":
+            return None
+        if (
+            isinstance(value, ast.Subscript)
+            and _is_shape_of(value.value)
+            and isinstance(value.slice, ast.Constant)
+            and value.slice.value == 0
+        ):
+            assert isinstance(value.value, ast.Attribute)
+            return value.value.value, False
+    return None
+
+
+def _is_shape_of(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Attribute) and node.attr == "shape" and _root(node.value) is not None
+    )
+
+
+def _root(node: ast.expr) -> str | None:
+    """The variable at the root of ``x`` / ``df.values`` / ``self.x`` (None for calls etc.)."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _scope(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST | None:
+    """The innermost function (or class body) around ``node``; None at module level."""
+    at = parents.get(id(node))
+    while at is not None and not isinstance(
+        at, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+    ):
+        at = parents.get(id(at))
+    return at
+
+
+def _rebound(tree: ast.Module, name: str, after: int, upto: int) -> bool:
+    """``name`` is assigned (or deleted, or a loop/with target) on a line in (after, upto]."""
+    return any(
+        isinstance(node, ast.Name)
+        and node.id == name
+        and not isinstance(node.ctx, ast.Load)
+        and after < node.lineno <= upto
+        for node in ast.walk(tree)
+    )
+
+
+def _sample_axis_declared(text: str, model: ModelIR, shapes: ModelShapes, call: Call) -> str | None:
+    """``Dense(7, input_shape=x.shape)`` ... ``model.fit(x, y)``: the declared sample shape is
+    the shape of the whole array, sample axis included, so ``fit`` always gets samples of
+    another rank (``x.shape[1:]``). Also ``input_shape=(x.shape[0],)``, the number of samples.
+    Found on the source because the sizes of ``x`` are often unknown (read from a file)."""
+    if shapes.input_source not in ("kwarg", "input") or not model.entries:
+        return None
+    item = model.entries[0].item
+    if not isinstance(item, (LayerCall, InputDecl)) or model.entries[0].uncertain:
+        return None
+    parsed = _parsed(text)
+    if parsed is None:
+        return None
+    tree, parents, lines = parsed
+    layer, data = _call_at(tree, lines, item.loc), _call_at(tree, lines, call.loc)
+    if layer is None or data is None:
+        return None
+    declared = _declared_from(layer, item)
+    x = data.args[0] if data.args else next((k.value for k in data.keywords if k.arg == "x"), None)
+    if declared is None or x is None:
+        return None
+    source, whole = declared
+    name = _root(source)
+    if (
+        name is None
+        or ast.dump(source) != ast.dump(x)
+        or _scope(layer, parents) is not _scope(data, parents)
+        or data.lineno < layer.lineno
+        or _rebound(tree, name, layer.lineno, data.lineno)
+    ):
+        return None
+    shown = ast.unparse(source)
+    if whole:
+        return (
+            f"input_shape={shown}.shape declares the whole array, sample axis included, but "
+            f"`{call.method}` feeds {shown} one sample at a time, of shape {shown}.shape[1:]: "
+            f"declare input_shape={shown}.shape[1:]"
+        )
+    return (
+        f"the declared input {shown}.shape[0] is the number of samples in {shown}, not the size "
+        f"of one sample: declare input_shape={shown}.shape[1:]"
+    )

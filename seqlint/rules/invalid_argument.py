@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from seqlint import keras_api as api
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
-from seqlint.ir import LayerCall
+from seqlint.ir import LayerCall, Loc
+from seqlint.layers._common import IdentifierError
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.removed_api import layer_calls
+from seqlint.rules.unknown_identifier import find_unknown_identifiers
 
 
 def argument_error(layer: LayerCall) -> str | None:
@@ -66,6 +68,7 @@ class InvalidArgumentValue(Rule):
         if api.uses_keras2(file.imports, analysis.text):
             return  # Keras 2's constructors check other things
         seen: set[int] = set()
+        said: set[tuple[Loc, str]] | None = None  # what unknown-identifier reports
         for model in file.models:
             for entry in model.entries:
                 for layer in layer_calls(entry.item):
@@ -73,6 +76,11 @@ class InvalidArgumentValue(Rule):
                         continue
                     seen.add(layer.uid)
                     message = argument_error(layer)
+                    if isinstance(message, IdentifierError):
+                        if said is None:
+                            said = {(f.loc, f.param) for f in find_unknown_identifiers(analysis)}
+                        if (layer.loc, message.argument) in said:
+                            continue  # SEQ301 reports it, with a did-you-mean
                     if message is not None:
                         name = layer.qualname.rsplit(".", 1)[-1] or layer.class_name
                         yield self.diagnostic(layer.loc, f"`{name}`: {message}")

@@ -7,7 +7,7 @@ from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.fixes import guarded, import_keras_name, insert_layer_before, keras_name
 from seqlint.infer import data_input, format_shape
 from seqlint.ir import LayerCall, ModelIR
-from seqlint.layers.base import Shape
+from seqlint.layers.base import LayerSpec, Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import label
 
@@ -27,6 +27,27 @@ def _built_by_inference_first(model: ModelIR) -> bool:
         and bool(first.args)
         and not (first.uncertain or first.guarded or first.opaque)
     )
+
+
+def _stateful_batch(model: ModelIR) -> int | None:
+    """For a model with a ``stateful=True`` RNN, the batch size its ``fit`` trains with (Keras's
+    default 32; 0 when not known statically): its input must declare it. ``None`` for other
+    models."""
+    stateful = False
+    for entry in model.entries:
+        bound = entry.item.bound if isinstance(entry.item, LayerCall) else None
+        if bound is None:
+            continue
+        inner = bound.values.get("layer")
+        inner_args = inner.args.values if isinstance(inner, LayerSpec) else {}
+        stateful = stateful or True in (bound.values.get("stateful"), inner_args.get("stateful"))
+    if not stateful:
+        return None
+    fit = model.fit_call
+    value = None if fit is None or fit.opaque else fit.arg(2, "batch_size")
+    if value is None:
+        return 32
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 @guarded
@@ -53,7 +74,7 @@ def _fix(analysis: Analysis, model: ModelIR, data: Shape, shape_text: str) -> Fi
             edits = (edit,)
     if name is None:
         return None
-    code = f"{name}(shape={shape_text})"
+    code = f"{name}({shape_text})"
     insert = insert_layer_before(text, first.loc, code)
     if insert is None:
         return None
@@ -131,14 +152,17 @@ class MissingInputShape(Rule):
                 )
             elif data is not None:
                 dims = ", ".join("None" if d is None else str(d) for d in data[1:])
-                shape_text = f"({dims},)" if len(data) == 2 else f"({dims})"
-                suggestion = f"add `keras.Input(shape={shape_text})` as the first layer"
+                shape_text = f"shape=({dims},)" if len(data) == 2 else f"shape=({dims})"
+                batch = _stateful_batch(model)
+                if batch is not None:  # a stateful RNN needs the batch size (Keras's SEQ104)
+                    shape_text = f"batch_shape=({batch or 'batch_size'}, {dims})"
+                suggestion = f"add `keras.Input({shape_text})` as the first layer"
                 message = (
                     f"{label(first.item)} is the first layer but the model declares no input "
                     f"shape; `fit` feeds it {format_shape(data)}: start the model with "
-                    f"`keras.Input(shape={shape_text})`"
+                    f"`keras.Input({shape_text})`"
                 )
-                fix = _fix(analysis, model, data, shape_text)
+                fix = None if batch == 0 else _fix(analysis, model, data, shape_text)
             else:
                 suggestion = "start the model with `keras.Input(shape=...)`"
                 message = (

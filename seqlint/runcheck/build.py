@@ -11,7 +11,7 @@ import numpy
 
 from seqlint.extract.values import LambdaVal, ListVal, Ref
 from seqlint.identifiers import bad_identifier
-from seqlint.ir import Call, InputDecl, LayerCall, ModelIR, ObjectCall, TensorCall
+from seqlint.ir import ArrayInfo, Call, InputDecl, LayerCall, ModelIR, ObjectCall, TensorCall
 from seqlint.layers.base import UNKNOWN, LayerSpec
 
 # Arguments that only shape training (not the forward computation). When seqlint cannot read
@@ -128,9 +128,8 @@ def _keras_object(call: ObjectCall, notes: list[str] | None) -> Any:
 
 
 # Arguments the runtime does not simulate but that do not decide whether a model can learn:
-# they are dropped with a note. mask_zero only matters when inputs contain the padding id 0,
-# which synthetic token data never does.
-_DROPPABLE = {"recurrent_dropout": "recurrent dropout", "mask_zero": "masking of token 0"}
+# they are dropped with a note.
+_DROPPABLE = {"recurrent_dropout": "recurrent dropout"}
 
 
 def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
@@ -270,27 +269,111 @@ def frozen_lines(built: list[tuple[LayerCall, Any, ModelIR]], top: ModelIR) -> l
     return sorted(set(lines))
 
 
-def adapt_layers(built: list[tuple[LayerCall, Any, ModelIR]], x: numpy.ndarray) -> list[str]:
-    """Follow the file's ``layer.adapt(data)`` on the run's own training inputs, for a layer
-    that receives the model's input (the usual ``Normalization`` first); notes say so."""
+def adapt_layers(
+    built: list[tuple[LayerCall, Any, ModelIR]],
+    x: numpy.ndarray,
+    fit_x: Any = None,
+    seed: int = 0,
+) -> list[str]:
+    """Follow the file's ``layer.adapt(data)``, as Keras does, on the data the file passes: the
+    run's own training inputs for the model's first layer or when ``data`` is what ``fit``
+    trains on (``fit_x``), else data synthesized with the shape and value range the file gives
+    ``data``. A layer whose adapt data is not known keeps its initial statistics; notes say so."""
     notes: list[str] = []
+    rng = numpy.random.default_rng(seed)
     for index, (call, layer, _) in enumerate(built):
         if not call.adapt_calls or not hasattr(layer, "adapt"):
             continue
+        data, loc, _ = call.adapt_calls[0]
         where = f"{call.class_name} (line {call.loc.line})"
-        line = call.adapt_calls[0][1].line
-        if index > 0:
+        expected = tuple(getattr(layer, "input_shape", None) or ())[1:]
+        source: numpy.ndarray | None
+        if index == 0 or (fit_x is not None and data is fit_x):
+            source, how = x, "the run's training inputs"
+        else:
+            source = _adapt_data(data, expected, rng)
+            how = "synthetic data of the shape and value range the file gives it"
+        if source is None:
             notes.append(
-                f"{where}: adapt() at line {line} is followed only for the model's first "
-                "layer; this one keeps its initial statistics"
+                f"{where}: the data adapt() gets at line {loc.line} is not known statically; "
+                "the layer keeps its initial statistics"
             )
             continue
+        if expected and tuple(source.shape[1:]) != expected:
+            raise RunError(
+                f"{where}: adapt() at line {loc.line} gets data of shape "
+                f"{(None, *source.shape[1:])} but the layer receives "
+                f"{(None, *expected)} in the model"
+            )
         try:
-            layer.adapt(x)
+            layer.adapt(source)
         except (ValueError, TypeError, NotImplementedError) as exc:
-            raise RunError(f"{where}: adapt() on the run's inputs fails: {exc}") from None
+            raise RunError(f"{where}: adapt() on {how} fails: {exc}") from None
         notes.append(
-            f"{where} is adapted on the run's training inputs, as the file's adapt() at "
-            f"line {line} does with its data"
+            f"{where} is adapted on {how}, as the file's adapt() at line {loc.line} does with "
+            "its data"
         )
     return notes
+
+
+_ADAPT_SAMPLES = 1024  # at most this many synthesized samples for adapt()
+
+
+def _adapt_data(
+    data: Any, expected: tuple[Any, ...], rng: numpy.random.Generator
+) -> numpy.ndarray | None:
+    """Samples like the file's adapt data: its shape (unknown sizes from the layer's input),
+    uniform in its value range when known (integers for integer data), else standard normal."""
+    if not isinstance(data, ArrayInfo) or data.shape is None or len(data.shape) < 1:
+        return None
+    same_rank = len(data.shape) - 1 == len(expected)
+    given = [
+        d if isinstance(d, int) else (expected[i] if same_rank else None)
+        for i, d in enumerate(data.shape[1:])
+    ]
+    dims = [d for d in given if isinstance(d, int)]
+    if len(dims) != len(given):
+        return None
+    first = data.shape[0]
+    n = min(first if isinstance(first, int) and first > 0 else _ADAPT_SAMPLES, _ADAPT_SAMPLES)
+    size = (n, *dims)
+    low, high = data.low, data.high
+    if low is not None and high is not None and low < high:
+        if data.kind == "int":
+            return rng.integers(int(low), int(high) + 1, size=size).astype(numpy.float32)
+        return rng.uniform(low, high, size=size).astype(numpy.float32)
+    return rng.standard_normal(size).astype(numpy.float32)
+
+
+def _stateful(layer: Any) -> bool:
+    inner = [getattr(layer, k, None) for k in ("forward_layer", "backward_layer", "layer")]
+    return bool(getattr(layer, "stateful", False)) or any(_stateful(i) for i in inner if i)
+
+
+def static_batch_size(model: ModelIR, layers: list[Any]) -> int | None:
+    """The batch size a model with a stateful RNN runs on, as Keras fixes it: the one its input
+    declares (``Input(batch_shape=...)``, ``batch_size=``), else, for a model built on its first
+    batch (no input declared), the batch size its ``fit`` call gives (Keras's default 32).
+    ``None`` for a model without stateful layers, or whose input declares no batch size (Keras
+    then refuses to build it, and so does the runtime)."""
+    if not any(_stateful(layer) for layer in layers):
+        return None
+    decl = next((e.item for e in model.entries if isinstance(e.item, InputDecl)), None)
+    if decl is not None:
+        return decl.batch_size
+    return fit_batch_size(model) or 32
+
+
+def fit_batch_size(model: ModelIR) -> int | None:
+    """The batch size the file's ``fit`` trains with (Keras's default 32 when it gives none),
+    or ``None`` without a ``fit`` call whose batch size can be read."""
+    fit = model.fit_call
+    if fit is None or fit.opaque or fit.method != "fit":
+        return None
+    if fit.arg(12, "steps_per_epoch") is not None:
+        return None  # the batch size then follows from the number of steps
+    value = fit.arg(2, "batch_size")
+    if value is None:
+        return 32
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if ok else None

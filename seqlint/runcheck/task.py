@@ -48,6 +48,7 @@ class Task:
     n_train: int = N_TRAIN
     n_val: int = N_VAL
     sources: list[str] = field(default_factory=list)
+    text: TextInput | None = None  # the model's first layer takes strings
 
 
 def epoch_limit(file_epochs: int | None) -> int:
@@ -218,6 +219,8 @@ def _inputs(
 ) -> numpy.ndarray:
     n, k = weights.shape
     shape = task.input_shape
+    if task.text is not None:
+        return string_inputs(task.text, shape, weights, rng)[0]
     # each name holds a token-branch value or a float-branch value
     low: float | None
     high: float | None
@@ -239,6 +242,11 @@ def _inputs(
     prototypes += 1.5 * offsets
     if k == 1:  # the one factor must show in the inputs, above the noise
         prototypes *= 4.0 / max(float(numpy.sqrt(numpy.mean(prototypes**2))), 1e-6)
+    elif math.prod(shape) < FACTORS and task.loss_kind in ("sparse", "categorical", "binary"):
+        # one to three input values: random prototypes can fall on top of each other, so the
+        # classes are spread evenly along them (any sensible model separates them)
+        spread = numpy.linspace(-3.0, 3.0, k)[rng.permutation(k)]
+        prototypes = numpy.broadcast_to(spread.reshape(k, *([1] * len(shape))), (k, *shape))
     noise = 0.1 if task.autoencoder else 0.5
     z = numpy.tensordot(weights, prototypes, axes=1) + noise * rng.normal(size=(n, *shape))
     low, high = task.x_low, task.x_high
@@ -281,7 +289,14 @@ def _per_step_targets(
     """A target per position: a fixed function of the input at that position."""
     n = len(x)
     positions = out[:-1]
-    feats = x.astype(numpy.float64)
+    if task.text is not None:  # text: one position per word, featured by the word's group
+        index = {w: i for i, w in enumerate(task.text.words)}
+        ids = numpy.array(
+            [[index.get(w, 0) for v in row for w in str(v).split(" ")] for row in x.reshape(n, -1)]
+        )
+        feats = numpy.eye(8)[ids * 8 // max(1, len(index))]
+    else:
+        feats = x.astype(numpy.float64)
     if task.tokens:
         width = max(1.0, ((task.x_high or 1) - (task.x_low or 0) + 1) / 8)
         feats = numpy.eye(8)[((feats - (task.x_low or 0)) // width).astype(int) % 8]
@@ -316,3 +331,154 @@ def _scaled(raw: numpy.ndarray, task: Task) -> numpy.ndarray:
         span = (centred - centred.min()) / ((centred.max() - centred.min()) or 1.0)
         return low + (high - low) * span
     return centred
+
+
+# ---- string inputs ------------------------------------------------------------------------
+
+_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+TEXT_WORDS = 200  # words of the synthetic language when the file gives no vocabulary
+
+
+@dataclass
+class TextInput:
+    """A model whose first layer takes strings: the words its synthetic text is made of, and
+    how many words each input value holds (1 for a term lookup)."""
+
+    words: list[str]
+    per_value: int
+    source: str
+
+
+def _layers(model: ModelIR) -> list[Any]:
+    """The model's layer calls in order, past the declared input (nested models flattened)."""
+    out: list[Any] = []
+    for entry in model.entries:
+        item = entry.item
+        if isinstance(item, InputDecl) or (
+            isinstance(item, LayerCall) and item.class_name == "InputLayer"
+        ):
+            continue
+        out += _layers(item) if isinstance(item, ModelIR) else [item]
+    return out
+
+
+def _first_layer(model: ModelIR) -> LayerCall | None:
+    items = _layers(model)
+    return items[0] if items and isinstance(items[0], LayerCall) else None
+
+
+def _strings(value: Any) -> list[str] | None:
+    """A literal list of strings written in the file (``["one two", ...]``), else None."""
+    items = getattr(value, "items", value)
+    if isinstance(items, (list, tuple)) and items and all(isinstance(w, str) for w in items):
+        return list(items)
+    return None
+
+
+def _words_of(texts: list[str], split: bool) -> list[str]:
+    """The distinct words of ``texts`` as TextVectorization's default standardize and split
+    see them (terms as they are for a lookup)."""
+    if not split:
+        return list(dict.fromkeys(t for t in texts if t))
+    punctuation = str.maketrans("", "", "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'")
+    words = [w for t in texts for w in t.lower().translate(punctuation).split()]
+    return list(dict.fromkeys(words))
+
+
+def _pseudo_words(count: int) -> list[str]:
+    """Distinct lower-case two-syllable words (``ba``+``de``...), unchanged by any
+    ``standardize`` mode."""
+    m = len(_SYLLABLES)
+    return [_SYLLABLES[i % m] + _SYLLABLES[(i // m + 7 * i) % m] for i in range(count)]
+
+
+def text_input(model: ModelIR) -> TextInput | None:
+    """What a text model's inputs are made of: the first layer's ``vocabulary=`` words, else
+    the words of the literal strings the file adapts it on, else a synthetic language; never
+    more words than ``max_tokens`` leaves room for."""
+    from seqlint.layers import get_layer
+
+    items = _layers(model)
+    call = items[0] if items and isinstance(items[0], LayerCall) else None
+    definition = None if call is None else get_layer(call.class_name)
+    if call is None or definition is None or not definition.has("text_input"):
+        return None
+    values = call.bound.values if call.bound is not None else {}
+    split = definition.name == "TextVectorization" and values.get("split", "whitespace") is not None
+    per_value = 1
+    if split:
+        length = _int(values.get("output_sequence_length"))
+        per_value = min(max(length or 8, 1), 64)
+    limit = TEXT_WORDS
+    max_tokens = _int(values.get("max_tokens"))
+    if max_tokens is not None:
+        limit = min(limit, max_tokens - 2)  # the padding/mask and OOV ids come first
+    # an Embedding after it does not cap the words: a vocabulary larger than its input_dim
+    # overflows in Keras too, which the run then reports
+    limit = max(limit, 2)
+    given = _strings(values.get("vocabulary"))
+    if given is not None:
+        words = [w for w in dict.fromkeys(given) if w.strip()]
+        if len(words) >= 2:
+            return TextInput(words, per_value, f"{len(words)} words of its vocabulary= list")
+    adapted = [_strings(data) for data, _, _ in call.adapt_calls]
+    texts = [t for group in adapted if group is not None for t in group]
+    words = _words_of(texts, split)[:limit]
+    if len(words) >= 2:
+        return TextInput(words, per_value, f"the {len(words)} words the file adapts it on")
+    return TextInput(_pseudo_words(limit), per_value, f"{limit} synthetic words")
+
+
+def string_inputs(
+    text: TextInput,
+    shape: tuple[int, ...],
+    weights: numpy.ndarray,
+    rng: numpy.random.Generator,
+) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Strings of ``shape`` per sample and the word ids they are made of: as for token ids,
+    each latent factor owns a slice of the words, and most words of a sample come from its
+    dominant factor's slice (the rest are noise), so the text carries the task's signal."""
+    n, k = weights.shape
+    words = numpy.array(text.words, dtype=object)
+    width = max(1, len(words) // k)
+    grid = (n, *shape, text.per_value)
+    cum = weights.cumsum(axis=1)
+    pick = (rng.random((*grid, 1)) > cum.reshape(n, *([1] * (len(grid) - 1)), k)).sum(-1)
+    pick = numpy.minimum(pick, k - 1)
+    ids = numpy.minimum(pick * width + rng.integers(0, width, size=grid), len(words) - 1)
+    noise = rng.integers(0, len(words), size=grid)
+    # a value of one term is all a sample says: less noise, or the labels themselves are noise
+    keep = 0.7 if text.per_value > 1 else 0.9
+    ids = numpy.where(rng.random(grid) < keep, ids, noise)
+    # every word at least once: an adapt() on any of these inputs learns the same vocabulary
+    # (the same width of encoded outputs), whatever the number of samples
+    missing = numpy.setdiff1d(numpy.arange(len(words)), ids)
+    if len(missing):
+        spots = rng.choice(ids.size, size=min(len(missing), ids.size), replace=False)
+        ids.reshape(-1)[spots] = missing[: len(spots)]
+    flat = ids.reshape(-1, text.per_value)
+    strings = numpy.array([" ".join(words[row]) for row in flat], dtype=object)
+    return strings.reshape(n, *shape), ids
+
+
+def adapt_corpus(
+    model: ModelIR, text: TextInput | None, shape: tuple[int, ...], seed: int
+) -> numpy.ndarray | None:
+    """Inputs for a first ``adapt()`` and the forward probe before the training inputs exist,
+    when the model's first layer is adapted by the file (a Discretization cannot run before
+    it, a vocabulary can size the next layer) or takes text; ``None`` otherwise. Drawn from
+    their own generator: the run's data stream is not disturbed."""
+    rng = numpy.random.default_rng([seed, 7])
+    if text is not None:  # about 4,096 strings at most, whatever the input shape
+        count = max(2, min(64, 4096 // max(1, math.prod(shape))))
+        weights = rng.dirichlet(numpy.ones(FACTORS), size=count)
+        return string_inputs(text, shape, weights, rng)[0]
+    if not first_layer_adapted(model):
+        return None
+    return rng.normal(size=(64, *shape))
+
+
+def first_layer_adapted(model: ModelIR) -> bool:
+    """Whether the file calls ``adapt()`` on the model's first layer."""
+    first = _first_layer(model)
+    return first is not None and bool(first.adapt_calls)

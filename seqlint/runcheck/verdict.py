@@ -104,7 +104,8 @@ def train(
                 state["nan_epoch"] = epoch + 1
                 self.model.stop_training = True
                 return
-            result = score(task, self.model.predict(xv, verbose=0), yv, from_logits)
+            predicted = self.model.predict(xv, batch_size=task.batch_size, verbose=0)
+            result = score(task, predicted, yv, from_logits)
             scores.append(round(result.value, 6))
             state["score"] = result
             state["passed"] = result.passed

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy
+
 from seqlint.runtime import losses as losses_module
 from seqlint.runtime import metrics as metrics_module
 from seqlint.runtime import optimizers as optimizers_module
@@ -152,7 +154,25 @@ class CompiledLossMetrics:
         p_h = self.backend.to_numpy(y_pred)
         self._resolve_metrics(y_h, p_h)
         sw = None if sample_weight is None else self.backend.to_numpy(sample_weight)
+        mask = getattr(self, "_output_mask", None)
+        if mask is not None:
+            mask = self.backend.to_numpy(mask)
         for m in self._metrics or []:
-            m.update_state(y_h, p_h)
+            m.update_state(y_h, p_h, **_masked(m, None, mask))
         for m in self._weighted_metrics or []:
-            m.update_state(y_h, p_h, sample_weight=sw)
+            m.update_state(y_h, p_h, **_masked(m, sw, mask))
+
+
+def _masked(metric: metrics_module.Metric, sample_weight: Any, mask: Any) -> dict[str, Any]:
+    """The ``sample_weight`` keyword for ``metric``: Keras's ``MeanMetricWrapper`` (accuracy,
+    mae, crossentropies...) weights the steps of a masked output by the mask (0 or 1, times the
+    sample weights); the other metrics (AUC, Precision...) do not read the mask."""
+    if mask is None or not isinstance(metric, metrics_module.MeanMetricWrapper):
+        return {} if sample_weight is None else {"sample_weight": sample_weight}
+    weights = mask.astype(metric.dtype)
+    if sample_weight is not None:
+        weights, sw = losses_module.squeeze_or_expand_to_same_rank(
+            weights, numpy.asarray(sample_weight, dtype=metric.dtype)
+        )
+        weights = sw * weights
+    return {"sample_weight": weights}

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy
 
 from seqlint.layers import get_layer
-from seqlint.layers.base import BoundArgs, Shape, ShapeError
+from seqlint.layers.base import BoundArgs, Shape, ShapeError, TypeRefusal
 from seqlint.runtime.backend import CPU, Backend
 
 
@@ -126,7 +126,7 @@ class Layer:
             raise TypeError(f"{self.class_name}.__init__() got too many positional arguments")
         error = definition.validate(bound)
         if error is not None:  # the definition holds Keras's constructor checks
-            raise ValueError(error)
+            raise (TypeError if isinstance(error, TypeRefusal) else ValueError)(error)
         self.args: BoundArgs = bound
         from seqlint.vocab import snake_case
 

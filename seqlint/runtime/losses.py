@@ -150,7 +150,12 @@ class Loss:
         return self.value_and_grad(y_true, y_pred, sample_weight, need_grad=False)[0]
 
     def value_and_grad(
-        self, y_true: Any, y_pred: Any, sample_weight: Any = None, need_grad: bool = True
+        self,
+        y_true: Any,
+        y_pred: Any,
+        sample_weight: Any = None,
+        need_grad: bool = True,
+        mask: Any = None,
     ) -> tuple[Any, Any]:
         """The reduced loss (a 0-d array, or per-sample values for ``reduction=None``) and its
         gradient with respect to ``y_pred`` (``None`` when ``need_grad`` is false).
@@ -159,10 +164,17 @@ class Loss:
         ``total / valid`` (``sum_over_batch_size``) or 0/1, the sample weights and the values are
         aligned by :func:`squeeze_or_expand_to_same_rank` and multiplied with plain
         broadcasting, and ``mean_with_sample_weight`` divides by the sum of the (unbroadcast)
-        weights."""
+        weights. ``mask`` is the prediction's own mask (Keras's ``_keras_mask``: a boolean
+        ``(batch, steps)`` from ``mask_zero``/``Masking``); it joins the loss's mask the same way,
+        so masked steps are left out of the loss."""
         y_true, y_pred = self._prepare(y_true, y_pred)
         xp = get_array_module(y_pred)
-        values, local, mask = self.compute_with_mask(y_true, y_pred)
+        values, local, out_mask = self.compute_with_mask(y_true, y_pred)
+        if mask is not None:
+            in_mask = xp.asarray(mask).astype(bool)
+            mask = in_mask if out_mask is None else in_mask & out_mask
+        else:
+            mask = out_mask
         dtype = values.dtype
         shape = values.shape
         weights = None if sample_weight is None else xp.asarray(sample_weight, dtype=dtype)

@@ -89,6 +89,14 @@ def _dtype_name(value: Any) -> str:
     return numpy.dtype(name).name
 
 
+def _input_dtype_name(dtype: Any) -> str:
+    """An ``Input`` dtype's name; ``"string"`` (``tf.string``, ``str``) stays ``"string"``."""
+    name = getattr(dtype, "name", dtype)
+    if name in ("string", "str", str, object) or dtype is str:
+        return "string"
+    return numpy.dtype(dtype).name
+
+
 class InputLayer:
     """What :func:`Input` returns: the model's input shape and dtype (a ``KerasTensor``)."""
 
@@ -121,7 +129,7 @@ class InputLayer:
             None if d is None else int(d) for d in batch_shape
         )
         self.explicit_dtype = dtype is not None
-        self.dtype = numpy.dtype(dtype).name if dtype is not None else floatx()
+        self.dtype = _input_dtype_name(dtype) if dtype is not None else floatx()
         self.name = name or unique_name("input_layer")
         self.optional = optional
 
@@ -288,8 +296,14 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         shape: tuple[Any, ...] = tuple(input_shape)
         if self._input is None:
             self._input = InputLayer(batch_shape=(None, *shape[1:]))
-        for layer in self._layers:
+        # a declared batch size, or a model built on its first batch: stateful RNNs keep
+        # states of that batch size (Keras fixes it the same way)
+        batch = shape[0] if isinstance(shape[0], int) else None
+        for i, layer in enumerate(self._layers):
             self._prepare(layer)
+            self._refuse_several_outputs(i)
+            if hasattr(layer, "static_batch"):
+                layer.static_batch = batch
             try:
                 layer.ensure_built((None, *shape[1:]))
             except ValueError as exc:
@@ -302,9 +316,29 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         self.built = True
         self._penalties = self._constraints = self._activity = self._relu_pairs = None
 
+    def _refuse_several_outputs(self, i: int) -> None:
+        """A layer returning several tensors (``LSTM(return_state=True)``): the next layer
+        fails as in Keras 3; as the last layer it would make a multi-output model."""
+        layer = self._layers[i]
+        count = getattr(layer, "returned_tensors", 1)
+        if count == 1:
+            return
+        if i + 1 < len(self._layers):
+            raise ValueError(
+                f'Layer "{self._layers[i + 1].name}" expects 1 input(s), but it received '
+                f"{count} input tensors."
+            )
+        if self.built:  # Keras builds such a model; using it needs several outputs
+            raise NotImplementedError(
+                f"{layer.class_name}: return_state=True as the last layer gives the model {count} "
+                "outputs (the output and the states); several outputs are not supported by "
+                "seqlint.runtime"
+            )
+
     def _ensure_built_for(self, x: Any) -> None:
         if not self.built or any(not layer.built for layer in self._layers):
-            self.build((None, *x.shape[1:]))
+            batch = len(x) if self._input is None else self._input.batch_shape[0]
+            self.build((batch, *x.shape[1:]))
 
     @property
     def input_shape(self) -> tuple[int | None, ...] | None:
@@ -535,6 +569,8 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         return None if arr is None else self.backend.asarray(arr, dtype=dtype)
 
     def _cast_input(self, x: Any) -> Any:
+        if self._input is not None and self._input.dtype == "string":
+            return numpy.asarray(x, dtype=object)  # text stays on the host (text layers)
         x = self._to_device(x)
         if self._input is not None and self._input.explicit_dtype:
             x = x.astype(self._input.dtype, copy=False)
@@ -543,6 +579,8 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
     def _forward(self, x: Any, training: bool) -> Any:
         x = self._cast_input(x)
         self._ensure_built_for(x)
+        if self._layers:
+            self._refuse_several_outputs(len(self._layers) - 1)
         self._lookup_inputs = {}
         self._activity_outputs = {}
         self._last_training = bool(training)
@@ -664,19 +702,17 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
         self, y: Any, y_pred: Any, sample_weight: Any, need_grad: bool
     ) -> tuple[Any, Any, bool]:
         assert self.loss is not None
-        if getattr(self, "_output_mask", None) is not None:
-            raise NotImplementedError(
-                "a loss on a masked output (Keras leaves the masked steps out of the loss and "
-                "the metrics) is not supported by seqlint.runtime"
-            )
+        # a mask still on the output (mask_zero / Masking through per-step layers): Keras
+        # weights the loss by it, valid steps by total / valid and masked ones by 0
+        mask = getattr(self, "_output_mask", None)
         fused = self._fused_loss()
         if fused is not None:
             j = self._logits_layer()
             logits = None if j is None else getattr(self._layers[j], "logits", None)
             if logits is not None:
-                value, grad = fused.value_and_grad(y, logits, sample_weight, need_grad=need_grad)
+                value, grad = fused.value_and_grad(y, logits, sample_weight, need_grad, mask)
                 return value, grad, True
-        value, grad = self.loss.value_and_grad(y, y_pred, sample_weight, need_grad=need_grad)
+        value, grad = self.loss.value_and_grad(y, y_pred, sample_weight, need_grad, mask)
         return value, grad, False
 
     def _backward(self, grad: Any, from_logits: bool) -> None:

@@ -241,9 +241,10 @@ class Trainer:
         n = len(x)
         if n == 0:
             raise ValueError("fit() got no training samples")
-        self._ensure_built_for(self._cast_input(x[:1]))
         if batch_size is None:
             batch_size = _default_batch_size(n, steps_per_epoch)
+        # built on the first batch, as Keras builds a deferred model (its size is static)
+        self._ensure_built_for(self._cast_input(x[:batch_size]))
         batches = _Batches(n, batch_size, steps_per_epoch)
         steps = min(batches.num_batches, int(steps_per_epoch or batches.num_batches))
         verbose_level = 1 if verbose == "auto" else int(verbose)
@@ -333,8 +334,8 @@ class Trainer:
         self._check_lengths(x, y, sw)
         if len(x) == 0:
             raise ValueError("evaluate() got no samples")
-        self._ensure_built_for(self._cast_input(x[:1]))
         batch_size = _default_batch_size(len(x), steps, batch_size)
+        self._ensure_built_for(self._cast_input(x[:batch_size]))
         verbose_level = 1 if verbose == "auto" else int(verbose)
         cbs = callbacks_module.CallbackList(callbacks, model=self, verbose=verbose_level)
         bar = callbacks_module.Progbar(math.ceil(len(x) / batch_size), verbose=verbose_level)

@@ -133,6 +133,7 @@ from seqlint.runtime.layers.reshaping import (
     ZeroPadding2D,
     ZeroPadding3D,
 )
+from seqlint.runtime.layers.text import Hashing, TextVectorization
 from seqlint.runtime.layers.wrappers import Bidirectional, TimeDistributed
 
 # Keras aliases
@@ -183,6 +184,8 @@ __all__ = [
     "AdaptiveMaxPooling3D",
     "GroupNormalization",
     "CategoryEncoding",
+    "Hashing",
+    "TextVectorization",
     "Discretization",
     "RMSNormalization",
     "Resizing",

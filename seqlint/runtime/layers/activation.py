@@ -97,10 +97,7 @@ class PReLU(RuntimeLayer):
         return [int(a) for a in (shared if isinstance(shared, (list, tuple)) else [shared])]
 
     def build(self, input_shape: Shape) -> None:
-        shape = [int(d) if d is not None else 1 for d in input_shape[1:]]
-        for axis in self._shared():
-            shape[axis - 1] = 1
-        self.alpha = self.add_weight("alpha", tuple(shape), self.get("alpha_initializer"))
+        self.build_weights(input_shape)  # alpha: one slope per element, 1 along shared_axes
 
     def forward(self, x: Array, training: bool = False) -> Array:
         assert self.alpha is not None

@@ -106,6 +106,9 @@ class RuntimeLayer(Layer):
         self._noise: numpy.random.Generator | None = None
         self._shape_cache: dict[Shape, Shape] = {}
         self.mask: Array = None  # the input's mask for the current forward (set by the model)
+        # the model's static batch size when it has one (a declared batch_shape / batch_size,
+        # or the first batch of a model built on data), set by the model before building
+        self.static_batch: int | None = None
 
     # ---- masks -----------------------------------------------------------------------------
 

@@ -54,28 +54,21 @@ class _ConvLSTM(RuntimeLayer):
         self.kernel_size = ints(self.get("kernel_size"), r, "kernel_size")
         self.strides = ints(self.get("strides", 1), r, "strides")
         self.dilation_rate = ints(self.get("dilation_rate", 1), r, "dilation_rate")
-        f, k = self.filters, self.kernel_size
-        self.kernel = self.add_weight(
-            "kernel", (*k, int(channels), 4 * f), self.get("kernel_initializer", "glorot_uniform")
-        )
-        self.recurrent_kernel = self.add_weight(
-            "recurrent_kernel", (*k, f, 4 * f), self.get("recurrent_initializer", "orthogonal")
-        )
-        if self.get("use_bias", True):
-            base = initializers.get(self.get("bias_initializer", "zeros"))
-            init: Any = base
-            if self.get("unit_forget_bias", True):
+        f = self.filters
+        base = initializers.get(self.get("bias_initializer", "zeros"))
+        init: Any = base
+        if self.get("unit_forget_bias", True):
 
-                def init(shape: tuple[int, ...], dtype: Any, xp: Any, rng: Any) -> Array:
-                    return xp.concatenate(
-                        [
-                            base((f,), dtype, xp, rng),
-                            xp.ones((f,), dtype=dtype),
-                            base((2 * f,), dtype, xp, rng),
-                        ]
-                    )
+            def init(shape: tuple[int, ...], dtype: Any, xp: Any, rng: Any) -> Array:
+                return xp.concatenate(
+                    [
+                        base((f,), dtype, xp, rng),
+                        xp.ones((f,), dtype=dtype),
+                        base((2 * f,), dtype, xp, rng),
+                    ]
+                )
 
-            self.bias = self.add_weight("bias", (4 * f,), init)
+        self.build_weights(input_shape, {"bias": init})  # kernel, recurrent_kernel, bias
 
     def _conv(
         self,

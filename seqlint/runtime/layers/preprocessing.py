@@ -9,6 +9,8 @@ import numpy
 
 from seqlint.layers import preprocessing as preprocessing_defs
 from seqlint.runtime.layers.base import Array, RuntimeLayer, kernel
+from seqlint.runtime.layers.lookup import host as host_array
+from seqlint.runtime.layers.quantiles import bin_boundaries
 from seqlint.runtime.layers.reshaping import (
     bilinear_resize,
     bilinear_resize_grad,
@@ -275,20 +277,38 @@ class CategoryEncoding(RuntimeLayer):
 @kernel(preprocessing_defs.Discretization)
 class Discretization(RuntimeLayer):
     """Bucket index of each value: ``i`` where ``boundaries[i - 1] <= x < boundaries[i]``
-    (TF's Bucketize), or its one-hot / multi-hot / count encoding. Boundaries learnt by
-    ``adapt`` (``num_bins``) are not supported."""
+    (TF's Bucketize), or its one-hot / multi-hot / count encoding. With ``num_bins``,
+    ``adapt`` learns the boundaries from Keras's approximate quantiles (:mod:`.quantiles`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bin_boundaries: list[float] | None = self.get("bin_boundaries")
+
+    def adapt(self, data: Any) -> None:
+        num_bins = self.get("num_bins")
+        if num_bins is None:
+            raise ValueError(
+                "Cannot adapt a Discretization layer that has been initialized with "
+                "`bin_boundaries`, use `num_bins` instead."
+            )
+        epsilon = float(self.get("epsilon", 0.01))
+        self.bin_boundaries = bin_boundaries(host_array(data), int(num_bins), epsilon)
 
     def forward(self, x: Array, training: bool = False) -> Array:
-        bounds = self.get("bin_boundaries")
+        bounds = self.bin_boundaries
         if bounds is None:
-            raise NotImplementedError("Discretization: num_bins with adapt() is not supported")
+            raise ValueError(
+                "You need to either pass the `bin_boundaries` argument at construction time "
+                "or call `adapt(dataset)` before you can start using the `Discretization` "
+                "layer."
+            )
         xp = self.xp
         ids = xp.searchsorted(
             xp.asarray(sorted(float(b) for b in bounds)), xp.asarray(x), side="right"
         )
         mode = str(self.get("output_mode", "int"))
         if mode == "int":
-            return ids.astype("int64")
+            return ids.astype("int32")  # Keras's output_dtype for int mode
         return _encode(xp, ids, len(bounds) + 1, mode, self.dtype)
 
     def backward(self, dy: Array) -> Array:

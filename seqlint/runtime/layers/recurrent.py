@@ -13,11 +13,16 @@ back-propagation through time, with the recurrent-kernel gradient as one matmul 
   input mask and one state mask *per gate*: the LSTM does the same (each gate's slice of the
   kernels sees its own masked copy of the input and of the state), and so does the GRU.
 * ``stateful=True`` starts each batch from the previous batch's final states (the gradient
-  stops at the batch boundary, as in Keras) until :meth:`reset_states`; a batch of another
-  size (which Keras refuses) starts from zeros.
+  stops at the batch boundary, as in Keras) until :meth:`reset_states`. As in Keras the batch
+  size is then fixed: the model's input must declare it (``Input(batch_shape=...)``,
+  ``batch_size=``) or, built on its first batch, takes that batch's size; a batch of another
+  size is refused with Keras's message.
 * A mask (``Embedding(mask_zero=True)``, ``Masking``) makes a masked step keep the previous
   state and output, as Keras does; the output carries the mask on with ``return_sequences``.
-* ``return_state`` is not supported.
+* ``return_state=True`` makes the layer return several tensors (output and states). Keras 3
+  then fails on the next layer of a Sequential model ("expects 1 input(s), but it received 3
+  input tensors"), and so does the runtime, with the same words; as the last layer it would
+  give the model several outputs, which the runtime refuses by name.
 """
 
 from __future__ import annotations
@@ -40,8 +45,9 @@ class _RNN(RuntimeLayer):
         self.units = int(self.get("units"))
         self.act = activations.get(self.get("activation"))
         self.rec_act = activations.get(self.get("recurrent_activation", "sigmoid"))
-        if self.get("return_state"):
-            raise NotImplementedError(f"{self.class_name}: return_state is not supported")
+        # output plus one state per cell state (LSTM: h and c): what Keras returns
+        states = int(getattr(self.definition, "states", 1))
+        self.returned_tensors = 1 + states * bool(self.get("return_state"))
         self.stateful = bool(self.get("stateful"))
         self.states: list[Array] | None = None  # the last batch's final states (stateful)
         self.return_sequences = bool(self.get("return_sequences"))
@@ -53,7 +59,21 @@ class _RNN(RuntimeLayer):
         self.bias: Variable | None = None
         self._cache: dict[str, Any] = {}
 
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        """The first returned tensor's shape (``return_state`` adds the states after it)."""
+        shape = tuple(input_shape)
+        if self.returned_tensors == 1 or len(shape) != 3:
+            return super().compute_output_shape(shape)  # the definition's rule and errors
+        if self.return_sequences:
+            return (shape[0], shape[1], self.units)
+        return (shape[0], self.units)
+
     # ---- states ----------------------------------------------------------------------------
+
+    def __call__(self, x: Array, training: bool = False) -> Array:
+        if not self.built and self.static_batch is None:
+            self.static_batch = len(x)  # called on a tensor: its batch size is static
+        return super().__call__(x, training=training)
 
     def reset_states(self) -> None:
         """Start the next batch from zero states again (``layer.reset_states()`` in Keras)."""
@@ -61,15 +81,15 @@ class _RNN(RuntimeLayer):
 
     def _initial_state(self, k: int, n: int, dtype: Any) -> Array:
         """Zeros, or for a stateful layer the ``k``-th final state of the previous batch."""
+        if self.stateful and self.static_batch is not None and n != self.static_batch:
+            raise ValueError(
+                "If an RNN is stateful, the batch size of the input sequences must be the same "
+                f"as the batch size of the initial state. - Expected batch size: "
+                f"{self.static_batch} - Received batch size: {n}"
+            )
         if self.states is None:
             return self.xp.zeros((n, self.units), dtype=dtype)
-        state = self.states[k]
-        if state.shape[0] != n:
-            # Keras refuses a batch of another size (its state variables have a fixed batch
-            # size); the runtime starts that batch from zeros instead, so that a verdict run's
-            # last, smaller batch does not stop it
-            return self.xp.zeros((n, self.units), dtype=dtype)
-        return state.astype(dtype, copy=False)
+        return self.states[k].astype(dtype, copy=False)
 
     def compute_mask(self, x: Array, mask: Array) -> Array:
         return mask if self.return_sequences else None
@@ -95,6 +115,11 @@ class _RNN(RuntimeLayer):
     def build(self, input_shape: Shape) -> None:
         if input_shape[-1] is None:
             raise ValueError(f"{self.class_name} needs a known feature dimension")
+        if self.stateful and self.static_batch is None:
+            raise ValueError(
+                "When using `stateful=True` in a RNN, the batch size must be static. Found "
+                f"dynamic batch size: sequence.shape={tuple(input_shape)}"
+            )
         # kernel (features, gates * units), recurrent_kernel (units, gates * units), bias
         self.build_weights(input_shape, {"bias": self._bias_initializer()})
 

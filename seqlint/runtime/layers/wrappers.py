@@ -126,6 +126,9 @@ class Bidirectional(_Wrapper):
 
     def build(self, input_shape: Shape) -> None:
         self._adopt()
+        for inner in (self.forward_layer, self.backward_layer):
+            if hasattr(inner, "static_batch"):
+                inner.static_batch = self.static_batch
         self.forward_layer.ensure_built(input_shape)
         self.backward_layer.ensure_built(input_shape)
         initial = self.get("weights")
