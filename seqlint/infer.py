@@ -169,6 +169,71 @@ def _stateful(bound: BoundArgs) -> bool:
     return isinstance(inner, LayerSpec) and inner.args.values.get("stateful") is True
 
 
+class _Walk:
+    """Where the walk down a stack is: a layer failed (shapes after it are unknown), or one
+    was read the Keras 1/2 way (that code ran with an image data format seqlint cannot see,
+    ``"th"`` was common, so later size errors are not proven)."""
+
+    __slots__ = ("failed", "legacy_read", "static_batch")
+
+    def __init__(self, static_batch: int | None) -> None:
+        self.failed = False
+        self.legacy_read = False
+        self.static_batch = static_batch  # (see _infer)
+
+    def layer(self, ls: LayerShape, item: LayerCall, current: Shape | None) -> None:
+        """The output shape (or the error) of a layer call on ``current``."""
+        definition = item.definition
+        bound = item.bound
+        ls.construct_error = bound is not None and (
+            not bound.ok
+            or (definition is not None and definition.validate(bound) is not None)
+            or any(bad_identifier(k, v) for k, v in item.kwargs.items())
+            or any(bad_identifier(k, bound.values.get(k)) for k in ("activation", "padding"))
+        )
+        if ls.construct_error:
+            # Keras 3 stops in the constructor; a Keras 1/2 call still has a known meaning
+            # (read as Keras 2 did, so the rest of the stack is checked), others a guess
+            legacy = keras2_bound(item)
+            if legacy is not None and current is not None and not self.failed:
+                self.legacy_read = True
+                try:
+                    ls.output_shape = legacy[0].output_shape(legacy[1], current)
+                except ShapeError:
+                    self.failed = True
+            else:
+                self.failed = True
+        elif definition is not None and definition.merge:
+            # needs several inputs: reported by branching-in-sequential, not as a rank error
+            ls.error = ("branching", f"{item.class_name} needs a list of inputs")
+            self.failed = True
+        elif (
+            definition is not None and bound is not None and current is not None and not self.failed
+        ):
+            self.shape(ls, definition, bound, current)
+
+    def shape(self, ls: LayerShape, definition: Any, bound: BoundArgs, current: Shape) -> None:
+        """A layer's output shape and weights; a stateful RNN needs a static batch size."""
+        if self.static_batch is None and _stateful(bound):
+            # Keras refuses it when it builds the model (a model built on its first batch,
+            # source "data", takes that batch's size and runs)
+            ls.error = (
+                "dimension",
+                "When using `stateful=True` in a RNN, the batch size must be static. Found "
+                f"dynamic batch size: sequence.shape={format_shape(current)}",
+            )
+            self.failed = True
+            return
+        try:
+            ls.output_shape = definition.output_shape(bound, current)
+        except ShapeError as err:
+            if not self.legacy_read:
+                ls.error = (err.kind, err.message)
+            self.failed = True
+        else:
+            ls.trainable, ls.non_trainable = definition.count_params(bound, current)
+
+
 def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     shape, source, start = declared_input(model)
     if source is None:
@@ -178,7 +243,6 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     result.name = model.name or _auto_name("Sequential", names)
     current: Shape | None = shape
     seen: set[int] = set()
-    failed = False
     # the static batch size a declared input gives (stateful RNNs need one); -1: not declared
     # here (built from data, or as a nested model), so not judged
     static_batch: int | None = -1
@@ -187,9 +251,7 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
         static_batch = decl.batch_size if isinstance(decl, InputDecl) else -1
     elif source in ("kwarg", "build") and shape:
         static_batch = shape[0]
-    # a layer was read the Keras 1/2 way: that code ran with a configured image data format
-    # seqlint cannot see (``"th"`` was common), so later size errors are not proven
-    legacy_read = False
+    walk = _Walk(static_batch)
     for entry in model.entries[start:]:
         item = entry.item
         if entry.uncertain:
@@ -204,68 +266,18 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
             if item.uid in seen:
                 ls.counted = False
             seen.add(item.uid)
-            definition = item.definition
-            bound = item.bound
-            ls.construct_error = bound is not None and (
-                not bound.ok
-                or (definition is not None and definition.validate(bound) is not None)
-                or any(bad_identifier(k, v) for k, v in item.kwargs.items())
-                or any(bad_identifier(k, bound.values.get(k)) for k in ("activation", "padding"))
-            )
-            if ls.construct_error:
-                # Keras 3 stops in the constructor; a Keras 1/2 call still has a known meaning
-                # (read as Keras 2 did, so the rest of the stack is checked), others a guess
-                legacy = keras2_bound(item)
-                if legacy is not None and current is not None and not failed:
-                    legacy_read = True
-                    try:
-                        ls.output_shape = legacy[0].output_shape(legacy[1], current)
-                    except ShapeError:
-                        failed = True
-                else:
-                    failed = True
-            elif definition is not None and definition.merge:
-                # needs several inputs: reported by branching-in-sequential, not as a rank error
-                ls.error = ("branching", f"{item.class_name} needs a list of inputs")
-                failed = True
-            elif (
-                definition is not None
-                and bound is not None
-                and current is not None
-                and not failed
-                and static_batch is None
-                and _stateful(bound)
-            ):
-                # Keras refuses it when it builds the model (a model built on its first batch,
-                # source "data", takes that batch's size and runs)
-                ls.error = (
-                    "dimension",
-                    "When using `stateful=True` in a RNN, the batch size must be static. Found "
-                    f"dynamic batch size: sequence.shape={format_shape(current)}",
-                )
-                failed = True
-            elif (
-                definition is not None and bound is not None and current is not None and not failed
-            ):
-                try:
-                    ls.output_shape = definition.output_shape(bound, current)
-                except ShapeError as err:
-                    if not legacy_read:
-                        ls.error = (err.kind, err.message)
-                    failed = True
-                else:
-                    ls.trainable, ls.non_trainable = definition.count_params(bound, current)
+            walk.layer(ls, item, current)
         elif isinstance(item, ModelIR):
             ls.class_name = "Sequential"
             ls.name = item.name or _auto_name("Sequential", names)
             # (a model inside itself is a cycle: its shapes stay unknown, see _ACTIVE)
-            if current is not None and not failed and item.uid not in _ACTIVE:
+            if current is not None and not walk.failed and item.uid not in _ACTIVE:
                 inner = infer_nested(item, current, names)
                 result.nested.append((item, current, inner))
                 ls.output_shape = inner.output_shape
                 if inner.error is not None:
                     ls.error = inner.error.error
-                    failed = True
+                    walk.failed = True
                 ls.trainable, ls.non_trainable = inner.totals()
         elif isinstance(item, InputDecl):
             ls.class_name = "InputLayer"
@@ -274,7 +286,7 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
         elif isinstance(item, TensorCall):
             ls.class_name = "KerasTensor"
             ls.error = ("branching", "a tensor, not a layer")
-            failed = True
+            walk.failed = True
         else:
             ls.class_name = "?"
             ls.name = "?"
