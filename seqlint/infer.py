@@ -172,15 +172,14 @@ def _stateful(bound: BoundArgs) -> bool:
 class _Walk:
     """Where the walk down a stack is: a layer failed (shapes after it are unknown), or one
     was read the Keras 1/2 way (that code ran with an image data format seqlint cannot see,
-    ``"th"`` was common, so later size errors are not proven), and the static batch size a
-    declared input gives (stateful RNNs need one; -1: not declared here, so not judged)."""
+    ``"th"`` was common, so later size errors are not proven)."""
 
     __slots__ = ("failed", "legacy_read", "static_batch")
 
-    def __init__(self, static_batch: int | None = -1) -> None:
+    def __init__(self, static_batch: int | None) -> None:
         self.failed = False
         self.legacy_read = False
-        self.static_batch = static_batch
+        self.static_batch = static_batch  # (see _infer)
 
     def layer(self, ls: LayerShape, item: LayerCall, current: Shape | None) -> None:
         """The output shape (or the error) of a layer call on ``current``."""
@@ -209,13 +208,13 @@ class _Walk:
             ls.error = ("branching", f"{item.class_name} needs a list of inputs")
             self.failed = True
         elif (
-            definition is not None
-            and bound is not None
-            and current is not None
-            and not self.failed
-            and self.static_batch is None
-            and _stateful(bound)
+            definition is not None and bound is not None and current is not None and not self.failed
         ):
+            self.shape(ls, definition, bound, current)
+
+    def shape(self, ls: LayerShape, definition: Any, bound: BoundArgs, current: Shape) -> None:
+        """A layer's output shape and weights; a stateful RNN needs a static batch size."""
+        if self.static_batch is None and _stateful(bound):
             # Keras refuses it when it builds the model (a model built on its first batch,
             # source "data", takes that batch's size and runs)
             ls.error = (
@@ -224,17 +223,15 @@ class _Walk:
                 f"dynamic batch size: sequence.shape={format_shape(current)}",
             )
             self.failed = True
-        elif (
-            definition is not None and bound is not None and current is not None and not self.failed
-        ):
-            try:
-                ls.output_shape = definition.output_shape(bound, current)
-            except ShapeError as err:
-                if not self.legacy_read:
-                    ls.error = (err.kind, err.message)
-                self.failed = True
-            else:
-                ls.trainable, ls.non_trainable = definition.count_params(bound, current)
+            return
+        try:
+            ls.output_shape = definition.output_shape(bound, current)
+        except ShapeError as err:
+            if not self.legacy_read:
+                ls.error = (err.kind, err.message)
+            self.failed = True
+        else:
+            ls.trainable, ls.non_trainable = definition.count_params(bound, current)
 
 
 def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
@@ -246,6 +243,8 @@ def _infer(model: ModelIR, names: Counter[str]) -> ModelShapes:
     result.name = model.name or _auto_name("Sequential", names)
     current: Shape | None = shape
     seen: set[int] = set()
+    # the static batch size a declared input gives (stateful RNNs need one); -1: not declared
+    # here (built from data, or as a nested model), so not judged
     static_batch: int | None = -1
     if source == "input":
         decl = model.entries[0].item

@@ -647,3 +647,13 @@ def test_forced_run_reads_keras2_optimizer_arguments_as_the_fix_would(tmp_path: 
     code, out, _ = run(path, "--force", *FAST, "--train")
     assert code == 0, out
     assert "Adam(lr=...) read as learning_rate=" in out and "Adam(decay=...) ignored" in out
+
+
+def test_one_feature_classifiers_get_classes_their_input_separates() -> None:
+    """With one input value, random class prototypes can coincide (no model could tell those
+    classes apart: seeds 1 and 6 of this case did not learn); they are spread along the input
+    instead."""
+    path = str(Path(__file__).parent / "run_cases" / "good_discretization_adapt.py")
+    for seed in ("1", "6"):
+        code, out, _ = run(path, "--train", "--seed", seed, *FAST)
+        assert code == 0 and "Verdict: learns" in out, out

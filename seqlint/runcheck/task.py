@@ -242,6 +242,11 @@ def _inputs(
     prototypes += 1.5 * offsets
     if k == 1:  # the one factor must show in the inputs, above the noise
         prototypes *= 4.0 / max(float(numpy.sqrt(numpy.mean(prototypes**2))), 1e-6)
+    elif math.prod(shape) < FACTORS and task.loss_kind in ("sparse", "categorical", "binary"):
+        # one to three input values: random prototypes can fall on top of each other, so the
+        # classes are spread evenly along them (any sensible model separates them)
+        spread = numpy.linspace(-3.0, 3.0, k)[rng.permutation(k)]
+        prototypes = numpy.broadcast_to(spread.reshape(k, *([1] * len(shape))), (k, *shape))
     noise = 0.1 if task.autoencoder else 0.5
     z = numpy.tensordot(weights, prototypes, axes=1) + noise * rng.normal(size=(n, *shape))
     low, high = task.x_low, task.x_high

@@ -42,12 +42,7 @@ def input_(site: Site) -> InputDecl:
     shape = _input(shape, kwargs, ("batch_shape",))
     if shape is _NO or site.opaque:
         shape = UNKNOWN
-    return InputDecl(
-        shape=_shape_value(shape),
-        loc=site.loc,
-        class_name="InputLayer",
-        batch_size=_batch_size(kwargs),
-    )
+    return InputDecl(_shape_value(shape), site.loc, "InputLayer", _batch_size(kwargs))
 
 
 @handles("keras.layers.InputLayer", raw=True)
@@ -58,24 +53,7 @@ def input_layer(site: Site) -> InputDecl:
     shape = _input(shape, kwargs, ("batch_shape", "batch_input_shape"))
     if shape is _NO or site.opaque:
         shape = UNKNOWN
-    return InputDecl(
-        shape=_shape_value(shape),
-        loc=site.loc,
-        class_name="InputLayer",
-        batch_size=_batch_size(kwargs),
-    )
-
-
-def _batch_size(kwargs: dict[str, Any]) -> int | None:
-    """The static batch size an ``Input``/``InputLayer`` declares (``batch_size=`` or the first
-    item of ``batch_shape``/``batch_input_shape``), when it is a known positive int."""
-    value = kwargs.get("batch_size")
-    for key in ("batch_shape", "batch_input_shape"):
-        shape = kwargs.get(key)
-        if value is None and isinstance(shape, tuple) and shape:
-            value = shape[0]
-    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
-    return value if ok else None
+    return InputDecl(_shape_value(shape), site.loc, "InputLayer", _batch_size(kwargs))
 
 
 @handles("keras.layers.Layer", raw=True)
@@ -187,6 +165,18 @@ def set_image_data_format(site: Site) -> Any:
     fmt = _IMAGE_FORMATS.get(value) if isinstance(value, str) else None
     site.interp.image_format = fmt if fmt is not None and not site.interp.taint else UNKNOWN
     return NOT_HANDLED
+
+
+def _batch_size(kwargs: dict[str, Any]) -> int | None:
+    """The static batch size an ``Input``/``InputLayer`` declares (``batch_size=`` or the first
+    item of ``batch_shape``/``batch_input_shape``), when it is a known positive int."""
+    value = kwargs.get("batch_size")
+    for key in ("batch_shape", "batch_input_shape"):
+        shape = kwargs.get(key)
+        if value is None and isinstance(shape, tuple) and shape:
+            value = shape[0]
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if ok else None
 
 
 @handles("keras.backend.image_data_format", raw=True)
