@@ -148,3 +148,14 @@ def test_auc_multi_label_matches_keras(kwargs: dict[str, Any], keras_value: floa
     m.update_state(yt[:20], yp[:20], sample_weight=sw[:20])
     m.update_state(yt[20:], yp[20:])
     assert float(m.result()) == pytest.approx(keras_value, rel=1e-6)
+
+
+def test_accuracy_counts_exact_equality_as_keras_does() -> None:
+    """``keras.metrics.Accuracy`` compares values, not thresholded probabilities: Keras 3.15.1
+    gives 0.0 for sigmoid outputs 0.9/0.1 against labels 1/0, and 2/3 below."""
+    acc = metrics.Accuracy()
+    acc.update_state(np.array([[1], [0]]), np.array([[0.9], [0.1]]))
+    assert float(acc.result()) == 0.0
+    acc = metrics.Accuracy()
+    acc.update_state(np.array([1, 0, 1]), np.array([[1.0], [0.0], [0.0]]))
+    assert float(acc.result()) == pytest.approx(2 / 3)

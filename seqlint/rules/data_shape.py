@@ -187,28 +187,37 @@ def _stack(model: ModelIR, shapes: ModelShapes) -> ModelIR:
 # ``input_shape=x.shape`` with that same ``x`` passed to fit: the sample axis was declared
 
 
+_Parsed = tuple[ast.Module, dict[int, ast.AST], list[str], dict[int, list[ast.Call]]]
+
+
 @lru_cache(maxsize=2)
-def _parsed(text: str) -> tuple[ast.Module, dict[int, ast.AST], list[str]] | None:
-    """The analysed text's syntax tree and each node's parent (None when it does not parse)."""
+def _parsed(text: str) -> _Parsed | None:
+    """The analysed text's syntax tree, each node's parent and the calls starting on each
+    line (None when it does not parse)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    parents = {id(c): n for n in ast.walk(tree) for c in ast.iter_child_nodes(n)}
-    return tree, parents, text.split("\n")
+    parents: dict[int, ast.AST] = {}
+    calls: dict[int, list[ast.Call]] = {}
+    for n in ast.walk(tree):
+        for c in ast.iter_child_nodes(n):
+            parents[id(c)] = n
+        if isinstance(n, ast.Call):
+            calls.setdefault(n.lineno, []).append(n)
+    return tree, parents, text.split("\n"), calls
 
 
-def _call_at(tree: ast.Module, lines: list[str], loc: Loc) -> ast.Call | None:
+def _call_at(calls: dict[int, list[ast.Call]], lines: list[str], loc: Loc) -> ast.Call | None:
     """The call expression that spans exactly ``loc`` (1-based character columns)."""
 
     def column(line: int, byte_col: int) -> int:
         src = lines[line - 1] if 0 < line <= len(lines) else ""
         return len(src.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
 
-    for n in ast.walk(tree):
+    for n in calls.get(loc.line, ()):
         if (
-            isinstance(n, ast.Call)
-            and n.lineno == loc.line
+            n.lineno == loc.line
             and n.end_lineno == loc.end_line
             and column(n.lineno, n.col_offset) == loc.column
             and column(loc.end_line, n.end_col_offset or 0) == loc.end_column
@@ -287,11 +296,14 @@ def _sample_axis_declared(text: str, model: ModelIR, shapes: ModelShapes, call: 
     item = model.entries[0].item
     if not isinstance(item, (LayerCall, InputDecl)) or model.entries[0].uncertain:
         return None
+    loc = item.loc
+    if ".shape" not in "\n".join(text.split("\n", loc.end_line)[loc.line - 1 : loc.end_line]):
+        return None  # (most files: no need to parse the text again)
     parsed = _parsed(text)
     if parsed is None:
         return None
-    tree, parents, lines = parsed
-    layer, data = _call_at(tree, lines, item.loc), _call_at(tree, lines, call.loc)
+    tree, parents, lines, calls = parsed
+    layer, data = _call_at(calls, lines, item.loc), _call_at(calls, lines, call.loc)
     if layer is None or data is None:
         return None
     declared = _declared_from(layer, item)

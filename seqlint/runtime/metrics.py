@@ -171,6 +171,16 @@ def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> Any:
     return (y_true == pred).astype(_value_dtype(y_pred))
 
 
+def accuracy(y_true: Any, y_pred: Any) -> Any:
+    """``keras.metrics.Accuracy``: predictions *equal* to the labels (no threshold, so
+    probabilities are almost never counted right)."""
+    xp = get_array_module(y_pred)
+    y_pred = xp.asarray(y_pred)
+    y_true = xp.asarray(y_true)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+    return (y_true == y_pred).astype(_value_dtype(y_pred))
+
+
 def _value_dtype(y_pred: Any) -> Any:
     return y_pred.dtype if y_pred.dtype.kind == "f" else numpy.float64
 
@@ -254,6 +264,11 @@ categorical_hinge = _loss_fn(losses_module.CategoricalHinge)
 
 
 # ---- metric classes ---------------------------------------------------------------------------
+
+
+class Accuracy(MeanMetricWrapper):
+    def __init__(self, name: str = "accuracy", dtype: Any = None) -> None:
+        super().__init__(accuracy, name=name, dtype=dtype)
 
 
 class BinaryAccuracy(MeanMetricWrapper):
@@ -659,6 +674,7 @@ _CLASSES: dict[str, type[Metric]] = {
     for cls in (
         Mean,
         Sum,
+        Accuracy,
         BinaryAccuracy,
         CategoricalAccuracy,
         SparseCategoricalAccuracy,
