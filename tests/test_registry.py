@@ -33,7 +33,8 @@ KERAS3_DATASETS = frozenset(
     for name in ("mnist", "fashion_mnist", "cifar10", "cifar100", "imdb", "reuters")
     + ("boston_housing",)
 )
-# TensorFlow 2.x and scikit-learn names (checked under tensorflow-cpu 2.x / scikit-learn 1.9;
+# TensorFlow 2.x, scikit-learn and pandas names (checked under tensorflow-cpu 2.x /
+# scikit-learn 1.9 / pandas 3.1;
 # resolved again below when the library is installed)
 TF_SKLEARN = frozenset(
     {
@@ -50,8 +51,19 @@ TF_SKLEARN = frozenset(
         "sklearn.datasets.make_multilabel_classification", "sklearn.datasets.make_blobs",
         "sklearn.datasets.make_moons", "sklearn.datasets.make_circles",
         "sklearn.model_selection.train_test_split",
+        "pandas.read_csv", "pandas.read_table", "pandas.DataFrame.to_numpy",
+        *(
+            f"sklearn.preprocessing.{cls}.{method}"
+            for cls in ("StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler")
+            for method in ("", "fit", "fit_transform", "transform", "inverse_transform")
+        ),
+        *(
+            f"sklearn.preprocessing.LabelEncoder.{m}"
+            for m in ("", "fit", "fit_transform", "transform")
+        ),
     }
 )  # fmt: skip
+TF_SKLEARN = frozenset(q.rstrip(".") for q in TF_SKLEARN)
 NUMPY1_ONLY = frozenset({"numpy.product"})  # removed in NumPy 2, still in older scripts
 # Keras 1 / 2.0 (``"th"``/``"tf"`` orderings), still in old scripts
 KERAS1 = frozenset({"keras.backend.set_image_dim_ordering"})
@@ -95,7 +107,7 @@ def _known(qualname: str) -> bool:
         return True
     if top == "numpy":
         return _resolve(qualname) or qualname in NUMPY1_ONLY
-    if top in ("tensorflow", "sklearn"):
+    if top in ("tensorflow", "sklearn", "pandas"):
         return qualname in TF_SKLEARN
     if qualname in KERAS3_DATASETS | KERAS1:
         return True
@@ -114,7 +126,7 @@ def test_every_handler_is_registered_under_a_real_public_name(qualname: str) -> 
     assert _known(qualname), f"{qualname} is no public name of its library"
 
 
-@pytest.mark.parametrize("library", ["tensorflow", "sklearn"])
+@pytest.mark.parametrize("library", ["tensorflow", "sklearn", "pandas"])
 def test_tensorflow_and_sklearn_names_resolve_where_installed(library: str) -> None:
     pytest.importorskip(library, reason=f"{library} is not installed (names checked by hand)")
     missing = [q for q in TF_SKLEARN if q.startswith(library + ".") and not _resolve(q)]

@@ -134,33 +134,28 @@ def train_test_split(
 
 # ---- preprocessing --------------------------------------------------------------------------
 
-_SCALER = "sklearn.preprocessing.Scaler"
+_SCALERS = tuple(
+    f"sklearn.preprocessing.{name}"
+    for name in ("StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler")
+)
 _LABELS = "sklearn.preprocessing.LabelEncoder"
 
 
-@handles(
-    "sklearn.preprocessing.StandardScaler",
-    "sklearn.preprocessing.MinMaxScaler",
-    "sklearn.preprocessing.MaxAbsScaler",
-    "sklearn.preprocessing.RobustScaler",
-    raw=True,
-)
-def scaler(site: Site) -> Estimator:
-    """A scaler: whatever its options, it maps each column on its own."""
-    return Estimator(_SCALER)
+@handles(*_SCALERS, _LABELS, raw=True)
+def estimator(site: Site) -> Estimator:
+    """A scaler (whatever its options, it maps each column on its own) or a label encoder;
+    its methods are looked up under its class's name."""
+    return Estimator(site.qualname)
 
 
-@handles(_LABELS, raw=True)
-def label_encoder(site: Site) -> Estimator:
-    return Estimator(_LABELS)
-
-
-@handles(f"{_SCALER}.fit", f"{_LABELS}.fit")
+@handles(*(f"{c}.fit" for c in (*_SCALERS, _LABELS)))
 def fit(self: Estimator, /, X: Any, y: Any = None, **params: Any) -> Estimator:
     return self
 
 
-@handles(f"{_SCALER}.fit_transform", f"{_SCALER}.transform", f"{_SCALER}.inverse_transform")
+@handles(
+    *(f"{c}.{m}" for c in _SCALERS for m in ("fit_transform", "transform", "inverse_transform"))
+)
 def scaled(self: Estimator, /, X: Any, y: Any = None, **params: Any) -> ArrayInfo:
     """Floats of the input's shape (its values and labels are gone)."""
     shape = X.shape if isinstance(X, ArrayInfo) else None
