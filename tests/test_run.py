@@ -657,3 +657,30 @@ def test_one_feature_classifiers_get_classes_their_input_separates() -> None:
     for seed in ("1", "6"):
         code, out, _ = run(path, "--train", "--seed", seed, *FAST)
         assert code == 0 and "Verdict: learns" in out, out
+
+
+def test_recurrent_dropout_is_run_where_the_runtime_has_it(tmp_path: Path) -> None:
+    """LSTM simulates recurrent dropout (no note); ConvLSTM2D runs without it, and says so."""
+    lstm = write(
+        tmp_path,
+        """
+        import keras
+        model = keras.Sequential([keras.Input((10, 4)), keras.layers.LSTM(8, recurrent_dropout=0.2),
+                                  keras.layers.Dense(1)])
+        """,
+        "lstm.py",
+    )
+    code, out, _ = run(lstm, *FAST)
+    assert code == 0 and "not simulated" not in out
+    conv = write(
+        tmp_path,
+        """
+        import keras
+        model = keras.Sequential([keras.Input((4, 8, 8, 1)),
+                                  keras.layers.ConvLSTM2D(4, 3, recurrent_dropout=0.2),
+                                  keras.layers.Flatten(), keras.layers.Dense(1)])
+        """,
+        "conv.py",
+    )
+    code, out, _ = run(conv, *FAST)
+    assert code == 0 and "recurrent dropout is not simulated" in out

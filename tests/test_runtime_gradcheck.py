@@ -89,6 +89,7 @@ def _cases() -> list[Case]:
     square_mean = ast.parse("lambda t: ops.mean(t * t, axis=1)", mode="eval").body
     add("Lambda", lambda: L.Lambda(square_mean, **F64), (2, 3, 4))
     add("Embedding", lambda: L.Embedding(7, 3, **F64), (2, 5), integer_input=7)
+    add("ReversibleEmbedding", lambda: L.ReversibleEmbedding(7, 3, **F64), (2, 5), integer_input=7)
 
     # convolutions
     add(

@@ -179,13 +179,23 @@ def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
     for key in ("input_shape", "input_dim", "batch_input_shape"):
         if key not in own:
             kwargs.pop(key, None)  # the runtime model gets its input explicitly
-    for key, what in _DROPPABLE.items():
-        if kwargs.get(key) not in (None, False, 0, 0.0):
-            kwargs.pop(key)
-            if notes is not None:
-                notes.append(f"{call.class_name} (line {call.loc.line}): {what} is not simulated")
     try:
-        return cls(**kwargs)
+        try:
+            return cls(**kwargs)
+        except NotImplementedError:
+            # SimpleRNN/LSTM/GRU simulate recurrent dropout; a layer that does not (ConvLSTM)
+            # runs without it, with a note, since it does not decide whether a model learns
+            dropped = [k for k in _DROPPABLE if kwargs.get(k) not in (None, False, 0, 0.0)]
+            if not dropped:
+                raise
+            for key in dropped:
+                kwargs.pop(key)
+                if notes is not None:
+                    notes.append(
+                        f"{call.class_name} (line {call.loc.line}): {_DROPPABLE[key]} is not "
+                        "simulated"
+                    )
+            return cls(**kwargs)
     except NotImplementedError as exc:
         raise RunError(f"{call.class_name} (line {call.loc.line}): {exc}") from None
     except (TypeError, ValueError) as exc:

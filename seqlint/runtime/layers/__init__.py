@@ -68,6 +68,7 @@ from seqlint.runtime.layers.core import (
     Embedding,
     Identity,
     Masking,
+    ReversibleEmbedding,
 )
 from seqlint.runtime.layers.function import Lambda
 from seqlint.runtime.layers.lookup import IntegerLookup, StringLookup
@@ -256,6 +257,7 @@ __all__ = [
     "ELU",
     "EinsumDense",
     "Embedding",
+    "ReversibleEmbedding",
     "Flatten",
     "GRU",
     "GaussianDropout",

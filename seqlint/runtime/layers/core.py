@@ -231,3 +231,11 @@ class Embedding(RuntimeLayer):
 
         self.set_grad(emb, grad)
         return None
+
+
+@kernel(core_defs.ReversibleEmbedding)
+class ReversibleEmbedding(Embedding):
+    """What a Sequential runs: Keras calls the layer with ``reverse=False``, an ``Embedding``
+    lookup of ``embeddings`` (``logit_soft_cap`` and ``reverse_dtype`` only act in the reverse
+    mode). With ``tie_weights=False`` the ``reverse_embeddings`` matrix is built, as Keras
+    builds it, and receives no gradient, as in Keras."""
