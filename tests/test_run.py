@@ -684,3 +684,34 @@ def test_recurrent_dropout_is_run_where_the_runtime_has_it(tmp_path: Path) -> No
     )
     code, out, _ = run(conv, *FAST)
     assert code == 0 and "recurrent dropout is not simulated" in out
+
+
+def test_loss_and_metric_functions_are_read_from_compile(tmp_path: Path) -> None:
+    """``loss=losses.binary_crossentropy``, ``metrics=[metrics.binary_accuracy]``: Keras takes
+    the functions themselves (a book's notebook did; the run stopped on them)."""
+    path = write(
+        tmp_path,
+        """
+        import keras
+        from keras import losses, metrics
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss=losses.binary_crossentropy,
+                      metrics=[metrics.binary_accuracy])
+        """,
+    )
+    code, out, _ = run(path, "--train", *FAST)
+    assert code == 0 and "Verdict: learns" in out, out
+
+
+def test_a_model_without_weights_is_said_to_have_nothing_to_train(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        import keras
+        from keras import layers
+        augment = keras.Sequential([keras.Input((32, 32, 3)), layers.RandomFlip("horizontal"),
+                                    layers.RandomRotation(0.1)])
+        """,
+    )
+    code, out, _ = run(path, "--train", *FAST)
+    assert code == 1 and "the model has no weights" in out

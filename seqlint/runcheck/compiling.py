@@ -6,7 +6,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from seqlint.extract.values import ListVal
+from seqlint.extract.values import ListVal, Ref
 from seqlint.infer import ModelShapes
 from seqlint.ir import ModelIR, ObjectCall
 from seqlint.rules.common import compiled_loss, output_activation
@@ -36,7 +36,16 @@ def _object(value: Any) -> Any:
         except _Unreadable:
             raise RunError(f"{value.short_name}(...) has arguments seqlint cannot read") from None
         return value.short_name, args, config
+    if isinstance(value, Ref) and value.qualname.startswith(_FUNCTION_MODULES):
+        # ``loss=losses.binary_crossentropy``, ``metrics=[metrics.binary_accuracy]``: Keras
+        # takes the function itself, which the runtime resolves by its name
+        name = value.qualname.rpartition(".")[2]
+        if name[:1].islower():
+            return name
     raise RunError("a compile() argument could not be read statically")
+
+
+_FUNCTION_MODULES = ("keras.losses.", "keras.metrics.")
 
 
 def _instantiate(module: Any, ident: Any) -> Any:

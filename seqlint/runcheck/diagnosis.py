@@ -118,6 +118,11 @@ def precheck(
         lines = frozen_lines(built, model)
         where = f" (line {', '.join(map(str, lines))})" if lines else ""
         causes.append(f"every layer is frozen{where}: training changes nothing")
+    elif not rt.weights:
+        causes.append(
+            "the model has no weights: it only transforms its inputs (a preprocessing or "
+            "augmentation pipeline), so training changes nothing"
+        )
     if vocab is not None and x.size and numpy.issubdtype(x.dtype, numpy.integer):
         top = int(x.max())
         if top >= vocab:
