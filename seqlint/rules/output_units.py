@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
+from seqlint.infer import format_shape
 from seqlint.ir import ArrayInfo
 from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
@@ -20,7 +21,8 @@ class OutputUnitsMismatch(Rule):
         "have classes, integer labels beyond the last unit, or (binary cross-entropy and "
         "regression losses, rank-2 output) targets of another width than the output: `(n,)` "
         "against `Dense(4)`, `(n, k)` against other units, two-column one-hot labels on one "
-        "sigmoid unit."
+        "sigmoid unit; and categorical cross-entropy targets of shape `(n, 1, k)` against a "
+        "rank-2 output (Keras refuses targets of another rank)."
     )
     why = (
         "Categorical cross-entropy over a single unit is always 0, so nothing is learnt; with "
@@ -92,8 +94,26 @@ class OutputUnitsMismatch(Rule):
                 )
             elif loss.kind in ("binary", "regression") and y is not None:
                 message = _width_mismatch(where, units, y, shapes.output_shape, loss.kind)
+            if message is None and loss.kind == "categorical" and y is not None:
+                message = _rank_mismatch(where, y, shapes.output_shape)
             if message:
                 yield self.diagnostic(ls.entry.loc, message)
+
+
+def _rank_mismatch(where: str, y: ArrayInfo, out: Shape | None) -> str | None:
+    """Categorical targets with an extra axis, ``(n, 1, k)`` against a ``(None, k)`` output
+    (each label reshaped to a row): Keras's categorical cross-entropy refuses targets of
+    another rank. (An extra trailing axis of 1 is squeezed by Keras, so it is not this.)"""
+    if out is None or len(out) != 2 or y.shape is None or len(y.shape) != 3:
+        return None
+    if y.shape[1] != 1 or y.shape[2] == 1:
+        return None
+    return (
+        f"{where} outputs {format_shape(out)} but the targets are "
+        f"{format_shape((None, *y.shape[1:]))}, with an extra axis: Keras stops with "
+        '"Arguments `target` and `output` must have the same rank"; remove the axis '
+        "(`y.reshape(len(y), -1)` or `np.squeeze(y, axis=1)`)"
+    )
 
 
 def _width_mismatch(
