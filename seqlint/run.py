@@ -395,7 +395,6 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
     notes: list[str] = []
     model, shapes = select_model(analysis, options.model, options.locate)
     rng = numpy.random.default_rng(options.seed)
-    vocab = embedding_vocab(model)
     try:
         input_shape = resolve_input_shape(model, shapes, options.input_shape)
     except RunError as unknown:
@@ -522,7 +521,7 @@ def _run_model(analysis: Analysis, options: RunOptions) -> RunResult:
         # what the file's adapt() learns, from the training inputs, before the model is built
         built, rt = build_runtime(model, shapes, input_shape, options, options.seed, [], x)
     result.notes += adapt_layers(built, x, fit_x, options.seed)
-    causes = precheck(model, built, rt, task, output_shape, x, vocab)
+    causes = precheck(model, built, rt, task, output_shape, x, embedding_vocab(model, False))
     if causes:
         result.learns = False
         result.reasons.extend(causes)

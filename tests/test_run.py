@@ -179,13 +179,40 @@ def test_assumed_input_shape_reports_what_else_is_missing(tmp_path: Path) -> Non
         tmp_path,
         """
         import keras
-        vocab = len(open("words.txt").read().split())
-        model = keras.Sequential([keras.layers.Embedding(vocab, 8), keras.layers.Dense(1)])
+        shape = tuple(open("shape.txt").read().split())
+        model = keras.Sequential([keras.layers.Dense(8), keras.layers.Reshape(shape)])
         """,
     )
     code, _, err = run(path)
     assert code == 1
-    assert "input shape is unknown" in err and "input_dim is not known statically" in err
+    assert "input shape is unknown" in err and "target_shape is not known statically" in err
+
+
+def test_sizes_read_from_data_are_assumed_and_said(tmp_path: Path) -> None:
+    """``Dense(len(classes))``, ``Embedding(len(words) + 1, 16)`` and a searched learning rate:
+    the run assumes them, says so, and claims nothing about ids past a vocabulary it did not
+    see (the file's ids go up to 20,000)."""
+    path = write(
+        tmp_path,
+        """
+        import numpy as np
+        import keras
+        words = open("vocab.txt").read().split()
+        classes = sorted(set(open("labels.txt").read().split()))
+        x = np.random.randint(1, 20000, size=(500, 40))
+        model = keras.Sequential([keras.Input((40,)), keras.layers.Embedding(len(words) + 1, 16),
+                                  keras.layers.GlobalAveragePooling1D(),
+                                  keras.layers.Dense(len(classes), activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=float(input())),
+                      loss="sparse_categorical_crossentropy")
+        model.fit(x, np.random.randint(0, len(classes), 500), epochs=3)
+        """,
+    )
+    code, out, _ = run(path, "--train", *FAST)
+    assert code == 0 and "Verdict: learns" in out, out
+    assert "the run assumes input_dim=1000" in out and "the run assumes units=10" in out
+    assert "Adam(learning_rate=...) not known statically: default used" in out
+    assert "token id" not in out
 
 
 def test_custom_layer_is_named(tmp_path: Path) -> None:

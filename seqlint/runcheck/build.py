@@ -131,6 +131,10 @@ def _keras_object(call: ObjectCall, notes: list[str] | None) -> Any:
 # they are dropped with a note.
 _DROPPABLE = {"recurrent_dropout": "recurrent dropout"}
 
+# Sizes a file often reads from its data (class counts, vocabularies, hyper-parameter searches):
+# the run assumes these, with a note, rather than refusing the model.
+ASSUMED_SIZES = {"units": 10, "filters": 32, "input_dim": 1000, "output_dim": 32}
+
 
 def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
     from seqlint.runtime import layers as rt_layers
@@ -147,12 +151,29 @@ def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
         )
     definition = call.definition
     names = [p.name for p in definition.params if not p.keyword_only] if definition else []
+    own = {p.name for p in definition.params} if definition else set()
     kwargs: dict[str, Any] = {}
+
+    def assumed(key: str) -> bool:
+        """A size the file takes from its data (``Dense(len(classes))``,
+        ``Embedding(len(word_index) + 1, 64)``): the run assumes one, and says so."""
+        if key not in ASSUMED_SIZES or key not in own:
+            return False
+        kwargs[key] = ASSUMED_SIZES[key]
+        if notes is not None:
+            notes.append(
+                f"{call.class_name} (line {call.loc.line}): {key} is not known statically; "
+                f"the run assumes {key}={ASSUMED_SIZES[key]}"
+            )
+        return True
+
     for index, value in enumerate(call.args):
         key = names[index] if index < len(names) else f"#{index}"
         try:
             kwargs[key] = plain(value, notes)
         except _Unreadable:
+            if assumed(key):
+                continue
             raise RunError(
                 f"{call.class_name} (line {call.loc.line}): argument {key} is not known statically"
             ) from None
@@ -160,6 +181,10 @@ def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
         try:
             kwargs[key] = plain(value, notes)
         except _Unreadable:
+            if key in ("input_shape", "input_dim", "batch_input_shape") and key not in own:
+                continue  # the model's input, given to the runtime model separately
+            if assumed(key):
+                continue
             if key in _OPTIONAL_ARGS:
                 if notes is not None:
                     notes.append(
@@ -175,7 +200,6 @@ def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
             raise RunError(
                 f"{call.class_name} (line {call.loc.line}): Keras does not know {key}={value!r}"
             )
-    own = {p.name for p in definition.params} if definition else set()
     for key in ("input_shape", "input_dim", "batch_input_shape"):
         if key not in own:
             kwargs.pop(key, None)  # the runtime model gets its input explicitly

@@ -25,14 +25,25 @@ class CompileChoice:
     from_logits: bool = False
 
 
-def _object(value: Any) -> Any:
-    """A string or a Keras optimizer/loss/metric constructor call as a runtime identifier."""
+def _object(value: Any, dropped: list[str] | None = None) -> Any:
+    """A string or a Keras optimizer/loss/metric constructor call as a runtime identifier.
+    With ``dropped``, keyword arguments that cannot be read (a hyper-parameter search's
+    ``learning_rate=hp.Choice(...)``) are left to Keras's defaults and named there."""
     if isinstance(value, str):
         return value
     if isinstance(value, ObjectCall) and not value.opaque:
+        config: dict[str, Any] = {}
         try:
-            config = {k: plain(v) for k, v in value.kwargs.items()}
             args = [plain(v) for v in value.args]
+            for k, v in value.kwargs.items():
+                try:
+                    config[k] = plain(v)
+                except _Unreadable:
+                    if dropped is None:
+                        raise
+                    dropped.append(
+                        f"{value.short_name}({k}=...) not known statically: default used"
+                    )
         except _Unreadable:
             raise RunError(f"{value.short_name}(...) has arguments seqlint cannot read") from None
         return value.short_name, args, config
@@ -98,7 +109,9 @@ def choose_compile(model: ModelIR, shapes: ModelShapes) -> CompileChoice:
         try:
             loss = _instantiate(rt_losses, _object(call.arg(1, "loss")))
             opt_value = call.arg(0, "optimizer", "rmsprop")
-            opt_ident, keras2 = _keras3_optimizer(_object(opt_value))
+            unread: list[str] = []
+            opt_ident, keras2 = _keras3_optimizer(_object(opt_value, unread))
+            keras2 += "".join(f"; {u}" for u in unread)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # decay=: said in the reason
                 optimizer = _instantiate(rt_optimizers, opt_ident)

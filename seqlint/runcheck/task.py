@@ -78,11 +78,19 @@ def first_embedding(model: ModelIR) -> LayerCall | None:
     return None
 
 
-def embedding_vocab(model: ModelIR) -> int | None:
+def embedding_vocab(model: ModelIR, assume: bool = True) -> int | None:
+    """The first Embedding's ``input_dim``; when the file reads it from data, the size the run
+    assumes (``runcheck.build``), unless ``assume`` is False (then None: no claim about
+    token ids past the vocabulary can be made)."""
     call = first_embedding(model)
     if call is None or call.bound is None:
         return None
-    return _int(call.bound.values.get("input_dim"))
+    found = _int(call.bound.values.get("input_dim"))
+    if found is None and assume:
+        from seqlint.runcheck.build import ASSUMED_SIZES
+
+        return ASSUMED_SIZES["input_dim"]
+    return found
 
 
 def read_task(
@@ -124,7 +132,8 @@ def read_task(
             where = x.loc.line or fit.loc.line
             task.sources.append(f"inputs in [{_num(x.low)}, {_num(x.high)}] (line {where})")
     if task.tokens:
-        if task.x_high is None or task.x_low is None:
+        if task.x_high is None or task.x_low is None or embedding_vocab(model, False) is None:
+            # (an assumed vocabulary: the file's ids belong to the one it did not show)
             task.x_low, task.x_high = 1.0, float(vocab - 1)  # type: ignore[operator]
         task.x_low = max(task.x_low, 1.0)  # 0 is the padding id
         task.x_high = max(task.x_high, task.x_low)
