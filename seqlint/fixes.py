@@ -755,6 +755,18 @@ def statement_at(text: str, loc: Loc) -> ast.Import | ast.ImportFrom | None:
     return None
 
 
+def call_at(text: str, loc: Loc) -> tuple[ast.Call, tuple[ast.AST, ...]] | None:
+    """The call of the whole-text parse that spans exactly ``loc``, with its ancestors (the
+    module first)."""
+    mod = _module(text) if _valid(loc) else None
+    if mod is None:
+        return None
+    for node, above in mod.spanning(loc):
+        if isinstance(node, ast.Call):
+            return node, above
+    return None
+
+
 def node_offsets(text: str, node: ast.AST) -> tuple[int, int] | None:
     """Text offsets of a node of the whole-text parse (an import alias, an expression)."""
     mod = _module(text)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from collections.abc import Iterator
-from functools import lru_cache
 
+from seqlint import fixes
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
 from seqlint.infer import ModelShapes, format_shape, infer_nested
-from seqlint.ir import ArrayInfo, Call, InputDecl, LayerCall, Loc, ModelIR
+from seqlint.ir import ArrayInfo, Call, InputDecl, LayerCall, ModelIR
 from seqlint.layers.base import Shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import label
@@ -187,45 +187,6 @@ def _stack(model: ModelIR, shapes: ModelShapes) -> ModelIR:
 # ``input_shape=x.shape`` with that same ``x`` passed to fit: the sample axis was declared
 
 
-_Parsed = tuple[ast.Module, dict[int, ast.AST], list[str], dict[int, list[ast.Call]]]
-
-
-@lru_cache(maxsize=2)
-def _parsed(text: str) -> _Parsed | None:
-    """The analysed text's syntax tree, each node's parent and the calls starting on each
-    line (None when it does not parse)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    parents: dict[int, ast.AST] = {}
-    calls: dict[int, list[ast.Call]] = {}
-    for n in ast.walk(tree):
-        for c in ast.iter_child_nodes(n):
-            parents[id(c)] = n
-        if isinstance(n, ast.Call):
-            calls.setdefault(n.lineno, []).append(n)
-    return tree, parents, text.split("\n"), calls
-
-
-def _call_at(calls: dict[int, list[ast.Call]], lines: list[str], loc: Loc) -> ast.Call | None:
-    """The call expression that spans exactly ``loc`` (1-based character columns)."""
-
-    def column(line: int, byte_col: int) -> int:
-        src = lines[line - 1] if 0 < line <= len(lines) else ""
-        return len(src.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
-
-    for n in calls.get(loc.line, ()):
-        if (
-            n.lineno == loc.line
-            and n.end_lineno == loc.end_line
-            and column(n.lineno, n.col_offset) == loc.column
-            and column(loc.end_line, n.end_col_offset or 0) == loc.end_column
-        ):
-            return n
-    return None
-
-
 def _declared_from(call: ast.Call, item: LayerCall | InputDecl) -> tuple[ast.expr, bool] | None:
     """``(x, whole)`` when the input is declared as ``x.shape`` (whole) or ``(x.shape[0],)``
     / ``input_dim=x.shape[0]`` (its first axis only)."""
@@ -265,17 +226,13 @@ def _root(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _scope(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST | None:
-    """The innermost function (or class body) around ``node``; None at module level."""
-    at = parents.get(id(node))
-    while at is not None and not isinstance(
-        at, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-    ):
-        at = parents.get(id(at))
-    return at
+def _scope(above: tuple[ast.AST, ...]) -> ast.AST | None:
+    """The innermost function (or class body) of a node's ancestors; None at module level."""
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+    return next((a for a in reversed(above) if isinstance(a, scopes)), None)
 
 
-def _rebound(tree: ast.Module, name: str, after: int, upto: int) -> bool:
+def _rebound(tree: ast.AST, name: str, after: int, upto: int) -> bool:
     """``name`` is assigned (or deleted, or a loop/with target) on a line in (after, upto]."""
     return any(
         isinstance(node, ast.Name)
@@ -299,13 +256,10 @@ def _sample_axis_declared(text: str, model: ModelIR, shapes: ModelShapes, call: 
     loc = item.loc
     if ".shape" not in "\n".join(text.split("\n", loc.end_line)[loc.line - 1 : loc.end_line]):
         return None  # (most files: no need to parse the text again)
-    parsed = _parsed(text)
-    if parsed is None:
+    found_layer, found_data = fixes.call_at(text, item.loc), fixes.call_at(text, call.loc)
+    if found_layer is None or found_data is None:
         return None
-    tree, parents, lines, calls = parsed
-    layer, data = _call_at(calls, lines, item.loc), _call_at(calls, lines, call.loc)
-    if layer is None or data is None:
-        return None
+    (layer, layer_above), (data, data_above) = found_layer, found_data
     declared = _declared_from(layer, item)
     x = data.args[0] if data.args else next((k.value for k in data.keywords if k.arg == "x"), None)
     if declared is None or x is None:
@@ -315,9 +269,9 @@ def _sample_axis_declared(text: str, model: ModelIR, shapes: ModelShapes, call: 
     if (
         name is None
         or ast.dump(source) != ast.dump(x)
-        or _scope(layer, parents) is not _scope(data, parents)
+        or _scope(layer_above) is not _scope(data_above)
         or data.lineno < layer.lineno
-        or _rebound(tree, name, layer.lineno, data.lineno)
+        or _rebound(layer_above[0], name, layer.lineno, data.lineno)
     ):
         return None
     shown = ast.unparse(source)
