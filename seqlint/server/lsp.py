@@ -186,6 +186,13 @@ class SeqlintServer(LanguageServer):
 
     # --- analysis ---------------------------------------------------------------------------
 
+    def forget(self, uri: str) -> None:
+        """A closed document: its waiting analysis is cancelled and its snapshot dropped."""
+        task = self.pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        self.snapshots.pop(uri, None)
+
     def schedule(self, uri: str, delay: float) -> None:
         """Analyse the document (or its notebook) after ``delay`` seconds, replacing an
         analysis still waiting for the same one: typing costs one analysis, not one per key."""
@@ -352,10 +359,7 @@ def create_server() -> SeqlintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SeqlintServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        task = ls.pending.pop(uri, None)
-        if task is not None:
-            task.cancel()
-        ls.snapshots.pop(uri, None)
+        ls.forget(uri)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
@@ -374,11 +378,7 @@ def create_server() -> SeqlintServer:
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def nb_close(ls: SeqlintServer, params: types.DidCloseNotebookDocumentParams) -> None:
-        uri = params.notebook_document.uri
-        task = ls.pending.pop(uri, None)
-        if task is not None:
-            task.cancel()
-        ls.snapshots.pop(uri, None)
+        ls.forget(params.notebook_document.uri)
         for cell in params.cell_text_documents:
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[])
