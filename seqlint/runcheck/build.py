@@ -178,11 +178,11 @@ def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
                 f"{call.class_name} (line {call.loc.line}): argument {key} is not known statically"
             ) from None
     for key, value in call.kwargs.items():
+        if key in ("input_shape", "input_dim", "batch_input_shape") and key not in own:
+            continue  # the model's input: the runtime model gets it explicitly
         try:
             kwargs[key] = plain(value, notes)
         except _Unreadable:
-            if key in ("input_shape", "input_dim", "batch_input_shape") and key not in own:
-                continue  # the model's input, given to the runtime model separately
             if assumed(key):
                 continue
             if key in _OPTIONAL_ARGS:
@@ -200,9 +200,6 @@ def build_layer(call: LayerCall | None, notes: list[str] | None = None) -> Any:
             raise RunError(
                 f"{call.class_name} (line {call.loc.line}): Keras does not know {key}={value!r}"
             )
-    for key in ("input_shape", "input_dim", "batch_input_shape"):
-        if key not in own:
-            kwargs.pop(key, None)  # the runtime model gets its input explicitly
     try:
         try:
             return cls(**kwargs)
