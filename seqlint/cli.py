@@ -7,110 +7,47 @@ line on stderr (``seqlint: error: ...``), never a traceback.
 
 from __future__ import annotations
 
-import ast
-import gc
-import importlib
-import importlib.util
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from seqlint import __version__
+from seqlint.commands.check import check_one, load_rules, run_check, safe
 from seqlint.config import FAIL_ON
-from seqlint.diagnostics import SAFE_MARKER, UNSAFE_MARKER
-from seqlint.report import FORMATS, STATISTICS_FORMATS, render, render_statistics, summary_line
+from seqlint.console import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    STDIN,
+    UsageError,
+    echo,
+    error,
+    guarded,
+    lazy,
+    plural,
+    stdin_bytes,
+    warning,
+)
+from seqlint.report import FORMATS, render
 from seqlint.report.escape import visible
-from seqlint.report.output import write_atomic
-from seqlint.safepaths import UnsafePath, check_writable, refuse_overwriting
+from seqlint.safepaths import check_writable, refuse_overwriting
 
 if TYPE_CHECKING:
     from seqlint.check import ModelSummary
-    from seqlint.config import Settings
     from seqlint.diagnostics import Diagnostic
-    from seqlint.parallel import Sources
-    from seqlint.sources import SourceError, SourceFile
+    from seqlint.sources import SourceFile
 
-
-def _lazy(name: str) -> Any:
-    """The module ``name``, imported when one of its attributes is first read: ``seqlint
-    --version`` and ``seqlint rule`` do not pay for the engine, the cache or the pool."""
-    found = sys.modules.get(name)
-    if found is not None:
-        return found
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:  # pragma: no cover - a broken installation
-        return importlib.import_module(name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    parent, _, child = name.rpartition(".")
-    setattr(sys.modules[parent], child, module)  # as ``import a.b`` binds ``a.b``
-    return module
-
-
-engine = _lazy("seqlint.check")
-_cache = _lazy("seqlint.cache")
-_config = _lazy("seqlint.config")
-_files = _lazy("seqlint.files")
-_parallel = _lazy("seqlint.parallel")
-_sources = _lazy("seqlint.sources")
-_summary = _lazy("seqlint.report.summary")
-
-EXIT_CLEAN = 0
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
-
-STDIN = "-"
-
-
-class UsageError(click.ClickException):
-    """A usage problem found after parsing (missing path, bad selector): exit 2."""
-
-    exit_code = EXIT_ERROR
-
-
-def _error(message: str) -> None:
-    click.echo(f"seqlint: error: {_one_line(message)}", err=True)
-
-
-def _warning(message: str) -> None:
-    click.echo(f"seqlint: warning: {_one_line(message)}", err=True)
-
-
-def _one_line(text: str) -> str:
-    return visible(" ".join(str(text).split()))
-
-
-def _use_color() -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _load_rules() -> None:
-    """Import the rules and the engine they run on, without collecting garbage meanwhile (the
-    modules' objects live for the whole run; see ``seqlint/__main__.py``)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        import seqlint.rules  # noqa: F401  (registers every rule)
-
-        engine.check_source  # noqa: B018  (loads the lazy module: the engine)
-    finally:
-        if collecting:
-            gc.enable()
+engine = lazy("seqlint.check")
+_config = lazy("seqlint.config")
+_files = lazy("seqlint.files")
+_parallel = lazy("seqlint.parallel")
+_sources = lazy("seqlint.sources")
+_summary = lazy("seqlint.report.summary")
 
 
 class SeqlintGroup(click.Group):
@@ -124,45 +61,31 @@ class SeqlintGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> NoReturn:
-        try:
-            rv = super().main(
-                args=list(args) if args is not None else None,
-                prog_name=prog_name or "seqlint",
-                complete_var=complete_var,
-                standalone_mode=False,
-                **extra,
-            )
-        except click.UsageError as e:
-            if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:  # click >= 8.2
-                click.echo(e.ctx.get_help())
-                sys.exit(EXIT_ERROR)
-            hint = ""
-            if e.ctx is not None:
-                hint = f" (see '{e.ctx.command_path} --help')"
-            _error(e.format_message() + hint)
-            sys.exit(EXIT_ERROR)
-        except click.ClickException as e:
-            _error(e.format_message())
-            sys.exit(e.exit_code)
-        except click.Abort:
-            click.echo("seqlint: interrupted", err=True)
-            sys.exit(130)
-        except BrokenPipeError:
-            _silence_stdout()
-            sys.exit(EXIT_ERROR)
-        except Exception as e:  # the last line of defence: no tracebacks
-            click.echo(f"seqlint: internal error: {_parallel.describe(e)}", err=True)
-            sys.exit(EXIT_ERROR)
-        sys.exit(rv if isinstance(rv, int) else EXIT_CLEAN)
+        def call() -> object:
+            try:
+                return super(SeqlintGroup, self).main(
+                    args=list(args) if args is not None else None,
+                    prog_name=prog_name or "seqlint",
+                    complete_var=complete_var,
+                    standalone_mode=False,
+                    **extra,
+                )
+            except click.UsageError as e:
+                if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:  # click >= 8.2
+                    click.echo(e.ctx.get_help())
+                    sys.exit(EXIT_ERROR)
+                hint = ""
+                if e.ctx is not None:
+                    hint = f" (see '{e.ctx.command_path} --help')"
+                raise UsageError(e.format_message() + hint) from None
+            except click.ClickException as e:
+                error(e.format_message())
+                sys.exit(e.exit_code)
+            except click.Abort:  # click has closed the terminal's ^C line already
+                echo("seqlint: interrupted", err=True)
+                sys.exit(EXIT_INTERRUPTED)
 
-
-def _silence_stdout() -> None:
-    # After EPIPE, Python would complain again when flushing stdout at exit.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+        guarded(call)
 
 
 @click.group(cls=SeqlintGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -180,263 +103,6 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 # --------------------------------------------------------------------------------------------
 # check
-
-
-@dataclass
-class CheckRun:
-    """What one ``seqlint check`` found."""
-
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    sources: Sources = field(default_factory=lambda: _parallel.Sources())
-    internal_errors: int = 0
-
-
-def check_one(src: SourceFile, settings: Settings, display: str) -> list[Diagnostic]:
-    """The findings for one readable source: the engine's, less per-file ignores and noqa.
-
-    Syntax errors are always reported, whatever the selection.
-    """
-    return _parallel.lint_source(src, settings.codes_for(display), display)
-
-
-def _check_source(src: SourceFile, settings: Settings, display: str, run: CheckRun) -> None:
-    try:
-        found = check_one(src, settings, display)
-    except Exception as e:
-        click.echo(
-            f"seqlint: internal error in {visible(display)}: {_parallel.describe(e)}", err=True
-        )
-        run.internal_errors += 1
-        return
-    if found:
-        run.diagnostics.extend(found)
-        run.sources[display] = src
-
-
-def _stdin_bytes() -> bytes:
-    stream = sys.stdin
-    buffer = getattr(stream, "buffer", None)
-    if buffer is not None:
-        return bytes(buffer.read())
-    return stream.read().encode("utf-8")
-
-
-def _read_stdin(filename: str | None) -> tuple[str, SourceFile | SourceError]:
-    display, _, got = _read_stdin_data(filename)
-    return display, got
-
-
-def _read_stdin_data(filename: str | None) -> tuple[str, bytes, SourceFile | SourceError]:
-    """(display name, raw bytes, source or why it cannot be read) of standard input."""
-    display = filename or STDIN
-    data = _stdin_bytes()
-    try:
-        return display, data, _sources.source_from_bytes(display, data)
-    except _sources.SourceError as e:
-        return display, data, e
-
-
-# --- fixes (--fix, --unsafe-fixes, --diff) ---------------------------------------------------
-
-
-@dataclass
-class FixRun:
-    """What ``--fix`` / ``--diff`` did: findings fixed (or that would be), failures, diffs."""
-
-    fixed: int = 0
-    errors: int = 0
-    diffs: list[str] = field(default_factory=list)
-    stdin_output: bytes | None = None  # the fixed standard input (``--fix`` on ``-``)
-
-
-def _fix_files(
-    run: CheckRun,
-    settings: Settings,
-    *,
-    unsafe: bool,
-    write: bool,
-    stdin: tuple[str, bytes] | None,
-) -> FixRun:
-    """Fix every file of ``run`` that has an applicable fix, outside the cache and the pool:
-    each is read again, fixed in passes and linted again, and its findings in ``run`` become
-    what remains. With ``write`` False nothing is written (``--diff``)."""
-    from seqlint import fix as fixer
-    from seqlint.sources import read_bytes
-
-    out = FixRun()
-    paths: list[str] = []
-    for d in run.diagnostics:
-        if fixer.applicable(d, unsafe) and d.path not in paths:
-            paths.append(d.path)
-    if not paths:
-        return out
-    todo = set(paths)
-    kept = [d for d in run.diagnostics if d.path not in todo]
-    for path in paths:
-        before = [d for d in run.diagnostics if d.path == path]
-        is_stdin = stdin is not None and path == stdin[0]
-        try:
-            data = stdin[1] if stdin is not None and is_stdin else read_bytes(path)
-            result = fixer.fix_bytes(path, data, _linter(settings, path), unsafe=unsafe)
-        except _sources.SourceError as e:
-            _error(f"{path}: cannot fix: {e.message}")
-            out.errors += 1
-            kept.extend(before)
-            continue
-        except Exception as e:
-            click.echo(
-                f"seqlint: internal error while fixing {visible(path)}: {_parallel.describe(e)}",
-                err=True,
-            )
-            out.errors += 1
-            kept.extend(before)
-            continue
-        if result.error is not None:
-            _error(f"{path}: cannot fix: {result.error}")
-            out.errors += 1
-            kept.extend(before)
-            continue
-        if not result.converged:
-            _warning(f"{path}: fixes still apply after {fixer.MAX_PASSES} passes; run again")
-        new = result.data
-        if new is None:
-            kept.extend(result.remaining)
-            continue
-        if not write:
-            out.diffs.append(result.diff())
-        elif is_stdin:
-            out.stdin_output = new
-        else:
-            try:
-                fixer.write_bytes_atomic(path, new, expected=data)
-            except (OSError, _sources.SourceError) as e:
-                reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
-                _error(f"cannot write {path}: {reason}")
-                out.errors += 1
-                kept.extend(before)
-                continue
-        out.fixed += result.fixed
-        kept.extend(result.remaining)
-        if result.source is not None:
-            run.sources[path] = result.source
-    run.diagnostics = kept
-    return out
-
-
-def _add_noqa_comments(run: CheckRun) -> tuple[int, int]:
-    """Write ``# noqa`` comments for the findings of ``run`` into their files; (directives
-    added or extended, files that failed). A file that changed since it was checked, or that
-    would not parse afterwards, is left alone with an error."""
-    from seqlint import fix as fixer
-    from seqlint.noqa import add_noqa_edits
-    from seqlint.sources import read_bytes
-
-    added = failed = skipped = 0
-    for path in sorted({d.path for d in run.diagnostics}):
-        checked = run.sources.get(path)
-        found = [d for d in run.diagnostics if d.path == path]
-        try:
-            data = read_bytes(path)
-            doc = fixer.document(path, data)
-            src = doc.source()
-            if checked is None or src.text != checked.text:
-                raise fixer.FixError("the file changed while it was being checked")
-            edits, missed = add_noqa_edits(src, found)
-            skipped += missed
-            if not edits:
-                continue
-            new = doc.apply(edits)
-            broken = _newly_broken(src, new.source(), {e.span.cell for e in edits})
-            if broken:
-                raise fixer.FixError(f"the comments would break {broken}; nothing was written")
-            fixer.write_bytes_atomic(path, new.to_bytes(), expected=data)
-        except (OSError, _sources.SourceError, fixer.FixError, ValueError) as e:
-            reason = getattr(e, "strerror", None) or getattr(e, "message", None) or e
-            _error(f"{path}: cannot add noqa comments: {reason}")
-            failed += 1
-            continue
-        added += len(edits)
-    if skipped:
-        _warning(
-            f"{_plural(skipped, 'finding')} got no noqa comment (a syntax error, or a line "
-            "that ends inside a string)"
-        )
-    return added, failed
-
-
-def _newly_broken(before: SourceFile, after: SourceFile, cells: set[int | None]) -> str | None:
-    """What parsed before the edits and does not after ("the file", "cell N"), or None. A
-    notebook is compared cell by cell: one broken cell elsewhere must not block the others."""
-
-    def parses(src: SourceFile, cell: int | None) -> bool:
-        first, last = src.cell_lines(cell)
-        text = "\n".join(src.lines[first - 1 : last])
-        try:
-            compile(text, src.path, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
-        except (SyntaxError, ValueError):
-            return False
-        return True
-
-    for cell in sorted(cells, key=lambda c: c or 0):
-        if parses(before, cell) and not parses(after, cell):
-            return "the file" if cell is None else f"cell {cell}"
-    return None
-
-
-def _linter(settings: Settings, display: str) -> Callable[[SourceFile], list[Diagnostic]]:
-    def lint(src: SourceFile) -> list[Diagnostic]:
-        return check_one(src, settings, display)
-
-    return lint
-
-
-def _write_stdout(data: bytes) -> None:
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is not None:
-        buffer.write(data)
-        buffer.flush()
-    else:
-        sys.stdout.write(data.decode("utf-8", "replace"))
-        sys.stdout.flush()
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
-def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unchecked: int) -> str:
-    """The closing lines of a text report: what was fixed, what remains, what could be, with
-    the markers of the findings (``[*]`` safe, ``[~]`` unsafe)."""
-    lines = []
-    if fixed:
-        lines.append(f"Fixed {_plural(fixed, 'error')} ({len(diagnostics)} remaining).")
-    if not fixed or unchecked:
-        lines.append(summary_line(diagnostics, unchecked))
-    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.safe)
-    risky = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
-    if safe:
-        lines.append(f"{SAFE_MARKER} {safe} fixable with the `--fix` option.")
-    if risky:
-        how = "the `--fix` option" if unsafe else "`--fix --unsafe-fixes`"
-        lines.append(f"{UNSAFE_MARKER} {risky} fixable with {how} (unsafe: review the change).")
-    return "".join(line + "\n" for line in lines)
-
-
-def _analysis_notes(path: str) -> list[str]:
-    """What the engine guessed or could not follow in one file (for ``check --verbose``): the
-    file is analysed again, which only a verbose run pays for."""
-    from seqlint import check as engine
-
-    try:
-        src = _sources.read_source(path)
-    except _sources.SourceError:
-        return []  # reported as SEQ001 already
-    if not engine.relevant(src.text):
-        return ["skipped: it never mentions keras (the pre-filter)"]
-    notes: list[str] = []
-    engine.summarize(src, notes)
-    return notes
 
 
 @cli.command()
@@ -564,132 +230,28 @@ def check(
     verbose: bool = False,
 ) -> int:
     """Check files and directories (default: the current directory)."""
-    use_stdin = STDIN in paths or (stdin_filename is not None and not paths)
-    if paths.count(STDIN) > 1:
-        raise UsageError("'-' (stdin) given more than once")
-    if statistics and output_format not in STATISTICS_FORMATS:
-        raise UsageError(
-            f"--statistics cannot be shown as {output_format!r}; use one of "
-            + ", ".join(STATISTICS_FORMATS)
-        )
-    file_paths = [p for p in paths if p != STDIN]
-    if not file_paths and not use_stdin:
-        file_paths = ["."]
-    if add_noqa and (fix or diff or use_stdin):
-        raise UsageError("--add-noqa cannot be combined with --fix, --diff or stdin")
-
-    _load_rules()
-    config_start = (
-        [stdin_filename] if use_stdin and stdin_filename and not file_paths else file_paths
+    return run_check(
+        paths,
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+        output_format=output_format,
+        exit_zero=exit_zero,
+        fail_on=fail_on,
+        config_file=config_file,
+        no_cache=no_cache,
+        jobs=jobs,
+        stdin_filename=stdin_filename,
+        force_exclude=force_exclude,
+        respect_gitignore=respect_gitignore,
+        statistics=statistics,
+        output_file=output_file,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        diff=diff,
+        add_noqa=add_noqa,
+        verbose=verbose,
     )
-    try:
-        settings = _config.load_settings(
-            config_start,
-            config_file=config_file,
-            select=list(select) if select else None,
-            extend_select=list(extend_select),
-            ignore=list(ignore),
-            fail_on=fail_on,
-        )
-    except _config.ConfigError as e:
-        raise UsageError(str(e)) from None
-
-    try:
-        discovery = _files.discover_files(
-            file_paths,
-            exclude=settings.exclude,
-            root=settings.root,
-            force_exclude=force_exclude,
-            respect_gitignore=respect_gitignore,
-            on_warning=_warning,
-        )
-    except _files.MissingPathError as e:
-        raise UsageError(str(e)) from None
-    if output_file is not None:
-        inputs = [*discovery.files, *file_paths, settings.config_path]
-        _safe(refuse_overwriting, output_file, "--output-file", inputs)
-
-    run = CheckRun()
-    stdin_data: tuple[str, bytes] | None = None
-    if use_stdin:
-        display, data, got = _read_stdin_data(stdin_filename)
-        stdin_data = (display, data)
-        if isinstance(got, _sources.SourceError):
-            run.diagnostics.append(_parallel.source_error_diagnostic(display, got))
-        else:  # (the lazy module's isinstance does not narrow for mypy)
-            _check_source(cast("SourceFile", got), settings, display, run)
-    elif not discovery.files:
-        _warning("no Python files found under the given paths")
-
-    cache = None if no_cache or not discovery.files else _cache.Cache(settings.root)
-    for result in _parallel.check_files(discovery.files, settings, jobs=jobs, cache=cache):
-        if result.error is not None:
-            click.echo(
-                f"seqlint: internal error in {visible(result.path)}: {result.error}", err=True
-            )
-            run.internal_errors += 1
-        elif result.diagnostics:
-            run.diagnostics.extend(result.diagnostics)
-            run.sources.add(result)
-
-    if verbose:
-        for path in discovery.files:
-            for note in _analysis_notes(path):
-                click.echo(f"seqlint: note: {visible(path)}: {visible(note)}", err=True)
-
-    if add_noqa:
-        added, failed = _add_noqa_comments(run)
-        click.echo(f"Added {_plural(added, 'noqa directive')}.", err=True)
-        return EXIT_ERROR if failed or run.internal_errors else EXIT_CLEAN
-
-    fixes = FixRun()
-    if fix or diff:
-        fixes = _fix_files(run, settings, unsafe=unsafe_fixes, write=not diff, stdin=stdin_data)
-    if diff:
-        click.echo("".join(fixes.diffs), nl=False)
-        n = fixes.fixed
-        click.echo(
-            f"Would fix {_plural(n, 'error')}." if n else "No errors would be fixed.", err=True
-        )
-        if run.internal_errors or fixes.errors:
-            return EXIT_ERROR
-        return EXIT_FINDINGS if n else EXIT_CLEAN
-    # ``--fix`` on stdin: the code goes to stdout (fixed or not), the report to stderr
-    code_out = fix and stdin_data is not None
-    if code_out and stdin_data is not None:
-        _write_stdout(fixes.stdin_output if fixes.stdin_output is not None else stdin_data[1])
-
-    text_report = output_format in ("full", "concise")
-    shown = run.diagnostics
-    color = (
-        output_file is None
-        and (not code_out and _use_color())
-        and output_format in ("full", "concise")
-    )
-    if statistics:
-        report = render_statistics(output_format, shown, color=color)
-    elif text_report:
-        report = render(output_format, shown, run.sources, color=color, summary=False)
-        report += _fix_summary(
-            run.diagnostics, fixed=fixes.fixed, unsafe=unsafe_fixes, unchecked=run.internal_errors
-        )
-    else:
-        report = render(
-            output_format, shown, run.sources, color=color, unchecked=run.internal_errors
-        )
-    if output_file is not None:
-        try:
-            write_atomic(output_file, report)
-        except OSError as e:
-            raise UsageError(f"cannot write {output_file}: {e.strerror or e}") from None
-    else:
-        click.echo(report, nl=False, color=color, err=code_out)
-
-    if run.internal_errors or fixes.errors:
-        return EXIT_ERROR
-    if settings.fails(d.severity for d in run.diagnostics) and not exit_zero:
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
 
 
 # --------------------------------------------------------------------------------------------
@@ -747,7 +309,7 @@ def summary(
             exclude=settings.exclude,
             root=settings.root,
             respect_gitignore=respect_gitignore,
-            on_warning=_warning,
+            on_warning=warning,
         ).files
     except (_config.ConfigError, _files.MissingPathError) as e:
         raise UsageError(str(e)) from None
@@ -762,7 +324,7 @@ def summary(
     for path in todo:
         try:
             src = (
-                _sources.source_from_bytes(STDIN, _stdin_bytes())
+                _sources.source_from_bytes(STDIN, stdin_bytes())
                 if path == STDIN
                 else _sources.read_source(path)
             )
@@ -791,7 +353,7 @@ def summary(
     if errors:
         click.echo(render("concise", errors, sources, summary=False), nl=False, err=True)
     if not todo:
-        _warning("no Python files found under the given paths")
+        warning("no Python files found under the given paths")
     if output_format == "json":
         objects = [_summary.summary_json(path, models) for path, models in results]
         click.echo(json.dumps(objects[0] if single and objects else objects, indent=2))
@@ -822,14 +384,14 @@ def _plot_models(src: SourceFile, file: str, path: str) -> int:
         raise UsageError(str(e)) from None
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
-    click.echo(f"Wrote a picture of {_plural(count, 'model')} to {visible(path)}", err=True)
+    click.echo(f"Wrote a picture of {plural(count, 'model')} to {visible(path)}", err=True)
     return EXIT_CLEAN
 
 
 def _rule_rows() -> list[dict[str, Any]]:
     from seqlint.rules.base import all_rules
 
-    _load_rules()
+    load_rules()
     return [
         {
             "code": r.code,
@@ -919,7 +481,7 @@ def rule(code_or_name: str) -> int:
 
     from seqlint.rules.base import all_rules, find_rule
 
-    _load_rules()
+    load_rules()
     found = find_rule(code_or_name)
     if found is None:
         names = [r.code for r in all_rules()] + [r.name for r in all_rules()]
@@ -984,22 +546,15 @@ def _check_run_options(
             raise UsageError(
                 f"--save-weights writes a NumPy archive: {save_weights} must end in .npz"
             )
-        _safe(refuse_overwriting, save_weights, "--save-weights", [file, data])
-        _safe(check_writable, save_weights, "--save-weights", makedirs=True)
+        safe(refuse_overwriting, save_weights, "--save-weights", [file, data])
+        safe(check_writable, save_weights, "--save-weights", makedirs=True)
     if plot is not None:
         if not plot.lower().endswith(PLOT_SUFFIXES):
             raise UsageError(
                 f"--plot {plot}: the name must end in one of {', '.join(PLOT_SUFFIXES)}"
             )
-        _safe(refuse_overwriting, plot, "--plot", [file, data, save_weights])
-        _safe(check_writable, plot, "--plot", makedirs=False)
-
-
-def _safe(check: Callable[..., None], *args: Any, **kwargs: Any) -> None:
-    try:
-        check(*args, **kwargs)
-    except UnsafePath as e:
-        raise UsageError(str(e)) from None
+        safe(refuse_overwriting, plot, "--plot", [file, data, save_weights])
+        safe(check_writable, plot, "--plot", makedirs=False)
 
 
 @cli.command()
@@ -1113,7 +668,7 @@ def run(
         }
         for flag, value in given.items():
             if value is not None:
-                _warning(f"{flag} has no effect without --train")
+                warning(f"{flag} has no effect without --train")
         plot = save_weights = None
     if plot:
         try:
@@ -1128,14 +683,14 @@ def run(
     try:
         src = _sources.read_source(file)
     except _sources.SourceError as e:
-        _error(f"{file}:{e.line}:{e.column}: {e.message}")
+        error(f"{file}:{e.line}:{e.column}: {e.message}")
         return EXIT_ERROR
     as_json = output_format == "json"
     # as check reads it: a notebook cell that does not parse is left out (check reports it)
     analysis, broken, src = engine.analyse_cells(src)
     if analysis is None:
         diag = broken[-1]
-        _error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
+        error(f"{file}:{diag.span.line}:{diag.span.column}: {diag.message}")
         return EXIT_ERROR
     parts = [(analysis, src.locate if src.is_notebook else None)]
     for written in src.written:  # the files its %%writefile cells write
@@ -1149,7 +704,7 @@ def run(
             d.path = file
         text = render("json" if as_json else "full", errors, {file: src}, summary=False)
         click.echo(text, nl=False)
-        _error(f"{file} has {len(errors)} seqlint check error(s): fix them, or pass --force")
+        error(f"{file} has {len(errors)} seqlint check error(s): fix them, or pass --force")
         return EXIT_FINDINGS
     options = runner.RunOptions(
         model=model_name,
@@ -1176,7 +731,7 @@ def run(
         with progress:
             result = runner.run_model(analysis, options)
     except runner.RunError as e:
-        _error(f"{file}: {e.message}")
+        error(f"{file}: {e.message}")
         return EXIT_ERROR if e.usage else EXIT_FINDINGS
     model = result.model
     if save_weights and model is not None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import click
-
 from seqlint.diagnostics import SEVERITY_COLORS, Diagnostic, fix_marker
 from seqlint.report.escape import visible
+from seqlint.report.style import style
 
 
 def location(d: Diagnostic) -> str:
@@ -22,8 +21,8 @@ def headline(d: Diagnostic, *, color: bool = False) -> str:
     loc = location(d)
     code = d.code
     if color:
-        loc = click.style(loc, bold=True)
-        code = click.style(code, fg=SEVERITY_COLORS.get(d.severity, "red"), bold=True)
+        loc = style(loc, bold=True)
+        code = style(code, fg=SEVERITY_COLORS.get(d.severity, "red"), bold=True)
     marker = fix_marker(d.fix)
     return f"{loc}: {code}{' ' + marker if marker else ''} {visible(d.message)}"
 

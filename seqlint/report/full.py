@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import click
-
 from seqlint.diagnostics import SEVERITY_COLORS, Diagnostic, Span
 from seqlint.report.concise import headline
 from seqlint.report.escape import visible
+from seqlint.report.style import style
 from seqlint.sources import SourceFile
 
 CONTEXT = 2  # lines shown before and after the finding's line
@@ -59,8 +58,8 @@ def render_full(
     return "".join(line + "\n" for line in out)
 
 
-def _style(text: str, color: bool, **kw: object) -> str:
-    return click.style(text, **kw) if color else text  # type: ignore[arg-type]
+def _style(text: str, color: bool, *, fg: str, bold: bool | None = None) -> str:
+    return style(text, fg=fg, bold=bold) if color else text
 
 
 def code_frame(src: SourceFile, span: Span, label: str = "", *, color: bool = False) -> list[str]:

@@ -12,8 +12,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import click
-
 from seqlint.diagnostics import (
     NO_FIX_MARKER,
     SAFE_MARKER,
@@ -21,6 +19,7 @@ from seqlint.diagnostics import (
     UNSAFE_MARKER,
     Diagnostic,
 )
+from seqlint.report.style import style
 
 #: The output formats ``--statistics`` can be shown in.
 STATISTICS_FORMATS: tuple[str, ...] = ("full", "concise", "json", "json-lines")
@@ -65,8 +64,8 @@ def render_statistics(fmt: str, diagnostics: Sequence[Diagnostic], *, color: boo
         count = str(r["count"]).rjust(count_width)
         code = r["code"].ljust(code_width)
         if color:
-            count = click.style(count, bold=True)
-            code = click.style(code, fg=SEVERITY_COLORS.get(r["severity"], "red"), bold=True)
+            count = style(count, bold=True)
+            code = style(code, fg=SEVERITY_COLORS.get(r["severity"], "red"), bold=True)
         marker = ""
         if any_fixable:
             marker = (

@@ -1,0 +1,1 @@
+"""The bodies of the command-line commands, free of click (see :mod:`seqlint.launch`)."""

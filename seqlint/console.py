@@ -1,0 +1,153 @@
+"""What every command shares on the terminal, without click: exit codes, one-line errors and
+warnings, echo, colour detection and lazy imports. ``seqlint check`` on one file starts
+without loading click (see :mod:`seqlint.launch`), so the code it runs lives on this."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, TextIO
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+STDIN = "-"
+
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # what click strips when colour is off
+
+
+class UsageError(Exception):
+    """A usage problem found after parsing (missing path, bad selector): one line, exit 2."""
+
+    exit_code = EXIT_ERROR
+
+
+def echo(
+    message: str = "", *, nl: bool = True, err: bool = False, color: bool | None = None
+) -> None:
+    """``click.echo`` for text: to stdout (stderr with ``err``), flushed; escape codes are
+    dropped unless ``color`` is true, or it is None and the stream is a terminal."""
+    stream: TextIO | None = sys.stderr if err else sys.stdout
+    if stream is None:
+        return
+    if nl:
+        message += "\n"
+    if not (color if color is not None else _isatty(stream)):
+        message = _ANSI.sub("", message)
+    try:
+        stream.write(message)
+    except UnicodeEncodeError:  # a terminal that cannot show some character: show "?"
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(message.encode(encoding, "replace").decode(encoding))
+    stream.flush()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line, with control characters made visible."""
+    from seqlint.report.escape import visible
+
+    return visible(" ".join(str(text).split()))
+
+
+def error(message: str) -> None:
+    echo(f"seqlint: error: {one_line(message)}", err=True)
+
+
+def warning(message: str) -> None:
+    echo(f"seqlint: warning: {one_line(message)}", err=True)
+
+
+def use_color() -> bool:
+    """Colour on stdout: ``NO_COLOR`` turns it off, ``FORCE_COLOR`` on, else a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return _isatty(sys.stdout)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def silence_stdout() -> None:
+    """After EPIPE, Python would complain again when flushing stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def write_stdout(data: bytes) -> None:
+    """Raw bytes to stdout, after what was echoed before."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        sys.stdout.write(data.decode("utf-8", "replace"))
+        sys.stdout.flush()
+
+
+def stdin_bytes() -> bytes:
+    stream = sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return bytes(buffer.read())
+    return stream.read().encode("utf-8")
+
+
+def lazy(name: str) -> Any:
+    """The module ``name``, imported when one of its attributes is first read: ``seqlint
+    --version`` and ``seqlint rule`` do not pay for the engine, the cache or the pool."""
+    found = sys.modules.get(name)
+    if found is not None:
+        return found
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:  # pragma: no cover - a broken installation
+        return importlib.import_module(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)  # as ``import a.b`` binds ``a.b``
+    return module
+
+
+def guarded(call: Callable[[], object]) -> NoReturn:
+    """Run a command and exit with the code it returns; every failure becomes one line on
+    stderr and an exit code, never a traceback."""
+    try:
+        rv = call()
+    except UsageError as e:
+        error(str(e))
+        sys.exit(e.exit_code)
+    except (KeyboardInterrupt, EOFError):
+        echo(err=True)  # closes the terminal's ^C line, as click does
+        echo("seqlint: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:  # the reader left (``| head``): exit as click does on EPIPE
+        silence_stdout()
+        sys.exit(EXIT_FINDINGS)
+    except Exception as e:  # the last line of defence
+        from seqlint.parallel import describe
+
+        echo(f"seqlint: internal error: {describe(e)}", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(rv if isinstance(rv, int) else EXIT_CLEAN)
