@@ -255,15 +255,25 @@ def _valid(d: Any) -> bool:
     )
 
 
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a record type (a dataclass or a NamedTuple, which is also a tuple), or
+    None for any other type."""
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        return tuple(cls._fields)
+    return None
+
+
 def _encode(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    record = _field_names(type(value))
+    if record is not None:
         name = type(value).__name__
         if _TYPES.get(name) is not type(value):
             raise Uncacheable(name)
-        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"$type": name, **fields}
+        return {"$type": name, **{f: _encode(getattr(value, f)) for f in record}}
     if isinstance(value, list):
         return [_encode(v) for v in value]
     if isinstance(value, tuple):
@@ -278,7 +288,7 @@ def _decode(value: Any) -> Any:
         if "$tuple" in value:
             return tuple(_decode(v) for v in value["$tuple"])
         cls = _TYPES[value["$type"]]
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = set(_field_names(cls) or ())
         fields = {k: _decode(v) for k, v in value.items() if k != "$type"}
         if set(fields) != names:
             raise KeyError("fields changed")

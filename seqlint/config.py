@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from seqlint.files import (
     DEFAULT_EXCLUDES,
@@ -59,8 +59,7 @@ class Config:
     root: Path = field(default_factory=Path.cwd)  # patterns are relative to this directory
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """One layer of rule selection (the config file's, or the command line's)."""
 
     select: Sequence[str] | None = None

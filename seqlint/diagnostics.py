@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(NamedTuple):
     """A source range: 1-based lines, 1-based columns (end exclusive), as ruff reports them.
 
     For notebooks ``cell`` is the 1-based code-cell number and lines count within that cell.
@@ -20,16 +19,14 @@ class Span:
     cell: int | None = None
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace ``span`` of the file with ``content`` (insertion when the span is empty)."""
 
     span: Span
     content: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     message: str
     edits: tuple[Edit, ...]
     safe: bool = True

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -356,8 +356,7 @@ def _join(parts: Sequence[str], pattern: str) -> str:
 # .gitignore
 
 
-@dataclass(frozen=True)
-class IgnoreRule:
+class IgnoreRule(NamedTuple):
     """One pattern line of a ``.gitignore``."""
 
     pattern: str  # as written (for messages and tests)

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, ParamSpec, TypeVar
 
 from seqlint.diagnostics import Edit, Span
 from seqlint.extract.names import canonical
@@ -522,8 +522,7 @@ _SAME = {
 }
 
 
-@dataclass(frozen=True)
-class _Binding:
+class _Binding(NamedTuple):
     qualname: str  # canonical
     line: int
     once: bool = True  # bound by one import statement only

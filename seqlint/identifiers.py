@@ -18,8 +18,7 @@ The name sets below were enumerated from Keras 3.15.1 (``keras.activations.get``
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # keras.activations.get(name) succeeds for exactly these (Keras 3.15, case-sensitive).
 ACTIVATIONS = frozenset(
@@ -564,8 +563,7 @@ def _distance(a: str, b: str) -> int:
     return prev[len(b)]
 
 
-@dataclass(frozen=True)
-class Suggestions:
+class Suggestions(NamedTuple):
     """Replacements for an unknown name: ``best`` when one of them is a confident pick."""
 
     names: tuple[str, ...]
@@ -574,6 +572,8 @@ class Suggestions:
 
 def suggest(kind: str, value: str, layer: str | None = None) -> Suggestions:
     """Known names close to ``value`` (typo, case, missing underscore, renamed Keras 2 name)."""
+    import difflib  # here: only a suggestion needs it
+
     names = _names(kind, layer) - _NOT_SUGGESTED
     if kind == "optimizer":
         # suggest the spelling style the user wrote: "adam" for "adma", "Adam" for "Adma"

@@ -61,10 +61,7 @@ class SeqlintMagic:
         if not found:
             return
         label = self.label()
-        shown = [
-            dataclasses.replace(d, span=dataclasses.replace(d.span, cell=None), path=label)
-            for d in found
-        ]
+        shown = [dataclasses.replace(d, span=d.span._replace(cell=None), path=label) for d in found]
         text = render("full", shown, {label: source_from_text(label, self.pending)})
         print(text, end="", flush=True)
         if self.strict:

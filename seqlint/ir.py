@@ -9,15 +9,14 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from types import NoneType
-from typing import Any
+from typing import Any, NamedTuple
 
 from seqlint.layers.base import UNKNOWN, BoundArgs, LayerDef, LayerSpec, Shape, get_layer
 
 _uids = itertools.count(1)
 
 
-@dataclass(frozen=True)
-class Loc:
+class Loc(NamedTuple):
     """Start and end of a node in the analysed text (1-based lines and columns)."""
 
     line: int
@@ -242,8 +241,7 @@ class ImportInfo:
         self.guarded = guarded
 
 
-@dataclass(frozen=True)
-class Incomplete:
+class Incomplete(NamedTuple):
     """A place where the analysis stopped following the code (a budget ran out, the code
     nests too deeply): what it may have bound or changed became unknown or uncertain, and
     the code after it was analysed from there."""

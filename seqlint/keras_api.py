@@ -22,13 +22,12 @@ both as ``keras.X`` and through the ``tf.keras`` namespace (``keras._tf_keras.ke
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from seqlint.extract.names import LEGACY_LAYER_MODULES
 from seqlint.ir import ImportInfo
@@ -38,8 +37,7 @@ from seqlint.layers.base import BASE_LAYER_KWARGS, UNKNOWN, LayerDef
 # Signatures
 
 
-@dataclass(frozen=True)
-class Signature:
+class Signature(NamedTuple):
     """A Python signature reduced to what binding needs."""
 
     params: tuple[str, ...]  # positional-or-keyword parameters, in order
@@ -325,6 +323,8 @@ def layer_keywords(definition: LayerDef) -> tuple[str, ...]:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """The closest valid name to a misspelt keyword (``activaton`` -> ``activation``)."""
+    import difflib  # here: only a suggestion needs it
+
     pool = [c for c in candidates if not c.startswith("_")]
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered:
@@ -337,8 +337,7 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 # The removed Keras 1/2 API
 
 
-@dataclass(frozen=True)
-class Removed:
+class Removed(NamedTuple):
     """A Keras 1/2 name Keras 3 no longer has, and what to write instead."""
 
     old: str
@@ -354,8 +353,7 @@ def advice(hint: str) -> str:
     return hint if hint.startswith(("remove", "it has no")) else f"use {hint}"
 
 
-@dataclass(frozen=True)
-class _KeywordRule:
+class _KeywordRule(NamedTuple):
     classes: frozenset[str] | None  # canonical layer class names it applies to (None: any)
     new: tuple[str, ...] = ()  # rename candidates, first one the layer accepts wins
     hint: str | None = None  # used when no candidate applies (None: then it does not match)

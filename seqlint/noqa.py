@@ -12,6 +12,7 @@ import re
 import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from seqlint.diagnostics import Diagnostic, Edit, Span
 from seqlint.sources import SourceFile
@@ -128,8 +129,7 @@ def located_comments(text: str) -> list[tuple[int, int, str, bool]]:
     return out
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     """One noqa comment, located: what the hygiene rules and ``--add-noqa`` work on.
 
     Columns are 0-based offsets in line ``line`` of the text; ``codes`` holds each named token

@@ -15,7 +15,6 @@ import contextlib
 import gc
 import itertools
 import os
-import signal
 import sys
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -236,6 +235,8 @@ def _analyse_chunk(jobs: Sequence[Job]) -> list[FileResult]:
 
 def _worker_init() -> None:
     # Ctrl-C goes to the whole process group: let the parent alone decide what happens.
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import threading
 from collections.abc import Iterable, Iterator
 
 
@@ -60,6 +58,9 @@ def check_writable(path: str | os.PathLike[str], option: str, *, makedirs: bool)
 def signals_as_interrupt() -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into :class:`KeyboardInterrupt` while a file is written, so
     its clean-up runs (the default action would kill the process mid-way)."""
+    import signal  # here: only a write pays for these
+    import threading
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -6,14 +6,13 @@ import ast
 import contextlib
 import dataclasses
 import io
-import json
 import os
 import re
 import tokenize
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from seqlint.compile_checks import misplaced
 from seqlint.diagnostics import Span
@@ -30,8 +29,7 @@ class SourceError(Exception):
         self.column = column
 
 
-@dataclass(frozen=True)
-class CompileError:
+class CompileError(NamedTuple):
     """What CPython says about code it cannot compile: message and 1-based line/column."""
 
     message: str
@@ -56,8 +54,7 @@ def compile_error(text: str, path: str = "<unknown>") -> CompileError | None:
     return None
 
 
-@dataclass(frozen=True)
-class CellError:
+class CellError(NamedTuple):
     """A notebook cell that does not compile: its number, where (user coordinates), why."""
 
     cell: int
@@ -369,6 +366,8 @@ def notebook_cell_text(data: bytes) -> str:
 def notebook_code_cells(text: str) -> list[tuple[int, str]]:
     """(cell number, source with ``\\n`` line endings) of each Python code cell of notebook
     JSON; :class:`SourceError` when it is not a readable notebook."""
+    import json  # here: a check of .py files alone does not load it
+
     if text.startswith("\ufeff"):
         text = text[1:]
     try:

@@ -8,8 +8,7 @@ rules only ever see ``keras.layers.Dense``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from seqlint.layers.base import get_layer
 
@@ -85,8 +84,7 @@ def canonical(qualname: str) -> str:
     return qualname
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """What calling a name does: ``kind`` is one of sequential, input, input_layer, layer,
     layer_base (keras.layers.Layer, for subclasses), model_base, optimizer, loss, metric,
     callback, to_categorical, or other."""

@@ -6,7 +6,6 @@ valid literal is *unknown* and gives ``None``, never a guess.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from seqlint.layers.base import (
@@ -205,7 +204,7 @@ def with_lora(
     if rank == 0:
         return specs
     main = next(s for s in specs if s.name == kernel)
-    out = [replace(s, trainable=False) if s is main else s for s in specs]
+    out = [s._replace(trainable=False) if s is main else s for s in specs]
     return [
         *out,
         WeightSpec(f"{prefix}_a", (*main.shape[:-1], rank), "he_uniform"),

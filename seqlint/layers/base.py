@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 Dim = int | None
 Shape = tuple[Dim, ...]
@@ -69,8 +69,7 @@ class TypeRefusal(str):
     wrong type, ``RepeatVector(2.0)``) rather than ``ValueError``; the runtime raises it so."""
 
 
-@dataclass(frozen=True)
-class WeightSpec:
+class WeightSpec(NamedTuple):
     """One weight a layer creates when it is built: Keras's name, its shape (``None`` for a size
     not known statically), the initializer argument, and whether training updates it. The
     checker counts parameters from these and the runtime creates its variables from them."""
@@ -93,8 +92,7 @@ def count_weights(specs: Sequence[WeightSpec]) -> tuple[int | None, int | None]:
     return counts[0], counts[1]
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One constructor argument: its name and default (``REQUIRED`` when it has none)."""
 
     name: str

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seqlint.diagnostics import Diagnostic
-from seqlint.report.concise import location, render_concise
-from seqlint.report.full import code_frame, render_full
-from seqlint.report.github import render_github
-from seqlint.report.json import render_json, render_json_lines
-from seqlint.report.junit import render_junit
-from seqlint.report.sarif import render_sarif
 from seqlint.report.statistics import STATISTICS_FORMATS, render_statistics
-from seqlint.sources import SourceFile
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from seqlint.sources import SourceFile
 
 FORMATS: tuple[str, ...] = ("full", "concise", "json", "json-lines", "junit", "github", "sarif")
 
 __all__ = [
     "FORMATS",
     "STATISTICS_FORMATS",
-    "code_frame",
-    "location",
+    "count_findings",
     "render",
-    "render_concise",
-    "render_full",
-    "render_github",
-    "render_json",
-    "render_json_lines",
-    "render_junit",
-    "render_sarif",
     "render_statistics",
     "sort_diagnostics",
-    "count_findings",
     "summary_line",
 ]
 
@@ -92,19 +81,34 @@ def render(
     relative URIs start from (default: the working directory).
     """
     diags = sort_diagnostics(diagnostics)
+    # each format's module is imported when it is asked for: a check loads one of them
     if fmt == "json":
+        from seqlint.report.json import render_json
+
         return render_json(diags)
     if fmt == "json-lines":
+        from seqlint.report.json import render_json_lines
+
         return render_json_lines(diags)
     if fmt == "junit":
+        from seqlint.report.junit import render_junit
+
         return render_junit(diags)
     if fmt == "github":
+        from seqlint.report.github import render_github
+
         return render_github(diags)
     if fmt == "sarif":
+        from seqlint.report.sarif import render_sarif
+
         return render_sarif(diags, base=base, unchecked=unchecked)
     if fmt == "full":
+        from seqlint.report.full import render_full
+
         body = render_full(diags, sources or {}, color=color)
     elif fmt == "concise":
+        from seqlint.report.concise import render_concise
+
         body = render_concise(diags, color=color)
     else:
         raise ValueError(f"unknown output format {fmt!r}")

@@ -8,7 +8,6 @@ finding has a fix. ``json``: a list of ``{"code", "name", "severity", "count", "
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,6 +46,8 @@ def statistics(diagnostics: Sequence[Diagnostic]) -> list[dict[str, Any]]:
 def render_statistics(fmt: str, diagnostics: Sequence[Diagnostic], *, color: bool = False) -> str:
     """The statistics in ``fmt`` (one of :data:`STATISTICS_FORMATS`), newline-terminated;
     the text form of a clean run is empty, the JSON form ``[]``."""
+    import json  # here: only the JSON forms need it
+
     rows = statistics(diagnostics)
     if fmt == "json":
         return json.dumps(rows, indent=2) + "\n"

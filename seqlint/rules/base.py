@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from seqlint.analysis import Analysis
@@ -12,8 +11,7 @@ if TYPE_CHECKING:
     from seqlint.ir import Loc
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     """A doc example: ``source`` is a whole file; ``bad`` examples must trigger the rule."""
 
     source: str

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from seqlint.extract.data import Batches
 from seqlint.extract.values import Ref
@@ -41,8 +40,7 @@ _LOSS_KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class LossInfo:
+class LossInfo(NamedTuple):
     name: str
     kind: str  # "binary" | "categorical" | "sparse" | "regression" | "other"
     from_logits: bool | None  # None when not statically known

@@ -4,7 +4,7 @@ optimizer / loss / metric / callback call (Keras 1/2 names are left to removed-a
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from seqlint import keras_api as api
 from seqlint.analysis import Analysis
@@ -14,8 +14,7 @@ from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.removed_api import layer_calls
 
 
-@dataclass(frozen=True)
-class ArgumentProblem:
+class ArgumentProblem(NamedTuple):
     """One argument Keras 3 rejects. ``kind``: ``"unknown"`` (keyword), ``"missing"``
     (required argument), ``"too_many"`` (positionals), ``"duplicate"`` (given twice).
     ``suggestion`` is the valid keyword a typo most likely meant (``activaton`` ->

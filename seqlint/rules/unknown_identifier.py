@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Fix
@@ -46,8 +45,7 @@ _GETTERS = {
 }
 
 
-@dataclass(frozen=True)
-class UnknownIdentifier:
+class UnknownIdentifier(NamedTuple):
     """One unknown string: where it is passed, what it is, and what to write instead.
 
     ``new`` is set only when one replacement is a confident pick (a typo, a case or underscore

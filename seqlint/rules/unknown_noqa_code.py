@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
@@ -53,6 +52,8 @@ class UnknownNoqaCode(Rule):
 def _unknown(token: str) -> str | None:
     """None when ``token`` is fine (a rule, another tool's code, a word of explanation), else
     the "did you mean" tail of the message ("" when nothing is close)."""
+    import difflib  # here: only a suggestion needs it
+
     if find_rule(token) is not None:
         return None
     is_ours = looks_like_code(token) and token[:3].upper() == "SEQ"
