@@ -7,6 +7,7 @@ comments.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import tokenize
@@ -22,8 +23,19 @@ SYNTAX_ERROR_CODE = "SEQ001"
 # A code or rule name; a list of them is separated by commas and/or spaces.
 _TOKEN = r"[A-Za-z][\w-]*"
 _CODES = rf"(?P<codes>{_TOKEN}(?:\s*,\s*{_TOKEN}|\s+{_TOKEN})*)"
-_LINE_NOQA = re.compile(rf"#\s*noqa(?![\w-])(?:\s*:\s*{_CODES}?)?", re.IGNORECASE)
-_FILE_NOQA = re.compile(rf"#\s*seqlint\s*:\s*noqa(?![\w-])(?:\s*:\s*{_CODES}?)?", re.IGNORECASE)
+
+
+@functools.cache
+def _line_noqa() -> re.Pattern[str]:
+    # compiled when a file has a comment to read: a case-insensitive pattern costs ~1 ms
+    return re.compile(rf"#\s*noqa(?![\w-])(?:\s*:\s*{_CODES}?)?", re.IGNORECASE)
+
+
+@functools.cache
+def _file_noqa() -> re.Pattern[str]:
+    return re.compile(rf"#\s*seqlint\s*:\s*noqa(?![\w-])(?:\s*:\s*{_CODES}?)?", re.IGNORECASE)
+
+
 _CODE_SHAPE = re.compile(r"[A-Za-z]+[0-9]+\Z")
 
 Resolver = Callable[[str], "str | None"]
@@ -81,7 +93,7 @@ def build_index(text: str, resolve: Resolver | None = None) -> NoqaIndex:
     file_codes: set[str] = set()
     for line, comment, own_line in comments(text):
         if own_line:
-            m = _FILE_NOQA.match(comment)
+            m = _file_noqa().match(comment)
             if m:
                 codes = parse_codes(m.group("codes"), resolve)
                 if codes is None:
@@ -89,7 +101,7 @@ def build_index(text: str, resolve: Resolver | None = None) -> NoqaIndex:
                 else:
                     file_codes |= codes
                 continue
-        m = _LINE_NOQA.search(comment)
+        m = _line_noqa().search(comment)
         if m:
             codes = parse_codes(m.group("codes"), resolve)
             previous = index.lines.get(line, frozenset())
@@ -149,10 +161,10 @@ def directives(text: str) -> list[Directive]:
         return []
     out: list[Directive] = []
     for line, col, comment, own in located_comments(text):
-        m = _FILE_NOQA.match(comment) if own else None
+        m = _file_noqa().match(comment) if own else None
         file_level = m is not None
         if m is None:
-            m = _LINE_NOQA.search(comment)
+            m = _line_noqa().search(comment)
         if m is None:
             continue
         codes: list[tuple[str, int, int]] = []

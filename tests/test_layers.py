@@ -1876,3 +1876,38 @@ def test_against_keras(spec: LayerSpec, shape: Shape, expected: Any) -> None:
     else:
         assert out(spec, shape) == expected[0]
         assert counts(spec, shape) == expected[1]
+
+
+def test_the_family_index_is_current() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from seqlint.layers.index import FAMILIES
+
+    script = Path(__file__).parents[1] / "scripts" / "layer_index.py"
+    spec = importlib.util.spec_from_file_location("layer_index", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.families() == FAMILIES, "run: python scripts/layer_index.py"
+    assert set(FAMILIES) == set(all_layers())
+
+
+def test_a_family_loads_when_one_of_its_layers_is_asked_for() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from seqlint.layers import get_layer\n"
+        "from seqlint.layers.index import FAMILIES\n"
+        "assert 'seqlint.layers.recurrent' not in sys.modules\n"
+        "assert get_layer('LSTM').name == 'LSTM'\n"
+        "assert 'seqlint.layers.recurrent' in sys.modules\n"
+        "assert 'seqlint.layers.preprocessing' not in sys.modules\n"
+        "assert get_layer('NoSuchLayer') is None\n"
+        "missing = [n for n in FAMILIES if get_layer(n) is None]\n"
+        "assert not missing, missing\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

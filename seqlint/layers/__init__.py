@@ -1,19 +1,12 @@
 """One definition per Keras layer: signature, output-shape rule and parameter count.
 
-Importing this package registers every definition (``get_layer("Conv2D")``).
+``get_layer("Conv2D")`` finds a definition, importing its family on first use;
+``all_layers()`` imports them all. The core layers and activations are always loaded.
 """
 
 from seqlint.layers import (  # noqa: F401  (imported for their registrations)
     activations,
-    conv,
     core,
-    merging,
-    normalization,
-    pooling,
-    preprocessing,
-    recurrent,
-    regularization,
-    reshaping,
 )
 from seqlint.layers.base import (
     REQUIRED,

@@ -12,6 +12,7 @@ not resolve are the singleton :data:`UNKNOWN`; a definition must accept it anywh
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
@@ -311,11 +312,28 @@ def register(cls: type[LayerDef]) -> type[LayerDef]:
 
 
 def get_layer(name: str) -> LayerDef | None:
-    """The definition for a Keras layer class name or alias, or ``None`` when unknown."""
-    return _REGISTRY.get(name)
+    """The definition for a Keras layer class name or alias, or ``None`` when unknown.
+
+    A family of definitions (``seqlint/layers/conv.py``, ...) is imported the first time one
+    of its names is asked for (:data:`seqlint.layers.index.FAMILIES` says which): a file that
+    uses Dense alone does not pay for the 120 others."""
+    found = _REGISTRY.get(name)
+    if found is None:
+        from seqlint.layers.index import FAMILIES
+
+        family = FAMILIES.get(name)
+        if family is not None:
+            importlib.import_module(f"seqlint.layers.{family}")
+            found = _REGISTRY.get(name)
+    return found
 
 
 def all_layers() -> dict[str, LayerDef]:
+    """Every definition, by name and alias (imports every family)."""
+    from seqlint.layers.index import FAMILIES
+
+    for family in sorted(set(FAMILIES.values())):
+        importlib.import_module(f"seqlint.layers.{family}")
     return dict(_REGISTRY)
 
 

@@ -9,9 +9,10 @@ escapes (``\\n``, ``\\x1b``, ``\\u202e``); everything else is printed as it is.
 
 from __future__ import annotations
 
+import functools
 import re
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -22,4 +23,11 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with every character that could break a line or drive a terminal escaped."""
-    return _UNSAFE.sub(_escape, text)
+    if text.isprintable():  # none of _UNSAFE is printable: most text needs no regex
+        return text
+    return _unsafe().sub(_escape, text)
+
+
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(_UNSAFE)
