@@ -38,9 +38,9 @@ from seqlint.report.escape import visible
 from seqlint.safepaths import check_writable, refuse_overwriting
 
 if TYPE_CHECKING:
-    from seqlint.check import ModelSummary
     from seqlint.diagnostics import Diagnostic
     from seqlint.sources import SourceFile
+    from seqlint.summary import ModelSummary
 
 engine = lazy("seqlint.check")
 _config = lazy("seqlint.config")
@@ -48,6 +48,7 @@ _files = lazy("seqlint.files")
 _parallel = lazy("seqlint.parallel")
 _sources = lazy("seqlint.sources")
 _summary = lazy("seqlint.report.summary")
+_model_summary = lazy("seqlint.summary")
 
 
 class SeqlintGroup(click.Group):
@@ -334,7 +335,7 @@ def summary(
             continue
         notes: list[str] = []
         try:
-            models, broken = engine.summarize(src, notes)
+            models, broken = _model_summary.summarize(src, notes)
         except Exception as e:
             click.echo(
                 f"seqlint: internal error in {visible(path)}: {_parallel.describe(e)}", err=True

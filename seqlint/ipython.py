@@ -18,7 +18,6 @@ import os
 import sys
 from typing import Any
 
-from seqlint import check as engine
 from seqlint.config import ConfigError, Settings, load_settings
 from seqlint.diagnostics import Diagnostic
 from seqlint.parallel import lint_source
@@ -26,6 +25,7 @@ from seqlint.report import render
 from seqlint.report.summary import render_summary_text
 from seqlint.server.documents import notebook_source
 from seqlint.sources import source_from_text
+from seqlint.summary import summarize_source
 
 USAGE = "usage: %seqlint [strict | lenient | on | off | reset | summary [NAME]]"
 
@@ -97,7 +97,7 @@ class SeqlintMagic:
 
     def summary(self, name: str | None) -> str:
         src = notebook_source("<ipython>", [(True, c) for c in self.cells])
-        models = engine.summarize_source(src)
+        models = summarize_source(src)
         if name:
             models = [m for m in models if name in (m.variable, m.name)]
             if not models:

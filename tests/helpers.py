@@ -3,10 +3,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Collection
 
-from seqlint.check import check_source, summarize_source
+from seqlint.check import check_source
 from seqlint.diagnostics import Diagnostic
 from seqlint.rules import all_rules
 from seqlint.sources import SourceFile
+from seqlint.summary import summarize_source
 
 # the rules a plain ``seqlint check`` runs (opt-in rules are selected explicitly)
 DEFAULT_CODES = frozenset(r.code for r in all_rules() if r.default)

@@ -20,12 +20,13 @@ from click.testing import CliRunner, Result
 import seqlint.check
 import seqlint.rules  # registered before the fake registry replaces it
 import seqlint.rules.base as rules_base
+import seqlint.summary
 from seqlint import __version__
-from seqlint.check import LayerSummary, ModelSummary
 from seqlint.cli import cli
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.rules.base import Example, Rule
 from seqlint.sources import SourceFile
+from seqlint.summary import LayerSummary, ModelSummary
 
 assert seqlint.rules  # imported for its side effect
 
@@ -53,8 +54,10 @@ def fake_world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
     }
     monkeypatch.setattr(rules_base, "_RULES", registry)
     monkeypatch.setattr(seqlint.check, "check_source", fake_check)
-    monkeypatch.setattr(seqlint.check, "summarize_source", fake_summary)
-    monkeypatch.setattr(seqlint.check, "summarize", lambda src, notes=None: (fake_summary(src), []))
+    monkeypatch.setattr(seqlint.summary, "summarize_source", fake_summary)
+    monkeypatch.setattr(
+        seqlint.summary, "summarize", lambda src, notes=None: (fake_summary(src), [])
+    )
     # the fake engine sees every file (the real one's keyword pre-filter would skip them),
     # and its results must not outlive a test in the cache
     monkeypatch.setattr(seqlint.check, "relevant", lambda text: True)

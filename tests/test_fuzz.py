@@ -23,12 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import seqlint.check
-from seqlint.check import check_source, summarize_source
+from seqlint.check import check_source
 from seqlint.cli import cli
 from seqlint.layers import all_layers
 from seqlint.layers.base import BASE_LAYER_KWARGS
 from seqlint.noqa import apply_noqa
 from seqlint.sources import SourceError, source_from_text
+from seqlint.summary import summarize_source
 
 LAYERS = sorted(all_layers().items())
 

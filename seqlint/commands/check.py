@@ -283,7 +283,7 @@ def _fix_summary(diagnostics: list[Diagnostic], *, fixed: int, unsafe: bool, unc
 def _analysis_notes(path: str) -> list[str]:
     """What the engine guessed or could not follow in one file (for ``check --verbose``): the
     file is analysed again, which only a verbose run pays for."""
-    from seqlint import check as engine
+    from seqlint.summary import summarize
 
     try:
         src = _sources.read_source(path)
@@ -292,7 +292,7 @@ def _analysis_notes(path: str) -> list[str]:
     if not engine.relevant(src.text):
         return ["skipped: it never mentions keras (the pre-filter)"]
     notes: list[str] = []
-    engine.summarize(src, notes)
+    summarize(src, notes)
     return notes
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from seqlint.check import LayerSummary, ModelSummary
 from seqlint.report.escape import visible
+from seqlint.summary import LayerSummary, ModelSummary
 
 BYTES_PER_PARAM = 4  # float32, Keras's default dtype
 HEADERS = ("Layer (type)", "Output Shape", "Param #")
