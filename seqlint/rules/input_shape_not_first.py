@@ -17,18 +17,12 @@ def _indent(lines: list[str], line: int) -> int | None:
     return len(text) - len(text.lstrip())
 
 
-def _added_in_a_block_before(lines: list[str], before: list[Entry], entry: Entry) -> bool:
-    """An earlier layer was added by a ``model.add(...)`` nested deeper than this layer's line
-    (``if variation != "static": model.add(Embedding(...))``): in the code's other
-    configurations this layer comes first, and its ``input_shape`` is what builds the model."""
-    own = _indent(lines, entry.loc.line)
-    if own is None:
-        return False
-    for earlier in before:
-        depth = _indent(lines, earlier.loc.line)
-        if depth is not None and depth > own and ".add(" in lines[earlier.loc.line - 1]:
-            return True
-    return False
+def _add_depth(lines: list[str], entry: Entry) -> int | None:
+    """The indentation of ``entry``'s line when that line is a ``model.add(...)``, else None."""
+    depth = _indent(lines, entry.loc.line)
+    if depth is None or ".add(" not in lines[entry.loc.line - 1]:
+        return None
+    return depth
 
 
 @register
@@ -64,19 +58,28 @@ class InputShapeNotFirst(Rule):
         lines = analysis.text.splitlines()
         for model, _shapes in analysis.models():
             first = model.entries[0].item
+            # the deepest ``model.add(...)`` line so far: an earlier layer added by a
+            # ``model.add(...)`` nested deeper than this layer's line (``if variation !=
+            # "static": model.add(Embedding(...))``) means that in the code's other
+            # configurations this layer comes first, and its ``input_shape`` builds the model
+            # (kept as a running maximum: a chain of 20,000 ``add`` calls stays linear)
+            deepest: int | None = None
             for index, entry in enumerate(model.entries):
                 if entry.uncertain:
                     break
                 item = entry.item
-                if index == 0 or not isinstance(item, LayerCall) or item is first:
-                    continue
-                if _added_in_a_block_before(lines, model.entries[:index], entry):
-                    break
-                used = input_kwargs(item)
-                if used:
-                    yield self.diagnostic(
-                        item.loc,
-                        f"`{used[0]}` on {label(item)} is ignored: only the first layer of a "
-                        "Sequential sets the input shape",
-                        suggestion=f"remove `{used[0]}=`",
-                    )
+                if index > 0 and isinstance(item, LayerCall) and item is not first:
+                    own = _indent(lines, entry.loc.line)
+                    if own is not None and deepest is not None and deepest > own:
+                        break
+                    used = input_kwargs(item)
+                    if used:
+                        yield self.diagnostic(
+                            item.loc,
+                            f"`{used[0]}` on {label(item)} is ignored: only the first layer of "
+                            "a Sequential sets the input shape",
+                            suggestion=f"remove `{used[0]}=`",
+                        )
+                depth = _add_depth(lines, entry)
+                if depth is not None and (deepest is None or depth > deepest):
+                    deepest = depth
