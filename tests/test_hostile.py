@@ -259,3 +259,74 @@ def test_a_fifo_as_config_is_refused_without_reading_it(tmp_path: Path) -> None:
     proc = seqlint("check", "--config", "seqlint.toml", "m.py", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr == "seqlint: error: config file seqlint.toml is a FIFO, not a regular file\n"
+
+
+# --- --output-file onto what is not a plain new file -------------------------------------------
+
+BUGGY_MODEL = "import keras\nfrom keras import layers\n" + HOSTILE_MODEL
+needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+
+
+@needs_dev_full
+def test_output_file_through_a_symlink_to_a_device_writes_into_the_device(tmp_path: Path) -> None:
+    """A rename over the path would replace the device itself (as root, /dev/full became a
+    regular file): the report is written into it, and its error is one line."""
+    (tmp_path / "m.py").write_text(BUGGY_MODEL)
+    (tmp_path / "full.txt").symlink_to("/dev/full")
+    (tmp_path / "null.txt").symlink_to(os.devnull)
+    proc = seqlint("check", "-o", "full.txt", "m.py", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == "seqlint: error: cannot write full.txt: No space left on device\n"
+    proc = seqlint("check", "-o", "null.txt", "m.py", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (1, "", "")
+    assert os.readlink(tmp_path / "full.txt") == "/dev/full"
+    assert os.readlink(tmp_path / "null.txt") == os.devnull
+
+
+def test_output_file_through_a_symlink_replaces_its_target_and_keeps_the_link(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "m.py").write_text(BUGGY_MODEL)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "r.txt").write_text("old\n")
+    (tmp_path / "r.txt").symlink_to(Path("reports") / "r.txt")
+    proc = seqlint("check", "--output-format", "concise", "-o", "r.txt", "m.py", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert (tmp_path / "r.txt").is_symlink()
+    assert "SEQ201" in (tmp_path / "reports" / "r.txt").read_text()
+
+
+@needs_fifo
+def test_output_file_on_a_fifo_is_written_or_refused_without_hanging(tmp_path: Path) -> None:
+    import threading
+
+    (tmp_path / "m.py").write_text(BUGGY_MODEL)
+    os.mkfifo(tmp_path / "out")
+    proc = seqlint("check", "-o", "out", "m.py", cwd=tmp_path)  # nobody reads it
+    assert proc.returncode == 2
+    assert proc.stderr == "seqlint: error: cannot write out: it is a FIFO that no process reads\n"
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append((tmp_path / "out").read_text()))
+    reader.start()
+    proc = seqlint("check", "--output-format", "concise", "-o", "out", "m.py", cwd=tmp_path)
+    reader.join(HANG_GUARD_S)
+    assert proc.returncode == 1, proc.stderr
+    assert "SEQ201" in got[0] and (tmp_path / "out").is_fifo()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout")
+def test_output_file_dev_stdout_appends_to_the_redirected_stream(tmp_path: Path) -> None:
+    """``-o /dev/stdout >> log``: through the path, the log would be truncated (or renamed
+    over); the report goes to the descriptor, after what the log held."""
+    (tmp_path / "m.py").write_text(BUGGY_MODEL)
+    log = tmp_path / "log.txt"
+    log.write_text("earlier\n")
+    cmd = [sys.executable, "-m", "seqlint", "check", "--output-format", "concise", "m.py"]
+    with log.open("a") as out:
+        proc = subprocess.run(
+            [*cmd, "-o", "/dev/stdout"], cwd=tmp_path, stdout=out, stderr=subprocess.PIPE,
+            env={**os.environ, "SEQLINT_NO_CACHE": "1"}, timeout=HANG_GUARD_S,
+        )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    text = log.read_text()
+    assert text.startswith("earlier\nm.py:3:") and text.endswith("Found 1 error.\n"), text
