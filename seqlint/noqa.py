@@ -264,7 +264,30 @@ def add_noqa_edits(src: SourceFile, diagnostics: Sequence[Diagnostic]) -> tuple[
     """Edits that add ``# noqa: CODES`` for ``diagnostics`` on their first line (their last
     line when the first ends inside a string), extending a ``# noqa: ...`` already there;
     and how many findings got no directive (a syntax error, or no safe place for a comment).
-    Edits are in user coordinates, like fixes."""
+    Edits are in user coordinates, like fixes.
+
+    A finding in a ``%%writefile`` cell is placed by the file that cell writes (in the
+    notebook's own text those lines are blank: a comment would land before the code and
+    turn it into a comment)."""
+    owner = {cell: sub for sub in src.written for cell in sub.cell_numbers or ()}
+    if not owner:
+        return _noqa_edits(src, diagnostics)
+    groups: dict[int, tuple[SourceFile, list[Diagnostic]]] = {}
+    for d in diagnostics:
+        sub = owner.get(d.span.cell) if d.span.cell is not None else None
+        holder = src if sub is None else sub
+        groups.setdefault(id(holder), (holder, []))[1].append(d)
+    edits: list[Edit] = []
+    skipped = 0
+    for holder, found in groups.values():
+        more, missed = _noqa_edits(holder, found)
+        edits.extend(more)
+        skipped += missed
+    return edits, skipped
+
+
+def _noqa_edits(src: SourceFile, diagnostics: Sequence[Diagnostic]) -> tuple[list[Edit], int]:
+    """:func:`add_noqa_edits` for findings that all lie in the text of ``src``."""
     wanted: dict[int, set[str]] = {}
     skipped = 0
     unsafe = _unsafe_line_ends(src.text)

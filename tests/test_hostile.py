@@ -330,3 +330,36 @@ def test_output_file_dev_stdout_appends_to_the_redirected_stream(tmp_path: Path)
     assert proc.returncode == 1, proc.stderr
     text = log.read_text()
     assert text.startswith("earlier\nm.py:3:") and text.endswith("Found 1 error.\n"), text
+
+
+# --- --add-noqa in %%writefile cells -----------------------------------------------------------
+
+
+def _notebook(*cells: str) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "cells": [
+                {"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells
+            ],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
+
+
+def test_add_noqa_in_a_writefile_cell_comments_the_line_not_the_code(tmp_path: Path) -> None:
+    """The cell's lines are blank in the notebook's own text: the comment went at column 1 of
+    the finding's line, turning ``model = ...`` itself into a comment."""
+    import json
+
+    body = BUGGY_MODEL.splitlines()
+    cell = "%%writefile m.py\n" + "\n".join(body) + "\n"
+    (tmp_path / "nb.ipynb").write_text(_notebook(cell))
+    proc = seqlint("check", "--add-noqa", "nb.ipynb", cwd=tmp_path)
+    assert (proc.returncode, proc.stderr) == (0, "Added 1 noqa directive.\n")
+    source = json.loads((tmp_path / "nb.ipynb").read_text())["cells"][0]["source"]
+    assert source == cell.replace(body[-1], body[-1] + "  # noqa: SEQ201")
+    assert seqlint("check", "nb.ipynb", cwd=tmp_path).returncode == 0

@@ -252,6 +252,10 @@ def _newly_broken(before: SourceFile, after: SourceFile, cells: set[int | None])
     for cell in sorted(cells, key=lambda c: c or 0):
         if parses(before, cell) and not parses(after, cell):
             return "the file" if cell is None else f"cell {cell}"
+    # the files that %%writefile cells write (blank in the notebook's own text)
+    for old, new in zip(before.written, after.written, strict=False):
+        if cells & set(old.cell_numbers or ()) and parses(old, None) and not parses(new, None):
+            return f"the file that cell {(old.cell_numbers or [0])[0]} writes"
     return None
 
 
