@@ -587,7 +587,8 @@ def discover_files(
     ``.git/info/exclude``. A nested repository starts afresh. Git's global excludes file is
     not read, so every machine sees the same files. Explicit files are always checked.
 
-    Symlinked directories are followed once; loops, unreadable directories and unreadable
+    Symlinked directories are followed once; loops (a link to a directory above the walk
+    too), links into ``/proc``, ``/sys`` and ``/dev``, unreadable directories and unreadable
     ``.gitignore`` files are skipped with a warning. Raises :class:`MissingPathError` for a
     path that does not exist.
     """
@@ -703,6 +704,11 @@ def discover_files(
                 continue
             if ignores and is_ignored(ignores, os.path.join(absolute, entry.name), is_dir):
                 continue
+            if is_dir and entry.is_symlink():
+                reason = _unwalkable_link(path, absolute)
+                if reason is not None:
+                    warn(f"{reason}; skipped")
+                    continue
             if is_dir:
                 walk(path, ignores, active)
             elif is_file:
@@ -736,6 +742,28 @@ def discover_files(
 
     result.files = sorted(found, key=_sort_key)
     return result
+
+
+#: kernel file systems: no source code, and ``/proc`` changes while it is read (each process
+#: has a ``root`` link to ``/``): a symlink into one would walk the machine
+_PSEUDO_ROOTS = ("/proc", "/sys", "/dev")
+
+
+def _unwalkable_link(path: str, directory: str) -> str | None:
+    """Why the symlinked directory ``path`` (an entry of ``directory``) is not walked, or None.
+
+    A link to ``directory`` itself or to a directory above it (``root -> /``, ``up -> ../..``)
+    is a loop that the walk would only notice after walking everything else under the target,
+    the whole machine for ``/``."""
+    target = os.path.realpath(path)
+    here = os.path.realpath(directory)
+    if here == target:
+        return f"symlink loop: {path} leads back to a directory being walked"
+    if here.startswith(target.rstrip(os.sep) + os.sep):
+        return f"symlink loop: {path} leads to {target}, which holds the walk"
+    if os.sep == "/" and any(target == p or target.startswith(p + "/") for p in _PSEUDO_ROOTS):
+        return f"{path} leads into {target}, a kernel file system"
+    return None
 
 
 def _kind_of(path: str) -> str:

@@ -363,3 +363,27 @@ def test_add_noqa_in_a_writefile_cell_comments_the_line_not_the_code(tmp_path: P
     source = json.loads((tmp_path / "nb.ipynb").read_text())["cells"][0]["source"]
     assert source == cell.replace(body[-1], body[-1] + "  # noqa: SEQ201")
     assert seqlint("check", "nb.ipynb", cwd=tmp_path).returncode == 0
+
+
+# --- walks that would cover the machine -------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX symlinks and /proc")
+def test_links_to_a_directory_above_the_walk_or_to_proc_are_skipped(tmp_path: Path) -> None:
+    """``root -> /`` was followed (the loop showed only on coming back), so a walk of the
+    project walked the whole machine, /proc included: it never finished."""
+    (tmp_path / "m.py").write_text(BUGGY_MODEL)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "root").symlink_to("/", target_is_directory=True)
+    (tmp_path / "sub" / "up").symlink_to("../..", target_is_directory=True)
+    (tmp_path / "proc").symlink_to("/proc", target_is_directory=True)
+    proc = seqlint("check", "--output-format", "concise", ".", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.count("SEQ201") == 1
+    warnings = sorted(proc.stderr.splitlines())
+    assert warnings == [
+        "seqlint: warning: proc leads into /proc, a kernel file system; skipped",
+        "seqlint: warning: symlink loop: root leads to /, which holds the walk; skipped",
+        f"seqlint: warning: symlink loop: sub/up leads to {tmp_path.parent.resolve()}, "
+        "which holds the walk; skipped",
+    ]
