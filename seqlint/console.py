@@ -4,6 +4,8 @@ without loading click (see :mod:`seqlint.launch`), so the code it runs lives on 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib.util
 import os
 import re
@@ -40,11 +42,24 @@ def echo(
     if not (color if color is not None else _isatty(stream)):
         message = _ANSI.sub("", message)
     try:
-        stream.write(message)
-    except UnicodeEncodeError:  # a terminal that cannot show some character: show "?"
-        encoding = getattr(stream, "encoding", None) or "ascii"
-        stream.write(message.encode(encoding, "replace").decode(encoding))
-    stream.flush()
+        try:
+            stream.write(message)
+        except UnicodeEncodeError:  # a terminal that cannot show some character: show "?"
+            encoding = getattr(stream, "encoding", None) or "ascii"
+            stream.write(message.encode(encoding, "replace").decode(encoding))
+        stream.flush()
+    except BrokenPipeError:
+        raise  # the reader left: :func:`guarded` exits quietly
+    except OSError as e:  # a full disk, /dev/full, an I/O error: not seqlint's own failure
+        raise OutputError(e, "standard error" if err else "standard output") from None
+
+
+class OutputError(Exception):
+    """Writing to standard output or error failed (a full disk, ``> /dev/full``)."""
+
+    def __init__(self, cause: OSError, stream: str) -> None:
+        super().__init__(f"cannot write to {stream}: {cause.strerror or cause}")
+        self.stream = stream
 
 
 def _isatty(stream: TextIO) -> bool:
@@ -93,22 +108,35 @@ def silence_stdout() -> None:
 
 def write_stdout(data: bytes) -> None:
     """Raw bytes to stdout, after what was echoed before."""
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is not None:
-        buffer.write(data)
-        buffer.flush()
-    else:
-        sys.stdout.write(data.decode("utf-8", "replace"))
+    if sys.stdout is None:
+        return
+    try:
         sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        else:
+            sys.stdout.write(data.decode("utf-8", "replace"))
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise OutputError(e, "standard output") from None
 
 
 def stdin_bytes() -> bytes:
+    """All of standard input; a closed or unreadable one is a usage error (one line)."""
     stream = sys.stdin
-    buffer = getattr(stream, "buffer", None)
-    if buffer is not None:
-        return bytes(buffer.read())
-    return stream.read().encode("utf-8")
+    if stream is None:  # (``<&-``: Python starts without a stdin)
+        raise UsageError("cannot read standard input: it is closed")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            return bytes(buffer.read())
+        return stream.read().encode("utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot read standard input: {e.strerror or e}") from None
 
 
 def lazy(name: str) -> Any:
@@ -145,9 +173,34 @@ def guarded(call: Callable[[], object]) -> NoReturn:
     except BrokenPipeError:  # the reader left (``| head``): exit as click does on EPIPE
         silence_stdout()
         sys.exit(EXIT_FINDINGS)
-    except Exception as e:  # the last line of defence
-        from seqlint.parallel import describe
-
-        echo(f"seqlint: internal error: {describe(e)}", err=True)
+    except OutputError as e:
+        silence_stdout()  # (what is still buffered for it would fail again at exit)
+        if e.stream != "standard error":
+            with contextlib.suppress(OSError, OutputError):
+                error(str(e))
         sys.exit(EXIT_ERROR)
+    except OSError as e:
+        if e.errno not in _WRITE_ERRORS:
+            _internal_error(e)
+        # a full disk under click's or print's output: the environment's failure, not ours
+        silence_stdout()
+        with contextlib.suppress(OSError, OutputError):
+            error(f"cannot write: {e.strerror or e}")
+        sys.exit(EXIT_ERROR)
+    except Exception as e:  # the last line of defence
+        _internal_error(e)
     sys.exit(rv if isinstance(rv, int) else EXIT_CLEAN)
+
+
+#: errors only a write gives (a full disk, a quota, a file over its size limit)
+_WRITE_ERRORS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name)
+)
+
+
+def _internal_error(e: BaseException) -> NoReturn:
+    from seqlint.parallel import describe
+
+    with contextlib.suppress(OSError, OutputError):
+        echo(f"seqlint: internal error: {describe(e)}", err=True)
+    sys.exit(EXIT_ERROR)

@@ -112,9 +112,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     args = list(sys.argv[1:] if argv is None else argv)
     if args in (["--version"], ["-V"]):  # as click's version option prints it
         from seqlint import __version__
+        from seqlint.console import echo, guarded
 
-        sys.stdout.write(f"seqlint {__version__}\n")
-        sys.exit(0)
+        guarded(lambda: echo(f"seqlint {__version__}"))  # (``> /dev/full``: one line, exit 2)
     params = parse_check(args)
     # what the command imports lives for the whole run: collecting meanwhile only traces it
     gc.disable()

@@ -387,3 +387,39 @@ def test_links_to_a_directory_above_the_walk_or_to_proc_are_skipped(tmp_path: Pa
         f"seqlint: warning: symlink loop: sub/up leads to {tmp_path.parent.resolve()}, "
         "which holds the walk; skipped",
     ]
+
+
+# --- standard streams that cannot be used ------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell redirections")
+@pytest.mark.parametrize("command", ["check -", "check --fix -", "summary -"])
+def test_a_closed_stdin_is_a_one_line_error(tmp_path: Path, command: str) -> None:
+    """``<&-``: Python starts with ``sys.stdin = None``; reading it was an internal error."""
+    proc = subprocess.run(
+        f"exec '{sys.executable}' -m seqlint {command} <&-", shell=True, cwd=tmp_path,
+        capture_output=True, text=True, timeout=HANG_GUARD_S,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr == "seqlint: error: cannot read standard input: it is closed\n"
+
+
+@needs_dev_full
+@pytest.mark.parametrize(
+    "args",
+    [["check", "m.py"], ["check", "--fix", "-"], ["summary", "m.py"], ["rules"], ["--version"]],
+    ids=" ".join,
+)
+def test_stdout_on_a_full_disk_is_a_one_line_error(tmp_path: Path, args: list[str]) -> None:
+    """``> /dev/full``: was an internal error (click's commands) or a traceback (--version)."""
+    (tmp_path / "m.py").write_text(BUGGY_MODEL)
+    with open("/dev/full", "w") as full, open(tmp_path / "m.py") as stdin:
+        proc = subprocess.run(
+            [sys.executable, "-m", "seqlint", *args], cwd=tmp_path, stdin=stdin, stdout=full,
+            stderr=subprocess.PIPE, text=True, timeout=HANG_GUARD_S,
+            env={**os.environ, "SEQLINT_NO_CACHE": "1"},
+        )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith("seqlint: error: cannot write") and "internal" not in proc.stderr
+    assert proc.stderr.endswith(": No space left on device\n"), proc.stderr
