@@ -23,6 +23,9 @@ UNKNOWN_VALUE = "get_ipython()"  # what a magic assigns: a call seqlint cannot f
 # Cell magics whose body is Python run in the notebook's namespace: the body is analysed.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 WRITEFILE_MAGICS = frozenset({"writefile", "file"})
+# Cell magics that run their body as a Python script in a process of its own (``%%python``,
+# ``%%script python3``): the body is checked as a file of its own, like a written file.
+SCRIPT_MAGICS = frozenset({"python", "python3"})
 
 # Line magics whose argument is Python run in the notebook's namespace (``%time model.fit(x)``):
 # the statement is analysed. ``%timeit`` runs it in a function of its own, so only an
@@ -69,6 +72,7 @@ class Cell:
     removed: dict[int, str] = field(default_factory=dict)
     writefile: str | None = None
     append: bool = False
+    script: bool = False  # a ``%%python`` cell: its body (blank in ``lines``) is a script
 
 
 def transform_cell(lines: list[str], shadowed: Callable[[str], bool] | None = None) -> Cell:
@@ -96,6 +100,8 @@ def transform_cell(lines: list[str], shadowed: Callable[[str], bool] | None = No
             path, append = _writefile_target(args)
             if path is not None and path.endswith((".py", ".pyw")):
                 return Cell(blank, removed, writefile=path, append=append)
+        if name in SCRIPT_MAGICS or (name == "script" and _script_program(args) in SCRIPT_MAGICS):
+            return Cell(blank, removed, script=True)
         return Cell(blank, removed)
     if _MAYBE_SPECIAL.search("\n".join(out)):
         _escaped_lines(out)
@@ -135,6 +141,16 @@ def _writefile_target(args: str) -> tuple[str | None, bool]:
     append = any(w in ("-a", "--append") for w in words)
     paths = [w for w in words if not w.startswith("-")]
     return (paths[-1] if paths else None), append
+
+
+def _script_program(args: str) -> str | None:
+    """The program a ``%%script`` cell runs (its first word that is not an option)."""
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        return None
+    program = next((w for w in words if not w.startswith("-")), None)
+    return None if program is None else program.rsplit("/", 1)[-1]
 
 
 def _escaped_lines(lines: list[str]) -> None:

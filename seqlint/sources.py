@@ -87,7 +87,8 @@ class SourceFile:
     # notebook lines whose ``text`` differs from what the user wrote (magics made no-ops,
     # prefixes removed): line of ``text`` -> the user's line, for code frames
     display: dict[int, str] = field(default_factory=dict)
-    # the Python files that ``%%writefile`` cells write, each located in its cells
+    # the Python files that ``%%writefile`` cells write, and the scripts ``%%python`` cells
+    # run, each located in its cells
     written: list[SourceFile] = field(default_factory=list)
 
     @property
@@ -418,10 +419,12 @@ def _notebook_source(path: str, sources: list[tuple[int, str]]) -> SourceFile:
         cell = transform_cell(raw, shadowed)
         for i, prefix in cell.removed.items():
             shifted[line + i] = prefix
-        if cell.writefile is not None:
+        if cell.writefile is not None or cell.script:
             magic = next(i for i, ln in enumerate(raw) if ln and not ln.isspace())
             chunk = (number, "\n".join(["" for _ in raw[: magic + 1]] + raw[magic + 1 :]))
-            if cell.append and cell.writefile in written:
+            if cell.writefile is None:  # a %%python cell: a script of its own (no path has NUL)
+                written[f"\0script {number}"] = [chunk]
+            elif cell.append and cell.writefile in written:
                 written[cell.writefile].append(chunk)
             else:
                 written[cell.writefile] = [chunk]

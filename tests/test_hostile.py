@@ -423,3 +423,19 @@ def test_stdout_on_a_full_disk_is_a_one_line_error(tmp_path: Path, args: list[st
     assert proc.stderr.count("\n") == 1, proc.stderr
     assert proc.stderr.startswith("seqlint: error: cannot write") and "internal" not in proc.stderr
     assert proc.stderr.endswith(": No space left on device\n"), proc.stderr
+
+
+def test_python_script_cells_are_checked_as_scripts_of_their_own(tmp_path: Path) -> None:
+    """``%%python`` / ``%%script python3`` run their body as a separate script: it was
+    skipped like a ``%%bash`` cell, so a notebook whose model lives there looked clean."""
+    cells = [f"{magic}\n{BUGGY_MODEL}" for magic in ("%%python", "%%script python3", "%%bash")]
+    (tmp_path / "nb.ipynb").write_text(_notebook("import keras\n", *cells))
+    proc = seqlint("check", "--output-format", "concise", "nb.ipynb", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert re.findall(r"cell (\d+):\d+:\d+: (SEQ\d+)", proc.stdout) == [
+        ("2", "SEQ201"),
+        ("3", "SEQ201"),
+    ]
+    (tmp_path / "alone.ipynb").write_text(_notebook("import keras\n", "%%python\n" + HOSTILE_MODEL))
+    proc = seqlint("check", "alone.ipynb", cwd=tmp_path)  # the script does not import keras
+    assert (proc.returncode, proc.stdout) == (0, "All checks passed!\n")
