@@ -388,6 +388,8 @@ def notebook_code_cells(text: str) -> list[tuple[int, str]]:
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict):
             raise SourceError(f"not a Jupyter notebook: cell {number} is not an object")
+        if not isinstance(cell.get("cell_type"), str):  # (skipped, its code would look clean)
+            raise SourceError(f"not a Jupyter notebook: cell {number} has no 'cell_type'")
         if cell.get("cell_type") != "code" or not python_notebook:
             continue
         if not _is_python_language(_cell_language(cell)):

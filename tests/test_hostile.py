@@ -439,3 +439,13 @@ def test_python_script_cells_are_checked_as_scripts_of_their_own(tmp_path: Path)
     (tmp_path / "alone.ipynb").write_text(_notebook("import keras\n", "%%python\n" + HOSTILE_MODEL))
     proc = seqlint("check", "alone.ipynb", cwd=tmp_path)  # the script does not import keras
     assert (proc.returncode, proc.stdout) == (0, "All checks passed!\n")
+
+
+def test_a_cell_without_a_cell_type_is_seq001_not_skipped(tmp_path: Path) -> None:
+    import json
+
+    cell = {"metadata": {}, "outputs": [], "source": BUGGY_MODEL}
+    (tmp_path / "nb.ipynb").write_text(json.dumps({"cells": [cell], "nbformat": 4}))
+    proc = seqlint("check", "--output-format", "concise", "nb.ipynb", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "SEQ001 not a Jupyter notebook: cell 1 has no 'cell_type'" in proc.stdout
