@@ -449,3 +449,17 @@ def test_a_cell_without_a_cell_type_is_seq001_not_skipped(tmp_path: Path) -> Non
     proc = seqlint("check", "--output-format", "concise", "nb.ipynb", cwd=tmp_path)
     assert proc.returncode == 1
     assert "SEQ001 not a Jupyter notebook: cell 1 has no 'cell_type'" in proc.stdout
+
+
+def test_add_noqa_treats_an_unreadable_file_like_a_syntax_error(tmp_path: Path) -> None:
+    """Neither can carry a noqa comment: a syntax error was a warning (exit 0), a file that
+    cannot be decoded an error (exit 2) after reading it again."""
+    (tmp_path / "py2.py").write_text("import keras\nprint 'x'\n")
+    (tmp_path / "latin.py").write_bytes(b"import keras\ns = '\xe9'\n")
+    (tmp_path / "nb.ipynb").write_text("{")
+    proc = seqlint("check", "--add-noqa", ".", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert proc.stderr == (
+        "seqlint: warning: 3 findings got no noqa comment (a syntax error, or a line that ends "
+        "inside a string)\nAdded 0 noqa directives.\n"
+    )

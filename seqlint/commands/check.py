@@ -200,13 +200,16 @@ def _add_noqa_comments(run: CheckRun) -> tuple[int, int]:
     added or extended, files that failed). A file that changed since it was checked, or that
     would not parse afterwards, is left alone with an error."""
     from seqlint import fix as fixer
-    from seqlint.noqa import add_noqa_edits
+    from seqlint.noqa import SYNTAX_ERROR_CODE, add_noqa_edits
     from seqlint.sources import read_bytes
 
     added = failed = skipped = 0
     for path in sorted({d.path for d in run.diagnostics}):
         checked = run.sources.get(path)
         found = [d for d in run.diagnostics if d.path == path]
+        if all(d.code == SYNTAX_ERROR_CODE for d in found):
+            skipped += len(found)  # no comment silences SEQ001 (and the file may be unreadable)
+            continue
         try:
             data = read_bytes(path)
             doc = fixer.document(path, data)
