@@ -463,3 +463,31 @@ def test_add_noqa_treats_an_unreadable_file_like_a_syntax_error(tmp_path: Path) 
         "seqlint: warning: 3 findings got no noqa comment (a syntax error, or a line that ends "
         "inside a string)\nAdded 0 noqa directives.\n"
     )
+
+
+# --- a file name that is not UTF-8 ------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="file names as raw bytes")
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path) -> None:
+    """Python holds the name's bytes as lone surrogates: SARIF's URI quoting and
+    ``--output-file`` raised UnicodeEncodeError (internal errors), JUnit wrote them raw into
+    its UTF-8 XML (not well-formed)."""
+    import json
+    import xml.dom.minidom
+
+    with open(os.path.join(bytes(tmp_path), b"\xff\xfe.py"), "w") as f:  # (not a str name)
+        f.write(BUGGY_MODEL)
+    proc = seqlint("check", "--output-format", "sarif", ".", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    results = json.loads(proc.stdout)["runs"][0]["results"]
+    assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "%FF%FE.py"
+    )
+    proc = seqlint("check", "--output-format", "junit", ".", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    xml.dom.minidom.parseString(proc.stdout.encode("utf-8", "surrogateescape"))
+    for fmt in ("full", "concise", "github", "json"):
+        proc = seqlint("check", "--output-format", fmt, "-o", "report.txt", ".", cwd=tmp_path)
+        assert (proc.returncode, proc.stderr) == (1, ""), fmt
+        assert b"SEQ201" in (tmp_path / "report.txt").read_bytes()

@@ -17,8 +17,9 @@ from seqlint.diagnostics import Diagnostic
 
 PACKAGE = "org.seqlint"
 
-# Characters XML 1.0 cannot carry at all, even escaped.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry at all, even escaped (lone surrogates too: the undecodable
+# bytes of a file name, which would be written raw into the UTF-8 document).
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:

@@ -12,7 +12,8 @@ from seqlint.safepaths import signals_as_interrupt
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same directory and
+    """Write ``text`` (UTF-8; a file name's undecodable bytes, surrogate-escaped, as those
+    bytes, as on standard output) to ``path`` through a temporary file in the same directory and
     an atomic rename; missing parent directories are created. The file gets the usual
     permissions (``0o666`` less the umask). Raises :class:`OSError` on failure, leaving any
     previous file as it was.
@@ -75,7 +76,7 @@ def _write_descriptor(fd: int, text: str) -> None:
         with contextlib.suppress(AttributeError, ValueError, OSError):
             if stream is not None and stream.fileno() == fd:
                 stream.flush()
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", "surrogateescape")
     while data:
         data = data[os.write(fd, data) :]
 
@@ -90,7 +91,7 @@ def _write_into(name: str, text: str, *, fifo: bool) -> None:
             raise OSError(errno.ENXIO, "it is a FIFO that no process reads") from None
         raise
     os.set_blocking(fd, True)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+    with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
         f.write(text)
 
 
@@ -99,7 +100,7 @@ def _write(target: str, directory: str, text: str) -> None:
 
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())

@@ -79,7 +79,8 @@ def artifact_uri(path: str, base: Path) -> tuple[str, bool]:
     if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
         return Path(absolute).as_uri(), False
     posix = PurePosixPath(*Path(rel).parts).as_posix()
-    return quote(posix, safe="/"), True
+    # (a name's undecodable bytes, surrogate-escaped, are percent-encoded as the bytes they are)
+    return quote(posix, safe="/", errors="surrogateescape"), True
 
 
 def _base_uri(base: Path) -> str:
