@@ -200,6 +200,29 @@ def cases() -> list[Case]:
         Case("glob: a*a*...b in .gitignore", "globs", _glob_tree(STARS, "gitignore")),
         Case("glob: a*a*...b in extend-exclude", "globs", _glob_tree(STARS, "exclude")),
         Case("notebook: 500 cells, 1 MB", "notebooks", _notebook(many_cells)),
+        # each broken cell made CPython read the whole .ipynb to quote its line (41 s for
+        # 20,000), each `cd x` cell searched the notebook for a binding of `cd` (minutes)
+        Case(
+            "notebook: 6,000 broken cells",
+            "notebooks",
+            _notebook([HEAD, *(f"x = ({i}" for i in range(6000)), BUG]),
+        ),
+        Case(
+            "notebook: 6,000 automagic cells",
+            "notebooks",
+            _notebook([HEAD, *(f"cd d{i}" for i in range(6000)), BUG]),
+        ),
+        # SEQ106 rescanned every earlier layer for each layer (quadratic)
+        Case(
+            "chain: 10,000 model.add lines",
+            "chains",
+            _py(
+                HEAD
+                + "model = keras.Sequential([keras.Input(shape=(4,))])\n"
+                + "model.add(layers.Dense(4))\n" * 10000
+                + "model.add(layers.Dense(1, activation='softmax'))\n"
+            ),
+        ),
         Case(
             "notebook: 900 KB output blob",
             "notebooks",

@@ -247,7 +247,8 @@ def _newly_broken(before: SourceFile, after: SourceFile, cells: set[int | None])
         first, last = src.cell_lines(cell)
         text = "\n".join(src.lines[first - 1 : last])
         try:
-            compile(text, src.path, "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
+            # (no file name: on a syntax error CPython would read that file to quote a line)
+            compile(text, "<unknown>", "exec", dont_inherit=True, flags=ast.PyCF_ONLY_AST)
         except (SyntaxError, ValueError):
             return False
         return True
