@@ -501,11 +501,33 @@ def server(stdio: bool) -> int:
     Needs the lsp extra: pip install 'seqlint[lsp]'."""
     from seqlint.server import ServerUnavailable, serve
 
+    _one_line_logging()
     try:
         serve()
     except ServerUnavailable as e:
         raise UsageError(str(e)) from None
     return EXIT_CLEAN
+
+
+def _one_line_logging() -> None:
+    """Log records (pygls logs a malformed message with its traceback) become one line on
+    stderr each: ``seqlint server: error: Unable to handle message (JSONDecodeError: ...)``."""
+    import logging
+
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            text = record.getMessage()
+            if record.exc_info and record.exc_info[1] is not None:
+                err = record.exc_info[1]
+                text += f" ({type(err).__name__}: {err})"
+            return f"seqlint server: {record.levelname.lower()}: {visible(' '.join(text.split()))}"
+
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(OneLine())
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
 
 
 # --------------------------------------------------------------------------------------------

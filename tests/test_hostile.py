@@ -491,3 +491,18 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path
         proc = seqlint("check", "--output-format", fmt, "-o", "report.txt", ".", cwd=tmp_path)
         assert (proc.returncode, proc.stderr) == (1, ""), fmt
         assert b"SEQ201" in (tmp_path / "report.txt").read_bytes()
+
+
+def test_a_malformed_lsp_message_is_logged_on_one_line() -> None:
+    """pygls logged it with its traceback on the server's stderr."""
+    pytest.importorskip("pygls")
+    message = b'Content-Length: 5\r\n\r\n{"a":'
+    proc = subprocess.run(
+        [sys.executable, "-m", "seqlint", "server"], input=message, capture_output=True,
+        timeout=HANG_GUARD_S,
+    )  # fmt: skip
+    assert proc.returncode == 0
+    assert proc.stderr.decode() == (
+        "seqlint server: error: Unable to handle message (JSONDecodeError: Expecting value: "
+        "line 1 column 6 (char 5))\n"
+    )
