@@ -166,10 +166,15 @@ def guarded(call: Callable[[], object]) -> NoReturn:
     except UsageError as e:
         error(str(e))
         sys.exit(e.exit_code)
-    except (KeyboardInterrupt, EOFError):
-        echo(err=True)  # closes the terminal's ^C line, as click does
-        echo("seqlint: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except (KeyboardInterrupt, EOFError) as e:
+        # (SIGTERM and SIGHUP arrive as KeyboardInterrupt("SIGTERM") where a write or the
+        # pool must clean up: the exit code is the shell's 128 + signal number)
+        signum = _SIGNAL_EXITS.get(str(e.args[0]) if e.args else "", EXIT_INTERRUPTED)
+        with contextlib.suppress(OSError, OutputError):
+            if signum == EXIT_INTERRUPTED:
+                echo(err=True)  # closes the terminal's ^C line, as click does
+            echo("seqlint: interrupted", err=True)
+        sys.exit(signum)
     except BrokenPipeError:  # the reader left (``| head``): exit as click does on EPIPE
         silence_stdout()
         sys.exit(EXIT_FINDINGS)
@@ -191,6 +196,8 @@ def guarded(call: Callable[[], object]) -> NoReturn:
         _internal_error(e)
     sys.exit(rv if isinstance(rv, int) else EXIT_CLEAN)
 
+
+_SIGNAL_EXITS = {"SIGHUP": 129, "SIGTERM": 143}
 
 #: errors only a write gives (a full disk, a quota, a file over its size limit)
 _WRITE_ERRORS = frozenset(

@@ -238,6 +238,28 @@ def _worker_init() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the parent turns these into KeyboardInterrupt while the pool runs; a forked worker
+    # inherits that handler, and its loop would take the interrupt for a failed task
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        # a parent killed outright (SIGKILL, the OOM killer) left its workers waiting for
+        # work forever: the kernel ends them with it
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            if os.getppid() == 1:  # (the parent died before the call)
+                os._exit(1)
+
+
+def _stop_workers(pool: object) -> None:
+    """End the pool's workers now (``shutdown`` alone lets each finish its chunk)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
 
 
 def check_files(
@@ -374,6 +396,7 @@ def _run_pool(tasks: Iterable[_Task], jobs: int) -> list[tuple[_Task, FileResult
 
     import seqlint.rules  # noqa: F401  (registered before forking, not once per worker)
     from seqlint import extract  # noqa: F401
+    from seqlint.safepaths import signals_as_interrupt
 
     chunks: list[list[_Task]] = []
     futures: list[Future[list[FileResult]]] = []
@@ -382,9 +405,13 @@ def _run_pool(tasks: Iterable[_Task], jobs: int) -> list[tuple[_Task, FileResult
     thaw = gc.get_freeze_count() == 0  # never thaw what someone else froze
     gc.freeze()
     try:
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=_pool_context(), initializer=_worker_init
-        ) as pool:
+        # SIGTERM/SIGHUP as Ctrl-C: the workers are stopped, not orphaned waiting for work
+        with (
+            signals_as_interrupt(),
+            ProcessPoolExecutor(
+                max_workers=jobs, mp_context=_pool_context(), initializer=_worker_init
+            ) as pool,
+        ):
 
             def send(chunk: list[_Task]) -> None:
                 chunks.append(chunk)
@@ -414,6 +441,7 @@ def _run_pool(tasks: Iterable[_Task], jobs: int) -> list[tuple[_Task, FileResult
                     out.extend(zip(sent, got, strict=True))
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
+                _stop_workers(pool)
                 raise
     finally:
         if thaw:

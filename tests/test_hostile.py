@@ -4,6 +4,7 @@ timeout that no correct run comes near."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -314,17 +315,18 @@ def test_output_file_on_a_fifo_is_written_or_refused_without_hanging(tmp_path: P
     assert "SEQ201" in got[0] and (tmp_path / "out").is_fifo()
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout")
-def test_output_file_dev_stdout_appends_to_the_redirected_stream(tmp_path: Path) -> None:
+@pytest.mark.skipif(not os.path.exists("/dev/fd/1"), reason="no /dev/fd")
+def test_output_file_dev_fd_appends_to_the_redirected_stream(tmp_path: Path) -> None:
     """``-o /dev/stdout >> log``: through the path, the log would be truncated (or renamed
-    over); the report goes to the descriptor, after what the log held."""
+    over, and as root /dev/stdout itself was); the report goes to the descriptor, after what
+    the log held. (/dev/fd/1 here: code without the fix cannot create a file in /proc.)"""
     (tmp_path / "m.py").write_text(BUGGY_MODEL)
     log = tmp_path / "log.txt"
     log.write_text("earlier\n")
     cmd = [sys.executable, "-m", "seqlint", "check", "--output-format", "concise", "m.py"]
     with log.open("a") as out:
         proc = subprocess.run(
-            [*cmd, "-o", "/dev/stdout"], cwd=tmp_path, stdout=out, stderr=subprocess.PIPE,
+            [*cmd, "-o", "/dev/fd/1"], cwd=tmp_path, stdout=out, stderr=subprocess.PIPE,
             env={**os.environ, "SEQLINT_NO_CACHE": "1"}, timeout=HANG_GUARD_S,
         )  # fmt: skip
     assert proc.returncode == 1, proc.stderr
@@ -506,3 +508,64 @@ def test_a_malformed_lsp_message_is_logged_on_one_line() -> None:
         "seqlint server: error: Unable to handle message (JSONDecodeError: Expecting value: "
         "line 1 column 6 (char 5))\n"
     )
+
+
+# --- a run stopped by a signal leaves no worker behind -----------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and fork")
+@pytest.mark.parametrize(("signum", "code"), [("SIGTERM", 143), ("SIGKILL", -9)])
+def test_a_signal_during_a_pooled_run_leaves_no_worker_behind(
+    tmp_path: Path, signum: str, code: int
+) -> None:
+    """SIGTERM killed the parent and left its workers waiting for work forever (they took the
+    parent's SIGTERM handler for a failed task); so did SIGKILL, which cannot be caught."""
+    import signal
+    import time
+
+    chain = "model.add(layers.Dense(4))\n" * 2000
+    for i in range(30):
+        (tmp_path / f"m{i}.py").write_text(BUGGY_MODEL + chain)
+    cmd = [sys.executable, "-m", "seqlint", "check", "--no-cache", "-j", "2", "."]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + HANG_GUARD_S
+        while len(workers := _children(proc.pid)) < 2 and proc.poll() is None:
+            assert time.monotonic() < deadline, "the pool never started"
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before its pool was seen"
+        os.kill(proc.pid, getattr(signal, signum))
+        _, err = proc.communicate(timeout=HANG_GUARD_S)
+        assert proc.returncode == code
+        if signum == "SIGTERM":
+            assert err == b"seqlint: interrupted\n"
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(w) for w in workers)
+    finally:
+        for pid in [proc.pid, *workers]:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
