@@ -125,18 +125,30 @@ def write_stdout(data: bytes) -> None:
         raise OutputError(e, "standard output") from None
 
 
+#: The most standard input is read: ``< /dev/zero`` (or any endless stream) would otherwise
+#: be read until memory runs out.
+STDIN_LIMIT = 512 << 20
+
+
 def stdin_bytes() -> bytes:
-    """All of standard input; a closed or unreadable one is a usage error (one line)."""
+    """All of standard input; a closed, unreadable or endless one is a usage error."""
     stream = sys.stdin
     if stream is None:  # (``<&-``: Python starts without a stdin)
         raise UsageError("cannot read standard input: it is closed")
     try:
         buffer = getattr(stream, "buffer", None)
         if buffer is not None:
-            return bytes(buffer.read())
-        return stream.read().encode("utf-8")
+            data = bytes(buffer.read(STDIN_LIMIT + 1))
+        else:
+            data = stream.read(STDIN_LIMIT + 1).encode("utf-8")
     except OSError as e:
         raise UsageError(f"cannot read standard input: {e.strerror or e}") from None
+    if len(data) > STDIN_LIMIT:
+        raise UsageError(
+            f"standard input is over {STDIN_LIMIT >> 20} MB (an endless stream?); "
+            "check a file instead"
+        )
+    return data
 
 
 def lazy(name: str) -> Any:

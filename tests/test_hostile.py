@@ -569,3 +569,26 @@ def test_a_signal_during_a_pooled_run_leaves_no_worker_behind(
         for pid in [proc.pid, *workers]:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+@pytest.mark.parametrize("module", ["seqlint.launch", "seqlint.cli"])
+@pytest.mark.parametrize("command", ["check", "summary"])
+def test_an_endless_stdin_is_refused_not_read_until_memory_runs_out(
+    tmp_path: Path, module: str, command: str
+) -> None:
+    """``seqlint check - < /dev/zero`` read until memory ran out (MemoryError under a limit,
+    the OOM killer without). The limit is lowered here to keep the test light."""
+    code = (
+        "import seqlint.console as c; c.STDIN_LIMIT = 1 << 20; "
+        f"from {module} import main; main([{command!r}, '-'])"
+    )
+    with open("/dev/zero", "rb") as zero:
+        proc = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, stdin=zero, capture_output=True,
+            text=True, timeout=HANG_GUARD_S,
+        )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "seqlint: error: standard input is over 1 MB (an endless stream?); check a file instead\n"
+    )
