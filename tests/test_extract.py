@@ -161,6 +161,32 @@ def test_unknown_values_stay_unknown() -> None:
     assert shapes(code) == [("Dense", [None, 4], None)]
 
 
+@pytest.mark.parametrize(
+    "fill",
+    [
+        "for word in counts:\n    vocab[word] = len(vocab)",  # keys from data
+        "for i in range(len(counts)):\n    if counts[i] > 2:\n        vocab[i] = i",
+        "vocab.update(counts)",
+    ],
+)
+def test_a_dict_filled_with_unknown_keys_has_an_unknown_length(fill: str) -> None:
+    """A vocabulary built from data (held-out sample 2): its ``len`` is not the 0 of the
+    empty dict it started as, so ``Embedding(len(vocab), ...)`` is not reported as invalid."""
+    code = (
+        "import keras\nfrom data import load_counts\n"
+        "counts = load_counts()\nvocab = {}\n"
+        + fill
+        + "\nmodel = keras.Sequential([keras.Input((5,)), keras.layers.Embedding(len(vocab), 8)])"
+        + "\nwidth = vocab.get('<pad>', 3)\n"
+        + "model.add(keras.layers.Dense(width))\n"
+    )
+    assert shapes(code) == [("Embedding", [None, 5, 8], None), ("Dense", [None, 5, None], None)]
+    assert findings(code) == []
+    # keys the code spells out are still counted
+    known = code.replace(fill, "for word in ['a', 'b', 'c']:\n    vocab[word] = 1")
+    assert shapes(known) == [("Embedding", [None, 5, 8], 24), ("Dense", [None, 5, 3], 27)]
+
+
 def test_unknown_custom_layer_gives_unknown_shapes_and_no_finding() -> None:
     code = """
         import keras

@@ -140,7 +140,7 @@ class Assignments:
                 if is_hashable_const(key):
                     base.items[key] = UNKNOWN if self.taint else value
                     return
-            base.items.clear()
+            base.forget()  # a key not known: the dict may hold any number of keys now
         elif isinstance(base, ListVal):
             base.items[:] = [UNKNOWN] * len(base.items)
         elif isinstance(base, PandasFrame):  # ``df["new"] = ...`` may add a column

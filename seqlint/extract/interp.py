@@ -529,7 +529,7 @@ class Interpreter(Assignments, Flow):
                     out[key] = value
             else:
                 spread = self.ev(value_node, scope)
-                if isinstance(spread, DictVal):
+                if isinstance(spread, DictVal) and spread.complete:
                     out.update(spread.items)
                 else:
                     return UNKNOWN
@@ -727,7 +727,11 @@ class Interpreter(Assignments, Flow):
         for kw in call.keywords:
             value = self.ev(kw.value, scope)
             if kw.arg is None:  # **kwargs
-                if isinstance(value, DictVal) and all(isinstance(k, str) for k in value.items):
+                if (
+                    isinstance(value, DictVal)
+                    and value.complete
+                    and all(isinstance(k, str) for k in value.items)
+                ):
                     kwargs.update(value.items)
                 else:
                     opaque = True

@@ -52,7 +52,7 @@ def len_(obj: Any, /) -> Any:
     if isinstance(obj, ListVal):
         return UNKNOWN if any(isinstance(i, Maybe) for i in obj.items) else len(obj.items)
     if isinstance(obj, DictVal):
-        return len(obj.items)
+        return len(obj.items) if obj.complete else UNKNOWN
     return UNKNOWN
 
 
@@ -240,12 +240,16 @@ def copy(site: Site, lst: ListVal, /) -> Any:
 
 @handles("builtins.dict.get")
 def get(d: DictVal, key: Any, default: Any = None, /) -> Any:
-    """The value of a constant key (the default when the dict does not hold it)."""
-    return d.items.get(key, default) if is_hashable_const(key) else UNKNOWN
+    """The value of a constant key (the default when the dict surely does not hold it)."""
+    if not is_hashable_const(key) or (key not in d.items and not d.complete):
+        return UNKNOWN
+    return d.items.get(key, default)
 
 
 @handles("builtins.dict.keys", "builtins.dict.values", "builtins.dict.items", site=True)
 def view(site: Site, d: DictVal, /) -> Any:
+    if not d.complete:
+        return UNKNOWN
     name = site.qualname.rsplit(".", 1)[-1]
     return tuple(getattr(d.items, name)())
 
@@ -253,7 +257,7 @@ def view(site: Site, d: DictVal, /) -> Any:
 @handles("builtins.dict.update", raw=True)
 def update(site: Site, d: DictVal) -> None:
     """The dict's contents are no longer known (keys it lacks read as unknown)."""
-    d.items.clear()
+    d.forget()
 
 
 @handles("builtins.str.lower", "builtins.str.upper", "builtins.str.strip", site=True)
