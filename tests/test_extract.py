@@ -167,6 +167,8 @@ def test_unknown_values_stay_unknown() -> None:
         "for word in counts:\n    vocab[word] = len(vocab)",  # keys from data
         "for i in range(len(counts)):\n    if counts[i] > 2:\n        vocab[i] = i",
         "vocab.update(counts)",
+        "for word in counts:\n    vocab.setdefault(word, len(vocab))",
+        "vocab.popitem()",  # a method without a handler: the keys are no longer known
     ],
 )
 def test_a_dict_filled_with_unknown_keys_has_an_unknown_length(fill: str) -> None:
@@ -185,6 +187,20 @@ def test_a_dict_filled_with_unknown_keys_has_an_unknown_length(fill: str) -> Non
     # keys the code spells out are still counted
     known = code.replace(fill, "for word in ['a', 'b', 'c']:\n    vocab[word] = 1")
     assert shapes(known) == [("Embedding", [None, 5, 8], 24), ("Dense", [None, 5, 3], 27)]
+
+
+def test_a_list_given_a_slice_of_data_has_an_unknown_length() -> None:
+    code = """
+        import keras
+        from data import load_words
+        vocab = ["<pad>"]
+        vocab[1:] = load_words()
+        model = keras.Sequential([keras.Input((5,)), keras.layers.Embedding(len(vocab), 8)])
+    """
+    assert shapes(code) == [("Embedding", [None, 5, 8], None)]
+    assert shapes(code.replace("vocab[1:] = load_words()", "vocab[0] = 'x'")) == [
+        ("Embedding", [None, 5, 8], 8)
+    ]
 
 
 def test_unknown_custom_layer_gives_unknown_shapes_and_no_finding() -> None:

@@ -143,6 +143,8 @@ class Assignments:
             base.forget()  # a key not known: the dict may hold any number of keys now
         elif isinstance(base, ListVal):
             base.items[:] = [UNKNOWN] * len(base.items)
+            if isinstance(target.slice, ast.Slice):  # ``a[i:j] = ...`` may change its length
+                base.items.append(Maybe(UNKNOWN))
         elif isinstance(base, PandasFrame):  # ``df["new"] = ...`` may add a column
             base.columns = None
         elif isinstance(base, ArrayInfo):  # x[i] = ...: values no longer in the known range
