@@ -110,6 +110,11 @@ def _readable_or_missing(path: str) -> bool:
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run ``seqlint`` with ``argv`` (default: the process's arguments) and exit."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):  # as click's version option prints it
+        from seqlint import __version__
+
+        sys.stdout.write(f"seqlint {__version__}\n")
+        sys.exit(0)
     params = parse_check(args)
     # what the command imports lives for the whole run: collecting meanwhile only traces it
     gc.disable()

@@ -184,3 +184,11 @@ def test_usage_errors_are_one_line_and_exit_2_on_either_path(
         done = _run(tmp_path, f"from {module} import main", f"main({args!r})")
         assert done.returncode == 2, (module, done.stderr)
         assert done.stderr.startswith(message) and done.stderr.count("\n") == 1, done.stderr
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_is_what_click_prints(tmp_path: Path, flag: str) -> None:
+    fast = _run(tmp_path, "from seqlint.launch import main", f"main([{flag!r}])")
+    via_click = _run(tmp_path, "from seqlint.cli import main", f"main([{flag!r}])")
+    assert fast.returncode == via_click.returncode == 0
+    assert fast.stdout == via_click.stdout and fast.stdout.startswith("seqlint ")
