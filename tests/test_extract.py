@@ -57,6 +57,17 @@ IMPORT_STYLES = {
         from keras.layers import *
         model = Sequential([Dense(16, input_shape=(10,)), Dense(1)])
     """,
+    # a package's re-export of Keras (tensorflow-model-optimization's guides, keras-tuner)
+    "from a compatibility module import keras": """
+        from tensorflow_model_optimization.python.core.keras.compat import keras
+        model = keras.Sequential([keras.layers.InputLayer(input_shape=(10,)),
+                                  keras.layers.Dense(16), keras.layers.Dense(1)])
+    """,
+    "from a relative module import tf_keras": """
+        from .internal import tf_keras
+        model = tf_keras.Sequential([tf_keras.Input((10,)), tf_keras.layers.Dense(16),
+                                     tf_keras.layers.Dense(1)])
+    """,
     "try/except import fallback": """
         try:
             from tensorflow import keras
@@ -201,6 +212,26 @@ def test_a_list_given_a_slice_of_data_has_an_unknown_length() -> None:
     assert shapes(code.replace("vocab[1:] = load_words()", "vocab[0] = 'x'")) == [
         ("Embedding", [None, 5, 8], 8)
     ]
+
+
+def test_a_function_defined_in_an_uncalled_function_is_checked_too() -> None:
+    """A tuner test defines ``build_model(hp)`` inside a test function and hands it to the
+    tuner: neither is called in the file, both are run, so the model is checked."""
+    code = """
+        import keras
+        import keras_tuner
+
+        def test_search(tmp_path):
+            def build_model(hp):
+                model = keras.Sequential([keras.Input((10,)), keras.layers.Dense(16)])
+                model.add(keras.layers.Dense(1, activation="softmax"))
+                model.compile(loss="binary_crossentropy", optimizer="adam")
+                return model
+
+            keras_tuner.RandomSearch(build_model, objective="loss", directory=tmp_path)
+    """
+    assert shapes(code) == MLP
+    assert findings(code) == [("output-activation-mismatch", 8)]
 
 
 def test_unknown_custom_layer_gives_unknown_shapes_and_no_finding() -> None:

@@ -180,10 +180,19 @@ class Interpreter(Assignments, Flow):
         # Methods nobody called run on an instance of their class (the file's own, or one
         # made by running ``__init__``), so ``self.model`` is the model ``__init__`` built;
         # their calls' order is unknown (taint 1), so order rules leave them alone.
-        for fn in list(self.functions):
-            if not fn.called and not self.isolated(
-                fn.node, lambda fn=fn: self.run_uncalled(fn), binds=False
-            ):
+        # A function defined inside one of them (``def build_model(hp)`` in a test, handed
+        # to a tuner) joins the list when its definition runs, and is run in turn, once per
+        # ``def`` (a definition run many times makes many function values of one code).
+        done = {id(fn.node) for fn in self.functions if fn.called}
+        outer = len(self.functions)
+        index = 0
+        while index < len(self.functions):
+            fn = self.functions[index]
+            index += 1
+            if fn.called or (index > outer and id(fn.node) in done):
+                continue
+            done.add(id(fn.node))
+            if not self.isolated(fn.node, lambda fn=fn: self.run_uncalled(fn), binds=False):
                 break
         self.release()
         return self.file
@@ -361,6 +370,14 @@ class Interpreter(Assignments, Flow):
             name = alias.name
             names.append(name)
             value = Ref(canonical(f"{module}.{name}")) if module else UNKNOWN
+            if name in _KERAS_MODULE_NAMES and not (
+                isinstance(value, Ref)
+                and value.qualname.split(".", 1)[0] in ("keras", "tensorflow")
+            ):
+                # a package's compatibility shim (``from keras_tuner.backend import keras``,
+                # ``from tensorflow_model_optimization.python.core.keras.compat import keras``,
+                # ``from .compat import tf_keras``): a module named keras is Keras
+                value = Ref("keras")
             scope.assign(alias.asname or name, value)
         if module:
             self.file.imports.append(
@@ -935,6 +952,8 @@ class Interpreter(Assignments, Flow):
         return registry.method(receiver, obj, name, site)
 
 
+# what a module re-exporting Keras calls it
+_KERAS_MODULE_NAMES = frozenset({"keras", "tf_keras"})
 _ESTIMATOR_METHODS = frozenset({"fit", "fit_transform", "transform", "inverse_transform"})
 _RECEIVERS: dict[type, str] = {
     ModelIR: "keras.Sequential",
