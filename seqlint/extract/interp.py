@@ -376,8 +376,14 @@ class Interpreter(Assignments, Flow):
             ):
                 # a package's compatibility shim (``from keras_tuner.backend import keras``,
                 # ``from tensorflow_model_optimization.python.core.keras.compat import keras``,
-                # ``from .compat import tf_keras``): a module named keras is Keras
+                # ``from .compat import tf_keras``): a module named keras is Keras. One named
+                # tf_keras is Keras 2, as ``import tf_keras`` is; the version of one named
+                # keras is not known (the import is recorded under its own path)
                 value = Ref("keras")
+                shim = "tf_keras" if name == "tf_keras" or not raw else f"{raw}.{name}"
+                self.file.imports.append(
+                    ImportInfo("keras", (), self.loc(node), raw=shim, guarded=self.guarded)
+                )
             scope.assign(alias.asname or name, value)
         if module:
             self.file.imports.append(
