@@ -234,6 +234,31 @@ def test_a_function_defined_in_an_uncalled_function_is_checked_too() -> None:
     assert findings(code) == [("output-activation-mismatch", 8)]
 
 
+def test_a_builder_that_main_calls_is_checked_with_mains_arguments() -> None:
+    """tensorflow-model-optimization's example: the builder's default input shape lacks the
+    channel axis, but ``main`` (run by absl, so uncalled in the file) passes the real one.
+    The builder runs through ``main``; only without a caller does it run on its defaults."""
+    code = """
+        import sys
+        import keras
+        import numpy as np
+
+        def build(input_shape=(28, 28)):
+            return keras.Sequential([keras.Input(input_shape), keras.layers.Conv2D(4, 3),
+                                     keras.layers.Flatten(), keras.layers.Dense(2)])
+
+        def main(argv):
+            images = np.expand_dims(np.load(argv[1]), -1)
+            model = build(images.shape[1:])
+            model.compile(optimizer="adam", loss="mse")
+
+        run(main)
+    """
+    assert findings(code) == []
+    alone = code[: code.index("        def main")]
+    assert findings(alone) == [("incompatible-rank", 7)]
+
+
 def test_unknown_custom_layer_gives_unknown_shapes_and_no_finding() -> None:
     code = """
         import keras

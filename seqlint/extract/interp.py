@@ -183,17 +183,25 @@ class Interpreter(Assignments, Flow):
         # A function defined inside one of them (``def build_model(hp)`` in a test, handed
         # to a tuner) joins the list when its definition runs, and is run in turn, once per
         # ``def`` (a definition run many times makes many function values of one code).
+        # Those the file's functions call (a builder ``main`` calls with the real input
+        # shape) wait until the others have run: they are run on their own, defaults and
+        # all, only when no caller reached them.
         done = {id(fn.node) for fn in self.functions if fn.called}
         outer = len(self.functions)
-        index = 0
-        while index < len(self.functions):
-            fn = self.functions[index]
-            index += 1
-            if fn.called or (index > outer and id(fn.node) in done):
-                continue
-            done.add(id(fn.node))
-            if not self.isolated(fn.node, lambda fn=fn: self.run_uncalled(fn), binds=False):
-                break
+        called_names = _called_names(self.module) if self.functions else frozenset()
+        for deferred in (False, True):
+            index = 0
+            while index < len(self.functions):
+                fn = self.functions[index]
+                index += 1
+                if fn.called or (index > outer and id(fn.node) in done):
+                    continue
+                if not deferred and getattr(fn.node, "name", None) in called_names:
+                    continue
+                done.add(id(fn.node))
+                if not self.isolated(fn.node, lambda fn=fn: self.run_uncalled(fn), binds=False):
+                    self.release()
+                    return self.file
         self.release()
         return self.file
 
@@ -956,6 +964,23 @@ class Interpreter(Assignments, Flow):
             return UNKNOWN
         site = Site(self, receiver, args, kwargs, opaque, node, scope)
         return registry.method(receiver, obj, name, site)
+
+
+def _called_names(module: ast.Module) -> frozenset[str]:
+    """The names the file's functions call (``build(...)``, ``self.build(...)``)."""
+    names: set[str] = set()
+    stack: list[tuple[ast.AST, bool]] = [(module, False)]
+    while stack:
+        node, inside = stack.pop()
+        if inside and isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                names.add(func.id)
+            elif isinstance(func, ast.Attribute):
+                names.add(func.attr)
+        inner = inside or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return frozenset(names)
 
 
 # what a module re-exporting Keras calls it
