@@ -69,7 +69,17 @@ body = keras.Sequential([layers.Dense(8)])
 model = keras.Sequential([keras.Input((4,)), body, layers.Dense(1)])
 """
     )
+    # built from a shape seqlint cannot read (TensorFlow Probability's tests)
+    built_unread = (
+        HEAD
+        + """
+import tensorflow as tf
+model = keras.Sequential([layers.Dense(8), layers.Dense(1)])
+model.build(tf.TensorShape([1, 3]))
+"""
+    )
     assert findings(built) == findings(called) == findings(nested) == []
+    assert findings(built_unread) == []
 
 
 def test_missing_input_shape_not_reported_when_predict_builds_the_model_first() -> None:

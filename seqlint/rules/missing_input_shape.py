@@ -136,7 +136,8 @@ class MissingInputShape(Rule):
                 or first.item.definition is None  # Keras 1 Merge, hub layers: cannot tell
             ):
                 continue
-            if _built_by_inference_first(model):
+            if _built_by_inference_first(model) or model.calls_named("build"):
+                # (``model.build(tf.TensorShape([1, 3]))``: built, whatever shape it was given)
                 continue
             data = data_input(model)
             fix = None
