@@ -44,14 +44,14 @@ def _error_line(err: SyntaxError) -> int:
     return err.lineno or 1
 
 
-def syntax_error(src: SourceFile, err: SyntaxError) -> Diagnostic:
+def syntax_error(src: SourceFile, err: SyntaxError, note: str = "") -> Diagnostic:
     """SEQ001 at the error, with CPython's own message (it names Python 2 idioms)."""
     line = _error_line(err)
     column = max(err.offset or 1, 1)  # (CPython counts characters here, not bytes)
     reason = err.msg
     # a notebook's other cells are still checked (see check_source)
     what = "this cell" if src.is_notebook else "the file"
-    message = f"cannot parse {what} as Python 3: {reason}"
+    message = f"cannot parse {what} as Python 3: {reason}{note}"
     return Diagnostic(
         "SEQ001", "syntax-error", message, "error", src.span(line, column, line, column), src.path
     )
@@ -67,6 +67,7 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     written = [d for sub in src.written for d in _check_written(sub, select)]
     if not relevant(src.text):
         return sorted(written, key=Diagnostic.sort_key)
+    original = src.text
     analysis, failures, src = analyse_cells(src)
     errors = [e for e in failures if select is None or "SEQ001" in select]
     if analysis is None:
@@ -74,6 +75,10 @@ def check_source(src: SourceFile, select: Collection[str] | None = None) -> list
     try:
         with shared_tree(analysis):  # the fixes of its findings need no parse of their own
             found = _run_rules(src, analysis, select)
+        if not src.is_notebook and src.text != original:
+            # a script read as IPython runs it: a fix could not be checked by parsing the file
+            for diag in found:
+                diag.fix = None
         analysis.tree = None  # (nothing else needs it: let it go with the file)
     except PositionsUnavailable:
         # code nested too deeply for the position pass: nothing can be located, so nothing
@@ -102,6 +107,11 @@ def analyse_cells(src: SourceFile) -> tuple[Analysis | None, list[Diagnostic], S
                 errors.extend(_cell_syntax_error(src, c) for c in cells)
                 src = src.without_cells([c.cell for c in cells])
                 continue
+            ipython = _as_ipython_runs_it(src) if broken == 1 else None
+            if ipython is not None:
+                errors.append(syntax_error(src, err, _IPYTHON_NOTE))
+                src = ipython
+                continue
             # (cells that compile alone but not joined)
             errors.append(syntax_error(src, err))
             rest = _without_cell_at(src, _error_line(err), broken)
@@ -109,6 +119,32 @@ def analyse_cells(src: SourceFile) -> tuple[Analysis | None, list[Diagnostic], S
                 return None, errors, src
             src = rest
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+_IPYTHON_NOTE = (
+    " (IPython syntax: a magic or shell escape; the rest of the file is checked as IPython runs it)"
+)
+
+
+def _as_ipython_runs_it(src: SourceFile) -> SourceFile | None:
+    """A script that only IPython can run (a notebook saved as ``.py`` with its ``%%time`` or
+    ``!pip`` lines): ``src`` with those lines read as IPython reads them, when that is all
+    that stops it from parsing, so its models are still checked (the SEQ001 stays: Python
+    cannot run the file). None for notebooks and for any other syntax error."""
+    if src.is_notebook:
+        return None
+    from seqlint.ipython_syntax import transform_cell  # (only for files that do not parse)
+
+    raw = src.text.split("\n")
+    cell = transform_cell(raw)
+    if cell.lines == raw or cell.removed or cell.writefile is not None:
+        return None  # nothing IPython-only, or a change of columns or of file
+    text = "\n".join(cell.lines)
+    try:
+        compile(text, src.path or "<file>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+    return dataclasses.replace(src, text=text)
 
 
 def _cell_syntax_error(src: SourceFile, err: CellError) -> Diagnostic:

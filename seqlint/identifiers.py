@@ -440,6 +440,10 @@ KERAS2_ONLY: dict[str, frozenset[str]] = {
     "metric": frozenset({"logcosh", "log_cosh", "kld", "KLD", "kullback_leibler_divergence"}),
     "constraint": frozenset({"maxnorm", "nonneg", "unitnorm", "minmaxnorm"}),
     "regularizer": frozenset({"l1_l2"}),
+    # Keras 2 lower-cases every padding (its conv_utils.normalize_padding); Keras 3 only a
+    # convolution's, so MaxPooling2D(padding="SAME") fails there (TensorFlow Probability's
+    # examples, on tf_keras)
+    "padding": frozenset({"SAME", "VALID", "Same", "Valid"}),
 }
 
 # What each kind is called in messages, and what Keras raises for an unknown name.

@@ -135,15 +135,27 @@ def _rank_only(first: LayerCall) -> Shape | None:
     return None
 
 
+_DATA_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "predict_on_batch")
+
+
 def data_input(model: ModelIR) -> Shape | None:
     """The input shape ``fit``/``evaluate``/``predict`` would build the model with."""
     for call in model.calls:
-        if call.method in ("fit", "evaluate", "predict", "train_on_batch", "predict_on_batch"):
+        if call.method in _DATA_METHODS:
             x = call.arg(0, "x")
             if isinstance(x, ArrayInfo) and x.shape is not None and len(x.shape) >= 1:
                 return (None, *x.shape[1:])
             return None
     return None
+
+
+def data_method(model: ModelIR) -> str:
+    """The method whose data :func:`data_input` reads (``fit``, ``predict``, ...), so that a
+    message names the call the user wrote: a model only ever ``predict``-ed was not fitted."""
+    for call in model.calls:
+        if call.method in _DATA_METHODS:
+            return call.method
+    return "fit"
 
 
 # Models whose shapes are being inferred right now: a model added to itself, directly or

@@ -271,6 +271,21 @@ def test_what_only_the_compiler_refuses_is_a_syntax_error(code: str, message: st
     assert [d.message for d in found] == [f"cannot parse the file as Python 3: {message}"]
 
 
+def test_a_script_only_ipython_runs_is_checked_as_ipython_runs_it() -> None:
+    """A notebook saved as ``.py`` keeps its ``!pip`` and ``%%time`` lines: Python cannot run
+    it (SEQ001 at the first one), but the models after them are still checked, without a fix
+    that could not be validated by parsing the file."""
+    text = HEADER + "!pip install keras\n" + SOFTMAX_ONE_UNIT + "%%time\n" + "model.fit(x, y)\n"
+    found = lint(text)
+    assert [(d.code, d.span.line) for d in found] == [("SEQ001", 3), ("SEQ201", 5)]
+    assert "IPython syntax" in found[0].message
+    assert all(d.fix is None for d in found)
+    # any other syntax error still stops the file: nothing is guessed past it
+    broken = text.replace("model.fit(x, y)", "model.fit(x, y")
+    assert [d.code for d in lint(broken)] == ["SEQ001"]
+    assert "IPython" not in lint(broken)[0].message
+
+
 def test_a_function_or_loop_keeps_its_statements_valid() -> None:
     code = (
         "import keras\n"

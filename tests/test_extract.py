@@ -57,6 +57,17 @@ IMPORT_STYLES = {
         from keras.layers import *
         model = Sequential([Dense(16, input_shape=(10,)), Dense(1)])
     """,
+    # a package's re-export of Keras (tensorflow-model-optimization's guides, keras-tuner)
+    "from a compatibility module import keras": """
+        from tensorflow_model_optimization.python.core.keras.compat import keras
+        model = keras.Sequential([keras.layers.InputLayer(input_shape=(10,)),
+                                  keras.layers.Dense(16), keras.layers.Dense(1)])
+    """,
+    "from a relative module import tf_keras": """
+        from .internal import tf_keras
+        model = tf_keras.Sequential([tf_keras.Input((10,)), tf_keras.layers.Dense(16),
+                                     tf_keras.layers.Dense(1)])
+    """,
     "try/except import fallback": """
         try:
             from tensorflow import keras
@@ -159,6 +170,93 @@ def test_unknown_values_stay_unknown() -> None:
         model = keras.Sequential([keras.Input((n,)), keras.layers.Dense(4)])
     """
     assert shapes(code) == [("Dense", [None, 4], None)]
+
+
+@pytest.mark.parametrize(
+    "fill",
+    [
+        "for word in counts:\n    vocab[word] = len(vocab)",  # keys from data
+        "for i in range(len(counts)):\n    if counts[i] > 2:\n        vocab[i] = i",
+        "vocab.update(counts)",
+        "for word in counts:\n    vocab.setdefault(word, len(vocab))",
+        "vocab.popitem()",  # a method without a handler: the keys are no longer known
+    ],
+)
+def test_a_dict_filled_with_unknown_keys_has_an_unknown_length(fill: str) -> None:
+    """A vocabulary built from data (held-out sample 2): its ``len`` is not the 0 of the
+    empty dict it started as, so ``Embedding(len(vocab), ...)`` is not reported as invalid."""
+    code = (
+        "import keras\nfrom data import load_counts\n"
+        "counts = load_counts()\nvocab = {}\n"
+        + fill
+        + "\nmodel = keras.Sequential([keras.Input((5,)), keras.layers.Embedding(len(vocab), 8)])"
+        + "\nwidth = vocab.get('<pad>', 3)\n"
+        + "model.add(keras.layers.Dense(width))\n"
+    )
+    assert shapes(code) == [("Embedding", [None, 5, 8], None), ("Dense", [None, 5, None], None)]
+    assert findings(code) == []
+    # keys the code spells out are still counted
+    known = code.replace(fill, "for word in ['a', 'b', 'c']:\n    vocab[word] = 1")
+    assert shapes(known) == [("Embedding", [None, 5, 8], 24), ("Dense", [None, 5, 3], 27)]
+
+
+def test_a_list_given_a_slice_of_data_has_an_unknown_length() -> None:
+    code = """
+        import keras
+        from data import load_words
+        vocab = ["<pad>"]
+        vocab[1:] = load_words()
+        model = keras.Sequential([keras.Input((5,)), keras.layers.Embedding(len(vocab), 8)])
+    """
+    assert shapes(code) == [("Embedding", [None, 5, 8], None)]
+    assert shapes(code.replace("vocab[1:] = load_words()", "vocab[0] = 'x'")) == [
+        ("Embedding", [None, 5, 8], 8)
+    ]
+
+
+def test_a_function_defined_in_an_uncalled_function_is_checked_too() -> None:
+    """A tuner test defines ``build_model(hp)`` inside a test function and hands it to the
+    tuner: neither is called in the file, both are run, so the model is checked."""
+    code = """
+        import keras
+        import keras_tuner
+
+        def test_search(tmp_path):
+            def build_model(hp):
+                model = keras.Sequential([keras.Input((10,)), keras.layers.Dense(16)])
+                model.add(keras.layers.Dense(1, activation="softmax"))
+                model.compile(loss="binary_crossentropy", optimizer="adam")
+                return model
+
+            keras_tuner.RandomSearch(build_model, objective="loss", directory=tmp_path)
+    """
+    assert shapes(code) == MLP
+    assert findings(code) == [("output-activation-mismatch", 8)]
+
+
+def test_a_builder_that_main_calls_is_checked_with_mains_arguments() -> None:
+    """tensorflow-model-optimization's example: the builder's default input shape lacks the
+    channel axis, but ``main`` (run by absl, so uncalled in the file) passes the real one.
+    The builder runs through ``main``; only without a caller does it run on its defaults."""
+    code = """
+        import sys
+        import keras
+        import numpy as np
+
+        def build(input_shape=(28, 28)):
+            return keras.Sequential([keras.Input(input_shape), keras.layers.Conv2D(4, 3),
+                                     keras.layers.Flatten(), keras.layers.Dense(2)])
+
+        def main(argv):
+            images = np.expand_dims(np.load(argv[1]), -1)
+            model = build(images.shape[1:])
+            model.compile(optimizer="adam", loss="mse")
+
+        run(main)
+    """
+    assert findings(code) == []
+    alone = code[: code.index("        def main")]
+    assert findings(alone) == [("incompatible-rank", 7)]
 
 
 def test_unknown_custom_layer_gives_unknown_shapes_and_no_finding() -> None:

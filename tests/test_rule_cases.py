@@ -29,6 +29,24 @@ model.fit(X, y)
     assert "keras.Input(shape=(10,))" in diag.message
 
 
+def test_missing_input_shape_names_the_call_whose_data_it_read() -> None:
+    """A model that is only ever ``predict``-ed: the message must not speak of ``fit``
+    (held-out sample 2, an Embedding demo summarised before it is predicted on)."""
+    code = (
+        HEAD
+        + """
+model = keras.Sequential()
+model.add(layers.Embedding(input_dim=100, output_dim=2))
+model.summary()
+emb = model.predict(np.array([[81, 1, 96, 79], [17, 47, 69, 50]]))
+"""
+    )
+    (diag,) = lint(code)
+    assert diag.name == "missing-input-shape"
+    assert "`predict` feeds it (None, 4)" in diag.message
+    assert "fit" not in diag.message
+
+
 def test_missing_input_shape_not_reported_when_built_or_called() -> None:
     built = (
         HEAD
@@ -51,7 +69,17 @@ body = keras.Sequential([layers.Dense(8)])
 model = keras.Sequential([keras.Input((4,)), body, layers.Dense(1)])
 """
     )
+    # built from a shape seqlint cannot read (TensorFlow Probability's tests)
+    built_unread = (
+        HEAD
+        + """
+import tensorflow as tf
+model = keras.Sequential([layers.Dense(8), layers.Dense(1)])
+model.build(tf.TensorShape([1, 3]))
+"""
+    )
     assert findings(built) == findings(called) == findings(nested) == []
+    assert findings(built_unread) == []
 
 
 def test_missing_input_shape_not_reported_when_predict_builds_the_model_first() -> None:

@@ -243,8 +243,9 @@ def test_keras2_names_are_accepted_when_the_file_runs_on_tf_keras() -> None:
     body = """
 model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1, kernel_constraint="maxnorm")])
 model.compile(optimizer="adam", loss="logcosh")
+pool = keras.Sequential([keras.Input(shape=(8, 8, 3)), layers.MaxPool2D(2, padding="SAME")])
 """
-    assert lines(body) == [5, 6]
+    assert lines(body) == [5, 6, 7]
     legacy = "import tf_keras\n" + body
     assert lines(legacy) == []
 

@@ -140,9 +140,11 @@ class Assignments:
                 if is_hashable_const(key):
                     base.items[key] = UNKNOWN if self.taint else value
                     return
-            base.items.clear()
+            base.forget()  # a key not known: the dict may hold any number of keys now
         elif isinstance(base, ListVal):
             base.items[:] = [UNKNOWN] * len(base.items)
+            if isinstance(target.slice, ast.Slice):  # ``a[i:j] = ...`` may change its length
+                base.items.append(Maybe(UNKNOWN))
         elif isinstance(base, PandasFrame):  # ``df["new"] = ...`` may add a column
             base.columns = None
         elif isinstance(base, ArrayInfo):  # x[i] = ...: values no longer in the known range

@@ -180,11 +180,28 @@ class Interpreter(Assignments, Flow):
         # Methods nobody called run on an instance of their class (the file's own, or one
         # made by running ``__init__``), so ``self.model`` is the model ``__init__`` built;
         # their calls' order is unknown (taint 1), so order rules leave them alone.
-        for fn in list(self.functions):
-            if not fn.called and not self.isolated(
-                fn.node, lambda fn=fn: self.run_uncalled(fn), binds=False
-            ):
-                break
+        # A function defined inside one of them (``def build_model(hp)`` in a test, handed
+        # to a tuner) joins the list when its definition runs, and is run in turn, once per
+        # ``def`` (a definition run many times makes many function values of one code).
+        # Those the file's functions call (a builder ``main`` calls with the real input
+        # shape) wait until the others have run: they are run on their own, defaults and
+        # all, only when no caller reached them.
+        done = {id(fn.node) for fn in self.functions if fn.called}
+        outer = len(self.functions)
+        called_names = _called_names(self.module) if self.functions else frozenset()
+        for deferred in (False, True):
+            index = 0
+            while index < len(self.functions):
+                fn = self.functions[index]
+                index += 1
+                if fn.called or (index > outer and id(fn.node) in done):
+                    continue
+                if not deferred and getattr(fn.node, "name", None) in called_names:
+                    continue
+                done.add(id(fn.node))
+                if not self.isolated(fn.node, lambda fn=fn: self.run_uncalled(fn), binds=False):
+                    self.release()
+                    return self.file
         self.release()
         return self.file
 
@@ -361,6 +378,20 @@ class Interpreter(Assignments, Flow):
             name = alias.name
             names.append(name)
             value = Ref(canonical(f"{module}.{name}")) if module else UNKNOWN
+            if name in _KERAS_MODULE_NAMES and not (
+                isinstance(value, Ref)
+                and value.qualname.split(".", 1)[0] in ("keras", "tensorflow")
+            ):
+                # a package's compatibility shim (``from keras_tuner.backend import keras``,
+                # ``from tensorflow_model_optimization.python.core.keras.compat import keras``,
+                # ``from .compat import tf_keras``): a module named keras is Keras. One named
+                # tf_keras is Keras 2, as ``import tf_keras`` is; the version of one named
+                # keras is not known (the import is recorded under its own path)
+                value = Ref("keras")
+                shim = "tf_keras" if name == "tf_keras" or not raw else f"{raw}.{name}"
+                self.file.imports.append(
+                    ImportInfo("keras", (), self.loc(node), raw=shim, guarded=self.guarded)
+                )
             scope.assign(alias.asname or name, value)
         if module:
             self.file.imports.append(
@@ -529,7 +560,7 @@ class Interpreter(Assignments, Flow):
                     out[key] = value
             else:
                 spread = self.ev(value_node, scope)
-                if isinstance(spread, DictVal):
+                if isinstance(spread, DictVal) and spread.complete:
                     out.update(spread.items)
                 else:
                     return UNKNOWN
@@ -727,7 +758,11 @@ class Interpreter(Assignments, Flow):
         for kw in call.keywords:
             value = self.ev(kw.value, scope)
             if kw.arg is None:  # **kwargs
-                if isinstance(value, DictVal) and all(isinstance(k, str) for k in value.items):
+                if (
+                    isinstance(value, DictVal)
+                    and value.complete
+                    and all(isinstance(k, str) for k in value.items)
+                ):
                     kwargs.update(value.items)
                 else:
                     opaque = True
@@ -931,6 +966,25 @@ class Interpreter(Assignments, Flow):
         return registry.method(receiver, obj, name, site)
 
 
+def _called_names(module: ast.Module) -> frozenset[str]:
+    """The names the file's functions call (``build(...)``, ``self.build(...)``)."""
+    names: set[str] = set()
+    stack: list[tuple[ast.AST, bool]] = [(module, False)]
+    while stack:
+        node, inside = stack.pop()
+        if inside and isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name):
+                names.add(func.id)
+            elif isinstance(func, ast.Attribute):
+                names.add(func.attr)
+        inner = inside or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return frozenset(names)
+
+
+# what a module re-exporting Keras calls it
+_KERAS_MODULE_NAMES = frozenset({"keras", "tf_keras"})
 _ESTIMATOR_METHODS = frozenset({"fit", "fit_transform", "transform", "inverse_transform"})
 _RECEIVERS: dict[type, str] = {
     ModelIR: "keras.Sequential",

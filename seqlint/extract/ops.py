@@ -78,7 +78,7 @@ def iterate(value: Any) -> list[Any] | None:
     if isinstance(value, str):
         return list(value)
     if isinstance(value, DictVal):
-        return list(value.items)
+        return list(value.items) if value.complete else None
     return None
 
 

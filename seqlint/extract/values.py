@@ -71,12 +71,20 @@ class Maybe:
 
 
 class DictVal:
-    """A dict with constant keys."""
+    """A dict with constant keys. ``complete`` is False once something stored keys that are
+    not known (``d[unknown] = v``, ``d.update(...)``): ``items`` then holds only some of its
+    keys, so its length, its iteration and a missing key's ``get`` are unknown."""
 
-    __slots__ = ("items",)
+    __slots__ = ("complete", "items")
 
-    def __init__(self, items: dict[Any, Any]) -> None:
+    def __init__(self, items: dict[Any, Any], complete: bool = True) -> None:
         self.items = items
+        self.complete = complete
+
+    def forget(self) -> None:
+        """Its keys are no longer all known (those it still lacks read as unknown)."""
+        self.items.clear()
+        self.complete = False
 
 
 class PandasFrame:

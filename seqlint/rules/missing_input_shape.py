@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic, Edit, Fix
 from seqlint.fixes import guarded, import_keras_name, insert_layer_before, keras_name
-from seqlint.infer import data_input, format_shape
+from seqlint.infer import data_input, data_method, format_shape
 from seqlint.ir import LayerCall, ModelIR
 from seqlint.layers.base import LayerSpec, Shape
 from seqlint.rules.base import Example, Rule, register
@@ -136,7 +136,8 @@ class MissingInputShape(Rule):
                 or first.item.definition is None  # Keras 1 Merge, hub layers: cannot tell
             ):
                 continue
-            if _built_by_inference_first(model):
+            if _built_by_inference_first(model) or model.calls_named("build"):
+                # (``model.build(tf.TensorShape([1, 3]))``: built, whatever shape it was given)
                 continue
             data = data_input(model)
             fix = None
@@ -146,9 +147,9 @@ class MissingInputShape(Rule):
                 suggestion = "start the model with `keras.Input(shape=...)`"
                 message = (
                     f"{label(first.item)} is the first layer but the model declares no input "
-                    f"shape; the `fit` data {format_shape(data)} does not fit the layers either "
-                    "(see the shape finding): reshape it and declare the input with "
-                    "`keras.Input(shape=...)`"
+                    f"shape; the `{data_method(model)}` data {format_shape(data)} does not fit "
+                    "the layers either (see the shape finding): reshape it and declare the input "
+                    "with `keras.Input(shape=...)`"
                 )
             elif data is not None:
                 dims = ", ".join("None" if d is None else str(d) for d in data[1:])
@@ -159,8 +160,8 @@ class MissingInputShape(Rule):
                 suggestion = f"add `keras.Input({shape_text})` as the first layer"
                 message = (
                     f"{label(first.item)} is the first layer but the model declares no input "
-                    f"shape; `fit` feeds it {format_shape(data)}: start the model with "
-                    f"`keras.Input({shape_text})`"
+                    f"shape; `{data_method(model)}` feeds it {format_shape(data)}: start the "
+                    f"model with `keras.Input({shape_text})`"
                 )
                 fix = None if batch == 0 else _fix(analysis, model, data, shape_text)
             else:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from seqlint.analysis import Analysis
 from seqlint.diagnostics import Diagnostic
-from seqlint.infer import format_shape
+from seqlint.infer import data_method, format_shape
 from seqlint.rules.base import Example, Rule, register
 from seqlint.rules.common import label, trace
 
@@ -23,7 +23,9 @@ class _ShapeErrorRule(Rule):
                     continue
                 kind, reason = ls.error
                 if kind == self.kind:
-                    where = "" if shapes.input_source != "data" else " (built from the fit data)"
+                    where = ""
+                    if shapes.input_source == "data":
+                        where = f" (built from the {data_method(model)} data)"
                     message = (
                         f"{label(ls.entry.item)} receives {format_shape(ls.input_shape)}"
                         f"{where}: {reason}"

@@ -12,7 +12,7 @@ from typing import Any
 
 from seqlint.extract.limits import MAX_ITEMS, MAX_UNROLL
 from seqlint.extract.ops import is_const, is_hashable_const, iterate
-from seqlint.extract.registry import NOT_HANDLED, Site, guard, handles
+from seqlint.extract.registry import NOT_HANDLED, Site, fallback, guard, handles
 from seqlint.extract.values import DictVal, ListVal, Maybe
 from seqlint.layers.base import UNKNOWN
 
@@ -52,7 +52,7 @@ def len_(obj: Any, /) -> Any:
     if isinstance(obj, ListVal):
         return UNKNOWN if any(isinstance(i, Maybe) for i in obj.items) else len(obj.items)
     if isinstance(obj, DictVal):
-        return len(obj.items)
+        return len(obj.items) if obj.complete else UNKNOWN
     return UNKNOWN
 
 
@@ -240,12 +240,16 @@ def copy(site: Site, lst: ListVal, /) -> Any:
 
 @handles("builtins.dict.get")
 def get(d: DictVal, key: Any, default: Any = None, /) -> Any:
-    """The value of a constant key (the default when the dict does not hold it)."""
-    return d.items.get(key, default) if is_hashable_const(key) else UNKNOWN
+    """The value of a constant key (the default when the dict surely does not hold it)."""
+    if not is_hashable_const(key) or (key not in d.items and not d.complete):
+        return UNKNOWN
+    return d.items.get(key, default)
 
 
 @handles("builtins.dict.keys", "builtins.dict.values", "builtins.dict.items", site=True)
 def view(site: Site, d: DictVal, /) -> Any:
+    if not d.complete:
+        return UNKNOWN
     name = site.qualname.rsplit(".", 1)[-1]
     return tuple(getattr(d.items, name)())
 
@@ -253,7 +257,55 @@ def view(site: Site, d: DictVal, /) -> Any:
 @handles("builtins.dict.update", raw=True)
 def update(site: Site, d: DictVal) -> None:
     """The dict's contents are no longer known (keys it lacks read as unknown)."""
-    d.items.clear()
+    d.forget()
+
+
+@handles("builtins.dict.setdefault", site=True)
+def setdefault(site: Site, d: DictVal, key: Any, default: Any = None, /) -> Any:
+    """A constant key's value, stored first when the dict surely lacks it; an unknown key
+    may add one (the dict's keys are then no longer all known)."""
+    if not is_hashable_const(key):
+        d.forget()
+        return UNKNOWN
+    if key in d.items:
+        return d.items[key]
+    if not d.complete or site.interp.taint:
+        d.forget()  # it may or may not get the key here
+        return UNKNOWN
+    d.items[key] = default
+    return default
+
+
+@handles("builtins.dict.pop", site=True)
+def dict_pop(site: Site, d: DictVal, key: Any, /, *default: Any) -> Any:
+    """The value of a constant key the dict surely holds, removed; otherwise its keys are no
+    longer all known."""
+    if is_hashable_const(key) and key in d.items and not site.interp.taint:
+        return d.items.pop(key)
+    d.forget()
+    return UNKNOWN
+
+
+@handles("builtins.dict.copy", site=True)
+def dict_copy(site: Site, d: DictVal, /) -> Any:
+    return DictVal(dict(d.items), complete=d.complete)
+
+
+@handles("builtins.dict.clear", site=True)
+def dict_clear(site: Site, d: DictVal, /) -> None:
+    if site.interp.taint:
+        d.forget()  # emptied or not, depending on a condition not known
+    else:
+        d.items.clear()
+        d.complete = True
+
+
+@fallback("builtins.dict")
+def other_dict_method(site: Site, d: DictVal, name: str) -> Any:
+    """A method with no handler (``popitem``, ``__setitem__``, ...) may change the keys:
+    they are no longer all known."""
+    d.forget()
+    return UNKNOWN
 
 
 @handles("builtins.str.lower", "builtins.str.upper", "builtins.str.strip", site=True)
