@@ -188,7 +188,7 @@ class Interpreter(Assignments, Flow):
         # all, only when no caller reached them.
         done = {id(fn.node) for fn in self.functions if fn.called}
         outer = len(self.functions)
-        called_names = _called_names(self.module) if self.functions else frozenset()
+        called_names: frozenset[str] | None = None  # walked only if a function was uncalled
         for deferred in (False, True):
             index = 0
             while index < len(self.functions):
@@ -196,8 +196,11 @@ class Interpreter(Assignments, Flow):
                 index += 1
                 if fn.called or (index > outer and id(fn.node) in done):
                     continue
-                if not deferred and getattr(fn.node, "name", None) in called_names:
-                    continue
+                if not deferred:
+                    if called_names is None:
+                        called_names = _called_names(self.module)
+                    if getattr(fn.node, "name", None) in called_names:
+                        continue
                 done.add(id(fn.node))
                 if not self.isolated(fn.node, lambda fn=fn: self.run_uncalled(fn), binds=False):
                     self.release()
@@ -967,19 +970,23 @@ class Interpreter(Assignments, Flow):
 
 
 def _called_names(module: ast.Module) -> frozenset[str]:
-    """The names the file's functions call (``build(...)``, ``self.build(...)``)."""
+    """The names the file's functions call (``build(...)``, ``self.build(...)``). Only
+    statements are searched for definitions (a ``def`` is never inside an expression), so the
+    module-level code of a long notebook is not walked node by node."""
     names: set[str] = set()
-    stack: list[tuple[ast.AST, bool]] = [(module, False)]
+    stack: list[ast.AST] = [module]
     while stack:
-        node, inside = stack.pop()
-        if inside and isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Name):
-                names.add(func.id)
-            elif isinstance(func, ast.Attribute):
-                names.add(func.attr)
-        inner = inside or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call):
+                    func = sub.func
+                    if isinstance(func, ast.Name):
+                        names.add(func.id)
+                    elif isinstance(func, ast.Attribute):
+                        names.add(func.attr)
+            continue
+        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.expr))
     return frozenset(names)
 
 
