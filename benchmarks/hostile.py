@@ -223,6 +223,19 @@ def cases() -> list[Case]:
                 + "model.add(layers.Dense(1, activation='softmax'))\n"
             ),
         ),
+        # each top-level statement recorded what every model held (quadratic in models)
+        Case(
+            "models: 5,000 in one file",
+            "chains",
+            _py(
+                HEAD
+                + "".join(
+                    f"m{i} = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])\n"
+                    for i in range(5000)
+                )
+                + BUG
+            ),
+        ),
         Case(
             "notebook: 900 KB output blob",
             "notebooks",

@@ -36,6 +36,7 @@ from seqlint.extract.limits import (
     MAX_DEPTH,
     MAX_FILE_STEPS,
     MAX_ITEMS,
+    MAX_MODEL_SNAPSHOT,
     MAX_RECURSION,
     MAX_STATEMENT_STEPS,
     MAX_UNROLL,
@@ -240,7 +241,15 @@ class Interpreter(Assignments, Flow):
         recorded (SEQ002), and the analysis goes on. False when nothing after it can run."""
         allowance = MAX_STATEMENT_STEPS if self.steps < MAX_FILE_STEPS else SMALL_STEPS
         self.limit = self.steps + allowance
-        before = {m.uid: (len(m.entries), len(m.calls)) for m in self.file.models}
+        # what each model holds, to tell the ones a cut-short statement touched; past a
+        # thousand models (generated files) every model counts as touched instead, so that
+        # this stays linear in the file's statements
+        models = self.file.models
+        before = (
+            {m.uid: (len(m.entries), len(m.calls)) for m in models}
+            if len(models) <= MAX_MODEL_SNAPSHOT
+            else None
+        )
         saved = (self.taint, self.guard, self.depth, self.frame)
         try:
             step()
@@ -267,7 +276,7 @@ class Interpreter(Assignments, Flow):
         self.active.clear()
         touched = False
         for m in self.file.models:
-            if before.get(m.uid) != (len(m.entries), len(m.calls)):
+            if before is None or before.get(m.uid) != (len(m.entries), len(m.calls)):
                 m.uncertain = touched = True
         if binds:  # (a function run because nobody calls it binds nothing outside it)
             for name in stored_names(node):

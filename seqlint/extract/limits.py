@@ -16,6 +16,9 @@ LOOP_STEPS = 4_000
 #: preparation): 40 % of all steps on /work/nb went to such loops, with the cap at LOOP_STEPS
 QUIET_LOOP_STEPS = 1_000
 MAX_DEPTH = 12
+#: models a file may hold while each top-level statement records what every one of them holds
+#: (to tell which a cut-short statement touched); past it, every model counts as touched
+MAX_MODEL_SNAPSHOT = 1_000
 MAX_RECURSION = 2  # calls of one function active at once
 MAX_UNROLL = 512
 #: the size past which an abstract value becomes UNKNOWN: items of a list, tuple, dict or
