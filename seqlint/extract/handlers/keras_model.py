@@ -5,6 +5,8 @@ for the rules; ``layer.adapt(data)`` is recorded on the layer."""
 from __future__ import annotations
 
 import ast
+import itertools
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from seqlint.extract.ops import iterate
@@ -75,8 +77,9 @@ def add(site: Site, model: ModelIR) -> None:
         return None
     item = site.args[0]
     arg_node = next((a for a in site.node.args if not isinstance(a, ast.Starred)), None)
-    placed = [e.item for e in model.entries]
-    loc = made_at(arg_node, [*placed, item], site.interp) if arg_node is not None else site.loc
+    loc = site.loc
+    if arg_node is not None:
+        loc = made_at(arg_node, item, (e.item for e in model.entries), site.interp)
     add_entry(site.interp, model, item, loc)
     return None
 
@@ -169,7 +172,8 @@ def _element_locs(node: ast.List | ast.Tuple, items: list[Any], interp: Interpre
             for index in range(start, start + max(remaining, 0)):
                 locs.append(_spread_loc(items, index, start, remaining, written, el, interp))
         else:
-            locs.append(made_at(el, items[: len(locs) + 1], interp))
+            n = len(locs)
+            locs.append(made_at(el, items[n], itertools.islice(items, n), interp))
     return locs
 
 
@@ -199,21 +203,27 @@ def _spread_loc(
     return interp.loc(el)
 
 
-def made_at(node: ast.expr, items: list[Any], interp: Interpreter) -> Loc:
-    """Where the layer ``items[-1]``, placed by the expression ``node``, is reported: at its
-    constructor when a helper of the file made it (``output_layer(n)`` -> the
-    ``layers.Dense(1)`` inside), else at ``node``. A layer placed before is reported at its
-    new place (a reuse)."""
-    if isinstance(node, ast.Call) and len(items) >= 1:
-        item = items[-1]
+def made_at(node: ast.expr, item: Any, earlier: Iterable[Any], interp: Interpreter) -> Loc:
+    """Where the layer ``item``, placed by the expression ``node`` after the layers
+    ``earlier``, is reported: at its constructor when a helper of the file made it
+    (``output_layer(n)`` -> the ``layers.Dense(1)`` inside), else at ``node``. A layer placed
+    before is reported at its new place (a reuse)."""
+    here = interp.loc(node)
+    if isinstance(node, ast.Call):
         own = getattr(item, "loc", None)
-        if (
-            isinstance(item, LayerCall)
-            and isinstance(own, Loc)
-            and not any(prev is item for prev in items[:-1])
-        ):
-            return own
-    return interp.loc(node)
+        if isinstance(item, LayerCall) and isinstance(own, Loc):
+            if _within(own, here):  # made by this very expression: no need to look back
+                return own
+            if not any(prev is item for prev in earlier):
+                return own
+    return here
+
+
+def _within(inner: Loc, outer: Loc) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (outer.end_line, outer.end_column)
 
 
 def settled(model: ModelIR) -> bool:
