@@ -199,7 +199,10 @@ class Interpreter(Assignments, Flow):
                     continue
                 if not deferred:
                     if called_names is None:
-                        called_names = _called_names(self.module)
+                        # (a function that ran already called what it calls: only the
+                        # bodies of those that did not can hold a caller still to come)
+                        idle = [f.node for f in self.functions[:outer] if not f.called]
+                        called_names = _called_names(idle)
                     if getattr(fn.node, "name", None) in called_names:
                         continue
                 done.add(id(fn.node))
@@ -978,24 +981,22 @@ class Interpreter(Assignments, Flow):
         return registry.method(receiver, obj, name, site)
 
 
-def _called_names(module: ast.Module) -> frozenset[str]:
-    """The names the file's functions call (``build(...)``, ``self.build(...)``). Only
-    statements are searched for definitions (a ``def`` is never inside an expression), so the
-    module-level code of a long notebook is not walked node by node."""
+def _called_names(functions: Sequence[ast.AST]) -> frozenset[str]:
+    """The names the bodies of ``functions`` call (``build(...)``, ``self.build(...)``)."""
     names: set[str] = set()
-    stack: list[ast.AST] = [module]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Call):
-                    func = sub.func
-                    if isinstance(func, ast.Name):
-                        names.add(func.id)
-                    elif isinstance(func, ast.Attribute):
-                        names.add(func.attr)
+    seen: set[int] = set()
+    for function in functions:
+        if id(function) in seen:
             continue
-        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.expr))
+        for sub in ast.walk(function):
+            if isinstance(sub, ast.Call):
+                func = sub.func
+                if isinstance(func, ast.Name):
+                    names.add(func.id)
+                elif isinstance(func, ast.Attribute):
+                    names.add(func.attr)
+            elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                seen.add(id(sub))  # (a nested definition is walked once, with its parent)
     return frozenset(names)
 
 
