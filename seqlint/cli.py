@@ -701,6 +701,9 @@ def run(
         _check_output_path(plot, "--plot", (".png", ".svg", ".pdf"))
     if save_weights:
         _check_output_path(save_weights, "--save-weights", (".npz", ".h5", ".weights.h5"))
+        target = os.path.realpath(save_weights)  # (the runtime writes through a link)
+        if os.path.exists(target) and not os.path.isfile(target):
+            raise UsageError(f"--save-weights {save_weights}: {target} is not a regular file")
     if not os.path.exists(file):
         raise UsageError(f"path does not exist: {file}")
     try:

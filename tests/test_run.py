@@ -296,6 +296,15 @@ def test_digits_dataset_round_trip(tmp_path: Path) -> None:
     assert shapes == [(64, 32), (32,), (32, 10), (10,)]
 
 
+def test_save_weights_onto_a_link_to_a_device_is_refused_before_training(tmp_path: Path) -> None:
+    path = write(tmp_path, MLP)
+    link = tmp_path / "w.npz"
+    link.symlink_to(os.devnull)
+    code, out, err = run(path, "--train", "--epochs", "50", "--save-weights", str(link))
+    assert code == 2 and "is not a regular file" in err and "Epoch" not in out
+    assert not os.path.isfile(os.devnull)  # the device is left alone
+
+
 def test_plot_writes_png_or_explains_the_extra(tmp_path: Path, monkeypatch) -> None:
     path = write(tmp_path, MLP)
     png = tmp_path / "curves.png"

@@ -150,6 +150,27 @@ def test_save_and_load_weights_round_trip(tmp_path: Path) -> None:
         model.save_weights(path, overwrite=False)
 
 
+def test_save_weights_writes_through_a_symlink(tmp_path: Path) -> None:
+    (tmp_path / "store").mkdir()
+    target = tmp_path / "store" / "w.npz"
+    target.write_bytes(b"old")
+    link = tmp_path / "w.npz"
+    link.symlink_to(target)
+    model = mlp()
+    model.save_weights(link)
+    assert link.is_symlink() and os.readlink(link) == str(target)  # the link is kept
+    other = mlp()
+    other.load_weights(target)
+    for a, b in zip(model.get_weights(), other.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert sorted(os.listdir(tmp_path / "store")) == ["w.npz"]  # no temporary file left
+    device = tmp_path / "null.npz"
+    device.symlink_to(os.devnull)
+    with pytest.raises(ValueError, match="not a regular file"):
+        model.save_weights(device)
+    assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)  # left a device
+
+
 def test_load_weights_mismatch_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "w.npz"
     mlp(units=8).save_weights(path)

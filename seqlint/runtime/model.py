@@ -415,6 +415,13 @@ class Sequential(Trainer, CompiledLossMetrics, Summary):
 
     @staticmethod
     def _atomic_savez(filepath: str, arrays: dict[str, Any], overwrite: bool) -> None:
+        # a symlink is written through, as numpy.savez(path) and Keras do: the link stays
+        # and its target is replaced (atomically, beside the target)
+        if os.path.islink(filepath):
+            filepath = os.path.realpath(filepath)
+        if os.path.exists(filepath) and not os.path.isfile(filepath):
+            # (renaming over a device or FIFO would replace it, as root even /dev/full)
+            raise ValueError(f"{filepath} is not a regular file: weights go to a .npz file")
         if not overwrite and os.path.exists(filepath):
             raise FileExistsError(f"{filepath} exists (pass overwrite=True to replace it)")
         directory = os.path.dirname(os.path.abspath(filepath))
