@@ -98,7 +98,8 @@ def cli() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    """The console entry point (``seqlint``, ``python -m seqlint``)."""
+    """The click commands (:func:`seqlint.launch.main`, the entry point, hands them every
+    command line it does not run itself)."""
     cli.main(args=argv, prog_name="seqlint")
 
 

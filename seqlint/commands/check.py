@@ -49,7 +49,7 @@ _sources = lazy("seqlint.sources")
 
 def load_rules() -> None:
     """Import the rules and the engine they run on, without collecting garbage meanwhile (the
-    modules' objects live for the whole run; see ``seqlint/__main__.py``)."""
+    modules' objects live for the whole run; see :func:`seqlint.launch.main`)."""
     collecting = gc.isenabled()
     gc.disable()
     try:

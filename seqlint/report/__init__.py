@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from seqlint.console import plural
 from seqlint.diagnostics import Diagnostic
 from seqlint.report.statistics import STATISTICS_FORMATS, render_statistics
 
@@ -31,10 +32,6 @@ def sort_diagnostics(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=lambda d: d.sort_key())
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
 def count_findings(found: Sequence[Diagnostic] | int) -> tuple[int, int]:
     """(errors, warnings) in ``found``; a bare int counts that many errors."""
     if isinstance(found, int):
@@ -51,12 +48,12 @@ def summary_line(found: Sequence[Diagnostic] | int, unchecked: int = 0) -> str:
     errors, warnings = count_findings(found)
     parts = []
     if errors or not warnings:
-        parts.append(_plural(errors, "error"))
+        parts.append(plural(errors, "error"))
     if warnings:
-        parts.append(_plural(warnings, "warning"))
+        parts.append(plural(warnings, "warning"))
     counted = " and ".join(parts)
     if unchecked:
-        return f"Found {counted}; {_plural(unchecked, 'file')} could not be checked."
+        return f"Found {counted}; {plural(unchecked, 'file')} could not be checked."
     if not errors and not warnings:
         return "All checks passed!"
     return f"Found {counted}."

@@ -7,6 +7,7 @@ import errno
 import os
 import re
 import stat
+import sys
 
 from seqlint.safepaths import signals_as_interrupt
 
@@ -70,8 +71,6 @@ def _descriptor(name: str) -> int | None:
 
 def _write_descriptor(fd: int, text: str) -> None:
     """Write ``text`` to the open descriptor ``fd``, after what Python buffered for it."""
-    import sys
-
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError, OSError):
             if stream is not None and stream.fileno() == fd:
